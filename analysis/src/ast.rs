@@ -1,0 +1,395 @@
+//! The owned syntax tree that lowering works on.
+//!
+//! `syntax` builds it from tree-sitter; nothing else names tree-sitter kinds. Every node is owned
+//! plain data (`Eq`, so salsa can compare it) and every span inside a function is relative to that
+//! function's own start, so moving a function in its file leaves its `FnDef` unchanged.
+//! Anything the converter cannot read becomes an explicit `Unknown` (`ERROR` nodes, unsupported
+//! syntax); lowering treats it as "something happened here that we do not understand".
+
+use std::sync::Arc;
+
+/// A byte range. Inside a `FnDef` it is relative to the start of the function item (the first byte
+/// of its attributes-less `fn`/visibility/qualifier text as tree-sitter reports the item node).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: u32, end: u32) -> Span {
+        Span { start, end }
+    }
+    pub fn to(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+    pub fn shift(self, by: u32) -> Span {
+        Span { start: self.start + by, end: self.end + by }
+    }
+}
+
+pub type Name = Arc<str>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    Not,
+    Mut,
+}
+
+/// A whole file: its items in source order, nested items hoisted (see `Container`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SourceFile {
+    pub items: Vec<Item>,
+}
+
+/// Where an item sits: module path, enclosing impl or trait, enclosing function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Container {
+    /// Inline module names from the file root, outermost first.
+    pub modules: Vec<Name>,
+    /// For items inside `impl [Trait for] Type`: the self type as written.
+    pub impl_self: Option<Type>,
+    /// For items inside `impl Trait for Type`: the trait path's last segment.
+    pub impl_trait: Option<Name>,
+    /// For items inside `trait Name { .. }`: the trait's name.
+    pub trait_name: Option<Name>,
+    /// Names of the enclosing functions, outermost first, for items declared inside a body.
+    pub parent_fns: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Fn(FnItem),
+    Struct(StructDef),
+    Enum(EnumDef),
+    /// `impl [Trait for] Type { .. }` header; its functions are separate `Item::Fn`s with a
+    /// matching `Container`.
+    Impl(ImplDef),
+    Trait(TraitDef),
+}
+
+/// A function with its absolute placement in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FnItem {
+    pub container: Container,
+    /// Absolute byte offset of the function in the file; every span in `def` is relative to it.
+    pub offset: u32,
+    /// The function's own text length in bytes.
+    pub len: u32,
+    pub def: Arc<FnDef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FnDef {
+    pub name: Name,
+    pub name_span: Span,
+    pub generics: Generics,
+    pub self_param: Option<SelfParam>,
+    pub params: Vec<Param>,
+    pub ret: Option<Type>,
+    /// `None` for a declaration without body (`fn f();` in a trait or extern block).
+    pub body: Option<Block>,
+    pub is_unsafe: bool,
+    pub is_async: bool,
+    pub is_const: bool,
+    /// Attributes on the function, as their text without `#[` `]` (`test`, `inline`, ...).
+    pub attrs: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Generics {
+    /// Lifetime parameters, without the quote (`a` for `'a`).
+    pub lifetimes: Vec<Name>,
+    /// Type parameters with the text of their bounds (inline and from `where`), e.g. `("T", ["Copy", "Clone"])`.
+    pub types: Vec<(Name, Vec<Name>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SelfParam {
+    /// `self` / `mut self`
+    Value { mutability: Mutability, span: Span },
+    /// `&self`, `&'a mut self`
+    Ref { mutability: Mutability, lifetime: Option<Name>, span: Span },
+    /// `self: Box<Self>` and friends.
+    Typed { mutability: Mutability, ty: Type, span: Span },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Param {
+    pub pat: Pat,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StructDef {
+    pub container: Container,
+    pub name: Name,
+    pub generics: Generics,
+    pub fields: Fields,
+    /// Trait names from `#[derive(..)]`, last path segment (`Clone`, `Copy`, `Debug`).
+    pub derives: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Fields {
+    Named(Vec<(Name, Type)>),
+    Tuple(Vec<Type>),
+    Unit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EnumDef {
+    pub container: Container,
+    pub name: Name,
+    pub generics: Generics,
+    pub variants: Vec<(Name, Fields)>,
+    pub derives: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ImplDef {
+    pub container: Container,
+    pub generics: Generics,
+    pub self_ty: Type,
+    /// The trait's last path segment for `impl Trait for Type` (`Drop`, `Copy`, `Deref`...).
+    pub trait_name: Option<Name>,
+    /// `impl !Send for T`
+    pub negative: bool,
+    /// Names of associated types with their types (`type Target = str;`).
+    pub assoc_types: Vec<(Name, Type)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TraitDef {
+    pub container: Container,
+    pub name: Name,
+    pub generics: Generics,
+    /// Supertraits as written, last path segment.
+    pub supertraits: Vec<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `&'a mut T`
+    Ref { lifetime: Option<Name>, mutability: Mutability, inner: Box<Type> },
+    /// `*const T` / `*mut T`
+    Ptr { mutability: Mutability, inner: Box<Type> },
+    /// `a::b::Name<'x, T, U>`: all segments' names; generic args of the last segment.
+    Path { segments: Vec<Name>, args: Vec<GenericArg> },
+    Tuple(Vec<Type>),
+    Array(Box<Type>),
+    Slice(Box<Type>),
+    /// `fn(A) -> B`
+    FnPtr,
+    /// `impl Trait + 'a` with the bounds' text.
+    ImplTrait(Vec<Name>),
+    /// `dyn Trait + 'a` / bare trait objects, bounds' text.
+    DynTrait(Vec<Name>),
+    Never,
+    /// `_`
+    Infer,
+    /// Anything else (macros in type position, qualified paths `<T as Tr>::X`, errors).
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GenericArg {
+    Lifetime(Name),
+    Type(Type),
+    /// Const arguments and associated type bindings (`Item = T`) as `Other`.
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Block {
+    pub span: Span,
+    pub stmts: Vec<Stmt>,
+    /// The trailing expression without `;`.
+    pub tail: Option<Box<Expr>>,
+    /// `unsafe { }`
+    pub is_unsafe: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Stmt {
+    Let {
+        pat: Pat,
+        ty: Option<Type>,
+        init: Option<Expr>,
+        /// `let .. else { .. }`
+        else_block: Option<Block>,
+        span: Span,
+    },
+    /// An expression statement; `has_semi` is false for block-like expressions without `;`
+    /// that are not the block's tail.
+    Expr { expr: Expr, has_semi: bool },
+    /// A nested item (fn, struct, use, ...): hoisted, lowering skips it.
+    Item(Span),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Expr {
+    pub span: Span,
+    pub kind: ExprKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Lit {
+    Int,
+    Float,
+    Bool,
+    Char,
+    Str,
+    ByteStr,
+    Byte,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Deref,
+    Not,
+    Neg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    And,
+    Or,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FieldName {
+    Named(Name),
+    /// `.0`
+    Index(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Arm {
+    pub pat: Pat,
+    pub guard: Option<Expr>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ClosureParam {
+    pub pat: Pat,
+    pub ty: Option<Type>,
+}
+
+/// A macro invocation, read by what common macros do.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MacroArgs {
+    /// The token tree parsed as comma-separated expressions (`vec![a, b]`, `assert_eq!(a, b)`,
+    /// `println!("{}", x)` gives `["{}" literal, x]`). Named arguments `name = expr` keep the expr.
+    Exprs(Vec<Expr>),
+    /// `vec![elem; n]`
+    Repeat(Box<Expr>, Box<Expr>),
+    /// Could not be read as expressions: the identifiers that occur in the tokens, with spans.
+    Tokens(Vec<(Name, Span)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroCall {
+    /// Last path segment without `!` (`println`, `vec`, `format`).
+    pub name: Name,
+    pub args: MacroArgs,
+    /// For format-like macros (the first string literal argument, or the second for `write!`/
+    /// `writeln!`, or after the condition for `assert!`): identifiers used inline in the format
+    /// string (`{x}`, `{x:?}`, `{0}` excluded), with the span of the name inside the literal.
+    pub format_idents: Vec<(Name, Span)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ExprKind {
+    /// A path: `x`, `Foo::new`, `None`, `std::mem::swap`. One segment for plain identifiers;
+    /// `self` is the single segment `self`. Turbofish generic args are dropped.
+    Path(Vec<Name>),
+    Lit(Lit),
+    Unary(UnOp, Box<Expr>),
+    /// `&e`, `&mut e`, `&raw const e` (`raw` true).
+    Ref { mutability: Mutability, raw: bool, expr: Box<Expr> },
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Assign(Box<Expr>, Box<Expr>),
+    CompoundAssign(BinOp, Box<Expr>, Box<Expr>),
+    Call(Box<Expr>, Vec<Expr>),
+    MethodCall { receiver: Box<Expr>, method: Name, method_span: Span, args: Vec<Expr> },
+    Field(Box<Expr>, FieldName),
+    Index(Box<Expr>, Box<Expr>),
+    Tuple(Vec<Expr>),
+    Array(Vec<Expr>),
+    ArrayRepeat(Box<Expr>, Box<Expr>),
+    /// `Path { a: e, b, ..base }`: shorthand fields expanded to `b: b` (the expr spans the name).
+    Struct { path: Vec<Name>, fields: Vec<(FieldName, Expr)>, base: Option<Box<Expr>> },
+    Block { block: Block, label: Option<Name> },
+    /// `async {}`, `const {}`, `gen {}`: not lowered.
+    OpaqueBlock(Block),
+    If { cond: Box<Expr>, then_branch: Block, else_branch: Option<Box<Expr>> },
+    /// `let PAT = EXPR` inside an `if`/`while` condition (let chains appear as `Binary(And, ..)`).
+    Let { pat: Pat, expr: Box<Expr> },
+    While { label: Option<Name>, cond: Box<Expr>, body: Block },
+    Loop { label: Option<Name>, body: Block },
+    For { label: Option<Name>, pat: Pat, iter: Box<Expr>, body: Block },
+    Match { scrutinee: Box<Expr>, arms: Vec<Arm> },
+    Closure { is_move: bool, params: Vec<ClosureParam>, ret: Option<Type>, body: Box<Expr> },
+    Break { label: Option<Name>, value: Option<Box<Expr>> },
+    Continue { label: Option<Name> },
+    Return(Option<Box<Expr>>),
+    /// `e?`
+    Try(Box<Expr>),
+    Await(Box<Expr>),
+    Range { start: Option<Box<Expr>>, end: Option<Box<Expr>>, inclusive: bool },
+    Cast(Box<Expr>, Type),
+    Macro(MacroCall),
+    /// Anything the converter could not read, with the identifiers inside it (so lowering can
+    /// treat them as used).
+    Unknown(Vec<(Name, Span)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pat {
+    pub span: Span,
+    pub kind: PatKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PatKind {
+    /// `_`
+    Wild,
+    /// `..` inside tuple / slice / tuple-struct patterns.
+    Rest,
+    /// `x`, `mut x`, `ref x`, `ref mut x`, `x @ sub`. A lone identifier is a `Binding` even when
+    /// it names a constant or unit variant (`None`): the syntax cannot tell; lowering decides.
+    Binding { by_ref: Option<Mutability>, mutability: Mutability, name: Name, sub: Option<Box<Pat>> },
+    Tuple(Vec<Pat>),
+    TupleStruct { path: Vec<Name>, elems: Vec<Pat> },
+    /// `S { a, b: p, .. }`: shorthand `a` becomes `(a, Binding a)`.
+    Struct { path: Vec<Name>, fields: Vec<(FieldName, Pat)>, rest: bool },
+    /// A path with more than one segment (`Foo::Bar`, `std::f64::NAN`).
+    Path(Vec<Name>),
+    Ref { mutability: Mutability, pat: Box<Pat> },
+    Lit,
+    Range,
+    Or(Vec<Pat>),
+    Slice(Vec<Pat>),
+    /// `box p`, macros in pattern position, errors.
+    Unknown,
+}
