@@ -5,6 +5,8 @@
 //! Only the `syntax` module names tree-sitter node kinds and fields.
 
 pub mod ast;
+pub mod std_api;
+pub mod syntax;
 
 /// A byte range in a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
