@@ -1,0 +1,349 @@
+//! The signatures the analysis needs from the items of a crate, and from the std table.
+//!
+//! Position-independent by construction (no spans), so editing a function body leaves the index
+//! equal and salsa does not re-run the bodies that depend on it.
+
+use std::collections::HashMap;
+
+use crate::ast::{self, Mutability, Name};
+use crate::std_api;
+use crate::ty::Ty;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Receiver {
+    /// An associated function without `self`.
+    None,
+    Value,
+    Ref,
+    RefMut,
+}
+
+/// What a call site needs to know of a function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FnSig {
+    pub receiver: Receiver,
+    /// Parameter types without `self`.
+    pub params: Vec<Ty>,
+    /// `None` when the return type was not written: `()`.
+    pub ret: Ty,
+    /// Indices of the arguments (counting `self` as 0 when there is a receiver) whose borrows the
+    /// return value may hold, by the elision rules and named lifetimes.
+    pub ret_borrows: Vec<usize>,
+    /// Does the return value keep those borrows at all (`false` for `-> usize`)?
+    pub ret_holds_borrow: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AdtInfo {
+    pub fields: Vec<(ast::FieldName, Ty)>,
+    pub copy: bool,
+    pub drop: bool,
+    pub lifetimes: u8,
+    pub is_enum: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Index {
+    adts: HashMap<Name, AdtInfo>,
+    fns: HashMap<Name, Option<FnSig>>,
+    /// (self type name, method) -> signature; `None` when ambiguous.
+    methods: HashMap<(Name, Name), Option<FnSig>>,
+    /// Names of every method defined in the crate, in impls and traits: a user method may shadow
+    /// what the std table says for a receiver of unknown type.
+    method_names: HashMap<Name, u32>,
+}
+
+impl Index {
+    pub fn build(file: &ast::SourceFile) -> Index {
+        let mut index = Index::default();
+        let mut copy_impls = Vec::new();
+        let mut drop_impls = Vec::new();
+        for item in &file.items {
+            match item {
+                ast::Item::Struct(s) => {
+                    let generics = generic_copy(&s.generics);
+                    let fields = match &s.fields {
+                        ast::Fields::Named(fs) => fs
+                            .iter()
+                            .map(|(n, t)| {
+                                (ast::FieldName::Named(n.clone()), Ty::from_ast(t, &generics, None))
+                            })
+                            .collect(),
+                        ast::Fields::Tuple(ts) => ts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| {
+                                (ast::FieldName::Index(i as u32), Ty::from_ast(t, &generics, None))
+                            })
+                            .collect(),
+                        ast::Fields::Unit => Vec::new(),
+                    };
+                    index.add_adt(&s.name, AdtInfo {
+                        fields,
+                        copy: s.derives.iter().any(|d| &**d == "Copy"),
+                        drop: false,
+                        lifetimes: s.generics.lifetimes.len() as u8,
+                        is_enum: false,
+                    });
+                }
+                ast::Item::Enum(e) => {
+                    index.add_adt(&e.name, AdtInfo {
+                        fields: Vec::new(),
+                        copy: e.derives.iter().any(|d| &**d == "Copy"),
+                        drop: false,
+                        lifetimes: e.generics.lifetimes.len() as u8,
+                        is_enum: true,
+                    });
+                }
+                ast::Item::Impl(i) => {
+                    let name = type_name(&i.self_ty);
+                    match (i.trait_name.as_deref(), name) {
+                        (Some("Copy"), Some(n)) => copy_impls.push(n),
+                        (Some("Drop"), Some(n)) => drop_impls.push(n),
+                        _ => {}
+                    }
+                }
+                ast::Item::Fn(f) => {
+                    let def = &f.def;
+                    let c = &f.container;
+                    let self_ty = c.impl_self.as_ref().map(|t| {
+                        Ty::from_ast(t, &generic_copy(&def.generics), None)
+                    });
+                    let sig = signature(def, self_ty.as_ref());
+                    if c.impl_self.is_none() && c.trait_name.is_none() {
+                        if c.parent_fns.is_empty() {
+                            insert_unique(&mut index.fns, def.name.clone(), sig);
+                        }
+                    } else {
+                        *index.method_names.entry(def.name.clone()).or_default() += 1;
+                        let owner = c
+                            .impl_self
+                            .as_ref()
+                            .and_then(type_name)
+                            .or_else(|| c.trait_name.clone());
+                        if let Some(owner) = owner {
+                            insert_unique(&mut index.methods, (owner, def.name.clone()), sig);
+                        }
+                    }
+                }
+                ast::Item::Trait(_) => {}
+            }
+        }
+        for n in copy_impls {
+            if let Some(a) = index.adts.get_mut(&n) {
+                a.copy = true;
+            }
+        }
+        for n in drop_impls {
+            if let Some(a) = index.adts.get_mut(&n) {
+                a.drop = true;
+            }
+        }
+        index
+    }
+
+    fn add_adt(&mut self, name: &Name, info: AdtInfo) {
+        // Two types of one name in one crate (in different modules): we cannot tell which is
+        // meant, so the name knows nothing.
+        if self.adts.contains_key(name) {
+            self.adts.insert(name.clone(), AdtInfo { copy: false, ..AdtInfo::default() });
+            self.adts.get_mut(name).unwrap().fields.clear();
+            return;
+        }
+        self.adts.insert(name.clone(), info);
+    }
+
+    pub fn adt(&self, name: &str) -> Option<&AdtInfo> {
+        self.adts.get(name)
+    }
+
+    pub fn adt_is_copy(&self, name: &str) -> Option<bool> {
+        self.adts.get(name).map(|a| a.copy)
+    }
+
+    /// A free function of the crate by name.
+    pub fn function(&self, name: &str) -> Option<&FnSig> {
+        self.fns.get(name).and_then(|s| s.as_ref())
+    }
+
+    /// A method of a workspace type by the type's name.
+    pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
+        self.methods.get(&(Name::from(owner), Name::from(name))).and_then(|s| s.as_ref())
+    }
+
+    pub fn defines_method_named(&self, name: &str) -> bool {
+        self.method_names.contains_key(name)
+    }
+
+    /// Whether the type has a `Drop` that may use the borrows it holds.
+    pub fn has_significant_drop(&self, ty: &Ty) -> Option<bool> {
+        match ty {
+            Ty::Adt { name, args, .. } => {
+                if let Some(a) = self.adts.get(name) {
+                    return Some(a.drop);
+                }
+                if crate::ty::STD_GUARDS.contains(&&**name) {
+                    return Some(true);
+                }
+                // Containers drop their elements; std's containers are `#[may_dangle]` in
+                // their element types, so only an element with a significant drop counts.
+                let mut any = Some(false);
+                for t in args {
+                    match self.has_significant_drop(t) {
+                        Some(true) => return Some(true),
+                        None => any = None,
+                        Some(false) => {}
+                    }
+                }
+                if std_api::lookup(name, "new").is_some() || any == Some(false) {
+                    any
+                } else {
+                    None
+                }
+            }
+            Ty::Tuple(ts) => {
+                let mut any = Some(false);
+                for t in ts {
+                    match self.has_significant_drop(t) {
+                        Some(true) => return Some(true),
+                        None => any = None,
+                        Some(false) => {}
+                    }
+                }
+                any
+            }
+            Ty::Array(t) => self.has_significant_drop(t),
+            Ty::Unknown | Ty::Opaque | Ty::Param { .. } => None,
+            _ => Some(false),
+        }
+    }
+}
+
+fn insert_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<FnSig>>, k: K, v: FnSig) {
+    match map.get(&k) {
+        None => {
+            map.insert(k, Some(v));
+        }
+        Some(Some(old)) if *old == v => {}
+        Some(_) => {
+            map.insert(k, None);
+        }
+    }
+}
+
+/// The name of a path type (`Foo<'a, T>` gives `Foo`), through references.
+pub fn type_name(t: &ast::Type) -> Option<Name> {
+    match t {
+        ast::Type::Path { segments, .. } => segments.last().cloned(),
+        ast::Type::Ref { inner, .. } => type_name(inner),
+        _ => None,
+    }
+}
+
+pub fn generic_copy(g: &ast::Generics) -> Vec<(Name, bool)> {
+    g.types.iter().map(|(n, bounds)| (n.clone(), bounds.iter().any(|b| &**b == "Copy"))).collect()
+}
+
+/// Lifetimes mentioned in a type; elided reference lifetimes show up as `"'_"`.
+fn lifetimes_in(t: &ast::Type, acc: &mut Vec<Name>) {
+    match t {
+        ast::Type::Ref { lifetime, inner, .. } => {
+            acc.push(lifetime.clone().unwrap_or_else(|| "_".into()));
+            lifetimes_in(inner, acc);
+        }
+        ast::Type::Ptr { inner, .. } => lifetimes_in(inner, acc),
+        ast::Type::Path { args, .. } => {
+            for a in args {
+                match a {
+                    ast::GenericArg::Lifetime(l) => acc.push(l.clone()),
+                    ast::GenericArg::Type(t) => lifetimes_in(t, acc),
+                    ast::GenericArg::Other => {}
+                }
+            }
+        }
+        ast::Type::Tuple(ts) => ts.iter().for_each(|t| lifetimes_in(t, acc)),
+        ast::Type::Array(t) | ast::Type::Slice(t) => lifetimes_in(t, acc),
+        ast::Type::ImplTrait(bounds) | ast::Type::DynTrait(bounds) => {
+            for b in bounds {
+                if let Some(l) = b.strip_prefix('\'') {
+                    acc.push(l.into());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The signature of a function as a call site sees it.
+pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
+    let generics = generic_copy(&def.generics);
+    let receiver = match &def.self_param {
+        None => Receiver::None,
+        Some(ast::SelfParam::Value { .. }) => Receiver::Value,
+        Some(ast::SelfParam::Ref { mutability: Mutability::Not, .. }) => Receiver::Ref,
+        Some(ast::SelfParam::Ref { mutability: Mutability::Mut, .. }) => Receiver::RefMut,
+        Some(ast::SelfParam::Typed { ty, .. }) => match ty {
+            ast::Type::Ref { mutability: Mutability::Not, .. } => Receiver::Ref,
+            ast::Type::Ref { mutability: Mutability::Mut, .. } => Receiver::RefMut,
+            _ => Receiver::Value,
+        },
+    };
+    let params: Vec<Ty> =
+        def.params.iter().map(|p| Ty::from_ast(&p.ty, &generics, self_ty)).collect();
+    let ret = def.ret.as_ref().map_or(Ty::unit(), |t| Ty::from_ast(t, &generics, self_ty));
+
+    // Which inputs the output's lifetimes come from.
+    let mut out = Vec::new();
+    if let Some(t) = &def.ret {
+        lifetimes_in(t, &mut out);
+    }
+    let self_offset = usize::from(def.self_param.is_some());
+    let mut ret_borrows = Vec::new();
+    let ret_holds_borrow = !out.is_empty();
+    if ret_holds_borrow {
+        let mut inputs: Vec<(usize, Vec<Name>)> = Vec::new();
+        match &def.self_param {
+            Some(ast::SelfParam::Ref { lifetime, .. }) => {
+                inputs.push((0, vec![lifetime.clone().unwrap_or_else(|| "_".into())]))
+            }
+            Some(ast::SelfParam::Typed { ty, .. }) => {
+                let mut l = Vec::new();
+                lifetimes_in(ty, &mut l);
+                inputs.push((0, l));
+            }
+            Some(ast::SelfParam::Value { .. }) => inputs.push((0, Vec::new())),
+            None => {}
+        }
+        for (i, p) in def.params.iter().enumerate() {
+            let mut l = Vec::new();
+            lifetimes_in(&p.ty, &mut l);
+            inputs.push((i + self_offset, l));
+        }
+        let elided_out = out.iter().any(|l| &**l == "_");
+        if elided_out {
+            // Elision: `&self` wins; otherwise the single input with lifetimes.
+            let self_ref = matches!(
+                def.self_param,
+                Some(ast::SelfParam::Ref { .. }) | Some(ast::SelfParam::Typed { .. })
+            );
+            if self_ref {
+                ret_borrows.push(0);
+            } else {
+                let with: Vec<usize> =
+                    inputs.iter().filter(|(_, l)| !l.is_empty()).map(|(i, _)| *i).collect();
+                if with.len() == 1 {
+                    ret_borrows.push(with[0]);
+                }
+            }
+        }
+        for l in out.iter().filter(|l| &***l != "_" && &***l != "static") {
+            for (i, ls) in &inputs {
+                if ls.contains(l) && !ret_borrows.contains(i) {
+                    ret_borrows.push(*i);
+                }
+            }
+        }
+        ret_borrows.sort_unstable();
+    }
+    FnSig { receiver, params, ret, ret_borrows, ret_holds_borrow }
+}

@@ -1,0 +1,246 @@
+//! What the analysis knows of types: a partial, syntax-derived view where `Unknown` is common.
+//!
+//! Every question asked of a type answers `Option<bool>`: `None` means "cannot tell from syntax",
+//! and callers must then take the branch that reports fewer errors.
+
+use crate::ast::{self, Mutability, Name};
+use crate::index::Index;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Unknown,
+    /// Integers, floats, `bool`, `char`: always `Copy`.
+    Prim(Name),
+    Str,
+    Ref(Mutability, Box<Ty>),
+    RawPtr,
+    Tuple(Vec<Ty>),
+    Array(Box<Ty>),
+    Slice(Box<Ty>),
+    /// A named type: std (`Vec`, `String`, `Option`) or the workspace's own; `lifetimes` counts
+    /// its lifetime arguments as written (`Parser<'a>` has 1).
+    Adt { name: Name, args: Vec<Ty>, lifetimes: u8 },
+    /// A generic parameter with its bounds.
+    Param { name: Name, copy: bool },
+    FnPtr,
+    Never,
+    /// `impl Trait`, `dyn Trait`: opaque.
+    Opaque,
+}
+
+const PRIMS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
+    "f64", "bool", "char",
+];
+
+/// std types that are never `Copy` whatever their arguments.
+const STD_NOT_COPY: &[&str] = &[
+    "String", "Vec", "Box", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap",
+    "LinkedList", "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock", "PathBuf", "OsString",
+    "CString", "File", "Weak", "UnsafeCell", "Ref", "RefMut", "MutexGuard",
+];
+
+/// std types whose `Drop` uses the borrows they hold, so they stay live until dropped.
+pub const STD_GUARDS: &[&str] =
+    &["Ref", "RefMut", "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard", "Drain", "PeekMut"];
+
+impl Ty {
+    pub fn unit() -> Ty {
+        Ty::Tuple(Vec::new())
+    }
+
+    pub fn adt(name: &str, args: Vec<Ty>) -> Ty {
+        Ty::Adt { name: name.into(), args, lifetimes: 0 }
+    }
+
+    pub fn prim(name: &str) -> Ty {
+        Ty::Prim(name.into())
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Ty::Unknown)
+    }
+
+    pub fn adt_name(&self) -> Option<&str> {
+        match self {
+            Ty::Adt { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Converts a written type. `generics` gives the type parameters in scope and whether each is
+    /// bounded by `Copy`; `self_ty` replaces `Self`.
+    pub fn from_ast(t: &ast::Type, generics: &[(Name, bool)], self_ty: Option<&Ty>) -> Ty {
+        match t {
+            ast::Type::Ref { mutability, inner, .. } => {
+                Ty::Ref(*mutability, Box::new(Ty::from_ast(inner, generics, self_ty)))
+            }
+            ast::Type::Ptr { .. } => Ty::RawPtr,
+            ast::Type::Tuple(ts) => {
+                Ty::Tuple(ts.iter().map(|t| Ty::from_ast(t, generics, self_ty)).collect())
+            }
+            ast::Type::Array(t) => Ty::Array(Box::new(Ty::from_ast(t, generics, self_ty))),
+            ast::Type::Slice(t) => Ty::Slice(Box::new(Ty::from_ast(t, generics, self_ty))),
+            ast::Type::FnPtr => Ty::FnPtr,
+            ast::Type::Never => Ty::Never,
+            ast::Type::ImplTrait(_) | ast::Type::DynTrait(_) => Ty::Opaque,
+            ast::Type::Infer | ast::Type::Unknown => Ty::Unknown,
+            ast::Type::Path { segments, args } => {
+                let Some(last) = segments.last() else { return Ty::Unknown };
+                if segments.len() == 1 {
+                    if PRIMS.contains(&&**last) {
+                        return Ty::Prim(last.clone());
+                    }
+                    if &**last == "str" {
+                        return Ty::Str;
+                    }
+                    if &**last == "Self" {
+                        return self_ty.cloned().unwrap_or(Ty::Unknown);
+                    }
+                    if let Some((name, copy)) = generics.iter().find(|(n, _)| n == last) {
+                        return Ty::Param { name: name.clone(), copy: *copy };
+                    }
+                }
+                if segments.len() > 1 && segments.iter().any(|s| &**s == "Self") {
+                    // `Self::Item` and friends: associated types are beyond us.
+                    return Ty::Unknown;
+                }
+                let mut lifetimes = 0u8;
+                let mut tys = Vec::new();
+                for a in args {
+                    match a {
+                        ast::GenericArg::Lifetime(_) => lifetimes = lifetimes.saturating_add(1),
+                        ast::GenericArg::Type(t) => tys.push(Ty::from_ast(t, generics, self_ty)),
+                        ast::GenericArg::Other => tys.push(Ty::Unknown),
+                    }
+                }
+                Ty::Adt { name: last.clone(), args: tys, lifetimes }
+            }
+        }
+    }
+
+    /// Whether values of this type are `Copy`.
+    pub fn is_copy(&self, index: &Index) -> Option<bool> {
+        match self {
+            Ty::Prim(_) | Ty::RawPtr | Ty::FnPtr | Ty::Never => Some(true),
+            Ty::Ref(Mutability::Not, _) => Some(true),
+            Ty::Ref(Mutability::Mut, _) => Some(false),
+            Ty::Str | Ty::Slice(_) => None,
+            Ty::Tuple(ts) => all_known(ts.iter().map(|t| t.is_copy(index))),
+            Ty::Array(t) => t.is_copy(index),
+            Ty::Param { copy, .. } => Some(*copy),
+            Ty::Opaque | Ty::Unknown => None,
+            Ty::Adt { name, args, .. } => {
+                if let Some(copy) = index.adt_is_copy(name) {
+                    // A workspace type shadows a std one of the same name.
+                    if copy {
+                        // `#[derive(Copy)]` on a generic type is conditional on its arguments.
+                        return all_known(args.iter().map(|t| t.is_copy(index)));
+                    }
+                    return Some(false);
+                }
+                if STD_NOT_COPY.contains(&&**name) {
+                    return Some(false);
+                }
+                match &**name {
+                    "Option" => args.first().map_or(None, |t| t.is_copy(index)),
+                    "Result" if args.len() == 2 => {
+                        all_known(args.iter().map(|t| t.is_copy(index)))
+                    }
+                    "Ordering" | "Duration" | "Instant" | "PhantomData" | "NonZeroUsize"
+                    | "TypeId" => Some(true),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The type behind one `*`: references, `Box`, and std smart pointers.
+    pub fn deref(&self) -> Option<Ty> {
+        match self {
+            Ty::Ref(_, t) => Some((**t).clone()),
+            Ty::Adt { name, args, .. } => match &**name {
+                "Box" | "Rc" | "Arc" | "Ref" | "RefMut" | "MutexGuard" => args.first().cloned(),
+                "Vec" => Some(Ty::Slice(Box::new(args.first().cloned().unwrap_or(Ty::Unknown)))),
+                "String" => Some(Ty::Str),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The type of `self[i]` for a non-range index.
+    pub fn index_elem(&self) -> Option<Ty> {
+        match self {
+            Ty::Array(t) | Ty::Slice(t) => Some((**t).clone()),
+            Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque") => {
+                args.first().cloned()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the type is a reference or holds one (lifetime arguments, guard types).
+    pub fn holds_borrow(&self) -> Option<bool> {
+        match self {
+            Ty::Ref(..) => Some(true),
+            Ty::Prim(_) | Ty::Str | Ty::RawPtr | Ty::FnPtr | Ty::Never => Some(false),
+            Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.holds_borrow())),
+            Ty::Array(t) | Ty::Slice(t) => t.holds_borrow(),
+            Ty::Adt { args, lifetimes, .. } => {
+                if *lifetimes > 0 {
+                    return Some(true);
+                }
+                any_known(args.iter().map(|t| t.holds_borrow()))
+            }
+            Ty::Param { .. } | Ty::Opaque | Ty::Unknown => None,
+        }
+    }
+}
+
+/// `Some(true)` when all are `Some(true)`, `Some(false)` when any is `Some(false)`, else `None`.
+fn all_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut acc = Some(true);
+    for x in it {
+        match x {
+            Some(false) => return Some(false),
+            None => acc = None,
+            Some(true) => {}
+        }
+    }
+    acc
+}
+
+fn any_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut acc = Some(false);
+    for x in it {
+        match x {
+            Some(true) => return Some(true),
+            None => acc = None,
+            Some(false) => {}
+        }
+    }
+    acc
+}
+
+/// Renders a type the way rustc names it in messages (`Vec<String>`, `&mut i32`).
+pub fn display(ty: &Ty) -> String {
+    match ty {
+        Ty::Unknown | Ty::Opaque => "_".into(),
+        Ty::Prim(n) => n.to_string(),
+        Ty::Str => "str".into(),
+        Ty::Ref(Mutability::Not, t) => format!("&{}", display(t)),
+        Ty::Ref(Mutability::Mut, t) => format!("&mut {}", display(t)),
+        Ty::RawPtr => "*const _".into(),
+        Ty::Tuple(ts) => format!("({})", ts.iter().map(display).collect::<Vec<_>>().join(", ")),
+        Ty::Array(t) => format!("[{}; _]", display(t)),
+        Ty::Slice(t) => format!("[{}]", display(t)),
+        Ty::Adt { name, args, .. } if args.is_empty() => name.to_string(),
+        Ty::Adt { name, args, .. } => {
+            format!("{}<{}>", name, args.iter().map(display).collect::<Vec<_>>().join(", "))
+        }
+        Ty::Param { name, .. } => name.to_string(),
+        Ty::FnPtr => "fn()".into(),
+        Ty::Never => "!".into(),
+    }
+}
