@@ -1,0 +1,2507 @@
+//! Lowering of one function's syntax to the control-flow graph of `mir`.
+//!
+//! Types come from annotations, signatures, literals, constructors, the crate index and the std
+//! table. Where a fact is missing the lowering says so (`Operand::Use`, `uncertain` statements,
+//! `Body::tainted`) rather than guess, so that the borrow checker stays silent there.
+
+use std::collections::HashMap;
+
+use crate::ast::{
+    self, BinOp, Block, Expr, ExprKind, FieldName, FnDef, MacroArgs, Mutability, Name, Pat, PatKind,
+    Span, Stmt, UnOp,
+};
+use crate::index::{self, FnSig, Index, Receiver};
+use crate::mir::*;
+use crate::std_api;
+use crate::ty::Ty;
+use crate::Edition;
+
+/// An error found while lowering: it needs no dataflow (mutability of places, moves out of
+/// borrows).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StaticError {
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub labels: Vec<(Span, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Lowered {
+    pub body: Body,
+    pub errors: Vec<StaticError>,
+}
+
+pub fn lower_fn(
+    def: &FnDef,
+    container: &ast::Container,
+    index: &Index,
+    edition: Edition,
+) -> Lowered {
+    let mut generics = index::generic_copy(&def.generics);
+    let self_ty = container.impl_self.as_ref().map(|t| Ty::from_ast(t, &generics, None));
+    if container.trait_name.is_some() && self_ty.is_none() {
+        generics.push(("Self".into(), false));
+    }
+    let mut cx = Lower {
+        index,
+        edition,
+        generics,
+        self_ty: self_ty.clone(),
+        body: Body::default(),
+        errors: Vec::new(),
+        cur: BlockId(0),
+        scopes: Vec::new(),
+        breakables: Vec::new(),
+        stmt_temps: Vec::new(),
+    };
+    let sig = index::signature(def, self_ty.as_ref());
+    cx.body.ret_holds_borrow = sig.ret_holds_borrow;
+    cx.new_local(None, sig.ret.clone(), true, LocalKind::Return, def.name_span);
+    cx.cur = cx.new_block();
+    cx.scopes.push(Scope::default());
+    if let Some(sp) = &def.self_param {
+        let (ty, mutable, span) = match sp {
+            ast::SelfParam::Value { mutability, span } => {
+                (self_ty.clone().unwrap_or(Ty::Unknown), *mutability == Mutability::Mut, *span)
+            }
+            ast::SelfParam::Ref { mutability, span, .. } => (
+                Ty::Ref(*mutability, Box::new(self_ty.clone().unwrap_or(Ty::Unknown))),
+                false,
+                *span,
+            ),
+            ast::SelfParam::Typed { mutability, ty, span } => (
+                Ty::from_ast(ty, &cx.generics, self_ty.as_ref()),
+                *mutability == Mutability::Mut,
+                *span,
+            ),
+        };
+        let l = cx.new_local(Some("self".into()), ty, mutable, LocalKind::Arg, span);
+        cx.bind_name("self".into(), l);
+    }
+    let mut arg_pats = Vec::new();
+    for p in &def.params {
+        let ty = Ty::from_ast(&p.ty, &cx.generics, self_ty.as_ref());
+        match &p.pat.kind {
+            PatKind::Binding { by_ref: None, mutability, name, sub: None } => {
+                let l = cx.new_local(
+                    Some(name.clone()),
+                    ty,
+                    *mutability == Mutability::Mut,
+                    LocalKind::Arg,
+                    p.pat.span,
+                );
+                cx.bind_name(name.clone(), l);
+            }
+            _ => {
+                let l = cx.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
+                arg_pats.push((p.pat.clone(), l, ty));
+            }
+        }
+    }
+    cx.body.n_args = cx.body.locals.len() as u32 - 1;
+    for (pat, l, ty) in arg_pats {
+        cx.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
+    }
+    match &def.body {
+        Some(block) => {
+            let ret = Place::local(Body::return_local());
+            cx.block_into(block, &ret, None);
+            cx.exit_scopes_to(0, block.span);
+            cx.scopes.pop();
+            cx.terminate(Terminator::Return, Span::new(block.span.end, block.span.end));
+        }
+        None => {
+            cx.terminate(Terminator::Return, def.name_span);
+        }
+    }
+    if def.is_async || def.is_const {
+        cx.body.tainted = true;
+    }
+    Lowered { body: cx.body, errors: cx.errors }
+}
+
+#[derive(Default)]
+struct Scope {
+    names: Vec<(Name, Local)>,
+    /// Locals whose storage ends with this scope, in declaration order.
+    locals: Vec<Local>,
+}
+
+struct Breakable {
+    label: Option<Name>,
+    is_loop: bool,
+    break_to: BlockId,
+    continue_to: Option<BlockId>,
+    dest: Option<Place>,
+    scope_depth: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum BindMode {
+    /// Bindings take the value (move or copy).
+    Move,
+    /// Default binding mode after matching through a reference.
+    Ref(Mutability),
+    /// We cannot tell whether bindings move or borrow.
+    Unknown,
+}
+
+struct Lower<'a> {
+    index: &'a Index,
+    edition: Edition,
+    generics: Vec<(Name, bool)>,
+    self_ty: Option<Ty>,
+    body: Body,
+    errors: Vec<StaticError>,
+    cur: BlockId,
+    scopes: Vec<Scope>,
+    breakables: Vec<Breakable>,
+    stmt_temps: Vec<Local>,
+}
+
+/// How a method receives its receiver, after resolution.
+struct Resolved {
+    receiver: Receiver,
+    /// Built-in derefs to apply to the receiver place before the autoref.
+    derefs: usize,
+    /// The autoderef passed an overloaded `Deref` (`Vec` to slice): the borrow is of the place
+    /// before it and is not two-phase.
+    overloaded: bool,
+    ret: Ty,
+    ret_borrows: bool,
+}
+
+impl<'a> Lower<'a> {
+    // ---- building blocks -------------------------------------------------------------------
+
+    fn new_local(
+        &mut self,
+        name: Option<Name>,
+        ty: Ty,
+        mutable: bool,
+        kind: LocalKind,
+        span: Span,
+    ) -> Local {
+        self.body.locals.push(LocalDecl {
+            name,
+            ty,
+            mutable,
+            kind,
+            span,
+            is_statement_temp: false,
+        });
+        Local(self.body.locals.len() as u32 - 1)
+    }
+
+    fn temp(&mut self, ty: Ty, span: Span) -> Local {
+        self.new_local(None, ty, true, LocalKind::Temp, span)
+    }
+
+    fn new_block(&mut self) -> BlockId {
+        self.body.blocks.push(BasicBlock {
+            stmts: Vec::new(),
+            term: Terminator::Unreachable,
+            term_span: Span::default(),
+        });
+        BlockId(self.body.blocks.len() as u32 - 1)
+    }
+
+    fn push(&mut self, kind: StatementKind, span: Span, uncertain: bool) {
+        let b = self.cur.0 as usize;
+        self.body.blocks[b].stmts.push(Statement { kind, span, uncertain });
+    }
+
+    fn assign(&mut self, place: Place, rv: Rvalue, span: Span, uncertain: bool) {
+        self.push(StatementKind::Assign(place, rv), span, uncertain);
+    }
+
+    /// Ends the current block; code after it lands in a fresh unreachable block.
+    fn terminate(&mut self, term: Terminator, span: Span) {
+        let b = self.cur.0 as usize;
+        self.body.blocks[b].term = term;
+        self.body.blocks[b].term_span = span;
+        self.cur = self.new_block();
+    }
+
+    fn goto(&mut self, target: BlockId, span: Span) {
+        let b = self.cur.0 as usize;
+        self.body.blocks[b].term = Terminator::Goto(target);
+        self.body.blocks[b].term_span = span;
+        self.cur = target;
+    }
+
+    fn jump(&mut self, target: BlockId, span: Span) {
+        self.terminate(Terminator::Goto(target), span);
+    }
+
+    fn bind_name(&mut self, name: Name, l: Local) {
+        self.scopes.last_mut().unwrap().names.push((name, l));
+        self.scopes.last_mut().unwrap().locals.push(l);
+    }
+
+    fn lookup(&self, name: &str) -> Option<Local> {
+        for s in self.scopes.iter().rev() {
+            if let Some((_, l)) = s.names.iter().rev().find(|(n, _)| &**n == name) {
+                return Some(*l);
+            }
+        }
+        None
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(Scope::default());
+    }
+
+    /// Ends the innermost scope: storage of its locals ends, last declared first.
+    fn pop_scope(&mut self, span: Span) {
+        let s = self.scopes.pop().unwrap();
+        for l in s.locals.iter().rev() {
+            self.push(StatementKind::StorageDead(*l), span, false);
+        }
+    }
+
+    /// Emits the storage ends of every scope deeper than `depth` (for `break`, `return`).
+    fn exit_scopes_to(&mut self, depth: usize, span: Span) {
+        let mut dead = Vec::new();
+        for s in self.scopes[depth..].iter().rev() {
+            dead.extend(s.locals.iter().rev().copied());
+        }
+        for l in dead {
+            self.push(StatementKind::StorageDead(l), span, false);
+        }
+    }
+
+    fn end_statement(&mut self, span: Span) {
+        let temps = std::mem::take(&mut self.stmt_temps);
+        for l in temps.into_iter().rev() {
+            self.push(StatementKind::StorageDead(l), Span::new(span.end, span.end), false);
+        }
+    }
+
+    fn taint(&mut self) {
+        self.body.tainted = true;
+    }
+
+    // ---- types -----------------------------------------------------------------------------
+
+    fn local_ty(&self, l: Local) -> Ty {
+        self.body.locals[l.0 as usize].ty.clone()
+    }
+
+    /// The type of a place, walking its projections.
+    fn place_ty(&self, p: &Place) -> Ty {
+        let mut ty = self.local_ty(p.local);
+        for proj in &p.proj {
+            ty = match proj {
+                Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
+                Proj::Field(f) => self.field_ty(&ty, f),
+                Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
+                Proj::Subslice => ty,
+                Proj::Downcast(_) => Ty::Unknown,
+            };
+        }
+        ty
+    }
+
+    fn field_ty(&self, ty: &Ty, f: &FieldName) -> Ty {
+        match (ty, f) {
+            (Ty::Tuple(ts), FieldName::Index(i)) => ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown),
+            (Ty::Adt { name, args, .. }, f) => {
+                let Some(adt) = self.index.adt(name) else { return Ty::Unknown };
+                let Some((_, t)) = adt.fields.iter().find(|(n, _)| n == f) else {
+                    return Ty::Unknown;
+                };
+                if args.is_empty() {
+                    t.clone()
+                } else {
+                    // Generic fields would need substitution; say nothing.
+                    if matches!(t, Ty::Param { .. }) { Ty::Unknown } else { t.clone() }
+                }
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn is_copy(&self, ty: &Ty) -> Option<bool> {
+        ty.is_copy(self.index)
+    }
+
+    /// The operand that reads a place by value.
+    fn operand_of(&self, place: Place) -> Operand {
+        let ty = self.place_ty(&place);
+        match self.is_copy(&ty) {
+            Some(true) => Operand::Copy(place),
+            Some(false) => Operand::Move(place),
+            None => Operand::Use(place),
+        }
+    }
+
+    /// Type of an expression without lowering it (for method resolution before lowering the
+    /// receiver).
+    fn infer(&self, e: &Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
+                Some(l) => self.local_ty(l),
+                None => Ty::Unknown,
+            },
+            ExprKind::Lit(l) => lit_ty(l),
+            ExprKind::Unary(UnOp::Deref, inner) => self.infer(inner).deref().unwrap_or(Ty::Unknown),
+            ExprKind::Unary(_, inner) => match self.infer(inner) {
+                t @ Ty::Prim(_) => t,
+                _ => Ty::Unknown,
+            },
+            ExprKind::Ref { mutability, raw: false, expr } => {
+                Ty::Ref(*mutability, Box::new(self.infer(expr)))
+            }
+            ExprKind::Field(base, f) => {
+                let mut t = self.infer(base);
+                while let Ty::Ref(_, inner) = &t {
+                    t = (**inner).clone();
+                }
+                if let Some(inner) = box_inner(&t) {
+                    t = inner;
+                }
+                self.field_ty(&t, f)
+            }
+            ExprKind::Index(base, idx) => {
+                if matches!(idx.kind, ExprKind::Range { .. }) {
+                    return Ty::Unknown;
+                }
+                let mut t = self.infer(base);
+                while let Ty::Ref(_, inner) = &t {
+                    t = (**inner).clone();
+                }
+                t.index_elem().unwrap_or(Ty::Unknown)
+            }
+            ExprKind::Tuple(es) => Ty::Tuple(es.iter().map(|e| self.infer(e)).collect()),
+            ExprKind::Cast(_, t) => Ty::from_ast(t, &self.generics, self.self_ty.as_ref()),
+            ExprKind::Binary(op, a, _) => match op {
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                | BinOp::And | BinOp::Or => Ty::prim("bool"),
+                _ => match self.infer(a) {
+                    t @ Ty::Prim(_) => t,
+                    _ => Ty::Unknown,
+                },
+            },
+            ExprKind::Call(f, args) => self.call_ty(f, args),
+            ExprKind::MethodCall { receiver, method, .. } => {
+                let rt = self.infer(receiver);
+                self.resolve_method(&rt, method).map_or(Ty::Unknown, |r| r.ret)
+            }
+            ExprKind::Macro(m) => match &*m.name {
+                "format" => Ty::adt("String", vec![]),
+                "vec" => match &m.args {
+                    MacroArgs::Exprs(es) if !es.is_empty() => {
+                        Ty::adt("Vec", vec![self.infer(&es[0])])
+                    }
+                    MacroArgs::Repeat(e, _) => Ty::adt("Vec", vec![self.infer(e)]),
+                    _ => Ty::adt("Vec", vec![Ty::Unknown]),
+                },
+                _ => Ty::Unknown,
+            },
+            ExprKind::Struct { path, .. } => self.path_adt(path),
+            ExprKind::Array(es) => {
+                Ty::Array(Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))))
+            }
+            ExprKind::Block { block, .. } => match &block.tail {
+                Some(t) if block.stmts.is_empty() => self.infer(t),
+                _ => Ty::Unknown,
+            },
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn path_adt(&self, path: &[Name]) -> Ty {
+        let Some(last) = path.last() else { return Ty::Unknown };
+        if &**last == "Self" {
+            return self.self_ty.clone().unwrap_or(Ty::Unknown);
+        }
+        if let Some(a) = self.index.adt(last) {
+            if !a.is_enum {
+                return Ty::Adt { name: last.clone(), args: vec![], lifetimes: a.lifetimes };
+            }
+        }
+        if path.len() >= 2 {
+            let owner = &path[path.len() - 2];
+            if let Some(a) = self.index.adt(owner) {
+                if a.is_enum {
+                    return Ty::Adt { name: owner.clone(), args: vec![], lifetimes: a.lifetimes };
+                }
+            }
+        }
+        Ty::Unknown
+    }
+
+    /// The result type of `f(args)` when known.
+    fn call_ty(&self, f: &Expr, args: &[Expr]) -> Ty {
+        let ExprKind::Path(segs) = &f.kind else { return Ty::Unknown };
+        match segs.iter().map(|s| &**s).collect::<Vec<_>>().as_slice() {
+            ["Some"] => Ty::adt("Option", vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))]),
+            ["Box", "new"] => Ty::adt("Box", vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))]),
+            ["Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock", "new"] => Ty::adt(
+                &segs[0],
+                vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
+            ),
+            ["String", "new" | "from" | "with_capacity"] => Ty::adt("String", vec![]),
+            ["Vec" | "VecDeque", "new" | "with_capacity"] => Ty::adt(&segs[0], vec![Ty::Unknown]),
+            ["HashMap" | "BTreeMap", "new"] => Ty::adt(&segs[0], vec![Ty::Unknown, Ty::Unknown]),
+            ["HashSet" | "BTreeSet", "new"] => Ty::adt(&segs[0], vec![Ty::Unknown]),
+            [name] if self.lookup(name).is_none() => {
+                if let Some(sig) = self.index.function(name) {
+                    return sig.ret.clone();
+                }
+                if let Some(a) = self.index.adt(name) {
+                    if !a.is_enum {
+                        return Ty::Adt { name: (*name).into(), args: vec![], lifetimes: a.lifetimes };
+                    }
+                }
+                Ty::Unknown
+            }
+            [.., owner, name] => {
+                let owner_ty = if *owner == "Self" {
+                    self.self_ty.clone()
+                } else {
+                    self.index.adt(owner).map(|a| Ty::Adt {
+                        name: (*owner).into(),
+                        args: vec![],
+                        lifetimes: a.lifetimes,
+                    })
+                };
+                if let Some(a) = self.index.adt(owner) {
+                    if a.is_enum {
+                        return owner_ty.unwrap_or(Ty::Unknown);
+                    }
+                }
+                let oname = owner_ty.as_ref().and_then(|t| t.adt_name()).unwrap_or(owner);
+                if let Some(sig) = self.index.method(oname, name) {
+                    return sig.ret.clone();
+                }
+                Ty::Unknown
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Finds a method through the autoderef steps of the receiver type.
+    fn resolve_method(&self, recv: &Ty, method: &str) -> Option<Resolved> {
+        let mut ty = recv.clone();
+        let mut derefs = 0;
+        let mut overloaded = false;
+        for _ in 0..4 {
+            match &ty {
+                Ty::Ref(_, inner) => {
+                    ty = (**inner).clone();
+                    derefs += 1;
+                    continue;
+                }
+                Ty::Unknown | Ty::Opaque | Ty::Param { .. } => return None,
+                _ => {}
+            }
+            // A user type: the crate's own methods.
+            if let Ty::Adt { name, .. } = &ty {
+                if self.index.adt(name).is_some() {
+                    if let Some(sig) = self.index.method(name, method) {
+                        return Some(Resolved {
+                            receiver: sig.receiver,
+                            derefs,
+                            overloaded,
+                            ret: sig.ret.clone(),
+                            ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
+                        });
+                    }
+                    if method == "clone" && ty.is_copy(self.index).is_some() {
+                        // Derived `Clone`.
+                        return Some(Resolved {
+                            receiver: Receiver::Ref,
+                            derefs,
+                            overloaded,
+                            ret: ty.clone(),
+                            ret_borrows: false,
+                        });
+                    }
+                    return None;
+                }
+            }
+            if self.index.defines_method_named(method) {
+                // A trait of the crate may add this method to std types.
+                return None;
+            }
+            let owner = std_owner(&ty)?;
+            let found = std_api::lookup(owner, method).or_else(|| {
+                ["Clone", "ToString", "ToOwned", "PartialEq", "PartialOrd", "Ord", "AsRef"]
+                    .iter()
+                    .find_map(|t| std_api::lookup(t, method))
+                    .filter(|m| m.owner != "ToOwned" || owner != "str" || m.name != "to_owned")
+            });
+            if let Some(m) = found {
+                if m.is_unsafe {
+                    return None;
+                }
+                let receiver = match m.receiver {
+                    std_api::Receiver::None => return None,
+                    std_api::Receiver::Value => Receiver::Value,
+                    std_api::Receiver::Ref => Receiver::Ref,
+                    std_api::Receiver::RefMut => Receiver::RefMut,
+                };
+                let ret = parse_ret(m.ret, &ty);
+                return Some(Resolved {
+                    receiver,
+                    derefs,
+                    overloaded,
+                    ret,
+                    ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
+                });
+            }
+            // Overloaded deref to the std target.
+            let next = match &ty {
+                Ty::Adt { name, args, .. } => match &**name {
+                    "Vec" => Ty::Slice(Box::new(args.first().cloned().unwrap_or(Ty::Unknown))),
+                    "String" => Ty::Str,
+                    "Box" => {
+                        ty = args.first().cloned().unwrap_or(Ty::Unknown);
+                        derefs += 1;
+                        continue;
+                    }
+                    _ => return None,
+                },
+                Ty::Array(t) => {
+                    // Unsizing to a slice is a built-in coercion of the autoref.
+                    let t = Ty::Slice(t.clone());
+                    ty = t;
+                    continue;
+                }
+                _ => return None,
+            };
+            if overloaded {
+                return None;
+            }
+            overloaded = true;
+            ty = next;
+        }
+        None
+    }
+
+    // ---- statements and blocks -------------------------------------------------------------
+
+    /// Lowers a block, writing its value into `dest`.
+    fn block_into(&mut self, block: &Block, dest: &Place, label: Option<&Name>) {
+        self.push_scope();
+        let depth = self.scopes.len();
+        let exit = label.map(|_| self.new_block());
+        if let Some(exit) = exit {
+            self.breakables.push(Breakable {
+                label: label.cloned(),
+                is_loop: false,
+                break_to: exit,
+                continue_to: None,
+                dest: Some(dest.clone()),
+                scope_depth: depth - 1,
+            });
+        }
+        for s in &block.stmts {
+            self.stmt(s);
+        }
+        match &block.tail {
+            Some(e) => {
+                self.expr_into(e, dest);
+                self.end_statement(e.span);
+            }
+            None => {
+                if block.stmts.is_empty() || !self.diverges_last(block) {
+                    self.assign(dest.clone(), Rvalue::Use(Operand::Const), block.span, false);
+                }
+            }
+        }
+        let end = Span::new(block.span.end.saturating_sub(1), block.span.end);
+        self.pop_scope(end);
+        if let Some(exit) = exit {
+            self.breakables.pop();
+            self.goto(exit, end);
+        }
+    }
+
+    fn diverges_last(&self, block: &Block) -> bool {
+        matches!(
+            block.stmts.last(),
+            Some(Stmt::Expr { expr: Expr { kind: ExprKind::Return(_) | ExprKind::Break { .. } | ExprKind::Continue { .. }, .. }, .. })
+        )
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Item(_) => {}
+            Stmt::Expr { expr, .. } => {
+                let t = self.temp(Ty::Unknown, expr.span);
+                self.expr_into(expr, &Place::local(t));
+                self.end_statement(expr.span);
+            }
+            Stmt::Let { pat, ty, init, else_block, span } => {
+                let declared = ty.as_ref().map(|t| Ty::from_ast(t, &self.generics, self.self_ty.as_ref()));
+                match init {
+                    None => {
+                        // `let x;`: declared, not initialized.
+                        self.declare_pattern(pat, declared.unwrap_or(Ty::Unknown));
+                    }
+                    Some(init) => {
+                        if let (PatKind::Binding { by_ref: None, mutability, name, sub: None }, None) =
+                            (&pat.kind, else_block)
+                        {
+                            if !is_constant_name(name) {
+                                let ty = match declared {
+                                    Some(t) if !t.is_unknown() => t,
+                                    _ => self.infer(init),
+                                };
+                                let l = self.new_local(
+                                    Some(name.clone()),
+                                    ty,
+                                    *mutability == Mutability::Mut,
+                                    LocalKind::User,
+                                    pat.span,
+                                );
+                                self.expr_into_extended(init, &Place::local(l));
+                                self.end_statement(*span);
+                                // The name is visible only after its initializer.
+                                self.bind_name(name.clone(), l);
+                                return;
+                            }
+                        }
+                        let ty = declared.unwrap_or_else(|| self.infer(init));
+                        let place = self.expr_place(init, false);
+                        let place = self.ensure_place(place, ty.clone(), init.span);
+                        if let Some(else_block) = else_block {
+                            let ok = self.new_block();
+                            let fail = self.new_block();
+                            self.terminate(Terminator::Switch(vec![ok, fail]), init.span);
+                            self.cur = fail;
+                            let t = self.temp(Ty::Unknown, else_block.span);
+                            self.block_into(else_block, &Place::local(t), None);
+                            self.terminate(Terminator::Unreachable, else_block.span);
+                            self.cur = ok;
+                        }
+                        self.bind_pattern(pat, &place, &ty, BindMode::Move, pat.span);
+                        self.end_statement(*span);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `let x = <init>;`: temporaries borrowed at the top of the initializer live as long as `x`.
+    fn expr_into_extended(&mut self, init: &Expr, dest: &Place) {
+        if let ExprKind::Ref { mutability, raw: false, expr } = &init.kind {
+            if !self.is_place_expr(expr) && !is_constant_expr(expr) {
+                let ty = self.infer(expr);
+                let t = self.temp(ty, expr.span);
+                self.expr_into(expr, &Place::local(t));
+                self.scopes.last_mut().unwrap().locals.push(t);
+                let kind = borrow_kind(*mutability, false);
+                self.assign(dest.clone(), Rvalue::Ref(kind, Place::local(t)), init.span, false);
+                return;
+            }
+        }
+        self.expr_into(init, dest);
+    }
+
+    fn declare_pattern(&mut self, pat: &Pat, ty: Ty) {
+        match &pat.kind {
+            PatKind::Binding { mutability, name, sub: None, .. } if !is_constant_name(name) => {
+                let l = self.new_local(
+                    Some(name.clone()),
+                    ty,
+                    *mutability == Mutability::Mut,
+                    LocalKind::User,
+                    pat.span,
+                );
+                self.bind_name(name.clone(), l);
+            }
+            PatKind::Tuple(ps) => {
+                for (i, p) in ps.iter().enumerate() {
+                    let t = match &ty {
+                        Ty::Tuple(ts) => ts.get(i).cloned().unwrap_or(Ty::Unknown),
+                        _ => Ty::Unknown,
+                    };
+                    self.declare_pattern(p, t);
+                }
+            }
+            _ => self.taint(),
+        }
+    }
+
+    // ---- expressions -----------------------------------------------------------------------
+
+    fn is_place_expr(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Path(s) => s.len() == 1 && self.lookup(&s[0]).is_some(),
+            ExprKind::Field(b, _) => self.is_place_expr(b) || true,
+            ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => true,
+            _ => false,
+        }
+    }
+
+    fn ensure_place(&mut self, p: Option<Place>, ty: Ty, span: Span) -> Place {
+        match p {
+            Some(p) => p,
+            None => Place::local(self.temp(ty, span)),
+        }
+    }
+
+    /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
+    /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
+    /// (it picks `IndexMut` over `Index`).
+    fn expr_place(&mut self, e: &Expr, mutable: bool) -> Option<Place> {
+        match &e.kind {
+            ExprKind::Path(segs) if segs.len() == 1 => {
+                if let Some(l) = self.lookup(&segs[0]) {
+                    return Some(Place::local(l));
+                }
+            }
+            ExprKind::Unary(UnOp::Deref, inner) => {
+                let base = self.expr_place(inner, false)?;
+                let bt = self.place_ty(&base);
+                return Some(match bt {
+                    Ty::Ref(..) | Ty::RawPtr => base.deref(),
+                    Ty::Adt { ref name, .. } if &**name == "Box" => base.deref(),
+                    Ty::Adt { ref name, .. } if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") => {
+                        // Overloaded deref: through a shared borrow of the smart pointer.
+                        let t = self.temp(Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))), e.span);
+                        let kind = if mutable { BorrowKind::Mut { two_phase: false } } else { BorrowKind::Shared };
+                        self.assign(Place::local(t), Rvalue::Ref(kind, base), inner.span, false);
+                        Place::local(t).deref()
+                    }
+                    _ => {
+                        self.uncertain_place = true;
+                        base.deref()
+                    }
+                });
+            }
+            ExprKind::Field(base_e, f) => {
+                let mut base = self.expr_place(base_e, mutable)?;
+                loop {
+                    let bt = self.place_ty(&base);
+                    match bt {
+                        Ty::Ref(..) => base = base.deref(),
+                        Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
+                        Ty::Unknown | Ty::Opaque | Ty::Param { .. } => {
+                            self.uncertain_place = true;
+                            break;
+                        }
+                        Ty::Adt { ref name, .. }
+                            if matches!(&**name, "Rc" | "Arc" | "RefCell" | "Cell" | "Ref" | "RefMut" | "MutexGuard") =>
+                        {
+                            self.uncertain_place = true;
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                return Some(base.project(Proj::Field(f.clone())));
+            }
+            ExprKind::Index(base_e, idx) => {
+                let bt = self.infer(base_e);
+                let mut inner = bt.clone();
+                let mut derefs = 0;
+                while let Ty::Ref(_, t) = &inner {
+                    inner = (**t).clone();
+                    derefs += 1;
+                }
+                let is_range = matches!(idx.kind, ExprKind::Range { .. });
+                match &inner {
+                    Ty::Array(_) | Ty::Slice(_) if !is_range => {
+                        let mut base = self.expr_place(base_e, mutable)?;
+                        for _ in 0..derefs {
+                            base = base.deref();
+                        }
+                        let i = self.expr_operand(idx);
+                        self.push(StatementKind::Eval(i), idx.span, false);
+                        return Some(base.project(Proj::Index));
+                    }
+                    Ty::Adt { name, .. }
+                        if matches!(&**name, "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap")
+                            || (is_range && matches!(inner, Ty::Array(_) | Ty::Slice(_) | Ty::Str)) =>
+                    {
+                        // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
+                        let mut base = self.expr_place(base_e, mutable)?;
+                        for _ in 0..derefs {
+                            base = base.deref();
+                        }
+                        let m = if mutable { Mutability::Mut } else { Mutability::Not };
+                        let r = self.temp(Ty::Ref(m, Box::new(inner.clone())), base_e.span);
+                        self.assign(Place::local(r), Rvalue::Ref(borrow_kind(m, false), base), base_e.span, false);
+                        let i = self.expr_operand(idx);
+                        let elem = if is_range { Ty::Unknown } else { inner.index_elem().unwrap_or(Ty::Unknown) };
+                        let out = self.temp(Ty::Ref(m, Box::new(elem)), e.span);
+                        self.call(vec![Operand::Move(Place::local(r)), i], Place::local(out), vec![0], e.span);
+                        return Some(Place::local(out).deref());
+                    }
+                    Ty::Array(_) | Ty::Slice(_) | Ty::Str => {
+                        let mut base = self.expr_place(base_e, mutable)?;
+                        for _ in 0..derefs {
+                            base = base.deref();
+                        }
+                        let i = self.expr_operand(idx);
+                        self.push(StatementKind::Eval(i), idx.span, false);
+                        return Some(base.project(Proj::Subslice));
+                    }
+                    _ => {
+                        let base = self.expr_place(base_e, mutable)?;
+                        let i = self.expr_operand(idx);
+                        self.push(StatementKind::Eval(i), idx.span, false);
+                        self.uncertain_place = true;
+                        return Some(base.project(Proj::Index));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let ty = self.infer(e);
+        let t = self.temp(ty, e.span);
+        self.expr_into(e, &Place::local(t));
+        Some(Place::local(t))
+    }
+
+    /// Lowers an expression to an operand.
+    fn expr_operand(&mut self, e: &Expr) -> Operand {
+        match &e.kind {
+            ExprKind::Lit(_) => return Operand::Const,
+            ExprKind::Path(segs) if segs.len() != 1 || self.lookup(&segs[0]).is_none() => {
+                return Operand::Const;
+            }
+            _ => {}
+        }
+        if self.is_place_expr(e) {
+            let saved = std::mem::replace(&mut self.uncertain_place, false);
+            let p = self.expr_place(e, false).unwrap();
+            let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+            let op = self.operand_of(p.clone());
+            if uncertain {
+                return match op {
+                    Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => Operand::Use(p),
+                    c => c,
+                };
+            }
+            self.check_move_out(&op, e.span);
+            return op;
+        }
+        let ty = self.infer(e);
+        let t = self.temp(ty, e.span);
+        self.expr_into(e, &Place::local(t));
+        Operand::Move(Place::local(t))
+    }
+
+    /// E0507: moving out of a place behind a reference.
+    fn check_move_out(&mut self, op: &Operand, span: Span) {
+        let Operand::Move(p) = op else { return };
+        let mut ty = self.local_ty(p.local);
+        for (i, proj) in p.proj.iter().enumerate() {
+            if *proj == Proj::Deref {
+                if let Ty::Ref(m, _) = &ty {
+                    let base = Place { local: p.local, proj: p.proj[..i].to_vec() };
+                    let is_index_temp = self.body.locals[p.local.0 as usize].kind == LocalKind::Temp;
+                    let what = if is_index_temp {
+                        "cannot move out of index".to_string()
+                    } else {
+                        format!(
+                            "cannot move out of `{}` which is behind a {} reference",
+                            self.describe(p),
+                            if *m == Mutability::Mut { "mutable" } else { "shared" }
+                        )
+                    };
+                    let _ = base;
+                    self.errors.push(StaticError { code: "E0507", span, message: what, labels: vec![] });
+                    return;
+                }
+            }
+            ty = match proj {
+                Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
+                Proj::Field(f) => self.field_ty(&ty, f),
+                Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
+                _ => Ty::Unknown,
+            };
+        }
+    }
+
+    fn call(&mut self, args: Vec<Operand>, dest: Place, ret_borrows: Vec<usize>, span: Span) {
+        let next = self.new_block();
+        let b = self.cur.0 as usize;
+        self.body.blocks[b].term = Terminator::Call { args, dest, target: Some(next), ret_borrows, span };
+        self.body.blocks[b].term_span = span;
+        self.cur = next;
+    }
+
+    /// Lowers `e`, storing its value into `dest`.
+    fn expr_into(&mut self, e: &Expr, dest: &Place) {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Lit(_) => self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false),
+            ExprKind::Path(_) | ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => {
+                let op = self.expr_operand(e);
+                let unc = matches!(op, Operand::Use(_));
+                self.assign(dest.clone(), Rvalue::Use(op), span, unc);
+            }
+            ExprKind::Unary(_, inner) => {
+                let op = self.expr_operand(inner);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
+            }
+            ExprKind::Ref { mutability, raw, expr } => {
+                if is_constant_expr(expr) {
+                    self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+                    return;
+                }
+                let saved = std::mem::replace(&mut self.uncertain_place, false);
+                let mutable = *mutability == Mutability::Mut;
+                let place = if self.is_place_expr(expr) {
+                    self.expr_place(expr, mutable).unwrap()
+                } else {
+                    let ty = self.infer(expr);
+                    let t = self.temp(ty, expr.span);
+                    self.expr_into(expr, &Place::local(t));
+                    self.body.locals[t.0 as usize].is_statement_temp = true;
+                    self.stmt_temps.push(t);
+                    Place::local(t)
+                };
+                let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+                if *raw {
+                    self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+                    return;
+                }
+                if mutable {
+                    self.check_mutable(&place, span, true);
+                }
+                self.assign(dest.clone(), Rvalue::Ref(borrow_kind(*mutability, false), place), span, uncertain);
+            }
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                let av = self.expr_operand(a);
+                self.push(StatementKind::Eval(av), a.span, false);
+                let rhs = self.new_block();
+                let join = self.new_block();
+                self.terminate(Terminator::Switch(vec![rhs, join]), span);
+                let _ = op;
+                self.cur = rhs;
+                let bv = self.expr_operand(b);
+                self.push(StatementKind::Eval(bv), b.span, false);
+                self.goto(join, span);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+            }
+            ExprKind::Binary(op, a, b) => {
+                let cmp = matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
+                let av = if cmp { self.read_operand(a) } else { self.expr_operand(a) };
+                let bv = if cmp { self.read_operand(b) } else { self.expr_operand(b) };
+                self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv]), span, false);
+            }
+            ExprKind::Assign(lhs, rhs) => {
+                let v = self.expr_operand(rhs);
+                if let ExprKind::Path(s) = &lhs.kind {
+                    if s.len() == 1 && &*s[0] == "_" {
+                        self.push(StatementKind::Eval(v), span, false);
+                        self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+                        return;
+                    }
+                }
+                if matches!(lhs.kind, ExprKind::Tuple(_)) {
+                    // Destructuring assignment.
+                    self.taint();
+                }
+                let saved = std::mem::replace(&mut self.uncertain_place, false);
+                let p = self.expr_place(lhs, true);
+                let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+                if let Some(p) = p {
+                    if !p.proj.is_empty() {
+                        self.check_mutable(&p, span, false);
+                    }
+                    self.assign(p, Rvalue::Use(v), span, uncertain);
+                }
+                self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+            }
+            ExprKind::CompoundAssign(_, lhs, rhs) => {
+                let lt = self.infer(lhs);
+                let v = self.expr_operand(rhs);
+                let saved = std::mem::replace(&mut self.uncertain_place, false);
+                let p = self.expr_place(lhs, true);
+                let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+                if let Some(p) = p {
+                    if matches!(lt, Ty::Prim(_)) {
+                        if !p.proj.is_empty() || true {
+                            self.check_mutable_compound(&p, span);
+                        }
+                        self.push(StatementKind::Eval(Operand::Copy(p.clone())), span, uncertain);
+                        self.assign(p, Rvalue::Opaque(vec![v]), span, uncertain);
+                    } else {
+                        // Overloaded `AddAssign`: a (two-phase) mutable borrow we cannot type.
+                        self.push(StatementKind::Eval(Operand::Use(p.clone())), span, true);
+                        self.push(StatementKind::Eval(v), span, true);
+                    }
+                }
+                self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+            }
+            ExprKind::Call(f, args) => self.lower_call(f, args, dest, span),
+            ExprKind::MethodCall { receiver, method, args, .. } => {
+                self.lower_method_call(receiver, method, args, dest, span)
+            }
+            ExprKind::Tuple(es) | ExprKind::Array(es) => {
+                let ops: Vec<Operand> = es.iter().map(|e| self.expr_operand(e)).collect();
+                self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            }
+            ExprKind::ArrayRepeat(a, n) => {
+                let a = self.expr_operand(a);
+                let n = self.expr_operand(n);
+                self.assign(dest.clone(), Rvalue::Aggregate(vec![a, n]), span, false);
+            }
+            ExprKind::Struct { fields, base, .. } => {
+                let mut ops: Vec<Operand> = fields.iter().map(|(_, e)| self.expr_operand(e)).collect();
+                if let Some(b) = base {
+                    let op = self.expr_operand(b);
+                    ops.push(match op {
+                        Operand::Move(p) | Operand::Use(p) | Operand::Copy(p) => Operand::Use(p),
+                        c => c,
+                    });
+                }
+                self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            }
+            ExprKind::Block { block, label } => {
+                if block.is_unsafe {
+                    self.block_into(block, dest, label.as_ref());
+                } else {
+                    self.block_into(block, dest, label.as_ref());
+                }
+            }
+            ExprKind::OpaqueBlock(_) | ExprKind::Await(_) => {
+                self.taint();
+                self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+            }
+            ExprKind::If { cond, then_branch, else_branch } => {
+                self.push_scope();
+                let depth = self.scopes.len();
+                let then_b = self.new_block();
+                let else_b = self.new_block();
+                let join = self.new_block();
+                self.cond(cond, then_b, else_b);
+                self.cur = then_b;
+                self.block_into(then_branch, dest, None);
+                // Bindings of `if let` end with the then-branch.
+                let saved: Vec<Local> = self.scopes[depth - 1].locals.clone();
+                for l in saved.iter().rev() {
+                    self.push(StatementKind::StorageDead(*l), Span::new(then_branch.span.end, then_branch.span.end), false);
+                }
+                self.goto(join, span);
+                let names = std::mem::take(&mut self.scopes[depth - 1].names);
+                self.scopes[depth - 1].locals.clear();
+                let _ = names;
+                self.cur = else_b;
+                match else_branch {
+                    Some(e) => self.expr_into(e, dest),
+                    None => self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false),
+                }
+                self.goto(join, span);
+                self.scopes.pop();
+            }
+            ExprKind::Let { .. } => {
+                // A `let` outside an `if`/`while` condition: not valid Rust.
+                self.taint();
+            }
+            ExprKind::Match { scrutinee, arms } => self.lower_match(scrutinee, arms, dest, span),
+            ExprKind::Loop { label, body } => {
+                let head = self.new_block();
+                let exit = self.new_block();
+                self.goto(head, span);
+                self.breakables.push(Breakable {
+                    label: label.clone(),
+                    is_loop: true,
+                    break_to: exit,
+                    continue_to: Some(head),
+                    dest: Some(dest.clone()),
+                    scope_depth: self.scopes.len(),
+                });
+                let t = self.temp(Ty::unit(), body.span);
+                self.block_into(body, &Place::local(t), None);
+                self.breakables.pop();
+                self.jump(head, span);
+                self.cur = exit;
+            }
+            ExprKind::While { label, cond, body } => {
+                let head = self.new_block();
+                let exit = self.new_block();
+                let body_b = self.new_block();
+                self.goto(head, span);
+                self.push_scope();
+                let depth = self.scopes.len();
+                let cond_exit = self.new_block();
+                self.cond(cond, body_b, cond_exit);
+                self.cur = cond_exit;
+                self.goto(exit, span);
+                self.cur = body_b;
+                self.breakables.push(Breakable {
+                    label: label.clone(),
+                    is_loop: true,
+                    break_to: exit,
+                    continue_to: Some(head),
+                    dest: None,
+                    scope_depth: depth,
+                });
+                let t = self.temp(Ty::unit(), body.span);
+                self.block_into(body, &Place::local(t), None);
+                self.breakables.pop();
+                self.pop_scope(Span::new(body.span.end, body.span.end));
+                self.jump(head, span);
+                self.cur = exit;
+                self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+            }
+            ExprKind::For { label, pat, iter, body } => self.lower_for(label, pat, iter, body, dest, span),
+            ExprKind::Closure { is_move, params, body, .. } => {
+                self.lower_closure(*is_move, params, body, dest, span)
+            }
+            ExprKind::Break { label, value } => {
+                let Some(i) = self.find_breakable(label.as_ref(), false) else {
+                    self.taint();
+                    return;
+                };
+                if let Some(v) = value {
+                    match self.breakables[i].dest.clone() {
+                        Some(d) => self.expr_into(v, &d),
+                        None => self.taint(),
+                    }
+                }
+                let depth = self.breakables[i].scope_depth;
+                let target = self.breakables[i].break_to;
+                self.exit_scopes_to(depth, span);
+                self.jump(target, span);
+            }
+            ExprKind::Continue { label } => {
+                let Some(i) = self.find_breakable(label.as_ref(), true) else {
+                    self.taint();
+                    return;
+                };
+                let depth = self.breakables[i].scope_depth;
+                let target = self.breakables[i].continue_to.unwrap();
+                self.exit_scopes_to(depth, span);
+                self.jump(target, span);
+            }
+            ExprKind::Return(v) => {
+                let ret = Place::local(Body::return_local());
+                match v {
+                    Some(v) => self.expr_into(v, &ret),
+                    None => self.assign(ret, Rvalue::Use(Operand::Const), span, false),
+                }
+                self.end_statement(span);
+                self.exit_scopes_to(0, span);
+                self.terminate(Terminator::Return, span);
+            }
+            ExprKind::Try(inner) => {
+                let ty = self.infer(inner);
+                let t = self.temp(ty.clone(), inner.span);
+                self.expr_into(inner, &Place::local(t));
+                let ok = self.new_block();
+                let err = self.new_block();
+                self.terminate(Terminator::Switch(vec![ok, err]), span);
+                self.cur = err;
+                let ret = Place::local(Body::return_local());
+                self.assign(ret, Rvalue::Use(Operand::Const), span, false);
+                self.exit_scopes_to(0, span);
+                self.terminate(Terminator::Return, span);
+                self.cur = ok;
+                let variant: Name = match ty.adt_name() {
+                    Some("Option") => "Some".into(),
+                    _ => "Ok".into(),
+                };
+                let p = Place::local(t).project(Proj::Downcast(variant)).project(Proj::Field(FieldName::Index(0)));
+                self.assign(dest.clone(), Rvalue::Use(Operand::Use(p)), span, true);
+            }
+            ExprKind::Range { start, end, .. } => {
+                let mut ops = Vec::new();
+                if let Some(s) = start {
+                    ops.push(self.expr_operand(s));
+                }
+                if let Some(e) = end {
+                    ops.push(self.expr_operand(e));
+                }
+                self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            }
+            ExprKind::Cast(inner, _) => {
+                let op = self.expr_operand(inner);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
+            }
+            ExprKind::Macro(m) => self.lower_macro(m, dest, span),
+            ExprKind::Unknown(idents) => {
+                self.taint();
+                for (n, sp) in idents {
+                    if let Some(l) = self.lookup(n) {
+                        self.push(StatementKind::Eval(Operand::Use(Place::local(l))), *sp, true);
+                    }
+                }
+                self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, true);
+            }
+        }
+    }
+
+    /// A read that borrows rather than moves (comparison operands).
+    fn read_operand(&mut self, e: &Expr) -> Operand {
+        if self.is_place_expr(e) {
+            let saved = std::mem::replace(&mut self.uncertain_place, false);
+            let p = self.expr_place(e, false).unwrap();
+            let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+            let ty = self.place_ty(&p);
+            if uncertain || self.is_copy(&ty) != Some(true) {
+                return Operand::Use(p);
+            }
+            return Operand::Copy(p);
+        }
+        self.expr_operand(e)
+    }
+
+    fn find_breakable(&self, label: Option<&Name>, is_continue: bool) -> Option<usize> {
+        for (i, b) in self.breakables.iter().enumerate().rev() {
+            match label {
+                Some(l) => {
+                    if b.label.as_ref() == Some(l) {
+                        return Some(i);
+                    }
+                }
+                None => {
+                    if b.is_loop {
+                        return Some(i);
+                    }
+                }
+            }
+        }
+        let _ = is_continue;
+        None
+    }
+
+    /// Lowers a condition (with `let` patterns and `&&` chains), jumping to `yes` or `no`.
+    /// Bindings go into the innermost scope.
+    fn cond(&mut self, c: &Expr, yes: BlockId, no: BlockId) {
+        match &c.kind {
+            ExprKind::Let { pat, expr } => {
+                let ty = self.infer(expr);
+                let p = self.expr_place(expr, false);
+                let p = self.ensure_place(p, ty.clone(), expr.span);
+                self.push(StatementKind::FakeRead(p.clone()), expr.span, false);
+                let matched = self.new_block();
+                self.terminate(Terminator::Switch(vec![matched, no]), c.span);
+                self.cur = matched;
+                self.bind_pattern(pat, &p, &ty, BindMode::Move, pat.span);
+                self.goto(yes, c.span);
+            }
+            ExprKind::Binary(BinOp::And, a, b) if contains_let(c) => {
+                let mid = self.new_block();
+                self.cond(a, mid, no);
+                self.cur = mid;
+                self.cond(b, yes, no);
+            }
+            _ => {
+                let v = self.expr_operand(c);
+                self.push(StatementKind::Eval(v), c.span, false);
+                self.end_statement(c.span);
+                self.terminate(Terminator::Switch(vec![yes, no]), c.span);
+            }
+        }
+    }
+
+    fn lower_match(&mut self, scrutinee: &Expr, arms: &[ast::Arm], dest: &Place, span: Span) {
+        let ty = self.infer(scrutinee);
+        let p = self.expr_place(scrutinee, false);
+        let p = self.ensure_place(p, ty.clone(), scrutinee.span);
+        self.push(StatementKind::FakeRead(p.clone()), scrutinee.span, false);
+        let join = self.new_block();
+        let arm_blocks: Vec<BlockId> = arms.iter().map(|_| self.new_block()).collect();
+        let mut targets = arm_blocks.clone();
+        if arms.is_empty() {
+            targets.push(join);
+        }
+        self.terminate(Terminator::Switch(targets), scrutinee.span);
+        for (i, arm) in arms.iter().enumerate() {
+            self.cur = arm_blocks[i];
+            self.push_scope();
+            self.bind_pattern(&arm.pat, &p, &ty, BindMode::Move, arm.pat.span);
+            if let Some(g) = &arm.guard {
+                let body_b = self.new_block();
+                let next = arm_blocks.get(i + 1).copied().unwrap_or(join);
+                let fail = self.new_block();
+                self.cond(g, body_b, fail);
+                self.cur = fail;
+                self.pop_scope_no_forget(arm.span);
+                self.goto(next, arm.span);
+                self.cur = body_b;
+            }
+            self.expr_into(&arm.body, dest);
+            self.end_statement(arm.body.span);
+            self.pop_scope(Span::new(arm.body.span.end, arm.body.span.end));
+            self.jump(join, arm.span);
+        }
+        self.cur = join;
+    }
+
+    /// Emits storage ends for the innermost scope without popping it.
+    fn pop_scope_no_forget(&mut self, span: Span) {
+        let locals = self.scopes.last().unwrap().locals.clone();
+        for l in locals.iter().rev() {
+            self.push(StatementKind::StorageDead(*l), span, false);
+        }
+    }
+
+    fn lower_for(
+        &mut self,
+        label: &Option<Name>,
+        pat: &Pat,
+        iter: &Expr,
+        body: &Block,
+        dest: &Place,
+        span: Span,
+    ) {
+        let ity = self.infer(iter);
+        let it_op = self.expr_operand(iter);
+        // `IntoIterator::into_iter(iter)`: the iterator keeps the borrows of its source.
+        let item_ty = match &ity {
+            Ty::Ref(m, inner) => match inner.index_elem() {
+                Some(t) => Ty::Ref(*m, Box::new(t)),
+                None => Ty::Unknown,
+            },
+            Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque" | "HashSet" | "BTreeSet") => {
+                args.first().cloned().unwrap_or(Ty::Unknown)
+            }
+            Ty::Adt { name, args, lifetimes } if *lifetimes > 0 && matches!(&**name, "Iter" | "IterMut") => {
+                let m = if &**name == "IterMut" { Mutability::Mut } else { Mutability::Not };
+                match args.first() {
+                    Some(t) => Ty::Ref(m, Box::new(t.clone())),
+                    None => Ty::Unknown,
+                }
+            }
+            Ty::Adt { name, .. } if &**name == "Range" => Ty::Unknown,
+            _ => Ty::Unknown,
+        };
+        let iter_local = self.temp(Ty::Adt { name: "IntoIter".into(), args: vec![], lifetimes: 1 }, iter.span);
+        self.scopes.last_mut().unwrap().locals.push(iter_local);
+        self.call(vec![it_op], Place::local(iter_local), vec![0], iter.span);
+        let head = self.new_block();
+        let exit = self.new_block();
+        let body_b = self.new_block();
+        self.goto(head, span);
+        // `Iterator::next(&mut iter)`
+        let r = self.temp(Ty::Ref(Mutability::Mut, Box::new(Ty::Unknown)), iter.span);
+        self.assign(Place::local(r), Rvalue::Ref(BorrowKind::Mut { two_phase: false }, Place::local(iter_local)), iter.span, false);
+        let next = self.temp(Ty::Unknown, iter.span);
+        let next_ret = self.new_block();
+        let b = self.cur.0 as usize;
+        self.body.blocks[b].term = Terminator::Call {
+            args: vec![Operand::Move(Place::local(r))],
+            dest: Place::local(next),
+            target: Some(next_ret),
+            ret_borrows: vec![],
+            span: iter.span,
+        };
+        self.body.blocks[b].term_span = iter.span;
+        self.cur = next_ret;
+        // The item holds the iterator's borrows (not the `&mut` of `next`).
+        self.assign(Place::local(next), Rvalue::Aggregate(vec![Operand::Copy(Place::local(iter_local))]), iter.span, false);
+        self.terminate(Terminator::Switch(vec![body_b, exit]), iter.span);
+        self.cur = body_b;
+        self.push_scope();
+        let item = Place::local(next).project(Proj::Downcast("Some".into())).project(Proj::Field(FieldName::Index(0)));
+        let item_local = self.temp(item_ty.clone(), pat.span);
+        self.assign(Place::local(item_local), Rvalue::Use(Operand::Use(item)), pat.span, true);
+        self.bind_pattern(pat, &Place::local(item_local), &item_ty, BindMode::Move, pat.span);
+        self.breakables.push(Breakable {
+            label: label.clone(),
+            is_loop: true,
+            break_to: exit,
+            continue_to: Some(head),
+            dest: None,
+            scope_depth: self.scopes.len() - 1,
+        });
+        let t = self.temp(Ty::unit(), body.span);
+        self.block_into(body, &Place::local(t), None);
+        self.breakables.pop();
+        self.pop_scope(Span::new(body.span.end, body.span.end));
+        self.jump(head, span);
+        self.cur = exit;
+        self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+    }
+
+    fn lower_call(&mut self, f: &Expr, args: &[Expr], dest: &Place, span: Span) {
+        let ExprKind::Path(segs) = &f.kind else {
+            let fop = self.expr_operand(f);
+            self.push(StatementKind::Eval(fop), f.span, true);
+            let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+            self.call(ops, dest.clone(), vec![], span);
+            return;
+        };
+        let names: Vec<&str> = segs.iter().map(|s| &**s).collect();
+        // A local holding a closure or fn pointer.
+        if names.len() == 1 {
+            if let Some(l) = self.lookup(names[0]) {
+                self.push(StatementKind::Eval(Operand::Use(Place::local(l))), f.span, true);
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+                self.call(ops, dest.clone(), vec![], span);
+                return;
+            }
+        }
+        let last = *names.last().unwrap();
+        let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+        // Constructors: tuple structs and variants hold what they are given.
+        if last.starts_with(|c: char| c.is_uppercase()) || matches!(names.as_slice(), ["Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock", "new"]) {
+            self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            return;
+        }
+        let diverges = matches!(names.as_slice(), ["panic" | "unreachable"] | [.., "process", "exit"]);
+        let sig: Option<FnSig> = if names.len() == 1 {
+            self.index.function(last).cloned()
+        } else {
+            let owner = names[names.len() - 2];
+            let oname = if owner == "Self" {
+                self.self_ty.as_ref().and_then(|t| t.adt_name().map(|s| s.to_string())).unwrap_or_default()
+            } else {
+                owner.to_string()
+            };
+            self.index.method(&oname, last).cloned()
+        };
+        let ret_borrows = match &sig {
+            Some(s) if s.ret_holds_borrow => s.ret_borrows.clone(),
+            _ => vec![],
+        };
+        if diverges {
+            let b = self.cur.0 as usize;
+            self.body.blocks[b].term = Terminator::Call { args: ops, dest: dest.clone(), target: None, ret_borrows, span };
+            self.body.blocks[b].term_span = span;
+            self.cur = self.new_block();
+            return;
+        }
+        self.call(ops, dest.clone(), ret_borrows, span);
+    }
+
+    fn lower_method_call(&mut self, receiver: &Expr, method: &Name, args: &[Expr], dest: &Place, span: Span) {
+        let rty = self.infer(receiver);
+        let resolved = self.resolve_method(&rty, method);
+        let Some(res) = resolved else {
+            // Unknown method: the receiver is used, somehow.
+            let saved = std::mem::replace(&mut self.uncertain_place, false);
+            let p = self.expr_place(receiver, false);
+            self.uncertain_place = saved;
+            if let Some(p) = p {
+                self.push(StatementKind::Eval(Operand::Use(p)), receiver.span, true);
+            }
+            let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+            self.call(ops, dest.clone(), vec![], span);
+            return;
+        };
+        let mutable = res.receiver == Receiver::RefMut;
+        let saved = std::mem::replace(&mut self.uncertain_place, false);
+        let mut p = self.expr_place(receiver, mutable).unwrap();
+        for _ in 0..res.derefs {
+            p = p.deref();
+        }
+        let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+        let recv = match res.receiver {
+            Receiver::Ref | Receiver::RefMut => {
+                let m = if mutable { Mutability::Mut } else { Mutability::Not };
+                if mutable {
+                    self.check_mutable(&p, receiver.span, true);
+                }
+                let t = self.temp(Ty::Ref(m, Box::new(self.place_ty(&p))), receiver.span);
+                let kind = borrow_kind(m, !res.overloaded);
+                let rspan = if mutable && !res.overloaded { span } else { receiver.span };
+                self.assign(Place::local(t), Rvalue::Ref(kind, p), rspan, uncertain);
+                Operand::Move(Place::local(t))
+            }
+            Receiver::Value | Receiver::None => {
+                let op = self.operand_of(p);
+                if !uncertain {
+                    self.check_move_out(&op, receiver.span);
+                }
+                if uncertain {
+                    match op {
+                        Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => Operand::Use(p),
+                        c => c,
+                    }
+                } else {
+                    op
+                }
+            }
+        };
+        let mut ops = vec![recv];
+        for a in args {
+            ops.push(self.expr_operand(a));
+        }
+        self.body.locals[dest.local.0 as usize].ty = match &self.body.locals[dest.local.0 as usize].ty {
+            Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
+            t => t.clone(),
+        };
+        self.call(ops, dest.clone(), if res.ret_borrows { vec![0] } else { vec![] }, span);
+    }
+
+    fn lower_macro(&mut self, m: &ast::MacroCall, dest: &Place, span: Span) {
+        let name = &*m.name;
+        let exprs: &[Expr] = match &m.args {
+            MacroArgs::Exprs(es) => es,
+            _ => &[],
+        };
+        match name {
+            "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "write" | "writeln"
+            | "assert" | "assert_eq" | "assert_ne" | "debug_assert" | "debug_assert_eq"
+            | "debug_assert_ne" | "unreachable" | "todo" | "unimplemented" | "format_args" => {
+                if !matches!(m.args, MacroArgs::Exprs(_)) {
+                    self.unknown_macro(m, dest, span);
+                    return;
+                }
+                let mut first = true;
+                for e in exprs {
+                    let is_writer = first && matches!(name, "write" | "writeln");
+                    first = false;
+                    if is_writer {
+                        if let Some(p) = self.expr_place(e, false) {
+                            self.push(StatementKind::Eval(Operand::Use(p)), e.span, true);
+                        }
+                        continue;
+                    }
+                    if matches!(e.kind, ExprKind::Lit(_)) {
+                        continue;
+                    }
+                    self.borrow_for_read(e);
+                }
+                for (n, sp) in &m.format_idents {
+                    if let Some(l) = self.lookup(n) {
+                        let t = self.temp(Ty::Ref(Mutability::Not, Box::new(self.local_ty(l))), *sp);
+                        self.assign(Place::local(t), Rvalue::Ref(BorrowKind::Shared, Place::local(l)), *sp, false);
+                    }
+                }
+                if matches!(name, "panic" | "unreachable" | "todo" | "unimplemented") {
+                    self.terminate(Terminator::Unreachable, span);
+                    return;
+                }
+                if name.contains("assert") {
+                    let ok = self.new_block();
+                    let fail = self.new_block();
+                    self.terminate(Terminator::Switch(vec![ok, fail]), span);
+                    self.cur = fail;
+                    self.terminate(Terminator::Unreachable, span);
+                    self.cur = ok;
+                }
+                let ty = if name == "format" { Ty::adt("String", vec![]) } else { Ty::unit() };
+                let _ = ty;
+                self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+            }
+            "vec" => match &m.args {
+                MacroArgs::Exprs(es) => {
+                    let ops: Vec<Operand> = es.iter().map(|e| self.expr_operand(e)).collect();
+                    self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+                }
+                MacroArgs::Repeat(e, n) => {
+                    let a = self.expr_operand(e);
+                    let n = self.expr_operand(n);
+                    self.assign(dest.clone(), Rvalue::Aggregate(vec![a, n]), span, false);
+                }
+                MacroArgs::Tokens(_) => self.unknown_macro(m, dest, span),
+            },
+            "dbg" if matches!(m.args, MacroArgs::Exprs(_)) => {
+                let ops: Vec<Operand> = exprs.iter().map(|e| self.expr_operand(e)).collect();
+                self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            }
+            "matches" if !exprs.is_empty() => {
+                let p = self.expr_place(&exprs[0], false);
+                if let Some(p) = p {
+                    self.push(StatementKind::FakeRead(p), exprs[0].span, false);
+                }
+                self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+            }
+            _ => self.unknown_macro(m, dest, span),
+        }
+    }
+
+    /// A format argument: `&arg`.
+    fn borrow_for_read(&mut self, e: &Expr) {
+        if self.is_place_expr(e) {
+            let saved = std::mem::replace(&mut self.uncertain_place, false);
+            let p = self.expr_place(e, false).unwrap();
+            let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+            let t = self.temp(Ty::Ref(Mutability::Not, Box::new(self.place_ty(&p))), e.span);
+            self.assign(Place::local(t), Rvalue::Ref(BorrowKind::Shared, p), e.span, uncertain);
+        } else {
+            let op = self.expr_operand(e);
+            self.push(StatementKind::Eval(op), e.span, false);
+        }
+    }
+
+    fn unknown_macro(&mut self, m: &ast::MacroCall, dest: &Place, span: Span) {
+        let mut idents: Vec<(Name, Span)> = Vec::new();
+        match &m.args {
+            MacroArgs::Tokens(t) => idents.extend(t.iter().cloned()),
+            MacroArgs::Exprs(es) => es.iter().for_each(|e| collect_idents(e, &mut idents)),
+            MacroArgs::Repeat(a, b) => {
+                collect_idents(a, &mut idents);
+                collect_idents(b, &mut idents);
+            }
+        }
+        idents.extend(m.format_idents.iter().cloned());
+        for (n, sp) in idents {
+            if let Some(l) = self.lookup(&n) {
+                self.push(StatementKind::Eval(Operand::Use(Place::local(l))), sp, true);
+            }
+        }
+        self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, true);
+    }
+
+    fn lower_closure(
+        &mut self,
+        is_move: bool,
+        params: &[ast::ClosureParam],
+        body: &Expr,
+        dest: &Place,
+        span: Span,
+    ) {
+        // Names bound by the closure itself shadow the captured ones.
+        let mut bound: Vec<Name> = Vec::new();
+        for p in params {
+            pat_names(&p.pat, &mut bound);
+        }
+        let mut uses: Vec<(Name, Span, CaptureUse)> = Vec::new();
+        self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Shared);
+        // One capture per variable, the strongest use wins.
+        let mut caps: Vec<(Local, Span, CaptureUse)> = Vec::new();
+        for (n, sp, u) in uses {
+            let Some(l) = self.lookup(&n) else { continue };
+            match caps.iter_mut().find(|c| c.0 == l) {
+                Some(c) => {
+                    if u > c.2 {
+                        c.2 = u;
+                        c.1 = sp;
+                    }
+                }
+                None => caps.push((l, sp, u)),
+            }
+        }
+        let mut ops = Vec::new();
+        for (l, sp, u) in caps {
+            let place = Place::local(l);
+            let ty = self.local_ty(l);
+            let u = if is_move { CaptureUse::Move } else { u };
+            match u {
+                CaptureUse::Move => {
+                    let op = self.operand_of(place);
+                    let unc = matches!(op, Operand::Use(_));
+                    let t = self.temp(ty, sp);
+                    self.assign(Place::local(t), Rvalue::Use(op), sp, unc);
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+                CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Unknown => {
+                    let m = if u == CaptureUse::Mut { Mutability::Mut } else { Mutability::Not };
+                    // Capturing a reference variable mutably reborrows through it.
+                    let (place, certain) = match (&ty, u) {
+                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut) => (place.deref(), true),
+                        (Ty::Ref(..), _) => (place, u == CaptureUse::Shared),
+                        (Ty::Unknown | Ty::Param { .. } | Ty::Opaque, _) => (place, false),
+                        _ => (place, u != CaptureUse::Unknown),
+                    };
+                    if m == Mutability::Mut && certain {
+                        self.check_mutable(&place, sp, true);
+                    }
+                    let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
+                    self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), sp, !certain);
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+            }
+        }
+        self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+        if dest.proj.is_empty() {
+            self.body.locals[dest.local.0 as usize].ty =
+                Ty::Adt { name: "{closure}".into(), args: vec![], lifetimes: 1 };
+        }
+        let _ = self.edition;
+    }
+
+    /// Walks a closure body for the outer variables it uses and how.
+    fn capture_uses(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>, ctx: CaptureUse) {
+        let var = |e: &Expr| -> Option<Name> {
+            let mut e = e;
+            loop {
+                match &e.kind {
+                    ExprKind::Path(s) if s.len() == 1 => return Some(s[0].clone()),
+                    ExprKind::Field(b, _) | ExprKind::Index(b, _) => e = b,
+                    ExprKind::Unary(UnOp::Deref, b) => e = b,
+                    _ => return None,
+                }
+            }
+        };
+        let mut rec = |x: &Expr, ctx: CaptureUse, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>| {
+            self.capture_uses(x, bound, out, ctx)
+        };
+        match &e.kind {
+            ExprKind::Path(s) if s.len() == 1 => {
+                if !bound.contains(&s[0]) {
+                    let u = if ctx == CaptureUse::Move {
+                        match self.lookup(&s[0]).map(|l| self.is_copy(&self.local_ty(l))) {
+                            Some(Some(true)) => CaptureUse::Shared,
+                            Some(Some(false)) => CaptureUse::Move,
+                            _ => CaptureUse::Unknown,
+                        }
+                    } else {
+                        ctx
+                    };
+                    out.push((s[0].clone(), e.span, u));
+                }
+            }
+            ExprKind::Assign(l, r) | ExprKind::CompoundAssign(_, l, r) => {
+                rec(r, CaptureUse::Move, bound, out);
+                if let Some(n) = var(l) {
+                    if !bound.contains(&n) {
+                        out.push((n, l.span, CaptureUse::Mut));
+                    }
+                }
+                self.capture_subexprs(l, bound, out);
+            }
+            ExprKind::Ref { mutability, expr, .. } => {
+                if *mutability == Mutability::Mut {
+                    if let Some(n) = var(expr) {
+                        if !bound.contains(&n) {
+                            out.push((n, expr.span, CaptureUse::Mut));
+                        }
+                    }
+                    self.capture_subexprs(expr, bound, out);
+                } else {
+                    rec(expr, CaptureUse::Shared, bound, out);
+                }
+            }
+            ExprKind::MethodCall { receiver, method, args, .. } => {
+                let u = match self.resolve_method(&self.infer(receiver), method) {
+                    Some(r) => match r.receiver {
+                        Receiver::Ref => CaptureUse::Shared,
+                        Receiver::RefMut => CaptureUse::Mut,
+                        _ => CaptureUse::Move,
+                    },
+                    None => CaptureUse::Unknown,
+                };
+                match var(receiver) {
+                    Some(n) if !bound.contains(&n) => {
+                        let u = if u == CaptureUse::Move {
+                            match self.lookup(&n).map(|l| self.is_copy(&self.local_ty(l))) {
+                                Some(Some(false)) => CaptureUse::Move,
+                                Some(Some(true)) => CaptureUse::Shared,
+                                _ => CaptureUse::Unknown,
+                            }
+                        } else {
+                            u
+                        };
+                        out.push((n, receiver.span, u));
+                        self.capture_subexprs(receiver, bound, out);
+                    }
+                    _ => rec(receiver, CaptureUse::Move, bound, out),
+                }
+                for a in args {
+                    rec(a, CaptureUse::Move, bound, out);
+                }
+            }
+            ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => {
+                if let Some(n) = var(e) {
+                    if !bound.contains(&n) {
+                        // Reading a field copies or moves only that field; say shared unless moved.
+                        let u = if ctx == CaptureUse::Move {
+                            CaptureUse::Unknown
+                        } else {
+                            ctx
+                        };
+                        out.push((n, e.span, u));
+                    }
+                }
+                self.capture_subexprs(e, bound, out);
+            }
+            ExprKind::Binary(op, a, b) => {
+                let c = if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
+                    CaptureUse::Shared
+                } else {
+                    CaptureUse::Move
+                };
+                rec(a, c, bound, out);
+                rec(b, c, bound, out);
+            }
+            ExprKind::Macro(m) => {
+                let mut ids = Vec::new();
+                match &m.args {
+                    MacroArgs::Exprs(es) => {
+                        let fmt = matches!(&*m.name, "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "assert" | "assert_eq" | "assert_ne");
+                        for x in es {
+                            if fmt {
+                                rec(x, CaptureUse::Shared, bound, out);
+                            } else {
+                                rec(x, CaptureUse::Unknown, bound, out);
+                            }
+                        }
+                    }
+                    MacroArgs::Tokens(t) => ids.extend(t.iter().cloned()),
+                    MacroArgs::Repeat(a, b) => {
+                        rec(a, CaptureUse::Unknown, bound, out);
+                        rec(b, CaptureUse::Unknown, bound, out);
+                    }
+                }
+                ids.extend(m.format_idents.iter().cloned());
+                for (n, sp) in ids {
+                    if !bound.contains(&n) {
+                        out.push((n, sp, CaptureUse::Shared));
+                    }
+                }
+            }
+            ExprKind::Closure { params, body, .. } => {
+                let len = bound.len();
+                for p in params {
+                    pat_names(&p.pat, bound);
+                }
+                rec(body, CaptureUse::Unknown, bound, out);
+                bound.truncate(len);
+            }
+            ExprKind::Block { block, .. } | ExprKind::OpaqueBlock(block) => self.capture_block(block, bound, out),
+            ExprKind::Match { scrutinee, arms } => {
+                rec(scrutinee, CaptureUse::Unknown, bound, out);
+                for a in arms {
+                    let len = bound.len();
+                    pat_names(&a.pat, bound);
+                    if let Some(g) = &a.guard {
+                        rec(g, CaptureUse::Shared, bound, out);
+                    }
+                    rec(&a.body, CaptureUse::Move, bound, out);
+                    bound.truncate(len);
+                }
+            }
+            ExprKind::If { cond, then_branch, else_branch } => {
+                let len = bound.len();
+                rec(cond, CaptureUse::Shared, bound, out);
+                self.capture_block(then_branch, bound, out);
+                bound.truncate(len);
+                if let Some(e) = else_branch {
+                    rec(e, CaptureUse::Move, bound, out);
+                }
+            }
+            ExprKind::Let { pat, expr } => {
+                rec(expr, CaptureUse::Unknown, bound, out);
+                pat_names(pat, bound);
+            }
+            ExprKind::For { pat, iter, body, .. } => {
+                rec(iter, CaptureUse::Move, bound, out);
+                let len = bound.len();
+                pat_names(pat, bound);
+                self.capture_block(body, bound, out);
+                bound.truncate(len);
+            }
+            ExprKind::While { cond, body, .. } => {
+                let len = bound.len();
+                rec(cond, CaptureUse::Shared, bound, out);
+                self.capture_block(body, bound, out);
+                bound.truncate(len);
+            }
+            ExprKind::Loop { body, .. } => self.capture_block(body, bound, out),
+            ExprKind::Unknown(ids) => {
+                for (n, sp) in ids {
+                    if !bound.contains(n) {
+                        out.push((n.clone(), *sp, CaptureUse::Unknown));
+                    }
+                }
+            }
+            _ => {
+                for_each_child(e, &mut |c| rec(c, CaptureUse::Move, bound, out));
+            }
+        }
+    }
+
+    /// Uses inside a place expression other than its base variable (index operands).
+    fn capture_subexprs(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>) {
+        match &e.kind {
+            ExprKind::Field(b, _) | ExprKind::Unary(UnOp::Deref, b) => self.capture_subexprs(b, bound, out),
+            ExprKind::Index(b, i) => {
+                self.capture_subexprs(b, bound, out);
+                self.capture_uses(i, bound, out, CaptureUse::Move);
+            }
+            ExprKind::Path(_) => {}
+            _ => self.capture_uses(e, bound, out, CaptureUse::Move),
+        }
+    }
+
+    fn capture_block(&self, b: &Block, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>) {
+        let len = bound.len();
+        for s in &b.stmts {
+            match s {
+                Stmt::Let { pat, init, else_block, .. } => {
+                    if let Some(i) = init {
+                        self.capture_uses(i, bound, out, CaptureUse::Move);
+                    }
+                    if let Some(e) = else_block {
+                        self.capture_block(e, bound, out);
+                    }
+                    pat_names(pat, bound);
+                }
+                Stmt::Expr { expr, .. } => self.capture_uses(expr, bound, out, CaptureUse::Move),
+                Stmt::Item(_) => {}
+            }
+        }
+        if let Some(t) = &b.tail {
+            self.capture_uses(t, bound, out, CaptureUse::Move);
+        }
+        bound.truncate(len);
+    }
+
+    // ---- patterns --------------------------------------------------------------------------
+
+    /// Binds the names of `pat` to parts of `place` (of type `ty`).
+    fn bind_pattern(&mut self, pat: &Pat, place: &Place, ty: &Ty, mode: BindMode, span: Span) {
+        match &pat.kind {
+            PatKind::Wild | PatKind::Rest | PatKind::Lit | PatKind::Range | PatKind::Path(_) => {}
+            PatKind::Binding { name, .. } if is_constant_name(name) => {}
+            PatKind::Binding { by_ref, mutability, name, sub } => {
+                let (rv, lty, unc) = match (by_ref, mode) {
+                    (Some(m), _) | (None, BindMode::Ref(m)) => {
+                        if *m == Mutability::Mut {
+                            self.check_mutable(place, pat.span, true);
+                        }
+                        (Rvalue::Ref(borrow_kind(*m, false), place.clone()), Ty::Ref(*m, Box::new(ty.clone())), false)
+                    }
+                    (None, BindMode::Move) => {
+                        let op = self.operand_of(place.clone());
+                        if matches!(op, Operand::Move(_)) {
+                            self.check_move_out(&op, pat.span);
+                        }
+                        let unc = matches!(op, Operand::Use(_));
+                        (Rvalue::Use(op), ty.clone(), unc)
+                    }
+                    (None, BindMode::Unknown) => (Rvalue::Use(Operand::Use(place.clone())), Ty::Unknown, true),
+                };
+                let l = self.new_local(Some(name.clone()), lty, *mutability == Mutability::Mut, LocalKind::User, pat.span);
+                self.assign(Place::local(l), rv, pat.span, unc);
+                self.bind_name(name.clone(), l);
+                if let Some(sub) = sub {
+                    self.bind_pattern(sub, place, ty, mode, span);
+                }
+            }
+            PatKind::Ref { pat: inner, .. } => {
+                let inner_ty = ty.deref().unwrap_or(Ty::Unknown);
+                self.bind_pattern(inner, &place.deref(), &inner_ty, BindMode::Move, span);
+            }
+            PatKind::Or(alts) => {
+                if let Some(first) = alts.first() {
+                    self.bind_pattern(first, place, ty, mode, span);
+                }
+            }
+            PatKind::Tuple(_) | PatKind::TupleStruct { .. } | PatKind::Struct { .. } | PatKind::Slice(_) => {
+                // Default binding modes: matching a non-reference pattern through a reference.
+                let (place, ty, mode) = match ty {
+                    Ty::Ref(m, inner) => {
+                        let mode = match (mode, m) {
+                            (BindMode::Ref(Mutability::Not), _) | (_, Mutability::Not) => BindMode::Ref(Mutability::Not),
+                            (BindMode::Unknown, _) => BindMode::Unknown,
+                            _ => BindMode::Ref(Mutability::Mut),
+                        };
+                        (place.deref(), (**inner).clone(), mode)
+                    }
+                    Ty::Unknown | Ty::Param { .. } | Ty::Opaque => (place.clone(), Ty::Unknown, if mode == BindMode::Move { BindMode::Unknown } else { mode }),
+                    _ => (place.clone(), ty.clone(), mode),
+                };
+                self.bind_subpatterns(pat, &place, &ty, mode, span);
+            }
+            PatKind::Unknown => self.taint(),
+        }
+    }
+
+    fn bind_subpatterns(&mut self, pat: &Pat, place: &Place, ty: &Ty, mode: BindMode, span: Span) {
+        match &pat.kind {
+            PatKind::Tuple(ps) => {
+                let arity = match ty {
+                    Ty::Tuple(ts) => Some(ts.len()),
+                    _ => None,
+                };
+                self.bind_positional(ps, place, |i| match ty {
+                    Ty::Tuple(ts) => ts.get(i).cloned().unwrap_or(Ty::Unknown),
+                    _ => Ty::Unknown,
+                }, arity, mode, span);
+            }
+            PatKind::TupleStruct { path, elems } => {
+                let last = path.last().map(|s| &**s).unwrap_or("");
+                let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum);
+                let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
+                let elem_ty = |i: usize| -> Ty {
+                    match (last, ty) {
+                        ("Some", Ty::Adt { name, args, .. }) if &**name == "Option" && i == 0 => args.first().cloned().unwrap_or(Ty::Unknown),
+                        ("Ok", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => args.first().cloned().unwrap_or(Ty::Unknown),
+                        ("Err", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => args.get(1).cloned().unwrap_or(Ty::Unknown),
+                        _ => Ty::Unknown,
+                    }
+                };
+                let arity = if matches!(last, "Some" | "Ok" | "Err") { Some(1) } else { None };
+                self.bind_positional(elems, &base, elem_ty, arity, mode, span);
+            }
+            PatKind::Struct { path, fields, .. } => {
+                let last = path.last().map(|s| &**s).unwrap_or("");
+                let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self";
+                let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
+                for (f, p) in fields {
+                    let fty = if is_struct { self.field_ty(ty, f) } else { Ty::Unknown };
+                    let m = if fty.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
+                    self.bind_pattern(p, &base.project(Proj::Field(f.clone())), &fty, m, span);
+                }
+            }
+            PatKind::Slice(ps) => {
+                let elem = match ty {
+                    Ty::Array(t) | Ty::Slice(t) => (**t).clone(),
+                    _ => Ty::Unknown,
+                };
+                let rest = ps.iter().position(|p| is_rest(p));
+                let n = ps.len();
+                for (i, p) in ps.iter().enumerate() {
+                    if Some(i) == rest {
+                        if let PatKind::Binding { sub: Some(_), .. } = &p.kind {
+                            self.bind_pattern(p, &place.project(Proj::Subslice), ty, mode, span);
+                        }
+                        continue;
+                    }
+                    let proj = match rest {
+                        Some(r) if i > r => Proj::ConstIndex { offset: (n - i) as u32, from_end: true },
+                        _ => Proj::ConstIndex { offset: i as u32, from_end: false },
+                    };
+                    let m = if elem.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
+                    self.bind_pattern(p, &place.project(proj), &elem, m, span);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_positional(
+        &mut self,
+        ps: &[Pat],
+        base: &Place,
+        elem_ty: impl Fn(usize) -> Ty,
+        arity: Option<usize>,
+        mode: BindMode,
+        span: Span,
+    ) {
+        let rest = ps.iter().position(is_rest);
+        for (i, p) in ps.iter().enumerate() {
+            if Some(i) == rest {
+                continue;
+            }
+            let idx = match rest {
+                Some(r) if i > r => match arity {
+                    Some(a) => a - (ps.len() - i),
+                    None => {
+                        self.taint();
+                        continue;
+                    }
+                },
+                _ => i,
+            };
+            let t = elem_ty(idx);
+            let m = if t.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
+            self.bind_pattern(p, &base.project(Proj::Field(FieldName::Index(idx as u32))), &t, m, span);
+        }
+    }
+
+    // ---- mutability ------------------------------------------------------------------------
+
+    /// E0596 (borrow) / E0594 (assignment): is `place` mutable?
+    fn check_mutable(&mut self, place: &Place, span: Span, borrow: bool) {
+        if let Some(msg) = self.immutability(place, borrow) {
+            let code = if borrow { "E0596" } else { "E0594" };
+            self.errors.push(StaticError { code, span, message: msg, labels: vec![] });
+        }
+    }
+
+    fn check_mutable_compound(&mut self, place: &Place, span: Span) {
+        if place.proj.is_empty() {
+            // `x += 1` on an immutable local is E0384, found by the dataflow.
+            return;
+        }
+        self.check_mutable(place, span, false);
+    }
+
+    /// Why `place` may not be mutated, when we are sure it may not.
+    fn immutability(&self, place: &Place, borrow: bool) -> Option<String> {
+        let decl = &self.body.locals[place.local.0 as usize];
+        let verb = if borrow { "borrow" } else { "assign to" };
+        let what = if borrow { " as mutable" } else { "" };
+        let desc = self.describe(place);
+        // Walk from the local outwards; the innermost deref decides.
+        let mut ty = decl.ty.clone();
+        let mut last_deref: Option<(usize, Ty)> = None;
+        for (i, proj) in place.proj.iter().enumerate() {
+            if *proj == Proj::Deref {
+                last_deref = Some((i, ty.clone()));
+            }
+            ty = match proj {
+                Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
+                Proj::Field(f) => self.field_ty(&ty, f),
+                Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
+                Proj::Subslice => ty,
+                Proj::Downcast(_) => Ty::Unknown,
+            };
+        }
+        match last_deref {
+            Some((i, base_ty)) => match base_ty {
+                Ty::Ref(Mutability::Not, _) => {
+                    let base = Place { local: place.local, proj: place.proj[..i].to_vec() };
+                    if decl.kind == LocalKind::Temp && base.proj.is_empty() {
+                        return None;
+                    }
+                    let _ = base;
+                    Some(format!("cannot {verb} `{desc}`{what}, as it is behind a `&` reference"))
+                }
+                Ty::Ref(Mutability::Mut, _) => None,
+                Ty::Adt { ref name, .. } if &**name == "Box" => {
+                    let base = Place { local: place.local, proj: place.proj[..i].to_vec() };
+                    self.immutability_of_base(&base, verb, what, &desc)
+                }
+                _ => None,
+            },
+            None => self.immutability_of_base(place, verb, what, &desc),
+        }
+    }
+
+    fn immutability_of_base(&self, place: &Place, verb: &str, what: &str, desc: &str) -> Option<String> {
+        let decl = &self.body.locals[place.local.0 as usize];
+        if decl.mutable || decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
+            return None;
+        }
+        if place.proj.iter().any(|p| *p == Proj::Deref) {
+            return None;
+        }
+        let name = decl.name.clone().unwrap_or_else(|| "_".into());
+        if self.uncertain_place {
+            return None;
+        }
+        Some(format!("cannot {verb} `{desc}`{what}, as `{name}` is not declared as mutable"))
+    }
+
+    /// Renders a place as rustc does in messages.
+    fn describe(&self, place: &Place) -> String {
+        describe_place(&self.body, place)
+    }
+}
+
+/// Renders a place as rustc does in messages (`*self`, `x.0`, `v[_]`).
+pub fn describe_place(body: &Body, place: &Place) -> String {
+    let decl = body.local(place.local);
+    let mut s = decl.name.as_deref().unwrap_or("_").to_string();
+    let mut deref_pending = false;
+    for proj in &place.proj {
+        match proj {
+            Proj::Deref => {
+                if deref_pending {
+                    s = format!("*{s}");
+                }
+                deref_pending = true;
+            }
+            Proj::Field(f) => {
+                deref_pending = false;
+                match f {
+                    FieldName::Named(n) => s = format!("{s}.{n}"),
+                    FieldName::Index(i) => s = format!("{s}.{i}"),
+                }
+            }
+            Proj::Index | Proj::ConstIndex { .. } => {
+                if deref_pending {
+                    s = format!("(*{s})");
+                    deref_pending = false;
+                }
+                s = format!("{s}[_]");
+            }
+            Proj::Subslice => {
+                if deref_pending {
+                    s = format!("(*{s})");
+                    deref_pending = false;
+                }
+                s = format!("{s}[..]");
+            }
+            Proj::Downcast(_) => {
+                if deref_pending {
+                    s = format!("(*{s})");
+                    deref_pending = false;
+                }
+            }
+        }
+    }
+    if deref_pending {
+        s = format!("*{s}");
+    }
+    s
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum CaptureUse {
+    Shared,
+    Unknown,
+    Mut,
+    Move,
+}
+
+fn borrow_kind(m: Mutability, two_phase: bool) -> BorrowKind {
+    match m {
+        Mutability::Not => BorrowKind::Shared,
+        Mutability::Mut => BorrowKind::Mut { two_phase },
+    }
+}
+
+fn is_rest(p: &Pat) -> bool {
+    match &p.kind {
+        PatKind::Rest => true,
+        PatKind::Binding { sub: Some(s), .. } => matches!(s.kind, PatKind::Rest),
+        _ => false,
+    }
+}
+
+/// `None`, `FOO`, `MyVariant`: identifiers in patterns that name constants, by convention.
+fn is_constant_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
+}
+
+/// Expressions whose borrow is promoted to a `'static` constant.
+fn is_constant_expr(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Lit(_) => true,
+        ExprKind::Path(s) => s.len() > 1 || s.last().is_some_and(|n| n.chars().all(|c| c.is_uppercase() || c == '_' || c.is_ascii_digit())),
+        ExprKind::Unary(UnOp::Neg | UnOp::Not, x) => is_constant_expr(x),
+        ExprKind::Binary(_, a, b) => is_constant_expr(a) && is_constant_expr(b),
+        ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().all(is_constant_expr),
+        _ => false,
+    }
+}
+
+fn lit_ty(l: &ast::Lit) -> Ty {
+    match l {
+        ast::Lit::Int => Ty::prim("i32"),
+        ast::Lit::Float => Ty::prim("f64"),
+        ast::Lit::Bool => Ty::prim("bool"),
+        ast::Lit::Char => Ty::prim("char"),
+        ast::Lit::Byte => Ty::prim("u8"),
+        ast::Lit::Str => Ty::Ref(Mutability::Not, Box::new(Ty::Str)),
+        ast::Lit::ByteStr => Ty::Ref(Mutability::Not, Box::new(Ty::Unknown)),
+    }
+}
+
+fn box_inner(t: &Ty) -> Option<Ty> {
+    match t {
+        Ty::Adt { name, args, .. } if &**name == "Box" => args.first().cloned(),
+        _ => None,
+    }
+}
+
+fn contains_let(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Let { .. } => true,
+        ExprKind::Binary(BinOp::And, a, b) => contains_let(a) || contains_let(b),
+        _ => false,
+    }
+}
+
+/// The std table's owner name for a type.
+fn std_owner(t: &Ty) -> Option<&'static str> {
+    Some(match t {
+        Ty::Str => "str",
+        Ty::Slice(_) => "slice",
+        Ty::Array(_) => "array",
+        Ty::Prim(p) => match &**p {
+            "i8" => "i8", "i16" => "i16", "i32" => "i32", "i64" => "i64", "i128" => "i128",
+            "isize" => "isize", "u8" => "u8", "u16" => "u16", "u32" => "u32", "u64" => "u64",
+            "u128" => "u128", "usize" => "usize", "f32" => "f32", "f64" => "f64", "bool" => "bool",
+            "char" => "char", _ => return None,
+        },
+        Ty::Adt { name, .. } => match &**name {
+            "Vec" => "Vec", "String" => "String", "HashMap" => "HashMap", "HashSet" => "HashSet",
+            "BTreeMap" => "BTreeMap", "BTreeSet" => "BTreeSet", "VecDeque" => "VecDeque",
+            "Option" => "Option", "Result" => "Result", "Box" => "Box", "Rc" => "Rc", "Arc" => "Arc",
+            "RefCell" => "RefCell", "Cell" => "Cell", "Mutex" => "Mutex", _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// The type a std method returns, from the table's text, with the owner's parameters
+/// substituted where we can.
+fn parse_ret(text: &str, owner: &Ty) -> Ty {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ty::unit();
+    }
+    if t == "Self" {
+        return owner.clone();
+    }
+    if let Some(rest) = t.strip_prefix("&mut ") {
+        return Ty::Ref(Mutability::Mut, Box::new(parse_ret(strip_lifetime(rest), owner)));
+    }
+    if let Some(rest) = t.strip_prefix('&') {
+        let rest = strip_lifetime(rest);
+        if let Some(r) = rest.strip_prefix("mut ") {
+            return Ty::Ref(Mutability::Mut, Box::new(parse_ret(r, owner)));
+        }
+        return Ty::Ref(Mutability::Not, Box::new(parse_ret(rest, owner)));
+    }
+    if t == "str" {
+        return Ty::Str;
+    }
+    if matches!(t, "T" | "K") {
+        return match owner {
+            Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
+            Ty::Slice(e) | Ty::Array(e) => (**e).clone(),
+            _ => Ty::Unknown,
+        };
+    }
+    if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        if !inner.contains(';') {
+            return Ty::Slice(Box::new(parse_ret(inner, owner)));
+        }
+    }
+    if PRIM_NAMES.contains(&t) {
+        return Ty::prim(t);
+    }
+    if t == "String" {
+        return Ty::adt("String", vec![]);
+    }
+    if let Some(inner) = t.strip_prefix("Option<").and_then(|r| r.strip_suffix('>')) {
+        return Ty::adt("Option", vec![parse_ret(inner, owner)]);
+    }
+    if let Some(inner) = t.strip_prefix("Vec<").and_then(|r| r.strip_suffix('>')) {
+        if !inner.contains(',') {
+            return Ty::adt("Vec", vec![parse_ret(inner, owner)]);
+        }
+    }
+    // Iterator and guard types: known to hold a borrow when they name a lifetime.
+    if let Some(lt) = t.find('<') {
+        let name = &t[..lt];
+        if name.chars().all(|c| c.is_alphanumeric() || c == '_') && t.contains('\'') {
+            return Ty::Adt { name: name.into(), args: vec![Ty::Unknown], lifetimes: 1 };
+        }
+    }
+    Ty::Unknown
+}
+
+const PRIM_NAMES: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
+    "f64", "bool", "char",
+];
+
+fn strip_lifetime(s: &str) -> &str {
+    let s = s.trim_start();
+    if let Some(rest) = s.strip_prefix('\'') {
+        let end = rest.find(' ').unwrap_or(rest.len());
+        return rest[end..].trim_start();
+    }
+    s
+}
+
+fn pat_names(p: &Pat, acc: &mut Vec<Name>) {
+    match &p.kind {
+        PatKind::Binding { name, sub, .. } => {
+            if !is_constant_name(name) {
+                acc.push(name.clone());
+            }
+            if let Some(s) = sub {
+                pat_names(s, acc);
+            }
+        }
+        PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => ps.iter().for_each(|p| pat_names(p, acc)),
+        PatKind::TupleStruct { elems, .. } => elems.iter().for_each(|p| pat_names(p, acc)),
+        PatKind::Struct { fields, .. } => fields.iter().for_each(|(_, p)| pat_names(p, acc)),
+        PatKind::Ref { pat, .. } => pat_names(pat, acc),
+        _ => {}
+    }
+}
+
+fn collect_idents(e: &Expr, acc: &mut Vec<(Name, Span)>) {
+    match &e.kind {
+        ExprKind::Path(s) if s.len() == 1 => acc.push((s[0].clone(), e.span)),
+        ExprKind::Unknown(ids) => acc.extend(ids.iter().cloned()),
+        _ => for_each_child(e, &mut |c| collect_idents(c, acc)),
+    }
+}
+
+/// Calls `f` on each direct sub-expression (blocks' statements included).
+fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    let block = |b: &Block, f: &mut dyn FnMut(&Expr)| {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let { init, else_block, .. } => {
+                    if let Some(i) = init {
+                        f(i);
+                    }
+                    if let Some(b) = else_block {
+                        for s in &b.stmts {
+                            if let Stmt::Expr { expr, .. } = s {
+                                f(expr);
+                            }
+                        }
+                    }
+                }
+                Stmt::Expr { expr, .. } => f(expr),
+                Stmt::Item(_) => {}
+            }
+        }
+        if let Some(t) = &b.tail {
+            f(t);
+        }
+    };
+    match &e.kind {
+        ExprKind::Path(_) | ExprKind::Lit(_) | ExprKind::Continue { .. } | ExprKind::Unknown(_) => {}
+        ExprKind::Unary(_, a) | ExprKind::Ref { expr: a, .. } | ExprKind::Field(a, _) | ExprKind::Try(a)
+        | ExprKind::Await(a) | ExprKind::Cast(a, _) => f(a),
+        ExprKind::Binary(_, a, b) | ExprKind::Assign(a, b) | ExprKind::CompoundAssign(_, a, b)
+        | ExprKind::Index(a, b) | ExprKind::ArrayRepeat(a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::Call(g, args) => {
+            f(g);
+            args.iter().for_each(|a| f(a));
+        }
+        ExprKind::MethodCall { receiver, args, .. } => {
+            f(receiver);
+            args.iter().for_each(|a| f(a));
+        }
+        ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().for_each(|a| f(a)),
+        ExprKind::Struct { fields, base, .. } => {
+            fields.iter().for_each(|(_, a)| f(a));
+            if let Some(b) = base {
+                f(b);
+            }
+        }
+        ExprKind::Block { block: b, .. } | ExprKind::OpaqueBlock(b) => block(b, f),
+        ExprKind::If { cond, then_branch, else_branch } => {
+            f(cond);
+            block(then_branch, f);
+            if let Some(e) = else_branch {
+                f(e);
+            }
+        }
+        ExprKind::Let { expr, .. } => f(expr),
+        ExprKind::While { cond, body, .. } => {
+            f(cond);
+            block(body, f);
+        }
+        ExprKind::Loop { body, .. } => block(body, f),
+        ExprKind::For { iter, body, .. } => {
+            f(iter);
+            block(body, f);
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            f(scrutinee);
+            for a in arms {
+                if let Some(g) = &a.guard {
+                    f(g);
+                }
+                f(&a.body);
+            }
+        }
+        ExprKind::Closure { body, .. } => f(body),
+        ExprKind::Break { value, .. } | ExprKind::Return(value) => {
+            if let Some(v) = value {
+                f(v);
+            }
+        }
+        ExprKind::Range { start, end, .. } => {
+            if let Some(s) = start {
+                f(s);
+            }
+            if let Some(e) = end {
+                f(e);
+            }
+        }
+        ExprKind::Macro(m) => match &m.args {
+            MacroArgs::Exprs(es) => es.iter().for_each(|a| f(a)),
+            MacroArgs::Repeat(a, b) => {
+                f(a);
+                f(b);
+            }
+            MacroArgs::Tokens(_) => {}
+        },
+    }
+}

@@ -1,0 +1,177 @@
+//! The lowered body: a small MIR-like control-flow graph over places.
+//!
+//! One statement does one thing at one span, so that the borrow checker can name the exact
+//! expression of every access. Spans are relative to the function's start.
+
+use crate::ast::{FieldName, Name, Span};
+use crate::ty::Ty;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Local(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LocalKind {
+    /// `self` or a parameter.
+    Arg,
+    /// A binding the user wrote.
+    User,
+    /// A temporary of the lowering.
+    Temp,
+    /// The return place.
+    Return,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LocalDecl {
+    /// The binding's name, or for temporaries a description of the value (`v[_]`).
+    pub name: Option<Name>,
+    pub ty: Ty,
+    pub mutable: bool,
+    pub kind: LocalKind,
+    /// Where the binding is declared (the temporary's expression).
+    pub span: Span,
+    /// Temporaries whose storage ends with their statement (not lifetime-extended).
+    pub is_statement_temp: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Proj {
+    Deref,
+    Field(FieldName),
+    /// A built-in index (`a[i]` on arrays and slices): never disjoint from another index.
+    Index,
+    /// `[a, b, ..]` element at a constant offset from the start or from the end.
+    ConstIndex { offset: u32, from_end: bool },
+    Subslice,
+    /// Into an enum variant, by name.
+    Downcast(Name),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Place {
+    pub local: Local,
+    pub proj: Vec<Proj>,
+}
+
+impl Place {
+    pub fn local(local: Local) -> Place {
+        Place { local, proj: Vec::new() }
+    }
+    pub fn project(&self, p: Proj) -> Place {
+        let mut proj = self.proj.clone();
+        proj.push(p);
+        Place { local: self.local, proj }
+    }
+    pub fn deref(&self) -> Place {
+        self.project(Proj::Deref)
+    }
+    pub fn is_prefix_of(&self, other: &Place) -> bool {
+        self.local == other.local
+            && self.proj.len() <= other.proj.len()
+            && other.proj[..self.proj.len()] == self.proj[..]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Operand {
+    Copy(Place),
+    Move(Place),
+    /// A use whose copy-or-move nature is unknown: never reported as a conflict, never a move,
+    /// but still a use (for liveness and use-after-move).
+    Use(Place),
+    Const,
+}
+
+impl Operand {
+    pub fn place(&self) -> Option<&Place> {
+        match self {
+            Operand::Copy(p) | Operand::Move(p) | Operand::Use(p) => Some(p),
+            Operand::Const => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BorrowKind {
+    Shared,
+    Mut { two_phase: bool },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Rvalue {
+    Use(Operand),
+    Ref(BorrowKind, Place),
+    /// A value built from parts (struct, tuple, array, closure): borrows in the parts flow into it.
+    Aggregate(Vec<Operand>),
+    /// A value computed from parts that holds none of their borrows (arithmetic, comparison, casts).
+    Opaque(Vec<Operand>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StatementKind {
+    Assign(Place, Rvalue),
+    /// Storage of a local ends: its loans must be dead (E0597).
+    StorageDead(Local),
+    /// A shallow read that moves nothing (match scrutinees, `let _ = place`).
+    FakeRead(Place),
+    /// An operand evaluated for its effect (`x;`, arguments of unknown macros).
+    Eval(Operand),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+    /// The access kind here is a guess (unknown receiver mode, unknown capture): conflicts that
+    /// involve this statement or a loan it creates are not reported.
+    pub uncertain: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Terminator {
+    Goto(BlockId),
+    /// Branches; the discriminant was read by a statement before.
+    Switch(Vec<BlockId>),
+    Call {
+        args: Vec<Operand>,
+        dest: Place,
+        /// `None` when the call never returns (`panic!`, `-> !`).
+        target: Option<BlockId>,
+        /// Which arguments' borrows the result may hold.
+        ret_borrows: Vec<usize>,
+        span: Span,
+    },
+    Return,
+    Unreachable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BasicBlock {
+    pub stmts: Vec<Statement>,
+    pub term: Terminator,
+    pub term_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Body {
+    pub locals: Vec<LocalDecl>,
+    pub blocks: Vec<BasicBlock>,
+    pub n_args: u32,
+    /// The lowering met something it does not understand: report nothing for this body.
+    pub tainted: bool,
+    /// The return type holds borrows of the arguments (so a loan flowing into it must outlive the
+    /// body).
+    pub ret_holds_borrow: bool,
+}
+
+impl Body {
+    pub fn local(&self, l: Local) -> &LocalDecl {
+        &self.locals[l.0 as usize]
+    }
+    pub fn return_local() -> Local {
+        Local(0)
+    }
+}
