@@ -274,7 +274,7 @@ pub enum BinOp {
     Ge,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FieldName {
     Named(Name),
     /// `.0`

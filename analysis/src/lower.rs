@@ -54,6 +54,7 @@ pub fn lower_fn(
         scopes: Vec::new(),
         breakables: Vec::new(),
         stmt_temps: Vec::new(),
+        uncertain_place: false,
     };
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
@@ -158,6 +159,9 @@ struct Lower<'a> {
     scopes: Vec<Scope>,
     breakables: Vec<Breakable>,
     stmt_temps: Vec<Local>,
+    /// Set when a place was built through a type we do not know (a field of an unknown type):
+    /// accesses of it are uncertain.
+    uncertain_place: bool,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -1942,12 +1946,12 @@ impl<'a> Lower<'a> {
             PatKind::Wild | PatKind::Rest | PatKind::Lit | PatKind::Range | PatKind::Path(_) => {}
             PatKind::Binding { name, .. } if is_constant_name(name) => {}
             PatKind::Binding { by_ref, mutability, name, sub } => {
-                let (rv, lty, unc) = match (by_ref, mode) {
+                let (rv, lty, unc) = match (*by_ref, mode) {
                     (Some(m), _) | (None, BindMode::Ref(m)) => {
-                        if *m == Mutability::Mut {
+                        if m == Mutability::Mut {
                             self.check_mutable(place, pat.span, true);
                         }
-                        (Rvalue::Ref(borrow_kind(*m, false), place.clone()), Ty::Ref(*m, Box::new(ty.clone())), false)
+                        (Rvalue::Ref(borrow_kind(m, false), place.clone()), Ty::Ref(m, Box::new(ty.clone())), false)
                     }
                     (None, BindMode::Move) => {
                         let op = self.operand_of(place.clone());

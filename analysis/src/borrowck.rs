@@ -1,0 +1,1171 @@
+//! NLL borrow checking of a lowered body, as rustc does it (not polonius).
+//!
+//! Liveness of locals gives each local's region; outlives constraints from assignments, calls and
+//! reborrows grow the loans' regions; a forward dataflow of loans in scope finds conflicting
+//! accesses; move and initialization dataflows find uses of moved or uninitialized values.
+//! Nothing here guesses: statements marked `uncertain` never produce a conflict error.
+
+use crate::ast::{Mutability, Span};
+use crate::index::Index;
+use crate::lower::{describe_place, StaticError};
+use crate::mir::*;
+use crate::ty::Ty;
+
+/// A borrow-check error in function-relative spans.
+pub type BorrowError = StaticError;
+
+/// A borrow created by a `Ref` statement.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Loan {
+    pub place: Place,
+    pub kind: BorrowKind,
+    pub point: usize,
+    pub span: Span,
+    /// The local the reference is stored in.
+    pub holder: Local,
+    pub uncertain: bool,
+    /// For two-phase borrows: the point where the reference is first used.
+    pub activation: Option<usize>,
+}
+
+/// Everything the borrow checker found: errors plus the facts the IDE features explain.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct BorrowckResult {
+    pub errors: Vec<BorrowError>,
+    pub loans: Vec<Loan>,
+    /// For each loan, the spans of the statements where it is live.
+    pub live_spans: Vec<Vec<Span>>,
+}
+
+/// A dense bit set.
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn full(n: usize) -> Bits {
+        let mut b = Bits::new(n);
+        for i in 0..n {
+            b.insert(i);
+        }
+        b
+    }
+    fn insert(&mut self, i: usize) -> bool {
+        let (w, m) = (i / 64, 1u64 << (i % 64));
+        let old = self.0[w];
+        self.0[w] |= m;
+        old != self.0[w]
+    }
+    fn remove(&mut self, i: usize) {
+        self.0[i / 64] &= !(1u64 << (i % 64));
+    }
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1u64 << (i % 64)) != 0
+    }
+    fn union(&mut self, o: &Bits) -> bool {
+        let mut changed = false;
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            let n = *a | *b;
+            changed |= n != *a;
+            *a = n;
+        }
+        changed
+    }
+    fn intersect(&mut self, o: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&o.0) {
+            *a &= *b;
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            (0..64).filter(move |i| bits & (1u64 << i) != 0).map(move |i| w * 64 + i)
+        })
+    }
+}
+
+/// The type of every prefix of a place: `tys[i]` is the type of `place.proj[..i]`.
+pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
+    let mut tys = Vec::with_capacity(place.proj.len() + 1);
+    let mut ty = body.local(place.local).ty.clone();
+    tys.push(ty.clone());
+    for proj in &place.proj {
+        ty = match proj {
+            Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
+            Proj::Field(f) => field_ty(index, &ty, f),
+            Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
+            Proj::Subslice => ty,
+            Proj::Downcast(_) => Ty::Unknown,
+        };
+        tys.push(ty.clone());
+    }
+    tys
+}
+
+fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
+    match (ty, f) {
+        (Ty::Tuple(ts), crate::ast::FieldName::Index(i)) => {
+            ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
+        }
+        (Ty::Adt { name, args, .. }, f) => {
+            let Some(adt) = index.adt(name) else { return Ty::Unknown };
+            match adt.fields.iter().find(|(n, _)| n == f) {
+                Some((_, Ty::Param { .. })) if !args.is_empty() => Ty::Unknown,
+                Some((_, t)) => t.clone(),
+                None => Ty::Unknown,
+            }
+        }
+        _ => Ty::Unknown,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Depth {
+    Shallow,
+    Deep,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum AccessKind {
+    /// `&place`
+    SharedBorrow,
+    /// `&mut place` (or the activation of a two-phase borrow)
+    MutBorrow,
+    /// Reservation of a two-phase `&mut`: a shared borrow for now.
+    Reserve,
+    /// Copy of a place.
+    Copy,
+    /// Shallow read (match scrutinee).
+    FakeRead,
+    Move,
+    Assign,
+    StorageDead,
+    /// A use of unknown kind: only for use-after-move.
+    Unknown,
+}
+
+struct Access<'p> {
+    place: &'p Place,
+    kind: AccessKind,
+    span: Span,
+    uncertain: bool,
+}
+
+pub fn borrowck(body: &Body, index: &Index) -> BorrowckResult {
+    let cx = Cx::new(body, index);
+    cx.run()
+}
+
+struct Cx<'a> {
+    body: &'a Body,
+    index: &'a Index,
+    /// First point of each block; a block has `stmts.len() + 1` points (the last one is the
+    /// terminator).
+    block_start: Vec<usize>,
+    n_points: usize,
+    preds: Vec<Vec<usize>>,
+    reachable: Vec<bool>,
+    loans: Vec<Loan>,
+}
+
+fn successors(t: &Terminator) -> Vec<usize> {
+    match t {
+        Terminator::Goto(b) => vec![b.0 as usize],
+        Terminator::Switch(bs) => bs.iter().map(|b| b.0 as usize).collect(),
+        Terminator::Call { target, .. } => target.iter().map(|b| b.0 as usize).collect(),
+        Terminator::Return | Terminator::Unreachable => vec![],
+    }
+}
+
+/// Calls `f` for every place the statement reads (not the assigned place).
+fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>)) {
+    let op = |o: &'b Operand, span: Span, unc: bool, f: &mut dyn FnMut(Access<'b>)| match o {
+        Operand::Copy(p) => f(Access { place: p, kind: AccessKind::Copy, span, uncertain: unc }),
+        Operand::Move(p) => f(Access { place: p, kind: AccessKind::Move, span, uncertain: unc }),
+        Operand::Use(p) => f(Access { place: p, kind: AccessKind::Unknown, span, uncertain: true }),
+        Operand::Const => {}
+    };
+    match &s.kind {
+        StatementKind::Assign(_, rv) => match rv {
+            Rvalue::Use(o) => op(o, s.span, s.uncertain, f),
+            Rvalue::Ref(BorrowKind::Shared, p) => {
+                f(Access { place: p, kind: AccessKind::SharedBorrow, span: s.span, uncertain: s.uncertain })
+            }
+            Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => {
+                f(Access { place: p, kind: AccessKind::MutBorrow, span: s.span, uncertain: s.uncertain })
+            }
+            Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p) => {
+                f(Access { place: p, kind: AccessKind::Reserve, span: s.span, uncertain: s.uncertain })
+            }
+            Rvalue::Aggregate(ops) | Rvalue::Opaque(ops) => {
+                for o in ops {
+                    op(o, s.span, s.uncertain, f);
+                }
+            }
+        },
+        StatementKind::FakeRead(p) => {
+            f(Access { place: p, kind: AccessKind::FakeRead, span: s.span, uncertain: s.uncertain })
+        }
+        StatementKind::Eval(o) => op(o, s.span, s.uncertain, f),
+        StatementKind::StorageDead(_) => {}
+    }
+}
+
+/// Locals mentioned by a statement as uses (for liveness), and the local it fully defines.
+fn uses_and_def(s: &Statement, uses: &mut Vec<Local>) -> Option<Local> {
+    stmt_accesses(s, &mut |a| uses.push(a.place.local));
+    match &s.kind {
+        StatementKind::Assign(p, _) => {
+            if p.proj.is_empty() {
+                return Some(p.local);
+            }
+            if p.proj.contains(&Proj::Deref) {
+                uses.push(p.local);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+impl<'a> Cx<'a> {
+    fn new(body: &'a Body, index: &'a Index) -> Cx<'a> {
+        let mut block_start = Vec::with_capacity(body.blocks.len());
+        let mut n = 0;
+        for b in &body.blocks {
+            block_start.push(n);
+            n += b.stmts.len() + 1;
+        }
+        let mut preds = vec![Vec::new(); body.blocks.len()];
+        for (i, b) in body.blocks.iter().enumerate() {
+            for s in successors(&b.term) {
+                preds[s].push(i);
+            }
+        }
+        let mut reachable = vec![false; body.blocks.len()];
+        let mut stack = vec![0usize];
+        while let Some(b) = stack.pop() {
+            if b >= reachable.len() || reachable[b] {
+                continue;
+            }
+            reachable[b] = true;
+            stack.extend(successors(&body.blocks[b].term));
+        }
+        let mut cx = Cx { body, index, block_start, n_points: n, preds, reachable, loans: Vec::new() };
+        cx.collect_loans();
+        cx
+    }
+
+    fn collect_loans(&mut self) {
+        for (bi, b) in self.body.blocks.iter().enumerate() {
+            for (si, s) in b.stmts.iter().enumerate() {
+                if let StatementKind::Assign(dest, Rvalue::Ref(kind, place)) = &s.kind {
+                    self.loans.push(Loan {
+                        place: place.clone(),
+                        kind: *kind,
+                        point: self.block_start[bi] + si,
+                        span: s.span,
+                        holder: dest.local,
+                        uncertain: s.uncertain,
+                        activation: None,
+                    });
+                }
+            }
+        }
+        // A two-phase borrow activates where its temporary is used.
+        for li in 0..self.loans.len() {
+            if !matches!(self.loans[li].kind, BorrowKind::Mut { two_phase: true }) {
+                continue;
+            }
+            let holder = self.loans[li].holder;
+            let start = self.loans[li].point;
+            let mut found = None;
+            for (bi, b) in self.body.blocks.iter().enumerate() {
+                if let Terminator::Call { args, .. } = &b.term {
+                    if args.iter().any(|a| a.place().is_some_and(|p| p.local == holder)) {
+                        let p = self.block_start[bi] + b.stmts.len();
+                        if p > start {
+                            found = Some(p);
+                        }
+                    }
+                }
+            }
+            self.loans[li].activation = found;
+        }
+    }
+
+    fn point_span(&self, p: usize) -> Span {
+        let b = self.block_of(p);
+        let i = p - self.block_start[b];
+        let blk = &self.body.blocks[b];
+        if i < blk.stmts.len() { blk.stmts[i].span } else { blk.term_span }
+    }
+
+    fn block_of(&self, p: usize) -> usize {
+        match self.block_start.binary_search(&p) {
+            Ok(b) => {
+                // Empty blocks share a start with the next one; take the last with this start.
+                let mut b = b;
+                while b + 1 < self.block_start.len() && self.block_start[b + 1] == p {
+                    b += 1;
+                }
+                b
+            }
+            Err(b) => b - 1,
+        }
+    }
+
+    fn run(self) -> BorrowckResult {
+        let body = self.body;
+        let n_locals = body.locals.len();
+        let n_loans = self.loans.len();
+
+        // Which locals are moved as a whole somewhere (for drop liveness).
+        let mut moved_whole = vec![false; n_locals];
+        self.for_each_access(&mut |a, _| {
+            if a.kind == AccessKind::Move && a.place.proj.is_empty() {
+                moved_whole[a.place.local.0 as usize] = true;
+            }
+        });
+        let drop_live: Vec<bool> = (0..n_locals)
+            .map(|l| {
+                !moved_whole[l]
+                    && body.locals[l].kind != LocalKind::Temp
+                    && self.index.has_significant_drop(&body.locals[l].ty) == Some(true)
+                    && body.locals[l].ty.holds_borrow() == Some(true)
+            })
+            .collect();
+
+        // ---- liveness (backward) ----
+        let mut live_in: Vec<Bits> = vec![Bits::new(n_locals); body.blocks.len()];
+        let mut live_at: Vec<Bits> = vec![Bits::new(n_locals); self.n_points];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for bi in (0..body.blocks.len()).rev() {
+                let b = &body.blocks[bi];
+                let mut live = Bits::new(n_locals);
+                for s in successors(&b.term) {
+                    live.union(&live_in[s]);
+                }
+                // Terminator.
+                let tp = self.block_start[bi] + b.stmts.len();
+                if let Terminator::Call { args, dest, .. } = &b.term {
+                    if dest.proj.is_empty() {
+                        live.remove(dest.local.0 as usize);
+                    } else if dest.proj.contains(&Proj::Deref) {
+                        live.insert(dest.local.0 as usize);
+                    }
+                    for a in args {
+                        if let Some(p) = a.place() {
+                            live.insert(p.local.0 as usize);
+                        }
+                    }
+                }
+                if matches!(b.term, Terminator::Return) {
+                    live.insert(0);
+                }
+                live_at[tp] = live.clone();
+                for (si, s) in b.stmts.iter().enumerate().rev() {
+                    let mut uses = Vec::new();
+                    if let Some(d) = uses_and_def(s, &mut uses) {
+                        live.remove(d.0 as usize);
+                    }
+                    for u in uses {
+                        live.insert(u.0 as usize);
+                    }
+                    if let StatementKind::StorageDead(l) = &s.kind {
+                        if drop_live[l.0 as usize] {
+                            live.insert(l.0 as usize);
+                        }
+                    }
+                    live_at[self.block_start[bi] + si] = live.clone();
+                }
+                if live != live_in[bi] {
+                    live_in[bi] = live;
+                    changed = true;
+                }
+            }
+        }
+
+        // ---- regions ----
+        // Region variables: one per local, then one per loan. A region is a set of points, plus
+        // one extra point for "after the function" (free regions).
+        let n_regions = n_locals + n_loans;
+        let end = self.n_points;
+        let mut values: Vec<Bits> = vec![Bits::new(self.n_points + 1); n_regions];
+        for (p, live) in live_at.iter().enumerate() {
+            for l in live.iter() {
+                values[l].insert(p);
+            }
+        }
+        // Free regions: the return place of a function returning a borrow, and reference
+        // arguments.
+        let free = Bits::full(self.n_points + 1);
+        if body.ret_holds_borrow {
+            values[0] = free.clone();
+        }
+        for a in 1..=body.n_args as usize {
+            if body.locals[a].ty.holds_borrow() == Some(true) {
+                values[a] = free.clone();
+            }
+        }
+        let _ = end;
+        let mut constraints: Vec<(usize, usize)> = Vec::new(); // (sup, sub): sup ⊇ sub
+        let flows = |cx: &Cx, p: &Place| -> bool {
+            let tys = place_tys(cx.body, cx.index, p);
+            tys.last().unwrap().holds_borrow() != Some(false)
+        };
+        let mut loan_idx = 0;
+        for b in body.blocks.iter() {
+            for s in &b.stmts {
+                if let StatementKind::Assign(dest, rv) = &s.kind {
+                    let d = dest.local.0 as usize;
+                    match rv {
+                        Rvalue::Ref(_, place) => {
+                            let r = n_locals + loan_idx;
+                            loan_idx += 1;
+                            constraints.push((r, d));
+                            // Reborrow constraints: the referents' regions outlive the loan.
+                            let tys = place_tys(body, self.index, place);
+                            for i in (0..place.proj.len()).rev() {
+                                if place.proj[i] != Proj::Deref {
+                                    continue;
+                                }
+                                match &tys[i] {
+                                    Ty::Ref(Mutability::Not, _) => {
+                                        constraints.push((place.local.0 as usize, r));
+                                        break;
+                                    }
+                                    Ty::Ref(Mutability::Mut, _) => {
+                                        constraints.push((place.local.0 as usize, r));
+                                    }
+                                    Ty::RawPtr => break,
+                                    _ => {
+                                        constraints.push((place.local.0 as usize, r));
+                                    }
+                                }
+                            }
+                        }
+                        Rvalue::Use(o) => {
+                            if let Some(p) = o.place() {
+                                if flows(&self, p) {
+                                    constraints.push((p.local.0 as usize, d));
+                                }
+                            }
+                        }
+                        Rvalue::Aggregate(ops) => {
+                            for o in ops {
+                                if let Some(p) = o.place() {
+                                    if flows(&self, p) {
+                                        constraints.push((p.local.0 as usize, d));
+                                    }
+                                }
+                            }
+                        }
+                        Rvalue::Opaque(_) => {}
+                    }
+                }
+            }
+            if let Terminator::Call { args, dest, ret_borrows, .. } = &b.term {
+                for i in ret_borrows {
+                    if let Some(p) = args.get(*i).and_then(|a| a.place()) {
+                        constraints.push((p.local.0 as usize, dest.local.0 as usize));
+                    }
+                }
+            }
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &(sup, sub) in &constraints {
+                if sup == sub {
+                    continue;
+                }
+                let v = values[sub].clone();
+                changed |= values[sup].union(&v);
+            }
+        }
+        // Which local regions each loan's region contains through constraints (for labels and
+        // for E0515).
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n_regions];
+        for &(sup, sub) in &constraints {
+            succ[sup].push(sub);
+        }
+        let carriers = |li: usize| -> Vec<bool> {
+            let mut seen = vec![false; n_regions];
+            let mut stack = vec![n_locals + li];
+            while let Some(r) = stack.pop() {
+                if seen[r] {
+                    continue;
+                }
+                seen[r] = true;
+                stack.extend(succ[r].iter().copied());
+            }
+            seen.truncate(n_locals);
+            seen
+        };
+
+        // ---- loans in scope (forward) ----
+        let mut live_loans_at: Vec<Bits> = vec![Bits::new(n_loans); self.n_points];
+        for li in 0..n_loans {
+            for p in values[n_locals + li].iter() {
+                if p < self.n_points {
+                    live_loans_at[p].insert(li);
+                }
+            }
+        }
+        let loans_by_local = |l: Local| -> Vec<usize> {
+            self.loans.iter().enumerate().filter(|(_, ln)| ln.place.local == l).map(|(i, _)| i).collect()
+        };
+        let kill_on_assign = |state: &mut Bits, place: &Place| {
+            for li in loans_by_local(place.local) {
+                let lp = &self.loans[li].place;
+                if place.proj.is_empty() || (place.is_prefix_of(lp) && lp.proj[place.proj.len()..].contains(&Proj::Deref)) {
+                    state.remove(li);
+                }
+            }
+        };
+        let mut loans_in: Vec<Option<Bits>> = vec![None; body.blocks.len()];
+        loans_in[0] = Some(Bits::new(n_loans));
+        let mut loan_of_point: Vec<Option<usize>> = vec![None; self.n_points];
+        for (li, l) in self.loans.iter().enumerate() {
+            loan_of_point[l.point] = Some(li);
+        }
+        let transfer = |bi: usize, state: &mut Bits, visit: &mut dyn FnMut(usize, &Bits)| {
+            let b = &body.blocks[bi];
+            for (si, s) in b.stmts.iter().enumerate() {
+                let p = self.block_start[bi] + si;
+                state.intersect(&live_loans_at[p]);
+                visit(p, state);
+                match &s.kind {
+                    StatementKind::Assign(place, _) => {
+                        kill_on_assign(state, place);
+                        if let Some(li) = loan_of_point[p] {
+                            state.insert(li);
+                        }
+                    }
+                    StatementKind::StorageDead(l) => {
+                        for li in loans_by_local(*l) {
+                            state.remove(li);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let p = self.block_start[bi] + b.stmts.len();
+            state.intersect(&live_loans_at[p]);
+            visit(p, state);
+            if let Terminator::Call { dest, .. } = &b.term {
+                kill_on_assign(state, dest);
+            }
+        };
+        let mut worklist: Vec<usize> = vec![0];
+        while let Some(bi) = worklist.pop() {
+            let mut state = loans_in[bi].clone().unwrap();
+            transfer(bi, &mut state, &mut |_, _| {});
+            for s in successors(&body.blocks[bi].term) {
+                let changed = match &mut loans_in[s] {
+                    None => {
+                        loans_in[s] = Some(state.clone());
+                        true
+                    }
+                    Some(old) => old.union(&state),
+                };
+                if changed {
+                    worklist.push(s);
+                }
+            }
+        }
+
+        // ---- moves and initialization (forward) ----
+        let mut moves: Vec<(Place, usize, Span)> = Vec::new();
+        self.for_each_access(&mut |a, p| {
+            if a.kind == AccessKind::Move && body.local(a.place.local).kind != LocalKind::Temp {
+                moves.push((a.place.clone(), p, a.span));
+            }
+        });
+        let n_moves = moves.len();
+        let mut move_of_point: Vec<Vec<usize>> = vec![Vec::new(); self.n_points];
+        for (mi, m) in moves.iter().enumerate() {
+            move_of_point[m.1].push(mi);
+        }
+        // State: moved-out set (bits 0..n_moves), maybe-uninit locals, maybe-init locals.
+        let init_transfer = |bi: usize, st: &mut Init, visit: &mut dyn FnMut(usize, &Init)| {
+            let b = &body.blocks[bi];
+            for (si, s) in b.stmts.iter().enumerate() {
+                let p = self.block_start[bi] + si;
+                visit(p, st);
+                for &mi in &move_of_point[p] {
+                    st.moved.insert(mi);
+                }
+                match &s.kind {
+                    StatementKind::Assign(place, _) => {
+                        for (mi, m) in moves.iter().enumerate() {
+                            if place.is_prefix_of(&m.0) {
+                                st.moved.remove(mi);
+                            }
+                        }
+                        if place.proj.is_empty() {
+                            st.uninit.remove(place.local.0 as usize);
+                            st.init.insert(place.local.0 as usize);
+                        }
+                    }
+                    StatementKind::StorageDead(l) => {
+                        st.uninit.insert(l.0 as usize);
+                        st.init.remove(l.0 as usize);
+                        for (mi, m) in moves.iter().enumerate() {
+                            if m.0.local == *l {
+                                st.moved.remove(mi);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let p = self.block_start[bi] + b.stmts.len();
+            visit(p, st);
+            for &mi in &move_of_point[p] {
+                st.moved.insert(mi);
+            }
+            if let Terminator::Call { dest, .. } = &b.term {
+                for (mi, m) in moves.iter().enumerate() {
+                    if dest.is_prefix_of(&m.0) {
+                        st.moved.remove(mi);
+                    }
+                }
+                if dest.proj.is_empty() {
+                    st.uninit.remove(dest.local.0 as usize);
+                    st.init.insert(dest.local.0 as usize);
+                }
+            }
+        };
+        let mut entry = Init { moved: Bits::new(n_moves), uninit: Bits::new(n_locals), init: Bits::new(n_locals) };
+        for l in 0..n_locals {
+            if l >= 1 && l <= body.n_args as usize {
+                entry.init.insert(l);
+            } else {
+                entry.uninit.insert(l);
+            }
+        }
+        let mut init_in: Vec<Option<Init>> = vec![None; body.blocks.len()];
+        init_in[0] = Some(entry);
+        let mut worklist: Vec<usize> = vec![0];
+        while let Some(bi) = worklist.pop() {
+            let mut st = init_in[bi].clone().unwrap();
+            init_transfer(bi, &mut st, &mut |_, _| {});
+            for s in successors(&body.blocks[bi].term) {
+                let changed = match &mut init_in[s] {
+                    None => {
+                        init_in[s] = Some(st.clone());
+                        true
+                    }
+                    Some(old) => {
+                        let a = old.moved.union(&st.moved);
+                        let b = old.uninit.union(&st.uninit);
+                        let c = old.init.union(&st.init);
+                        a || b || c
+                    }
+                };
+                if changed {
+                    worklist.push(s);
+                }
+            }
+        }
+
+        // ---- checking ----
+        let mut errors: Vec<BorrowError> = Vec::new();
+        let mut reported_moves: Vec<Vec<usize>> = Vec::new();
+        let mut reported_uninit: Vec<Local> = Vec::new();
+        for bi in 0..body.blocks.len() {
+            if !self.reachable[bi] {
+                continue;
+            }
+            let (Some(lin), Some(iin)) = (loans_in[bi].clone(), init_in[bi].clone()) else { continue };
+            let mut at: Vec<(usize, Bits)> = Vec::new();
+            let mut state = lin;
+            transfer(bi, &mut state, &mut |p, s| at.push((p, s.clone())));
+            let mut iat: Vec<(usize, Init)> = Vec::new();
+            let mut ist = iin;
+            init_transfer(bi, &mut ist, &mut |p, s| iat.push((p, s.clone())));
+            let b = &body.blocks[bi];
+            for (k, (p, in_scope)) in at.iter().enumerate() {
+                let init = &iat[k].1;
+                let si = p - self.block_start[bi];
+                let mut accesses: Vec<Access> = Vec::new();
+                let mut assigned: Option<(&Place, Span, bool)> = None;
+                if si < b.stmts.len() {
+                    let s = &b.stmts[si];
+                    stmt_accesses(s, &mut |a| accesses.push(a));
+                    match &s.kind {
+                        StatementKind::Assign(place, _) => assigned = Some((place, s.span, s.uncertain)),
+                        StatementKind::StorageDead(l) => {
+                            self.check_storage_dead(*l, s.span, in_scope, &carriers, &mut errors);
+                        }
+                        _ => {}
+                    }
+                } else if let Terminator::Call { args, dest, span, .. } = &b.term {
+                    for a in args {
+                        if let Some(pl) = a.place() {
+                            let kind = match a {
+                                Operand::Move(_) => AccessKind::Move,
+                                Operand::Copy(_) => AccessKind::Copy,
+                                _ => AccessKind::Unknown,
+                            };
+                            accesses.push(Access { place: pl, kind, span: *span, uncertain: matches!(a, Operand::Use(_)) });
+                        }
+                    }
+                    assigned = Some((dest, *span, false));
+                    // Two-phase activations at this call.
+                    for li in in_scope.iter() {
+                        let loan = &self.loans[li];
+                        if loan.activation == Some(*p) {
+                            let act = Access { place: &loan.place, kind: AccessKind::MutBorrow, span: loan.span, uncertain: loan.uncertain };
+                            self.check_conflicts(&act, *p, in_scope, Some(li), &carriers, &mut errors);
+                        }
+                    }
+                }
+                for a in &accesses {
+                    // Use of moved or uninitialized values.
+                    self.check_init(a, init, &moves, &mut reported_moves, &mut reported_uninit, &mut errors);
+                    if a.kind != AccessKind::Unknown {
+                        self.check_conflicts(a, *p, in_scope, None, &carriers, &mut errors);
+                    }
+                }
+                if let Some((place, span, uncertain)) = assigned {
+                    let a = Access { place, kind: AccessKind::Assign, span, uncertain };
+                    if !place.proj.is_empty() {
+                        self.check_init(&a, init, &moves, &mut reported_moves, &mut reported_uninit, &mut errors);
+                    } else {
+                        self.check_reassign(place.local, span, init, &mut errors);
+                    }
+                    self.check_conflicts(&a, *p, in_scope, None, &carriers, &mut errors);
+                }
+            }
+        }
+
+        // Facts for explanations: where each loan is live.
+        let mut live_spans = vec![Vec::new(); n_loans];
+        for bi in 0..body.blocks.len() {
+            if !self.reachable[bi] {
+                continue;
+            }
+            let Some(lin) = loans_in[bi].clone() else { continue };
+            let mut state = lin;
+            transfer(bi, &mut state, &mut |p, s| {
+                for li in s.iter() {
+                    live_spans[li].push(self.point_span(p));
+                }
+            });
+        }
+        errors.sort_by_key(|e| (e.span.start, e.code));
+        errors.dedup_by(|a, b| a.code == b.code && a.span == b.span);
+        BorrowckResult { errors, loans: self.loans.clone(), live_spans }
+    }
+
+    fn for_each_access(&self, f: &mut dyn FnMut(Access, usize)) {
+        for (bi, b) in self.body.blocks.iter().enumerate() {
+            for (si, s) in b.stmts.iter().enumerate() {
+                let p = self.block_start[bi] + si;
+                stmt_accesses(s, &mut |a| f(a, p));
+            }
+            if let Terminator::Call { args, span, .. } = &b.term {
+                let p = self.block_start[bi] + b.stmts.len();
+                for a in args {
+                    if let Operand::Move(pl) = a {
+                        f(Access { place: pl, kind: AccessKind::Move, span: *span, uncertain: false }, p);
+                    }
+                }
+            }
+        }
+    }
+
+    fn describe(&self, p: &Place) -> String {
+        describe_place(self.body, p)
+    }
+
+    /// Do a loan of `borrowed` and an access of `access` overlap, as rustc's `places_conflict`?
+    fn places_conflict(&self, borrowed: &Place, access: &Place, depth: Depth) -> bool {
+        if borrowed.local != access.local {
+            return false;
+        }
+        let common = borrowed.proj.len().min(access.proj.len());
+        for i in 0..common {
+            match (&borrowed.proj[i], &access.proj[i]) {
+                (Proj::Field(a), Proj::Field(b)) => {
+                    if a != b {
+                        return false;
+                    }
+                }
+                (Proj::Downcast(a), Proj::Downcast(b)) => {
+                    if a != b {
+                        return false;
+                    }
+                }
+                (Proj::Deref, Proj::Deref) => {}
+                (Proj::ConstIndex { offset: a, from_end: x }, Proj::ConstIndex { offset: b, from_end: y }) => {
+                    if x == y && a != b {
+                        return false;
+                    }
+                }
+                (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice) => {}
+                // Shapes that disagree come from types we only half know: assume disjoint.
+                _ => return false,
+            }
+        }
+        if borrowed.proj.len() > access.proj.len() {
+            let tys = place_tys(self.body, self.index, borrowed);
+            for i in access.proj.len()..borrowed.proj.len() {
+                if borrowed.proj[i] == Proj::Deref {
+                    if depth == Depth::Shallow {
+                        return false;
+                    }
+                    match &tys[i] {
+                        Ty::Ref(Mutability::Not, _) => return false,
+                        Ty::Ref(Mutability::Mut, _) => {}
+                        Ty::Adt { name, .. } if &**name == "Box" => {}
+                        _ => return false,
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn check_conflicts(
+        &self,
+        a: &Access,
+        point: usize,
+        in_scope: &Bits,
+        skip: Option<usize>,
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+        errors: &mut Vec<BorrowError>,
+    ) {
+        let depth = match a.kind {
+            AccessKind::Assign | AccessKind::FakeRead | AccessKind::StorageDead => Depth::Shallow,
+            _ => Depth::Deep,
+        };
+        for li in in_scope.iter() {
+            if Some(li) == skip {
+                continue;
+            }
+            let loan = &self.loans[li];
+            if loan.point == point {
+                continue;
+            }
+            let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })
+                && loan.activation.is_none_or(|act| point < act);
+            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. }) && !reserved;
+            let conflicts_kind = match a.kind {
+                AccessKind::SharedBorrow | AccessKind::Copy | AccessKind::FakeRead | AccessKind::Reserve => loan_mut,
+                AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign | AccessKind::StorageDead => true,
+                AccessKind::Unknown => false,
+            };
+            if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
+                continue;
+            }
+            if a.uncertain || loan.uncertain {
+                return;
+            }
+            let ap = self.describe(a.place);
+            let lp = self.describe(&loan.place);
+            let later = self.later_use(li, point, carriers);
+            let (code, message, first, second) = match a.kind {
+                AccessKind::SharedBorrow | AccessKind::Reserve => (
+                    "E0502",
+                    format!("cannot borrow `{ap}` as immutable because it is also borrowed as mutable"),
+                    "mutable borrow occurs here",
+                    "immutable borrow occurs here",
+                ),
+                AccessKind::MutBorrow if loan_mut => (
+                    "E0499",
+                    format!("cannot borrow `{ap}` as mutable more than once at a time"),
+                    "first mutable borrow occurs here",
+                    "second mutable borrow occurs here",
+                ),
+                AccessKind::MutBorrow => (
+                    "E0502",
+                    format!("cannot borrow `{ap}` as mutable because it is also borrowed as immutable"),
+                    "immutable borrow occurs here",
+                    "mutable borrow occurs here",
+                ),
+                AccessKind::Copy | AccessKind::FakeRead => (
+                    "E0503",
+                    format!("cannot use `{ap}` because it was mutably borrowed"),
+                    "`{lp}` is borrowed here",
+                    "use of borrowed `{lp}`",
+                ),
+                AccessKind::Move => (
+                    "E0505",
+                    format!("cannot move out of `{ap}` because it is borrowed"),
+                    "borrow of `{lp}` occurs here",
+                    "move out of `{ap}` occurs here",
+                ),
+                AccessKind::Assign => (
+                    "E0506",
+                    format!("cannot assign to `{ap}` because it is borrowed"),
+                    "`{lp}` is borrowed here",
+                    "`{ap}` is assigned to here but it was already borrowed",
+                ),
+                AccessKind::StorageDead | AccessKind::Unknown => return,
+            };
+            let fill = |s: &str| s.replace("{lp}", &lp).replace("{ap}", &ap);
+            let mut labels = vec![(loan.span, fill(first)), (a.span, fill(second))];
+            if let Some(sp) = later {
+                let what = if loan_mut { "mutable borrow" } else { "immutable borrow" };
+                let text = if matches!(a.kind, AccessKind::MutBorrow | AccessKind::SharedBorrow | AccessKind::Reserve) {
+                    format!("{} later used here", if code == "E0499" { "first borrow" } else { what })
+                } else {
+                    "borrow later used here".to_string()
+                };
+                labels.push((sp, text));
+            }
+            errors.push(BorrowError { code, span: a.span, message, labels });
+            return;
+        }
+    }
+
+    /// The first later use of a local that carries the loan.
+    fn later_use(&self, li: usize, from: usize, carriers: &dyn Fn(usize) -> Vec<bool>) -> Option<Span> {
+        let carry = carriers(li);
+        let mut seen = vec![false; self.body.blocks.len()];
+        let b0 = self.block_of(from);
+        let mut stack: Vec<(usize, usize)> = vec![(b0, from - self.block_start[b0] + 1)];
+        while let Some((bi, start)) = stack.pop() {
+            let b = &self.body.blocks[bi];
+            for si in start..=b.stmts.len() {
+                let mut uses = Vec::new();
+                if si < b.stmts.len() {
+                    uses_and_def(&b.stmts[si], &mut uses);
+                } else if let Terminator::Call { args, .. } = &b.term {
+                    uses.extend(args.iter().filter_map(|a| a.place().map(|p| p.local)));
+                } else if matches!(b.term, Terminator::Return) && carry[0] {
+                    uses.push(Local(0));
+                }
+                if uses.iter().any(|u| carry[u.0 as usize] && self.body.local(*u).kind != LocalKind::Temp || carry[u.0 as usize] && u.0 == 0) {
+                    let sp = if si < b.stmts.len() { b.stmts[si].span } else { b.term_span };
+                    return Some(sp);
+                }
+                if uses.iter().any(|u| carry[u.0 as usize]) {
+                    let sp = if si < b.stmts.len() { b.stmts[si].span } else { b.term_span };
+                    return Some(sp);
+                }
+            }
+            for s in successors(&b.term) {
+                if !seen[s] {
+                    seen[s] = true;
+                    stack.push((s, 0));
+                }
+            }
+        }
+        None
+    }
+
+    /// E0597 / E0716 / E0515: a loan of `local` is still live when its storage ends.
+    fn check_storage_dead(
+        &self,
+        local: Local,
+        span: Span,
+        in_scope: &Bits,
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+        errors: &mut Vec<BorrowError>,
+    ) {
+        let dead = Place::local(local);
+        for li in in_scope.iter() {
+            let loan = &self.loans[li];
+            if !self.places_conflict(&loan.place, &dead, Depth::Shallow) {
+                continue;
+            }
+            if loan.uncertain {
+                return;
+            }
+            let decl = self.body.local(local);
+            let name = decl.name.as_deref().unwrap_or("_").to_string();
+            let to_return = carriers(li)[0] && self.body.ret_holds_borrow;
+            if to_return {
+                let is_direct = loan.place.proj.is_empty();
+                let what = match decl.kind {
+                    LocalKind::Temp => "temporary value".to_string(),
+                    LocalKind::Arg => format!("function parameter `{name}`"),
+                    _ => format!("local variable `{name}`"),
+                };
+                let message = if is_direct && decl.kind != LocalKind::Temp {
+                    format!("cannot return reference to {what}")
+                } else {
+                    format!("cannot return value referencing {what}")
+                };
+                let ret_span = self.return_span_before(span).unwrap_or(loan.span);
+                errors.push(BorrowError {
+                    code: "E0515",
+                    span: ret_span,
+                    message,
+                    labels: vec![(loan.span, format!("`{name}` is borrowed here"))],
+                });
+                return;
+            }
+            if decl.kind == LocalKind::Temp {
+                if !decl.is_statement_temp {
+                    return;
+                }
+                errors.push(BorrowError {
+                    code: "E0716",
+                    span: decl.span,
+                    message: "temporary value dropped while borrowed".into(),
+                    labels: vec![
+                        (decl.span, "creates a temporary value which is freed while still in use".into()),
+                        (span, "temporary value is freed at the end of this statement".into()),
+                    ],
+                });
+                return;
+            }
+            let borrowed_span = loan.span;
+            errors.push(BorrowError {
+                code: "E0597",
+                span: borrowed_span,
+                message: format!("`{name}` does not live long enough"),
+                labels: vec![
+                    (borrowed_span, "borrowed value does not live long enough".into()),
+                    (span, format!("`{name}` dropped here while still borrowed")),
+                ],
+            });
+            return;
+        }
+    }
+
+    /// The span of the assignment to the return place that precedes a storage end.
+    fn return_span_before(&self, span: Span) -> Option<Span> {
+        let mut best: Option<Span> = None;
+        for b in &self.body.blocks {
+            for s in &b.stmts {
+                if let StatementKind::Assign(p, _) = &s.kind {
+                    if p.local.0 == 0 && p.proj.is_empty() && s.span.start <= span.start {
+                        if best.is_none_or(|b| s.span.start >= b.start) {
+                            best = Some(s.span);
+                        }
+                    }
+                }
+            }
+            if let Terminator::Call { dest, span: cs, .. } = &b.term {
+                if dest.local.0 == 0 && cs.start <= span.start && best.is_none_or(|b| cs.start >= b.start) {
+                    best = Some(*cs);
+                }
+            }
+        }
+        best
+    }
+
+    /// E0382 (use of a moved value) and E0381 (use of an uninitialized binding).
+    fn check_init(
+        &self,
+        a: &Access,
+        init: &Init,
+        moves: &[(Place, usize, Span)],
+        reported_moves: &mut Vec<Vec<usize>>,
+        reported_uninit: &mut Vec<Local>,
+        errors: &mut Vec<BorrowError>,
+    ) {
+        let decl = self.body.local(a.place.local);
+        if decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
+            return;
+        }
+        let name = decl.name.as_deref().unwrap_or("_").to_string();
+        if init.uninit.contains(a.place.local.0 as usize) {
+            if reported_uninit.contains(&a.place.local) {
+                return;
+            }
+            reported_uninit.push(a.place.local);
+            let message = if a.kind == AccessKind::Assign {
+                format!("partially assigned binding `{name}` isn't fully initialized")
+            } else if init.init.contains(a.place.local.0 as usize) {
+                format!("used binding `{name}` is possibly-uninitialized")
+            } else {
+                format!("used binding `{name}` isn't initialized")
+            };
+            errors.push(BorrowError {
+                code: "E0381",
+                span: a.span,
+                message,
+                labels: vec![(decl.span, format!("binding declared here but left uninitialized"))],
+            });
+            return;
+        }
+        let mut hit: Vec<usize> = Vec::new();
+        for mi in init.moved.iter() {
+            let m = &moves[mi].0;
+            if m.local != a.place.local {
+                continue;
+            }
+            // An assignment to exactly the moved place (or a prefix) re-initializes it.
+            if a.kind == AccessKind::Assign && a.place.is_prefix_of(m) {
+                continue;
+            }
+            if m.is_prefix_of(a.place) || a.place.is_prefix_of(m) {
+                // Moves through a deref of a reference are E0507 errors, not moves.
+                hit.push(mi);
+            }
+        }
+        if hit.is_empty() {
+            return;
+        }
+        hit.sort_unstable();
+        if reported_moves.contains(&hit) {
+            return;
+        }
+        reported_moves.push(hit.clone());
+        let m = &moves[hit[0]];
+        let partial = m.0.proj.len() > a.place.proj.len();
+        let what = self.describe(a.place);
+        let message = match a.kind {
+            AccessKind::Assign => format!("assign to part of moved value: `{}`", self.describe(&m.0)),
+            AccessKind::SharedBorrow | AccessKind::MutBorrow | AccessKind::Reserve => {
+                if partial {
+                    format!("borrow of partially moved value: `{what}`")
+                } else {
+                    format!("borrow of moved value: `{what}`")
+                }
+            }
+            _ => {
+                if partial {
+                    format!("use of partially moved value: `{what}`")
+                } else {
+                    format!("use of moved value: `{what}`")
+                }
+            }
+        };
+        let mut labels: Vec<(Span, String)> = hit.iter().map(|&mi| (moves[mi].2, "value moved here".to_string())).collect();
+        labels.push((a.span, "value used here after move".into()));
+        errors.push(BorrowError { code: "E0382", span: a.span, message, labels });
+    }
+
+    /// E0384: assigning twice to an immutable binding.
+    fn check_reassign(&self, local: Local, span: Span, init: &Init, errors: &mut Vec<BorrowError>) {
+        let decl = self.body.local(local);
+        if decl.mutable || !matches!(decl.kind, LocalKind::User | LocalKind::Arg) {
+            return;
+        }
+        if !init.init.contains(local.0 as usize) {
+            return;
+        }
+        let name = decl.name.as_deref().unwrap_or("_");
+        let message = if decl.kind == LocalKind::Arg {
+            format!("cannot assign to immutable argument `{name}`")
+        } else {
+            format!("cannot assign twice to immutable variable `{name}`")
+        };
+        errors.push(BorrowError {
+            code: "E0384",
+            span,
+            message,
+            labels: vec![(decl.span, "first assignment".into())],
+        });
+    }
+}
+
+/// Moved-out paths, maybe-uninitialized locals and maybe-initialized locals at a point.
+#[derive(Clone, PartialEq)]
+struct Init {
+    moved: Bits,
+    uninit: Bits,
+    init: Bits,
+}

@@ -1,0 +1,125 @@
+//! The salsa database: files in, per-function bodies and borrow-check results out.
+//!
+//! The firewall is the function item: a tracked struct whose identity is its path in the file and
+//! whose tracked fields are its own syntax (with spans relative to itself) and its offset. Editing
+//! one function changes one item's `def`; moving it changes only its `offset`, which nothing but
+//! the final mapping to file positions reads.
+
+use std::sync::Arc;
+
+use crate::ast::{self, Container, FnDef};
+use crate::borrowck::{self, BorrowckResult};
+use crate::index::Index;
+use crate::lower::{self, Lowered};
+use crate::Edition;
+
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+    #[returns(copy)]
+    pub edition: Edition,
+}
+
+#[salsa::tracked(debug)]
+pub struct FnItem<'db> {
+    /// The item's path: modules, impl type, trait, enclosing functions, name, and a
+    /// disambiguator for repeated names.
+    #[returns(ref)]
+    pub path: String,
+    #[tracked]
+    #[returns(ref)]
+    pub def: Arc<FnDef>,
+    #[tracked]
+    #[returns(ref)]
+    pub container: Container,
+    #[tracked]
+    #[returns(copy)]
+    pub offset: u32,
+}
+
+/// The whole file's syntax, parsed once per revision of its text.
+#[salsa::tracked(returns(ref))]
+pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Arc<ast::SourceFile> {
+    Arc::new(crate::syntax::parse(file.text(db)))
+}
+
+/// The functions of a file, with stable identities.
+#[salsa::tracked(returns(ref))]
+pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
+    let syntax = parse(db, file);
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut items = Vec::new();
+    for item in &syntax.items {
+        let ast::Item::Fn(f) = item else { continue };
+        let mut path = String::new();
+        let c = &f.container;
+        for m in &c.modules {
+            path.push_str(m);
+            path.push_str("::");
+        }
+        if let Some(t) = &c.impl_self {
+            path.push_str(&format!("<{:?}", crate::index::type_name(t)));
+            if let Some(tr) = &c.impl_trait {
+                path.push_str(&format!(" as {tr}"));
+            }
+            path.push_str(">::");
+        }
+        if let Some(t) = &c.trait_name {
+            path.push_str(&format!("trait {t}::"));
+        }
+        for p in &c.parent_fns {
+            path.push_str(p);
+            path.push_str("::{fn}::");
+        }
+        path.push_str(&f.def.name);
+        let n = seen.entry(path.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            path.push_str(&format!("#{n}"));
+        }
+        items.push(FnItem::new(db, path, f.def.clone(), c.clone(), f.offset));
+    }
+    items
+}
+
+/// The signatures the bodies of a file need. Position-independent, so it stays equal (and its
+/// dependents are not re-run) while function bodies are edited.
+#[salsa::tracked(returns(ref))]
+pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
+    Arc::new(Index::build(parse(db, file)))
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn fn_body<'db>(db: &'db dyn salsa::Database, file: SourceFile, item: FnItem<'db>) -> Arc<Lowered> {
+    let index = file_index(db, file);
+    Arc::new(lower::lower_fn(item.def(db), item.container(db), index, file.edition(db)))
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, file: SourceFile, item: FnItem<'db>) -> Arc<BorrowckResult> {
+    let lowered = fn_body(db, file, item);
+    let index = file_index(db, file);
+    if lowered.body.tainted {
+        return Arc::new(BorrowckResult::default());
+    }
+    Arc::new(borrowck::borrowck(&lowered.body, index))
+}
+
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+impl Database {
+    /// A database that reports every salsa event to `f` (for incrementality tests).
+    pub fn with_events(f: impl Fn(salsa::Event) + Send + Sync + 'static) -> Database {
+        Database { storage: salsa::Storage::new(Some(Box::new(f))) }
+    }
+}
