@@ -140,7 +140,6 @@ enum AccessKind {
     FakeRead,
     Move,
     Assign,
-    StorageDead,
     /// A use of unknown kind: only for use-after-move.
     Unknown,
 }
@@ -164,7 +163,6 @@ struct Cx<'a> {
     /// terminator).
     block_start: Vec<usize>,
     n_points: usize,
-    preds: Vec<Vec<usize>>,
     reachable: Vec<bool>,
     loans: Vec<Loan>,
 }
@@ -237,12 +235,6 @@ impl<'a> Cx<'a> {
             block_start.push(n);
             n += b.stmts.len() + 1;
         }
-        let mut preds = vec![Vec::new(); body.blocks.len()];
-        for (i, b) in body.blocks.iter().enumerate() {
-            for s in successors(&b.term) {
-                preds[s].push(i);
-            }
-        }
         let mut reachable = vec![false; body.blocks.len()];
         let mut stack = vec![0usize];
         while let Some(b) = stack.pop() {
@@ -252,7 +244,7 @@ impl<'a> Cx<'a> {
             reachable[b] = true;
             stack.extend(successors(&body.blocks[b].term));
         }
-        let mut cx = Cx { body, index, block_start, n_points: n, preds, reachable, loans: Vec::new() };
+        let mut cx = Cx { body, index, block_start, n_points: n, reachable, loans: Vec::new() };
         cx.collect_loans();
         cx
     }
@@ -843,7 +835,7 @@ impl<'a> Cx<'a> {
         errors: &mut Vec<BorrowError>,
     ) {
         let depth = match a.kind {
-            AccessKind::Assign | AccessKind::FakeRead | AccessKind::StorageDead => Depth::Shallow,
+            AccessKind::Assign | AccessKind::FakeRead => Depth::Shallow,
             _ => Depth::Deep,
         };
         for li in in_scope.iter() {
@@ -859,7 +851,7 @@ impl<'a> Cx<'a> {
             let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. }) && !reserved;
             let conflicts_kind = match a.kind {
                 AccessKind::SharedBorrow | AccessKind::Copy | AccessKind::FakeRead | AccessKind::Reserve => loan_mut,
-                AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign | AccessKind::StorageDead => true,
+                AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
                 AccessKind::Unknown => false,
             };
             if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
@@ -872,7 +864,13 @@ impl<'a> Cx<'a> {
             let lp = self.describe(&loan.place);
             let later = self.later_use(li, point, carriers);
             let (code, message, first, second) = match a.kind {
-                AccessKind::SharedBorrow | AccessKind::Reserve => (
+                AccessKind::Reserve => (
+                    "E0499",
+                    format!("cannot borrow `{ap}` as mutable more than once at a time"),
+                    "first mutable borrow occurs here",
+                    "second mutable borrow occurs here",
+                ),
+                AccessKind::SharedBorrow => (
                     "E0502",
                     format!("cannot borrow `{ap}` as immutable because it is also borrowed as mutable"),
                     "mutable borrow occurs here",
@@ -908,7 +906,7 @@ impl<'a> Cx<'a> {
                     "`{lp}` is borrowed here",
                     "`{ap}` is assigned to here but it was already borrowed",
                 ),
-                AccessKind::StorageDead | AccessKind::Unknown => return,
+                AccessKind::Unknown => return,
             };
             let fill = |s: &str| s.replace("{lp}", &lp).replace("{ap}", &ap);
             let mut labels = vec![(loan.span, fill(first)), (a.span, fill(second))];

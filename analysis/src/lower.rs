@@ -4,8 +4,6 @@
 //! table. Where a fact is missing the lowering says so (`Operand::Use`, `uncertain` statements,
 //! `Body::tainted`) rather than guess, so that the borrow checker stays silent there.
 
-use std::collections::HashMap;
-
 use crate::ast::{
     self, BinOp, Block, Expr, ExprKind, FieldName, FnDef, MacroArgs, Mutability, Name, Pat, PatKind,
     Span, Stmt, UnOp,
@@ -1051,8 +1049,38 @@ impl<'a> Lower<'a> {
                 let n = self.expr_operand(n);
                 self.assign(dest.clone(), Rvalue::Aggregate(vec![a, n]), span, false);
             }
-            ExprKind::Struct { fields, base, .. } => {
+            ExprKind::Struct { path, fields, base } => {
                 let mut ops: Vec<Operand> = fields.iter().map(|(_, e)| self.expr_operand(e)).collect();
+                // `..base` moves (or copies) each field not given, when we know the fields.
+                let ty = self.path_adt(path);
+                let known = ty.adt_name().and_then(|n| self.index.adt(n)).filter(|a| !a.fields.is_empty() && !a.is_enum).cloned();
+                if let (Some(b), Some(adt)) = (base, known) {
+                    if self.is_place_expr(b) {
+                        let saved = std::mem::replace(&mut self.uncertain_place, false);
+                        let bp = self.expr_place(b, false).unwrap();
+                        let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+                        for (f, _) in &adt.fields {
+                            if fields.iter().any(|(g, _)| g == f) {
+                                continue;
+                            }
+                            let op = self.operand_of(bp.project(Proj::Field(f.clone())));
+                            let op = if uncertain {
+                                match op {
+                                    Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => Operand::Use(p),
+                                    c => c,
+                                }
+                            } else {
+                                op
+                            };
+                            let t = self.temp(Ty::Unknown, b.span);
+                            let unc = matches!(op, Operand::Use(_));
+                            self.assign(Place::local(t), Rvalue::Use(op), b.span, unc);
+                            ops.push(Operand::Move(Place::local(t)));
+                        }
+                        self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+                        return;
+                    }
+                }
                 if let Some(b) = base {
                     let op = self.expr_operand(b);
                     ops.push(match op {
@@ -1301,7 +1329,7 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn lower_match(&mut self, scrutinee: &Expr, arms: &[ast::Arm], dest: &Place, span: Span) {
+    fn lower_match(&mut self, scrutinee: &Expr, arms: &[ast::Arm], dest: &Place, _span: Span) {
         let ty = self.infer(scrutinee);
         let p = self.expr_place(scrutinee, false);
         let p = self.ensure_place(p, ty.clone(), scrutinee.span);
@@ -1724,7 +1752,7 @@ impl<'a> Lower<'a> {
                 }
             }
         };
-        let mut rec = |x: &Expr, ctx: CaptureUse, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>| {
+        let rec = |x: &Expr, ctx: CaptureUse, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>| {
             self.capture_uses(x, bound, out, ctx)
         };
         match &e.kind {
