@@ -8,10 +8,14 @@ use std::time::{Duration, Instant};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     // Unreadable directories are skipped: the figure is about the parser, not the file system.
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             collect(&path, out);
         } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
@@ -29,7 +33,10 @@ fn main() {
     collect(Path::new(&dir), &mut paths);
     paths.sort();
     // Files are read up front so that only parsing is timed.
-    let texts: Vec<String> = paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     let lines: usize = texts.iter().map(|t| t.lines().count()).sum();
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     let raw = std::env::args().nth(2).is_some_and(|a| a == "--tree-only");

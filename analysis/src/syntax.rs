@@ -21,14 +21,20 @@ use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 use crate::ast::{
     Arm, BinOp, Block, ClosureParam, Container, EnumDef, Expr, ExprKind, FieldName, Fields, FnDef,
-    FnItem, GenericArg, Generics, ImplDef, Item, Lit, MacroArgs, MacroCall, Mutability, Name, Param,
-    Pat, PatKind, SelfParam, SourceFile, Span, Stmt, StructDef, TraitDef, Type, UnOp,
+    FnItem, GenericArg, Generics, ImplDef, Item, Lit, MacroArgs, MacroCall, Mutability, Name,
+    Param, Pat, PatKind, SelfParam, SourceFile, Span, Stmt, StructDef, TraitDef, Type, UnOp,
 };
 
 /// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code
 /// stays far below this; the cap exists so that a generated or hostile file cannot exhaust the
 /// stack of the thread that parses it.
 const MAX_DEPTH: u32 = 500;
+
+/// How much stack the conversion may use below `convert`'s own frame. Frame sizes differ a lot
+/// between optimised and unoptimised builds (a level of nesting costs a few hundred bytes in the
+/// first and several kilobytes in the second), so the depth cap alone cannot promise to fit a
+/// thread's stack; this budget does, for any thread with at least 2 MiB, as test threads have.
+const STACK_BUDGET: usize = 1 << 20;
 
 /// The text put before a macro's arguments when they are reparsed on their own: inside an array
 /// literal in a function body, comma-separated expressions and the `[elem; n]` form both parse.
@@ -47,16 +53,25 @@ pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
     let mut parser = new_parser();
     // Parsing only returns `None` without a language or after a cancellation, and this parser has
     // a language and no cancellation flag or timeout.
-    parser.parse(text, old).expect("tree-sitter returns a tree once a language is set")
+    parser
+        .parse(text, old)
+        .expect("tree-sitter returns a tree once a language is set")
 }
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
-    let mut shared = Shared { items: Vec::new(), parser: None, depth: 0 };
+    let mut shared = Shared {
+        items: Vec::new(),
+        parser: None,
+        depth: 0,
+        stack_start: stack_position(),
+    };
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
     cx.item_list(root);
-    SourceFile { items: shared.items }
+    SourceFile {
+        items: shared.items,
+    }
 }
 
 fn new_parser() -> Parser {
@@ -344,7 +359,10 @@ fn grammar() -> &'static Grammar {
                 }
                 // Aliases may give one name several ids, so the table is filled by name.
                 let name = lang.node_kind_for_id(id).unwrap_or("");
-                NAMED_KINDS.iter().find(|(n, _)| *n == name).map_or(K::Other, |&(_, k)| k)
+                NAMED_KINDS
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(K::Other, |&(_, k)| k)
             })
             .collect();
         let id = |name: &str| lang.field_id_for_name(name).map_or(NO_FIELD, |f| f.get());
@@ -407,6 +425,16 @@ struct Shared {
     parser: Option<Parser>,
     /// Nesting depth of the conversion, counted across reparsed macro arguments.
     depth: u32,
+    /// The stack position when the conversion started, to measure `STACK_BUDGET` against.
+    stack_start: usize,
+}
+
+/// An address on the current stack frame: the distance between two of them is the stack used in
+/// between. Only addresses are compared; nothing is read through them.
+#[inline(always)]
+fn stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 /// The converter for one tree: the file's, or the reparse of one macro's arguments.
@@ -436,7 +464,16 @@ impl<'t, 's> Cx<'t, 's> {
         container: Container,
         sh: &'s mut Shared,
     ) -> Self {
-        Cx { g: grammar(), text, cursor: root.walk(), kids: Vec::new(), base, delta, container, sh }
+        Cx {
+            g: grammar(),
+            text,
+            cursor: root.walk(),
+            kids: Vec::new(),
+            base,
+            delta,
+            container,
+            sh,
+        }
     }
 
     // ---- Small helpers -------------------------------------------------------------------
@@ -446,7 +483,9 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn text(&self, node: Node) -> &'t str {
-        self.text.get(node.start_byte()..node.end_byte()).unwrap_or("")
+        self.text
+            .get(node.start_byte()..node.end_byte())
+            .unwrap_or("")
     }
 
     fn name(&self, node: Node) -> Name {
@@ -468,11 +507,16 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn span(&self, node: Node) -> Span {
-        Span { start: self.rel(node.start_byte()), end: self.rel(node.end_byte()) }
+        Span {
+            start: self.rel(node.start_byte()),
+            end: self.rel(node.end_byte()),
+        }
     }
 
     fn enter(&mut self) -> bool {
-        if self.sh.depth >= MAX_DEPTH {
+        if self.sh.depth >= MAX_DEPTH
+            || self.sh.stack_start.abs_diff(stack_position()) > STACK_BUDGET
+        {
             return false;
         }
         self.sh.depth += 1;
@@ -495,14 +539,21 @@ impl<'t, 's> Cx<'t, 's> {
                 // in an `ERROR` that is kept because its identifiers matter.
                 if !n.is_extra() || kind == K::Error {
                     let field = self.cursor.field_id().map_or(0, |f| f.get());
-                    self.kids.push(Kid { node: n, kind, field });
+                    self.kids.push(Kid {
+                        node: n,
+                        kind,
+                        field,
+                    });
                 }
                 if !self.cursor.goto_next_sibling() {
                     break;
                 }
             }
         }
-        Kids { start, end: self.kids.len() }
+        Kids {
+            start,
+            end: self.kids.len(),
+        }
     }
 
     fn pop_kids(&mut self, kids: Kids) {
@@ -514,11 +565,17 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn field(&self, kids: Kids, field: u16) -> Option<Node<'t>> {
-        self.kids[kids.start..kids.end].iter().find(|k| k.field == field).map(|k| k.node)
+        self.kids[kids.start..kids.end]
+            .iter()
+            .find(|k| k.field == field)
+            .map(|k| k.node)
     }
 
     fn first_of(&self, kids: Kids, kind: K) -> Option<Node<'t>> {
-        self.kids[kids.start..kids.end].iter().find(|k| k.kind == kind).map(|k| k.node)
+        self.kids[kids.start..kids.end]
+            .iter()
+            .find(|k| k.kind == kind)
+            .map(|k| k.node)
     }
 
     /// The first named child that is not a label, attribute or error.
@@ -530,11 +587,15 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn has_anon(&self, kids: Kids, token: &str) -> bool {
-        self.kids[kids.start..kids.end].iter().any(|k| k.kind == K::Anon && self.text(k.node) == token)
+        self.kids[kids.start..kids.end]
+            .iter()
+            .any(|k| k.kind == K::Anon && self.text(k.node) == token)
     }
 
     fn has_error(&self, kids: Kids) -> bool {
-        self.kids[kids.start..kids.end].iter().any(|k| k.kind == K::Error)
+        self.kids[kids.start..kids.end]
+            .iter()
+            .any(|k| k.kind == K::Error)
     }
 
     /// A child that stands for a pattern: a named node, or the `_` token.
@@ -571,7 +632,9 @@ impl<'t, 's> Cx<'t, 's> {
             let n = self.cursor.node();
             let kind = self.g.kind(n);
             match kind {
-                K::Identifier | K::SelfKw if !n.is_missing() => out.push((self.ident(n), self.span(n))),
+                K::Identifier | K::SelfKw if !n.is_missing() => {
+                    out.push((self.ident(n), self.span(n)))
+                }
                 _ => {}
             }
             // Labels and lifetimes hold identifiers that are not variables.
@@ -592,7 +655,10 @@ impl<'t, 's> Cx<'t, 's> {
 
     fn unknown(&mut self, node: Node<'t>) -> Expr {
         let span = self.span(node);
-        Expr { span, kind: ExprKind::Unknown(self.idents(node)) }
+        Expr {
+            span,
+            kind: ExprKind::Unknown(self.idents(node)),
+        }
     }
 
     // ---- Items ---------------------------------------------------------------------------
@@ -652,7 +718,9 @@ impl<'t, 's> Cx<'t, 's> {
     fn derives(&mut self, attrs: &[Node<'t>]) -> Vec<Name> {
         let mut out = Vec::new();
         for &attr_item in attrs {
-            let Some(attr) = attr_item.named_child(0) else { continue };
+            let Some(attr) = attr_item.named_child(0) else {
+                continue;
+            };
             let kids = self.push_kids(attr);
             let is_derive = kids.start < kids.end && {
                 let first = self.kid(kids.start);
@@ -660,7 +728,9 @@ impl<'t, 's> Cx<'t, 's> {
             };
             let args = self.field(kids, self.g.f.arguments);
             self.pop_kids(kids);
-            let Some(args) = args.filter(|_| is_derive) else { continue };
+            let Some(args) = args.filter(|_| is_derive) else {
+                continue;
+            };
             let kids = self.push_kids(args);
             let mut last = None;
             for i in kids.iter() {
@@ -720,7 +790,11 @@ impl<'t, 's> Cx<'t, 's> {
             None => (None, Vec::new()),
         };
         let ret = ret.map(|t| self.ty(t));
-        let attrs = attrs.iter().filter_map(|a| a.named_child(0)).map(|a| self.name(a)).collect();
+        let attrs = attrs
+            .iter()
+            .filter_map(|a| a.named_child(0))
+            .map(|a| self.name(a))
+            .collect();
 
         // Items declared in the body are not methods of an enclosing impl or trait.
         let inner = Container {
@@ -749,7 +823,12 @@ impl<'t, 's> Cx<'t, 's> {
             is_const,
             attrs,
         };
-        let item = Item::Fn(FnItem { container: self.container.clone(), offset, len, def: Arc::new(def) });
+        let item = Item::Fn(FnItem {
+            container: self.container.clone(),
+            offset,
+            len,
+            def: Arc::new(def),
+        });
         let slot = slot.min(self.sh.items.len());
         self.sh.items.insert(slot, item);
         self.base = outer_base;
@@ -772,7 +851,11 @@ impl<'t, 's> Cx<'t, 's> {
                     self.pop_kids(sk);
                     let lifetime = lifetime.map(|l| self.label_name(l));
                     self_param = Some(if is_ref {
-                        SelfParam::Ref { mutability, lifetime, span }
+                        SelfParam::Ref {
+                            mutability,
+                            lifetime,
+                            span,
+                        }
                     } else {
                         SelfParam::Value { mutability, span }
                     });
@@ -786,12 +869,19 @@ impl<'t, 's> Cx<'t, 's> {
                     let ty = ty.map_or(Type::Unknown, |t| self.ty(t));
                     match pat {
                         Some(p) if self.kind(p) == K::SelfKw => {
-                            self_param = Some(SelfParam::Typed { mutability: mut_if(is_mut), ty, span });
+                            self_param = Some(SelfParam::Typed {
+                                mutability: mut_if(is_mut),
+                                ty,
+                                span,
+                            });
                         }
                         _ => {
                             let mut pat = match pat {
                                 Some(p) => self.pat(p),
-                                None => Pat { span, kind: PatKind::Unknown },
+                                None => Pat {
+                                    span,
+                                    kind: PatKind::Unknown,
+                                },
                             };
                             if is_mut {
                                 set_mut(&mut pat);
@@ -803,7 +893,14 @@ impl<'t, 's> Cx<'t, 's> {
                 // Anonymous parameters (`fn f(u8);` in 2015 traits) have a type only.
                 kind if kind.is_type() => {
                     let ty = self.ty(k.node);
-                    params.push(Param { pat: Pat { span, kind: PatKind::Wild }, ty, span });
+                    params.push(Param {
+                        pat: Pat {
+                            span,
+                            kind: PatKind::Wild,
+                        },
+                        ty,
+                        span,
+                    });
                 }
                 _ => {}
             }
@@ -857,7 +954,9 @@ impl<'t, 's> Cx<'t, 's> {
                 let left = self.field(pk, self.g.f.left);
                 let bounds = self.field(pk, self.g.f.bounds);
                 self.pop_kids(pk);
-                let (Some(left), Some(bounds)) = (left, bounds) else { continue };
+                let (Some(left), Some(bounds)) = (left, bounds) else {
+                    continue;
+                };
                 if self.kind(left) != K::TypeIdentifier {
                     continue;
                 }
@@ -942,7 +1041,13 @@ impl<'t, 's> Cx<'t, 's> {
         let fields = body.map_or(Fields::Unit, |b| self.fields(b));
         let derives = self.derives(attrs);
         let container = self.container.clone();
-        self.sh.items.push(Item::Struct(StructDef { container, name, generics, fields, derives }));
+        self.sh.items.push(Item::Struct(StructDef {
+            container,
+            name,
+            generics,
+            fields,
+            derives,
+        }));
     }
 
     fn fields(&mut self, node: Node<'t>) -> Fields {
@@ -1010,7 +1115,13 @@ impl<'t, 's> Cx<'t, 's> {
         }
         let derives = self.derives(attrs);
         let container = self.container.clone();
-        self.sh.items.push(Item::Enum(EnumDef { container, name, generics, variants, derives }));
+        self.sh.items.push(Item::Enum(EnumDef {
+            container,
+            name,
+            generics,
+            variants,
+            derives,
+        }));
     }
 
     fn impl_item(&mut self, node: Node<'t>) {
@@ -1084,7 +1195,12 @@ impl<'t, 's> Cx<'t, 's> {
             supertraits.retain(|n| !n.starts_with('\''));
         }
         let container = self.container.clone();
-        self.sh.items.push(Item::Trait(TraitDef { container, name: name.clone(), generics, supertraits }));
+        self.sh.items.push(Item::Trait(TraitDef {
+            container,
+            name: name.clone(),
+            generics,
+            supertraits,
+        }));
         if let Some(body) = body {
             let outer = self.container.clone();
             self.container.impl_self = None;
@@ -1115,7 +1231,10 @@ impl<'t, 's> Cx<'t, 's> {
             | K::Identifier
             | K::ScopedTypeIdentifier
             | K::ScopedIdentifier => match self.path_segments(node, false) {
-                Some(segments) => Type::Path { segments, args: Vec::new() },
+                Some(segments) => Type::Path {
+                    segments,
+                    args: Vec::new(),
+                },
                 None => Type::Unknown,
             },
             K::GenericType => {
@@ -1137,7 +1256,11 @@ impl<'t, 's> Cx<'t, 's> {
                 self.pop_kids(kids);
                 let lifetime = lifetime.map(|l| self.label_name(l));
                 let inner = inner.map_or(Type::Unknown, |t| self.ty(t));
-                Type::Ref { lifetime, mutability: mut_if(is_mut), inner: Box::new(inner) }
+                Type::Ref {
+                    lifetime,
+                    mutability: mut_if(is_mut),
+                    inner: Box::new(inner),
+                }
             }
             K::PointerType => {
                 let kids = self.push_kids(node);
@@ -1145,7 +1268,10 @@ impl<'t, 's> Cx<'t, 's> {
                 let inner = self.field(kids, f.type_);
                 self.pop_kids(kids);
                 let inner = inner.map_or(Type::Unknown, |t| self.ty(t));
-                Type::Ptr { mutability: mut_if(is_mut), inner: Box::new(inner) }
+                Type::Ptr {
+                    mutability: mut_if(is_mut),
+                    inner: Box::new(inner),
+                }
             }
             K::TupleType => {
                 let kids = self.push_kids(node);
@@ -1245,7 +1371,9 @@ impl<'t, 's> Cx<'t, 's> {
                         None => break,
                     }
                 }
-                K::GenericType | K::GenericTypeWithTurbofish => cur = cur.child_by_field_id(f.type_)?,
+                K::GenericType | K::GenericTypeWithTurbofish => {
+                    cur = cur.child_by_field_id(f.type_)?
+                }
                 K::Identifier | K::TypeIdentifier | K::PrimitiveType => {
                     segments.push(self.ident(cur));
                     break;
@@ -1273,15 +1401,25 @@ impl<'t, 's> Cx<'t, 's> {
     fn block(&mut self, node: Node<'t>) -> Block {
         let span = self.span(node);
         if node.is_missing() || !self.enter() {
-            let stmts = vec![Stmt::Expr { expr: self.unknown(node), has_semi: true }];
-            return Block { span, stmts, tail: None, is_unsafe: false };
+            let stmts = vec![Stmt::Expr {
+                expr: self.unknown(node),
+                has_semi: true,
+            }];
+            return Block {
+                span,
+                stmts,
+                tail: None,
+                is_unsafe: false,
+            };
         }
         let kids = self.push_kids(node);
         // The tail is the last statement-like child, when it is an expression without `;`.
-        let last = kids
-            .iter()
-            .rev()
-            .find(|&i| !matches!(self.kids[i].kind, K::Anon | K::Label | K::AttributeItem | K::InnerAttributeItem));
+        let last = kids.iter().rev().find(|&i| {
+            !matches!(
+                self.kids[i].kind,
+                K::Anon | K::Label | K::AttributeItem | K::InnerAttributeItem
+            )
+        });
         let mut stmts = Vec::new();
         let mut tail = None;
         let mut attrs_start = None;
@@ -1320,26 +1458,40 @@ impl<'t, 's> Cx<'t, 's> {
                 kind if kind.is_other_item() => stmts.push(Stmt::Item(self.span(k.node))),
                 K::Error => {
                     let expr = self.unknown(k.node);
-                    stmts.push(Stmt::Expr { expr, has_semi: true });
+                    stmts.push(Stmt::Expr {
+                        expr,
+                        has_semi: true,
+                    });
                 }
                 // A macro in statement position (`m! { .. }`) is a statement of its own.
                 K::MacroInvocation if !is_last => {
                     let expr = self.expr(k.node);
-                    stmts.push(Stmt::Expr { expr, has_semi: true });
+                    stmts.push(Stmt::Expr {
+                        expr,
+                        has_semi: true,
+                    });
                 }
                 _ => {
                     let expr = self.expr(k.node);
                     if is_last {
                         tail = Some(Box::new(expr));
                     } else {
-                        stmts.push(Stmt::Expr { expr, has_semi: false });
+                        stmts.push(Stmt::Expr {
+                            expr,
+                            has_semi: false,
+                        });
                     }
                 }
             }
         }
         self.pop_kids(kids);
         self.leave();
-        Block { span, stmts, tail, is_unsafe: false }
+        Block {
+            span,
+            stmts,
+            tail,
+            is_unsafe: false,
+        }
     }
 
     fn expr_stmt(&mut self, node: Node<'t>) -> (Expr, bool) {
@@ -1364,12 +1516,18 @@ impl<'t, 's> Cx<'t, 's> {
         let ty = self.field(kids, f.type_);
         let value = self.field(kids, f.value);
         let alternative = self.field(kids, f.alternative);
-        let errors: Vec<Node<'t>> =
-            self.kids[kids.start..kids.end].iter().filter(|k| k.kind == K::Error).map(|k| k.node).collect();
+        let errors: Vec<Node<'t>> = self.kids[kids.start..kids.end]
+            .iter()
+            .filter(|k| k.kind == K::Error)
+            .map(|k| k.node)
+            .collect();
         self.pop_kids(kids);
         let mut pat = match pat {
             Some(p) => self.pat(p),
-            None => Pat { span, kind: PatKind::Unknown },
+            None => Pat {
+                span,
+                kind: PatKind::Unknown,
+            },
         };
         if is_mut {
             set_mut(&mut pat);
@@ -1386,17 +1544,29 @@ impl<'t, 's> Cx<'t, 's> {
                 span = Some(span.map_or(s, |sp| sp.to(s)));
                 self.idents_into(n, &mut idents);
             }
-            span.map(|span| Expr { span, kind: ExprKind::Unknown(idents) })
+            span.map(|span| Expr {
+                span,
+                kind: ExprKind::Unknown(idents),
+            })
         };
         let else_block = alternative.map(|b| self.block(b));
-        Stmt::Let { pat, ty, init, else_block, span }
+        Stmt::Let {
+            pat,
+            ty,
+            init,
+            else_block,
+            span,
+        }
     }
 
     // ---- Expressions ---------------------------------------------------------------------
 
     fn expr(&mut self, node: Node<'t>) -> Expr {
         if node.is_missing() {
-            return Expr { span: self.span(node), kind: ExprKind::Unknown(Vec::new()) };
+            return Expr {
+                span: self.span(node),
+                kind: ExprKind::Unknown(Vec::new()),
+            };
         }
         if !self.enter() {
             return self.unknown(node);
@@ -1406,312 +1576,397 @@ impl<'t, 's> Cx<'t, 's> {
         expr
     }
 
+    /// Dispatches on the node kind. Every kind with children is converted by its own method:
+    /// in unoptimised builds a function's frame holds the locals of all its branches, and one
+    /// big match here would make each level of expression nesting cost many kilobytes of stack.
     fn expr_inner(&mut self, node: Node<'t>) -> Expr {
         let span = self.span(node);
         let kind = self.kind(node);
-        // Leaves first: they need no children.
-        let leaf = match kind {
-            K::Identifier => Some(ExprKind::Path(vec![self.ident(node)])),
-            K::SelfKw | K::Crate | K::Super => Some(ExprKind::Path(vec![self.name(node)])),
-            K::StringLiteral => Some(ExprKind::Lit(if self.text(node).starts_with('b') {
-                Lit::ByteStr
-            } else {
-                Lit::Str
-            })),
-            K::RawStringLiteral => Some(ExprKind::Lit(if self.text(node).starts_with("br") {
-                Lit::ByteStr
-            } else {
-                Lit::Str
-            })),
-            K::CharLiteral => Some(ExprKind::Lit(if self.text(node).starts_with('b') {
-                Lit::Byte
-            } else {
-                Lit::Char
-            })),
-            K::BooleanLiteral => Some(ExprKind::Lit(Lit::Bool)),
-            K::IntegerLiteral => Some(ExprKind::Lit(Lit::Int)),
-            K::FloatLiteral => Some(ExprKind::Lit(Lit::Float)),
-            K::UnitExpression => Some(ExprKind::Tuple(Vec::new())),
-            K::Block => {
-                let label = node.named_child(0).filter(|n| self.kind(*n) == K::Label).map(|l| self.label_name(l));
-                Some(ExprKind::Block { block: self.block(node), label })
-            }
-            K::Error | K::Other | K::Anon | K::Metavariable => Some(ExprKind::Unknown(self.idents(node))),
-            _ => None,
-        };
-        if let Some(kind) = leaf {
+        match kind {
+            K::ParenthesizedExpression => return self.parenthesized(node),
+            K::LetCondition | K::LetChain => return self.cond(node),
+            K::Block => return self.block_expr(node),
+            _ => {}
+        }
+        if let Some(kind) = self.leaf_expr(node, kind) {
             return Expr { span, kind };
         }
-
         let kids = self.push_kids(node);
-        if self.has_error(kids) && !matches!(kind, K::ArrayExpression | K::TupleExpression) {
-            self.pop_kids(kids);
-            return self.unknown(node);
-        }
-        let f = &self.g.f;
-        let kind = match kind {
-            K::ParenthesizedExpression => {
-                let inner = self.first_named(kids);
-                self.pop_kids(kids);
-                return match inner {
-                    Some(e) => self.expr(e),
-                    None => self.unknown(node),
-                };
-            }
-            K::ScopedIdentifier => match self.path_segments(node, true) {
-                Some(p) => ExprKind::Path(p),
-                None => ExprKind::Unknown(self.idents(node)),
-            },
-            K::GenericFunction => {
-                let func = self.field(kids, f.function);
-                match func {
-                    Some(func) if self.kind(func) == K::FieldExpression => self.expr(func).kind,
-                    Some(func) => match self.path_segments(func, true) {
-                        Some(p) => ExprKind::Path(p),
-                        None => ExprKind::Unknown(self.idents(node)),
-                    },
-                    None => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::UnaryExpression => {
-                let op = match kids.iter().map(|i| self.kids[i]).find(|k| k.kind == K::Anon) {
-                    Some(k) => match self.text(k.node) {
-                        "-" => Some(UnOp::Neg),
-                        "*" => Some(UnOp::Deref),
-                        "!" => Some(UnOp::Not),
-                        _ => None,
-                    },
-                    None => None,
-                };
-                match (op, self.first_named(kids)) {
-                    (Some(op), Some(e)) => ExprKind::Unary(op, Box::new(self.expr(e))),
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::ReferenceExpression => {
-                let raw = self.has_anon(kids, "raw");
-                let is_mut = self.first_of(kids, K::MutableSpecifier).is_some();
-                match self.field(kids, f.value) {
-                    Some(v) => ExprKind::Ref { mutability: mut_if(is_mut), raw, expr: Box::new(self.expr(v)) },
-                    None => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::BinaryExpression | K::CompoundAssignmentExpr => {
-                let left = self.field(kids, f.left);
-                let right = self.field(kids, f.right);
-                let op = self.field(kids, f.operator).map(|o| self.text(o));
-                // Compound assignments are the binary operator followed by `=`.
-                let op = match kind {
-                    K::CompoundAssignmentExpr => op.and_then(|o| o.strip_suffix('=')).and_then(bin_op),
-                    _ => op.and_then(bin_op),
-                };
-                match (left, op, right) {
-                    (Some(l), Some(op), Some(r)) => {
-                        let l = Box::new(self.expr(l));
-                        let r = Box::new(self.expr(r));
-                        if kind == K::CompoundAssignmentExpr {
-                            ExprKind::CompoundAssign(op, l, r)
-                        } else {
-                            ExprKind::Binary(op, l, r)
-                        }
-                    }
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::AssignmentExpression => match (self.field(kids, f.left), self.field(kids, f.right)) {
-                // The grammar has no prefix `..=`: `..=b` parses as the assignment `.. = b`.
-                (Some(l), Some(r))
-                    if self.kind(l) == K::RangeExpression
-                        && l.named_child_count() == 0
-                        && self.text.get(l.end_byte().saturating_sub(2)..l.end_byte() + 1) == Some("..=") =>
-                {
-                    ExprKind::Range { start: None, end: Some(Box::new(self.expr(r))), inclusive: true }
-                }
-                (Some(l), Some(r)) => ExprKind::Assign(Box::new(self.expr(l)), Box::new(self.expr(r))),
-                _ => ExprKind::Unknown(self.idents(node)),
-            },
-            K::CallExpression => {
-                let func = self.field(kids, f.function);
-                let args = self.field(kids, f.arguments);
-                match func {
-                    Some(func) => self.call(node, func, args),
-                    None => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::FieldExpression => {
-                let value = self.field(kids, f.value);
-                let field = self.field(kids, f.field);
-                match (value, field) {
-                    (Some(v), Some(fl)) => match self.field_name(fl) {
-                        Some(name) => ExprKind::Field(Box::new(self.expr(v)), name),
-                        None => ExprKind::Unknown(self.idents(node)),
-                    },
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::IndexExpression => {
-                let operands: Vec<Node<'t>> =
-                    kids.iter().map(|i| self.kids[i]).filter(|k| k.kind != K::Anon).map(|k| k.node).collect();
-                match (operands.first().copied(), operands.get(1).copied()) {
-                    (Some(a), Some(b)) => ExprKind::Index(Box::new(self.expr(a)), Box::new(self.expr(b))),
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::TupleExpression => ExprKind::Tuple(self.expr_list(kids)),
-            K::ArrayExpression => match self.field(kids, f.length) {
-                Some(len) => match self.first_named(kids).filter(|e| *e != len) {
-                    Some(e) => ExprKind::ArrayRepeat(Box::new(self.expr(e)), Box::new(self.expr(len))),
-                    None => ExprKind::Unknown(self.idents(node)),
-                },
-                None => ExprKind::Array(self.expr_list(kids)),
-            },
-            K::StructExpression => {
-                let name = self.field(kids, f.name);
-                let body = self.field(kids, f.body);
-                match name.and_then(|n| self.path_segments(n, true)) {
-                    Some(path) => self.struct_expr(path, body),
-                    None => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::UnsafeBlock => match self.first_of(kids, K::Block) {
-                Some(b) => {
-                    let mut block = self.block(b);
-                    block.is_unsafe = true;
-                    ExprKind::Block { block, label: None }
-                }
-                None => ExprKind::Unknown(self.idents(node)),
-            },
-            K::AsyncBlock | K::GenBlock | K::TryBlock | K::ConstBlock => match self.first_of(kids, K::Block) {
-                Some(b) => ExprKind::OpaqueBlock(self.block(b)),
-                None => ExprKind::Unknown(self.idents(node)),
-            },
-            K::IfExpression => {
-                let cond = self.field(kids, f.condition);
-                let then = self.field(kids, f.consequence);
-                let alt = self.field(kids, f.alternative);
-                match (cond, then) {
-                    (Some(c), Some(t)) => {
-                        let cond = Box::new(self.cond(c));
-                        let then_branch = self.block(t);
-                        let else_branch = alt.map(|a| Box::new(self.else_clause(a)));
-                        ExprKind::If { cond, then_branch, else_branch }
-                    }
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::LetCondition | K::LetChain => {
-                self.pop_kids(kids);
-                return self.cond(node);
-            }
-            K::MatchExpression => {
-                let value = self.field(kids, f.value);
-                let body = self.field(kids, f.body);
-                match value {
-                    Some(v) => {
-                        let scrutinee = Box::new(self.expr(v));
-                        let arms = body.map_or_else(Vec::new, |b| self.arms(b));
-                        ExprKind::Match { scrutinee, arms }
-                    }
-                    None => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::WhileExpression => {
-                let label = self.label_of(kids);
-                let cond = self.field(kids, f.condition);
-                let body = self.field(kids, f.body);
-                match (cond, body) {
-                    (Some(c), Some(b)) => {
-                        let cond = Box::new(self.cond(c));
-                        ExprKind::While { label, cond, body: self.block(b) }
-                    }
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::LoopExpression => {
-                let label = self.label_of(kids);
-                match self.field(kids, f.body) {
-                    Some(b) => ExprKind::Loop { label, body: self.block(b) },
-                    None => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::ForExpression => {
-                let label = self.label_of(kids);
-                let pat = self.field(kids, f.pattern);
-                let value = self.field(kids, f.value);
-                let body = self.field(kids, f.body);
-                match (pat, value, body) {
-                    (Some(p), Some(v), Some(b)) => {
-                        let pat = self.pat(p);
-                        let iter = Box::new(self.expr(v));
-                        ExprKind::For { label, pat, iter, body: self.block(b) }
-                    }
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            K::ClosureExpression => {
-                let is_move = self.has_anon(kids, "move");
-                let params = self.field(kids, f.parameters);
-                let ret = self.field(kids, f.return_type);
-                let body = self.field(kids, f.body);
-                let params = params.map_or_else(Vec::new, |p| self.closure_params(p));
-                let ret = ret.map(|t| self.ty(t));
-                let body = match body {
-                    Some(b) if self.kind(b) != K::Anon => self.expr(b),
-                    _ => Expr { span, kind: ExprKind::Unknown(Vec::new()) },
-                };
-                ExprKind::Closure { is_move, params, ret, body: Box::new(body) }
-            }
-            K::BreakExpression => {
-                let label = self.label_of(kids);
-                let value = self.first_named(kids).map(|v| Box::new(self.expr(v)));
-                ExprKind::Break { label, value }
-            }
-            K::ContinueExpression => ExprKind::Continue { label: self.label_of(kids) },
-            K::ReturnExpression => ExprKind::Return(self.first_named(kids).map(|v| Box::new(self.expr(v)))),
-            K::TryExpression => match self.first_named(kids) {
-                Some(e) => ExprKind::Try(Box::new(self.expr(e))),
-                None => ExprKind::Unknown(self.idents(node)),
-            },
-            K::AwaitExpression => match self.first_named(kids) {
-                Some(e) => ExprKind::Await(Box::new(self.expr(e))),
-                None => ExprKind::Unknown(self.idents(node)),
-            },
-            K::RangeExpression => {
-                let op = kids.iter().find(|&i| self.kids[i].kind == K::Anon);
-                let inclusive = op.is_some_and(|i| matches!(self.text(self.kids[i].node), "..=" | "..."));
-                let op = op.unwrap_or(kids.end);
-                let start = kids.iter().find(|&i| i < op && self.kids[i].kind != K::Anon).map(|i| self.kids[i].node);
-                let end = kids.iter().find(|&i| i > op && self.kids[i].kind != K::Anon).map(|i| self.kids[i].node);
-                let start = start.map(|e| Box::new(self.expr(e)));
-                let end = end.map(|e| Box::new(self.expr(e)));
-                ExprKind::Range { start, end, inclusive }
-            }
-            K::TypeCastExpression => match (self.field(kids, f.value), self.field(kids, f.type_)) {
-                (Some(v), Some(t)) => {
-                    let v = Box::new(self.expr(v));
-                    ExprKind::Cast(v, self.ty(t))
-                }
-                _ => ExprKind::Unknown(self.idents(node)),
-            },
-            K::MacroInvocation => {
-                let name = self.field(kids, f.macro_).and_then(|m| match self.kind(m) {
-                    K::ScopedIdentifier => m.child_by_field_id(f.name),
-                    _ => Some(m),
-                });
-                let tt = self.first_of(kids, K::TokenTree);
-                match (name, tt) {
-                    (Some(name), Some(tt)) => {
-                        let name = self.ident(name);
-                        self.macro_call(name, tt)
-                    }
-                    _ => ExprKind::Unknown(self.idents(node)),
-                }
-            }
-            // `yield` and anything this converter does not know.
-            _ => ExprKind::Unknown(self.idents(node)),
+        let broken =
+            self.has_error(kids) && !matches!(kind, K::ArrayExpression | K::TupleExpression);
+        let converted = if broken {
+            None
+        } else {
+            self.compound_expr(node, kind, kids)
         };
         self.pop_kids(kids);
-        Expr { span, kind }
+        match converted {
+            Some(kind) => Expr { span, kind },
+            None => self.unknown(node),
+        }
+    }
+
+    /// Expressions without children worth visiting.
+    fn leaf_expr(&mut self, node: Node<'t>, kind: K) -> Option<ExprKind> {
+        let text = self.text(node);
+        Some(match kind {
+            K::Identifier => ExprKind::Path(vec![self.ident(node)]),
+            K::SelfKw | K::Crate | K::Super => ExprKind::Path(vec![Arc::from(text)]),
+            K::StringLiteral if text.starts_with('b') => ExprKind::Lit(Lit::ByteStr),
+            K::StringLiteral => ExprKind::Lit(Lit::Str),
+            K::RawStringLiteral if text.starts_with("br") => ExprKind::Lit(Lit::ByteStr),
+            K::RawStringLiteral => ExprKind::Lit(Lit::Str),
+            K::CharLiteral if text.starts_with('b') => ExprKind::Lit(Lit::Byte),
+            K::CharLiteral => ExprKind::Lit(Lit::Char),
+            K::BooleanLiteral => ExprKind::Lit(Lit::Bool),
+            K::IntegerLiteral => ExprKind::Lit(Lit::Int),
+            K::FloatLiteral => ExprKind::Lit(Lit::Float),
+            K::UnitExpression => ExprKind::Tuple(Vec::new()),
+            K::Error | K::Other | K::Anon | K::Metavariable => ExprKind::Unknown(self.idents(node)),
+            _ => return None,
+        })
+    }
+
+    fn compound_expr(&mut self, node: Node<'t>, kind: K, kids: Kids) -> Option<ExprKind> {
+        match kind {
+            K::ScopedIdentifier => self.path_segments(node, true).map(ExprKind::Path),
+            K::GenericFunction => self.generic_function(kids),
+            K::UnaryExpression => self.unary(kids),
+            K::ReferenceExpression => self.reference(kids),
+            K::BinaryExpression | K::CompoundAssignmentExpr => self.binary(kind, kids),
+            K::AssignmentExpression => self.assignment(kids),
+            K::CallExpression => self.call(kids),
+            K::FieldExpression => self.field_expr(kids),
+            K::IndexExpression => self.index(kids),
+            K::TupleExpression => Some(ExprKind::Tuple(self.expr_list(kids))),
+            K::ArrayExpression => self.array(kids),
+            K::StructExpression => self.struct_expr(kids),
+            K::UnsafeBlock => self.unsafe_block(kids),
+            K::AsyncBlock | K::GenBlock | K::TryBlock | K::ConstBlock => self.opaque_block(kids),
+            K::IfExpression => self.if_expr(kids),
+            K::MatchExpression => self.match_expr(kids),
+            K::WhileExpression => self.while_expr(kids),
+            K::LoopExpression => self.loop_expr(kids),
+            K::ForExpression => self.for_expr(kids),
+            K::ClosureExpression => Some(self.closure(node, kids)),
+            K::BreakExpression => Some(self.break_expr(kids)),
+            K::ContinueExpression => Some(ExprKind::Continue {
+                label: self.label_of(kids),
+            }),
+            K::ReturnExpression => Some(ExprKind::Return(self.boxed_operand(kids))),
+            K::TryExpression => self.boxed_operand(kids).map(ExprKind::Try),
+            K::AwaitExpression => self.boxed_operand(kids).map(ExprKind::Await),
+            K::RangeExpression => Some(self.range(kids)),
+            K::TypeCastExpression => self.cast(kids),
+            K::MacroInvocation => self.macro_invocation(kids),
+            // `yield` and anything this converter does not know.
+            _ => None,
+        }
+    }
+
+    fn parenthesized(&mut self, node: Node<'t>) -> Expr {
+        let kids = self.push_kids(node);
+        let inner = self.first_named(kids).filter(|_| !self.has_error(kids));
+        self.pop_kids(kids);
+        match inner {
+            Some(e) => self.expr(e),
+            None => self.unknown(node),
+        }
+    }
+
+    fn block_expr(&mut self, node: Node<'t>) -> Expr {
+        let span = self.span(node);
+        let label = node
+            .named_child(0)
+            .filter(|n| self.kind(*n) == K::Label)
+            .map(|l| self.label_name(l));
+        Expr {
+            span,
+            kind: ExprKind::Block {
+                block: self.block(node),
+                label,
+            },
+        }
+    }
+
+    fn boxed(&mut self, node: Node<'t>) -> Box<Expr> {
+        Box::new(self.expr(node))
+    }
+
+    /// The first operand among `kids`, converted.
+    fn boxed_operand(&mut self, kids: Kids) -> Option<Box<Expr>> {
+        self.first_named(kids).map(|e| self.boxed(e))
+    }
+
+    fn generic_function(&mut self, kids: Kids) -> Option<ExprKind> {
+        let func = self.field(kids, self.g.f.function)?;
+        if self.kind(func) == K::FieldExpression {
+            // `a.b::<T>` that is not called: a field access with stray generic arguments.
+            return Some(self.expr(func).kind);
+        }
+        self.path_segments(func, true).map(ExprKind::Path)
+    }
+
+    fn unary(&mut self, kids: Kids) -> Option<ExprKind> {
+        let op = self.kids[kids.start..kids.end]
+            .iter()
+            .find(|k| k.kind == K::Anon)?;
+        let op = match self.text(op.node) {
+            "-" => UnOp::Neg,
+            "*" => UnOp::Deref,
+            "!" => UnOp::Not,
+            _ => return None,
+        };
+        Some(ExprKind::Unary(op, self.boxed_operand(kids)?))
+    }
+
+    fn reference(&mut self, kids: Kids) -> Option<ExprKind> {
+        let raw = self.has_anon(kids, "raw");
+        let is_mut = self.first_of(kids, K::MutableSpecifier).is_some();
+        let value = self.field(kids, self.g.f.value)?;
+        Some(ExprKind::Ref {
+            mutability: mut_if(is_mut),
+            raw,
+            expr: self.boxed(value),
+        })
+    }
+
+    fn binary(&mut self, kind: K, kids: Kids) -> Option<ExprKind> {
+        let f = &self.g.f;
+        let left = self.field(kids, f.left)?;
+        let right = self.field(kids, f.right)?;
+        let op = self.text(self.field(kids, f.operator)?);
+        // Compound assignments are the binary operator followed by `=`.
+        let op = match kind {
+            K::CompoundAssignmentExpr => bin_op(op.strip_suffix('=')?)?,
+            _ => bin_op(op)?,
+        };
+        let (l, r) = (self.boxed(left), self.boxed(right));
+        Some(match kind {
+            K::CompoundAssignmentExpr => ExprKind::CompoundAssign(op, l, r),
+            _ => ExprKind::Binary(op, l, r),
+        })
+    }
+
+    fn assignment(&mut self, kids: Kids) -> Option<ExprKind> {
+        let left = self.field(kids, self.g.f.left)?;
+        let right = self.field(kids, self.g.f.right)?;
+        // The grammar has no prefix `..=`: `..=b` parses as the assignment `.. = b`.
+        let prefix_inclusive_range = self.kind(left) == K::RangeExpression
+            && left.named_child_count() == 0
+            && self
+                .text
+                .get(left.end_byte().saturating_sub(2)..left.end_byte() + 1)
+                == Some("..=");
+        if prefix_inclusive_range {
+            return Some(ExprKind::Range {
+                start: None,
+                end: Some(self.boxed(right)),
+                inclusive: true,
+            });
+        }
+        Some(ExprKind::Assign(self.boxed(left), self.boxed(right)))
+    }
+
+    /// `a.b(c)` is a call of a field expression in tree-sitter-rust; it becomes a method call.
+    /// `(a.b)(c)` keeps its parentheses in the tree and stays a call of a field.
+    fn call(&mut self, kids: Kids) -> Option<ExprKind> {
+        let f = &self.g.f;
+        let func = self.field(kids, f.function)?;
+        let args = self.field(kids, f.arguments);
+        let method = match self.kind(func) {
+            K::FieldExpression => Some(func),
+            K::GenericFunction => func
+                .child_by_field_id(f.function)
+                .filter(|n| self.kind(*n) == K::FieldExpression),
+            _ => None,
+        };
+        if let Some(m) = method.filter(|m| !m.has_error()) {
+            let value = m.child_by_field_id(f.value);
+            let name = m
+                .child_by_field_id(f.field)
+                .filter(|n| self.kind(*n) == K::FieldIdentifier);
+            if let (Some(value), Some(name)) = (value, name) {
+                let receiver = self.boxed(value);
+                let method = self.ident(name);
+                let method_span = self.span(name);
+                let args = self.args(args);
+                return Some(ExprKind::MethodCall {
+                    receiver,
+                    method,
+                    method_span,
+                    args,
+                });
+            }
+        }
+        if func.is_missing() {
+            return None;
+        }
+        let func = self.boxed(func);
+        Some(ExprKind::Call(func, self.args(args)))
+    }
+
+    fn field_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let value = self.field(kids, self.g.f.value)?;
+        let name = self.field_name(self.field(kids, self.g.f.field)?)?;
+        Some(ExprKind::Field(self.boxed(value), name))
+    }
+
+    fn index(&mut self, kids: Kids) -> Option<ExprKind> {
+        let mut operands = self.kids[kids.start..kids.end]
+            .iter()
+            .filter(|k| k.kind != K::Anon)
+            .map(|k| k.node);
+        let (a, b) = (operands.next()?, operands.next()?);
+        Some(ExprKind::Index(self.boxed(a), self.boxed(b)))
+    }
+
+    fn array(&mut self, kids: Kids) -> Option<ExprKind> {
+        let Some(len) = self.field(kids, self.g.f.length) else {
+            return Some(ExprKind::Array(self.expr_list(kids)));
+        };
+        let elem = self.first_named(kids).filter(|e| *e != len)?;
+        Some(ExprKind::ArrayRepeat(self.boxed(elem), self.boxed(len)))
+    }
+
+    fn unsafe_block(&mut self, kids: Kids) -> Option<ExprKind> {
+        let mut block = self.block(self.first_of(kids, K::Block)?);
+        block.is_unsafe = true;
+        Some(ExprKind::Block { block, label: None })
+    }
+
+    fn opaque_block(&mut self, kids: Kids) -> Option<ExprKind> {
+        let block = self.first_of(kids, K::Block)?;
+        Some(ExprKind::OpaqueBlock(self.block(block)))
+    }
+
+    fn if_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let f = &self.g.f;
+        let cond = self.field(kids, f.condition)?;
+        let then = self.field(kids, f.consequence)?;
+        let alt = self.field(kids, f.alternative);
+        let cond = Box::new(self.cond(cond));
+        let then_branch = self.block(then);
+        let else_branch = alt.map(|a| Box::new(self.else_clause(a)));
+        Some(ExprKind::If {
+            cond,
+            then_branch,
+            else_branch,
+        })
+    }
+
+    fn match_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let value = self.field(kids, self.g.f.value)?;
+        let body = self.field(kids, self.g.f.body);
+        let scrutinee = self.boxed(value);
+        let arms = body.map_or_else(Vec::new, |b| self.arms(b));
+        Some(ExprKind::Match { scrutinee, arms })
+    }
+
+    fn while_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let label = self.label_of(kids);
+        let cond = self.field(kids, self.g.f.condition)?;
+        let body = self.field(kids, self.g.f.body)?;
+        let cond = Box::new(self.cond(cond));
+        Some(ExprKind::While {
+            label,
+            cond,
+            body: self.block(body),
+        })
+    }
+
+    fn loop_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let label = self.label_of(kids);
+        let body = self.field(kids, self.g.f.body)?;
+        Some(ExprKind::Loop {
+            label,
+            body: self.block(body),
+        })
+    }
+
+    fn for_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let label = self.label_of(kids);
+        let pat = self.field(kids, self.g.f.pattern)?;
+        let value = self.field(kids, self.g.f.value)?;
+        let body = self.field(kids, self.g.f.body)?;
+        let pat = self.pat(pat);
+        let iter = self.boxed(value);
+        Some(ExprKind::For {
+            label,
+            pat,
+            iter,
+            body: self.block(body),
+        })
+    }
+
+    fn closure(&mut self, node: Node<'t>, kids: Kids) -> ExprKind {
+        let f = &self.g.f;
+        let is_move = self.has_anon(kids, "move");
+        let params = self.field(kids, f.parameters);
+        let ret = self.field(kids, f.return_type);
+        let body = self.field(kids, f.body);
+        let params = params.map_or_else(Vec::new, |p| self.closure_params(p));
+        let ret = ret.map(|t| self.ty(t));
+        let body = match body {
+            // `|x| _` (a `_` body) occurs in macro-generated code only.
+            Some(b) if self.kind(b) != K::Anon => self.boxed(b),
+            _ => Box::new(Expr {
+                span: self.span(node),
+                kind: ExprKind::Unknown(Vec::new()),
+            }),
+        };
+        ExprKind::Closure {
+            is_move,
+            params,
+            ret,
+            body,
+        }
+    }
+
+    fn break_expr(&mut self, kids: Kids) -> ExprKind {
+        let label = self.label_of(kids);
+        let value = self.boxed_operand(kids);
+        ExprKind::Break { label, value }
+    }
+
+    fn range(&mut self, kids: Kids) -> ExprKind {
+        let op = kids.iter().find(|&i| self.kids[i].kind == K::Anon);
+        let inclusive = op.is_some_and(|i| matches!(self.text(self.kids[i].node), "..=" | "..."));
+        let op = op.unwrap_or(kids.end);
+        let start = kids
+            .iter()
+            .find(|&i| i < op && self.kids[i].kind != K::Anon)
+            .map(|i| self.kids[i].node);
+        let end = kids
+            .iter()
+            .find(|&i| i > op && self.kids[i].kind != K::Anon)
+            .map(|i| self.kids[i].node);
+        let start = start.map(|e| self.boxed(e));
+        let end = end.map(|e| self.boxed(e));
+        ExprKind::Range {
+            start,
+            end,
+            inclusive,
+        }
+    }
+
+    fn cast(&mut self, kids: Kids) -> Option<ExprKind> {
+        let value = self.field(kids, self.g.f.value)?;
+        let ty = self.field(kids, self.g.f.type_)?;
+        let value = self.boxed(value);
+        Some(ExprKind::Cast(value, self.ty(ty)))
+    }
+
+    fn macro_invocation(&mut self, kids: Kids) -> Option<ExprKind> {
+        let f = &self.g.f;
+        let name = self.field(kids, f.macro_)?;
+        let name = match self.kind(name) {
+            K::ScopedIdentifier => name.child_by_field_id(f.name)?,
+            _ => name,
+        };
+        let tt = self.first_of(kids, K::TokenTree)?;
+        let name = self.ident(name);
+        Some(self.macro_call(name, tt))
     }
 
     fn field_name(&self, node: Node<'t>) -> Option<FieldName> {
@@ -1751,36 +2006,10 @@ impl<'t, 's> Cx<'t, 's> {
         args
     }
 
-    /// `a.b(c)` is a call of a field expression in tree-sitter-rust; it becomes a method call.
-    /// `(a.b)(c)` keeps its parentheses in the tree and stays a call of a field.
-    fn call(&mut self, node: Node<'t>, func: Node<'t>, args: Option<Node<'t>>) -> ExprKind {
-        let f = &self.g.f;
-        let method = match self.kind(func) {
-            K::FieldExpression => Some(func),
-            K::GenericFunction => func.child_by_field_id(f.function).filter(|n| self.kind(*n) == K::FieldExpression),
-            _ => None,
-        };
-        if let Some(m) = method {
-            let value = m.child_by_field_id(f.value);
-            let name = m.child_by_field_id(f.field).filter(|n| self.kind(*n) == K::FieldIdentifier);
-            if let (Some(value), Some(name)) = (value, name) {
-                if !m.has_error() {
-                    let receiver = Box::new(self.expr(value));
-                    let method = self.ident(name);
-                    let method_span = self.span(name);
-                    let args = self.args(args);
-                    return ExprKind::MethodCall { receiver, method, method_span, args };
-                }
-            }
-        }
-        if func.is_missing() {
-            return ExprKind::Unknown(self.idents(node));
-        }
-        let func = Box::new(self.expr(func));
-        ExprKind::Call(func, self.args(args))
-    }
-
-    fn struct_expr(&mut self, path: Vec<Name>, body: Option<Node<'t>>) -> ExprKind {
+    fn struct_expr(&mut self, kids: Kids) -> Option<ExprKind> {
+        let name = self.field(kids, self.g.f.name)?;
+        let body = self.field(kids, self.g.f.body);
+        let path = self.path_segments(name, true)?;
         let mut fields = Vec::new();
         let mut base = None;
         if let Some(body) = body {
@@ -1789,10 +2018,16 @@ impl<'t, 's> Cx<'t, 's> {
                 let k = self.kid(i);
                 match k.kind {
                     K::ShorthandFieldInitializer => {
-                        if let Some(id) = k.node.named_child((k.node.named_child_count() as u32).saturating_sub(1)) {
+                        if let Some(id) = k
+                            .node
+                            .named_child((k.node.named_child_count() as u32).saturating_sub(1))
+                        {
                             if self.kind(id) == K::Identifier {
                                 let name = self.ident(id);
-                                let expr = Expr { span: self.span(id), kind: ExprKind::Path(vec![name.clone()]) };
+                                let expr = Expr {
+                                    span: self.span(id),
+                                    kind: ExprKind::Path(vec![name.clone()]),
+                                };
                                 fields.push((FieldName::Named(name), expr));
                             }
                         }
@@ -1826,7 +2061,7 @@ impl<'t, 's> Cx<'t, 's> {
             }
             self.pop_kids(kids);
         }
-        ExprKind::Struct { path, fields, base }
+        Some(ExprKind::Struct { path, fields, base })
     }
 
     fn else_clause(&mut self, node: Node<'t>) -> Expr {
@@ -1850,7 +2085,10 @@ impl<'t, 's> Cx<'t, 's> {
                 let kind = match (pat, value) {
                     (Some(p), Some(v)) if !node.has_error() => {
                         let pat = self.pat(p);
-                        ExprKind::Let { pat, expr: Box::new(self.expr(v)) }
+                        ExprKind::Let {
+                            pat,
+                            expr: Box::new(self.expr(v)),
+                        }
                     }
                     _ => ExprKind::Unknown(self.idents(node)),
                 };
@@ -1871,7 +2109,10 @@ impl<'t, 's> Cx<'t, 's> {
                     let e = self.cond(k.node);
                     acc = Some(match acc {
                         None => e,
-                        Some(l) => Expr { span: l.span.to(e.span), kind: ExprKind::Binary(BinOp::And, Box::new(l), Box::new(e)) },
+                        Some(l) => Expr {
+                            span: l.span.to(e.span),
+                            kind: ExprKind::Binary(BinOp::And, Box::new(l), Box::new(e)),
+                        },
                     });
                 }
                 self.pop_kids(kids);
@@ -1898,13 +2139,24 @@ impl<'t, 's> Cx<'t, 's> {
             self.pop_kids(ak);
             let (pat, guard) = match mp {
                 Some(mp) => self.match_pattern(mp),
-                None => (Pat { span, kind: PatKind::Unknown }, None),
+                None => (
+                    Pat {
+                        span,
+                        kind: PatKind::Unknown,
+                    },
+                    None,
+                ),
             };
             let body = match value {
                 Some(v) if !broken => self.expr(v),
                 _ => self.unknown(k.node),
             };
-            arms.push(Arm { pat, guard, body, span });
+            arms.push(Arm {
+                pat,
+                guard,
+                body,
+                span,
+            });
         }
         self.pop_kids(kids);
         arms
@@ -1921,7 +2173,10 @@ impl<'t, 's> Cx<'t, 's> {
         self.pop_kids(kids);
         let pat = match pat {
             Some(p) => self.pat(p),
-            None => Pat { span: self.span(node), kind: PatKind::Unknown },
+            None => Pat {
+                span: self.span(node),
+                kind: PatKind::Unknown,
+            },
         };
         let guard = cond.map(|c| self.cond(c));
         (pat, guard)
@@ -1940,7 +2195,10 @@ impl<'t, 's> Cx<'t, 's> {
                 self.pop_kids(pk);
                 let mut pat = match pat {
                     Some(p) => self.pat(p),
-                    None => Pat { span: self.span(k.node), kind: PatKind::Unknown },
+                    None => Pat {
+                        span: self.span(k.node),
+                        kind: PatKind::Unknown,
+                    },
                 };
                 if is_mut {
                     set_mut(&mut pat);
@@ -1961,7 +2219,10 @@ impl<'t, 's> Cx<'t, 's> {
     fn pat(&mut self, node: Node<'t>) -> Pat {
         let span = self.span(node);
         if node.is_missing() || !self.enter() {
-            return Pat { span, kind: PatKind::Unknown };
+            return Pat {
+                span,
+                kind: PatKind::Unknown,
+            };
         }
         let kind = self.pat_kind(node);
         self.leave();
@@ -1974,7 +2235,12 @@ impl<'t, 's> Cx<'t, 's> {
             K::Anon if self.text(node) == "_" => return PatKind::Wild,
             K::Identifier => {
                 let name = self.ident(node);
-                return PatKind::Binding { by_ref: None, mutability: Mutability::Not, name, sub: None };
+                return PatKind::Binding {
+                    by_ref: None,
+                    mutability: Mutability::Not,
+                    name,
+                    sub: None,
+                };
             }
             K::StringLiteral
             | K::RawStringLiteral
@@ -2020,9 +2286,17 @@ impl<'t, 's> Cx<'t, 's> {
             },
             K::RefPattern => match self.pat_kids(kids).first() {
                 Some(&p) => match self.pat(p).kind {
-                    PatKind::Binding { mutability, name, sub, .. } => {
-                        PatKind::Binding { by_ref: Some(mutability), mutability: Mutability::Not, name, sub }
-                    }
+                    PatKind::Binding {
+                        mutability,
+                        name,
+                        sub,
+                        ..
+                    } => PatKind::Binding {
+                        by_ref: Some(mutability),
+                        mutability: Mutability::Not,
+                        name,
+                        sub,
+                    },
                     other => other,
                 },
                 None => PatKind::Unknown,
@@ -2033,30 +2307,50 @@ impl<'t, 's> Cx<'t, 's> {
                     (Some(&name), Some(&sub)) if self.kind(name) == K::Identifier => {
                         let name = self.ident(name);
                         let sub = Some(Box::new(self.pat(sub)));
-                        PatKind::Binding { by_ref: None, mutability: Mutability::Not, name, sub }
+                        PatKind::Binding {
+                            by_ref: None,
+                            mutability: Mutability::Not,
+                            name,
+                            sub,
+                        }
                     }
                     _ => PatKind::Unknown,
                 }
             }
             K::TuplePattern => PatKind::Tuple(self.pat_list(kids, NO_FIELD)),
             K::SlicePattern => PatKind::Slice(self.pat_list(kids, NO_FIELD)),
-            K::TupleStructPattern => match self.field(kids, f.type_).and_then(|t| self.path_segments(t, true)) {
-                Some(path) => PatKind::TupleStruct { path, elems: self.pat_list(kids, f.type_) },
+            K::TupleStructPattern => match self
+                .field(kids, f.type_)
+                .and_then(|t| self.path_segments(t, true))
+            {
+                Some(path) => PatKind::TupleStruct {
+                    path,
+                    elems: self.pat_list(kids, f.type_),
+                },
                 None => PatKind::Unknown,
             },
-            K::StructPattern => match self.field(kids, f.type_).and_then(|t| self.path_segments(t, true)) {
+            K::StructPattern => match self
+                .field(kids, f.type_)
+                .and_then(|t| self.path_segments(t, true))
+            {
                 Some(path) => self.struct_pattern(path, kids),
                 None => PatKind::Unknown,
             },
             K::ReferencePattern => {
                 let is_mut = self.first_of(kids, K::MutableSpecifier).is_some();
                 match self.pat_kids(kids).first() {
-                    Some(&p) => PatKind::Ref { mutability: mut_if(is_mut), pat: Box::new(self.pat(p)) },
+                    Some(&p) => PatKind::Ref {
+                        mutability: mut_if(is_mut),
+                        pat: Box::new(self.pat(p)),
+                    },
                     None => PatKind::Unknown,
                 }
             }
             K::GenericPattern => {
-                match self.first_named(kids).filter(|n| self.kind(*n) != K::TypeArguments) {
+                match self
+                    .first_named(kids)
+                    .filter(|n| self.kind(*n) != K::TypeArguments)
+                {
                     Some(p) => match self.path_segments(p, true) {
                         Some(p) => PatKind::Path(p),
                         None => PatKind::Unknown,
@@ -2072,7 +2366,11 @@ impl<'t, 's> Cx<'t, 's> {
 
     /// The pattern children among `kids`.
     fn pat_kids(&self, kids: Kids) -> Vec<Node<'t>> {
-        self.kids[kids.start..kids.end].iter().filter(|k| self.is_pat_kid(**k)).map(|k| k.node).collect()
+        self.kids[kids.start..kids.end]
+            .iter()
+            .filter(|k| self.is_pat_kid(**k))
+            .map(|k| k.node)
+            .collect()
     }
 
     fn pat_list(&mut self, kids: Kids, skip_field: u16) -> Vec<Pat> {
@@ -2084,7 +2382,10 @@ impl<'t, 's> Cx<'t, 's> {
             }
             let p = match k.kind {
                 // `(|x| ..)` may parse as a tuple pattern in ambiguous macro-ish code.
-                K::ClosureExpression => Pat { span: self.span(k.node), kind: PatKind::Unknown },
+                K::ClosureExpression => Pat {
+                    span: self.span(k.node),
+                    kind: PatKind::Unknown,
+                },
                 _ => self.pat(k.node),
             };
             out.push(p);
@@ -2118,7 +2419,12 @@ impl<'t, 's> Cx<'t, 's> {
                             };
                             Pat {
                                 span: self.span(k.node),
-                                kind: PatKind::Binding { by_ref, mutability, name: fname.clone(), sub: None },
+                                kind: PatKind::Binding {
+                                    by_ref,
+                                    mutability,
+                                    name: fname.clone(),
+                                    sub: None,
+                                },
                             }
                         }
                     };
@@ -2163,7 +2469,11 @@ impl<'t, 's> Cx<'t, 's> {
         if let (MacroArgs::Tokens(_), Some(index)) = (&args, fmt_index) {
             format_idents = self.format_idents_from_tokens(tt, index);
         }
-        ExprKind::Macro(MacroCall { name, args, format_idents })
+        ExprKind::Macro(MacroCall {
+            name,
+            args,
+            format_idents,
+        })
     }
 
     /// Reads a macro's token tree as expressions by reparsing the text between its delimiters on
@@ -2171,7 +2481,11 @@ impl<'t, 's> Cx<'t, 's> {
     /// second small parse is both simpler and more faithful than rebuilding expressions from
     /// tokens. Returns the arguments and, for format-like macros, the identifiers used inline in
     /// the format string.
-    fn macro_args(&mut self, tt: Node<'t>, fmt_index: Option<usize>) -> (MacroArgs, Vec<(Name, Span)>) {
+    fn macro_args(
+        &mut self,
+        tt: Node<'t>,
+        fmt_index: Option<usize>,
+    ) -> (MacroArgs, Vec<(Name, Span)>) {
         let kids = self.push_kids(tt);
         let open = (kids.start < kids.end).then(|| self.kid(kids.start));
         let close = (kids.end > kids.start + 1).then(|| self.kid(kids.end - 1));
@@ -2190,7 +2504,10 @@ impl<'t, 's> Cx<'t, 's> {
             return (MacroArgs::Tokens(self.idents(tt)), Vec::new());
         };
         let inner_start = open.node.end_byte();
-        let inner = self.text.get(inner_start..close.node.start_byte()).unwrap_or("");
+        let inner = self
+            .text
+            .get(inner_start..close.node.start_byte())
+            .unwrap_or("");
         if inner.trim().is_empty() {
             return (MacroArgs::Exprs(Vec::new()), Vec::new());
         }
@@ -2223,7 +2540,11 @@ impl<'t, 's> Cx<'t, 's> {
         result
     }
 
-    fn macro_array(&mut self, array: Node<'t>, fmt_index: Option<usize>) -> (MacroArgs, Vec<(Name, Span)>) {
+    fn macro_array(
+        &mut self,
+        array: Node<'t>,
+        fmt_index: Option<usize>,
+    ) -> (MacroArgs, Vec<(Name, Span)>) {
         let kids = self.push_kids(array);
         if let Some(len) = self.field(kids, self.g.f.length) {
             let elem = self.first_named(kids).filter(|e| *e != len);
@@ -2246,7 +2567,8 @@ impl<'t, 's> Cx<'t, 's> {
             if matches!(k.kind, K::Anon | K::AttributeItem) {
                 continue;
             }
-            if Some(index) == fmt_index && matches!(k.kind, K::StringLiteral | K::RawStringLiteral) {
+            if Some(index) == fmt_index && matches!(k.kind, K::StringLiteral | K::RawStringLiteral)
+            {
                 format_idents = self.format_string_idents(k.node);
             }
             index += 1;
@@ -2279,7 +2601,11 @@ impl<'t, 's> Cx<'t, 's> {
         let mut group = 0;
         let mut found = None;
         let mut group_len = 0;
-        for i in kids.iter().skip(1).take((kids.end - kids.start).saturating_sub(2)) {
+        for i in kids
+            .iter()
+            .skip(1)
+            .take((kids.end - kids.start).saturating_sub(2))
+        {
             let k = self.kid(i);
             if k.kind == K::Anon && self.text(k.node) == "," {
                 group += 1;
@@ -2288,7 +2614,9 @@ impl<'t, 's> Cx<'t, 's> {
             }
             group_len += 1;
             if group == index {
-                found = (group_len == 1 && matches!(k.kind, K::StringLiteral | K::RawStringLiteral)).then_some(k.node);
+                found = (group_len == 1
+                    && matches!(k.kind, K::StringLiteral | K::RawStringLiteral))
+                .then_some(k.node);
             }
         }
         self.pop_kids(kids);
@@ -2302,7 +2630,9 @@ impl<'t, 's> Cx<'t, 's> {
         let s = text.as_bytes();
         let start = lit.start_byte();
         let mut out = Vec::new();
-        let Some(open) = s.iter().position(|&b| b == b'"') else { return out };
+        let Some(open) = s.iter().position(|&b| b == b'"') else {
+            return out;
+        };
         let raw = s[..open].contains(&b'r');
         let hashes = s[..open].iter().filter(|&&b| b == b'#').count();
         let end = s.len().saturating_sub(1 + hashes);
@@ -2310,9 +2640,17 @@ impl<'t, 's> Cx<'t, 's> {
             return out;
         }
         let mut push = |from: usize, to: usize| {
-            let Some(name) = text.get(from..to) else { return };
+            let Some(name) = text.get(from..to) else {
+                return;
+            };
             if is_format_ident(name) {
-                out.push((Arc::from(name), Span { start: self.rel(start + from), end: self.rel(start + to) }));
+                out.push((
+                    Arc::from(name),
+                    Span {
+                        start: self.rel(start + from),
+                        end: self.rel(start + to),
+                    },
+                ));
             }
         };
         let mut i = open + 1;
@@ -2321,23 +2659,33 @@ impl<'t, 's> Cx<'t, 's> {
                 b'\\' if !raw => {
                     // `\u{..}` holds braces that are not format placeholders.
                     if s.get(i + 1) == Some(&b'u') && s.get(i + 2) == Some(&b'{') {
-                        i += s[i..end].iter().position(|&b| b == b'}').map_or(end - i, |p| p + 1);
+                        i += s[i..end]
+                            .iter()
+                            .position(|&b| b == b'}')
+                            .map_or(end - i, |p| p + 1);
                     } else {
                         i += 2;
                     }
                 }
                 b'{' if s.get(i + 1) == Some(&b'{') => i += 2,
                 b'{' => {
-                    let Some(len) = s[i + 1..end].iter().position(|&b| b == b'}') else { break };
+                    let Some(len) = s[i + 1..end].iter().position(|&b| b == b'}') else {
+                        break;
+                    };
                     let body = i + 1..i + 1 + len;
-                    let colon = s[body.clone()].iter().position(|&b| b == b':').map_or(body.end, |p| body.start + p);
+                    let colon = s[body.clone()]
+                        .iter()
+                        .position(|&b| b == b':')
+                        .map_or(body.end, |p| body.start + p);
                     push(body.start, colon);
                     // Named widths and precisions: an identifier right before a `$`.
                     let mut j = colon;
                     while j < body.end {
                         if s[j] == b'$' {
                             let mut k = j;
-                            while k > colon + 1 && (s[k - 1].is_ascii_alphanumeric() || s[k - 1] == b'_') {
+                            while k > colon + 1
+                                && (s[k - 1].is_ascii_alphanumeric() || s[k - 1] == b'_')
+                            {
                                 k -= 1;
                             }
                             push(k, j);
@@ -2356,8 +2704,8 @@ impl<'t, 's> Cx<'t, 's> {
 /// Which argument of a format-like macro is the format string.
 fn format_arg_index(name: &str) -> Option<usize> {
     match name {
-        "print" | "println" | "eprint" | "eprintln" | "format" | "panic" | "unreachable" | "todo"
-        | "unimplemented" | "format_args" => Some(0),
+        "print" | "println" | "eprint" | "eprintln" | "format" | "panic" | "unreachable"
+        | "todo" | "unimplemented" | "format_args" => Some(0),
         "write" | "writeln" | "assert" | "debug_assert" => Some(1),
         "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Some(2),
         _ => None,
@@ -2442,7 +2790,13 @@ mod tests {
 
     fn r_stmt(st: &Stmt) -> String {
         match st {
-            Stmt::Let { pat, ty, init, else_block, .. } => {
+            Stmt::Let {
+                pat,
+                ty,
+                init,
+                else_block,
+                ..
+            } => {
                 let mut s = format!("let {}", r_pat(pat));
                 if let Some(t) = ty {
                     write!(s, ": {}", r_ty(t)).unwrap();
@@ -2455,8 +2809,14 @@ mod tests {
                 }
                 s + ";"
             }
-            Stmt::Expr { expr, has_semi: true } => format!("{};", r_expr(expr)),
-            Stmt::Expr { expr, has_semi: false } => format!("{}~", r_expr(expr)),
+            Stmt::Expr {
+                expr,
+                has_semi: true,
+            } => format!("{};", r_expr(expr)),
+            Stmt::Expr {
+                expr,
+                has_semi: false,
+            } => format!("{}~", r_expr(expr)),
             Stmt::Item(_) => "item".into(),
         }
     }
@@ -2474,18 +2834,40 @@ mod tests {
             ExprKind::Path(p) => p.join("::"),
             ExprKind::Lit(l) => format!("{l:?}"),
             ExprKind::Unary(op, e) => format!("({op:?} {})", r_expr(e)),
-            ExprKind::Ref { mutability, raw, expr } => format!(
+            ExprKind::Ref {
+                mutability,
+                raw,
+                expr,
+            } => format!(
                 "(&{}{} {})",
                 if *raw { "raw " } else { "" },
-                if *mutability == Mutability::Mut { "mut" } else if *raw { "const" } else { "" },
+                if *mutability == Mutability::Mut {
+                    "mut"
+                } else if *raw {
+                    "const"
+                } else {
+                    ""
+                },
                 r_expr(expr)
             ),
             ExprKind::Binary(op, l, r) => format!("({op:?} {} {})", r_expr(l), r_expr(r)),
             ExprKind::Assign(l, r) => format!("(= {} {})", r_expr(l), r_expr(r)),
             ExprKind::CompoundAssign(op, l, r) => format!("({op:?}= {} {})", r_expr(l), r_expr(r)),
-            ExprKind::Call(f, args) => format!("(call {} [{}])", r_expr(f), list(args, r_expr, ", ")),
-            ExprKind::MethodCall { receiver, method, args, .. } => {
-                format!("(mcall {} {} [{}])", r_expr(receiver), method, list(args, r_expr, ", "))
+            ExprKind::Call(f, args) => {
+                format!("(call {} [{}])", r_expr(f), list(args, r_expr, ", "))
+            }
+            ExprKind::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => {
+                format!(
+                    "(mcall {} {} [{}])",
+                    r_expr(receiver),
+                    method,
+                    list(args, r_expr, ", ")
+                )
             }
             ExprKind::Field(e, FieldName::Named(n)) => format!("(. {} {n})", r_expr(e)),
             ExprKind::Field(e, FieldName::Index(i)) => format!("(. {} {i})", r_expr(e)),
@@ -2502,35 +2884,66 @@ mod tests {
                     },
                     ", ",
                 );
-                let base = base.as_ref().map_or(String::new(), |b| format!(" ..{}", r_expr(b)));
+                let base = base
+                    .as_ref()
+                    .map_or(String::new(), |b| format!(" ..{}", r_expr(b)));
                 format!("(struct {} {{{fields}}}{base})", path.join("::"))
             }
             ExprKind::Block { block, label: l } => format!("{}{}", label(l), r_block(block)),
             ExprKind::OpaqueBlock(b) => format!("opaque{}", r_block(b)),
-            ExprKind::If { cond, then_branch, else_branch } => {
-                let els = else_branch.as_ref().map_or(String::new(), |e| format!(" else {}", r_expr(e)));
+            ExprKind::If {
+                cond,
+                then_branch,
+                else_branch,
+            } => {
+                let els = else_branch
+                    .as_ref()
+                    .map_or(String::new(), |e| format!(" else {}", r_expr(e)));
                 format!("(if {} {}{els})", r_expr(cond), r_block(then_branch))
             }
             ExprKind::Let { pat, expr } => format!("(let {} {})", r_pat(pat), r_expr(expr)),
-            ExprKind::While { label: l, cond, body } => {
+            ExprKind::While {
+                label: l,
+                cond,
+                body,
+            } => {
                 format!("({}while {} {})", label(l), r_expr(cond), r_block(body))
             }
             ExprKind::Loop { label: l, body } => format!("({}loop {})", label(l), r_block(body)),
-            ExprKind::For { label: l, pat, iter, body } => {
-                format!("({}for {} {} {})", label(l), r_pat(pat), r_expr(iter), r_block(body))
+            ExprKind::For {
+                label: l,
+                pat,
+                iter,
+                body,
+            } => {
+                format!(
+                    "({}for {} {} {})",
+                    label(l),
+                    r_pat(pat),
+                    r_expr(iter),
+                    r_block(body)
+                )
             }
             ExprKind::Match { scrutinee, arms } => {
                 let arms = list(
                     arms,
                     |a| {
-                        let guard = a.guard.as_ref().map_or(String::new(), |g| format!(" if {}", r_expr(g)));
+                        let guard = a
+                            .guard
+                            .as_ref()
+                            .map_or(String::new(), |g| format!(" if {}", r_expr(g)));
                         format!("({}{guard} => {})", r_pat(&a.pat), r_expr(&a.body))
                     },
                     " ",
                 );
                 format!("(match {} {arms})", r_expr(scrutinee))
             }
-            ExprKind::Closure { is_move, params, ret, body } => {
+            ExprKind::Closure {
+                is_move,
+                params,
+                ret,
+                body,
+            } => {
                 let params = list(
                     params,
                     |p| match &p.ty {
@@ -2539,23 +2952,42 @@ mod tests {
                     },
                     ", ",
                 );
-                let ret = ret.as_ref().map_or(String::new(), |t| format!(" -> {}", r_ty(t)));
-                format!("({}|{params}|{ret} {})", if *is_move { "move " } else { "" }, r_expr(body))
+                let ret = ret
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" -> {}", r_ty(t)));
+                format!(
+                    "({}|{params}|{ret} {})",
+                    if *is_move { "move " } else { "" },
+                    r_expr(body)
+                )
             }
             ExprKind::Break { label, value } => {
                 let l = label.as_ref().map_or(String::new(), |l| format!(" '{l}"));
-                let v = value.as_ref().map_or(String::new(), |v| format!(" {}", r_expr(v)));
+                let v = value
+                    .as_ref()
+                    .map_or(String::new(), |v| format!(" {}", r_expr(v)));
                 format!("(break{l}{v})")
             }
             ExprKind::Continue { label } => {
-                format!("(continue{})", label.as_ref().map_or(String::new(), |l| format!(" '{l}")))
+                format!(
+                    "(continue{})",
+                    label.as_ref().map_or(String::new(), |l| format!(" '{l}"))
+                )
             }
             ExprKind::Return(v) => {
-                format!("(return{})", v.as_ref().map_or(String::new(), |v| format!(" {}", r_expr(v))))
+                format!(
+                    "(return{})",
+                    v.as_ref()
+                        .map_or(String::new(), |v| format!(" {}", r_expr(v)))
+                )
             }
             ExprKind::Try(e) => format!("(? {})", r_expr(e)),
             ExprKind::Await(e) => format!("(await {})", r_expr(e)),
-            ExprKind::Range { start, end, inclusive } => format!(
+            ExprKind::Range {
+                start,
+                end,
+                inclusive,
+            } => format!(
                 "(range {} {} {})",
                 start.as_ref().map_or("_".into(), |e| r_expr(e)),
                 if *inclusive { "..=" } else { ".." },
@@ -2566,7 +2998,9 @@ mod tests {
                 let args = match &m.args {
                     MacroArgs::Exprs(xs) => format!("[{}]", list(xs, r_expr, ", ")),
                     MacroArgs::Repeat(a, n) => format!("[{}; {}]", r_expr(a), r_expr(n)),
-                    MacroArgs::Tokens(ts) => format!("tokens[{}]", list(ts, |t| t.0.to_string(), " ")),
+                    MacroArgs::Tokens(ts) => {
+                        format!("tokens[{}]", list(ts, |t| t.0.to_string(), " "))
+                    }
                 };
                 let fmt = if m.format_idents.is_empty() {
                     String::new()
@@ -2575,7 +3009,9 @@ mod tests {
                 };
                 format!("({}! {args}{fmt})", m.name)
             }
-            ExprKind::Unknown(ids) => format!("(unknown{})", list(ids, |t| format!(" {}", t.0), "")),
+            ExprKind::Unknown(ids) => {
+                format!("(unknown{})", list(ids, |t| format!(" {}", t.0), ""))
+            }
         }
     }
 
@@ -2583,18 +3019,31 @@ mod tests {
         match &p.kind {
             PatKind::Wild => "_".into(),
             PatKind::Rest => "..".into(),
-            PatKind::Binding { by_ref, mutability, name, sub } => {
+            PatKind::Binding {
+                by_ref,
+                mutability,
+                name,
+                sub,
+            } => {
                 let r = match by_ref {
                     Some(Mutability::Mut) => "ref mut ",
                     Some(Mutability::Not) => "ref ",
                     None => "",
                 };
-                let m = if *mutability == Mutability::Mut { "mut " } else { "" };
-                let sub = sub.as_ref().map_or(String::new(), |s| format!(" @ {}", r_pat(s)));
+                let m = if *mutability == Mutability::Mut {
+                    "mut "
+                } else {
+                    ""
+                };
+                let sub = sub
+                    .as_ref()
+                    .map_or(String::new(), |s| format!(" @ {}", r_pat(s)));
                 format!("{r}{m}{name}{sub}")
             }
             PatKind::Tuple(ps) => format!("({})", list(ps, r_pat, ", ")),
-            PatKind::TupleStruct { path, elems } => format!("{}({})", path.join("::"), list(elems, r_pat, ", ")),
+            PatKind::TupleStruct { path, elems } => {
+                format!("{}({})", path.join("::"), list(elems, r_pat, ", "))
+            }
             PatKind::Struct { path, fields, rest } => {
                 let mut fs: Vec<String> = fields
                     .iter()
@@ -2610,7 +3059,15 @@ mod tests {
             }
             PatKind::Path(p) => p.join("::"),
             PatKind::Ref { mutability, pat } => {
-                format!("&{}{}", if *mutability == Mutability::Mut { "mut " } else { "" }, r_pat(pat))
+                format!(
+                    "&{}{}",
+                    if *mutability == Mutability::Mut {
+                        "mut "
+                    } else {
+                        ""
+                    },
+                    r_pat(pat)
+                )
             }
             PatKind::Lit => "lit".into(),
             PatKind::Range => "range".into(),
@@ -2622,14 +3079,32 @@ mod tests {
 
     fn r_ty(t: &Type) -> String {
         match t {
-            Type::Ref { lifetime, mutability, inner } => format!(
+            Type::Ref {
+                lifetime,
+                mutability,
+                inner,
+            } => format!(
                 "&{}{}{}",
-                lifetime.as_ref().map_or(String::new(), |l| format!("'{l} ")),
-                if *mutability == Mutability::Mut { "mut " } else { "" },
+                lifetime
+                    .as_ref()
+                    .map_or(String::new(), |l| format!("'{l} ")),
+                if *mutability == Mutability::Mut {
+                    "mut "
+                } else {
+                    ""
+                },
                 r_ty(inner)
             ),
             Type::Ptr { mutability, inner } => {
-                format!("*{} {}", if *mutability == Mutability::Mut { "mut" } else { "const" }, r_ty(inner))
+                format!(
+                    "*{} {}",
+                    if *mutability == Mutability::Mut {
+                        "mut"
+                    } else {
+                        "const"
+                    },
+                    r_ty(inner)
+                )
             }
             Type::Path { segments, args } if args.is_empty() => segments.join("::"),
             Type::Path { segments, args } => format!(
@@ -2660,7 +3135,11 @@ mod tests {
     fn r_generics(g: &Generics) -> String {
         let mut parts: Vec<String> = g.lifetimes.iter().map(|l| format!("'{l}")).collect();
         for (n, b) in &g.types {
-            parts.push(if b.is_empty() { n.to_string() } else { format!("{n}: {}", b.join(" + ")) });
+            parts.push(if b.is_empty() {
+                n.to_string()
+            } else {
+                format!("{n}: {}", b.join(" + "))
+            });
         }
         if parts.is_empty() {
             String::new()
@@ -2673,22 +3152,47 @@ mod tests {
         let mut params = Vec::new();
         match &f.self_param {
             Some(SelfParam::Value { mutability, .. }) => {
-                params.push(if *mutability == Mutability::Mut { "mut self".into() } else { "self".into() })
+                params.push(if *mutability == Mutability::Mut {
+                    "mut self".into()
+                } else {
+                    "self".into()
+                })
             }
-            Some(SelfParam::Ref { mutability, lifetime, .. }) => params.push(format!(
+            Some(SelfParam::Ref {
+                mutability,
+                lifetime,
+                ..
+            }) => params.push(format!(
                 "&{}{}self",
-                lifetime.as_ref().map_or(String::new(), |l| format!("'{l} ")),
-                if *mutability == Mutability::Mut { "mut " } else { "" }
+                lifetime
+                    .as_ref()
+                    .map_or(String::new(), |l| format!("'{l} ")),
+                if *mutability == Mutability::Mut {
+                    "mut "
+                } else {
+                    ""
+                }
             )),
             Some(SelfParam::Typed { mutability, ty, .. }) => params.push(format!(
                 "{}self: {}",
-                if *mutability == Mutability::Mut { "mut " } else { "" },
+                if *mutability == Mutability::Mut {
+                    "mut "
+                } else {
+                    ""
+                },
                 r_ty(ty)
             )),
             None => {}
         }
-        params.extend(f.params.iter().map(|p| format!("{}: {}", r_pat(&p.pat), r_ty(&p.ty))));
-        let ret = f.ret.as_ref().map_or(String::new(), |t| format!(" -> {}", r_ty(t)));
+        params.extend(
+            f.params
+                .iter()
+                .map(|p| format!("{}: {}", r_pat(&p.pat), r_ty(&p.ty))),
+        );
+        let ret = f
+            .ret
+            .as_ref()
+            .map_or(String::new(), |t| format!(" -> {}", r_ty(t)));
         let mut quals = String::new();
         if f.is_const {
             quals.push_str("const ");
@@ -2699,7 +3203,12 @@ mod tests {
         if f.is_unsafe {
             quals.push_str("unsafe ");
         }
-        format!("{quals}fn {}{}({}){ret}", f.name, r_generics(&f.generics), params.join(", "))
+        format!(
+            "{quals}fn {}{}({}){ret}",
+            f.name,
+            r_generics(&f.generics),
+            params.join(", ")
+        )
     }
 
     fn fns(file: &SourceFile) -> Vec<&FnItem> {
@@ -2742,7 +3251,11 @@ mod tests {
     fn kinds_and_fields_exist_in_the_grammar() {
         let lang: tree_sitter::Language = tree_sitter_rust::LANGUAGE.into();
         for (name, _) in NAMED_KINDS {
-            assert_ne!(lang.id_for_node_kind(name, true), 0, "{name} is not a kind of the grammar");
+            assert_ne!(
+                lang.id_for_node_kind(name, true),
+                0,
+                "{name} is not a kind of the grammar"
+            );
         }
         let f = &grammar().f;
         for id in [
@@ -2783,7 +3296,10 @@ mod tests {
         check_expr("a.b::<T>(c, d)", "(mcall a b [c, d])");
         check_expr("f(x)", "(call f [x])");
         check_expr("Foo::<u8>::new()", "(call Foo::new [])");
-        check_expr("std::mem::swap(&mut a, &mut b)", "(call std::mem::swap [(&mut a), (&mut b)])");
+        check_expr(
+            "std::mem::swap(&mut a, &mut b)",
+            "(call std::mem::swap [(&mut a), (&mut b)])",
+        );
         check_expr("<T as Default>::default()", "(call Default::default [])");
         check_expr("self.v.len()", "(mcall (. self v) len [])");
         check_expr("a.0.1", "(. (. a 0) 1)");
@@ -2796,9 +3312,24 @@ mod tests {
         let text = "// lead\nfn f() { let n = data.iter().count(); }";
         let file = parse(text);
         let f = fns(&file)[0];
-        let Stmt::Let { init: Some(init), span, .. } = &f.def.body.as_ref().unwrap().stmts[0] else { panic!() };
+        let Stmt::Let {
+            init: Some(init),
+            span,
+            ..
+        } = &f.def.body.as_ref().unwrap().stmts[0]
+        else {
+            panic!()
+        };
         assert_eq!(at(text, f, *span), "let n = data.iter().count();");
-        let ExprKind::MethodCall { receiver, method, method_span, .. } = &init.kind else { panic!() };
+        let ExprKind::MethodCall {
+            receiver,
+            method,
+            method_span,
+            ..
+        } = &init.kind
+        else {
+            panic!()
+        };
         assert_eq!(&**method, "count");
         assert_eq!(at(text, f, *method_span), "count");
         assert_eq!(at(text, f, receiver.span), "data.iter()");
@@ -2808,7 +3339,10 @@ mod tests {
     #[test]
     fn operators() {
         check_expr("a + b * c", "(Add a (Mul b c))");
-        check_expr("a == b && c != d || !e", "(Or (And (Eq a b) (Ne c d)) (Not e))");
+        check_expr(
+            "a == b && c != d || !e",
+            "(Or (And (Eq a b) (Ne c d)) (Not e))",
+        );
         check_expr("a <= b", "(Le a b)");
         check_expr("a >= b", "(Ge a b)");
         check_expr("a << 1 >> 2", "(Shr (Shl a Int) Int)");
@@ -2841,7 +3375,10 @@ mod tests {
     fn ranges() {
         check_expr("a..b", "(range a .. b)");
         check_expr("..=b", "(range _ ..= b)");
-        check_expr("f(..=b, a..=b)", "(call f [(range _ ..= b), (range a ..= b)])");
+        check_expr(
+            "f(..=b, a..=b)",
+            "(call f [(range _ ..= b), (range a ..= b)])",
+        );
         check_expr("x = ..", "(= x (range _ .. _))");
         check_expr("a..", "(range a .. _)");
         check_expr("..", "(range _ .. _)");
@@ -2854,7 +3391,9 @@ mod tests {
         let text = "fn f() { S { count } }";
         let file = parse(text);
         let f = fns(&file)[0];
-        let ExprKind::Struct { fields, .. } = &f.def.body.as_ref().unwrap().tail.as_ref().unwrap().kind else {
+        let ExprKind::Struct { fields, .. } =
+            &f.def.body.as_ref().unwrap().tail.as_ref().unwrap().kind
+        else {
             panic!()
         };
         assert_eq!(at(text, f, fields[0].1.span), "count");
@@ -2873,7 +3412,10 @@ mod tests {
         check("fn f() { const { 1 } }", "{opaque{Int}}");
         check("fn f() { 'a: { break 'a 5 } }", "{'a: {(break 'a Int)}}");
         check("fn f() { m!{ x } y }", "{(m! [x]); y}");
-        check("fn f() { use std::mem; #[allow(x)] let a = 1; }", "{item let a = Int;}");
+        check(
+            "fn f() { use std::mem; #[allow(x)] let a = 1; }",
+            "{item let a = Int;}",
+        );
     }
 
     #[test]
@@ -2891,9 +3433,18 @@ mod tests {
             "if let Some(x) = y && let z = w && q { } else if c { } else { }",
             "(if (And (And (let Some(x) y) (let z w)) q) {} else (if c {} else {}))",
         );
-        check_expr("while let Some(x) = it.next() { }", "(while (let Some(x) (mcall it next [])) {})");
-        check_expr("'outer: loop { continue 'outer; }", "('outer: loop {(continue 'outer);})");
-        check_expr("'l: for (i, x) in v.iter().enumerate() { break 'l; }", "('l: for (i, x) (mcall (mcall v iter []) enumerate []) {(break 'l);})");
+        check_expr(
+            "while let Some(x) = it.next() { }",
+            "(while (let Some(x) (mcall it next [])) {})",
+        );
+        check_expr(
+            "'outer: loop { continue 'outer; }",
+            "('outer: loop {(continue 'outer);})",
+        );
+        check_expr(
+            "'l: for (i, x) in v.iter().enumerate() { break 'l; }",
+            "('l: for (i, x) (mcall (mcall v iter []) enumerate []) {(break 'l);})",
+        );
         check_expr("'w: while a { break }", "('w: while a {(break)})");
         check_expr("loop { break 'a x }", "(loop {(break 'a x)})");
     }
@@ -2904,13 +3455,19 @@ mod tests {
             "match x { A | B::C if c > 0 => 1, Some(ref mut y) => { 2 } _ => 3 }",
             "(match x (A | B::C if (Gt c Int) => Int) (Some(ref mut y) => {Int}) (_ => Int))",
         );
-        check_expr("match x { Some(y) if let Ok(z) = y => z, _ => 0 }", "(match x (Some(y) if (let Ok(z) y) => z) (_ => Int))");
+        check_expr(
+            "match x { Some(y) if let Ok(z) = y => z, _ => 0 }",
+            "(match x (Some(y) if (let Ok(z) y) => z) (_ => Int))",
+        );
     }
 
     #[test]
     fn closures() {
         check_expr("|x| x + 1", "(|x| (Add x Int))");
-        check_expr("move |a: u8, mut b| -> u8 { a }", "(move |a: u8, mut b| -> u8 {a})");
+        check_expr(
+            "move |a: u8, mut b| -> u8 { a }",
+            "(move |a: u8, mut b| -> u8 {a})",
+        );
         check_expr("|| ()", "(|| (tuple ))");
         check_expr("|&(a, b)| a", "(|&(a, b)| a)");
     }
@@ -2921,7 +3478,10 @@ mod tests {
             "fn f() { let (mut a, ref b, ref mut c, d @ Some(_), &mut e, [f, .., g], S { h, ref mut i, j: k, .. }, m::N, -1, 1..=2, T(..)) = x; }",
             "{let (mut a, ref b, ref mut c, d @ Some(_), &mut e, [f, .., g], S {h: h, i: ref mut i, j: k, ..}, m::N, lit, range, T(..)) = x;}",
         );
-        check_expr("match x { None => 0, (1 | 2, 'a'..='z') => 1 }", "(match x (None => Int) ((lit | lit, range) => Int))");
+        check_expr(
+            "match x { None => 0, (1 | 2, 'a'..='z') => 1 }",
+            "(match x (None => Int) ((lit | lit, range) => Int))",
+        );
     }
 
     #[test]
@@ -2931,9 +3491,15 @@ mod tests {
         let f = fns(&file)[0];
         let body = f.def.body.as_ref().unwrap();
         assert_eq!(r_block(body), "{(println! [Str, y] fmt[x]);}");
-        let Stmt::Expr { expr, .. } = &body.stmts[0] else { panic!() };
-        let ExprKind::Macro(m) = &expr.kind else { panic!() };
-        let MacroArgs::Exprs(args) = &m.args else { panic!() };
+        let Stmt::Expr { expr, .. } = &body.stmts[0] else {
+            panic!()
+        };
+        let ExprKind::Macro(m) = &expr.kind else {
+            panic!()
+        };
+        let MacroArgs::Exprs(args) = &m.args else {
+            panic!()
+        };
         assert_eq!(at(text, f, args[0].span), "\"{x} {}\"");
         assert_eq!(at(text, f, args[1].span), "y");
         assert_eq!(at(text, f, m.format_idents[0].1), "x");
@@ -2942,11 +3508,23 @@ mod tests {
         check_expr("vec![a; n]", "(vec! [a; n])");
         check_expr("vec![a, b.c()]", "(vec! [a, (mcall b c [])])");
         check_expr("vec![]", "(vec! [])");
-        check_expr("format!(\"{a:?} {b:>5} {{c}} {0} {d:w$.p$} {:.*}\", e, f)", "(format! [Str, e, f] fmt[a b d w p])");
-        check_expr("println!(\"{x} {y}\", x = 1 + z)", "(println! [Str, (Add Int z)] fmt[y])");
+        check_expr(
+            "format!(\"{a:?} {b:>5} {{c}} {0} {d:w$.p$} {:.*}\", e, f)",
+            "(format! [Str, e, f] fmt[a b d w p])",
+        );
+        check_expr(
+            "println!(\"{x} {y}\", x = 1 + z)",
+            "(println! [Str, (Add Int z)] fmt[y])",
+        );
         check_expr("write!(f, \"{v}\")", "(write! [f, Str] fmt[v])");
-        check_expr("assert!(a == b, \"{m}\")", "(assert! [(Eq a b), Str] fmt[m])");
-        check_expr("assert_eq!(a, b, \"{m}\")", "(assert_eq! [a, b, Str] fmt[m])");
+        check_expr(
+            "assert!(a == b, \"{m}\")",
+            "(assert! [(Eq a b), Str] fmt[m])",
+        );
+        check_expr(
+            "assert_eq!(a, b, \"{m}\")",
+            "(assert_eq! [a, b, Str] fmt[m])",
+        );
         check_expr("std::println!(r#\"{q}\"#)", "(println! [Str] fmt[q])");
         check_expr("panic!(\"\\u{1F600} {z}\")", "(panic! [Str] fmt[z])");
         check_expr("m!(a => b, c)", "(m! tokens[a b c])");
@@ -2962,14 +3540,31 @@ mod tests {
         let text = "fn g() {}\nfn f() { assert!(v.contains(&format!(\"{k}\", )), \"{n}\"); }";
         let file = parse(text);
         let f = fns(&file)[1];
-        let Stmt::Expr { expr, .. } = &f.def.body.as_ref().unwrap().stmts[0] else { panic!() };
-        let ExprKind::Macro(m) = &expr.kind else { panic!() };
+        let Stmt::Expr { expr, .. } = &f.def.body.as_ref().unwrap().stmts[0] else {
+            panic!()
+        };
+        let ExprKind::Macro(m) = &expr.kind else {
+            panic!()
+        };
         assert_eq!(at(text, f, m.format_idents[0].1), "n");
-        let MacroArgs::Exprs(args) = &m.args else { panic!() };
-        let ExprKind::MethodCall { args: inner, method_span, .. } = &args[0].kind else { panic!() };
+        let MacroArgs::Exprs(args) = &m.args else {
+            panic!()
+        };
+        let ExprKind::MethodCall {
+            args: inner,
+            method_span,
+            ..
+        } = &args[0].kind
+        else {
+            panic!()
+        };
         assert_eq!(at(text, f, *method_span), "contains");
-        let ExprKind::Ref { expr: fmt, .. } = &inner[0].kind else { panic!() };
-        let ExprKind::Macro(m2) = &fmt.kind else { panic!() };
+        let ExprKind::Ref { expr: fmt, .. } = &inner[0].kind else {
+            panic!()
+        };
+        let ExprKind::Macro(m2) = &fmt.kind else {
+            panic!()
+        };
         assert_eq!(at(text, f, m2.format_idents[0].1), "k");
         assert_eq!(at(text, f, fmt.span), "format!(\"{k}\", )");
     }
@@ -2996,10 +3591,18 @@ mod tests {
             ]
         );
         let g = fns(&file)[0];
-        assert_eq!(g.def.attrs.iter().map(|a| &**a).collect::<Vec<_>>(), ["inline(always)", "test"]);
+        assert_eq!(
+            g.def.attrs.iter().map(|a| &**a).collect::<Vec<_>>(),
+            ["inline(always)", "test"]
+        );
         assert!(src[g.offset as usize..].starts_with("pub(crate) const unsafe fn g"));
-        assert_eq!(&src[(g.offset + g.len) as usize - 2..(g.offset + g.len) as usize], "{}");
-        let Some(SelfParam::Typed { span, .. }) = &g.def.self_param else { panic!() };
+        assert_eq!(
+            &src[(g.offset + g.len) as usize - 2..(g.offset + g.len) as usize],
+            "{}"
+        );
+        let Some(SelfParam::Typed { span, .. }) = &g.def.self_param else {
+            panic!()
+        };
         assert_eq!(at(src, g, *span), "self: Box<Self>");
         assert_eq!(at(src, g, g.def.params[1].span), "(a, b): (u8, i8)");
     }
@@ -3051,14 +3654,28 @@ mod tests {
                 s
             };
             got.push(match item {
-                Item::Fn(f) => format!("fn {}{}{}", f.def.name, if f.def.body.is_none() { ";" } else { "" }, c(&f.container)),
+                Item::Fn(f) => format!(
+                    "fn {}{}{}",
+                    f.def.name,
+                    if f.def.body.is_none() { ";" } else { "" },
+                    c(&f.container)
+                ),
                 Item::Struct(s) => {
                     let fields = match &s.fields {
-                        Fields::Named(fs) => format!("{{{}}}", list(fs, |(n, t)| format!("{n}: {}", r_ty(t)), ", ")),
+                        Fields::Named(fs) => format!(
+                            "{{{}}}",
+                            list(fs, |(n, t)| format!("{n}: {}", r_ty(t)), ", ")
+                        ),
                         Fields::Tuple(ts) => format!("({})", list(ts, r_ty, ", ")),
                         Fields::Unit => String::new(),
                     };
-                    format!("struct {}{}{fields} derives={:?}{}", s.name, r_generics(&s.generics), s.derives, c(&s.container))
+                    format!(
+                        "struct {}{}{fields} derives={:?}{}",
+                        s.name,
+                        r_generics(&s.generics),
+                        s.derives,
+                        c(&s.container)
+                    )
                 }
                 Item::Enum(e) => format!(
                     "enum {}{} [{}]{}",
@@ -3067,7 +3684,10 @@ mod tests {
                     list(
                         &e.variants,
                         |(n, f)| match f {
-                            Fields::Named(fs) => format!("{n}{{{}}}", list(fs, |(n, t)| format!("{n}: {}", r_ty(t)), ", ")),
+                            Fields::Named(fs) => format!(
+                                "{n}{{{}}}",
+                                list(fs, |(n, t)| format!("{n}: {}", r_ty(t)), ", ")
+                            ),
                             Fields::Tuple(ts) => format!("{n}({})", list(ts, r_ty, ", ")),
                             Fields::Unit => n.to_string(),
                         },
@@ -3084,7 +3704,13 @@ mod tests {
                     list(&i.assoc_types, |(n, t)| format!("{n}={}", r_ty(t)), ", "),
                     c(&i.container)
                 ),
-                Item::Trait(t) => format!("trait {}{} supers={:?}{}", t.name, r_generics(&t.generics), t.supertraits, c(&t.container)),
+                Item::Trait(t) => format!(
+                    "trait {}{} supers={:?}{}",
+                    t.name,
+                    r_generics(&t.generics),
+                    t.supertraits,
+                    c(&t.container)
+                ),
             });
         }
         assert_eq!(
@@ -3111,15 +3737,26 @@ mod tests {
                 "fn in_fn impl=U in=outer",
             ]
         );
-        let outer = fns(&file).into_iter().find(|f| &*f.def.name == "outer").unwrap();
+        let outer = fns(&file)
+            .into_iter()
+            .find(|f| &*f.def.name == "outer")
+            .unwrap();
         let body = outer.def.body.as_ref().unwrap();
         assert_eq!(r_block(body), "{let a = Int; item item}");
-        let Stmt::Item(span) = body.stmts[1] else { panic!() };
+        let Stmt::Item(span) = body.stmts[1] else {
+            panic!()
+        };
         assert!(at(src, outer, span).starts_with("fn inner() {"));
         // Nested functions have their own offsets: their spans are relative to themselves.
-        let inner = fns(&file).into_iter().find(|f| &*f.def.name == "inner").unwrap();
+        let inner = fns(&file)
+            .into_iter()
+            .find(|f| &*f.def.name == "inner")
+            .unwrap();
         assert_eq!(at(src, inner, inner.def.name_span), "inner");
-        assert_eq!(&src[inner.offset as usize..(inner.offset + inner.len) as usize], "fn inner() { struct Local; fn innermost() {} }");
+        assert_eq!(
+            &src[inner.offset as usize..(inner.offset + inner.len) as usize],
+            "fn inner() { struct Local; fn innermost() {} }"
+        );
     }
 
     #[test]
@@ -3129,9 +3766,19 @@ mod tests {
         let names: Vec<&str> = fns(&file).iter().map(|f| &*f.def.name).collect();
         assert_eq!(names, ["f", "helper"]);
         let h = fns(&file)[1];
-        assert_eq!(&src[h.offset as usize..(h.offset + h.len) as usize], "fn helper(x: u8) -> u8 { x }");
+        assert_eq!(
+            &src[h.offset as usize..(h.offset + h.len) as usize],
+            "fn helper(x: u8) -> u8 { x }"
+        );
         assert_eq!(at(src, h, h.def.params[0].span), "x: u8");
-        assert_eq!(h.container.parent_fns.iter().map(|n| &**n).collect::<Vec<_>>(), ["f"]);
+        assert_eq!(
+            h.container
+                .parent_fns
+                .iter()
+                .map(|n| &**n)
+                .collect::<Vec<_>>(),
+            ["f"]
+        );
     }
 
     #[test]
@@ -3141,11 +3788,23 @@ mod tests {
         let f = fns(&file)[0];
         assert!(src[f.offset as usize..].starts_with("fn t()"));
         let body = f.def.body.as_ref().unwrap();
-        assert_eq!(at(src, f, body.span), &src[f.offset as usize + 7..(f.offset + f.len) as usize]);
-        let Stmt::Let { pat, init: Some(init), .. } = &body.stmts[1] else { panic!() };
+        assert_eq!(
+            at(src, f, body.span),
+            &src[f.offset as usize + 7..(f.offset + f.len) as usize]
+        );
+        let Stmt::Let {
+            pat,
+            init: Some(init),
+            ..
+        } = &body.stmts[1]
+        else {
+            panic!()
+        };
         assert_eq!(at(src, f, pat.span), "n");
         assert_eq!(at(src, f, init.span), "s.len() + other");
-        let ExprKind::Binary(_, _, r) = &init.kind else { panic!() };
+        let ExprKind::Binary(_, _, r) = &init.kind else {
+            panic!()
+        };
         assert_eq!(at(src, f, r.span), "other");
         assert_eq!(at(src, f, body.tail.as_ref().unwrap().span), "n");
     }
@@ -3176,7 +3835,12 @@ mod tests {
         }
         let file = parse("fn f() { let x = ; let y = 2; g(a b); }");
         let f = fns(&file)[0];
-        assert_eq!(f.def.body.as_ref().unwrap().stmts.len(), 3, "{:?}", f.def.body);
+        assert_eq!(
+            f.def.body.as_ref().unwrap().stmts.len(),
+            3,
+            "{:?}",
+            f.def.body
+        );
     }
 
     #[test]
@@ -3185,39 +3849,76 @@ mod tests {
         let f = fns(&file)[0];
         let rendered = r_block(f.def.body.as_ref().unwrap());
         assert!(rendered.contains("(unknown"), "{rendered}");
-        assert!(rendered.contains(" v") && rendered.contains(" r"), "{rendered}");
+        assert!(
+            rendered.contains(" v") && rendered.contains(" r"),
+            "{rendered}"
+        );
     }
 
     /// Runs `f` on a thread with the stack size test threads usually get, so that the depth cap is
     /// checked against a realistic stack rather than the main thread's.
     fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-        std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap();
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]
     fn deep_nesting_is_capped() {
         on_small_stack(|| {
-            for (open, close) in [("(", ")"), ("[", "]"), ("{", "}"), ("-", ""), ("&", ""), ("|x| ", "")] {
+            for (open, close) in [
+                ("(", ")"),
+                ("[", "]"),
+                ("{", "}"),
+                ("-", ""),
+                ("&", ""),
+                ("|x| ", ""),
+            ] {
                 let depth = 20_000;
-                let text = format!("fn f() {{ let x = {}a{}; }}", open.repeat(depth), close.repeat(depth));
+                let text = format!(
+                    "fn f() {{ let x = {}a{}; }}",
+                    open.repeat(depth),
+                    close.repeat(depth)
+                );
                 let file = parse(&text);
                 assert_eq!(fns(&file).len(), 1);
             }
             let text = format!("fn f() {{ {} }}", "a + ".repeat(20_000) + "a");
             parse(&text);
-            let text = format!("fn f() {{ {} }}", "vec![".repeat(2_000) + &"]".repeat(2_000));
+            let text = format!(
+                "fn f() {{ {} }}",
+                "vec![".repeat(2_000) + &"]".repeat(2_000)
+            );
             parse(&text);
-            let text = format!("fn f() {{ {} {} }}", "if a { 1 } else ".repeat(5_000), "{ 2 }");
+            let text = format!(
+                "fn f() {{ {} {} }}",
+                "if a { 1 } else ".repeat(5_000),
+                "{ 2 }"
+            );
             parse(&text);
-            let text = format!("fn f() {{ match x {{ {} => 1 }} }}", "A | ".repeat(20_000) + "B");
+            let text = format!(
+                "fn f() {{ match x {{ {} => 1 }} }}",
+                "A | ".repeat(20_000) + "B"
+            );
             let file = parse(&text);
             let body = fns(&file)[0].def.body.as_ref().unwrap();
-            let ExprKind::Match { arms, .. } = &body.tail.as_ref().unwrap().kind else { panic!() };
-            let PatKind::Or(alts) = &arms[0].pat.kind else { panic!() };
+            let ExprKind::Match { arms, .. } = &body.tail.as_ref().unwrap().kind else {
+                panic!()
+            };
+            let PatKind::Or(alts) = &arms[0].pat.kind else {
+                panic!()
+            };
             assert_eq!(alts.len(), 20_001);
             let text = format!("fn f(x: {}u8{}) {{}}", "&".repeat(5_000), "");
             parse(&text);
-            let text = format!("fn f(x: {}u8{}) {{}}", "Vec<".repeat(5_000), ">".repeat(5_000));
+            let text = format!(
+                "fn f(x: {}u8{}) {{}}",
+                "Vec<".repeat(5_000),
+                ">".repeat(5_000)
+            );
             parse(&text);
             let text = format!("fn f() {{ {}a; }}", "a::".repeat(20_000));
             parse(&text);
@@ -3229,7 +3930,9 @@ mod tests {
     }
 
     fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -3251,10 +3954,17 @@ mod tests {
         }
         on_small_stack(move || {
             for path in files {
-                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
                 let file = parse(&text);
                 for f in fns(&file) {
-                    assert!((f.offset + f.len) as usize <= text.len(), "{}: {}", path.display(), f.def.name);
+                    assert!(
+                        (f.offset + f.len) as usize <= text.len(),
+                        "{}: {}",
+                        path.display(),
+                        f.def.name
+                    );
                     assert!(text.is_char_boundary(f.offset as usize));
                 }
             }
