@@ -94,7 +94,7 @@ mod tests {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, "").unwrap();
         }
-        let found: Vec<_> = rust_files(&[root.clone()])
+        let found: Vec<_> = rust_files(std::slice::from_ref(&root))
             .into_iter()
             .map(|it| it.unwrap().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
             .collect();
