@@ -91,6 +91,9 @@ pub fn run(options: &Options) -> bool {
                 continue;
             }
         };
+        if diags.is_empty() {
+            continue;
+        }
         any_error |= diags.iter().any(|it| it.severity == Severity::Error);
         let index = LineIndex::new(&input.text);
         match options.format {
@@ -100,7 +103,6 @@ pub fn run(options: &Options) -> bool {
                     results.write("\n");
                 }
             }
-            Format::Human if diags.is_empty() => {}
             Format::Human => {
                 if !first_report {
                     results.write("\n");

@@ -1,8 +1,8 @@
 //! Diagnostics as rustc prints them: a header, ` --> file:line:col`, then the source lines with
 //! `^^^` under the primary span and `---` under each label, its message beside or below.
 //!
-//! Simpler than rustc's emitter in one way: a span over several lines is drawn on its first line
-//! only, to the end of that line. Widths are counted in characters, with a tab shown as four
+//! Simpler than rustc's emitter in one way: a span over several lines is drawn as a mark on its
+//! first character and one on its last, with the message, without rustc's line down the left. Widths are counted in characters, with a tab shown as four
 //! spaces as rustc does, so carets stay under multi-byte text.
 
 use std::collections::BTreeSet;
@@ -67,10 +67,10 @@ pub fn diagnostic(file: &str, index: &LineIndex, diag: &Diagnostic) -> String {
 
     // A label on the primary span is the primary span's own message ("mutable borrow occurs here").
     let primary_label = diag.labels.iter().position(|it| it.range == diag.range);
-    let mut marks = vec![Mark::new(index, diag.range, true, primary_label.map_or("", |i| &diag.labels[i].message))];
+    let mut marks = Mark::of_span(index, diag.range, true, primary_label.map_or("", |i| &diag.labels[i].message));
     for (i, label) in diag.labels.iter().enumerate() {
         if Some(i) != primary_label {
-            marks.push(Mark::new(index, label.range, false, &label.message));
+            marks.extend(Mark::of_span(index, label.range, false, &label.message));
         }
     }
 
@@ -90,7 +90,7 @@ pub fn diagnostic(file: &str, index: &LineIndex, diag: &Diagnostic) -> String {
         }
         source_line(&mut out, index, line, width);
         let mut on_line: Vec<&Mark> = marks.iter().filter(|it| it.line == line).collect();
-        on_line.sort_by_key(|it| (it.start, !it.primary));
+        on_line.sort_by_key(|it| it.start);
         for row in annotation_rows(&on_line) {
             let _ = writeln!(out, "{}", format!("{gutter} | {row}").trim_end());
         }
@@ -109,49 +109,68 @@ struct Mark<'a> {
 }
 
 impl<'a> Mark<'a> {
-    fn new(index: &LineIndex, range: TextRange, primary: bool, message: &'a str) -> Mark<'a> {
+    /// The marks of one span: its underline, or for a span over several lines one mark on its
+    /// first character and one on its last, which carries the message (where rustc draws the
+    /// span's left edge down to the end).
+    fn of_span(index: &LineIndex, range: TextRange, primary: bool, message: &'a str) -> Vec<Mark<'a>> {
         let start = index.line_col(range.start);
         let end = index.line_col(range.end.max(range.start));
-        let text = index.line_text(start.line);
-        let end_char = if end.line == start.line { end.col as usize - 1 } else { text.chars().count() };
-        let start_col = display_width(text, start.col as usize - 1);
-        let end_col = display_width(text, end_char).max(start_col + 1);
-        Mark { line: start.line, start: start_col, end: end_col, primary, message }
+        let at = |line: u32, from_char: usize, to_char: usize, message: &'a str| {
+            let text = index.line_text(line);
+            let start = display_width(text, from_char);
+            let end = display_width(text, to_char).max(start + 1);
+            Mark { line, start, end, primary, message }
+        };
+        let (start_char, end_char) = (start.col as usize - 1, end.col as usize - 1);
+        if end.line == start.line || end_char == 0 {
+            let last_char = if end.line == start.line { end_char } else { index.line_text(start.line).chars().count() };
+            return vec![at(start.line, start_char, last_char, message)];
+        }
+        vec![at(start.line, start_char, start_char + 1, ""), at(end.line, end_char - 1, end_char, message)]
     }
 }
 
 /// The underline row with the rightmost message beside it, then, as rustc does, a row of `|` and
-/// one row per remaining message, the rightmost first.
+/// one row per remaining message, the rightmost first. `marks` are sorted by start; marks that
+/// start together keep their order (the primary span first, then the labels).
+///
+/// Checked against rustc 1.95's own rendering of the single-line errors of the rustc-ui corpus.
 fn annotation_rows(marks: &[&Mark]) -> Vec<String> {
     let Some(last) = marks.last() else { return Vec::new() };
     let mut underline = vec![' '; marks.iter().map(|it| it.end).max().unwrap_or(0)];
-    // Secondary marks first, so the primary span's carets win where they overlap.
-    for mark in marks.iter().filter(|it| !it.primary).chain(marks.iter().filter(|it| it.primary)) {
+    // Wider marks first, so a narrower one stays visible on top; the primary wins a tie.
+    let mut drawing: Vec<&&Mark> = marks.iter().collect();
+    drawing.sort_by_key(|it| (std::cmp::Reverse(it.end - it.start), it.primary));
+    for mark in drawing {
         underline[mark.start..mark.end].fill(if mark.primary { '^' } else { '-' });
     }
     let mut first: String = underline.into_iter().collect();
-    if !last.message.is_empty() {
+    // The rightmost message goes beside the underline unless its mark overlaps another one.
+    let others = &marks[..marks.len() - 1];
+    let inline = others.iter().all(|it| it.end <= last.start);
+    if inline && !last.message.is_empty() {
         first.push(' ');
         first.push_str(last.message);
     }
     let mut rows = vec![first];
-    let pending: Vec<&&Mark> = marks[..marks.len() - 1].iter().filter(|it| !it.message.is_empty()).collect();
+    let below = if inline { others } else { marks };
+    let pending: Vec<&&Mark> = below.iter().filter(|it| !it.message.is_empty()).collect();
     if pending.is_empty() {
         return rows;
     }
-    let bars = |upto: usize| {
-        let mut row = vec![' '; pending.last().map_or(0, |it| it.start + 1)];
-        for mark in &pending[..upto] {
+    let bars = |before: usize| {
+        let mut row = vec![' '; before];
+        for mark in pending.iter().filter(|it| it.start < before) {
             row[mark.start] = '|';
         }
         row.into_iter().collect::<String>()
     };
-    rows.push(bars(pending.len()));
-    for (i, mark) in pending.iter().enumerate().rev() {
-        let mut row: String = bars(i).chars().take(mark.start).collect();
-        row.extend(std::iter::repeat_n(' ', mark.start - row.chars().count()));
-        row.push_str(mark.message);
-        rows.push(row);
+    rows.push(bars(pending.iter().map(|it| it.start + 1).max().unwrap_or(0)));
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(pending[i].start), i));
+    for i in order {
+        let mark = pending[i];
+        rows.push(bars(mark.start) + mark.message);
     }
     rows
 }
@@ -270,7 +289,7 @@ error[E0502]: m
             severity: Severity::Warning,
             range: TextRange { start, end },
             message: "lifetime may not live long enough".to_string(),
-            labels: vec![label(TextRange { start: 8, end: 8 }, "")],
+            labels: vec![label(TextRange { start: 8, end: 8 }, ""), label(TextRange { start, end }, "requires that `'1` outlive `'2`")],
         };
         let expected = "\
 warning: lifetime may not live long enough
@@ -279,7 +298,10 @@ warning: lifetime may not live long enough
 1 | fn f() {
   |         -
 2 |     x.push(Task {
-  |     ^^^^^^^^^^^^^
+  |     ^
+3 |         a: 1,
+4 |     });
+  |      ^ requires that `'1` outlive `'2`
 ";
         let index = LineIndex::new(text);
         assert_eq!(diagnostic("f.rs", &index, &diag), expected);
