@@ -77,7 +77,11 @@ pub fn run(options: &Options) -> bool {
             .or_else(|| edition::from_directive(&text))
             .or_else(|| cargo.for_file(&path))
             .unwrap_or(edition::DEFAULT);
-        inputs.push(Input { path: path.display().to_string(), text, edition });
+        inputs.push(Input {
+            path: path.display().to_string(),
+            text,
+            edition,
+        });
     }
 
     let mut results = Results::new();
@@ -87,7 +91,10 @@ pub fn run(options: &Options) -> bool {
         let diags = match diags {
             Ok(diags) => diags,
             Err(Panicked(message)) => {
-                output::error(&format!("{}: internal error: the analysis panicked: {message}", input.path));
+                output::error(&format!(
+                    "{}: internal error: the analysis panicked: {message}",
+                    input.path
+                ));
                 continue;
             }
         };
@@ -122,14 +129,26 @@ pub fn run(options: &Options) -> bool {
 pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
     let chunks = split_by_size(inputs, THREADS);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks.into_iter().map(|chunk| scope.spawn(move || analyze_chunk(chunk))).collect();
-        handles.into_iter().flat_map(|it| it.join().unwrap_or_else(|payload| panic::resume_unwind(payload))).collect()
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || analyze_chunk(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|it| {
+                it.join()
+                    .unwrap_or_else(|payload| panic::resume_unwind(payload))
+            })
+            .collect()
     })
 }
 
 fn analyze_chunk(chunk: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
     let mut host = AnalysisHost::new();
-    let files: Vec<_> = chunk.iter().map(|it| host.set_file(&it.path, it.text.clone(), it.edition)).collect();
+    let files: Vec<_> = chunk
+        .iter()
+        .map(|it| host.set_file(&it.path, it.text.clone(), it.edition))
+        .collect();
     files
         .into_iter()
         .map(|file| {
@@ -178,21 +197,46 @@ mod tests {
     use super::*;
 
     fn inputs(sizes: &[usize]) -> Vec<Input> {
-        sizes.iter().map(|&n| Input { path: n.to_string(), text: "x".repeat(n), edition: Edition::E2021 }).collect()
+        sizes
+            .iter()
+            .map(|&n| Input {
+                path: n.to_string(),
+                text: "x".repeat(n),
+                edition: Edition::E2021,
+            })
+            .collect()
     }
 
     fn sizes(chunks: Vec<&[Input]>) -> Vec<Vec<usize>> {
-        chunks.into_iter().map(|it| it.iter().map(|it| it.text.len()).collect()).collect()
+        chunks
+            .into_iter()
+            .map(|it| it.iter().map(|it| it.text.len()).collect())
+            .collect()
     }
 
     #[test]
     fn splits_by_size_keeping_order() {
-        assert_eq!(sizes(split_by_size(&inputs(&[]), 2)), Vec::<Vec<usize>>::new());
+        assert_eq!(
+            sizes(split_by_size(&inputs(&[]), 2)),
+            Vec::<Vec<usize>>::new()
+        );
         assert_eq!(sizes(split_by_size(&inputs(&[5]), 2)), [vec![5]]);
-        assert_eq!(sizes(split_by_size(&inputs(&[100, 1]), 2)), [vec![100], vec![1]]);
-        assert_eq!(sizes(split_by_size(&inputs(&[1, 1, 1, 100]), 2)), [vec![1, 1, 1], vec![100]]);
-        assert_eq!(sizes(split_by_size(&inputs(&[2, 2, 2, 2]), 2)), [vec![2, 2], vec![2, 2]]);
-        assert_eq!(sizes(split_by_size(&inputs(&[0, 0, 0]), 2)), [vec![0], vec![0, 0]]);
+        assert_eq!(
+            sizes(split_by_size(&inputs(&[100, 1]), 2)),
+            [vec![100], vec![1]]
+        );
+        assert_eq!(
+            sizes(split_by_size(&inputs(&[1, 1, 1, 100]), 2)),
+            [vec![1, 1, 1], vec![100]]
+        );
+        assert_eq!(
+            sizes(split_by_size(&inputs(&[2, 2, 2, 2]), 2)),
+            [vec![2, 2], vec![2, 2]]
+        );
+        assert_eq!(
+            sizes(split_by_size(&inputs(&[0, 0, 0]), 2)),
+            [vec![0], vec![0, 0]]
+        );
     }
 
     #[test]

@@ -69,7 +69,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 output::info(CHECK_HELP);
                 ExitCode::SUCCESS
             }
-            Err(message) => usage_error(&message, "borrowlens check [OPTIONS] PATH...", "borrowlens check --help"),
+            Err(message) => usage_error(
+                &message,
+                "borrowlens check [OPTIONS] PATH...",
+                "borrowlens check --help",
+            ),
         },
         Some("lsp") => {
             output::error(LSP_UNAVAILABLE);
@@ -92,13 +96,19 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 fn usage_error(message: &str, usage: &str, help: &str) -> ExitCode {
-    output::error(&format!("{message}\n\nUsage: {usage}\n\nFor more information, try `{help}`."));
+    output::error(&format!(
+        "{message}\n\nUsage: {usage}\n\nFor more information, try `{help}`."
+    ));
     ExitCode::from(2)
 }
 
 /// The options of `check`, or `None` when help was asked for, or a usage error.
 fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, String> {
-    let mut options = Options { format: Format::Human, edition: None, paths: Vec::new() };
+    let mut options = Options {
+        format: Format::Human,
+        edition: None,
+        paths: Vec::new(),
+    };
     let mut args = args.peekable();
     let mut only_paths = false;
     while let Some(arg) = args.next() {
@@ -108,7 +118,9 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
             continue;
         }
         let (flag, inline_value) = match text.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(value.to_string())),
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
             _ => (text.to_string(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
@@ -116,7 +128,9 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
                 return Ok(value);
             }
             match args.next() {
-                Some(value) => value.into_string().map_err(|_| format!("the value of `{name}` is not valid UTF-8")),
+                Some(value) => value
+                    .into_string()
+                    .map_err(|_| format!("the value of `{name}` is not valid UTF-8")),
                 None => Err(format!("`{name}` needs a value")),
             }
         };
@@ -127,15 +141,18 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
                 options.format = match value("--format")?.as_str() {
                     "human" => Format::Human,
                     "json" => Format::Json,
-                    other => return Err(format!("unknown format `{other}` (expected `human` or `json`)")),
+                    other => {
+                        return Err(format!(
+                            "unknown format `{other}` (expected `human` or `json`)"
+                        ))
+                    }
                 }
             }
             "--edition" => {
                 let value = value("--edition")?;
-                options.edition = Some(
-                    Edition::from_str(&value)
-                        .ok_or_else(|| format!("unknown edition `{value}` (expected 2015, 2018, 2021 or 2024)"))?,
-                );
+                options.edition = Some(Edition::from_str(&value).ok_or_else(|| {
+                    format!("unknown edition `{value}` (expected 2015, 2018, 2021 or 2024)")
+                })?);
             }
             _ => return Err(format!("unknown flag `{text}`")),
         }
@@ -156,12 +173,16 @@ mod tests {
 
     #[test]
     fn flags_and_paths() {
-        let options = parse(&["--format", "json", "a.rs", "--edition=2018", "dir"]).unwrap().unwrap();
+        let options = parse(&["--format", "json", "a.rs", "--edition=2018", "dir"])
+            .unwrap()
+            .unwrap();
         assert_eq!(options.format, Format::Json);
         assert_eq!(options.edition, Some(Edition::E2018));
         assert_eq!(options.paths, [PathBuf::from("a.rs"), PathBuf::from("dir")]);
 
-        let options = parse(&["--format=human", "--", "--edition"]).unwrap().unwrap();
+        let options = parse(&["--format=human", "--", "--edition"])
+            .unwrap()
+            .unwrap();
         assert_eq!(options.format, Format::Human);
         assert_eq!(options.paths, [PathBuf::from("--edition")]);
 
@@ -171,10 +192,22 @@ mod tests {
     #[test]
     fn usage_errors() {
         assert_eq!(parse(&[]).unwrap_err(), "no PATH given");
-        assert_eq!(parse(&["--frmat", "json", "a.rs"]).unwrap_err(), "unknown flag `--frmat`");
-        assert_eq!(parse(&["a.rs", "--format"]).unwrap_err(), "`--format` needs a value");
-        assert!(parse(&["--format", "xml", "a.rs"]).unwrap_err().starts_with("unknown format `xml`"));
-        assert!(parse(&["--edition", "2020", "a.rs"]).unwrap_err().starts_with("unknown edition `2020`"));
-        assert!(parse(&["--edition=", "a.rs"]).unwrap_err().starts_with("unknown edition ``"));
+        assert_eq!(
+            parse(&["--frmat", "json", "a.rs"]).unwrap_err(),
+            "unknown flag `--frmat`"
+        );
+        assert_eq!(
+            parse(&["a.rs", "--format"]).unwrap_err(),
+            "`--format` needs a value"
+        );
+        assert!(parse(&["--format", "xml", "a.rs"])
+            .unwrap_err()
+            .starts_with("unknown format `xml`"));
+        assert!(parse(&["--edition", "2020", "a.rs"])
+            .unwrap_err()
+            .starts_with("unknown edition `2020`"));
+        assert!(parse(&["--edition=", "a.rs"])
+            .unwrap_err()
+            .starts_with("unknown edition ``"));
     }
 }

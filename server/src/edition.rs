@@ -23,10 +23,16 @@ pub fn from_directive(text: &str) -> Option<Edition> {
     text.lines().take(DIRECTIVE_LINES).find_map(|line| {
         let body = line.trim_start().strip_prefix("//")?;
         let body = body.strip_prefix('@').unwrap_or(body).trim_start();
-        if let Some(value) = body.strip_prefix("edition").and_then(|rest| rest.trim_start().strip_prefix(':')) {
+        if let Some(value) = body
+            .strip_prefix("edition")
+            .and_then(|rest| rest.trim_start().strip_prefix(':'))
+        {
             return Edition::from_str(value.trim().get(..4)?);
         }
-        let flags = body.strip_prefix("compile-flags")?.trim_start().strip_prefix(':')?;
+        let flags = body
+            .strip_prefix("compile-flags")?
+            .trim_start()
+            .strip_prefix(':')?;
         let mut words = flags.split_whitespace();
         while let Some(word) = words.next() {
             if word == "--edition" {
@@ -77,7 +83,10 @@ impl CargoEditions {
 
 /// `[workspace.package] edition` of the nearest workspace manifest at or above a package's directory.
 fn workspace_edition(package_dir: &Path) -> Option<Edition> {
-    package_dir.ancestors().find_map(|dir| Manifest::read(dir).filter(|it| it.is_workspace))?.workspace_edition
+    package_dir
+        .ancestors()
+        .find_map(|dir| Manifest::read(dir).filter(|it| it.is_workspace))?
+        .workspace_edition
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -98,7 +107,9 @@ struct Manifest {
 
 impl Manifest {
     fn read(dir: &Path) -> Option<Manifest> {
-        fs::read_to_string(dir.join("Cargo.toml")).ok().map(|text| Manifest::parse(&text))
+        fs::read_to_string(dir.join("Cargo.toml"))
+            .ok()
+            .map(|text| Manifest::parse(&text))
     }
 
     fn parse(text: &str) -> Manifest {
@@ -115,7 +126,9 @@ impl Manifest {
                 }
                 continue;
             }
-            let Some((key, value)) = line.split_once('=') else { continue };
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
             let key = key.replace(' ', "");
             let value = value.trim();
             match (section.as_str(), key.as_str()) {
@@ -127,13 +140,17 @@ impl Manifest {
                             PackageEdition::Unset
                         }
                     } else {
-                        unquote(value).and_then(Edition::from_str).map_or(PackageEdition::Unset, PackageEdition::Given)
+                        unquote(value)
+                            .and_then(Edition::from_str)
+                            .map_or(PackageEdition::Unset, PackageEdition::Given)
                     });
                 }
                 ("package", "edition.workspace") if value == "true" => {
                     manifest.package = Some(PackageEdition::Inherited);
                 }
-                ("workspace.package", "edition") => manifest.workspace_edition = unquote(value).and_then(Edition::from_str),
+                ("workspace.package", "edition") => {
+                    manifest.workspace_edition = unquote(value).and_then(Edition::from_str)
+                }
                 _ => {}
             }
         }
@@ -152,11 +169,20 @@ mod tests {
 
     #[test]
     fn directives() {
-        assert_eq!(from_directive("//@ edition:2021\nfn main() {}"), Some(Edition::E2021));
+        assert_eq!(
+            from_directive("//@ edition:2021\nfn main() {}"),
+            Some(Edition::E2021)
+        );
         assert_eq!(from_directive("// edition:2018\n"), Some(Edition::E2018));
         assert_eq!(from_directive("//@ edition: 2024"), Some(Edition::E2024));
-        assert_eq!(from_directive("//@ compile-flags: -O --edition 2018"), Some(Edition::E2018));
-        assert_eq!(from_directive("//@ compile-flags: --edition=2021"), Some(Edition::E2021));
+        assert_eq!(
+            from_directive("//@ compile-flags: -O --edition 2018"),
+            Some(Edition::E2018)
+        );
+        assert_eq!(
+            from_directive("//@ compile-flags: --edition=2021"),
+            Some(Edition::E2021)
+        );
         assert_eq!(from_directive("// editions differ: see below\n"), None);
         assert_eq!(from_directive("fn main() {}\n"), None);
         let late = format!("{}//@ edition:2021\n", "\n".repeat(30));
@@ -177,7 +203,9 @@ mod tests {
         let member = Manifest::parse("[package]\nedition = { workspace = true }\n");
         assert_eq!(member.package, Some(PackageEdition::Inherited));
 
-        let root = Manifest::parse("[workspace]\nmembers = []\n\n[workspace.package]\nedition = \"2024\"\n");
+        let root = Manifest::parse(
+            "[workspace]\nmembers = []\n\n[workspace.package]\nedition = \"2024\"\n",
+        );
         assert_eq!(root.package, None);
         assert!(root.is_workspace);
         assert_eq!(root.workspace_edition, Some(Edition::E2024));
@@ -191,18 +219,39 @@ mod tests {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, text).unwrap();
         };
-        write("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\n[workspace.package]\nedition = \"2024\"\n");
-        write("a/Cargo.toml", "[package]\nname = \"a\"\nedition.workspace = true\n");
-        write("b/Cargo.toml", "[package]\nname = \"b\"\nedition = \"2018\"\n");
+        write(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\n[workspace.package]\nedition = \"2024\"\n",
+        );
+        write(
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nedition.workspace = true\n",
+        );
+        write(
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\nedition = \"2018\"\n",
+        );
         write("c/Cargo.toml", "[package]\nname = \"c\"\n");
 
         let mut cargo = CargoEditions::default();
-        assert_eq!(cargo.for_file(&root.join("a/src/deep/m.rs")), Some(Edition::E2024));
-        assert_eq!(cargo.for_file(&root.join("b/src/lib.rs")), Some(Edition::E2018));
-        assert_eq!(cargo.for_file(&root.join("c/src/lib.rs")), Some(Edition::E2015));
+        assert_eq!(
+            cargo.for_file(&root.join("a/src/deep/m.rs")),
+            Some(Edition::E2024)
+        );
+        assert_eq!(
+            cargo.for_file(&root.join("b/src/lib.rs")),
+            Some(Edition::E2018)
+        );
+        assert_eq!(
+            cargo.for_file(&root.join("c/src/lib.rs")),
+            Some(Edition::E2015)
+        );
         // The root manifest is virtual: a file beside it belongs to no package here, so the search
         // goes on upwards (and finds nothing in the temporary directory).
-        assert_eq!(cargo.for_file(&root.join("examples/x.rs")), workspace_outside(&root));
+        assert_eq!(
+            cargo.for_file(&root.join("examples/x.rs")),
+            workspace_outside(&root)
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 

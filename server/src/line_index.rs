@@ -46,7 +46,10 @@ impl<'a> LineIndex<'a> {
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = self.clamp(offset);
         // `line_starts[0] == 0 <= offset`, so the partition point is at least 1.
-        let line_idx = self.line_starts.partition_point(|&start| start as usize <= offset) - 1;
+        let line_idx = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
         let before = &self.text[self.line_starts[line_idx] as usize..offset];
         let mut col = before.chars().count();
         if line_idx == 0 && before.starts_with(BOM) {
@@ -55,7 +58,10 @@ impl<'a> LineIndex<'a> {
         if before.ends_with('\r') && self.text[offset..].starts_with('\n') {
             col -= 1;
         }
-        LineCol { line: line_idx as u32 + 1, col: col as u32 + 1 }
+        LineCol {
+            line: line_idx as u32 + 1,
+            col: col as u32 + 1,
+        }
     }
 
     /// The text of a 1-based line without its `\n` or `\r\n` (nor the byte-order mark on line 1);
@@ -64,7 +70,10 @@ impl<'a> LineIndex<'a> {
         let Some(&start) = self.line_starts.get((line as usize).wrapping_sub(1)) else {
             return "";
         };
-        let end = self.line_starts.get(line as usize).map_or(self.text.len(), |&next| next as usize - 1);
+        let end = self
+            .line_starts
+            .get(line as usize)
+            .map_or(self.text.len(), |&next| next as usize - 1);
         let mut it = &self.text[start as usize..end];
         if line == 1 {
             it = it.strip_prefix(BOM).unwrap_or(it);

@@ -12,7 +12,10 @@ pub struct Results {
 
 impl Results {
     pub fn new() -> Results {
-        Results { out: BufWriter::new(io::stdout().lock()), closed: false }
+        Results {
+            out: BufWriter::new(io::stdout().lock()),
+            closed: false,
+        }
     }
 
     pub fn write(&mut self, text: &str) {

@@ -22,17 +22,28 @@ pub fn file_report(file: &str, index: &LineIndex, diags: &[Diagnostic]) -> Strin
         out.push_str(&diagnostic(file, index, diag));
         out.push('\n');
     }
-    let n_errors = diags.iter().filter(|it| it.severity == Severity::Error).count();
+    let n_errors = diags
+        .iter()
+        .filter(|it| it.severity == Severity::Error)
+        .count();
     let n_warnings = diags.len() - n_errors;
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if n_errors > 0 {
-        let _ = write!(out, "error: aborting due to {n_errors} previous error{}", plural(n_errors));
+        let _ = write!(
+            out,
+            "error: aborting due to {n_errors} previous error{}",
+            plural(n_errors)
+        );
         if n_warnings > 0 {
             let _ = write!(out, "; {n_warnings} warning{} emitted", plural(n_warnings));
         }
         out.push_str("\n\n");
     } else if n_warnings > 0 {
-        let _ = write!(out, "warning: {n_warnings} warning{} emitted\n\n", plural(n_warnings));
+        let _ = write!(
+            out,
+            "warning: {n_warnings} warning{} emitted\n\n",
+            plural(n_warnings)
+        );
     }
     let codes: BTreeSet<&str> = diags
         .iter()
@@ -43,12 +54,23 @@ pub fn file_report(file: &str, index: &LineIndex, diags: &[Diagnostic]) -> Strin
         0 => {}
         1 => {
             let code = codes.first().unwrap();
-            let _ = writeln!(out, "For more information about this error, try `rustc --explain {code}`.");
+            let _ = writeln!(
+                out,
+                "For more information about this error, try `rustc --explain {code}`."
+            );
         }
         _ => {
             let list: Vec<&str> = codes.iter().copied().collect();
-            let _ = writeln!(out, "Some errors have detailed explanations: {}.", list.join(", "));
-            let _ = writeln!(out, "For more information about an error, try `rustc --explain {}`.", list[0]);
+            let _ = writeln!(
+                out,
+                "Some errors have detailed explanations: {}.",
+                list.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "For more information about an error, try `rustc --explain {}`.",
+                list[0]
+            );
         }
     }
     out
@@ -67,7 +89,12 @@ pub fn diagnostic(file: &str, index: &LineIndex, diag: &Diagnostic) -> String {
 
     // A label on the primary span is the primary span's own message ("mutable borrow occurs here").
     let primary_label = diag.labels.iter().position(|it| it.range == diag.range);
-    let mut marks = Mark::of_span(index, diag.range, true, primary_label.map_or("", |i| &diag.labels[i].message));
+    let mut marks = Mark::of_span(
+        index,
+        diag.range,
+        true,
+        primary_label.map_or("", |i| &diag.labels[i].message),
+    );
     for (i, label) in diag.labels.iter().enumerate() {
         if Some(i) != primary_label {
             marks.extend(Mark::of_span(index, label.range, false, &label.message));
@@ -112,21 +139,39 @@ impl<'a> Mark<'a> {
     /// The marks of one span: its underline, or for a span over several lines one mark on its
     /// first character and one on its last, which carries the message (where rustc draws the
     /// span's left edge down to the end).
-    fn of_span(index: &LineIndex, range: TextRange, primary: bool, message: &'a str) -> Vec<Mark<'a>> {
+    fn of_span(
+        index: &LineIndex,
+        range: TextRange,
+        primary: bool,
+        message: &'a str,
+    ) -> Vec<Mark<'a>> {
         let start = index.line_col(range.start);
         let end = index.line_col(range.end.max(range.start));
         let at = |line: u32, from_char: usize, to_char: usize, message: &'a str| {
             let text = index.line_text(line);
             let start = display_width(text, from_char);
             let end = display_width(text, to_char).max(start + 1);
-            Mark { line, start, end, primary, message }
+            Mark {
+                line,
+                start,
+                end,
+                primary,
+                message,
+            }
         };
         let (start_char, end_char) = (start.col as usize - 1, end.col as usize - 1);
         if end.line == start.line || end_char == 0 {
-            let last_char = if end.line == start.line { end_char } else { index.line_text(start.line).chars().count() };
+            let last_char = if end.line == start.line {
+                end_char
+            } else {
+                index.line_text(start.line).chars().count()
+            };
             return vec![at(start.line, start_char, last_char, message)];
         }
-        vec![at(start.line, start_char, start_char + 1, ""), at(end.line, end_char - 1, end_char, message)]
+        vec![
+            at(start.line, start_char, start_char + 1, ""),
+            at(end.line, end_char - 1, end_char, message),
+        ]
     }
 }
 
@@ -136,7 +181,9 @@ impl<'a> Mark<'a> {
 ///
 /// Checked against rustc 1.95's own rendering of the single-line errors of the rustc-ui corpus.
 fn annotation_rows(marks: &[&Mark]) -> Vec<String> {
-    let Some(last) = marks.last() else { return Vec::new() };
+    let Some(last) = marks.last() else {
+        return Vec::new();
+    };
     let mut underline = vec![' '; marks.iter().map(|it| it.end).max().unwrap_or(0)];
     // Wider marks first, so a narrower one stays visible on top; the primary wins a tie.
     let mut drawing: Vec<&&Mark> = marks.iter().collect();
@@ -165,7 +212,9 @@ fn annotation_rows(marks: &[&Mark]) -> Vec<String> {
         }
         row.into_iter().collect::<String>()
     };
-    rows.push(bars(pending.iter().map(|it| it.start + 1).max().unwrap_or(0)));
+    rows.push(bars(
+        pending.iter().map(|it| it.start + 1).max().unwrap_or(0),
+    ));
     let mut order: Vec<usize> = (0..pending.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(pending[i].start), i));
     for i in order {
@@ -190,7 +239,10 @@ fn source_line(out: &mut String, index: &LineIndex, line: u32, width: usize) {
 
 /// How many columns the first `n_chars` characters of a line take on screen.
 fn display_width(text: &str, n_chars: usize) -> usize {
-    text.chars().take(n_chars).map(|c| if c == '\t' { 4 } else { 1 }).sum()
+    text.chars()
+        .take(n_chars)
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
 }
 
 #[cfg(test)]
@@ -200,11 +252,17 @@ mod tests {
 
     fn range_of(text: &str, needle: &str, nth: usize) -> TextRange {
         let start = text.match_indices(needle).nth(nth).unwrap().0 as u32;
-        TextRange { start, end: start + needle.len() as u32 }
+        TextRange {
+            start,
+            end: start + needle.len() as u32,
+        }
     }
 
     fn label(range: TextRange, message: &str) -> Label {
-        Label { range, message: message.to_string() }
+        Label {
+            range,
+            message: message.to_string(),
+        }
     }
 
     #[test]
@@ -217,11 +275,18 @@ mod tests {
             code: "E0502",
             severity: Severity::Error,
             range: primary,
-            message: "cannot borrow `v` as mutable because it is also borrowed as immutable".to_string(),
+            message: "cannot borrow `v` as mutable because it is also borrowed as immutable"
+                .to_string(),
             labels: vec![
                 label(range_of(text, "&v", 0), "immutable borrow occurs here"),
                 label(primary, "mutable borrow occurs here"),
-                label(TextRange { start: used.start, end: used.start + 1 }, "immutable borrow later used here"),
+                label(
+                    TextRange {
+                        start: used.start,
+                        end: used.start + 1,
+                    },
+                    "immutable borrow later used here",
+                ),
             ],
         };
         let index = LineIndex::new(text);
@@ -280,6 +345,42 @@ error[E0502]: m
     }
 
     #[test]
+    fn overlapping_marks_keep_their_messages_below() {
+        // rustc 1.95 on borrowck/two-phase-multi-mut.rs, with the same spans.
+        let text = "fn main() {\n    foo.method(&mut foo);\n}\n";
+        let primary = range_of(text, "foo.method(&mut foo)", 0);
+        let diag = Diagnostic {
+            code: "E0499",
+            severity: Severity::Error,
+            range: primary,
+            message: "cannot borrow `foo` as mutable more than once at a time".to_string(),
+            labels: vec![
+                label(
+                    range_of(text, "&mut foo", 0),
+                    "first mutable borrow occurs here",
+                ),
+                label(primary, "second mutable borrow occurs here"),
+                label(
+                    range_of(text, "method", 0),
+                    "first borrow later used by call",
+                ),
+            ],
+        };
+        let expected = "\
+error[E0499]: cannot borrow `foo` as mutable more than once at a time
+ --> f.rs:2:5
+  |
+2 |     foo.method(&mut foo);
+  |     ^^^^------^--------^
+  |     |   |      |
+  |     |   |      first mutable borrow occurs here
+  |     |   first borrow later used by call
+  |     second mutable borrow occurs here
+";
+        assert_eq!(diagnostic("f.rs", &LineIndex::new(text), &diag), expected);
+    }
+
+    #[test]
     fn multi_line_spans_empty_spans_and_lifetime_errors() {
         let text = "fn f() {\n    x.push(Task {\n        a: 1,\n    });\n}\n";
         let start = text.find("x.push").unwrap() as u32;
@@ -289,7 +390,10 @@ error[E0502]: m
             severity: Severity::Warning,
             range: TextRange { start, end },
             message: "lifetime may not live long enough".to_string(),
-            labels: vec![label(TextRange { start: 8, end: 8 }, ""), label(TextRange { start, end }, "requires that `'1` outlive `'2`")],
+            labels: vec![
+                label(TextRange { start: 8, end: 8 }, ""),
+                label(TextRange { start, end }, "requires that `'1` outlive `'2`"),
+            ],
         };
         let expected = "\
 warning: lifetime may not live long enough

@@ -47,7 +47,11 @@ pub fn severity(severity: Severity) -> &'static str {
 fn range(out: &mut String, index: &LineIndex, range: TextRange) {
     let start = index.line_col(range.start);
     let end = index.line_col(range.end.max(range.start));
-    let _ = write!(out, "\"line\":{},\"col\":{},\"end_line\":{},\"end_col\":{}", start.line, start.col, end.line, end.col);
+    let _ = write!(
+        out,
+        "\"line\":{},\"col\":{},\"end_line\":{},\"end_col\":{}",
+        start.line, start.col, end.line, end.col
+    );
 }
 
 /// A JSON string literal: quotes, backslashes and control characters escaped.
@@ -88,9 +92,15 @@ mod tests {
         let diag = Diagnostic {
             code: "E0499",
             severity: Severity::Error,
-            range: TextRange { start, end: start + 6 },
+            range: TextRange {
+                start,
+                end: start + 6,
+            },
             message: "cannot borrow `v`".to_string(),
-            labels: vec![Label { range: TextRange { start: 0, end: 2 }, message: "here".to_string() }],
+            labels: vec![Label {
+                range: TextRange { start: 0, end: 2 },
+                message: "here".to_string(),
+            }],
         };
         assert_eq!(
             diagnostic("src/a b.rs", &LineIndex::new(text), &diag),

@@ -25,7 +25,10 @@ pub fn rust_files(paths: &[PathBuf]) -> Vec<Entry> {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk_dir(path, &mut acc),
             Ok(_) if is_rust(path) => acc.push(Ok(path.clone())),
-            Ok(_) => acc.push(Err(problem(path, "not a Rust file (expected a `.rs` file)"))),
+            Ok(_) => acc.push(Err(problem(
+                path,
+                "not a Rust file (expected a `.rs` file)",
+            ))),
             Err(err) => acc.push(Err(problem(path, &describe(&err)))),
         }
     }
@@ -44,7 +47,9 @@ fn walk_dir(dir: &Path, acc: &mut Vec<Entry>) {
             continue;
         }
         let path = entry.path();
-        let Ok(file_type) = entry.file_type() else { continue };
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
         if file_type.is_dir() {
             if name != "target" {
                 walk_dir(&path, acc);
@@ -65,7 +70,10 @@ pub fn is_rust(path: &Path) -> bool {
 }
 
 fn problem(path: &Path, reason: &str) -> Problem {
-    Problem { path: path.to_path_buf(), reason: reason.to_string() }
+    Problem {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
 }
 
 /// An I/O error in lower case, without the `(os error 2)` tail.
@@ -77,7 +85,9 @@ pub fn describe(err: &io::Error) -> String {
             let text = err.to_string();
             let text = text.split(" (os error").next().unwrap_or(&text);
             let mut chars = text.chars();
-            chars.next().map_or(String::new(), |first| first.to_lowercase().chain(chars).collect())
+            chars.next().map_or(String::new(), |first| {
+                first.to_lowercase().chain(chars).collect()
+            })
         }
     }
 }
@@ -89,21 +99,45 @@ mod tests {
     #[test]
     fn walks_sorted_and_skips_target_and_hidden() {
         let root = std::env::temp_dir().join(format!("borrowlens-walk-{}", std::process::id()));
-        for file in ["b.rs", "a/z.rs", "a/m.txt", "target/t.rs", ".git/g.rs", ".hidden.rs", "c/target2/k.rs"] {
+        for file in [
+            "b.rs",
+            "a/z.rs",
+            "a/m.txt",
+            "target/t.rs",
+            ".git/g.rs",
+            ".hidden.rs",
+            "c/target2/k.rs",
+        ] {
             let path = root.join(file);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, "").unwrap();
         }
         let found: Vec<_> = rust_files(std::slice::from_ref(&root))
             .into_iter()
-            .map(|it| it.unwrap().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|it| {
+                it.unwrap()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(found, ["a/z.rs", "b.rs", "c/target2/k.rs"]);
 
-        let named = rust_files(&[root.join(".hidden.rs"), root.join("a/m.txt"), root.join("nope.rs")]);
+        let named = rust_files(&[
+            root.join(".hidden.rs"),
+            root.join("a/m.txt"),
+            root.join("nope.rs"),
+        ]);
         assert_eq!(named[0], Ok(root.join(".hidden.rs")));
-        assert_eq!(named[1].as_ref().unwrap_err().reason, "not a Rust file (expected a `.rs` file)");
-        assert_eq!(named[2].as_ref().unwrap_err().reason, "no such file or directory");
+        assert_eq!(
+            named[1].as_ref().unwrap_err().reason,
+            "not a Rust file (expected a `.rs` file)"
+        );
+        assert_eq!(
+            named[2].as_ref().unwrap_err().reason,
+            "no such file or directory"
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -12,7 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 fn borrowlens(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_borrowlens")).args(args).output().expect("run borrowlens")
+    Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+        .args(args)
+        .output()
+        .expect("run borrowlens")
 }
 
 fn stdout(output: &Output) -> String {
@@ -59,20 +62,34 @@ fn json_diagnostics(output: &Output) -> Vec<(String, u64, u64, u64, u64)> {
     let position_keys = ["line", "col", "end_line", "end_col"];
     let mut acc = Vec::new();
     for line in stdout(output).lines() {
-        let value: Value = serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
-        let object = value.as_object().unwrap_or_else(|| panic!("not an object: {line}"));
+        let value: Value =
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
+        let object = value
+            .as_object()
+            .unwrap_or_else(|| panic!("not an object: {line}"));
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
         let mut expected = vec!["file", "code", "severity", "message", "labels"];
         expected.extend(position_keys);
         expected.sort_unstable();
         assert_eq!(keys, expected, "{line}");
-        assert!(["error", "warning"].contains(&object["severity"].as_str().unwrap()), "{line}");
+        assert!(
+            ["error", "warning"].contains(&object["severity"].as_str().unwrap()),
+            "{line}"
+        );
         for key in position_keys {
-            assert!(object[key].as_u64().is_some_and(|it| it >= 1), "`{key}` is not a 1-based number: {line}");
+            assert!(
+                object[key].as_u64().is_some_and(|it| it >= 1),
+                "`{key}` is not a 1-based number: {line}"
+            );
         }
         for label in object["labels"].as_array().expect("labels is an array") {
-            let mut keys: Vec<&str> = label.as_object().expect("a label is an object").keys().map(String::as_str).collect();
+            let mut keys: Vec<&str> = label
+                .as_object()
+                .expect("a label is an object")
+                .keys()
+                .map(String::as_str)
+                .collect();
             keys.sort_unstable();
             let mut expected = vec!["message"];
             expected.extend(position_keys);
@@ -80,25 +97,45 @@ fn json_diagnostics(output: &Output) -> Vec<(String, u64, u64, u64, u64)> {
             assert_eq!(keys, expected, "{line}");
         }
         let number = |key: &str| object[key].as_u64().unwrap();
-        acc.push((object["code"].as_str().unwrap().to_string(), number("line"), number("col"), number("end_line"), number("end_col")));
+        acc.push((
+            object["code"].as_str().unwrap().to_string(),
+            number("line"),
+            number("col"),
+            number("end_line"),
+            number("end_col"),
+        ));
     }
     acc
 }
 
 /// Passes while the binary reports nothing; once it reports anything, it must be `expected`.
-fn pending(what: &str, actual: &[(String, u64, u64, u64, u64)], expected: &[(&str, u64, u64, u64, u64)]) {
+fn pending(
+    what: &str,
+    actual: &[(String, u64, u64, u64, u64)],
+    expected: &[(&str, u64, u64, u64, u64)],
+) {
     if actual.is_empty() {
         eprintln!("pending: {what}: nothing reported yet, expected {expected:?}");
         return;
     }
-    let expected: Vec<_> = expected.iter().map(|&(code, a, b, c, d)| (code.to_string(), a, b, c, d)).collect();
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|&(code, a, b, c, d)| (code.to_string(), a, b, c, d))
+        .collect();
     assert_eq!(actual, expected, "{what}");
 }
 
 /// The exit status matches what was printed: 1 exactly when an error was reported.
 fn assert_status_matches(output: &Output) {
-    let any_error = stdout(output).lines().any(|it| it.contains("\"severity\":\"error\""));
-    assert_eq!(output.status.code(), Some(i32::from(any_error)), "stderr: {}", stderr(output));
+    let any_error = stdout(output)
+        .lines()
+        .any(|it| it.contains("\"severity\":\"error\""));
+    assert_eq!(
+        output.status.code(),
+        Some(i32::from(any_error)),
+        "stderr: {}",
+        stderr(output)
+    );
 }
 
 const CONFLICT: &str = "\
@@ -115,7 +152,8 @@ fn no_arguments_and_lsp_say_the_server_is_not_there_yet() {
         let output = borrowlens(args);
         assert_eq!(output.status.code(), Some(2));
         assert!(stdout(&output).is_empty(), "stdout is for the protocol");
-        assert!(stderr(&output).contains("the language server is not available yet; use `borrowlens check`"));
+        assert!(stderr(&output)
+            .contains("the language server is not available yet; use `borrowlens check`"));
     }
 }
 
@@ -125,10 +163,16 @@ fn bad_usage_exits_2() {
     let file = dir.write("a.rs", "fn main() {}\n");
     let cases: [(&[&str], &str); 7] = [
         (&["check"], "no PATH given"),
-        (&["check", "--frobnicate", &file], "unknown flag `--frobnicate`"),
+        (
+            &["check", "--frobnicate", &file],
+            "unknown flag `--frobnicate`",
+        ),
         (&["check", "--format", "xml", &file], "unknown format `xml`"),
         (&["check", &file, "--format"], "`--format` needs a value"),
-        (&["check", "--edition", "2020", &file], "unknown edition `2020`"),
+        (
+            &["check", "--edition", "2020", &file],
+            "unknown edition `2020`",
+        ),
         (&["check", "--edition"], "`--edition` needs a value"),
         (&["chekc", &file], "unknown command `chekc`"),
     ];
@@ -137,25 +181,43 @@ fn bad_usage_exits_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stdout(&output).is_empty(), "{args:?}");
         let stderr = stderr(&output);
-        assert!(stderr.starts_with(&format!("error: {message}")), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {message}")),
+            "{args:?}: {stderr}"
+        );
         assert!(stderr.contains("Usage: "), "{args:?}: {stderr}");
     }
 }
 
 #[test]
 fn help_and_version() {
-    for args in [&["--help"][..], &["-h"], &["check", "--help"], &["check", "-h", "--frobnicate"]] {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["check", "--help"],
+        &["check", "-h", "--frobnicate"],
+    ] {
         let output = borrowlens(args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         assert!(stdout(&output).contains("Usage:"), "{args:?}");
     }
     let help = stdout(&borrowlens(&["check", "--help"]));
-    for needle in ["--format", "--edition", "Exit status", "//@ edition:", "Cargo.toml", "2015"] {
+    for needle in [
+        "--format",
+        "--edition",
+        "Exit status",
+        "//@ edition:",
+        "Cargo.toml",
+        "2015",
+    ] {
         assert!(help.contains(needle), "`check --help` mentions {needle}");
     }
     let output = borrowlens(&["--version"]);
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(stdout(&output), format!("borrowlens {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&output),
+        format!("borrowlens {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -166,7 +228,16 @@ fn unreadable_paths_are_reported_and_the_others_still_checked() {
     let not_rust = dir.write("notes.txt", "hello\n");
     let good = dir.write("good.rs", CONFLICT);
     let also_missing = dir.path("gone/also.rs");
-    let output = borrowlens(&["check", "--format", "json", &missing, &not_utf8, &good, &not_rust, &also_missing]);
+    let output = borrowlens(&[
+        "check",
+        "--format",
+        "json",
+        &missing,
+        &not_utf8,
+        &good,
+        &not_rust,
+        &also_missing,
+    ]);
     let stderr = stderr(&output);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(
@@ -182,9 +253,16 @@ fn unreadable_paths_are_reported_and_the_others_still_checked() {
     // Unreadable paths alone do not set the exit status; the checked file's errors do.
     assert_status_matches(&output);
     for line in stdout(&output).lines() {
-        assert!(line.contains("good.rs"), "only the good file has diagnostics: {line}");
+        assert!(
+            line.contains("good.rs"),
+            "only the good file has diagnostics: {line}"
+        );
     }
-    pending("the good file beside unreadable ones", &json_diagnostics(&output), &[("E0502", 3, 26, 3, 37)]);
+    pending(
+        "the good file beside unreadable ones",
+        &json_diagnostics(&output),
+        &[("E0502", 3, 26, 3, 37)],
+    );
 }
 
 #[test]
@@ -194,9 +272,19 @@ fn json_columns_count_characters() {
     let output = borrowlens(&["check", "--format", "json", &file]);
     assert_status_matches(&output);
     // rustc 1.95: `s.push("ü")` at 3:26-3:37; `ü𝄞` before it is 6 bytes but 2 columns.
-    pending("columns on a line with multi-byte text", &json_diagnostics(&output), &[("E0502", 3, 26, 3, 37)]);
+    pending(
+        "columns on a line with multi-byte text",
+        &json_diagnostics(&output),
+        &[("E0502", 3, 26, 3, 37)],
+    );
     for line in stdout(&output).lines() {
-        assert!(line.contains(&format!("\"file\":{}", serde_json::to_string(&file).unwrap())), "{line}");
+        assert!(
+            line.contains(&format!(
+                "\"file\":{}",
+                serde_json::to_string(&file).unwrap()
+            )),
+            "{line}"
+        );
     }
 }
 
@@ -214,8 +302,14 @@ fn directories_are_walked_and_human_output_is_the_default() {
     assert_eq!(output.status.code(), Some(i32::from(!stdout.is_empty())));
     if !stdout.is_empty() {
         assert!(stdout.starts_with("error[E0502]: "), "{stdout}");
-        assert!(stdout.contains(&format!("--> {}:3:26\n", dir.path("src/main.rs"))), "{stdout}");
-        assert!(stdout.contains("error: aborting due to 1 previous error\n"), "{stdout}");
+        assert!(
+            stdout.contains(&format!("--> {}:3:26\n", dir.path("src/main.rs"))),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("error: aborting due to 1 previous error\n"),
+            "{stdout}"
+        );
     }
 }
 
@@ -256,16 +350,29 @@ fn editions_flag_then_directive_then_cargo_toml_then_2015() {
     // The directive says 2021: accepted.
     assert_eq!(check_json(&[&with_directive]), []);
     // The flag overrides the directive.
-    pending("--edition 2018 over the directive", &check_json(&["--edition", "2018", &with_directive]), &e0499);
+    pending(
+        "--edition 2018 over the directive",
+        &check_json(&["--edition", "2018", &with_directive]),
+        &e0499,
+    );
     assert_eq!(check_json(&["--edition=2021", &bare]), []);
     // No flag, no directive, no Cargo.toml: 2015, as rustc for a lone file.
     pending("a lone file is 2015", &check_json(&[&bare]), &e0499);
 
     // The nearest Cargo.toml with a [package] decides, inheriting from its workspace if it says so.
-    dir.write("ws/Cargo.toml", "[workspace]\nmembers = [\"new\", \"old\"]\n\n[workspace.package]\nedition = \"2021\"\n");
-    dir.write("ws/new/Cargo.toml", "[package]\nname = \"new\"\nedition.workspace = true\n");
+    dir.write(
+        "ws/Cargo.toml",
+        "[workspace]\nmembers = [\"new\", \"old\"]\n\n[workspace.package]\nedition = \"2021\"\n",
+    );
+    dir.write(
+        "ws/new/Cargo.toml",
+        "[package]\nname = \"new\"\nedition.workspace = true\n",
+    );
     let new = dir.write("ws/new/src/main.rs", &bare_text);
-    dir.write("ws/old/Cargo.toml", "[package]\nname = \"old\"\nedition = \"2018\"\n");
+    dir.write(
+        "ws/old/Cargo.toml",
+        "[package]\nname = \"old\"\nedition = \"2018\"\n",
+    );
     let old = dir.write("ws/old/src/bin/main.rs", &bare_text);
     assert_eq!(check_json(&[&new]), []);
     pending("a package of edition 2018", &check_json(&[&old]), &e0499);
@@ -286,7 +393,11 @@ fn a_closed_stdout_is_not_an_error() {
         .unwrap();
     drop(child.stdout.take());
     let output = child.wait_with_output().unwrap();
-    assert!(matches!(output.status.code(), Some(0 | 1)), "{:?} {}", output.status, stderr(&output));
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{:?} {}",
+        output.status,
+        stderr(&output)
+    );
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
-

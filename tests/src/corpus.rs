@@ -45,21 +45,36 @@ pub fn load(corpus: &Path) -> Result<Vec<Row>, String> {
     let path = corpus.join("expected.jsonl");
     let text = fs::read_to_string(&path).map_err(|err| format!("{}: {err}", path.display()))?;
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, it)| !it.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, it)| !it.trim().is_empty())
+    {
         let bad = |what: &str| format!("{}:{}: {what}", path.display(), i + 1);
         let value: Value = serde_json::from_str(line).map_err(|err| bad(&err.to_string()))?;
-        let text_of = |key: &str| value[key].as_str().map(str::to_string).ok_or_else(|| bad(&format!("no `{key}`")));
+        let text_of = |key: &str| {
+            value[key]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad(&format!("no `{key}`")))
+        };
         let edition = text_of("edition")?;
         let errors = value["errors"]
             .as_array()
             .ok_or_else(|| bad("no `errors`"))?
             .iter()
-            .map(|it| Some((it["code"].as_str()?.to_string(), it["line"].as_u64()? as u32)))
+            .map(|it| {
+                Some((
+                    it["code"].as_str()?.to_string(),
+                    it["line"].as_u64()? as u32,
+                ))
+            })
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| bad("an error without `code` or `line`"))?;
         rows.push(Row {
             file: text_of("file")?,
-            edition: Edition::from_str(&edition).ok_or_else(|| bad(&format!("unknown edition {edition}")))?,
+            edition: Edition::from_str(&edition)
+                .ok_or_else(|| bad(&format!("unknown edition {edition}")))?,
             crate_type: text_of("crate_type")?,
             errors,
         });
@@ -74,7 +89,11 @@ pub fn predict(corpus: &Path, rows: &[Row]) -> Result<HashMap<String, Vec<(Strin
     for row in rows {
         let path = corpus.join("files").join(&row.file);
         let text = fs::read_to_string(&path).map_err(|err| format!("{}: {err}", path.display()))?;
-        inputs.push(Input { path: row.file.clone(), text, edition: row.edition });
+        inputs.push(Input {
+            path: row.file.clone(),
+            text,
+            edition: row.edition,
+        });
     }
     let mut acc = HashMap::new();
     let mut panics = Vec::new();
@@ -82,14 +101,21 @@ pub fn predict(corpus: &Path, rows: &[Row]) -> Result<HashMap<String, Vec<(Strin
         match result {
             Ok(diags) => {
                 let index = LineIndex::new(&input.text);
-                let found = diags.iter().map(|it| (it.code.to_string(), index.line_col(it.range.start).line)).collect();
+                let found = diags
+                    .iter()
+                    .map(|it| (it.code.to_string(), index.line_col(it.range.start).line))
+                    .collect();
                 acc.insert(input.path.clone(), found);
             }
             Err(Panicked(message)) => panics.push(format!("{}: {message}", input.path)),
         }
     }
     if !panics.is_empty() {
-        return Err(format!("the analysis panicked on {} files:\n{}", panics.len(), panics.join("\n")));
+        return Err(format!(
+            "the analysis panicked on {} files:\n{}",
+            panics.len(),
+            panics.join("\n")
+        ));
     }
     Ok(acc)
 }
@@ -139,7 +165,10 @@ impl Score {
     /// The table score.py prints, with its last line `precision=..% recall=..% tp= fp= fn=`.
     pub fn table(&self) -> String {
         let fmt = |x: Option<f64>| x.map_or("  -  ".to_string(), |x| format!("{:5.1}", 100.0 * x));
-        let mut out = format!("{:9} {:>8} {:>5} {:>5} {:>5} {:>6} {:>7}\n", "code", "expected", "tp", "fp", "fn", "prec%", "recall%");
+        let mut out = format!(
+            "{:9} {:>8} {:>5} {:>5} {:>5} {:>6} {:>7}\n",
+            "code", "expected", "tp", "fp", "fn", "prec%", "recall%"
+        );
         let mut codes: Vec<(&String, &Counts)> = self.per_code.iter().collect();
         codes.sort_by_key(|(_, it)| std::cmp::Reverse(it.expected));
         let total = self.total();
@@ -175,7 +204,10 @@ impl Score {
 
 /// Scores predictions (`(code, line)` per file) against the rows.
 pub fn score(rows: &[Row], predictions: &HashMap<String, Vec<(String, u32)>>) -> Score {
-    let mut it = Score { files: rows.len(), ..Score::default() };
+    let mut it = Score {
+        files: rows.len(),
+        ..Score::default()
+    };
     let mut rows: Vec<&Row> = rows.iter().collect();
     rows.sort_by(|a, b| a.file.cmp(&b.file));
     for row in rows {
@@ -216,25 +248,63 @@ mod tests {
             file: file.to_string(),
             edition: Edition::E2021,
             crate_type: "bin".to_string(),
-            errors: errors.iter().map(|&(code, line)| (code.to_string(), line)).collect(),
+            errors: errors
+                .iter()
+                .map(|&(code, line)| (code.to_string(), line))
+                .collect(),
         }
     }
 
     #[test]
     fn scores_like_score_py() {
-        let rows = [row("a.rs", &[("E0502", 3), ("E0502", 3), ("E0499", 7)]), row("b.rs", &[]), row("c.rs", &[("E0382", 1)])];
+        let rows = [
+            row("a.rs", &[("E0502", 3), ("E0502", 3), ("E0499", 7)]),
+            row("b.rs", &[]),
+            row("c.rs", &[("E0382", 1)]),
+        ];
         let predictions = HashMap::from([
             // Two hits on line 3, a third one too many, a near miss on line 7.
-            ("a.rs".to_string(), vec![("E0502".into(), 3), ("E0502".into(), 3), ("E0502".into(), 3), ("E0505".into(), 7)]),
+            (
+                "a.rs".to_string(),
+                vec![
+                    ("E0502".into(), 3),
+                    ("E0502".into(), 3),
+                    ("E0502".into(), 3),
+                    ("E0505".into(), 7),
+                ],
+            ),
             ("b.rs".to_string(), vec![("E0499".into(), 1)]),
         ]);
         let score = score(&rows, &predictions);
         let total = score.total();
-        assert_eq!(total, Counts { expected: 4, tp: 2, fp: 3 });
-        assert_eq!(score.per_code["E0502"], Counts { expected: 2, tp: 2, fp: 1 });
-        assert_eq!(score.near_misses, 2, "the third E0502 on line 3 and the E0505 on line 7");
+        assert_eq!(
+            total,
+            Counts {
+                expected: 4,
+                tp: 2,
+                fp: 3
+            }
+        );
+        assert_eq!(
+            score.per_code["E0502"],
+            Counts {
+                expected: 2,
+                tp: 2,
+                fp: 1
+            }
+        );
+        assert_eq!(
+            score.near_misses, 2,
+            "the third E0502 on line 3 and the E0505 on line 7"
+        );
         assert_eq!(score.verdicts_agree, 1, "a.rs agrees; b.rs and c.rs do not");
-        assert!(score.table().ends_with("precision=40.0% recall=50.0% tp=2 fp=3 fn=2\n"), "{}", score.table());
+        assert!(
+            score
+                .table()
+                .ends_with("precision=40.0% recall=50.0% tp=2 fp=3 fn=2\n"),
+            "{}",
+            score.table()
+        );
     }
 
     #[test]
@@ -242,6 +312,12 @@ mod tests {
         let score = score(&[row("a.rs", &[("E0502", 3)])], &HashMap::new());
         assert_eq!(score.total().precision(), None);
         assert_eq!(score.total().recall(), Some(0.0));
-        assert!(score.table().ends_with("precision=-% recall=0.0% tp=0 fp=0 fn=1\n"), "{}", score.table());
+        assert!(
+            score
+                .table()
+                .ends_with("precision=-% recall=0.0% tp=0 fp=0 fn=1\n"),
+            "{}",
+            score.table()
+        );
     }
 }

@@ -54,16 +54,27 @@ pub fn check_diagnostics_pending(src: &str) {
     check_against_rustc_if_asked(src);
     let (expected, actual) = expected_and_actual(src);
     if actual.is_empty() {
-        eprintln!("pending: the analysis reports none of the {} expected diagnostics yet", expected.len());
+        eprintln!(
+            "pending: the analysis reports none of the {} expected diagnostics yet",
+            expected.len()
+        );
     } else if same(&expected, &actual) {
-        eprintln!("pending fixture passes now: change `check_diagnostics_pending` to `check_diagnostics`");
+        eprintln!(
+            "pending fixture passes now: change `check_diagnostics_pending` to `check_diagnostics`"
+        );
     } else {
-        panic!("{}\n(a pending fixture may report nothing or everything, never something else)", mismatch(src, &expected, &actual));
+        panic!(
+            "{}\n(a pending fixture may report nothing or everything, never something else)",
+            mismatch(src, &expected, &actual)
+        );
     }
 }
 
 fn same(expected: &[Expected], actual: &[Expected]) -> bool {
-    expected.iter().map(Expected::key).eq(actual.iter().map(Expected::key))
+    expected
+        .iter()
+        .map(Expected::key)
+        .eq(actual.iter().map(Expected::key))
 }
 
 fn edition(src: &str) -> Edition {
@@ -103,7 +114,9 @@ pub fn markers(src: &str) -> Vec<Expected> {
             previous_line.unwrap_or_else(|| panic!("line {here}: `//~|` with no marker before it"))
         } else {
             let up = rest.chars().take_while(|&c| c == '^').count() as u32;
-            here.checked_sub(up).filter(|&it| it >= 1).unwrap_or_else(|| panic!("line {here}: the marker points above line 1"))
+            here.checked_sub(up)
+                .filter(|&it| it >= 1)
+                .unwrap_or_else(|| panic!("line {here}: the marker points above line 1"))
         };
         let rest = rest.trim_start_matches(['|', '^']);
         let mut words = rest.split_whitespace();
@@ -112,8 +125,15 @@ pub fn markers(src: &str) -> Vec<Expected> {
             Some("WARN" | "WARNING") => false,
             other => panic!("line {here}: expected `ERROR` or `WARN` after `//~`, found {other:?}"),
         };
-        let code = words.next().unwrap_or_else(|| panic!("line {here}: the marker names no code"));
-        acc.push(Expected { line, code: code.to_string(), error, message: String::new() });
+        let code = words
+            .next()
+            .unwrap_or_else(|| panic!("line {here}: the marker names no code"));
+        acc.push(Expected {
+            line,
+            code: code.to_string(),
+            error,
+            message: String::new(),
+        });
         previous_line = Some(line);
     }
     acc.sort();
@@ -125,8 +145,17 @@ fn mismatch(src: &str, expected: &[Expected], actual: &[Expected]) -> String {
     let source = |line: u32| lines.get(line as usize - 1).copied().unwrap_or("").trim();
     let describe = |it: &Expected| {
         let kind = if it.error { "ERROR" } else { "WARN" };
-        let message = if it.message.is_empty() { String::new() } else { format!(" ({})", it.message) };
-        format!("{:>4} | {kind} {}{message}    | {}", it.line, it.code, source(it.line))
+        let message = if it.message.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", it.message)
+        };
+        format!(
+            "{:>4} | {kind} {}{message}    | {}",
+            it.line,
+            it.code,
+            source(it.line)
+        )
     };
     let mut missing: Vec<&Expected> = expected.iter().collect();
     let mut unexpected = Vec::new();
@@ -140,7 +169,10 @@ fn mismatch(src: &str, expected: &[Expected], actual: &[Expected]) -> String {
     }
     let mut out = String::from("the analysis does not report what the fixture's //~ markers say\n");
     let sections = [
-        ("expected (the markers)", expected.iter().collect::<Vec<_>>()),
+        (
+            "expected (the markers)",
+            expected.iter().collect::<Vec<_>>(),
+        ),
         ("actual (the analysis)", actual.iter().collect()),
         ("missing", missing),
         ("unexpected", unexpected),
@@ -160,16 +192,27 @@ fn check_against_rustc_if_asked(src: &str) {
     if std::env::var_os("BORROWLENS_FIXTURES_RUSTC").is_none_or(|it| it != "1") {
         return;
     }
-    let expected: Vec<(u32, String)> = markers(src).into_iter().filter(|it| it.error).map(|it| (it.line, it.code)).collect();
+    let expected: Vec<(u32, String)> = markers(src)
+        .into_iter()
+        .filter(|it| it.error)
+        .map(|it| (it.line, it.code))
+        .collect();
     let actual = rustc_errors(src);
-    assert_eq!(actual, expected, "rustc disagrees with the fixture's markers (left: rustc, right: markers)\n{src}");
+    assert_eq!(
+        actual, expected,
+        "rustc disagrees with the fixture's markers (left: rustc, right: markers)\n{src}"
+    );
 }
 
 /// rustc's errors for a fixture as sorted `(line, code)`; uncoded "lifetime may not live long
 /// enough" is `lifetime`, any other uncoded error `?`.
 pub fn rustc_errors(src: &str) -> Vec<(u32, String)> {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let stem = format!("borrowlens-fixture-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    let stem = format!(
+        "borrowlens-fixture-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
     let dir = std::env::temp_dir();
     let file = dir.join(format!("{stem}.rs"));
     std::fs::write(&file, src).unwrap();
@@ -179,9 +222,21 @@ pub fn rustc_errors(src: &str) -> Vec<(u32, String)> {
         Edition::E2021 => "2021",
         Edition::E2024 => "2024",
     };
-    let crate_type = if src.contains("fn main(") { "bin" } else { "lib" };
+    let crate_type = if src.contains("fn main(") {
+        "bin"
+    } else {
+        "lib"
+    };
     let output = Command::new("rustc")
-        .args(["--edition", edition, "--crate-type", crate_type, "--error-format=json", "--emit=metadata", "-o"])
+        .args([
+            "--edition",
+            edition,
+            "--crate-type",
+            crate_type,
+            "--error-format=json",
+            "--emit=metadata",
+            "-o",
+        ])
         .arg(dir.join(format!("{stem}.rmeta")))
         .arg(&file)
         .output()
@@ -190,19 +245,28 @@ pub fn rustc_errors(src: &str) -> Vec<(u32, String)> {
     let _ = std::fs::remove_file(dir.join(format!("{stem}.rmeta")));
     let mut acc = Vec::new();
     for line in String::from_utf8_lossy(&output.stderr).lines() {
-        let Ok(diag) = serde_json::from_str::<Value>(line) else { continue };
+        let Ok(diag) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
         let message = diag["message"].as_str().unwrap_or("");
         if diag["level"] != "error" || message.starts_with("aborting due to") {
             continue;
         }
         let code = match diag["code"]["code"].as_str() {
             Some(code) => code.to_string(),
-            None if message.starts_with("lifetime may not live long enough") => "lifetime".to_string(),
+            None if message.starts_with("lifetime may not live long enough") => {
+                "lifetime".to_string()
+            }
             None => "?".to_string(),
         };
         let spans = diag["spans"].as_array().cloned().unwrap_or_default();
-        let primary = spans.iter().find(|it| it["is_primary"] == true).or(spans.first());
-        let line = primary.and_then(|it| it["line_start"].as_u64()).unwrap_or(0) as u32;
+        let primary = spans
+            .iter()
+            .find(|it| it["is_primary"] == true)
+            .or(spans.first());
+        let line = primary
+            .and_then(|it| it["line_start"].as_u64())
+            .unwrap_or(0) as u32;
         acc.push((line, code));
     }
     acc.sort();
@@ -216,7 +280,10 @@ mod tests {
     #[test]
     fn marker_forms() {
         let src = "a //~ ERROR E0502\nb\n//~^ ERROR E0499 message text\n//~| WARN unused\nc\n\n//~^^^ ERROR lifetime\n";
-        let keys: Vec<_> = markers(src).into_iter().map(|it| (it.line, it.code, it.error)).collect();
+        let keys: Vec<_> = markers(src)
+            .into_iter()
+            .map(|it| (it.line, it.code, it.error))
+            .collect();
         assert_eq!(
             keys,
             [
@@ -238,6 +305,9 @@ mod tests {
     fn the_mismatch_report_shows_the_source() {
         let src = "fn main() {\n    let v = 1; //~ ERROR E0596\n}\n";
         let report = mismatch(src, &markers(src), &[]);
-        assert!(report.contains("   2 | ERROR E0596    | let v = 1; //~ ERROR E0596"), "{report}");
+        assert!(
+            report.contains("   2 | ERROR E0596    | let v = 1; //~ ERROR E0596"),
+            "{report}"
+        );
     }
 }

@@ -11,7 +11,10 @@ pub use fixture::{check_diagnostics, check_diagnostics_pending};
 
 /// The repository root (the workspace holding `analysis/`, `server/` and `tests/`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// The `*.rs` files under `dir`, sorted, skipping `target/` and hidden directories: the same walk
@@ -19,6 +22,8 @@ pub fn workspace_root() -> PathBuf {
 pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     borrowlens::walk::rust_files(&[dir.to_path_buf()])
         .into_iter()
-        .map(|it| it.unwrap_or_else(|problem| panic!("{}: {}", problem.path.display(), problem.reason)))
+        .map(|it| {
+            it.unwrap_or_else(|problem| panic!("{}: {}", problem.path.display(), problem.reason))
+        })
         .collect()
 }

@@ -8,7 +8,9 @@
 pub fn code_only(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
-    let blank = |out: &mut Vec<char>, run: &[char]| out.extend(run.iter().map(|&c| if c == '\n' { '\n' } else { ' ' }));
+    let blank = |out: &mut Vec<char>, run: &[char]| {
+        out.extend(run.iter().map(|&c| if c == '\n' { '\n' } else { ' ' }))
+    };
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut i = 0;
     while i < chars.len() {
@@ -16,14 +18,21 @@ pub fn code_only(text: &str) -> String {
         let next = chars.get(i + 1).copied();
         let prev_ident = i > 0 && is_ident(chars[i - 1]);
         let end = if c == '/' && next == Some('/') {
-            chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |n| i + n)
+            chars[i..]
+                .iter()
+                .position(|&c| c == '\n')
+                .map_or(chars.len(), |n| i + n)
         } else if c == '/' && next == Some('*') {
             block_comment_end(&chars, i)
         } else if c == '"' {
             quoted_end(&chars, i, '"')
-        } else if let Some(end) = raw_string_end(&chars, i).filter(|_| !prev_ident || prefixed(&chars, i, &['b', 'c'])) {
+        } else if let Some(end) =
+            raw_string_end(&chars, i).filter(|_| !prev_ident || prefixed(&chars, i, &['b', 'c']))
+        {
             end
-        } else if let Some(end) = char_literal_end(&chars, i).filter(|_| !prev_ident || prefixed(&chars, i, &['b'])) {
+        } else if let Some(end) =
+            char_literal_end(&chars, i).filter(|_| !prev_ident || prefixed(&chars, i, &['b']))
+        {
             end
         } else {
             out.push(c);
@@ -84,7 +93,14 @@ fn raw_string_end(chars: &[char], start: usize) -> Option<usize> {
     }
     let mut i = open + 1;
     while i < chars.len() {
-        if chars[i] == '"' && chars[i + 1..].iter().take(hashes).filter(|&&c| c == '#').count() == hashes {
+        if chars[i] == '"'
+            && chars[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&c| c == '#')
+                .count()
+                == hashes
+        {
             return Some(i + 1 + hashes);
         }
         i += 1;
@@ -95,7 +111,9 @@ fn raw_string_end(chars: &[char], start: usize) -> Option<usize> {
 /// Whether the character before `at` is one of `prefixes` and starts a token, as the `b` of
 /// `b'x'` and `br"..."` or the `c` of `cr"..."`.
 fn prefixed(chars: &[char], at: usize, prefixes: &[char]) -> bool {
-    at >= 1 && prefixes.contains(&chars[at - 1]) && (at < 2 || !(chars[at - 2].is_alphanumeric() || chars[at - 2] == '_'))
+    at >= 1
+        && prefixes.contains(&chars[at - 1])
+        && (at < 2 || !(chars[at - 2].is_alphanumeric() || chars[at - 2] == '_'))
 }
 
 /// After a character literal at `start` (`'x'`, `'\n'`, `'\u{1F600}'`), if one starts there
@@ -122,15 +140,27 @@ mod tests {
     fn blanks_comments_and_literals() {
         let text = "let a = \"dbg!(x)\"; // dbg!(y)\n/* outer /* dbg! */ still */ dbg!(z);\n";
         let blanks = |n: usize| " ".repeat(n);
-        assert_eq!(code_only(text), format!("let a ={};{}\n{}dbg!(z);\n", blanks(10), blanks(11), blanks(29)));
+        assert_eq!(
+            code_only(text),
+            format!(
+                "let a ={};{}\n{}dbg!(z);\n",
+                blanks(10),
+                blanks(11),
+                blanks(29)
+            )
+        );
     }
 
     #[test]
     fn raw_strings_chars_and_lifetimes() {
-        let text = "f(r#\"say \"dbg!\"\"#, '\"', b'\\'', 'x', br\"q\"); fn g<'a>(x: &'a str) {}\nother";
+        let text =
+            "f(r#\"say \"dbg!\"\"#, '\"', b'\\'', 'x', br\"q\"); fn g<'a>(x: &'a str) {}\nother";
         let code = code_only(text);
         assert!(!code.contains("dbg!"), "{code}");
-        assert!(code.ends_with("); fn g<'a>(x: &'a str) {}\nother"), "{code}");
+        assert!(
+            code.ends_with("); fn g<'a>(x: &'a str) {}\nother"),
+            "{code}"
+        );
         assert_eq!(code.chars().count(), text.chars().count());
     }
 }

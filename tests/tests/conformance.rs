@@ -79,13 +79,18 @@ fn corpora_hold_the_ratchet() {
             dir.display()
         )
     });
-    assert!(!corpora.is_empty(), "no corpus (a folder with expected.jsonl) in {}", dir.display());
+    assert!(
+        !corpora.is_empty(),
+        "no corpus (a folder with expected.jsonl) in {}",
+        dir.display()
+    );
 
     let mut current = BTreeMap::new();
     for path in &corpora {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let rows = corpus::load(path).unwrap_or_else(|err| panic!("{err}"));
-        let predictions = corpus::predict(path, &rows).unwrap_or_else(|err| panic!("{name}: {err}"));
+        let predictions =
+            corpus::predict(path, &rows).unwrap_or_else(|err| panic!("{name}: {err}"));
         let score = corpus::score(&rows, &predictions);
         eprintln!("== {name} ({} files)\n{}", rows.len(), score.table());
         current.insert(name, Figures::of(&score));
@@ -109,7 +114,11 @@ fn corpora_hold_the_ratchet() {
         let checks = [
             ("precision", now.precision, was.precision),
             ("recall", now.recall, was.recall),
-            ("verdicts_agree", now.verdicts_agree as f64, was.verdicts_agree as f64),
+            (
+                "verdicts_agree",
+                now.verdicts_agree as f64,
+                was.verdicts_agree as f64,
+            ),
         ];
         for (what, now, was) in checks {
             if now < was - 1e-9 {
