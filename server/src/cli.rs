@@ -48,9 +48,10 @@ Exit status:
   0  no borrow-check error was reported (warnings alone give 0)
   1  at least one borrow-check error was reported
   2  bad usage: an unknown flag, a bad value, no PATH
-A PATH that cannot be checked (missing, unreadable, not valid UTF-8, not a `.rs` file) is
-reported on stderr and skipped; the others are still checked. It does not change the exit
-status by itself: the status says what the checked files hold.
+A PATH that cannot be checked (missing, unreadable, not valid UTF-8, not a `.rs` file, or one
+the analysis fails on with an internal error) is reported on stderr and skipped; the others are
+still checked. It does not change the exit status by itself: the status says what the checked
+files hold.
 ";
 
 const LSP_UNAVAILABLE: &str = "the language server is not available yet; use `borrowlens check`";

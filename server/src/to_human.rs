@@ -2,8 +2,9 @@
 //! `^^^` under the primary span and `---` under each label, its message beside or below.
 //!
 //! Simpler than rustc's emitter in one way: a span over several lines is drawn as a mark on its
-//! first character and one on its last, with the message, without rustc's line down the left. Widths are counted in characters, with a tab shown as four
-//! spaces as rustc does, so carets stay under multi-byte text.
+//! first character and one on its last, with the message, without rustc's line down the left.
+//! Widths are counted in characters, with a tab shown as four spaces as rustc does, so carets stay
+//! under multi-byte text.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;

@@ -19,9 +19,9 @@ use borrowlens::line_index::LineIndex;
 use borrowlens_analysis::{AnalysisHost, Edition, Severity};
 use serde_json::Value;
 
-/// A diagnostic reduced to what fixtures pin: severity, code and primary line.
+/// A marker, or a diagnostic reduced to what markers pin: severity, code and primary line.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Expected {
+pub struct Annotation {
     pub line: u32,
     pub code: String,
     pub error: bool,
@@ -29,7 +29,7 @@ pub struct Expected {
     pub message: String,
 }
 
-impl Expected {
+impl Annotation {
     fn key(&self) -> (u32, &str, bool) {
         (self.line, &self.code, self.error)
     }
@@ -70,11 +70,11 @@ pub fn check_diagnostics_pending(src: &str) {
     }
 }
 
-fn same(expected: &[Expected], actual: &[Expected]) -> bool {
+fn same(expected: &[Annotation], actual: &[Annotation]) -> bool {
     expected
         .iter()
-        .map(Expected::key)
-        .eq(actual.iter().map(Expected::key))
+        .map(Annotation::key)
+        .eq(actual.iter().map(Annotation::key))
 }
 
 fn edition(src: &str) -> Edition {
@@ -82,15 +82,15 @@ fn edition(src: &str) -> Edition {
 }
 
 /// The markers and the analysis' diagnostics, each sorted.
-fn expected_and_actual(src: &str) -> (Vec<Expected>, Vec<Expected>) {
+fn expected_and_actual(src: &str) -> (Vec<Annotation>, Vec<Annotation>) {
     let expected = markers(src);
     let mut host = AnalysisHost::new();
     let file = host.set_file("fixture.rs", src.to_string(), edition(src));
     let index = LineIndex::new(src);
-    let mut actual: Vec<Expected> = host
+    let mut actual: Vec<Annotation> = host
         .diagnostics(file)
         .into_iter()
-        .map(|diag| Expected {
+        .map(|diag| Annotation {
             line: index.line_col(diag.range.start).line,
             code: diag.code.to_string(),
             error: diag.severity == Severity::Error,
@@ -103,8 +103,8 @@ fn expected_and_actual(src: &str) -> (Vec<Expected>, Vec<Expected>) {
 
 /// The fixture's `//~` markers, sorted.
 #[track_caller]
-pub fn markers(src: &str) -> Vec<Expected> {
-    let mut acc: Vec<Expected> = Vec::new();
+pub fn markers(src: &str) -> Vec<Annotation> {
+    let mut acc: Vec<Annotation> = Vec::new();
     let mut previous_line = None;
     for (i, text) in src.split('\n').enumerate() {
         let here = i as u32 + 1;
@@ -128,7 +128,7 @@ pub fn markers(src: &str) -> Vec<Expected> {
         let code = words
             .next()
             .unwrap_or_else(|| panic!("line {here}: the marker names no code"));
-        acc.push(Expected {
+        acc.push(Annotation {
             line,
             code: code.to_string(),
             error,
@@ -140,10 +140,10 @@ pub fn markers(src: &str) -> Vec<Expected> {
     acc
 }
 
-fn mismatch(src: &str, expected: &[Expected], actual: &[Expected]) -> String {
+fn mismatch(src: &str, expected: &[Annotation], actual: &[Annotation]) -> String {
     let lines: Vec<&str> = src.split('\n').collect();
     let source = |line: u32| lines.get(line as usize - 1).copied().unwrap_or("").trim();
-    let describe = |it: &Expected| {
+    let describe = |it: &Annotation| {
         let kind = if it.error { "ERROR" } else { "WARN" };
         let message = if it.message.is_empty() {
             String::new()
@@ -157,7 +157,7 @@ fn mismatch(src: &str, expected: &[Expected], actual: &[Expected]) -> String {
             source(it.line)
         )
     };
-    let mut missing: Vec<&Expected> = expected.iter().collect();
+    let mut missing: Vec<&Annotation> = expected.iter().collect();
     let mut unexpected = Vec::new();
     for it in actual {
         match missing.iter().position(|m| m.key() == it.key()) {
