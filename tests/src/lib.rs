@@ -9,9 +9,14 @@ use std::path::{Path, PathBuf};
 
 pub use fixture::{check_diagnostics, check_diagnostics_pending};
 
-/// The repository root (the workspace holding `analysis/`, `server/` and `tests/`).
+/// The repository root (the workspace holding `analysis/`, `server/` and `tests/`). Cargo sets
+/// `CARGO_MANIFEST_DIR` when it runs a test too; that value is preferred over the one compiled
+/// in, which goes stale when a checkout moves but keeps its target directory.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()
