@@ -1,0 +1,214 @@
+//! The command line: parse the arguments, run the command, choose the exit status.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use borrowlens_analysis::Edition;
+
+use crate::check::{self, Format, Options};
+use crate::output;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+const HELP: &str = "\
+borrowlens: rustc's borrow-check errors, from Rust source text alone
+
+Usage:
+  borrowlens check [OPTIONS] PATH...  Check files and directories (`borrowlens check --help`)
+  borrowlens [lsp]                    The language server on stdio (not available yet)
+
+Options:
+  -h, --help     Print this help
+  -V, --version  Print the version
+";
+
+const CHECK_HELP: &str = "\
+Report rustc's borrow-check errors for Rust files, from their source text alone.
+
+Usage: borrowlens check [OPTIONS] PATH...
+
+A PATH is a `.rs` file or a directory, searched for `*.rs` files in sorted order (directories
+named `target` and hidden entries are skipped).
+
+Options:
+      --format <FORMAT>    `human` (the default): like rustc, ending each file with
+                           `error: aborting due to N previous errors`;
+                           `json`: one object per diagnostic per line, with the keys
+                           file, code, severity, line, col, end_line, end_col, message and
+                           labels (line, col, end_line, end_col, message); lines and columns
+                           are 1-based, columns count characters, ends are exclusive
+      --edition <EDITION>  2015, 2018, 2021 or 2024, for every file. Without it, a file's
+                           edition is its `//@ edition:YYYY` line (in its first 30 lines),
+                           else the `edition` of the nearest Cargo.toml with a [package],
+                           else 2015, as rustc for a lone file
+  -h, --help               Print this help
+
+Exit status:
+  0  no borrow-check error was reported (warnings alone give 0)
+  1  at least one borrow-check error was reported
+  2  bad usage: an unknown flag, a bad value, no PATH
+A PATH that cannot be checked (missing, unreadable, not valid UTF-8, not a `.rs` file, or one
+the analysis fails on with an internal error) is reported on stderr and skipped; the others are
+still checked. It does not change the exit status by itself: the status says what the checked
+files hold.
+";
+
+const LSP_UNAVAILABLE: &str = "the language server is not available yet; use `borrowlens check`";
+
+/// Runs the command line `args` (without the program name) and returns the exit status.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let mut args = args.into_iter();
+    let Some(command) = args.next() else {
+        output::error(LSP_UNAVAILABLE);
+        return ExitCode::from(2);
+    };
+    match command.to_str() {
+        Some("check") => match parse_check(args) {
+            Ok(Some(options)) => ExitCode::from(u8::from(check::run(&options))),
+            Ok(None) => {
+                output::info(CHECK_HELP);
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(
+                &message,
+                "borrowlens check [OPTIONS] PATH...",
+                "borrowlens check --help",
+            ),
+        },
+        Some("lsp") => {
+            output::error(LSP_UNAVAILABLE);
+            ExitCode::from(2)
+        }
+        Some("-h" | "--help" | "help") => {
+            output::info(HELP);
+            ExitCode::SUCCESS
+        }
+        Some("-V" | "--version") => {
+            output::info(&format!("borrowlens {VERSION}\n"));
+            ExitCode::SUCCESS
+        }
+        _ => usage_error(
+            &format!("unknown command `{}`", command.to_string_lossy()),
+            "borrowlens check [OPTIONS] PATH...",
+            "borrowlens --help",
+        ),
+    }
+}
+
+fn usage_error(message: &str, usage: &str, help: &str) -> ExitCode {
+    output::error(&format!(
+        "{message}\n\nUsage: {usage}\n\nFor more information, try `{help}`."
+    ));
+    ExitCode::from(2)
+}
+
+/// The options of `check`, or `None` when help was asked for, or a usage error.
+fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        format: Format::Human,
+        edition: None,
+        paths: Vec::new(),
+    };
+    let mut args = args.peekable();
+    let mut only_paths = false;
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if only_paths || !text.starts_with('-') || text == "-" {
+            options.paths.push(PathBuf::from(arg));
+            continue;
+        }
+        let (flag, inline_value) = match text.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
+            _ => (text.to_string(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            if let Some(value) = inline_value.clone() {
+                return Ok(value);
+            }
+            match args.next() {
+                Some(value) => value
+                    .into_string()
+                    .map_err(|_| format!("the value of `{name}` is not valid UTF-8")),
+                None => Err(format!("`{name}` needs a value")),
+            }
+        };
+        match flag.as_str() {
+            "--" => only_paths = true,
+            "-h" | "--help" => return Ok(None),
+            "--format" => {
+                options.format = match value("--format")?.as_str() {
+                    "human" => Format::Human,
+                    "json" => Format::Json,
+                    other => {
+                        return Err(format!(
+                            "unknown format `{other}` (expected `human` or `json`)"
+                        ))
+                    }
+                }
+            }
+            "--edition" => {
+                let value = value("--edition")?;
+                options.edition = Some(Edition::from_str(&value).ok_or_else(|| {
+                    format!("unknown edition `{value}` (expected 2015, 2018, 2021 or 2024)")
+                })?);
+            }
+            _ => return Err(format!("unknown flag `{text}`")),
+        }
+    }
+    if options.paths.is_empty() {
+        return Err("no PATH given".to_string());
+    }
+    Ok(Some(options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Options>, String> {
+        parse_check(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn flags_and_paths() {
+        let options = parse(&["--format", "json", "a.rs", "--edition=2018", "dir"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(options.format, Format::Json);
+        assert_eq!(options.edition, Some(Edition::E2018));
+        assert_eq!(options.paths, [PathBuf::from("a.rs"), PathBuf::from("dir")]);
+
+        let options = parse(&["--format=human", "--", "--edition"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(options.format, Format::Human);
+        assert_eq!(options.paths, [PathBuf::from("--edition")]);
+
+        assert!(parse(&["x.rs", "--help"]).unwrap().is_none());
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert_eq!(parse(&[]).unwrap_err(), "no PATH given");
+        assert_eq!(
+            parse(&["--frmat", "json", "a.rs"]).unwrap_err(),
+            "unknown flag `--frmat`"
+        );
+        assert_eq!(
+            parse(&["a.rs", "--format"]).unwrap_err(),
+            "`--format` needs a value"
+        );
+        assert!(parse(&["--format", "xml", "a.rs"])
+            .unwrap_err()
+            .starts_with("unknown format `xml`"));
+        assert!(parse(&["--edition", "2020", "a.rs"])
+            .unwrap_err()
+            .starts_with("unknown edition `2020`"));
+        assert!(parse(&["--edition=", "a.rs"])
+            .unwrap_err()
+            .starts_with("unknown edition ``"));
+    }
+}

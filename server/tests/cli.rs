@@ -1,0 +1,403 @@
+//! The real `borrowlens` binary: usage errors, files that cannot be read, the JSON format, editions.
+//!
+//! While the analysis reports nothing, the checks on diagnostics are "pending": they pass when the
+//! binary prints none, and once it prints any they must be exactly rustc's (checked with rustc
+//! 1.95). Everything about usage, exit status and unreadable files is checked in full today.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+fn borrowlens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+        .args(args)
+        .output()
+        .expect("run borrowlens")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// A fresh directory for one test, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("borrowlens-cli-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        let path = self.0.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `(code, line, col, end_line, end_col)` of every JSON line, checking each line's shape.
+fn json_diagnostics(output: &Output) -> Vec<(String, u64, u64, u64, u64)> {
+    let position_keys = ["line", "col", "end_line", "end_col"];
+    let mut acc = Vec::new();
+    for line in stdout(output).lines() {
+        let value: Value =
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
+        let object = value
+            .as_object()
+            .unwrap_or_else(|| panic!("not an object: {line}"));
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut expected = vec!["file", "code", "severity", "message", "labels"];
+        expected.extend(position_keys);
+        expected.sort_unstable();
+        assert_eq!(keys, expected, "{line}");
+        assert!(
+            ["error", "warning"].contains(&object["severity"].as_str().unwrap()),
+            "{line}"
+        );
+        for key in position_keys {
+            assert!(
+                object[key].as_u64().is_some_and(|it| it >= 1),
+                "`{key}` is not a 1-based number: {line}"
+            );
+        }
+        for label in object["labels"].as_array().expect("labels is an array") {
+            let mut keys: Vec<&str> = label
+                .as_object()
+                .expect("a label is an object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            let mut expected = vec!["message"];
+            expected.extend(position_keys);
+            expected.sort_unstable();
+            assert_eq!(keys, expected, "{line}");
+        }
+        let number = |key: &str| object[key].as_u64().unwrap();
+        acc.push((
+            object["code"].as_str().unwrap().to_string(),
+            number("line"),
+            number("col"),
+            number("end_line"),
+            number("end_col"),
+        ));
+    }
+    acc
+}
+
+/// Passes while the binary reports nothing; once it reports anything, it must be `expected`.
+fn pending(
+    what: &str,
+    actual: &[(String, u64, u64, u64, u64)],
+    expected: &[(&str, u64, u64, u64, u64)],
+) {
+    if actual.is_empty() {
+        eprintln!("pending: {what}: nothing reported yet, expected {expected:?}");
+        return;
+    }
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|&(code, a, b, c, d)| (code.to_string(), a, b, c, d))
+        .collect();
+    assert_eq!(actual, expected, "{what}");
+}
+
+/// The exit status matches what was printed: 1 exactly when an error was reported.
+fn assert_status_matches(output: &Output) {
+    let any_error = stdout(output)
+        .lines()
+        .any(|it| it.contains("\"severity\":\"error\""));
+    assert_eq!(
+        output.status.code(),
+        Some(i32::from(any_error)),
+        "stderr: {}",
+        stderr(output)
+    );
+}
+
+const CONFLICT: &str = "\
+fn main() {
+    let mut s = vec![\"é\"];
+    let r = &s; /* ü𝄞 */ s.push(\"ü\");
+    drop(r);
+}
+";
+
+#[test]
+fn no_arguments_and_lsp_say_the_server_is_not_there_yet() {
+    for args in [&[][..], &["lsp"][..]] {
+        let output = borrowlens(args);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stdout(&output).is_empty(), "stdout is for the protocol");
+        assert!(stderr(&output)
+            .contains("the language server is not available yet; use `borrowlens check`"));
+    }
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let dir = TempDir::new();
+    let file = dir.write("a.rs", "fn main() {}\n");
+    let cases: [(&[&str], &str); 7] = [
+        (&["check"], "no PATH given"),
+        (
+            &["check", "--frobnicate", &file],
+            "unknown flag `--frobnicate`",
+        ),
+        (&["check", "--format", "xml", &file], "unknown format `xml`"),
+        (&["check", &file, "--format"], "`--format` needs a value"),
+        (
+            &["check", "--edition", "2020", &file],
+            "unknown edition `2020`",
+        ),
+        (&["check", "--edition"], "`--edition` needs a value"),
+        (&["chekc", &file], "unknown command `chekc`"),
+    ];
+    for (args, message) in cases {
+        let output = borrowlens(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&output).is_empty(), "{args:?}");
+        let stderr = stderr(&output);
+        assert!(
+            stderr.starts_with(&format!("error: {message}")),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("Usage: "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn help_and_version() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["check", "--help"],
+        &["check", "-h", "--frobnicate"],
+    ] {
+        let output = borrowlens(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&output).contains("Usage:"), "{args:?}");
+    }
+    let help = stdout(&borrowlens(&["check", "--help"]));
+    for needle in [
+        "--format",
+        "--edition",
+        "Exit status",
+        "//@ edition:",
+        "Cargo.toml",
+        "2015",
+    ] {
+        assert!(help.contains(needle), "`check --help` mentions {needle}");
+    }
+    let output = borrowlens(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        format!("borrowlens {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn unreadable_paths_are_reported_and_the_others_still_checked() {
+    let dir = TempDir::new();
+    let missing = dir.path("missing.rs");
+    let not_utf8 = dir.write("latin1.rs", b"fn main() { let s = \"caf\xe9\"; }\n");
+    let not_rust = dir.write("notes.txt", "hello\n");
+    let good = dir.write("good.rs", CONFLICT);
+    let also_missing = dir.path("gone/also.rs");
+    let output = borrowlens(&[
+        "check",
+        "--format",
+        "json",
+        &missing,
+        &not_utf8,
+        &good,
+        &not_rust,
+        &also_missing,
+    ]);
+    let stderr = stderr(&output);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("error: {missing}: no such file or directory"),
+            format!("error: {not_utf8}: not valid UTF-8"),
+            format!("error: {not_rust}: not a Rust file (expected a `.rs` file)"),
+            format!("error: {also_missing}: no such file or directory"),
+        ],
+        "each path that cannot be checked is named once, in order, and the run goes on"
+    );
+    // Unreadable paths alone do not set the exit status; the checked file's errors do.
+    assert_status_matches(&output);
+    for line in stdout(&output).lines() {
+        assert!(
+            line.contains("good.rs"),
+            "only the good file has diagnostics: {line}"
+        );
+    }
+    pending(
+        "the good file beside unreadable ones",
+        &json_diagnostics(&output),
+        &[("E0502", 3, 26, 3, 37)],
+    );
+}
+
+#[test]
+fn json_columns_count_characters() {
+    let dir = TempDir::new();
+    let file = dir.write("multibyte.rs", CONFLICT);
+    let output = borrowlens(&["check", "--format", "json", &file]);
+    assert_status_matches(&output);
+    // rustc 1.95: `s.push("ü")` at 3:26-3:37; `ü𝄞` before it is 6 bytes but 2 columns.
+    pending(
+        "columns on a line with multi-byte text",
+        &json_diagnostics(&output),
+        &[("E0502", 3, 26, 3, 37)],
+    );
+    for line in stdout(&output).lines() {
+        assert!(
+            line.contains(&format!(
+                "\"file\":{}",
+                serde_json::to_string(&file).unwrap()
+            )),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn directories_are_walked_and_human_output_is_the_default() {
+    let dir = TempDir::new();
+    dir.write("src/main.rs", CONFLICT);
+    dir.write("src/ok.rs", "fn f() {}\n");
+    // Not UTF-8: were they read, stderr would say so.
+    dir.write("target/debug/build/out.rs", b"\xff\n");
+    dir.write(".hidden/x.rs", b"\xff\n");
+    let output = borrowlens(&["check", &dir.path("")]);
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    let stdout = stdout(&output);
+    assert_eq!(output.status.code(), Some(i32::from(!stdout.is_empty())));
+    if !stdout.is_empty() {
+        assert!(stdout.starts_with("error[E0502]: "), "{stdout}");
+        assert!(
+            stdout.contains(&format!("--> {}:3:26\n", dir.path("src/main.rs"))),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("error: aborting due to 1 previous error\n"),
+            "{stdout}"
+        );
+    }
+}
+
+/// 2018 closures capture `p` whole, so `p.b.push` conflicts with the closure's borrow (E0499 at
+/// 10:5-10:8); 2021 closures capture `p.a` only, and the program is accepted.
+const CLOSURE: &str = "\
+//@ edition:2021
+struct Pair {
+    a: Vec<i32>,
+    b: Vec<i32>,
+}
+
+fn main() {
+    let mut p = Pair { a: vec![], b: vec![] };
+    let mut c = || p.a.push(1);
+    p.b.push(2);
+    c();
+}
+";
+
+fn check_json(args: &[&str]) -> Vec<(String, u64, u64, u64, u64)> {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    let output = borrowlens(&all);
+    assert!(stderr(&output).is_empty(), "{args:?}: {}", stderr(&output));
+    assert_status_matches(&output);
+    json_diagnostics(&output)
+}
+
+#[test]
+fn editions_flag_then_directive_then_cargo_toml_then_2015() {
+    let e0499 = [("E0499", 10, 5, 10, 8)];
+    let dir = TempDir::new();
+    let with_directive = dir.write("directive.rs", CLOSURE);
+    let bare_text = CLOSURE.replace("//@ edition:2021", "// no edition directive");
+    let bare = dir.write("bare.rs", &bare_text);
+
+    // The directive says 2021: accepted.
+    assert_eq!(check_json(&[&with_directive]), []);
+    // The flag overrides the directive.
+    pending(
+        "--edition 2018 over the directive",
+        &check_json(&["--edition", "2018", &with_directive]),
+        &e0499,
+    );
+    assert_eq!(check_json(&["--edition=2021", &bare]), []);
+    // No flag, no directive, no Cargo.toml: 2015, as rustc for a lone file.
+    pending("a lone file is 2015", &check_json(&[&bare]), &e0499);
+
+    // The nearest Cargo.toml with a [package] decides, inheriting from its workspace if it says so.
+    dir.write(
+        "ws/Cargo.toml",
+        "[workspace]\nmembers = [\"new\", \"old\"]\n\n[workspace.package]\nedition = \"2021\"\n",
+    );
+    dir.write(
+        "ws/new/Cargo.toml",
+        "[package]\nname = \"new\"\nedition.workspace = true\n",
+    );
+    let new = dir.write("ws/new/src/main.rs", &bare_text);
+    dir.write(
+        "ws/old/Cargo.toml",
+        "[package]\nname = \"old\"\nedition = \"2018\"\n",
+    );
+    let old = dir.write("ws/old/src/bin/main.rs", &bare_text);
+    assert_eq!(check_json(&[&new]), []);
+    pending("a package of edition 2018", &check_json(&[&old]), &e0499);
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    // `borrowlens check . | head -0`: the reader is gone before anything is written.
+    let dir = TempDir::new();
+    for i in 0..50 {
+        dir.write(&format!("f{i:02}.rs"), CONFLICT);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+        .args(["check", &dir.path("")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{:?} {}",
+        output.status,
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}

@@ -1,0 +1,442 @@
+//! Borrow-check fixtures: real Rust programs with `//~ ERROR` markers where rustc 1.95 reports an
+//! error. Accepted programs use `check_diagnostics`; error fixtures use
+//! `check_diagnostics_pending` until the analysis reports them (then flip them). Run with
+//! `BORROWLENS_FIXTURES_RUSTC=1` to have rustc confirm every marker.
+
+use borrowlens_tests::{check_diagnostics, check_diagnostics_pending};
+
+// Programs rustc accepts: nothing may be reported.
+
+#[test]
+fn nll_a_borrow_ends_at_its_last_use() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut v = vec![1, 2, 3];
+    let first = &v[0];
+    println!("{first}");
+    v.push(4);
+}
+"#,
+    );
+}
+
+#[test]
+fn two_phase_borrow_of_the_receiver() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut v = vec![1, 2, 3];
+    v.push(v.len());
+    let mut s = String::new();
+    s.push_str(&s.clone());
+    println!("{v:?} {s}");
+}
+"#,
+    );
+}
+
+#[test]
+fn disjoint_fields_borrow_apart() {
+    check_diagnostics(
+        r#"
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+fn main() {
+    let mut p = Point { x: 1, y: 2 };
+    let x = &mut p.x;
+    let y = &mut p.y;
+    *x += 1;
+    *y += 1;
+    println!("{} {}", p.x, p.y);
+}
+"#,
+    );
+}
+
+#[test]
+fn reborrows_end_before_the_original_is_used_again() {
+    check_diagnostics(
+        r#"
+fn extend(v: &mut Vec<i32>) {
+    let r = &mut *v;
+    r.push(1);
+    v.push(2);
+    let shared = &*v;
+    println!("{}", shared.len());
+    v.push(3);
+}
+
+fn main() {
+    let mut v = Vec::new();
+    extend(&mut v);
+    extend(&mut v);
+}
+"#,
+    );
+}
+
+#[test]
+fn split_at_mut_gives_two_mutable_halves() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut v = [1, 2, 3, 4];
+    let (left, right) = v.split_at_mut(2);
+    left[0] += right[0];
+    right[1] += left[1];
+    println!("{v:?}");
+}
+"#,
+    );
+}
+
+#[test]
+fn copy_types_are_copied_not_moved() {
+    check_diagnostics(
+        r#"
+#[derive(Clone, Copy, Debug)]
+struct Meters(f64);
+
+fn main() {
+    let x = 5;
+    let y = x;
+    let m = Meters(1.5);
+    let n = m;
+    let pair = (x, 'c');
+    let copy = pair;
+    println!("{x} {y} {m:?} {n:?} {pair:?} {copy:?}");
+}
+"#,
+    );
+}
+
+#[test]
+fn a_moved_variable_can_be_assigned_again() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut s = String::from("a");
+    let t = s;
+    s = String::from("b");
+    println!("{s} {t}");
+    let mut v = vec![1];
+    for _ in 0..3 {
+        let taken = v;
+        v = taken.into_iter().chain([2]).collect();
+    }
+    println!("{v:?}");
+}
+"#,
+    );
+}
+
+#[test]
+fn closures_capture_disjoint_fields_in_2021() {
+    check_diagnostics(
+        r#"
+struct Pair {
+    a: Vec<i32>,
+    b: Vec<i32>,
+}
+
+fn main() {
+    let mut p = Pair { a: vec![], b: vec![] };
+    let mut c = || p.a.push(1);
+    p.b.push(2);
+    c();
+}
+"#,
+    );
+}
+
+#[test]
+fn borrows_in_loops_and_matches() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut words = vec![String::from("a"), String::from("b")];
+    for w in words.iter_mut() {
+        w.push('!');
+    }
+    let mut longest = &words[0];
+    for w in &words {
+        if w.len() > longest.len() {
+            longest = w;
+        }
+    }
+    println!("{longest}");
+    if let Some(last) = words.last_mut() {
+        last.clear();
+    }
+    match words.first() {
+        Some(first) => println!("{first}"),
+        None => words.push(String::new()),
+    }
+}
+"#,
+    );
+}
+
+// Programs rustc rejects. Pending until the analysis reports them; flip each to
+// `check_diagnostics` when it passes.
+
+#[test]
+fn e0499_two_mutable_borrows() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let mut x = 5;
+    let a = &mut x;
+    let b = &mut x; //~ ERROR E0499
+    *a += 1;
+    *b += 1;
+}
+"#,
+    );
+}
+
+#[test]
+fn e0499_two_phase_does_not_allow_a_mutable_argument() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let mut v = vec![1];
+    v.push(v.pop().unwrap()); //~ ERROR E0499
+}
+"#,
+    );
+}
+
+#[test]
+fn e0499_closures_capture_whole_variables_before_2021() {
+    check_diagnostics_pending(
+        r#"
+//@ edition:2018
+struct Pair {
+    a: Vec<i32>,
+    b: Vec<i32>,
+}
+
+fn main() {
+    let mut p = Pair { a: vec![], b: vec![] };
+    let mut c = || p.a.push(1);
+    p.b.push(2); //~ ERROR E0499
+    c();
+}
+"#,
+    );
+}
+
+#[test]
+fn e0499_nll_rejects_a_conditional_return_of_a_borrow() {
+    // NLL problem case #3: accepted by Polonius, rejected by rustc today.
+    check_diagnostics_pending(
+        r#"
+use std::collections::HashMap;
+
+fn get_default(map: &mut HashMap<i32, String>, key: i32) -> &mut String {
+    match map.get_mut(&key) {
+        Some(value) => value,
+        None => {
+            map.insert(key, String::new()); //~ ERROR E0499
+            map.get_mut(&key).unwrap() //~ ERROR E0499
+        }
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn e0502_mutation_while_shared_borrow_is_live() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let mut v = vec![1, 2, 3];
+    let first = &v[0];
+    v.push(4); //~ ERROR E0502
+    println!("{first}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0502_mutating_the_collection_being_iterated() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let mut v = vec![1, 2, 3];
+    for x in &v {
+        if *x > 1 {
+            v.push(*x); //~ ERROR E0502
+        }
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn e0505_move_out_while_borrowed() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let s = String::from("a");
+    let r = &s;
+    let t = s; //~ ERROR E0505
+    println!("{r} {t}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0506_assignment_to_a_borrowed_variable() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let mut x = 1;
+    let r = &x;
+    x = 2; //~ ERROR E0506
+    println!("{r} {x}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0382_use_after_move() {
+    check_diagnostics_pending(
+        r#"
+fn consume(_: Vec<i32>) {}
+
+fn main() {
+    let v = vec![1];
+    consume(v);
+    println!("{}", v.len()); //~ ERROR E0382
+    let s = String::new();
+    for _ in 0..2 {
+        drop(s); //~ ERROR E0382
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn e0597_borrowed_value_does_not_live_long_enough() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let r;
+    {
+        let x = 5;
+        r = &x; //~ ERROR E0597
+    }
+    println!("{r}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0596_borrow_as_mutable_without_mut() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let v = Vec::new();
+    v.push(1); //~ ERROR E0596
+    println!("{v:?}");
+}
+
+fn through_shared(s: &String) {
+    s.push('x'); //~ ERROR E0596
+}
+"#,
+    );
+}
+
+#[test]
+fn e0384_assign_twice_to_immutable() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let x = 1;
+    println!("{x}");
+    x = 2; //~ ERROR E0384
+    println!("{x}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0716_temporary_dropped_while_borrowed() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let s: &str = String::from("temp").as_str(); //~ ERROR E0716
+    println!("{s}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0507_move_out_of_a_borrow() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let v = vec![String::from("a")];
+    let s = v[0]; //~ ERROR E0507
+    let r = &v;
+    let t = *r; //~ ERROR E0507
+    println!("{s} {t:?}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0373_closure_may_outlive_the_function() {
+    check_diagnostics_pending(
+        r#"
+fn main() {
+    let v = vec![1];
+    let handle = std::thread::spawn(|| { //~ ERROR E0373
+        println!("{v:?}");
+    });
+    handle.join().unwrap();
+}
+"#,
+    );
+}
+
+#[test]
+fn e0515_returning_a_reference_to_a_local() {
+    check_diagnostics_pending(
+        r#"
+fn longest() -> &'static str {
+    let s = String::from("local");
+    &s //~ ERROR E0515
+}
+"#,
+    );
+}
+
+#[test]
+fn lifetime_may_not_live_long_enough() {
+    check_diagnostics_pending(
+        r#"
+fn pick<'a, 'b>(x: &'a i32, y: &'b i32) -> &'a i32 {
+    let _ = x;
+    y //~ ERROR lifetime
+}
+"#,
+    );
+}

@@ -1,0 +1,255 @@
+//! House rules, checked on every `cargo test`: file headers, where output and tree-sitter may
+//! appear, no ignored or should-panic tests, no `dbg!`, and a pure `analysis` crate.
+//!
+//! Code searches run on `scan::code_only` text, so comments, docs and string literals (fixtures,
+//! these patterns) never count.
+
+use std::fs;
+use std::path::Path;
+
+use borrowlens_tests::{rust_files, scan::code_only, workspace_root};
+
+const CRATE_DIRS: [&str; 3] = ["analysis", "server", "tests"];
+
+/// Every `.rs` file of the three crates, with its path relative to the root (`/`-separated).
+fn sources() -> Vec<(String, String)> {
+    let root = workspace_root();
+    let mut acc = Vec::new();
+    for dir in CRATE_DIRS {
+        for path in rust_files(&root.join(dir)) {
+            let text =
+                fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+            acc.push((relative(&root, &path), text));
+        }
+    }
+    assert!(
+        acc.len() > 10,
+        "the walk found only {} files: is the root right?",
+        acc.len()
+    );
+    acc
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// `path:line: text` for every line of code (comments and strings blanked) where `hit` is true.
+fn find_in_code(
+    files: &[(String, String)],
+    skip: impl Fn(&str) -> bool,
+    hit: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut acc = Vec::new();
+    for (path, text) in files.iter().filter(|(path, _)| !skip(path)) {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in code_only(text).lines().enumerate() {
+            if hit(line) {
+                acc.push(format!(
+                    "{path}:{}: {}",
+                    i + 1,
+                    lines.get(i).unwrap_or(&"").trim()
+                ));
+            }
+        }
+    }
+    acc
+}
+
+/// Whether `word` starts an identifier somewhere in `line`: `print!` is not found in `eprint!`,
+/// nor `tree_sitter` in `uses_tree_sitter`.
+fn names(line: &str, word: &str) -> bool {
+    line.match_indices(word)
+        .any(|(at, _)| !line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+fn identifiers(line: &str) -> impl Iterator<Item = &str> {
+    line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|it| !it.is_empty())
+}
+
+#[track_caller]
+fn assert_none(rule: &str, violations: Vec<String>) {
+    assert!(
+        violations.is_empty(),
+        "{rule}:\n  {}",
+        violations.join("\n  ")
+    );
+}
+
+fn missing_doc_line(files: &[(String, String)]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(_, text)| !text.starts_with("//!"))
+        .map(|(path, _)| {
+            format!("{path}: the first line should be a `//!` line saying what the file is for")
+        })
+        .collect()
+}
+
+fn stdout_outside_output(files: &[(String, String)]) -> Vec<String> {
+    find_in_code(
+        files,
+        |path| !path.starts_with("server/src/") || path == "server/src/output.rs",
+        |line| names(line, "print!") || names(line, "println!") || line.contains("stdout()"),
+    )
+}
+
+fn ignored_or_should_panic(files: &[(String, String)]) -> Vec<String> {
+    find_in_code(
+        files,
+        |_| false,
+        |line| {
+            let line = line.replace(' ', "");
+            ["#[ignore]", "#[ignore=", "#[should_panic"]
+                .iter()
+                .any(|it| line.contains(it))
+        },
+    )
+}
+
+fn dbg_calls(files: &[(String, String)]) -> Vec<String> {
+    find_in_code(files, |_| false, |line| names(line, "dbg!"))
+}
+
+fn tree_sitter_outside_syntax(files: &[(String, String)]) -> Vec<String> {
+    find_in_code(
+        files,
+        |path| path == "analysis/src/syntax.rs" || path.starts_with("analysis/src/syntax/"),
+        |line| identifiers(line).any(|it| it == "tree_sitter" || it == "tree_sitter_rust"),
+    )
+}
+
+/// Dependencies of a Cargo.toml (not dev-dependencies) whose names start with a forbidden one.
+fn impure_dependencies(manifest: &str) -> Vec<String> {
+    let forbidden = ["tower-lsp", "lsp-types", "tokio", "serde_json"];
+    let mut section = String::new();
+    let mut acc = Vec::new();
+    for (i, line) in manifest.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            section = line.trim_matches(|c| c == '[' || c == ']').replace(' ', "");
+        }
+        // `[dependencies]`, `[build-dependencies]`, `[target.'cfg(..)'.dependencies]` and the
+        // `[dependencies.tokio]` form; tests may use what they like.
+        if !section
+            .split('.')
+            .any(|it| it == "dependencies" || it == "build-dependencies")
+        {
+            continue;
+        }
+        let name = if line.starts_with('[') {
+            section.rsplit('.').next().unwrap_or("")
+        } else {
+            line.split(['=', '.']).next().unwrap_or("").trim()
+        };
+        if forbidden
+            .iter()
+            .any(|it| name.trim_matches('"').starts_with(it))
+        {
+            acc.push(format!("analysis/Cargo.toml:{}: {line}", i + 1));
+        }
+    }
+    acc
+}
+
+#[test]
+fn every_file_opens_with_a_doc_line() {
+    assert_none("every file opens with `//!`", missing_doc_line(&sources()));
+}
+
+#[test]
+fn only_the_output_module_writes_to_stdout() {
+    assert_none(
+        "stdout is for results and the protocol: write through server/src/output.rs",
+        stdout_outside_output(&sources()),
+    );
+}
+
+#[test]
+fn no_ignored_or_should_panic_tests() {
+    assert_none(
+        "pin today's wrong output with a FIXME instead of ignoring a test or expecting a panic",
+        ignored_or_should_panic(&sources()),
+    );
+}
+
+#[test]
+fn no_dbg() {
+    assert_none("no `dbg!` left behind", dbg_calls(&sources()));
+}
+
+#[test]
+fn only_the_syntax_module_names_tree_sitter() {
+    assert_none(
+        "tree-sitter is named only in analysis/src/syntax.rs",
+        tree_sitter_outside_syntax(&sources()),
+    );
+}
+
+#[test]
+fn the_analysis_crate_is_pure() {
+    let manifest = fs::read_to_string(workspace_root().join("analysis/Cargo.toml"))
+        .expect("read analysis/Cargo.toml");
+    assert_none(
+        "analysis is pure: no LSP, async or JSON dependency",
+        impure_dependencies(&manifest),
+    );
+}
+
+/// The rules find what they are meant to, and only that.
+#[test]
+fn the_rules_catch_violations() {
+    let file = |path: &str, text: &str| (path.to_string(), text.to_string());
+    let files = [
+        file("server/src/check.rs", "//! x\nfn f() {\n    println!(\"hi\");\n    eprintln!(\"ok\");\n    let _ = std::io::stdout();\n}\n"),
+        file("server/src/output.rs", "//! x\nfn f() { print!(\"fine here\") }\n"),
+        file("tests/tests/a.rs", "// not a doc line\n#[ignore]\n#[test]\n#[should_panic(expected = \"x\")]\nfn t() { dbg!(1); }\n"),
+        file("analysis/src/body.rs", "//! x\nuse tree_sitter::Node;\nfn uses_tree_sitter() { let _ = \"tree_sitter dbg!(1) println!()\"; } // tree_sitter\n"),
+        file("server/src/lsp.rs", "//! x\nfn f() -> tree_sitter_rust::Language {}\n"),
+        file("analysis/src/syntax.rs", "//! x\nuse tree_sitter::Parser;\n"),
+    ];
+    assert_eq!(
+        missing_doc_line(&files),
+        ["tests/tests/a.rs: the first line should be a `//!` line saying what the file is for"]
+    );
+    assert_eq!(
+        stdout_outside_output(&files),
+        [
+            "server/src/check.rs:3: println!(\"hi\");",
+            "server/src/check.rs:5: let _ = std::io::stdout();"
+        ]
+    );
+    assert_eq!(
+        ignored_or_should_panic(&files),
+        [
+            "tests/tests/a.rs:2: #[ignore]",
+            "tests/tests/a.rs:4: #[should_panic(expected = \"x\")]"
+        ]
+    );
+    assert_eq!(
+        dbg_calls(&files),
+        ["tests/tests/a.rs:5: fn t() { dbg!(1); }"]
+    );
+    assert_eq!(
+        tree_sitter_outside_syntax(&files),
+        [
+            "analysis/src/body.rs:2: use tree_sitter::Node;",
+            "server/src/lsp.rs:2: fn f() -> tree_sitter_rust::Language {}"
+        ]
+    );
+
+    let manifest = "[package]\nname = \"tokio-free\"\n\n[dependencies]\nsalsa = \"0.28\"\ntokio = { version = \"1\" }\ntower-lsp-server.version = \"0.23\"\n\n\
+                    [dev-dependencies]\nserde_json = \"1\"\n\n[dependencies.lsp-types]\nversion = \"0.97\"\n";
+    assert_eq!(
+        impure_dependencies(manifest),
+        [
+            "analysis/Cargo.toml:6: tokio = { version = \"1\" }",
+            "analysis/Cargo.toml:7: tower-lsp-server.version = \"0.23\"",
+            "analysis/Cargo.toml:12: [dependencies.lsp-types]",
+        ]
+    );
+}
