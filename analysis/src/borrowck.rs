@@ -136,8 +136,10 @@ enum AccessKind {
     Reserve,
     /// Copy of a place.
     Copy,
-    /// Shallow read (match scrutinee).
+    /// Shallow read (discriminant of a matched place).
     FakeRead,
+    /// The matched place of a `match`: only "is it moved as a whole?".
+    MatchedPlace,
     Move,
     Assign,
     /// A use of unknown kind: only for use-after-move.
@@ -203,6 +205,9 @@ fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>)) {
             }
         },
         StatementKind::FakeRead(p) => {
+            f(Access { place: p, kind: AccessKind::MatchedPlace, span: s.span, uncertain: s.uncertain })
+        }
+        StatementKind::Discriminant(p) => {
             f(Access { place: p, kind: AccessKind::FakeRead, span: s.span, uncertain: s.uncertain })
         }
         StatementKind::Eval(o) => op(o, s.span, s.uncertain, f),
@@ -721,7 +726,7 @@ impl<'a> Cx<'a> {
                 for a in &accesses {
                     // Use of moved or uninitialized values.
                     self.check_init(a, init, &moves, &mut reported_moves, &mut reported_uninit, &mut errors);
-                    if a.kind != AccessKind::Unknown {
+                    if !matches!(a.kind, AccessKind::Unknown | AccessKind::MatchedPlace) {
                         self.check_conflicts(a, *p, in_scope, None, &carriers, &mut errors);
                     }
                 }
@@ -843,7 +848,7 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let loan = &self.loans[li];
-            if loan.point == point {
+            if loan.point == point || self.behind_shared_ref(&loan.place) {
                 continue;
             }
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })
@@ -852,7 +857,7 @@ impl<'a> Cx<'a> {
             let conflicts_kind = match a.kind {
                 AccessKind::SharedBorrow | AccessKind::Copy | AccessKind::FakeRead | AccessKind::Reserve => loan_mut,
                 AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
-                AccessKind::Unknown => false,
+                AccessKind::Unknown | AccessKind::MatchedPlace => false,
             };
             if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
                 continue;
@@ -906,7 +911,7 @@ impl<'a> Cx<'a> {
                     "`{lp}` is borrowed here",
                     "`{ap}` is assigned to here but it was already borrowed",
                 ),
-                AccessKind::Unknown => return,
+                AccessKind::Unknown | AccessKind::MatchedPlace => return,
             };
             let fill = |s: &str| s.replace("{lp}", &lp).replace("{ap}", &ap);
             let mut labels = vec![(loan.span, fill(first)), (a.span, fill(second))];
@@ -922,6 +927,13 @@ impl<'a> Cx<'a> {
             errors.push(BorrowError { code, span: a.span, message, labels });
             return;
         }
+    }
+
+    /// Borrows of places behind a shared reference are not tracked by rustc: nothing can
+    /// invalidate them while the reference lives.
+    fn behind_shared_ref(&self, place: &Place) -> bool {
+        let tys = place_tys(self.body, self.index, place);
+        place.proj.iter().enumerate().any(|(i, p)| *p == Proj::Deref && matches!(tys[i], Ty::Ref(Mutability::Not, _)))
     }
 
     /// The first later use of a local that carries the loan.
@@ -993,7 +1005,7 @@ impl<'a> Cx<'a> {
                 } else {
                     format!("cannot return value referencing {what}")
                 };
-                let ret_span = self.return_span_before(span).unwrap_or(loan.span);
+                let ret_span = self.return_span(li, carriers).unwrap_or(loan.span);
                 errors.push(BorrowError {
                     code: "E0515",
                     span: ret_span,
@@ -1031,26 +1043,44 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The span of the assignment to the return place that precedes a storage end.
-    fn return_span_before(&self, span: Span) -> Option<Span> {
-        let mut best: Option<Span> = None;
+    /// The span of the returned expression that carries the loan.
+    fn return_span(&self, li: usize, carriers: &dyn Fn(usize) -> Vec<bool>) -> Option<Span> {
+        let carry = carriers(li);
         for b in &self.body.blocks {
             for s in &b.stmts {
-                if let StatementKind::Assign(p, _) = &s.kind {
-                    if p.local.0 == 0 && p.proj.is_empty() && s.span.start <= span.start {
-                        if best.is_none_or(|b| s.span.start >= b.start) {
-                            best = Some(s.span);
-                        }
+                if let StatementKind::Assign(p, rv) = &s.kind {
+                    if p.local.0 != 0 || !p.proj.is_empty() {
+                        continue;
+                    }
+                    let carries = match rv {
+                        Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
+                        Rvalue::Ref(..) => self.loans[li].point == self.stmt_point(s),
+                        Rvalue::Aggregate(ops) => ops.iter().any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
+                        Rvalue::Opaque(_) => false,
+                    };
+                    if carries {
+                        return Some(s.span);
                     }
                 }
             }
-            if let Terminator::Call { dest, span: cs, .. } = &b.term {
-                if dest.local.0 == 0 && cs.start <= span.start && best.is_none_or(|b| cs.start >= b.start) {
-                    best = Some(*cs);
+            if let Terminator::Call { dest, span, args, ret_borrows, .. } = &b.term {
+                if dest.local.0 == 0 && ret_borrows.iter().any(|i| args.get(*i).and_then(|a| a.place()).is_some_and(|q| carry[q.local.0 as usize])) {
+                    return Some(*span);
                 }
             }
         }
-        best
+        None
+    }
+
+    fn stmt_point(&self, target: &Statement) -> usize {
+        for (bi, b) in self.body.blocks.iter().enumerate() {
+            for (si, s) in b.stmts.iter().enumerate() {
+                if std::ptr::eq(s, target) {
+                    return self.block_start[bi] + si;
+                }
+            }
+        }
+        usize::MAX
     }
 
     /// E0382 (use of a moved value) and E0381 (use of an uninitialized binding).
@@ -1098,7 +1128,7 @@ impl<'a> Cx<'a> {
             if a.kind == AccessKind::Assign && a.place.is_prefix_of(m) {
                 continue;
             }
-            if m.is_prefix_of(a.place) || a.place.is_prefix_of(m) {
+            if m.is_prefix_of(a.place) || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m)) {
                 // Moves through a deref of a reference are E0507 errors, not moves.
                 hit.push(mi);
             }

@@ -53,6 +53,7 @@ pub fn lower_fn(
         breakables: Vec::new(),
         stmt_temps: Vec::new(),
         uncertain_place: false,
+        never_assigned: Vec::new(),
     };
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
@@ -160,6 +161,9 @@ struct Lower<'a> {
     /// Set when a place was built through a type we do not know (a field of an unknown type):
     /// accesses of it are uncertain.
     uncertain_place: bool,
+    /// Locals declared by `let x;` and not yet assigned as a whole (lexically): assigning to their
+    /// fields is a (rejected) initialization, E0381, not a mutability error.
+    never_assigned: Vec<Local>,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -715,6 +719,7 @@ impl<'a> Lower<'a> {
                     LocalKind::User,
                     pat.span,
                 );
+                self.never_assigned.push(l);
                 self.bind_name(name.clone(), l);
             }
             PatKind::Tuple(ps) => {
@@ -891,6 +896,24 @@ impl<'a> Lower<'a> {
         Operand::Move(Place::local(t))
     }
 
+    /// A call argument: a place is moved (or copied) into a temporary at the argument's own span,
+    /// as MIR does, so that errors point at the argument.
+    fn arg_operand(&mut self, e: &Expr) -> Operand {
+        let op = self.expr_operand(e);
+        match &op {
+            Operand::Copy(p) | Operand::Move(p) | Operand::Use(p)
+                if self.body.locals[p.local.0 as usize].kind != LocalKind::Temp || !p.proj.is_empty() =>
+            {
+                let ty = self.place_ty(p);
+                let unc = matches!(op, Operand::Use(_));
+                let t = self.temp(ty, e.span);
+                self.assign(Place::local(t), Rvalue::Use(op), e.span, unc);
+                Operand::Move(Place::local(t))
+            }
+            _ => op,
+        }
+    }
+
     /// E0507: moving out of a place behind a reference.
     fn check_move_out(&mut self, op: &Operand, span: Span) {
         let Operand::Move(p) = op else { return };
@@ -1010,6 +1033,8 @@ impl<'a> Lower<'a> {
                 if let Some(p) = p {
                     if !p.proj.is_empty() {
                         self.check_mutable(&p, span, false);
+                    } else {
+                        self.never_assigned.retain(|l| *l != p.local);
                     }
                     self.assign(p, Rvalue::Use(v), span, uncertain);
                 }
@@ -1468,7 +1493,7 @@ impl<'a> Lower<'a> {
             }
         }
         let last = *names.last().unwrap();
-        let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+        let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
         // Constructors: tuple structs and variants hold what they are given.
         if last.starts_with(|c: char| c.is_uppercase()) || matches!(names.as_slice(), ["Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock", "new"]) {
             self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
@@ -1551,7 +1576,7 @@ impl<'a> Lower<'a> {
         };
         let mut ops = vec![recv];
         for a in args {
-            ops.push(self.expr_operand(a));
+            ops.push(self.arg_operand(a));
         }
         self.body.locals[dest.local.0 as usize].ty = match &self.body.locals[dest.local.0 as usize].ty {
             Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
@@ -1710,7 +1735,7 @@ impl<'a> Lower<'a> {
                     let op = self.operand_of(place);
                     let unc = matches!(op, Operand::Use(_));
                     let t = self.temp(ty, sp);
-                    self.assign(Place::local(t), Rvalue::Use(op), sp, unc);
+                    self.assign(Place::local(t), Rvalue::Use(op), span, unc);
                     ops.push(Operand::Move(Place::local(t)));
                 }
                 CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Unknown => {
@@ -1723,10 +1748,10 @@ impl<'a> Lower<'a> {
                         _ => (place, u != CaptureUse::Unknown),
                     };
                     if m == Mutability::Mut && certain {
-                        self.check_mutable(&place, sp, true);
+                        self.check_mutable(&place, span, true);
                     }
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
-                    self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), sp, !certain);
+                    self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, !certain);
                     ops.push(Operand::Move(Place::local(t)));
                 }
             }
@@ -1971,7 +1996,13 @@ impl<'a> Lower<'a> {
     /// Binds the names of `pat` to parts of `place` (of type `ty`).
     fn bind_pattern(&mut self, pat: &Pat, place: &Place, ty: &Ty, mode: BindMode, span: Span) {
         match &pat.kind {
-            PatKind::Wild | PatKind::Rest | PatKind::Lit | PatKind::Range | PatKind::Path(_) => {}
+            PatKind::Wild | PatKind::Rest => {}
+            PatKind::Lit | PatKind::Range | PatKind::Path(_) => {
+                self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+            }
+            PatKind::Binding { name, sub: None, .. } if is_constant_name(name) => {
+                self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+            }
             PatKind::Binding { name, .. } if is_constant_name(name) => {}
             PatKind::Binding { by_ref, mutability, name, sub } => {
                 let (rv, lty, unc) = match (*by_ref, mode) {
@@ -2042,6 +2073,9 @@ impl<'a> Lower<'a> {
             PatKind::TupleStruct { path, elems } => {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum);
+                if !is_struct {
+                    self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+                }
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
                 let elem_ty = |i: usize| -> Ty {
                     match (last, ty) {
@@ -2057,6 +2091,9 @@ impl<'a> Lower<'a> {
             PatKind::Struct { path, fields, .. } => {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self";
+                if !is_struct {
+                    self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+                }
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
                 for (f, p) in fields {
                     let fty = if is_struct { self.field_ty(ty, f) } else { Ty::Unknown };
@@ -2185,7 +2222,7 @@ impl<'a> Lower<'a> {
         if decl.mutable || decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
             return None;
         }
-        if place.proj.iter().any(|p| *p == Proj::Deref) {
+        if place.proj.iter().any(|p| *p == Proj::Deref) || self.never_assigned.contains(&place.local) {
             return None;
         }
         let name = decl.name.clone().unwrap_or_else(|| "_".into());
@@ -2285,6 +2322,7 @@ fn is_constant_expr(e: &Expr) -> bool {
         ExprKind::Unary(UnOp::Neg | UnOp::Not, x) => is_constant_expr(x),
         ExprKind::Binary(_, a, b) => is_constant_expr(a) && is_constant_expr(b),
         ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().all(is_constant_expr),
+        ExprKind::Ref { mutability: Mutability::Not, raw: false, expr } => is_constant_expr(expr),
         _ => false,
     }
 }

@@ -115,8 +115,11 @@ pub enum StatementKind {
     Assign(Place, Rvalue),
     /// Storage of a local ends: its loans must be dead (E0597).
     StorageDead(Local),
-    /// A shallow read that moves nothing (match scrutinees, `let _ = place`).
+    /// The place a `match` inspects: it must not be moved as a whole, nothing else is checked.
     FakeRead(Place),
+    /// A shallow read of an enum's discriminant or a value tested against a literal pattern:
+    /// conflicts with mutable loans (E0503).
+    Discriminant(Place),
     /// An operand evaluated for its effect (`x;`, arguments of unknown macros).
     Eval(Operand),
 }
