@@ -412,7 +412,10 @@ impl<'a> Cx<'a> {
         let mut constraints: Vec<(usize, usize)> = Vec::new(); // (sup, sub): sup ⊇ sub
         let flows = |cx: &Cx, p: &Place| -> bool {
             let tys = place_tys(cx.body, cx.index, p);
-            tys.last().unwrap().holds_borrow() != Some(false)
+            // Reading a value from behind a reference gives it the inner regions, not the
+            // reference's own: one region per local cannot follow that, so say nothing.
+            let through_ref = p.proj.iter().enumerate().any(|(j, q)| *q == Proj::Deref && !matches!(tys[j], Ty::Adt { .. }));
+            !through_ref && tys.last().unwrap().holds_borrow() != Some(false)
         };
         let mut loan_idx = 0;
         for b in body.blocks.iter() {
@@ -428,6 +431,11 @@ impl<'a> Cx<'a> {
                             let tys = place_tys(body, self.index, place);
                             for i in (0..place.proj.len()).rev() {
                                 if place.proj[i] != Proj::Deref {
+                                    continue;
+                                }
+                                // The region of a reference found behind another reference is an
+                                // inner region, which one region per local cannot express.
+                                if place.proj[..i].iter().enumerate().any(|(j, p)| *p == Proj::Deref && !matches!(tys[j], Ty::Adt { .. })) {
                                     continue;
                                 }
                                 match &tys[i] {
@@ -756,8 +764,11 @@ impl<'a> Cx<'a> {
                 }
             });
         }
+        // One error per span, the first found in program order (rustc's
+        // `access_place_error_reported`).
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|e| seen.insert(e.span));
         errors.sort_by_key(|e| (e.span.start, e.code));
-        errors.dedup_by(|a, b| a.code == b.code && a.span == b.span);
         BorrowckResult { errors, loans: self.loans.clone(), live_spans }
     }
 
@@ -853,9 +864,10 @@ impl<'a> Cx<'a> {
             }
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })
                 && loan.activation.is_none_or(|act| point < act);
-            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. }) && !reserved;
+            // A reserved two-phase borrow lets reads through; writes see a mutable borrow.
+            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. });
             let conflicts_kind = match a.kind {
-                AccessKind::SharedBorrow | AccessKind::Copy | AccessKind::FakeRead | AccessKind::Reserve => loan_mut,
+                AccessKind::SharedBorrow | AccessKind::Copy | AccessKind::FakeRead | AccessKind::Reserve => loan_mut && !reserved,
                 AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
                 AccessKind::Unknown | AccessKind::MatchedPlace => false,
             };
@@ -994,6 +1006,10 @@ impl<'a> Cx<'a> {
             let name = decl.name.as_deref().unwrap_or("_").to_string();
             let to_return = carriers(li)[0] && self.body.ret_holds_borrow;
             if to_return {
+                // `&x` where `x` is itself a reference may be deref-coerced into `&*x`.
+                if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
+                    return;
+                }
                 let is_direct = loan.place.proj.is_empty();
                 let what = match decl.kind {
                     LocalKind::Temp => "temporary value".to_string(),
@@ -1098,7 +1114,7 @@ impl<'a> Cx<'a> {
             return;
         }
         let name = decl.name.as_deref().unwrap_or("_").to_string();
-        if init.uninit.contains(a.place.local.0 as usize) {
+        if init.uninit.contains(a.place.local.0 as usize) && a.kind != AccessKind::MatchedPlace {
             if reported_uninit.contains(&a.place.local) {
                 return;
             }

@@ -54,6 +54,8 @@ pub fn lower_fn(
         stmt_temps: Vec::new(),
         uncertain_place: false,
         never_assigned: Vec::new(),
+        match_span: None,
+        not_mut: Vec::new(),
     };
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
@@ -118,7 +120,30 @@ pub fn lower_fn(
     if def.is_async || def.is_const {
         cx.body.tainted = true;
     }
-    Lowered { body: cx.body, errors: cx.errors }
+    let errors = fold_not_mut_errors(&cx.body, cx.errors, &cx.not_mut);
+    Lowered { body: cx.body, errors }
+}
+
+/// rustc reports several "cannot borrow `x` as mutable, as it is not declared as mutable" errors
+/// on one binding as one error at the binding's declaration.
+fn fold_not_mut_errors(body: &Body, errors: Vec<StaticError>, not_mut: &[(Local, Span)]) -> Vec<StaticError> {
+    let mut out = Vec::new();
+    let mut done: Vec<Local> = Vec::new();
+    for e in errors {
+        let local = not_mut.iter().find(|(_, sp)| *sp == e.span && e.code == "E0596").map(|(l, _)| *l);
+        match local {
+            Some(l) if not_mut.iter().filter(|(m, _)| *m == l).count() > 1 => {
+                if done.contains(&l) {
+                    continue;
+                }
+                done.push(l);
+                let decl = body.local(l);
+                out.push(StaticError { span: decl.span, ..e });
+            }
+            _ => out.push(e),
+        }
+    }
+    out
 }
 
 #[derive(Default)]
@@ -164,6 +189,11 @@ struct Lower<'a> {
     /// Locals declared by `let x;` and not yet assigned as a whole (lexically): assigning to their
     /// fields is a (rejected) initialization, E0381, not a mutability error.
     never_assigned: Vec<Local>,
+    /// While binding a `match`/`if let` pattern: the scrutinee's span, where rustc reports the
+    /// discriminant reads of the pattern's tests.
+    match_span: Option<Span>,
+    /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
+    not_mut: Vec<(Local, Span)>,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -278,8 +308,9 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn end_statement(&mut self, span: Span) {
-        let temps = std::mem::take(&mut self.stmt_temps);
+    /// Ends the temporaries created since `mark` (the start of the statement).
+    fn end_statement(&mut self, mark: usize, span: Span) {
+        let temps = self.stmt_temps.split_off(mark.min(self.stmt_temps.len()));
         for l in temps.into_iter().rev() {
             self.push(StatementKind::StorageDead(l), Span::new(span.end, span.end), false);
         }
@@ -610,8 +641,8 @@ impl<'a> Lower<'a> {
         }
         match &block.tail {
             Some(e) => {
+                // Temporaries of a tail expression live until the end of the enclosing statement.
                 self.expr_into(e, dest);
-                self.end_statement(e.span);
             }
             None => {
                 if block.stmts.is_empty() || !self.diverges_last(block) {
@@ -638,11 +669,13 @@ impl<'a> Lower<'a> {
         match s {
             Stmt::Item(_) => {}
             Stmt::Expr { expr, .. } => {
+                let mark = self.stmt_temps.len();
                 let t = self.temp(Ty::Unknown, expr.span);
                 self.expr_into(expr, &Place::local(t));
-                self.end_statement(expr.span);
+                self.end_statement(mark, expr.span);
             }
             Stmt::Let { pat, ty, init, else_block, span } => {
+                let mark = self.stmt_temps.len();
                 let declared = ty.as_ref().map(|t| Ty::from_ast(t, &self.generics, self.self_ty.as_ref()));
                 match init {
                     None => {
@@ -666,7 +699,7 @@ impl<'a> Lower<'a> {
                                     pat.span,
                                 );
                                 self.expr_into_extended(init, &Place::local(l));
-                                self.end_statement(*span);
+                                self.end_statement(mark, *span);
                                 // The name is visible only after its initializer.
                                 self.bind_name(name.clone(), l);
                                 return;
@@ -686,7 +719,7 @@ impl<'a> Lower<'a> {
                             self.cur = ok;
                         }
                         self.bind_pattern(pat, &place, &ty, BindMode::Move, pat.span);
-                        self.end_statement(*span);
+                        self.end_statement(mark, *span);
                     }
                 }
             }
@@ -887,7 +920,9 @@ impl<'a> Lower<'a> {
                     c => c,
                 };
             }
-            self.check_move_out(&op, e.span);
+            if !self.check_move_out(&op, e.span) {
+                return Operand::Use(p);
+            }
             return op;
         }
         let ty = self.infer(e);
@@ -900,6 +935,12 @@ impl<'a> Lower<'a> {
     /// as MIR does, so that errors point at the argument.
     fn arg_operand(&mut self, e: &Expr) -> Operand {
         let op = self.expr_operand(e);
+        // A `&mut` passed where a `&mut` is expected is reborrowed, not moved; for a generic
+        // parameter it is moved. We cannot tell which.
+        let op = match op {
+            Operand::Move(p) if matches!(self.place_ty(&p), Ty::Ref(Mutability::Mut, _)) => Operand::Use(p),
+            op => op,
+        };
         match &op {
             Operand::Copy(p) | Operand::Move(p) | Operand::Use(p)
                 if self.body.locals[p.local.0 as usize].kind != LocalKind::Temp || !p.proj.is_empty() =>
@@ -914,16 +955,33 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// E0507: moving out of a place behind a reference.
-    fn check_move_out(&mut self, op: &Operand, span: Span) {
-        let Operand::Move(p) = op else { return };
-        let mut ty = self.local_ty(p.local);
-        for (i, proj) in p.proj.iter().enumerate() {
-            if *proj == Proj::Deref {
-                if let Ty::Ref(m, _) = &ty {
-                    let base = Place { local: p.local, proj: p.proj[..i].to_vec() };
-                    let is_index_temp = self.body.locals[p.local.0 as usize].kind == LocalKind::Temp;
-                    let what = if is_index_temp {
+    /// E0507 / E0508: moving out of a place behind a reference or out of an array or slice
+    /// element. Returns false when the move is an error (so it is not recorded as a move).
+    fn check_move_out(&mut self, op: &Operand, span: Span) -> bool {
+        let Operand::Move(p) = op else { return true };
+        let tys = crate::borrowck::place_tys(&self.body, self.index, p);
+        let last_deref = p.proj.iter().rposition(|q| *q == Proj::Deref);
+        // An element of an array or slice after the last deref: E0508.
+        let start = last_deref.map_or(0, |i| i + 1);
+        for i in start..p.proj.len() {
+            let base = &tys[i];
+            let bad = match (&p.proj[i], base) {
+                (Proj::Index, Ty::Array(_)) => Some("array"),
+                (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Ty::Slice(_)) => Some("slice"),
+                (Proj::ConstIndex { .. } | Proj::Subslice, Ty::Array(_)) if last_deref.is_some() => Some("array"),
+                _ => None,
+            };
+            if let Some(kind) = bad {
+                let message = format!("cannot move out of type `{}`, a non-copy {kind}", crate::ty::display(base));
+                self.errors.push(StaticError { code: "E0508", span, message, labels: vec![] });
+                return false;
+            }
+        }
+        if let Some(i) = last_deref {
+            match &tys[i] {
+                Ty::Ref(m, _) => {
+                    let is_index_temp = self.body.locals[p.local.0 as usize].kind == LocalKind::Temp && i == 0;
+                    let message = if is_index_temp {
                         "cannot move out of index".to_string()
                     } else {
                         format!(
@@ -932,18 +990,14 @@ impl<'a> Lower<'a> {
                             if *m == Mutability::Mut { "mutable" } else { "shared" }
                         )
                     };
-                    let _ = base;
-                    self.errors.push(StaticError { code: "E0507", span, message: what, labels: vec![] });
-                    return;
+                    self.errors.push(StaticError { code: "E0507", span, message, labels: vec![] });
+                    return false;
                 }
+                Ty::Adt { name, .. } if &**name == "Box" => {}
+                _ => return false,
             }
-            ty = match proj {
-                Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-                Proj::Field(f) => self.field_ty(&ty, f),
-                Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
-                _ => Ty::Unknown,
-            };
         }
+        true
     }
 
     fn call(&mut self, args: Vec<Operand>, dest: Place, ret_borrows: Vec<usize>, span: Span) {
@@ -1239,7 +1293,6 @@ impl<'a> Lower<'a> {
                     Some(v) => self.expr_into(v, &ret),
                     None => self.assign(ret, Rvalue::Use(Operand::Const), span, false),
                 }
-                self.end_statement(span);
                 self.exit_scopes_to(0, span);
                 self.terminate(Terminator::Return, span);
             }
@@ -1336,7 +1389,9 @@ impl<'a> Lower<'a> {
                 let matched = self.new_block();
                 self.terminate(Terminator::Switch(vec![matched, no]), c.span);
                 self.cur = matched;
+                let saved = self.match_span.replace(expr.span);
                 self.bind_pattern(pat, &p, &ty, BindMode::Move, pat.span);
+                self.match_span = saved;
                 self.goto(yes, c.span);
             }
             ExprKind::Binary(BinOp::And, a, b) if contains_let(c) => {
@@ -1346,9 +1401,10 @@ impl<'a> Lower<'a> {
                 self.cond(b, yes, no);
             }
             _ => {
+                let mark = self.stmt_temps.len();
                 let v = self.expr_operand(c);
                 self.push(StatementKind::Eval(v), c.span, false);
-                self.end_statement(c.span);
+                self.end_statement(mark, c.span);
                 self.terminate(Terminator::Switch(vec![yes, no]), c.span);
             }
         }
@@ -1369,7 +1425,9 @@ impl<'a> Lower<'a> {
         for (i, arm) in arms.iter().enumerate() {
             self.cur = arm_blocks[i];
             self.push_scope();
+            let saved = self.match_span.replace(scrutinee.span);
             self.bind_pattern(&arm.pat, &p, &ty, BindMode::Move, arm.pat.span);
+            self.match_span = saved;
             if let Some(g) = &arm.guard {
                 let body_b = self.new_block();
                 let next = arm_blocks.get(i + 1).copied().unwrap_or(join);
@@ -1381,7 +1439,6 @@ impl<'a> Lower<'a> {
                 self.cur = body_b;
             }
             self.expr_into(&arm.body, dest);
-            self.end_statement(arm.body.span);
             self.pop_scope(Span::new(arm.body.span.end, arm.body.span.end));
             self.jump(join, arm.span);
         }
@@ -1478,7 +1535,7 @@ impl<'a> Lower<'a> {
         let ExprKind::Path(segs) = &f.kind else {
             let fop = self.expr_operand(f);
             self.push(StatementKind::Eval(fop), f.span, true);
-            let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+            let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
             self.call(ops, dest.clone(), vec![], span);
             return;
         };
@@ -1487,7 +1544,7 @@ impl<'a> Lower<'a> {
         if names.len() == 1 {
             if let Some(l) = self.lookup(names[0]) {
                 self.push(StatementKind::Eval(Operand::Use(Place::local(l))), f.span, true);
-                let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+                let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
                 self.call(ops, dest.clone(), vec![], span);
                 return;
             }
@@ -1536,7 +1593,7 @@ impl<'a> Lower<'a> {
             if let Some(p) = p {
                 self.push(StatementKind::Eval(Operand::Use(p)), receiver.span, true);
             }
-            let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(a)).collect();
+            let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
             self.call(ops, dest.clone(), vec![], span);
             return;
         };
@@ -1561,10 +1618,8 @@ impl<'a> Lower<'a> {
             }
             Receiver::Value | Receiver::None => {
                 let op = self.operand_of(p);
-                if !uncertain {
-                    self.check_move_out(&op, receiver.span);
-                }
-                if uncertain {
+                let ok = uncertain || self.check_move_out(&op, receiver.span);
+                if uncertain || !ok {
                     match op {
                         Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => Operand::Use(p),
                         c => c,
@@ -1738,17 +1793,18 @@ impl<'a> Lower<'a> {
                     self.assign(Place::local(t), Rvalue::Use(op), span, unc);
                     ops.push(Operand::Move(Place::local(t)));
                 }
-                CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Unknown => {
-                    let m = if u == CaptureUse::Mut { Mutability::Mut } else { Mutability::Not };
+                CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unknown => {
+                    let m = if matches!(u, CaptureUse::Mut | CaptureUse::Assign) { Mutability::Mut } else { Mutability::Not };
                     // Capturing a reference variable mutably reborrows through it.
                     let (place, certain) = match (&ty, u) {
-                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut) => (place.deref(), true),
+                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => (place.deref(), true),
                         (Ty::Ref(..), _) => (place, u == CaptureUse::Shared),
                         (Ty::Unknown | Ty::Param { .. } | Ty::Opaque, _) => (place, false),
                         _ => (place, u != CaptureUse::Unknown),
                     };
                     if m == Mutability::Mut && certain {
-                        self.check_mutable(&place, span, true);
+                        // rustc reports at the use inside the closure.
+                        self.check_mutable(&place, sp, u == CaptureUse::Mut);
                     }
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
                     self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, !certain);
@@ -1799,7 +1855,7 @@ impl<'a> Lower<'a> {
                 rec(r, CaptureUse::Move, bound, out);
                 if let Some(n) = var(l) {
                     if !bound.contains(&n) {
-                        out.push((n, l.span, CaptureUse::Mut));
+                        out.push((n, e.span, CaptureUse::Assign));
                     }
                 }
                 self.capture_subexprs(l, bound, out);
@@ -1974,7 +2030,9 @@ impl<'a> Lower<'a> {
             match s {
                 Stmt::Let { pat, init, else_block, .. } => {
                     if let Some(i) = init {
-                        self.capture_uses(i, bound, out, CaptureUse::Move);
+                        // `let PAT = place` moves or borrows depending on PAT's bindings.
+                        let ctx = if matches!(pat.kind, PatKind::Binding { by_ref: None, sub: None, .. }) { CaptureUse::Move } else { CaptureUse::Unknown };
+                        self.capture_uses(i, bound, out, ctx);
                     }
                     if let Some(e) = else_block {
                         self.capture_block(e, bound, out);
@@ -1998,10 +2056,10 @@ impl<'a> Lower<'a> {
         match &pat.kind {
             PatKind::Wild | PatKind::Rest => {}
             PatKind::Lit | PatKind::Range | PatKind::Path(_) => {
-                self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+                self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
             }
             PatKind::Binding { name, sub: None, .. } if is_constant_name(name) => {
-                self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+                self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
             }
             PatKind::Binding { name, .. } if is_constant_name(name) => {}
             PatKind::Binding { by_ref, mutability, name, sub } => {
@@ -2013,9 +2071,9 @@ impl<'a> Lower<'a> {
                         (Rvalue::Ref(borrow_kind(m, false), place.clone()), Ty::Ref(m, Box::new(ty.clone())), false)
                     }
                     (None, BindMode::Move) => {
-                        let op = self.operand_of(place.clone());
-                        if matches!(op, Operand::Move(_)) {
-                            self.check_move_out(&op, pat.span);
+                        let mut op = self.operand_of(place.clone());
+                        if matches!(op, Operand::Move(_)) && !self.check_move_out(&op, pat.span) {
+                            op = Operand::Use(place.clone());
                         }
                         let unc = matches!(op, Operand::Use(_));
                         (Rvalue::Use(op), ty.clone(), unc)
@@ -2074,7 +2132,7 @@ impl<'a> Lower<'a> {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum);
                 if !is_struct {
-                    self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+                    self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
                 }
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
                 let elem_ty = |i: usize| -> Ty {
@@ -2092,7 +2150,7 @@ impl<'a> Lower<'a> {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self";
                 if !is_struct {
-                    self.push(StatementKind::Discriminant(place.clone()), pat.span, false);
+                    self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
                 }
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
                 for (f, p) in fields {
@@ -2163,6 +2221,9 @@ impl<'a> Lower<'a> {
     fn check_mutable(&mut self, place: &Place, span: Span, borrow: bool) {
         if let Some(msg) = self.immutability(place, borrow) {
             let code = if borrow { "E0596" } else { "E0594" };
+            if borrow && msg.contains("not declared as mutable") {
+                self.not_mut.push((place.local, span));
+            }
             self.errors.push(StaticError { code, span, message: msg, labels: vec![] });
         }
     }
@@ -2291,6 +2352,8 @@ enum CaptureUse {
     Shared,
     Unknown,
     Mut,
+    /// Assigned to: a mutable capture whose mutability error is E0594.
+    Assign,
     Move,
 }
 
