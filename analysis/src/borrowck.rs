@@ -813,10 +813,12 @@ impl<'a> Cx<'a> {
                 }
                 (Proj::Deref, Proj::Deref) => {}
                 (Proj::ConstIndex { offset: a, from_end: x }, Proj::ConstIndex { offset: b, from_end: y }) => {
-                    if x == y && a != b {
+                    // From both ends we would need the slice's length: assume disjoint.
+                    if x != y || a != b {
                         return false;
                     }
                 }
+                (Proj::Subslice, Proj::ConstIndex { .. }) | (Proj::ConstIndex { .. }, Proj::Subslice) => return false,
                 (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice) => {}
                 // Shapes that disagree come from types we only half know: assume disjoint.
                 _ => return false,
@@ -1004,12 +1006,17 @@ impl<'a> Cx<'a> {
             }
             let decl = self.body.local(local);
             let name = decl.name.as_deref().unwrap_or("_").to_string();
-            let to_return = carriers(li)[0] && self.body.ret_holds_borrow;
+            // `&x` where `x` is itself a reference may be deref-coerced into `&*x`.
+            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
+                return;
+            }
+            let carry = carriers(li);
+            if carry[0] && !self.body.ret_holds_borrow {
+                // A borrow flowing into a return type that holds none: our types are wrong.
+                return;
+            }
+            let to_return = carry[0];
             if to_return {
-                // `&x` where `x` is itself a reference may be deref-coerced into `&*x`.
-                if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
-                    return;
-                }
                 let is_direct = loan.place.proj.is_empty();
                 let what = match decl.kind {
                     LocalKind::Temp => "temporary value".to_string(),

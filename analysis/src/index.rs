@@ -291,6 +291,8 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
     let params: Vec<Ty> =
         def.params.iter().map(|p| Ty::from_ast(&p.ty, &generics, self_ty)).collect();
     let ret = def.ret.as_ref().map_or(Ty::unit(), |t| Ty::from_ast(t, &generics, self_ty));
+    // The callee's generic parameters are instantiated by each caller: unknown to us.
+    let ret = if ret.has_params() || matches!(ret, Ty::Opaque) { Ty::Unknown } else { ret };
 
     // Which inputs the output's lifetimes come from.
     let mut out = Vec::new();

@@ -367,6 +367,10 @@ impl<'a> Lower<'a> {
     /// The operand that reads a place by value.
     fn operand_of(&self, place: Place) -> Operand {
         let ty = self.place_ty(&place);
+        if matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+            // Where a `&mut` is expected it is reborrowed, elsewhere moved: we cannot tell.
+            return Operand::Use(place);
+        }
         match self.is_copy(&ty) {
             Some(true) => Operand::Copy(place),
             Some(false) => Operand::Move(place),
@@ -718,7 +722,9 @@ impl<'a> Lower<'a> {
                             self.terminate(Terminator::Unreachable, else_block.span);
                             self.cur = ok;
                         }
+                        let saved = self.match_span.replace(init.span);
                         self.bind_pattern(pat, &place, &ty, BindMode::Move, pat.span);
+                        self.match_span = saved;
                         self.end_statement(mark, *span);
                     }
                 }
@@ -826,10 +832,12 @@ impl<'a> Lower<'a> {
                             self.uncertain_place = true;
                             break;
                         }
-                        Ty::Adt { ref name, .. }
-                            if matches!(&**name, "Rc" | "Arc" | "RefCell" | "Cell" | "Ref" | "RefMut" | "MutexGuard") =>
-                        {
-                            self.uncertain_place = true;
+                        Ty::Adt { ref name, .. } => {
+                            // A field the type does not declare is reached through `Deref`.
+                            let declared = self.index.adt(name).is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
+                            if !declared {
+                                self.uncertain_place = true;
+                            }
                             break;
                         }
                         _ => break,
@@ -973,8 +981,18 @@ impl<'a> Lower<'a> {
             };
             if let Some(kind) = bad {
                 let message = format!("cannot move out of type `{}`, a non-copy {kind}", crate::ty::display(base));
-                self.errors.push(StaticError { code: "E0508", span, message, labels: vec![] });
+                self.errors.push(StaticError { code: "E0508", span: self.match_span.unwrap_or(span), message, labels: vec![] });
                 return false;
+            }
+        }
+        // Moving a field out of a type with a destructor: E0509.
+        for i in start..p.proj.len() {
+            if let (Proj::Field(_), Ty::Adt { name, .. }) = (&p.proj[i], &tys[i]) {
+                if self.index.adt(name).is_some_and(|a| a.drop) && last_deref.is_none() {
+                    let message = format!("cannot move out of type `{name}`, which implements the `Drop` trait");
+                    self.errors.push(StaticError { code: "E0509", span: self.match_span.unwrap_or(span), message, labels: vec![] });
+                    return false;
+                }
             }
         }
         if let Some(i) = last_deref {
@@ -990,7 +1008,7 @@ impl<'a> Lower<'a> {
                             if *m == Mutability::Mut { "mutable" } else { "shared" }
                         )
                     };
-                    self.errors.push(StaticError { code: "E0507", span, message, labels: vec![] });
+                    self.errors.push(StaticError { code: "E0507", span: self.match_span.unwrap_or(span), message, labels: vec![] });
                     return false;
                 }
                 Ty::Adt { name, .. } if &**name == "Box" => {}
@@ -1797,7 +1815,7 @@ impl<'a> Lower<'a> {
                     let m = if matches!(u, CaptureUse::Mut | CaptureUse::Assign) { Mutability::Mut } else { Mutability::Not };
                     // Capturing a reference variable mutably reborrows through it.
                     let (place, certain) = match (&ty, u) {
-                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => (place.deref(), true),
+                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => (place.deref(), false),
                         (Ty::Ref(..), _) => (place, u == CaptureUse::Shared),
                         (Ty::Unknown | Ty::Param { .. } | Ty::Opaque, _) => (place, false),
                         _ => (place, u != CaptureUse::Unknown),

@@ -180,6 +180,17 @@ impl Ty {
         }
     }
 
+    /// Whether the type mentions a generic parameter (a callee's, unknown at the call site).
+    pub fn has_params(&self) -> bool {
+        match self {
+            Ty::Param { .. } => true,
+            Ty::Ref(_, t) | Ty::Array(t) | Ty::Slice(t) => t.has_params(),
+            Ty::Tuple(ts) => ts.iter().any(|t| t.has_params()),
+            Ty::Adt { args, .. } => args.iter().any(|t| t.has_params()),
+            _ => false,
+        }
+    }
+
     /// Whether the type is a reference or holds one (lifetime arguments, guard types).
     pub fn holds_borrow(&self) -> Option<bool> {
         match self {
