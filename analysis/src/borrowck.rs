@@ -108,10 +108,10 @@ fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
         (Ty::Tuple(ts), crate::ast::FieldName::Index(i)) => {
             ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
         }
-        (Ty::Adt { name, args, .. }, f) => {
+        (Ty::Adt { name, .. }, f) => {
             let Some(adt) = index.adt(name) else { return Ty::Unknown };
             match adt.fields.iter().find(|(n, _)| n == f) {
-                Some((_, Ty::Param { .. })) if !args.is_empty() => Ty::Unknown,
+                Some((_, t)) if t.has_params() => Ty::Unknown,
                 Some((_, t)) => t.clone(),
                 None => Ty::Unknown,
             }
@@ -211,7 +211,7 @@ fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>)) {
             f(Access { place: p, kind: AccessKind::FakeRead, span: s.span, uncertain: s.uncertain })
         }
         StatementKind::Eval(o) => op(o, s.span, s.uncertain, f),
-        StatementKind::StorageDead(_) => {}
+        StatementKind::StorageDead(_) | StatementKind::MaybeInit(_) => {}
     }
 }
 
@@ -422,7 +422,10 @@ impl<'a> Cx<'a> {
             for s in &b.stmts {
                 if let StatementKind::Assign(dest, rv) = &s.kind {
                     let d = dest.local.0 as usize;
+                    // Nothing flows into a value that holds no borrow (a raw pointer, an integer).
+                    let dest_holds = place_tys(body, self.index, dest).pop().unwrap().holds_borrow() != Some(false);
                     match rv {
+                        Rvalue::Use(_) | Rvalue::Aggregate(_) if !dest_holds => {}
                         Rvalue::Ref(_, place) => {
                             let r = n_locals + loan_idx;
                             loan_idx += 1;
@@ -474,6 +477,8 @@ impl<'a> Cx<'a> {
                 }
             }
             if let Terminator::Call { args, dest, ret_borrows, .. } = &b.term {
+                let dest_ty = place_tys(body, self.index, dest).pop().unwrap();
+                let ret_borrows: &[usize] = if dest_ty.holds_borrow() == Some(false) { &[] } else { ret_borrows };
                 for i in ret_borrows {
                     if let Some(p) = args.get(*i).and_then(|a| a.place()) {
                         constraints.push((p.local.0 as usize, dest.local.0 as usize));
@@ -617,6 +622,15 @@ impl<'a> Cx<'a> {
                             st.init.insert(place.local.0 as usize);
                         }
                     }
+                    StatementKind::MaybeInit(l) => {
+                        // Not "maybe initialized" for E0384: the macro may not have written it.
+                        st.uninit.remove(l.0 as usize);
+                        for (mi, m) in moves.iter().enumerate() {
+                            if m.0.local == *l {
+                                st.moved.remove(mi);
+                            }
+                        }
+                    }
                     StatementKind::StorageDead(l) => {
                         st.uninit.insert(l.0 as usize);
                         st.init.remove(l.0 as usize);
@@ -683,6 +697,7 @@ impl<'a> Cx<'a> {
         let mut errors: Vec<BorrowError> = Vec::new();
         let mut reported_moves: Vec<Vec<usize>> = Vec::new();
         let mut reported_uninit: Vec<Local> = Vec::new();
+        let mut reservation_errors: Vec<usize> = Vec::new();
         for bi in 0..body.blocks.len() {
             if !self.reachable[bi] {
                 continue;
@@ -725,8 +740,9 @@ impl<'a> Cx<'a> {
                     // Two-phase activations at this call.
                     for li in in_scope.iter() {
                         let loan = &self.loans[li];
-                        if loan.activation == Some(*p) {
-                            let act = Access { place: &loan.place, kind: AccessKind::MutBorrow, span: loan.span, uncertain: loan.uncertain };
+                        if loan.activation == Some(*p) && !reservation_errors.contains(&li) {
+                            // The activation's conflicts are reported at the whole call.
+                            let act = Access { place: &loan.place, kind: AccessKind::MutBorrow, span: *span, uncertain: loan.uncertain };
                             self.check_conflicts(&act, *p, in_scope, Some(li), &carriers, &mut errors);
                         }
                     }
@@ -735,7 +751,15 @@ impl<'a> Cx<'a> {
                     // Use of moved or uninitialized values.
                     self.check_init(a, init, &moves, &mut reported_moves, &mut reported_uninit, &mut errors);
                     if !matches!(a.kind, AccessKind::Unknown | AccessKind::MatchedPlace) {
+                        let before = errors.len();
                         self.check_conflicts(a, *p, in_scope, None, &carriers, &mut errors);
+                        // rustc's `reservation_error_reported`: an erroneous reservation is not
+                        // checked again at its activation.
+                        if a.kind == AccessKind::Reserve && errors.len() > before {
+                            if let Some(li) = self.loans.iter().position(|l| l.point == *p) {
+                                reservation_errors.push(li);
+                            }
+                        }
                     }
                 }
                 if let Some((place, span, uncertain)) = assigned {
@@ -1149,6 +1173,11 @@ impl<'a> Cx<'a> {
             }
             // An assignment to exactly the moved place (or a prefix) re-initializes it.
             if a.kind == AccessKind::Assign && a.place.is_prefix_of(m) {
+                continue;
+            }
+            // Subslices carry no range here: two of them may be disjoint, so assume they are.
+            let common = m.proj.len().min(a.place.proj.len());
+            if (0..common).any(|i| m.proj[i] == Proj::Subslice && a.place.proj[i] == Proj::Subslice) {
                 continue;
             }
             if m.is_prefix_of(a.place) || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m)) {

@@ -48,14 +48,16 @@ pub struct Index {
     fns: HashMap<Name, Option<FnSig>>,
     /// (self type name, method) -> signature; `None` when ambiguous.
     methods: HashMap<(Name, Name), Option<FnSig>>,
+    /// std type names the file imports from elsewhere: nothing std says holds for them.
+    shadowed: Vec<Name>,
     /// Names of every method defined in the crate, in impls and traits: a user method may shadow
     /// what the std table says for a receiver of unknown type.
     method_names: HashMap<Name, u32>,
 }
 
 impl Index {
-    pub fn build(file: &ast::SourceFile) -> Index {
-        let mut index = Index::default();
+    pub fn build(file: &ast::SourceFile, shadowed: Vec<Name>) -> Index {
+        let mut index = Index { shadowed, ..Index::default() };
         let mut copy_impls = Vec::new();
         let mut drop_impls = Vec::new();
         for item in &file.items {
@@ -122,7 +124,13 @@ impl Index {
                             .and_then(type_name)
                             .or_else(|| c.trait_name.clone());
                         if let Some(owner) = owner {
-                            insert_unique(&mut index.methods, (owner, def.name.clone()), sig);
+                            if matches!(c.impl_self, Some(ast::Type::Ref { .. })) {
+                                // `impl Tr for &T`: method lookup on a `&T` receiver finds these
+                                // first; we do not model that, so the name knows nothing.
+                                index.methods.insert((owner, def.name.clone()), None);
+                            } else {
+                                insert_unique(&mut index.methods, (owner, def.name.clone()), sig);
+                            }
                         }
                     }
                 }
@@ -151,6 +159,10 @@ impl Index {
             return;
         }
         self.adts.insert(name.clone(), info);
+    }
+
+    pub fn is_shadowed(&self, name: &str) -> bool {
+        self.shadowed.iter().any(|n| &**n == name)
     }
 
     pub fn adt(&self, name: &str) -> Option<&AdtInfo> {
@@ -240,8 +252,59 @@ pub fn type_name(t: &ast::Type) -> Option<Name> {
     }
 }
 
-pub fn generic_copy(g: &ast::Generics) -> Vec<(Name, bool)> {
-    g.types.iter().map(|(n, bounds)| (n.clone(), bounds.iter().any(|b| &**b == "Copy"))).collect()
+/// std traits that do not imply `Copy`: a parameter bounded only by these is not `Copy`.
+const NOT_COPY_BOUNDS: &[&str] = &[
+    "Clone", "Debug", "Display", "Default", "Eq", "PartialEq", "Ord", "PartialOrd", "Hash", "Send",
+    "Sync", "Sized", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "AsRef", "AsMut", "Into",
+    "From", "ToString", "Borrow", "BorrowMut", "Unpin", "Any", "Error", "Read", "Write",
+];
+
+/// Each type parameter with whether its bounds make it `Copy`.
+pub fn generic_copy(g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
+    g.types
+        .iter()
+        .map(|(n, bounds)| {
+            let copy = if bounds.iter().any(|b| &**b == "Copy") {
+                Some(true)
+            } else if bounds.iter().all(|b| b.starts_with('\'') || b.starts_with('?') || NOT_COPY_BOUNDS.contains(&&**b)) {
+                Some(false)
+            } else {
+                None
+            };
+            (n.clone(), copy)
+        })
+        .collect()
+}
+
+/// std type names that a `use` from outside std can replace (`use hashbrown::HashMap;`).
+const STD_TYPE_NAMES: &[&str] = &[
+    "Vec", "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap", "Box",
+    "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock", "Option", "Result", "Ref", "RefMut",
+];
+
+/// Names of std types that the file's `use` declarations import from elsewhere.
+pub fn shadowed_std_names(text: &str) -> Vec<Name> {
+    let mut out: Vec<Name> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("use ") {
+        let before = rest[..i].chars().last();
+        rest = &rest[i + 4..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let end = rest.find(';').unwrap_or(rest.len()).min(2000);
+        let decl = rest[..end].trim_start_matches(':').trim();
+        let root = decl.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+        if matches!(root, "std" | "core" | "alloc") {
+            continue;
+        }
+        for word in decl.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if STD_TYPE_NAMES.contains(&word) && !out.iter().any(|n| &**n == word) {
+                out.push(word.into());
+            }
+        }
+    }
+    out
 }
 
 /// Lifetimes mentioned in a type; elided reference lifetimes show up as `"'_"`.

@@ -39,7 +39,7 @@ pub fn lower_fn(
     let mut generics = index::generic_copy(&def.generics);
     let self_ty = container.impl_self.as_ref().map(|t| Ty::from_ast(t, &generics, None));
     if container.trait_name.is_some() && self_ty.is_none() {
-        generics.push(("Self".into(), false));
+        generics.push(("Self".into(), None));
     }
     let mut cx = Lower {
         index,
@@ -56,6 +56,7 @@ pub fn lower_fn(
         never_assigned: Vec::new(),
         match_span: None,
         not_mut: Vec::new(),
+        declared_uninit: Vec::new(),
     };
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
@@ -175,7 +176,7 @@ enum BindMode {
 struct Lower<'a> {
     index: &'a Index,
     edition: Edition,
-    generics: Vec<(Name, bool)>,
+    generics: Vec<(Name, Option<bool>)>,
     self_ty: Option<Ty>,
     body: Body,
     errors: Vec<StaticError>,
@@ -192,6 +193,8 @@ struct Lower<'a> {
     /// While binding a `match`/`if let` pattern: the scrutinee's span, where rustc reports the
     /// discriminant reads of the pattern's tests.
     match_span: Option<Span>,
+    /// Locals declared by `let x;`: a macro we cannot expand may initialize any of them.
+    declared_uninit: Vec<Local>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
 }
@@ -349,11 +352,11 @@ impl<'a> Lower<'a> {
                 let Some((_, t)) = adt.fields.iter().find(|(n, _)| n == f) else {
                     return Ty::Unknown;
                 };
-                if args.is_empty() {
+                if args.is_empty() && !t.has_params() {
                     t.clone()
                 } else {
                     // Generic fields would need substitution; say nothing.
-                    if matches!(t, Ty::Param { .. }) { Ty::Unknown } else { t.clone() }
+                    if t.has_params() { Ty::Unknown } else { t.clone() }
                 }
             }
             _ => Ty::Unknown,
@@ -477,6 +480,9 @@ impl<'a> Lower<'a> {
     /// The result type of `f(args)` when known.
     fn call_ty(&self, f: &Expr, args: &[Expr]) -> Ty {
         let ExprKind::Path(segs) = &f.kind else { return Ty::Unknown };
+        if segs.iter().any(|s| self.index.is_shadowed(s)) {
+            return Ty::Unknown;
+        }
         match segs.iter().map(|s| &**s).collect::<Vec<_>>().as_slice() {
             ["Some"] => Ty::adt("Option", vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))]),
             ["Box", "new"] => Ty::adt("Box", vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))]),
@@ -566,6 +572,9 @@ impl<'a> Lower<'a> {
             }
             if self.index.defines_method_named(method) {
                 // A trait of the crate may add this method to std types.
+                return None;
+            }
+            if ty.adt_name().is_some_and(|n| self.index.is_shadowed(n)) {
                 return None;
             }
             let owner = std_owner(&ty)?;
@@ -759,6 +768,7 @@ impl<'a> Lower<'a> {
                     pat.span,
                 );
                 self.never_assigned.push(l);
+                self.declared_uninit.push(l);
                 self.bind_name(name.clone(), l);
             }
             PatKind::Tuple(ps) => {
@@ -1041,7 +1051,7 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
             }
             ExprKind::Ref { mutability, raw, expr } => {
-                if is_constant_expr(expr) {
+                if is_constant_expr(expr) || matches!(expr.kind, ExprKind::Closure { .. }) {
                     self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
                     return;
                 }
@@ -1062,7 +1072,7 @@ impl<'a> Lower<'a> {
                     self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
                     return;
                 }
-                if mutable {
+                if mutable && !uncertain {
                     self.check_mutable(&place, span, true);
                 }
                 self.assign(dest.clone(), Rvalue::Ref(borrow_kind(*mutability, false), place), span, uncertain);
@@ -1087,7 +1097,8 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv]), span, false);
             }
             ExprKind::Assign(lhs, rhs) => {
-                let v = self.expr_operand(rhs);
+                // The right side is read into a temporary before the left place is evaluated.
+                let v = self.arg_operand(rhs);
                 if let ExprKind::Path(s) = &lhs.kind {
                     if s.len() == 1 && &*s[0] == "_" {
                         self.push(StatementKind::Eval(v), span, false);
@@ -1104,7 +1115,9 @@ impl<'a> Lower<'a> {
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
                     if !p.proj.is_empty() {
-                        self.check_mutable(&p, span, false);
+                        if !uncertain {
+                            self.check_mutable(&p, span, false);
+                        }
                     } else {
                         self.never_assigned.retain(|l| *l != p.local);
                     }
@@ -1114,13 +1127,13 @@ impl<'a> Lower<'a> {
             }
             ExprKind::CompoundAssign(_, lhs, rhs) => {
                 let lt = self.infer(lhs);
-                let v = self.expr_operand(rhs);
+                let v = self.arg_operand(rhs);
                 let saved = std::mem::replace(&mut self.uncertain_place, false);
                 let p = self.expr_place(lhs, true);
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
                     if matches!(lt, Ty::Prim(_)) {
-                        if !p.proj.is_empty() || true {
+                        if !uncertain {
                             self.check_mutable_compound(&p, span);
                         }
                         self.push(StatementKind::Eval(Operand::Copy(p.clone())), span, uncertain);
@@ -1207,21 +1220,20 @@ impl<'a> Lower<'a> {
                 self.cond(cond, then_b, else_b);
                 self.cur = then_b;
                 self.block_into(then_branch, dest, None);
-                // Bindings of `if let` end with the then-branch.
-                let saved: Vec<Local> = self.scopes[depth - 1].locals.clone();
-                for l in saved.iter().rev() {
-                    self.push(StatementKind::StorageDead(*l), Span::new(then_branch.span.end, then_branch.span.end), false);
-                }
                 self.goto(join, span);
-                let names = std::mem::take(&mut self.scopes[depth - 1].names);
-                self.scopes[depth - 1].locals.clear();
-                let _ = names;
+                // The `if let` bindings are not visible in the else branch, and their storage
+                // ends where both branches join (a `let` chain may have bound some of them on the
+                // way to the else branch).
+                let bindings = std::mem::take(&mut self.scopes[depth - 1]);
                 self.cur = else_b;
                 match else_branch {
                     Some(e) => self.expr_into(e, dest),
                     None => self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false),
                 }
                 self.goto(join, span);
+                for l in bindings.locals.iter().rev() {
+                    self.push(StatementKind::StorageDead(*l), Span::new(span.end, span.end), false);
+                }
                 self.scopes.pop();
             }
             ExprKind::Let { .. } => {
@@ -1257,6 +1269,7 @@ impl<'a> Lower<'a> {
                 let cond_exit = self.new_block();
                 self.cond(cond, body_b, cond_exit);
                 self.cur = cond_exit;
+                self.pop_scope_no_forget(Span::new(span.end, span.end));
                 self.goto(exit, span);
                 self.cur = body_b;
                 self.breakables.push(Breakable {
@@ -1265,7 +1278,8 @@ impl<'a> Lower<'a> {
                     break_to: exit,
                     continue_to: Some(head),
                     dest: None,
-                    scope_depth: depth,
+                    // `break` and `continue` end the `while let` bindings too.
+                    scope_depth: depth - 1,
                 });
                 let t = self.temp(Ty::unit(), body.span);
                 self.block_into(body, &Place::local(t), None);
@@ -1625,13 +1639,12 @@ impl<'a> Lower<'a> {
         let recv = match res.receiver {
             Receiver::Ref | Receiver::RefMut => {
                 let m = if mutable { Mutability::Mut } else { Mutability::Not };
-                if mutable {
+                if mutable && !uncertain {
                     self.check_mutable(&p, receiver.span, true);
                 }
                 let t = self.temp(Ty::Ref(m, Box::new(self.place_ty(&p))), receiver.span);
                 let kind = borrow_kind(m, !res.overloaded);
-                let rspan = if mutable && !res.overloaded { span } else { receiver.span };
-                self.assign(Place::local(t), Rvalue::Ref(kind, p), rspan, uncertain);
+                self.assign(Place::local(t), Rvalue::Ref(kind, p), receiver.span, uncertain);
                 Operand::Move(Place::local(t))
             }
             Receiver::Value | Receiver::None => {
@@ -1761,8 +1774,15 @@ impl<'a> Lower<'a> {
             }
         }
         idents.extend(m.format_idents.iter().cloned());
+        // A macro defined in this body may assign locals it does not name.
+        for l in self.declared_uninit.clone() {
+            if self.scopes.iter().any(|sc| sc.locals.contains(&l)) {
+                self.push(StatementKind::MaybeInit(l), span, true);
+            }
+        }
         for (n, sp) in idents {
             if let Some(l) = self.lookup(&n) {
+                self.push(StatementKind::MaybeInit(l), sp, true);
                 self.push(StatementKind::Eval(Operand::Use(Place::local(l))), sp, true);
             }
         }
@@ -1782,26 +1802,44 @@ impl<'a> Lower<'a> {
         for p in params {
             pat_names(&p.pat, &mut bound);
         }
-        let mut uses: Vec<(Name, Span, CaptureUse)> = Vec::new();
+        let mut uses: Vec<(Name, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
         self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Shared);
-        // One capture per variable, the strongest use wins.
-        let mut caps: Vec<(Local, Span, CaptureUse)> = Vec::new();
-        for (n, sp, u) in uses {
+        // Edition 2021 captures the precise field paths of owned structs and tuples; earlier
+        // editions capture whole variables. One capture per path; a path that extends another
+        // is folded into it, and the strongest use wins.
+        let disjoint = self.edition >= Edition::E2021;
+        let mut caps: Vec<(Local, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
+        for (n, path, sp, u) in uses {
             let Some(l) = self.lookup(&n) else { continue };
-            match caps.iter_mut().find(|c| c.0 == l) {
-                Some(c) => {
-                    if u > c.2 {
-                        c.2 = u;
-                        c.1 = sp;
+            let owned = matches!(self.local_ty(l), Ty::Adt { .. } | Ty::Tuple(_))
+                && !matches!(self.local_ty(l).adt_name(), Some("Box" | "Rc" | "Arc"));
+            let path = if disjoint && owned { path } else { Vec::new() };
+            let prefix = |a: &[FieldName], b: &[FieldName]| a.len() <= b.len() && b[..a.len()] == *a;
+            let mut merged = false;
+            for c in caps.iter_mut().filter(|c| c.0 == l) {
+                if prefix(&c.1, &path) || prefix(&path, &c.1) {
+                    if path.len() < c.1.len() {
+                        c.1 = path.clone();
                     }
+                    if u > c.3 {
+                        c.3 = u;
+                        c.2 = sp;
+                    }
+                    merged = true;
+                    break;
                 }
-                None => caps.push((l, sp, u)),
+            }
+            if !merged {
+                caps.push((l, path, sp, u));
             }
         }
         let mut ops = Vec::new();
-        for (l, sp, u) in caps {
-            let place = Place::local(l);
-            let ty = self.local_ty(l);
+        for (l, path, sp, u) in caps {
+            let mut place = Place::local(l);
+            for f in path {
+                place = place.project(Proj::Field(f));
+            }
+            let ty = self.place_ty(&place);
             let u = if is_move { CaptureUse::Move } else { u };
             match u {
                 CaptureUse::Move => {
@@ -1839,19 +1877,42 @@ impl<'a> Lower<'a> {
     }
 
     /// Walks a closure body for the outer variables it uses and how.
-    fn capture_uses(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>, ctx: CaptureUse) {
-        let var = |e: &Expr| -> Option<Name> {
+    fn capture_uses(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>, ctx: CaptureUse) {
+        // The captured variable of a place expression, with the field path (edition 2021
+        // captures `x.a.b`, cut at derefs and indexing).
+        let var = |e: &Expr| -> Option<(Name, Vec<FieldName>)> {
             let mut e = e;
+            let mut path: Vec<FieldName> = Vec::new();
             loop {
                 match &e.kind {
-                    ExprKind::Path(s) if s.len() == 1 => return Some(s[0].clone()),
-                    ExprKind::Field(b, _) | ExprKind::Index(b, _) => e = b,
-                    ExprKind::Unary(UnOp::Deref, b) => e = b,
+                    ExprKind::Path(s) if s.len() == 1 => {
+                        path.reverse();
+                        return Some((s[0].clone(), path));
+                    }
+                    ExprKind::Field(b, f) => {
+                        path.push(f.clone());
+                        e = b;
+                    }
+                    ExprKind::Index(b, _) => {
+                        path.clear();
+                        e = b;
+                    }
                     _ => return None,
                 }
             }
         };
-        let rec = |x: &Expr, ctx: CaptureUse, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>| {
+        // Writing through a deref (`*p = v`) needs a unique borrow of `p`, not `mut p`: unknown.
+        let through_deref = |e: &Expr| -> bool {
+            let mut e = e;
+            loop {
+                match &e.kind {
+                    ExprKind::Unary(UnOp::Deref, _) => return true,
+                    ExprKind::Field(b, _) | ExprKind::Index(b, _) => e = b,
+                    _ => return false,
+                }
+            }
+        };
+        let rec = |x: &Expr, ctx: CaptureUse, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>| {
             self.capture_uses(x, bound, out, ctx)
         };
         match &e.kind {
@@ -1866,23 +1927,27 @@ impl<'a> Lower<'a> {
                     } else {
                         ctx
                     };
-                    out.push((s[0].clone(), e.span, u));
+                    out.push((s[0].clone(), Vec::new(), e.span, u));
                 }
             }
             ExprKind::Assign(l, r) | ExprKind::CompoundAssign(_, l, r) => {
                 rec(r, CaptureUse::Move, bound, out);
-                if let Some(n) = var(l) {
+                if through_deref(l) {
+                    self.capture_uses(l, bound, out, CaptureUse::Unknown);
+                } else if let Some((n, path)) = var(l) {
                     if !bound.contains(&n) {
-                        out.push((n, e.span, CaptureUse::Assign));
+                        out.push((n, path, e.span, CaptureUse::Assign));
                     }
                 }
                 self.capture_subexprs(l, bound, out);
             }
             ExprKind::Ref { mutability, expr, .. } => {
-                if *mutability == Mutability::Mut {
-                    if let Some(n) = var(expr) {
+                if *mutability == Mutability::Mut && through_deref(expr) {
+                    rec(expr, CaptureUse::Unknown, bound, out);
+                } else if *mutability == Mutability::Mut {
+                    if let Some((n, path)) = var(expr) {
                         if !bound.contains(&n) {
-                            out.push((n, expr.span, CaptureUse::Mut));
+                            out.push((n, path, expr.span, CaptureUse::Mut));
                         }
                     }
                     self.capture_subexprs(expr, bound, out);
@@ -1900,7 +1965,7 @@ impl<'a> Lower<'a> {
                     None => CaptureUse::Unknown,
                 };
                 match var(receiver) {
-                    Some(n) if !bound.contains(&n) => {
+                    Some((n, path)) if !bound.contains(&n) && !through_deref(receiver) => {
                         let u = if u == CaptureUse::Move {
                             match self.lookup(&n).map(|l| self.is_copy(&self.local_ty(l))) {
                                 Some(Some(false)) => CaptureUse::Move,
@@ -1910,7 +1975,7 @@ impl<'a> Lower<'a> {
                         } else {
                             u
                         };
-                        out.push((n, receiver.span, u));
+                        out.push((n, path, receiver.span, u));
                         self.capture_subexprs(receiver, bound, out);
                     }
                     _ => rec(receiver, CaptureUse::Move, bound, out),
@@ -1919,8 +1984,12 @@ impl<'a> Lower<'a> {
                     rec(a, CaptureUse::Move, bound, out);
                 }
             }
-            ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => {
-                if let Some(n) = var(e) {
+            ExprKind::Unary(UnOp::Deref, inner) => {
+                let c = if ctx == CaptureUse::Shared { CaptureUse::Shared } else { CaptureUse::Unknown };
+                rec(inner, c, bound, out);
+            }
+            ExprKind::Field(..) | ExprKind::Index(..) => {
+                if let Some((n, path)) = var(e) {
                     if !bound.contains(&n) {
                         // Reading a field copies or moves only that field; say shared unless moved.
                         let u = if ctx == CaptureUse::Move {
@@ -1928,10 +1997,24 @@ impl<'a> Lower<'a> {
                         } else {
                             ctx
                         };
-                        out.push((n, e.span, u));
+                        out.push((n, path, e.span, u));
                     }
                 }
                 self.capture_subexprs(e, bound, out);
+            }
+            ExprKind::Call(callee, args) => {
+                // Calling a captured closure borrows or moves it depending on its `Fn*` trait.
+                match &callee.kind {
+                    ExprKind::Path(p) if p.len() == 1 => {
+                        if !bound.contains(&p[0]) {
+                            out.push((p[0].clone(), Vec::new(), callee.span, CaptureUse::Unknown));
+                        }
+                    }
+                    _ => rec(callee, CaptureUse::Unknown, bound, out),
+                }
+                for a in args {
+                    rec(a, CaptureUse::Move, bound, out);
+                }
             }
             ExprKind::Binary(op, a, b) => {
                 let c = if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
@@ -1964,7 +2047,7 @@ impl<'a> Lower<'a> {
                 ids.extend(m.format_idents.iter().cloned());
                 for (n, sp) in ids {
                     if !bound.contains(&n) {
-                        out.push((n, sp, CaptureUse::Shared));
+                        out.push((n, Vec::new(), sp, CaptureUse::Shared));
                     }
                 }
             }
@@ -2019,7 +2102,7 @@ impl<'a> Lower<'a> {
             ExprKind::Unknown(ids) => {
                 for (n, sp) in ids {
                     if !bound.contains(n) {
-                        out.push((n.clone(), *sp, CaptureUse::Unknown));
+                        out.push((n.clone(), Vec::new(), *sp, CaptureUse::Unknown));
                     }
                 }
             }
@@ -2030,7 +2113,7 @@ impl<'a> Lower<'a> {
     }
 
     /// Uses inside a place expression other than its base variable (index operands).
-    fn capture_subexprs(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>) {
+    fn capture_subexprs(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>) {
         match &e.kind {
             ExprKind::Field(b, _) | ExprKind::Unary(UnOp::Deref, b) => self.capture_subexprs(b, bound, out),
             ExprKind::Index(b, i) => {
@@ -2042,7 +2125,7 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn capture_block(&self, b: &Block, bound: &mut Vec<Name>, out: &mut Vec<(Name, Span, CaptureUse)>) {
+    fn capture_block(&self, b: &Block, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>) {
         let len = bound.len();
         for s in &b.stmts {
             match s {
@@ -2237,6 +2320,9 @@ impl<'a> Lower<'a> {
 
     /// E0596 (borrow) / E0594 (assignment): is `place` mutable?
     fn check_mutable(&mut self, place: &Place, span: Span, borrow: bool) {
+        if self.uncertain_place {
+            return;
+        }
         if let Some(msg) = self.immutability(place, borrow) {
             let code = if borrow { "E0596" } else { "E0594" };
             if borrow && msg.contains("not declared as mutable") {
@@ -2302,6 +2388,10 @@ impl<'a> Lower<'a> {
             return None;
         }
         if place.proj.iter().any(|p| *p == Proj::Deref) || self.never_assigned.contains(&place.local) {
+            return None;
+        }
+        // A projection of a value whose type we do not know may go through an auto-deref.
+        if !place.proj.is_empty() && matches!(decl.ty, Ty::Unknown | Ty::Param { .. } | Ty::Opaque) {
             return None;
         }
         let name = decl.name.clone().unwrap_or_else(|| "_".into());

@@ -122,6 +122,9 @@ pub enum StatementKind {
     Discriminant(Place),
     /// An operand evaluated for its effect (`x;`, arguments of unknown macros).
     Eval(Operand),
+    /// Something we cannot see may have initialized (or re-initialized) the local: a macro that
+    /// names it (`asm!(.., out(reg) x)`).
+    MaybeInit(Local),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

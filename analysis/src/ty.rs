@@ -20,8 +20,9 @@ pub enum Ty {
     /// A named type: std (`Vec`, `String`, `Option`) or the workspace's own; `lifetimes` counts
     /// its lifetime arguments as written (`Parser<'a>` has 1).
     Adt { name: Name, args: Vec<Ty>, lifetimes: u8 },
-    /// A generic parameter with its bounds.
-    Param { name: Name, copy: bool },
+    /// A generic parameter; `copy` says whether its bounds make it `Copy` (`None`: a bound we
+    /// do not know may imply it).
+    Param { name: Name, copy: Option<bool> },
     FnPtr,
     Never,
     /// `impl Trait`, `dyn Trait`: opaque.
@@ -70,7 +71,7 @@ impl Ty {
 
     /// Converts a written type. `generics` gives the type parameters in scope and whether each is
     /// bounded by `Copy`; `self_ty` replaces `Self`.
-    pub fn from_ast(t: &ast::Type, generics: &[(Name, bool)], self_ty: Option<&Ty>) -> Ty {
+    pub fn from_ast(t: &ast::Type, generics: &[(Name, Option<bool>)], self_ty: Option<&Ty>) -> Ty {
         match t {
             ast::Type::Ref { mutability, inner, .. } => {
                 Ty::Ref(*mutability, Box::new(Ty::from_ast(inner, generics, self_ty)))
@@ -105,6 +106,15 @@ impl Ty {
                     // `Self::Item` and friends: associated types are beyond us.
                     return Ty::Unknown;
                 }
+                // `boxcar::Vec` is not std's `Vec`: keep such names qualified so that nothing
+                // std says applies to them.
+                let last = if segments.len() > 1
+                    && !matches!(&*segments[0], "std" | "core" | "alloc" | "crate" | "self" | "super")
+                {
+                    Name::from(segments.iter().map(|s| &**s).collect::<Vec<_>>().join("::"))
+                } else {
+                    last.clone()
+                };
                 let mut lifetimes = 0u8;
                 let mut tys = Vec::new();
                 for a in args {
@@ -114,7 +124,7 @@ impl Ty {
                         ast::GenericArg::Other => tys.push(Ty::Unknown),
                     }
                 }
-                Ty::Adt { name: last.clone(), args: tys, lifetimes }
+                Ty::Adt { name: last, args: tys, lifetimes }
             }
         }
     }
@@ -128,9 +138,12 @@ impl Ty {
             Ty::Str | Ty::Slice(_) => None,
             Ty::Tuple(ts) => all_known(ts.iter().map(|t| t.is_copy(index))),
             Ty::Array(t) => t.is_copy(index),
-            Ty::Param { copy, .. } => Some(*copy),
+            Ty::Param { copy, .. } => *copy,
             Ty::Opaque | Ty::Unknown => None,
             Ty::Adt { name, args, .. } => {
+                if index.is_shadowed(name) {
+                    return None;
+                }
                 if let Some(copy) = index.adt_is_copy(name) {
                     // A workspace type shadows a std one of the same name.
                     if copy {
