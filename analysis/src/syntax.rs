@@ -1627,7 +1627,9 @@ impl<'t, 's> Cx<'t, 's> {
             K::IntegerLiteral => ExprKind::Lit(Lit::Int),
             K::FloatLiteral => ExprKind::Lit(Lit::Float),
             K::UnitExpression => ExprKind::Tuple(Vec::new()),
-            K::Error | K::Other | K::Anon | K::Metavariable => ExprKind::Unknown(self.idents(node)),
+            K::Error | K::Other | K::Anon | K::Metavariable | K::Comment | K::Comment2 => {
+                ExprKind::Unknown(self.idents(node))
+            }
             _ => return None,
         })
     }
@@ -2070,9 +2072,12 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn else_clause(&mut self, node: Node<'t>) -> Expr {
-        match node.named_child(0) {
-            Some(inner) if self.kind(inner) != K::Error => self.expr(inner),
-            _ => self.unknown(node),
+        let kids = self.push_kids(node);
+        let inner = self.first_named(kids).filter(|_| !self.has_error(kids));
+        self.pop_kids(kids);
+        match inner {
+            Some(inner) => self.expr(inner),
+            None => self.unknown(node),
         }
     }
 
@@ -4015,6 +4020,7 @@ mod tests {
             "('l: for (i, x) (mcall (mcall v iter []) enumerate []) {(break 'l);})",
         );
         check_expr("'w: while a { break }", "('w: while a {(break)})");
+        check_expr("if a { } else /* c */ { b } /* d */", "(if a {} else {b})");
         check_expr("loop { break 'a x }", "(loop {(break 'a x)})");
     }
 
@@ -4140,6 +4146,47 @@ mod tests {
         ] {
             let _ = lex(text);
         }
+    }
+
+    #[test]
+    fn token_and_simple_macro_spans() {
+        let text =
+            "fn f() { m!(a => self.bb, r#cc 'l in u8); vec![x; 10]; assert!(ok, \"{why}\"); }";
+        let file = parse(text);
+        let f = fns(&file)[0];
+        let body = f.def.body.as_ref().unwrap();
+        let macro_of = |i: usize| match &body.stmts[i] {
+            Stmt::Expr {
+                expr:
+                    Expr {
+                        kind: ExprKind::Macro(m),
+                        ..
+                    },
+                ..
+            } => m.clone(),
+            other => panic!("{other:?}"),
+        };
+        let MacroArgs::Tokens(tokens) = macro_of(0).args else {
+            panic!()
+        };
+        let names: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|(n, s)| (&**n, at(text, f, *s)))
+            .collect();
+        assert_eq!(
+            names,
+            [("a", "a"), ("self", "self"), ("bb", "bb"), ("cc", "r#cc")]
+        );
+        let MacroArgs::Repeat(elem, len) = macro_of(1).args else {
+            panic!()
+        };
+        assert_eq!((at(text, f, elem.span), at(text, f, len.span)), ("x", "10"));
+        let assert = macro_of(2);
+        let MacroArgs::Exprs(args) = &assert.args else {
+            panic!()
+        };
+        assert_eq!(at(text, f, args[0].span), "ok");
+        assert_eq!(at(text, f, assert.format_idents[0].1), "why");
     }
 
     #[test]
