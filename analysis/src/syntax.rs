@@ -7,13 +7,18 @@
 //! The converter never fails and never panics. Tree-sitter always produces a tree, with `ERROR` and
 //! `MISSING` nodes where the text is broken; such pieces become `Unknown` expressions (carrying the
 //! identifiers inside them), `Unknown` patterns or `Unknown` types, so that lowering can still see
-//! which variables a broken region mentions. Recursion is capped at `MAX_DEPTH` nested nodes, which
-//! keeps pathological nesting from overflowing the stack; whatever lies deeper becomes `Unknown`.
+//! which variables a broken region mentions. Recursion is capped at `MAX_DEPTH` nested nodes and at
+//! a stack budget, which keeps pathological nesting from overflowing the stack; whatever lies
+//! deeper becomes `Unknown`.
+//!
+//! Macro invocations are token trees to tree-sitter. Their arguments are read with a small lexer
+//! (single-token arguments directly), and lists that look like expressions are reparsed on their
+//! own with tree-sitter, with spans shifted back into the file; see `Cx::macro_args`.
 //!
 //! Speed matters because every keystroke may reparse a file: node kinds and field names are
 //! resolved to small integers once per process, children are gathered on one reusable stack
 //! instead of a fresh vector per node, and text is sliced rather than copied until a `Name` is
-//! needed.
+//! needed. Tree-sitter's own parse remains most of the cost (see `examples/parse_speed.rs`).
 
 use std::sync::{Arc, OnceLock};
 
@@ -4048,6 +4053,36 @@ mod tests {
     }
 
     #[test]
+    fn assorted_expressions() {
+        check_expr("(a).b()", "(mcall a b [])");
+        check_expr(
+            "x.iter().collect::<Vec<_>>()",
+            "(mcall (mcall x iter []) collect [])",
+        );
+        check_expr("Self { x }", "(struct Self {x: x})");
+        check_expr("Self::new(Self(1))", "(call Self::new [(call Self [Int])])");
+        check_expr("a.await?.b", "(. (? (await a)) b)");
+        check_expr("crate::m::f()", "(call crate::m::f [])");
+        check_expr("super::f()", "(call super::f [])");
+        check_expr("<Vec<u8>>::new()", "(call Vec::new [])");
+        check_expr(
+            "let x = loop { break 5; };",
+            "{let x = (loop {(break Int);});}",
+        );
+        check_expr("return", "(return)");
+        check_expr("return x", "(return x)");
+        check_expr("let _ = r#type;", "{let _ = type;}");
+        check_expr(
+            "|(a, b): (u8, u8), [c, rest @ ..]: [u8; 3]| a",
+            "(|(a, b): (u8, u8), [c, rest @ ..]: [u8; _]| a)",
+        );
+        check_expr("-1i32.abs()", "(Neg (mcall Int abs []))");
+        check_expr("!matches!(x, A)", "(Not (matches! [x, A]))");
+        check_expr("yield x", "(unknown x)");
+        check_expr("try { a? }", "opaque{(? a)}");
+    }
+
+    #[test]
     fn patterns() {
         check(
             "fn f() { let (mut a, ref b, ref mut c, d @ Some(_), &mut e, [f, .., g], S { h, ref mut i, j: k, .. }, m::N, -1, 1..=2, T(..)) = x; }",
@@ -4259,6 +4294,34 @@ mod tests {
         };
         assert_eq!(at(src, g, *span), "self: Box<Self>");
         assert_eq!(at(src, g, g.def.params[1].span), "(a, b): (u8, i8)");
+    }
+
+    #[test]
+    fn types() {
+        let src = "fn f(a: &dyn for<'a> Fn(&'a u8), b: &'static str, c: Box<dyn Error + Send + 'static>, \
+                   d: HashMap<K, V, S>, e: Option<Box<dyn Iterator<Item = u8>>>, g: <T as Tr>::Out, \
+                   h: [[u8; 2]; 3], i: &mut [&'a mut T], j: *mut *const u8, k: m!(), l: fn(u8) -> u8, \
+                   m: (), n: (u8,), o: Self, p: std::vec::Vec<i32>) -> impl Fn() + 'a {}";
+        let file = parse(src);
+        assert_eq!(
+            r_sig(&fns(&file)[0].def),
+            "fn f(a: &dyn Fn, b: &'static str, c: Box<dyn Error + Send + 'static>, d: HashMap<K, V, S>, \
+             e: Option<Box<dyn Iterator>>, g: ?, h: [[u8; _]; _], i: &mut [&'a mut T], j: *mut *const u8, \
+             k: ?, l: fn, m: (), n: (u8), o: Self, p: std::vec::Vec<i32>) -> impl Fn + 'a"
+        );
+        let Type::Path { args, .. } = &fns(&file)[0].def.params[4].ty else {
+            panic!()
+        };
+        let GenericArg::Type(Type::Path { args, .. }) = &args[0] else {
+            panic!()
+        };
+        let GenericArg::Type(Type::DynTrait(bounds)) = &args[0] else {
+            panic!("{args:?}")
+        };
+        assert_eq!(
+            bounds.iter().map(|b| &**b).collect::<Vec<_>>(),
+            ["Iterator"]
+        );
     }
 
     #[test]
