@@ -7,13 +7,18 @@
 //! The converter never fails and never panics. Tree-sitter always produces a tree, with `ERROR` and
 //! `MISSING` nodes where the text is broken; such pieces become `Unknown` expressions (carrying the
 //! identifiers inside them), `Unknown` patterns or `Unknown` types, so that lowering can still see
-//! which variables a broken region mentions. Recursion is capped at `MAX_DEPTH` nested nodes, which
-//! keeps pathological nesting from overflowing the stack; whatever lies deeper becomes `Unknown`.
+//! which variables a broken region mentions. Recursion is capped at `MAX_DEPTH` nested nodes and at
+//! a stack budget, which keeps pathological nesting from overflowing the stack; whatever lies
+//! deeper becomes `Unknown`.
+//!
+//! Macro invocations are token trees to tree-sitter. Their arguments are read with a small lexer
+//! (single-token arguments directly), and lists that look like expressions are reparsed on their
+//! own with tree-sitter, with spans shifted back into the file; see `Cx::macro_args`.
 //!
 //! Speed matters because every keystroke may reparse a file: node kinds and field names are
 //! resolved to small integers once per process, children are gathered on one reusable stack
 //! instead of a fresh vector per node, and text is sliced rather than copied until a `Name` is
-//! needed.
+//! needed. Tree-sitter's own parse remains most of the cost (see `examples/parse_speed.rs`).
 
 use std::sync::{Arc, OnceLock};
 
@@ -100,6 +105,9 @@ macro_rules! kinds {
 }
 
 kinds! {
+    // Both comment kinds are one kind here: the converter only ever skips them.
+    Comment = "line_comment",
+    Comment2 = "block_comment",
     AbstractType = "abstract_type",
     Arguments = "arguments",
     ArrayExpression = "array_expression",
@@ -359,10 +367,11 @@ fn grammar() -> &'static Grammar {
                 }
                 // Aliases may give one name several ids, so the table is filled by name.
                 let name = lang.node_kind_for_id(id).unwrap_or("");
-                NAMED_KINDS
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map_or(K::Other, |&(_, k)| k)
+                match NAMED_KINDS.iter().find(|(n, _)| *n == name) {
+                    Some((_, K::Comment2)) => K::Comment,
+                    Some(&(_, k)) => k,
+                    None => K::Other,
+                }
             })
             .collect();
         let id = |name: &str| lang.field_id_for_name(name).map_or(NO_FIELD, |f| f.get());
@@ -537,7 +546,7 @@ impl<'t, 's> Cx<'t, 's> {
                 let kind = self.g.kind(n);
                 // Extras are comments, and the tokens error recovery skipped, which come wrapped
                 // in an `ERROR` that is kept because its identifiers matter.
-                if !n.is_extra() || kind == K::Error {
+                if kind != K::Comment {
                     let field = self.cursor.field_id().map_or(0, |f| f.get());
                     self.kids.push(Kid {
                         node: n,
@@ -632,7 +641,8 @@ impl<'t, 's> Cx<'t, 's> {
             let n = self.cursor.node();
             let kind = self.g.kind(n);
             match kind {
-                K::Identifier | K::SelfKw if !n.is_missing() => {
+                // Inside token trees and errors some keywords come out as identifiers.
+                K::Identifier | K::SelfKw if !n.is_missing() && !is_keyword(self.text(n)) => {
                     out.push((self.ident(n), self.span(n)))
                 }
                 _ => {}
@@ -1622,7 +1632,9 @@ impl<'t, 's> Cx<'t, 's> {
             K::IntegerLiteral => ExprKind::Lit(Lit::Int),
             K::FloatLiteral => ExprKind::Lit(Lit::Float),
             K::UnitExpression => ExprKind::Tuple(Vec::new()),
-            K::Error | K::Other | K::Anon | K::Metavariable => ExprKind::Unknown(self.idents(node)),
+            K::Error | K::Other | K::Anon | K::Metavariable | K::Comment | K::Comment2 => {
+                ExprKind::Unknown(self.idents(node))
+            }
             _ => return None,
         })
     }
@@ -2065,9 +2077,12 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn else_clause(&mut self, node: Node<'t>) -> Expr {
-        match node.named_child(0) {
-            Some(inner) if self.kind(inner) != K::Error => self.expr(inner),
-            _ => self.unknown(node),
+        let kids = self.push_kids(node);
+        let inner = self.first_named(kids).filter(|_| !self.has_error(kids));
+        self.pop_kids(kids);
+        match inner {
+            Some(inner) => self.expr(inner),
+            None => self.unknown(node),
         }
     }
 
@@ -2465,10 +2480,7 @@ impl<'t, 's> Cx<'t, 's> {
 
     fn macro_call(&mut self, name: Name, tt: Node<'t>) -> ExprKind {
         let fmt_index = format_arg_index(&name);
-        let (args, mut format_idents) = self.macro_args(tt, fmt_index);
-        if let (MacroArgs::Tokens(_), Some(index)) = (&args, fmt_index) {
-            format_idents = self.format_idents_from_tokens(tt, index);
-        }
+        let (args, format_idents) = self.macro_args(tt, fmt_index);
         ExprKind::Macro(MacroCall {
             name,
             args,
@@ -2476,62 +2488,151 @@ impl<'t, 's> Cx<'t, 's> {
         })
     }
 
-    /// Reads a macro's token tree as expressions by reparsing the text between its delimiters on
-    /// its own, wrapped in an array literal. Token trees carry no structure in tree-sitter, and a
-    /// second small parse is both simpler and more faithful than rebuilding expressions from
-    /// tokens. Returns the arguments and, for format-like macros, the identifiers used inline in
-    /// the format string.
+    /// Reads a macro's token tree. Token trees carry no structure in tree-sitter, and walking
+    /// their nodes is slow (every token sits under hidden grammar nodes), so the text between the
+    /// delimiters is scanned with the small lexer below instead. Arguments that are single tokens
+    /// are converted from the scan; other plausible expression lists are reparsed on their own,
+    /// wrapped in an array literal (more faithful than rebuilding expressions from tokens); the
+    /// rest become the identifiers of their tokens. Returns the arguments and, for format-like
+    /// macros, the identifiers used inline in the format string.
     fn macro_args(
         &mut self,
         tt: Node<'t>,
         fmt_index: Option<usize>,
     ) -> (MacroArgs, Vec<(Name, Span)>) {
-        let kids = self.push_kids(tt);
-        let open = (kids.start < kids.end).then(|| self.kid(kids.start));
-        let close = (kids.end > kids.start + 1).then(|| self.kid(kids.end - 1));
-        self.pop_kids(kids);
-        let delimited = match (open, close) {
-            (Some(o), Some(c)) => {
-                o.kind == K::Anon
-                    && c.kind == K::Anon
-                    && !c.node.is_missing()
-                    && matches!(self.text(o.node), "(" | "[" | "{")
-                    && matches!(self.text(c.node), ")" | "]" | "}")
+        let text = self.text(tt);
+        let tt_start = tt.start_byte();
+        let closer = match text.as_bytes().first() {
+            Some(b'(') => b')',
+            Some(b'[') => b']',
+            Some(b'{') => b'}',
+            _ => {
+                return (
+                    MacroArgs::Tokens(self.token_idents(text, tt_start)),
+                    Vec::new(),
+                )
             }
-            _ => false,
         };
-        let (Some(open), Some(close), true) = (open, close, delimited) else {
-            return (MacroArgs::Tokens(self.idents(tt)), Vec::new());
-        };
-        let inner_start = open.node.end_byte();
-        let inner = self
-            .text
-            .get(inner_start..close.node.start_byte())
-            .unwrap_or("");
-        if inner.trim().is_empty() {
+        // A missing closing delimiter is a zero-width node: the text then ends elsewhere.
+        if text.len() < 2 || text.as_bytes()[text.len() - 1] != closer {
+            return (
+                MacroArgs::Tokens(self.token_idents(text, tt_start)),
+                Vec::new(),
+            );
+        }
+        let inner = &text[1..text.len() - 1];
+        let inner_start = tt_start + 1;
+        let scan = scan_macro_tokens(inner);
+        if !scan.plausible {
+            let format_idents = match fmt_index {
+                Some(index) => self.format_idents_from_tokens(inner, inner_start, &scan.top, index),
+                None => Vec::new(),
+            };
+            return (
+                MacroArgs::Tokens(self.token_idents(inner, inner_start)),
+                format_idents,
+            );
+        }
+        if scan.top.is_empty() {
             return (MacroArgs::Exprs(Vec::new()), Vec::new());
         }
+        if let Some(simple) = self.simple_macro_args(inner, inner_start, &scan.top, fmt_index) {
+            return simple;
+        }
+        self.reparse_macro_args(tt, inner, inner_start, &scan.top, fmt_index)
+    }
 
+    /// Arguments that are single tokens (`println!("{}", x)`, `vec![0; n]`, `assert!(ok)`) are
+    /// converted straight from the scan; that spares most macros the reparse, whose fixed cost
+    /// dwarfs such small inputs.
+    fn simple_macro_args(
+        &mut self,
+        inner: &str,
+        inner_start: usize,
+        top: &[Token],
+        fmt_index: Option<usize>,
+    ) -> Option<(MacroArgs, Vec<(Name, Span)>)> {
+        // Alternating argument, separator, argument..., with at most one `;` (`[elem; n]`).
+        let mut semicolon = false;
+        for (i, t) in top.iter().enumerate() {
+            let ok = if i % 2 == 0 {
+                simple_token_lit(t.tok).is_some()
+                    || (t.tok == Tok::Word
+                        && !is_rust_keyword(&inner[t.start..t.end])
+                        && !matches!(&inner[t.start..t.end], "crate" | "super"))
+            } else {
+                let sep = &inner[t.start..t.end];
+                match sep {
+                    "," => !semicolon,
+                    ";" => {
+                        let first = !semicolon && i == 1 && top.len() == 3;
+                        semicolon = true;
+                        first
+                    }
+                    _ => false,
+                }
+            };
+            if !ok {
+                return None;
+            }
+        }
+        let mut exprs = Vec::with_capacity(top.len() / 2 + 1);
+        let mut format_idents = Vec::new();
+        for t in top.iter().step_by(2) {
+            let text = &inner[t.start..t.end];
+            let pos = inner_start + t.start;
+            let span = Span {
+                start: self.rel(pos),
+                end: self.rel(inner_start + t.end),
+            };
+            if Some(exprs.len()) == fmt_index && t.tok == Tok::Str {
+                format_idents = self.format_string_idents(text, pos);
+            }
+            let kind = match simple_token_lit(t.tok) {
+                Some(lit) => ExprKind::Lit(lit),
+                None if text == "true" || text == "false" => ExprKind::Lit(Lit::Bool),
+                None => ExprKind::Path(vec![Arc::from(text.strip_prefix("r#").unwrap_or(text))]),
+            };
+            exprs.push(Expr { span, kind });
+        }
+        if semicolon {
+            let len = exprs.pop()?;
+            let elem = exprs.pop()?;
+            return Some((MacroArgs::Repeat(Box::new(elem), Box::new(len)), Vec::new()));
+        }
+        Some((MacroArgs::Exprs(exprs), format_idents))
+    }
+
+    fn reparse_macro_args(
+        &mut self,
+        tt: Node<'t>,
+        inner: &str,
+        inner_start: usize,
+        top: &[Token],
+        fmt_index: Option<usize>,
+    ) -> (MacroArgs, Vec<(Name, Span)>) {
         let mut src = String::with_capacity(MACRO_PREFIX.len() + inner.len() + MACRO_SUFFIX.len());
         src.push_str(MACRO_PREFIX);
         src.push_str(inner);
         src.push_str(MACRO_SUFFIX);
         let parser = self.sh.parser.get_or_insert_with(new_parser);
-        let Some(tree) = parser.parse(&src, None) else {
-            return (MacroArgs::Tokens(self.idents(tt)), Vec::new());
-        };
-        let root = tree.root_node();
+        let tree = parser.parse(&src, None);
+        let root = tree.as_ref().map(|t| t.root_node());
         let array = root
-            .named_child(0)
+            .filter(|r| !r.has_error())
+            .and_then(|r| r.named_child(0))
             .and_then(|f| f.child_by_field_id(self.g.f.body))
             .and_then(|b| b.named_child(0))
             .and_then(|s| s.named_child(0))
             .filter(|a| self.g.kind(*a) == K::ArrayExpression);
-        let array = match array {
-            Some(a) if !root.has_error() => a,
-            _ => return (MacroArgs::Tokens(self.idents(tt)), Vec::new()),
+        let (Some(root), Some(array)) = (root, array) else {
+            let format_idents = match fmt_index {
+                Some(index) => self.format_idents_from_tokens(inner, inner_start, top, index),
+                None => Vec::new(),
+            };
+            let tokens = self.token_idents(self.text(tt), tt.start_byte());
+            return (MacroArgs::Tokens(tokens), format_idents);
         };
-
         let delta = self.delta + inner_start as i64 - MACRO_PREFIX.len() as i64;
         let container = std::mem::take(&mut self.container);
         let mut sub = Cx::new(&src, root, self.base, delta, container, &mut *self.sh);
@@ -2569,7 +2670,7 @@ impl<'t, 's> Cx<'t, 's> {
             }
             if Some(index) == fmt_index && matches!(k.kind, K::StringLiteral | K::RawStringLiteral)
             {
-                format_idents = self.format_string_idents(k.node);
+                format_idents = self.format_string_idents(self.text(k.node), k.node.start_byte());
             }
             index += 1;
             // `name = expr` is a named argument of a format macro; the value is what is used.
@@ -2595,40 +2696,49 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     /// When the arguments could not be parsed, the format string is still found by counting
-    /// top-level commas in the token tree.
-    fn format_idents_from_tokens(&mut self, tt: Node<'t>, index: usize) -> Vec<(Name, Span)> {
-        let kids = self.push_kids(tt);
-        let mut group = 0;
-        let mut found = None;
-        let mut group_len = 0;
-        for i in kids
-            .iter()
-            .skip(1)
-            .take((kids.end - kids.start).saturating_sub(2))
-        {
-            let k = self.kid(i);
-            if k.kind == K::Anon && self.text(k.node) == "," {
-                group += 1;
-                group_len = 0;
-                continue;
+    /// top-level commas.
+    fn format_idents_from_tokens(
+        &self,
+        inner: &str,
+        inner_start: usize,
+        top: &[Token],
+        index: usize,
+    ) -> Vec<(Name, Span)> {
+        let mut group = top.split(|t| t.tok == Tok::Punct && &inner[t.start..t.end] == ",");
+        match group.nth(index) {
+            Some([lit]) if lit.tok == Tok::Str => {
+                self.format_string_idents(&inner[lit.start..lit.end], inner_start + lit.start)
             }
-            group_len += 1;
-            if group == index {
-                found = (group_len == 1
-                    && matches!(k.kind, K::StringLiteral | K::RawStringLiteral))
-                .then_some(k.node);
-            }
+            _ => Vec::new(),
         }
-        self.pop_kids(kids);
-        found.map_or_else(Vec::new, |lit| self.format_string_idents(lit))
+    }
+
+    /// The identifiers among the tokens of `text` (at `pos` in this converter's text), keywords
+    /// and primitive type names left out.
+    fn token_idents(&self, text: &str, pos: usize) -> Vec<(Name, Span)> {
+        Lexer::new(text)
+            .filter(|t| t.tok == Tok::Word)
+            .filter_map(|t| {
+                let word = &text[t.start..t.end];
+                let is_name = !(is_rust_keyword(word)
+                    || is_primitive_type(word)
+                    || matches!(word, "_" | "true" | "false" | "crate" | "super"));
+                is_name.then(|| {
+                    let span = Span {
+                        start: self.rel(pos + t.start),
+                        end: self.rel(pos + t.end),
+                    };
+                    (Arc::from(word.strip_prefix("r#").unwrap_or(word)), span)
+                })
+            })
+            .collect()
     }
 
     /// The identifiers a format string captures: `{x}`, `{x:?}`, and widths or precisions written
-    /// `{:w$}` / `{:.p$}`. Positional `{0}`, `{}` and escaped braces are skipped.
-    fn format_string_idents(&self, lit: Node<'t>) -> Vec<(Name, Span)> {
-        let text = self.text(lit);
+    /// `{:w$}` / `{:.p$}`. Positional `{0}`, `{}` and escaped braces are skipped. `text` is the
+    /// literal with its quotes, at `start` in this converter's text.
+    fn format_string_idents(&self, text: &str, start: usize) -> Vec<(Name, Span)> {
         let s = text.as_bytes();
-        let start = lit.start_byte();
         let mut out = Vec::new();
         let Some(open) = s.iter().position(|&b| b == b'"') else {
             return out;
@@ -2701,6 +2811,13 @@ impl<'t, 's> Cx<'t, 's> {
     }
 }
 
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "in" | "else" | "ref" | "dyn" | "box" | "extern" | "move" | "yield" | "try" | "do"
+    )
+}
+
 /// Which argument of a format-like macro is the format string.
 fn format_arg_index(name: &str) -> Option<usize> {
     match name {
@@ -2759,6 +2876,468 @@ fn bin_op(op: &str) -> Option<BinOp> {
         ">=" => BinOp::Ge,
         _ => return None,
     })
+}
+
+// ---- A small lexer for macro token trees ---------------------------------------------------
+
+/// What a token is, as far as reading macro arguments needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    /// An identifier or keyword (`r#raw` ones included).
+    Word,
+    /// `'a`: a lifetime or label.
+    Lifetime,
+    /// A string literal of any kind that formats as text: `".."`, `r#".."#`, `c".."`.
+    Str,
+    ByteStr,
+    Char,
+    Byte,
+    Int,
+    Float,
+    Open,
+    Close,
+    Punct,
+}
+
+/// A token with its byte range in the lexed text.
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    tok: Tok,
+    start: usize,
+    end: usize,
+}
+
+/// Splits Rust text into tokens, skipping whitespace and comments. It is forgiving: anything it
+/// does not recognise becomes a one-character `Punct`, so it always makes progress and never
+/// fails, whatever the input.
+struct Lexer<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    i: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Self {
+        Lexer {
+            s: text.as_bytes(),
+            text,
+            i: 0,
+        }
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.s.get(i).copied().unwrap_or(0)
+    }
+
+    /// The character starting at byte `i` (a char boundary) and its length.
+    fn char_at(&self, i: usize) -> Option<(char, usize)> {
+        let c = self.text.get(i..)?.chars().next()?;
+        Some((c, c.len_utf8()))
+    }
+
+    fn is_ident_char(c: char) -> bool {
+        c == '_' || c.is_alphanumeric()
+    }
+
+    /// Skips identifier characters from `i`; returns the end.
+    fn ident_end(&self, mut i: usize) -> usize {
+        while let Some((c, len)) = self.char_at(i) {
+            if !Self::is_ident_char(c) {
+                break;
+            }
+            i += len;
+        }
+        i
+    }
+
+    /// The end of a quoted string whose opening quote ends just before `i`.
+    fn string_end(&self, mut i: usize) -> usize {
+        while i < self.s.len() {
+            match self.s[i] {
+                b'\\' => i += 2,
+                b'"' => return i + 1,
+                _ => i += 1,
+            }
+        }
+        self.s.len()
+    }
+
+    /// The end of a raw string starting at `i` with `r`, or `None` if it is not one.
+    fn raw_string_end(&self, i: usize) -> Option<usize> {
+        let mut j = i + 1;
+        while self.at(j) == b'#' {
+            j += 1;
+        }
+        if self.at(j) != b'"' {
+            return None;
+        }
+        let hashes = j - i - 1;
+        let mut k = j + 1;
+        while k < self.s.len() {
+            if self.s[k] == b'"'
+                && self.s[k + 1..]
+                    .iter()
+                    .take(hashes)
+                    .filter(|&&b| b == b'#')
+                    .count()
+                    == hashes
+            {
+                return Some(k + 1 + hashes);
+            }
+            k += 1;
+        }
+        Some(self.s.len())
+    }
+
+    /// A character literal starting at the quote at `i`, or `None` for a lifetime.
+    fn char_end(&self, i: usize) -> Option<usize> {
+        if self.at(i + 1) == b'\\' {
+            // Skip the escaped character, then find the closing quote (`'\u{..}'`, `'\''`).
+            let mut j = i + 3;
+            while j < self.s.len() && self.s[j] != b'\'' && self.s[j] != b'\n' {
+                j += 1;
+            }
+            return Some((j + 1).min(self.s.len()));
+        }
+        let (_, len) = self.char_at(i + 1)?;
+        (self.at(i + 1 + len) == b'\'').then_some(i + 2 + len)
+    }
+
+    fn number(&self, start: usize) -> (Tok, usize) {
+        let radix = matches!(
+            &self.s[start..(start + 2).min(self.s.len())],
+            b"0x" | b"0b" | b"0o"
+        );
+        let mut i = if radix { start + 2 } else { start };
+        let mut float = false;
+        loop {
+            let c = self.at(i);
+            if c.is_ascii_alphanumeric() || c == b'_' {
+                // An exponent sign: `1e-5`.
+                if !radix
+                    && (c == b'e' || c == b'E')
+                    && matches!(self.at(i + 1), b'+' | b'-')
+                    && self.at(i + 2).is_ascii_digit()
+                {
+                    float = true;
+                    i += 2;
+                }
+                i += 1;
+            } else if c == b'.' && !radix && !float && self.at(i + 1).is_ascii_digit() {
+                float = true;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let text = &self.text[start..i];
+        let int_suffix = [
+            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        ]
+        .iter()
+        .any(|s| text.ends_with(s));
+        let float = !int_suffix
+            && (float
+                || text.ends_with("f32")
+                || text.ends_with("f64")
+                || (!radix && text.contains(['e', 'E'])));
+        (if float { Tok::Float } else { Tok::Int }, i)
+    }
+
+    fn punct_len(&self, i: usize) -> usize {
+        const LONG: [&str; 23] = [
+            "...", "..=", "<<=", ">>=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=",
+            "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>",
+        ];
+        let rest = &self.s[i..];
+        if let Some(p) = LONG.iter().find(|p| rest.starts_with(p.as_bytes())) {
+            return p.len();
+        }
+        if rest.starts_with(b"..") {
+            return 2;
+        }
+        self.char_at(i).map_or(1, |(_, len)| len)
+    }
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        // Whitespace and comments.
+        loop {
+            let c = *self.s.get(self.i)?;
+            match c {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => self.i += 1,
+                b'/' if self.at(self.i + 1) == b'/' => {
+                    self.i = self.s[self.i..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(self.s.len(), |p| self.i + p);
+                }
+                b'/' if self.at(self.i + 1) == b'*' => {
+                    let mut depth = 0usize;
+                    while self.i < self.s.len() {
+                        if self.s[self.i] == b'/' && self.at(self.i + 1) == b'*' {
+                            depth += 1;
+                            self.i += 2;
+                        } else if self.s[self.i] == b'*' && self.at(self.i + 1) == b'/' {
+                            depth -= 1;
+                            self.i += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        } else {
+                            self.i += 1;
+                        }
+                    }
+                }
+                _ if c >= 0x80 && self.char_at(self.i).is_some_and(|(c, _)| c.is_whitespace()) => {
+                    self.i += self.char_at(self.i).map_or(1, |(_, len)| len);
+                }
+                _ => break,
+            }
+        }
+        let start = self.i;
+        let c = self.s[start];
+        let (tok, end) = match c {
+            b'"' => (Tok::Str, self.string_end(start + 1)),
+            b'\'' => match self.char_end(start) {
+                Some(end) => (Tok::Char, end),
+                None => {
+                    let end = self.ident_end(start + 1);
+                    if end > start + 1 {
+                        (Tok::Lifetime, end)
+                    } else {
+                        (Tok::Punct, start + 1)
+                    }
+                }
+            },
+            b'0'..=b'9' => self.number(start),
+            b'(' | b'[' | b'{' => (Tok::Open, start + 1),
+            b')' | b']' | b'}' => (Tok::Close, start + 1),
+            b'b' if self.at(start + 1) == b'"' => (Tok::ByteStr, self.string_end(start + 2)),
+            b'b' if self.at(start + 1) == b'\'' => match self.char_end(start + 1) {
+                Some(end) => (Tok::Byte, end),
+                None => (Tok::Word, start + 1),
+            },
+            b'c' if self.at(start + 1) == b'"' => (Tok::Str, self.string_end(start + 2)),
+            b'r' if matches!(self.at(start + 1), b'"' | b'#')
+                && self.raw_string_end(start).is_some() =>
+            {
+                (Tok::Str, self.raw_string_end(start).unwrap_or(self.s.len()))
+            }
+            b'b' | b'c'
+                if self.at(start + 1) == b'r' && self.raw_string_end(start + 1).is_some() =>
+            {
+                let kind = if c == b'b' { Tok::ByteStr } else { Tok::Str };
+                (kind, self.raw_string_end(start + 1).unwrap_or(self.s.len()))
+            }
+            b'r' if self.at(start + 1) == b'#' => (Tok::Word, self.ident_end(start + 2)),
+            _ => match self.char_at(start) {
+                Some((c, _)) if c == '_' || c.is_alphabetic() => (Tok::Word, self.ident_end(start)),
+                _ => (Tok::Punct, start + self.punct_len(start)),
+            },
+        };
+        // Every branch consumes at least one byte, and ends stay on char boundaries for valid
+        // tokens; a clamp keeps broken input (an escape at the very end) in range.
+        let end = end.clamp(start + 1, self.s.len());
+        let end = (end..=self.s.len())
+            .find(|&e| self.text.is_char_boundary(e))
+            .unwrap_or(self.s.len());
+        self.i = end;
+        Some(Token { tok, start, end })
+    }
+}
+
+/// What the lexer learnt about a macro's arguments in one pass.
+struct MacroScan {
+    /// The tokens at the top level (not inside a nested group); a nested group is represented by
+    /// its opening token, with `end` at its closing one.
+    top: Vec<Token>,
+    /// Whether the top-level tokens could be a comma-separated list of expressions (see
+    /// `scan_macro_tokens`).
+    plausible: bool,
+}
+
+/// Scans a macro's arguments. Reparsing text that is not an expression list costs tree-sitter's
+/// error recovery, which is slow, and many macros (`tracing`'s `name: "x", ?field`,
+/// `matches!(x, P if c)`, `quote! { impl .. }`) are plainly something else: a look at the
+/// top-level tokens rules most of them out without parsing. Unbalanced delimiters also make the
+/// arguments implausible.
+fn scan_macro_tokens(inner: &str) -> MacroScan {
+    let mut top: Vec<Token> = Vec::new();
+    let mut plausible = true;
+    let mut depth = 0usize;
+    let mut semicolons = 0;
+    // Whether the previous top-level token ends an operand (so a postfix `?` or a binary
+    // operator may follow) and whether it is an atom (so another atom may not).
+    let mut after_operand = false;
+    let mut after_atom = false;
+    for t in Lexer::new(inner) {
+        match t.tok {
+            Tok::Open => {
+                depth += 1;
+                if depth == 1 {
+                    top.push(t);
+                }
+                continue;
+            }
+            Tok::Close => {
+                if depth == 0 {
+                    plausible = false;
+                    continue;
+                }
+                depth -= 1;
+                if depth == 0 {
+                    if let Some(group) = top.last_mut() {
+                        group.end = t.end;
+                    }
+                    after_operand = true;
+                    after_atom = false;
+                }
+                continue;
+            }
+            _ if depth > 0 => continue,
+            _ => {}
+        }
+        top.push(t);
+        if !plausible {
+            continue;
+        }
+        let text = &inner[t.start..t.end];
+        let (operand, atom) = match t.tok {
+            Tok::Punct => {
+                match text {
+                    "=>" | ":" | "@" | "$" => plausible = false,
+                    ";" => {
+                        semicolons += 1;
+                        plausible &= semicolons <= 1;
+                    }
+                    "?" | "%" | "^" | "/" | "==" | "!=" | "<=" | ">=" | "+=" | "-=" | "*="
+                    | "/=" | "%=" | "^=" | "&=" | "|=" | "<<=" | ">>=" | "." => {
+                        plausible &= after_operand
+                    }
+                    _ => {}
+                }
+                (text == "?", false)
+            }
+            Tok::Word => match text {
+                "fn" | "struct" | "enum" | "impl" | "trait" | "let" | "mod" | "use" | "pub"
+                | "type" | "where" | "in" | "static" => {
+                    plausible = false;
+                    (false, false)
+                }
+                "as" => {
+                    plausible &= after_operand;
+                    (false, false)
+                }
+                "await" => (true, false),
+                "self" | "Self" | "crate" | "super" | "true" | "false" => (true, true),
+                w if is_rust_keyword(w) => (false, false),
+                _ => (true, true),
+            },
+            Tok::Lifetime => (false, false),
+            _ => (true, true),
+        };
+        if atom && after_atom {
+            plausible = false;
+        }
+        after_operand = operand;
+        after_atom = atom;
+    }
+    if depth != 0 {
+        plausible = false;
+    }
+    MacroScan { top, plausible }
+}
+
+/// The literal a single-token macro argument is, if it is a literal other than `true`/`false`.
+fn simple_token_lit(tok: Tok) -> Option<Lit> {
+    Some(match tok {
+        Tok::Str => Lit::Str,
+        Tok::ByteStr => Lit::ByteStr,
+        Tok::Char => Lit::Char,
+        Tok::Byte => Lit::Byte,
+        Tok::Int => Lit::Int,
+        Tok::Float => Lit::Float,
+        _ => return None,
+    })
+}
+
+/// Rust's keywords, strict and reserved, except the path roots `self`, `Self`, `crate`, `super`
+/// and the literals `true`, `false`, which stand for values.
+fn is_rust_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "gen"
+            | "macro"
+            | "override"
+            | "priv"
+            | "try"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+    )
+}
+
+fn is_primitive_type(word: &str) -> bool {
+    matches!(
+        word,
+        "u8" | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+            | "bool"
+            | "char"
+            | "str"
+    )
 }
 
 #[cfg(test)]
@@ -3446,6 +4025,7 @@ mod tests {
             "('l: for (i, x) (mcall (mcall v iter []) enumerate []) {(break 'l);})",
         );
         check_expr("'w: while a { break }", "('w: while a {(break)})");
+        check_expr("if a { } else /* c */ { b } /* d */", "(if a {} else {b})");
         check_expr("loop { break 'a x }", "(loop {(break 'a x)})");
     }
 
@@ -3470,6 +4050,36 @@ mod tests {
         );
         check_expr("|| ()", "(|| (tuple ))");
         check_expr("|&(a, b)| a", "(|&(a, b)| a)");
+    }
+
+    #[test]
+    fn assorted_expressions() {
+        check_expr("(a).b()", "(mcall a b [])");
+        check_expr(
+            "x.iter().collect::<Vec<_>>()",
+            "(mcall (mcall x iter []) collect [])",
+        );
+        check_expr("Self { x }", "(struct Self {x: x})");
+        check_expr("Self::new(Self(1))", "(call Self::new [(call Self [Int])])");
+        check_expr("a.await?.b", "(. (? (await a)) b)");
+        check_expr("crate::m::f()", "(call crate::m::f [])");
+        check_expr("super::f()", "(call super::f [])");
+        check_expr("<Vec<u8>>::new()", "(call Vec::new [])");
+        check_expr(
+            "let x = loop { break 5; };",
+            "{let x = (loop {(break Int);});}",
+        );
+        check_expr("return", "(return)");
+        check_expr("return x", "(return x)");
+        check_expr("let _ = r#type;", "{let _ = type;}");
+        check_expr(
+            "|(a, b): (u8, u8), [c, rest @ ..]: [u8; 3]| a",
+            "(|(a, b): (u8, u8), [c, rest @ ..]: [u8; _]| a)",
+        );
+        check_expr("-1i32.abs()", "(Neg (mcall Int abs []))");
+        check_expr("!matches!(x, A)", "(Not (matches! [x, A]))");
+        check_expr("yield x", "(unknown x)");
+        check_expr("try { a? }", "opaque{(? a)}");
     }
 
     #[test]
@@ -3533,6 +4143,85 @@ mod tests {
         check_expr("matches!(x, Some(_))", "(matches! [x, (call Some [_])])");
         check_expr("matches!(x, Some(_) if y)", "(matches! tokens[x Some y])");
         check_expr("m!(|x| x)", "(m! [(|x| x)])");
+        check_expr("m!(&&x, || y, -a as i8, !b, *c, a.b, x?, [1][0], S { a: 1 }, 'l')", "(m! [(& (& x)), (|| y), (as (Neg a) i8), (Not b), (Deref c), (. a b), (? x), (index [Int] Int), (struct S {a: Int}), Char])");
+        check_expr(
+            "info!(name: \"n\", ?x, y = %z)",
+            "(info! tokens[name x y z])",
+        );
+        check_expr(
+            "parenthesized!(content in input)",
+            "(parenthesized! tokens[content input])",
+        );
+        check_expr("m!(struct s)", "(m! tokens[s])");
+    }
+
+    fn lex(text: &str) -> String {
+        Lexer::new(text)
+            .map(|t| format!("{:?}({})", t.tok, &text[t.start..t.end]))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn lexer() {
+        assert_eq!(
+            lex(r##"a r#b 'l 'c' '\'' b'x' "s\"q" b"y" r#"a"b"# br"z" c"w" 1 2.5 1e-3 0x1f 1u8 1.max(2) 1..2"##),
+            "Word(a) Word(r#b) Lifetime('l) Char('c') Char('\\'') Byte(b'x') Str(\"s\\\"q\") ByteStr(b\"y\") \
+             Str(r#\"a\"b\"#) ByteStr(br\"z\") Str(c\"w\") Int(1) Float(2.5) Float(1e-3) Int(0x1f) Int(1u8) \
+             Int(1) Punct(.) Word(max) Open(() Int(2) Close()) Int(1) Punct(..) Int(2)"
+        );
+        assert_eq!(
+            lex("x /* a /* b */ c */ y // z\n w"),
+            "Word(x) Word(y) Word(w)"
+        );
+        assert_eq!(lex("a::<b> =>c..=d<<=e é→ü"), "Word(a) Punct(::) Punct(<) Word(b) Punct(>) Punct(=>) Word(c) Punct(..=) Word(d) Punct(<<=) Word(e) Word(é) Punct(→) Word(ü)");
+        // Broken input still ends.
+        for text in [
+            "\"open", "r#\"open", "'", "b'", "/* open", "'\\", "\\", "r#", "0x", "1e+", "é\\",
+        ] {
+            let _ = lex(text);
+        }
+    }
+
+    #[test]
+    fn token_and_simple_macro_spans() {
+        let text =
+            "fn f() { m!(a => self.bb, r#cc 'l in u8); vec![x; 10]; assert!(ok, \"{why}\"); }";
+        let file = parse(text);
+        let f = fns(&file)[0];
+        let body = f.def.body.as_ref().unwrap();
+        let macro_of = |i: usize| match &body.stmts[i] {
+            Stmt::Expr {
+                expr:
+                    Expr {
+                        kind: ExprKind::Macro(m),
+                        ..
+                    },
+                ..
+            } => m.clone(),
+            other => panic!("{other:?}"),
+        };
+        let MacroArgs::Tokens(tokens) = macro_of(0).args else {
+            panic!()
+        };
+        let names: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|(n, s)| (&**n, at(text, f, *s)))
+            .collect();
+        assert_eq!(
+            names,
+            [("a", "a"), ("self", "self"), ("bb", "bb"), ("cc", "r#cc")]
+        );
+        let MacroArgs::Repeat(elem, len) = macro_of(1).args else {
+            panic!()
+        };
+        assert_eq!((at(text, f, elem.span), at(text, f, len.span)), ("x", "10"));
+        let assert = macro_of(2);
+        let MacroArgs::Exprs(args) = &assert.args else {
+            panic!()
+        };
+        assert_eq!(at(text, f, args[0].span), "ok");
+        assert_eq!(at(text, f, assert.format_idents[0].1), "why");
     }
 
     #[test]
@@ -3605,6 +4294,34 @@ mod tests {
         };
         assert_eq!(at(src, g, *span), "self: Box<Self>");
         assert_eq!(at(src, g, g.def.params[1].span), "(a, b): (u8, i8)");
+    }
+
+    #[test]
+    fn types() {
+        let src = "fn f(a: &dyn for<'a> Fn(&'a u8), b: &'static str, c: Box<dyn Error + Send + 'static>, \
+                   d: HashMap<K, V, S>, e: Option<Box<dyn Iterator<Item = u8>>>, g: <T as Tr>::Out, \
+                   h: [[u8; 2]; 3], i: &mut [&'a mut T], j: *mut *const u8, k: m!(), l: fn(u8) -> u8, \
+                   m: (), n: (u8,), o: Self, p: std::vec::Vec<i32>) -> impl Fn() + 'a {}";
+        let file = parse(src);
+        assert_eq!(
+            r_sig(&fns(&file)[0].def),
+            "fn f(a: &dyn Fn, b: &'static str, c: Box<dyn Error + Send + 'static>, d: HashMap<K, V, S>, \
+             e: Option<Box<dyn Iterator>>, g: ?, h: [[u8; _]; _], i: &mut [&'a mut T], j: *mut *const u8, \
+             k: ?, l: fn, m: (), n: (u8), o: Self, p: std::vec::Vec<i32>) -> impl Fn + 'a"
+        );
+        let Type::Path { args, .. } = &fns(&file)[0].def.params[4].ty else {
+            panic!()
+        };
+        let GenericArg::Type(Type::Path { args, .. }) = &args[0] else {
+            panic!()
+        };
+        let GenericArg::Type(Type::DynTrait(bounds)) = &args[0] else {
+            panic!("{args:?}")
+        };
+        assert_eq!(
+            bounds.iter().map(|b| &**b).collect::<Vec<_>>(),
+            ["Iterator"]
+        );
     }
 
     #[test]
