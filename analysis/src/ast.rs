@@ -129,6 +129,8 @@ pub struct StructDef {
     pub fields: Fields,
     /// Trait names from `#[derive(..)]`, last path segment (`Clone`, `Copy`, `Debug`).
     pub derives: Vec<Name>,
+    /// Every attribute's text without `#[` `]` (an attribute macro may add impls we cannot see).
+    pub attrs: Vec<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -145,6 +147,7 @@ pub struct EnumDef {
     pub generics: Generics,
     pub variants: Vec<(Name, Fields)>,
     pub derives: Vec<Name>,
+    pub attrs: Vec<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -226,6 +229,8 @@ pub enum Stmt {
     Expr { expr: Expr, has_semi: bool },
     /// A nested item (fn, struct, use, ...): hoisted, lowering skips it.
     Item(Span),
+    /// A statement under `#[cfg(..)]`: which configuration is active is unknown.
+    Cfg(Span),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -311,6 +316,8 @@ pub enum MacroArgs {
 pub struct MacroCall {
     /// Last path segment without `!` (`println`, `vec`, `format`).
     pub name: Name,
+    /// The macro was named by a path (`boxcar::vec!`): not necessarily std's macro of that name.
+    pub qualified: bool,
     pub args: MacroArgs,
     /// For format-like macros (the first string literal argument, or the second for `write!`/
     /// `writeln!`, or after the condition for `assert!`): identifiers used inline in the format

@@ -40,6 +40,22 @@ pub struct AdtInfo {
     pub drop: bool,
     pub lifetimes: u8,
     pub is_enum: bool,
+    /// An attribute macro rewrites the type (`#[salsa::input]`): it may be `Copy`, may have a
+    /// `Drop`, and its fields may not be what is written.
+    pub opaque: bool,
+}
+
+/// Attributes that are not macros: everything else on a type may rewrite it.
+const BUILTIN_ATTRS: &[&str] = &[
+    "derive", "doc", "allow", "warn", "deny", "forbid", "expect", "repr", "non_exhaustive",
+    "must_use", "cfg", "cfg_attr", "deprecated", "automatically_derived", "rustfmt", "clippy",
+];
+
+fn has_attribute_macro(attrs: &[Name]) -> bool {
+    attrs.iter().any(|a| {
+        let head = a.split(|c: char| c == '(' || c == '=' || c == ' ' || c == ':').next().unwrap_or("");
+        !BUILTIN_ATTRS.contains(&head)
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -86,6 +102,7 @@ impl Index {
                         drop: false,
                         lifetimes: s.generics.lifetimes.len() as u8,
                         is_enum: false,
+                        opaque: has_attribute_macro(&s.attrs),
                     });
                 }
                 ast::Item::Enum(e) => {
@@ -95,6 +112,7 @@ impl Index {
                         drop: false,
                         lifetimes: e.generics.lifetimes.len() as u8,
                         is_enum: true,
+                        opaque: has_attribute_macro(&e.attrs),
                     });
                 }
                 ast::Item::Impl(i) => {
@@ -154,8 +172,7 @@ impl Index {
         // Two types of one name in one crate (in different modules): we cannot tell which is
         // meant, so the name knows nothing.
         if self.adts.contains_key(name) {
-            self.adts.insert(name.clone(), AdtInfo { copy: false, ..AdtInfo::default() });
-            self.adts.get_mut(name).unwrap().fields.clear();
+            self.adts.insert(name.clone(), AdtInfo { opaque: true, ..AdtInfo::default() });
             return;
         }
         self.adts.insert(name.clone(), info);
@@ -170,7 +187,7 @@ impl Index {
     }
 
     pub fn adt_is_copy(&self, name: &str) -> Option<bool> {
-        self.adts.get(name).map(|a| a.copy)
+        self.adts.get(name).and_then(|a| if a.opaque { None } else { Some(a.copy) })
     }
 
     /// A free function of the crate by name.
@@ -192,7 +209,7 @@ impl Index {
         match ty {
             Ty::Adt { name, args, .. } => {
                 if let Some(a) = self.adts.get(name) {
-                    return Some(a.drop);
+                    return if a.opaque { None } else { Some(a.drop) };
                 }
                 if crate::ty::STD_GUARDS.contains(&&**name) {
                     return Some(true);

@@ -433,6 +433,7 @@ impl<'a> Lower<'a> {
                 let rt = self.infer(receiver);
                 self.resolve_method(&rt, method).map_or(Ty::Unknown, |r| r.ret)
             }
+            ExprKind::Macro(m) if m.qualified => Ty::Unknown,
             ExprKind::Macro(m) => match &*m.name {
                 "format" => Ty::adt("String", vec![]),
                 "vec" => match &m.args {
@@ -681,6 +682,7 @@ impl<'a> Lower<'a> {
     fn stmt(&mut self, s: &Stmt) {
         match s {
             Stmt::Item(_) => {}
+            Stmt::Cfg(_) => self.taint(),
             Stmt::Expr { expr, .. } => {
                 let mark = self.stmt_temps.len();
                 let t = self.temp(Ty::Unknown, expr.span);
@@ -1673,6 +1675,12 @@ impl<'a> Lower<'a> {
 
     fn lower_macro(&mut self, m: &ast::MacroCall, dest: &Place, span: Span) {
         let name = &*m.name;
+        // `boxcar::vec!` is not std's `vec!`; the syntax keeps no path, so every qualified
+        // macro is one we do not know.
+        if m.qualified {
+            self.unknown_macro(m, dest, span);
+            return;
+        }
         let exprs: &[Expr] = match &m.args {
             MacroArgs::Exprs(es) => es,
             _ => &[],
@@ -2141,7 +2149,7 @@ impl<'a> Lower<'a> {
                     pat_names(pat, bound);
                 }
                 Stmt::Expr { expr, .. } => self.capture_uses(expr, bound, out, CaptureUse::Move),
-                Stmt::Item(_) => {}
+                Stmt::Item(_) | Stmt::Cfg(_) => {}
             }
         }
         if let Some(t) = &b.tail {
@@ -2166,10 +2174,14 @@ impl<'a> Lower<'a> {
             PatKind::Binding { by_ref, mutability, name, sub } => {
                 let (rv, lty, unc) = match (*by_ref, mode) {
                     (Some(m), _) | (None, BindMode::Ref(m)) => {
-                        if m == Mutability::Mut {
+                        // Under an unknown binding mode the matched value may sit behind a
+                        // reference (default binding modes dereference it): the borrowed place is
+                        // a guess.
+                        let guess = mode == BindMode::Unknown;
+                        if m == Mutability::Mut && !guess {
                             self.check_mutable(place, pat.span, true);
                         }
-                        (Rvalue::Ref(borrow_kind(m, false), place.clone()), Ty::Ref(m, Box::new(ty.clone())), false)
+                        (Rvalue::Ref(borrow_kind(m, false), place.clone()), Ty::Ref(m, Box::new(ty.clone())), guess)
                     }
                     (None, BindMode::Move) => {
                         let mut op = self.operand_of(place.clone());
@@ -2664,7 +2676,7 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                     }
                 }
                 Stmt::Expr { expr, .. } => f(expr),
-                Stmt::Item(_) => {}
+                Stmt::Item(_) | Stmt::Cfg(_) => {}
             }
         }
         if let Some(t) = &b.tail {

@@ -724,6 +724,11 @@ impl<'t, 's> Cx<'t, 's> {
         }
     }
 
+    /// Each attribute's text without `#[` `]`.
+    fn attr_texts(&mut self, attrs: &[Node<'t>]) -> Vec<Name> {
+        attrs.iter().filter_map(|a| a.named_child(0)).map(|a| self.name(a)).collect()
+    }
+
     /// `#[derive(A, b::B)]` gives `A` and `B`: the last identifier before each top-level comma.
     fn derives(&mut self, attrs: &[Node<'t>]) -> Vec<Name> {
         let mut out = Vec::new();
@@ -1050,6 +1055,7 @@ impl<'t, 's> Cx<'t, 's> {
         let generics = self.generics(tparams, where_clause);
         let fields = body.map_or(Fields::Unit, |b| self.fields(b));
         let derives = self.derives(attrs);
+        let attrs = self.attr_texts(attrs);
         let container = self.container.clone();
         self.sh.items.push(Item::Struct(StructDef {
             container,
@@ -1057,6 +1063,7 @@ impl<'t, 's> Cx<'t, 's> {
             generics,
             fields,
             derives,
+            attrs,
         }));
     }
 
@@ -1124,6 +1131,7 @@ impl<'t, 's> Cx<'t, 's> {
             self.pop_kids(kids);
         }
         let derives = self.derives(attrs);
+        let attrs = self.attr_texts(attrs);
         let container = self.container.clone();
         self.sh.items.push(Item::Enum(EnumDef {
             container,
@@ -1131,6 +1139,7 @@ impl<'t, 's> Cx<'t, 's> {
             generics,
             variants,
             derives,
+            attrs,
         }));
     }
 
@@ -1441,6 +1450,16 @@ impl<'t, 's> Cx<'t, 's> {
                 continue;
             }
             let attrs_start = attrs_start.take();
+            // A statement under `#[cfg]` may not exist in the build: say so.
+            if let Some(a) = attrs_start {
+                let cfg = self.kids[a..i].iter().any(|k| {
+                    let t = self.text(k.node);
+                    t.starts_with("#[cfg(") || t.starts_with("#[cfg (")
+                });
+                if cfg {
+                    stmts.push(Stmt::Cfg(self.span(k.node)));
+                }
+            }
             match k.kind {
                 K::Anon | K::Label | K::InnerAttributeItem | K::EmptyStatement => {}
                 K::ExpressionStatement => {
@@ -1972,13 +1991,18 @@ impl<'t, 's> Cx<'t, 's> {
     fn macro_invocation(&mut self, kids: Kids) -> Option<ExprKind> {
         let f = &self.g.f;
         let name = self.field(kids, f.macro_)?;
+        let qualified = self.kind(name) == K::ScopedIdentifier;
         let name = match self.kind(name) {
             K::ScopedIdentifier => name.child_by_field_id(f.name)?,
             _ => name,
         };
         let tt = self.first_of(kids, K::TokenTree)?;
         let name = self.ident(name);
-        Some(self.macro_call(name, tt))
+        let mut call = self.macro_call(name, tt);
+        if let ExprKind::Macro(m) = &mut call {
+            m.qualified = qualified;
+        }
+        Some(call)
     }
 
     fn field_name(&self, node: Node<'t>) -> Option<FieldName> {
@@ -2483,6 +2507,7 @@ impl<'t, 's> Cx<'t, 's> {
         let (args, format_idents) = self.macro_args(tt, fmt_index);
         ExprKind::Macro(MacroCall {
             name,
+            qualified: false,
             args,
             format_idents,
         })
@@ -3396,6 +3421,7 @@ mod tests {
                 expr,
                 has_semi: false,
             } => format!("{}~", r_expr(expr)),
+            Stmt::Cfg(_) => "#[cfg]".to_string(),
             Stmt::Item(_) => "item".into(),
         }
     }

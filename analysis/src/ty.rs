@@ -144,9 +144,12 @@ impl Ty {
                 if index.is_shadowed(name) {
                     return None;
                 }
-                if let Some(copy) = index.adt_is_copy(name) {
+                if let Some(adt) = index.adt(name) {
                     // A workspace type shadows a std one of the same name.
-                    if copy {
+                    if adt.opaque {
+                        return None;
+                    }
+                    if adt.copy {
                         // `#[derive(Copy)]` on a generic type is conditional on its arguments.
                         return all_known(args.iter().map(|t| t.is_copy(index)));
                     }
