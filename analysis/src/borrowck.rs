@@ -328,7 +328,7 @@ impl<'a> Cx<'a> {
         let drop_live: Vec<bool> = (0..n_locals)
             .map(|l| {
                 !moved_whole[l]
-                    && body.locals[l].kind != LocalKind::Temp
+                    && (body.locals[l].kind != LocalKind::Temp || body.locals[l].is_statement_temp)
                     && self.index.has_significant_drop(&body.locals[l].ty) == Some(true)
                     && body.locals[l].ty.holds_borrow() == Some(true)
             })
@@ -408,7 +408,9 @@ impl<'a> Cx<'a> {
                 values[a] = free.clone();
             }
         }
-        let _ = end;
+        for l in &body.static_locals {
+            values[l.0 as usize] = free.clone();
+        }
         let mut constraints: Vec<(usize, usize)> = Vec::new(); // (sup, sub): sup ⊇ sub
         let flows = |cx: &Cx, p: &Place| -> bool {
             let tys = place_tys(cx.body, cx.index, p);
@@ -771,6 +773,59 @@ impl<'a> Cx<'a> {
                     }
                     self.check_conflicts(&a, *p, in_scope, None, &carriers, &mut errors);
                 }
+            }
+        }
+
+        // Loans of locals that must outlive the function (stored into an argument, a `'static`
+        // place, or returned): E0597 / E0515 even where no storage end is reached.
+        let reported_loans: Vec<Span> = errors.iter().flat_map(|e| e.labels.iter().map(|l| l.0)).chain(errors.iter().map(|e| e.span)).collect();
+        for (li, loan) in self.loans.iter().enumerate() {
+            if !values[n_locals + li].contains(end) || loan.uncertain || !self.reachable[self.block_of(loan.point)] {
+                continue;
+            }
+            if loan.place.proj.iter().any(|p| *p == Proj::Deref) || reported_loans.contains(&loan.span) {
+                continue;
+            }
+            let decl = body.local(loan.place.local);
+            if matches!(decl.kind, LocalKind::Return) || (decl.kind == LocalKind::Temp && !decl.is_statement_temp) {
+                continue;
+            }
+            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
+                // `&x` of a reference may be deref-coerced.
+                continue;
+            }
+            let carry = carriers(li);
+            let name = self.describe(&loan.place);
+            if carry[0] {
+                if !body.ret_holds_borrow {
+                    continue;
+                }
+                let what = match decl.kind {
+                    LocalKind::Temp => "temporary value".to_string(),
+                    LocalKind::Arg => format!("function parameter `{name}`"),
+                    _ => format!("local variable `{name}`"),
+                };
+                let message = if loan.place.proj.is_empty() && decl.kind != LocalKind::Temp {
+                    format!("cannot return reference to {what}")
+                } else {
+                    format!("cannot return value referencing {what}")
+                };
+                let span = self.return_span(li, &carriers).unwrap_or(loan.span);
+                errors.push(BorrowError { code: "E0515", span, message, labels: vec![(loan.span, format!("`{name}` is borrowed here"))] });
+            } else if decl.kind == LocalKind::Temp {
+                errors.push(BorrowError {
+                    code: "E0716",
+                    span: decl.span,
+                    message: "temporary value dropped while borrowed".into(),
+                    labels: vec![(decl.span, "creates a temporary value which is freed while still in use".into())],
+                });
+            } else {
+                errors.push(BorrowError {
+                    code: "E0597",
+                    span: loan.span,
+                    message: format!("`{name}` does not live long enough"),
+                    labels: vec![(loan.span, "borrowed value does not live long enough".into())],
+                });
             }
         }
 

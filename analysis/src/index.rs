@@ -31,6 +31,8 @@ pub struct FnSig {
     pub ret_borrows: Vec<usize>,
     /// Does the return value keep those borrows at all (`false` for `-> usize`)?
     pub ret_holds_borrow: bool,
+    /// Indices of the parameters (without `self`) whose type names `'static`.
+    pub static_params: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -40,6 +42,8 @@ pub struct AdtInfo {
     pub drop: bool,
     pub lifetimes: u8,
     pub is_enum: bool,
+    /// Fields whose type names `'static`: what is stored there must live forever.
+    pub static_fields: Vec<ast::FieldName>,
     /// An attribute macro rewrites the type (`#[salsa::input]`): it may be `Copy`, may have a
     /// `Drop`, and its fields may not be what is written.
     pub opaque: bool,
@@ -96,7 +100,22 @@ impl Index {
                             .collect(),
                         ast::Fields::Unit => Vec::new(),
                     };
+                    let static_fields = match &s.fields {
+                        ast::Fields::Named(fs) => fs
+                            .iter()
+                            .filter(|(_, t)| mentions_static(t))
+                            .map(|(n, _)| ast::FieldName::Named(n.clone()))
+                            .collect(),
+                        ast::Fields::Tuple(ts) => ts
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, t)| mentions_static(t))
+                            .map(|(i, _)| ast::FieldName::Index(i as u32))
+                            .collect(),
+                        ast::Fields::Unit => Vec::new(),
+                    };
                     index.add_adt(&s.name, AdtInfo {
+                        static_fields,
                         fields,
                         copy: s.derives.iter().any(|d| &**d == "Copy"),
                         drop: false,
@@ -107,6 +126,7 @@ impl Index {
                 }
                 ast::Item::Enum(e) => {
                     index.add_adt(&e.name, AdtInfo {
+                        static_fields: Vec::new(),
                         fields: Vec::new(),
                         copy: e.derives.iter().any(|d| &**d == "Copy"),
                         drop: false,
@@ -258,6 +278,12 @@ fn insert_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<FnSig>>, k
             map.insert(k, None);
         }
     }
+}
+
+/// Whether a written type is a `&'static` reference (its own lifetime, not an inner one: one
+/// region per value cannot tell inner lifetimes apart).
+pub fn mentions_static(t: &ast::Type) -> bool {
+    matches!(t, ast::Type::Ref { lifetime: Some(l), .. } if &**l == "static")
 }
 
 /// The name of a path type (`Foo<'a, T>` gives `Foo`), through references.
@@ -427,5 +453,7 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
         }
         ret_borrows.sort_unstable();
     }
-    FnSig { receiver, params, ret, ret_borrows, ret_holds_borrow }
+    let static_params =
+        def.params.iter().enumerate().filter(|(_, p)| mentions_static(&p.ty)).map(|(i, _)| i).collect();
+    FnSig { receiver, params, ret, ret_borrows, ret_holds_borrow, static_params }
 }

@@ -506,7 +506,8 @@ impl<'a> Lower<'a> {
                 }
                 Ty::Unknown
             }
-            [.., owner, name] => {
+            // `module::Type::f`: another module's type of that name may differ from ours.
+            [owner, name] => {
                 let owner_ty = if *owner == "Self" {
                     self.self_ty.clone()
                 } else {
@@ -690,6 +691,7 @@ impl<'a> Lower<'a> {
                 self.end_statement(mark, expr.span);
             }
             Stmt::Let { pat, ty, init, else_block, span } => {
+                let ty_ast = ty.as_ref();
                 let mark = self.stmt_temps.len();
                 let declared = ty.as_ref().map(|t| Ty::from_ast(t, &self.generics, self.self_ty.as_ref()));
                 match init {
@@ -713,6 +715,9 @@ impl<'a> Lower<'a> {
                                     LocalKind::User,
                                     pat.span,
                                 );
+                                if ty_ast.is_some_and(index::mentions_static) {
+                                    self.body.static_locals.push(l);
+                                }
                                 self.expr_into_extended(init, &Place::local(l));
                                 self.end_statement(mark, *span);
                                 // The name is visible only after its initializer.
@@ -1162,7 +1167,25 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Aggregate(vec![a, n]), span, false);
             }
             ExprKind::Struct { path, fields, base } => {
-                let mut ops: Vec<Operand> = fields.iter().map(|(_, e)| self.expr_operand(e)).collect();
+                let statics: Vec<FieldName> = self
+                    .path_adt(path)
+                    .adt_name()
+                    .and_then(|n| self.index.adt(n))
+                    .filter(|a| !a.opaque)
+                    .map(|a| a.static_fields.clone())
+                    .unwrap_or_default();
+                let mut ops: Vec<Operand> = Vec::new();
+                for (f, e) in fields {
+                    let op = self.expr_operand(e);
+                    if statics.contains(f) {
+                        if let Some(p) = op.place() {
+                            if p.proj.is_empty() {
+                                self.body.static_locals.push(p.local);
+                            }
+                        }
+                    }
+                    ops.push(op);
+                }
                 // `..base` moves (or copies) each field not given, when we know the fields.
                 let ty = self.path_adt(path);
                 let known = ty.adt_name().and_then(|n| self.index.adt(n)).filter(|a| !a.fields.is_empty() && !a.is_enum).cloned();
@@ -1593,6 +1616,9 @@ impl<'a> Lower<'a> {
         let diverges = matches!(names.as_slice(), ["panic" | "unreachable"] | [.., "process", "exit"]);
         let sig: Option<FnSig> = if names.len() == 1 {
             self.index.function(last).cloned()
+        } else if names.len() > 2 {
+            // A module path: the item may not be the one of this name in our index.
+            None
         } else {
             let owner = names[names.len() - 2];
             let oname = if owner == "Self" {
@@ -1606,6 +1632,17 @@ impl<'a> Lower<'a> {
             Some(s) if s.ret_holds_borrow => s.ret_borrows.clone(),
             _ => vec![],
         };
+        if let Some(sig) = &sig {
+            if sig.receiver == Receiver::None && sig.params.len() == ops.len() {
+                for &i in &sig.static_params {
+                    if let Some(p) = ops[i].place() {
+                        if p.proj.is_empty() && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp {
+                            self.body.static_locals.push(p.local);
+                        }
+                    }
+                }
+            }
+        }
         if diverges {
             let b = self.cur.0 as usize;
             self.body.blocks[b].term = Terminator::Call { args: ops, dest: dest.clone(), target: None, ret_borrows, span };
@@ -1633,7 +1670,13 @@ impl<'a> Lower<'a> {
         };
         let mutable = res.receiver == Receiver::RefMut;
         let saved = std::mem::replace(&mut self.uncertain_place, false);
+        let is_rvalue = !self.is_place_expr(receiver);
         let mut p = self.expr_place(receiver, mutable).unwrap();
+        if is_rvalue && p.proj.is_empty() && res.receiver != Receiver::Value {
+            // A temporary receiver lives until the end of the enclosing statement.
+            self.body.locals[p.local.0 as usize].is_statement_temp = true;
+            self.stmt_temps.push(p.local);
+        }
         for _ in 0..res.derefs {
             p = p.deref();
         }

@@ -171,6 +171,9 @@ pub struct Body {
     /// The return type holds borrows of the arguments (so a loan flowing into it must outlive the
     /// body).
     pub ret_holds_borrow: bool,
+    /// Locals whose value must be valid for `'static` (annotated `&'static`, stored into a
+    /// `'static` field or passed to a `'static` parameter).
+    pub static_locals: Vec<Local>,
 }
 
 impl Body {
