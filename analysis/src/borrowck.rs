@@ -723,7 +723,7 @@ impl<'a> Cx<'a> {
                     match &s.kind {
                         StatementKind::Assign(place, _) => assigned = Some((place, s.span, s.uncertain)),
                         StatementKind::StorageDead(l) => {
-                            self.check_storage_dead(*l, s.span, in_scope, &carriers, &mut errors);
+                            self.check_storage_dead(*l, s.span, in_scope, &carriers, &|li| values[n_locals + li].contains(end), &mut errors);
                         }
                         _ => {}
                     }
@@ -796,6 +796,15 @@ impl<'a> Cx<'a> {
             }
             let carry = carriers(li);
             let name = self.describe(&loan.place);
+            if body.capture_temps.contains(&loan.holder) {
+                errors.push(BorrowError {
+                    code: "E0373",
+                    span: loan.span,
+                    message: format!("closure may outlive the current function, but it borrows `{name}`, which is owned by the current function"),
+                    labels: vec![(loan.span, format!("may outlive borrowed value `{name}`"))],
+                });
+                continue;
+            }
             if carry[0] {
                 if !body.ret_holds_borrow {
                     continue;
@@ -1072,6 +1081,7 @@ impl<'a> Cx<'a> {
         span: Span,
         in_scope: &Bits,
         carriers: &dyn Fn(usize) -> Vec<bool>,
+        values_end: &dyn Fn(usize) -> bool,
         errors: &mut Vec<BorrowError>,
     ) {
         let dead = Place::local(local);
@@ -1085,6 +1095,10 @@ impl<'a> Cx<'a> {
             }
             let decl = self.body.local(local);
             let name = decl.name.as_deref().unwrap_or("_").to_string();
+            if self.body.capture_temps.contains(&loan.holder) && values_end(li) {
+                // Reported as E0373 by the pass over loans that outlive the function.
+                return;
+            }
             // `&x` where `x` is itself a reference may be deref-coerced into `&*x`.
             if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
                 return;

@@ -325,17 +325,26 @@ const STD_TYPE_NAMES: &[&str] = &[
     "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock", "Option", "Result", "Ref", "RefMut",
 ];
 
-/// Names of std types that the file's `use` declarations import from elsewhere.
+/// Names of std types that the file's `use` declarations import from elsewhere. A declaration
+/// is a line that starts with `use` (after an optional visibility), up to its `;`.
 pub fn shadowed_std_names(text: &str) -> Vec<Name> {
     let mut out: Vec<Name> = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("use ") {
-        let before = rest[..i].chars().last();
-        rest = &rest[i + 4..];
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
-        let end = rest.find(';').unwrap_or(rest.len()).min(2000);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        let t = t.strip_prefix("pub").map_or(t, |r| {
+            let r = r.trim_start();
+            match r.strip_prefix('(') {
+                Some(r) => r.split_once(')').map_or(r, |(_, rest)| rest).trim_start(),
+                None => r,
+            }
+        });
+        let Some(decl) = t.strip_prefix("use ") else { continue };
+        let decl_start = start + (line.len() - decl.len());
+        let rest = &text[decl_start..];
+        let end = rest.find(';').unwrap_or(rest.len()).min(4000);
         let decl = rest[..end].trim_start_matches(':').trim();
         let root = decl.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
         if matches!(root, "std" | "core" | "alloc") {
@@ -423,8 +432,16 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             None => {}
         }
         for (i, p) in def.params.iter().enumerate() {
-            let mut l = Vec::new();
-            lifetimes_in(&p.ty, &mut l);
+            // The argument of a `&'x T` parameter carries the loan of region `'x`; lifetimes
+            // inside `T` are inner regions that one region per value cannot follow.
+            let l = match &p.ty {
+                ast::Type::Ref { lifetime, .. } => vec![lifetime.clone().unwrap_or_else(|| "_".into())],
+                t => {
+                    let mut l = Vec::new();
+                    lifetimes_in(t, &mut l);
+                    l
+                }
+            };
             inputs.push((i + self_offset, l));
         }
         let elided_out = out.iter().any(|l| &**l == "_");

@@ -750,6 +750,20 @@ impl<'a> Lower<'a> {
 
     /// `let x = <init>;`: temporaries borrowed at the top of the initializer live as long as `x`.
     fn expr_into_extended(&mut self, init: &Expr, dest: &Place) {
+        // `let x = (&temp(), ..)`: the extension reaches into tuple, array and struct literals.
+        match &init.kind {
+            ExprKind::Tuple(es) | ExprKind::Array(es) if es.iter().any(|e| matches!(e.kind, ExprKind::Ref { .. } | ExprKind::Tuple(_) | ExprKind::Array(_))) => {
+                let mut ops = Vec::new();
+                for e in es {
+                    let t = self.temp(self.infer(e), e.span);
+                    self.expr_into_extended(e, &Place::local(t));
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+                self.assign(dest.clone(), Rvalue::Aggregate(ops), init.span, false);
+                return;
+            }
+            _ => {}
+        }
         if let ExprKind::Ref { mutability, raw: false, expr } = &init.kind {
             if !self.is_place_expr(expr) && !is_constant_expr(expr) {
                 let ty = self.infer(expr);
@@ -1914,6 +1928,7 @@ impl<'a> Lower<'a> {
                         self.check_mutable(&place, sp, u == CaptureUse::Mut);
                     }
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
+                    self.body.capture_temps.push(t);
                     self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, !certain);
                     ops.push(Operand::Move(Place::local(t)));
                 }
@@ -2544,7 +2559,13 @@ fn is_constant_name(name: &str) -> bool {
 fn is_constant_expr(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Lit(_) => true,
-        ExprKind::Path(s) => s.len() > 1 || s.last().is_some_and(|n| n.chars().all(|c| c.is_uppercase() || c == '_' || c.is_ascii_digit())),
+        ExprKind::Path(s) => s.len() > 1 || s.last().is_some_and(|n| n.starts_with(|c: char| c.is_uppercase())),
+        // Tuple-struct and variant constructors of constants are constants (`&Some(1)`).
+        ExprKind::Call(f, args) => {
+            matches!(&f.kind, ExprKind::Path(p) if p.last().is_some_and(|n| n.starts_with(|c: char| c.is_uppercase())))
+                && args.iter().all(is_constant_expr)
+        }
+        ExprKind::Struct { fields, base: None, .. } => fields.iter().all(|(_, e)| is_constant_expr(e)),
         ExprKind::Unary(UnOp::Neg | UnOp::Not, x) => is_constant_expr(x),
         ExprKind::Binary(_, a, b) => is_constant_expr(a) && is_constant_expr(b),
         ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().all(is_constant_expr),

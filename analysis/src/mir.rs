@@ -174,6 +174,8 @@ pub struct Body {
     /// Locals whose value must be valid for `'static` (annotated `&'static`, stored into a
     /// `'static` field or passed to a `'static` parameter).
     pub static_locals: Vec<Local>,
+    /// Temporaries holding a closure's by-reference captures.
+    pub capture_temps: Vec<Local>,
 }
 
 impl Body {
