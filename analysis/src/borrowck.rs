@@ -779,6 +779,13 @@ impl<'a> Cx<'a> {
         // Loans of locals that must outlive the function (stored into an argument, a `'static`
         // place, or returned): E0597 / E0515 even where no storage end is reached.
         let reported_loans: Vec<Span> = errors.iter().flat_map(|e| e.labels.iter().map(|l| l.0)).chain(errors.iter().map(|e| e.span)).collect();
+        // rustc reports one "does not live long enough" per borrowed local.
+        let mut dead_reported: Vec<Local> = self
+            .loans
+            .iter()
+            .filter(|l| reported_loans.contains(&l.span))
+            .map(|l| l.place.local)
+            .collect();
         for (li, loan) in self.loans.iter().enumerate() {
             if !values[n_locals + li].contains(end) || loan.uncertain || !self.reachable[self.block_of(loan.point)] {
                 continue;
@@ -794,6 +801,10 @@ impl<'a> Cx<'a> {
                 // `&x` of a reference may be deref-coerced.
                 continue;
             }
+            if dead_reported.contains(&loan.place.local) {
+                continue;
+            }
+            dead_reported.push(loan.place.local);
             let carry = carriers(li);
             let name = self.describe(&loan.place);
             if body.capture_temps.contains(&loan.holder) {
@@ -1291,6 +1302,7 @@ impl<'a> Cx<'a> {
     fn check_reassign(&self, local: Local, span: Span, init: &Init, errors: &mut Vec<BorrowError>) {
         let decl = self.body.local(local);
         if decl.mutable || !matches!(decl.kind, LocalKind::User | LocalKind::Arg) {
+            // Upvars: E0594, reported by the lowering.
             return;
         }
         if !init.init.contains(local.0 as usize) {

@@ -105,7 +105,11 @@ pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, file: SourceFile, item: Fn
     if lowered.body.tainted {
         return Arc::new(BorrowckResult::default());
     }
-    Arc::new(borrowck::borrowck(&lowered.body, index))
+    let mut result = borrowck::borrowck(&lowered.body, index);
+    for closure in lowered.closures.iter().filter(|c| !c.tainted) {
+        result.errors.extend(borrowck::borrowck(closure, index).errors);
+    }
+    Arc::new(result)
 }
 
 #[salsa::db]

@@ -28,6 +28,8 @@ pub struct StaticError {
 pub struct Lowered {
     pub body: Body,
     pub errors: Vec<StaticError>,
+    /// The bodies of the function's closures, checked on their own.
+    pub closures: Vec<Body>,
 }
 
 pub fn lower_fn(
@@ -57,6 +59,7 @@ pub fn lower_fn(
         match_span: None,
         not_mut: Vec::new(),
         declared_uninit: Vec::new(),
+        closures: Vec::new(),
     };
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
@@ -122,7 +125,7 @@ pub fn lower_fn(
         cx.body.tainted = true;
     }
     let errors = fold_not_mut_errors(&cx.body, cx.errors, &cx.not_mut);
-    Lowered { body: cx.body, errors }
+    Lowered { body: cx.body, errors, closures: cx.closures }
 }
 
 /// rustc reports several "cannot borrow `x` as mutable, as it is not declared as mutable" errors
@@ -131,7 +134,11 @@ fn fold_not_mut_errors(body: &Body, errors: Vec<StaticError>, not_mut: &[(Local,
     let mut out = Vec::new();
     let mut done: Vec<Local> = Vec::new();
     for e in errors {
-        let local = not_mut.iter().find(|(_, sp)| *sp == e.span && e.code == "E0596").map(|(l, _)| *l);
+        let local = not_mut
+            .iter()
+            .find(|(_, sp)| *sp == e.span && e.code == "E0596")
+            .map(|(l, _)| *l)
+            .filter(|l| body.local(*l).kind != LocalKind::Upvar);
         match local {
             Some(l) if not_mut.iter().filter(|(m, _)| *m == l).count() > 1 => {
                 if done.contains(&l) {
@@ -195,6 +202,8 @@ struct Lower<'a> {
     match_span: Option<Span>,
     /// Locals declared by `let x;`: a macro we cannot expand may initialize any of them.
     declared_uninit: Vec<Local>,
+    /// The bodies of the closures lowered so far.
+    closures: Vec<Body>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
 }
@@ -999,7 +1008,8 @@ impl<'a> Lower<'a> {
     fn check_move_out(&mut self, op: &Operand, span: Span) -> bool {
         let Operand::Move(p) = op else { return true };
         let tys = crate::borrowck::place_tys(&self.body, self.index, p);
-        let last_deref = p.proj.iter().rposition(|q| *q == Proj::Deref);
+        // Moving out of a `Box` is allowed: only derefs of references and pointers count.
+        let last_deref = p.proj.iter().enumerate().rposition(|(i, q)| *q == Proj::Deref && !matches!(&tys[i], Ty::Adt { name, .. } if &**name == "Box"));
         // An element of an array or slice after the last deref: E0508.
         let start = last_deref.map_or(0, |i| i + 1);
         for i in start..p.proj.len() {
@@ -1135,7 +1145,8 @@ impl<'a> Lower<'a> {
                 let p = self.expr_place(lhs, true);
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
-                    if !p.proj.is_empty() {
+                    let is_upvar = self.body.locals[p.local.0 as usize].kind == LocalKind::Upvar;
+                    if !p.proj.is_empty() || is_upvar {
                         if !uncertain {
                             self.check_mutable(&p, span, false);
                         }
@@ -1898,6 +1909,12 @@ impl<'a> Lower<'a> {
                 caps.push((l, path, sp, u));
             }
         }
+        let mut captured: Vec<Local> = Vec::new();
+        for c in &caps {
+            if !captured.contains(&c.0) {
+                captured.push(c.0);
+            }
+        }
         let mut ops = Vec::new();
         for (l, path, sp, u) in caps {
             let mut place = Place::local(l);
@@ -1923,10 +1940,7 @@ impl<'a> Lower<'a> {
                         (Ty::Unknown | Ty::Param { .. } | Ty::Opaque, _) => (place, false),
                         _ => (place, u != CaptureUse::Unknown),
                     };
-                    if m == Mutability::Mut && certain {
-                        // rustc reports at the use inside the closure.
-                        self.check_mutable(&place, sp, u == CaptureUse::Mut);
-                    }
+
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
                     self.body.capture_temps.push(t);
                     self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, !certain);
@@ -1939,7 +1953,68 @@ impl<'a> Lower<'a> {
             self.body.locals[dest.local.0 as usize].ty =
                 Ty::Adt { name: "{closure}".into(), args: vec![], lifetimes: 1 };
         }
-        let _ = self.edition;
+        self.lower_closure_body(params, body, span, &captured);
+    }
+
+    /// Lowers a closure's body as a body of its own: each captured variable is an upvar local
+    /// with the outer binding's type and mutability, each parameter an argument.
+    fn lower_closure_body(&mut self, params: &[ast::ClosureParam], body: &Expr, span: Span, captured: &[Local]) {
+        let mut inner = Lower {
+            index: self.index,
+            edition: self.edition,
+            generics: self.generics.clone(),
+            self_ty: self.self_ty.clone(),
+            body: Body::default(),
+            errors: Vec::new(),
+            cur: BlockId(0),
+            scopes: Vec::new(),
+            breakables: Vec::new(),
+            stmt_temps: Vec::new(),
+            uncertain_place: false,
+            never_assigned: Vec::new(),
+            match_span: None,
+            not_mut: Vec::new(),
+            declared_uninit: Vec::new(),
+            closures: Vec::new(),
+        };
+        inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
+        inner.cur = inner.new_block();
+        inner.scopes.push(Scope::default());
+        for &l in captured {
+            let d = self.body.locals[l.0 as usize].clone();
+            let Some(name) = d.name.clone() else { continue };
+            let nl = inner.new_local(Some(name.clone()), d.ty, d.mutable, LocalKind::Upvar, d.span);
+            inner.bind_name(name, nl);
+        }
+        let mut pats = Vec::new();
+        for p in params {
+            let ty = p.ty.as_ref().map_or(Ty::Unknown, |t| Ty::from_ast(t, &inner.generics, inner.self_ty.as_ref()));
+            match &p.pat.kind {
+                PatKind::Binding { by_ref: None, mutability, name, sub: None } if !is_constant_name(name) => {
+                    let l = inner.new_local(Some(name.clone()), ty, *mutability == Mutability::Mut, LocalKind::Arg, p.pat.span);
+                    inner.bind_name(name.clone(), l);
+                }
+                _ => {
+                    let l = inner.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
+                    pats.push((p.pat.clone(), l, ty));
+                }
+            }
+        }
+        inner.body.n_args = inner.body.locals.len() as u32 - 1;
+        for (pat, l, ty) in pats {
+            inner.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
+        }
+        let ret = Place::local(Body::return_local());
+        inner.expr_into(body, &ret);
+        inner.exit_scopes_to(0, body.span);
+        inner.scopes.pop();
+        inner.terminate(Terminator::Return, Span::new(body.span.end, body.span.end));
+        let errors = fold_not_mut_errors(&inner.body, inner.errors, &inner.not_mut);
+        if !inner.body.tainted {
+            self.errors.extend(errors);
+        }
+        self.closures.append(&mut inner.closures);
+        self.closures.push(inner.body);
     }
 
     /// Walks a closure body for the outer variables it uses and how.
@@ -2456,6 +2531,11 @@ impl<'a> Lower<'a> {
         let decl = &self.body.locals[place.local.0 as usize];
         if decl.mutable || decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
             return None;
+        }
+        if decl.kind == LocalKind::Upvar && place.proj.is_empty() {
+            let name = decl.name.clone().unwrap_or_else(|| "_".into());
+            let what = if verb == "borrow" { format!("cannot borrow `{name}` as mutable") } else { format!("cannot assign to `{name}`") };
+            return Some(format!("{what}, as it is not declared as mutable"));
         }
         if place.proj.iter().any(|p| *p == Proj::Deref) || self.never_assigned.contains(&place.local) {
             return None;

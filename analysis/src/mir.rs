@@ -22,6 +22,8 @@ pub enum LocalKind {
     Temp,
     /// The return place.
     Return,
+    /// A closure's captured variable, inside the closure's body.
+    Upvar,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
