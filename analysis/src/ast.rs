@@ -181,7 +181,8 @@ pub enum Type {
     /// `a::b::Name<'x, T, U>`: all segments' names; generic args of the last segment.
     Path { segments: Vec<Name>, args: Vec<GenericArg> },
     Tuple(Vec<Type>),
-    Array(Box<Type>),
+    /// `[T; N]` with `N` when it is an integer literal.
+    Array(Box<Type>, Option<u64>),
     Slice(Box<Type>),
     /// `fn(A) -> B`
     FnPtr,

@@ -797,7 +797,7 @@ impl<'a> Cx<'a> {
             if matches!(decl.kind, LocalKind::Return) || (decl.kind == LocalKind::Temp && !decl.is_statement_temp) {
                 continue;
             }
-            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
+            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..)) {
                 // `&x` of a reference may be deref-coerced.
                 continue;
             }
@@ -1111,7 +1111,7 @@ impl<'a> Cx<'a> {
                 return;
             }
             // `&x` where `x` is itself a reference may be deref-coerced into `&*x`.
-            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(_)) {
+            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..)) {
                 return;
             }
             let carry = carriers(li);

@@ -261,7 +261,7 @@ impl Index {
                 }
                 any
             }
-            Ty::Array(t) => self.has_significant_drop(t),
+            Ty::Array(t, _) => self.has_significant_drop(t),
             Ty::Unknown | Ty::Opaque | Ty::Param { .. } => None,
             _ => Some(false),
         }
@@ -377,7 +377,7 @@ fn lifetimes_in(t: &ast::Type, acc: &mut Vec<Name>) {
             }
         }
         ast::Type::Tuple(ts) => ts.iter().for_each(|t| lifetimes_in(t, acc)),
-        ast::Type::Array(t) | ast::Type::Slice(t) => lifetimes_in(t, acc),
+        ast::Type::Array(t, _) | ast::Type::Slice(t) => lifetimes_in(t, acc),
         ast::Type::ImplTrait(bounds) | ast::Type::DynTrait(bounds) => {
             for b in bounds {
                 if let Some(l) = b.strip_prefix('\'') {

@@ -456,7 +456,7 @@ impl<'a> Lower<'a> {
             },
             ExprKind::Struct { path, .. } => self.path_adt(path),
             ExprKind::Array(es) => {
-                Ty::Array(Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))))
+                Ty::Array(Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))), Some(es.len() as u64))
             }
             ExprKind::Block { block, .. } => match &block.tail {
                 Some(t) if block.stmts.is_empty() => self.infer(t),
@@ -626,7 +626,7 @@ impl<'a> Lower<'a> {
                     }
                     _ => return None,
                 },
-                Ty::Array(t) => {
+                Ty::Array(t, _) => {
                     // Unsizing to a slice is a built-in coercion of the autoref.
                     let t = Ty::Slice(t.clone());
                     ty = t;
@@ -895,7 +895,7 @@ impl<'a> Lower<'a> {
                 }
                 let is_range = matches!(idx.kind, ExprKind::Range { .. });
                 match &inner {
-                    Ty::Array(_) | Ty::Slice(_) if !is_range => {
+                    Ty::Array(..) | Ty::Slice(_) if !is_range => {
                         let mut base = self.expr_place(base_e, mutable)?;
                         for _ in 0..derefs {
                             base = base.deref();
@@ -906,7 +906,7 @@ impl<'a> Lower<'a> {
                     }
                     Ty::Adt { name, .. }
                         if matches!(&**name, "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap")
-                            || (is_range && matches!(inner, Ty::Array(_) | Ty::Slice(_) | Ty::Str)) =>
+                            || (is_range && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
                     {
                         // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
                         let mut base = self.expr_place(base_e, mutable)?;
@@ -922,7 +922,7 @@ impl<'a> Lower<'a> {
                         self.call(vec![Operand::Move(Place::local(r)), i], Place::local(out), vec![0], e.span);
                         return Some(Place::local(out).deref());
                     }
-                    Ty::Array(_) | Ty::Slice(_) | Ty::Str => {
+                    Ty::Array(..) | Ty::Slice(_) | Ty::Str => {
                         let mut base = self.expr_place(base_e, mutable)?;
                         for _ in 0..derefs {
                             base = base.deref();
@@ -1015,9 +1015,9 @@ impl<'a> Lower<'a> {
         for i in start..p.proj.len() {
             let base = &tys[i];
             let bad = match (&p.proj[i], base) {
-                (Proj::Index, Ty::Array(_)) => Some("array"),
+                (Proj::Index, Ty::Array(..)) => Some("array"),
                 (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Ty::Slice(_)) => Some("slice"),
-                (Proj::ConstIndex { .. } | Proj::Subslice, Ty::Array(_)) if last_deref.is_some() => Some("array"),
+                (Proj::ConstIndex { .. } | Proj::Subslice, Ty::Array(..)) if last_deref.is_some() => Some("array"),
                 _ => None,
             };
             if let Some(kind) = bad {
@@ -2407,7 +2407,7 @@ impl<'a> Lower<'a> {
             }
             PatKind::Slice(ps) => {
                 let elem = match ty {
-                    Ty::Array(t) | Ty::Slice(t) => (**t).clone(),
+                    Ty::Array(t, _) | Ty::Slice(t) => (**t).clone(),
                     _ => Ty::Unknown,
                 };
                 let rest = ps.iter().position(|p| is_rest(p));
@@ -2419,8 +2419,14 @@ impl<'a> Lower<'a> {
                         }
                         continue;
                     }
-                    let proj = match rest {
-                        Some(r) if i > r => Proj::ConstIndex { offset: (n - i) as u32, from_end: true },
+                    let len = match ty {
+                        Ty::Array(_, len) => *len,
+                        _ => None,
+                    };
+                    let proj = match (rest, len) {
+                        // With the array's length, an index from the end is one from the start.
+                        (Some(r), Some(len)) if i > r => Proj::ConstIndex { offset: (len as usize).saturating_sub(n - i) as u32, from_end: false },
+                        (Some(r), None) if i > r => Proj::ConstIndex { offset: (n - i) as u32, from_end: true },
                         _ => Proj::ConstIndex { offset: i as u32, from_end: false },
                     };
                     let m = if elem.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
@@ -2686,7 +2692,7 @@ fn std_owner(t: &Ty) -> Option<&'static str> {
     Some(match t {
         Ty::Str => "str",
         Ty::Slice(_) => "slice",
-        Ty::Array(_) => "array",
+        Ty::Array(..) => "array",
         Ty::Prim(p) => match &**p {
             "i8" => "i8", "i16" => "i16", "i32" => "i32", "i64" => "i64", "i128" => "i128",
             "isize" => "isize", "u8" => "u8", "u16" => "u16", "u32" => "u32", "u64" => "u64",
@@ -2729,7 +2735,7 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
     if matches!(t, "T" | "K") {
         return match owner {
             Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
-            Ty::Slice(e) | Ty::Array(e) => (**e).clone(),
+            Ty::Slice(e) | Ty::Array(e, _) => (**e).clone(),
             _ => Ty::Unknown,
         };
     }

@@ -1307,10 +1307,12 @@ impl<'t, 's> Cx<'t, 's> {
             K::UnitType => Type::Tuple(Vec::new()),
             K::ArrayType => {
                 let elem = node.child_by_field_id(f.element);
-                let has_len = node.child_by_field_id(f.length).is_some();
+                let len = node.child_by_field_id(f.length);
                 let elem = Box::new(elem.map_or(Type::Unknown, |t| self.ty(t)));
-                if has_len {
-                    Type::Array(elem)
+                if let Some(len) = len {
+                    let n = self.text(len).replace('_', "");
+                    let n = n.trim_end_matches("usize").parse::<u64>().ok();
+                    Type::Array(elem, n)
                 } else {
                     Type::Slice(elem)
                 }
@@ -3726,7 +3728,7 @@ mod tests {
                 )
             ),
             Type::Tuple(ts) => format!("({})", list(ts, r_ty, ", ")),
-            Type::Array(t) => format!("[{}; _]", r_ty(t)),
+            Type::Array(t, _) => format!("[{}; _]", r_ty(t)),
             Type::Slice(t) => format!("[{}]", r_ty(t)),
             Type::FnPtr => "fn".into(),
             Type::ImplTrait(b) => format!("impl {}", b.join(" + ")),

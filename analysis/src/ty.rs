@@ -15,7 +15,8 @@ pub enum Ty {
     Ref(Mutability, Box<Ty>),
     RawPtr,
     Tuple(Vec<Ty>),
-    Array(Box<Ty>),
+    /// `[T; N]`, with `N` when it is known.
+    Array(Box<Ty>, Option<u64>),
     Slice(Box<Ty>),
     /// A named type: std (`Vec`, `String`, `Option`) or the workspace's own; `lifetimes` counts
     /// its lifetime arguments as written (`Parser<'a>` has 1).
@@ -80,7 +81,7 @@ impl Ty {
             ast::Type::Tuple(ts) => {
                 Ty::Tuple(ts.iter().map(|t| Ty::from_ast(t, generics, self_ty)).collect())
             }
-            ast::Type::Array(t) => Ty::Array(Box::new(Ty::from_ast(t, generics, self_ty))),
+            ast::Type::Array(t, n) => Ty::Array(Box::new(Ty::from_ast(t, generics, self_ty)), *n),
             ast::Type::Slice(t) => Ty::Slice(Box::new(Ty::from_ast(t, generics, self_ty))),
             ast::Type::FnPtr => Ty::FnPtr,
             ast::Type::Never => Ty::Never,
@@ -137,7 +138,7 @@ impl Ty {
             Ty::Ref(Mutability::Mut, _) => Some(false),
             Ty::Str | Ty::Slice(_) => None,
             Ty::Tuple(ts) => all_known(ts.iter().map(|t| t.is_copy(index))),
-            Ty::Array(t) => t.is_copy(index),
+            Ty::Array(t, _) => t.is_copy(index),
             Ty::Param { copy, .. } => *copy,
             Ty::Opaque | Ty::Unknown => None,
             Ty::Adt { name, args, .. } => {
@@ -188,7 +189,7 @@ impl Ty {
     /// The type of `self[i]` for a non-range index.
     pub fn index_elem(&self) -> Option<Ty> {
         match self {
-            Ty::Array(t) | Ty::Slice(t) => Some((**t).clone()),
+            Ty::Array(t, _) | Ty::Slice(t) => Some((**t).clone()),
             Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque") => {
                 args.first().cloned()
             }
@@ -200,7 +201,7 @@ impl Ty {
     pub fn has_params(&self) -> bool {
         match self {
             Ty::Param { .. } => true,
-            Ty::Ref(_, t) | Ty::Array(t) | Ty::Slice(t) => t.has_params(),
+            Ty::Ref(_, t) | Ty::Array(t, _) | Ty::Slice(t) => t.has_params(),
             Ty::Tuple(ts) => ts.iter().any(|t| t.has_params()),
             Ty::Adt { args, .. } => args.iter().any(|t| t.has_params()),
             _ => false,
@@ -213,7 +214,7 @@ impl Ty {
             Ty::Ref(..) => Some(true),
             Ty::Prim(_) | Ty::Str | Ty::RawPtr | Ty::FnPtr | Ty::Never => Some(false),
             Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.holds_borrow())),
-            Ty::Array(t) | Ty::Slice(t) => t.holds_borrow(),
+            Ty::Array(t, _) | Ty::Slice(t) => t.holds_borrow(),
             Ty::Adt { args, lifetimes, .. } => {
                 if *lifetimes > 0 {
                     return Some(true);
@@ -260,7 +261,8 @@ pub fn display(ty: &Ty) -> String {
         Ty::Ref(Mutability::Mut, t) => format!("&mut {}", display(t)),
         Ty::RawPtr => "*const _".into(),
         Ty::Tuple(ts) => format!("({})", ts.iter().map(display).collect::<Vec<_>>().join(", ")),
-        Ty::Array(t) => format!("[{}; _]", display(t)),
+        Ty::Array(t, Some(n)) => format!("[{}; {n}]", display(t)),
+        Ty::Array(t, None) => format!("[{}; _]", display(t)),
         Ty::Slice(t) => format!("[{}]", display(t)),
         Ty::Adt { name, args, .. } if args.is_empty() => name.to_string(),
         Ty::Adt { name, args, .. } => {
