@@ -5,6 +5,9 @@
 //! accesses; move and initialization dataflows find uses of moved or uninitialized values.
 //! Nothing here guesses: statements marked `uncertain` never produce a conflict error.
 
+// Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
 use crate::ast::{Mutability, Span};
 use crate::index::Index;
 use crate::lower::{describe_place, StaticError};
@@ -790,7 +793,7 @@ impl<'a> Cx<'a> {
             if !values[n_locals + li].contains(end) || loan.uncertain || !self.reachable[self.block_of(loan.point)] {
                 continue;
             }
-            if loan.place.proj.iter().any(|p| *p == Proj::Deref) || reported_loans.contains(&loan.span) {
+            if loan.place.proj.contains(&Proj::Deref) || reported_loans.contains(&loan.span) {
                 continue;
             }
             let decl = body.local(loan.place.local);
@@ -1066,10 +1069,6 @@ impl<'a> Cx<'a> {
                 } else if matches!(b.term, Terminator::Return) && carry[0] {
                     uses.push(Local(0));
                 }
-                if uses.iter().any(|u| carry[u.0 as usize] && self.body.local(*u).kind != LocalKind::Temp || carry[u.0 as usize] && u.0 == 0) {
-                    let sp = if si < b.stmts.len() { b.stmts[si].span } else { b.term_span };
-                    return Some(sp);
-                }
                 if uses.iter().any(|u| carry[u.0 as usize]) {
                     let sp = if si < b.stmts.len() { b.stmts[si].span } else { b.term_span };
                     return Some(sp);
@@ -1241,7 +1240,7 @@ impl<'a> Cx<'a> {
                 code: "E0381",
                 span: a.span,
                 message,
-                labels: vec![(decl.span, format!("binding declared here but left uninitialized"))],
+                labels: vec![(decl.span, "binding declared here but left uninitialized".to_string())],
             });
             return;
         }

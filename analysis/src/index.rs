@@ -57,7 +57,7 @@ const BUILTIN_ATTRS: &[&str] = &[
 
 fn has_attribute_macro(attrs: &[Name]) -> bool {
     attrs.iter().any(|a| {
-        let head = a.split(|c: char| c == '(' || c == '=' || c == ' ' || c == ':').next().unwrap_or("");
+        let head = a.split(['(', '=', ' ', ':']).next().unwrap_or("");
         !BUILTIN_ATTRS.contains(&head)
     })
 }

@@ -39,6 +39,7 @@ pub enum Edition {
 
 impl Edition {
     /// Parses `2015`, `2018`, `2021`, `2024`.
+    #[allow(clippy::should_implement_trait)]
     pub fn from_str(s: &str) -> Option<Edition> {
         match s.trim() {
             "2015" => Some(Edition::E2015),

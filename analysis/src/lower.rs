@@ -4,6 +4,9 @@
 //! table. Where a fact is missing the lowering says so (`Operand::Use`, `uncertain` statements,
 //! `Body::tainted`) rather than guess, so that the borrow checker stays silent there.
 
+// Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
 use crate::ast::{
     self, BinOp, Block, Expr, ExprKind, FieldName, FnDef, MacroArgs, Mutability, Name, Pat, PatKind,
     Span, Stmt, UnOp,
@@ -819,7 +822,8 @@ impl<'a> Lower<'a> {
     fn is_place_expr(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Path(s) => s.len() == 1 && self.lookup(&s[0]).is_some(),
-            ExprKind::Field(b, _) => self.is_place_expr(b) || true,
+            // A field of a value expression is a field of its temporary: a place too.
+            ExprKind::Field(..) => true,
             ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => true,
             _ => false,
         }
@@ -1251,11 +1255,7 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             }
             ExprKind::Block { block, label } => {
-                if block.is_unsafe {
-                    self.block_into(block, dest, label.as_ref());
-                } else {
-                    self.block_into(block, dest, label.as_ref());
-                }
+                self.block_into(block, dest, label.as_ref());
             }
             ExprKind::OpaqueBlock(_) | ExprKind::Await(_) => {
                 self.taint();
@@ -2410,7 +2410,7 @@ impl<'a> Lower<'a> {
                     Ty::Array(t, _) | Ty::Slice(t) => (**t).clone(),
                     _ => Ty::Unknown,
                 };
-                let rest = ps.iter().position(|p| is_rest(p));
+                let rest = ps.iter().position(is_rest);
                 let n = ps.len();
                 for (i, p) in ps.iter().enumerate() {
                     if Some(i) == rest {
@@ -2543,7 +2543,7 @@ impl<'a> Lower<'a> {
             let what = if verb == "borrow" { format!("cannot borrow `{name}` as mutable") } else { format!("cannot assign to `{name}`") };
             return Some(format!("{what}, as it is not declared as mutable"));
         }
-        if place.proj.iter().any(|p| *p == Proj::Deref) || self.never_assigned.contains(&place.local) {
+        if place.proj.contains(&Proj::Deref) || self.never_assigned.contains(&place.local) {
             return None;
         }
         // A projection of a value whose type we do not know may go through an auto-deref.
@@ -2844,13 +2844,13 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         }
         ExprKind::Call(g, args) => {
             f(g);
-            args.iter().for_each(|a| f(a));
+            args.iter().for_each(&mut *f);
         }
         ExprKind::MethodCall { receiver, args, .. } => {
             f(receiver);
-            args.iter().for_each(|a| f(a));
+            args.iter().for_each(&mut *f);
         }
-        ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().for_each(|a| f(a)),
+        ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().for_each(&mut *f),
         ExprKind::Struct { fields, base, .. } => {
             fields.iter().for_each(|(_, a)| f(a));
             if let Some(b) = base {
@@ -2899,7 +2899,7 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         ExprKind::Macro(m) => match &m.args {
-            MacroArgs::Exprs(es) => es.iter().for_each(|a| f(a)),
+            MacroArgs::Exprs(es) => es.iter().for_each(&mut *f),
             MacroArgs::Repeat(a, b) => {
                 f(a);
                 f(b);

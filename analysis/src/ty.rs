@@ -160,7 +160,7 @@ impl Ty {
                     return Some(false);
                 }
                 match &**name {
-                    "Option" => args.first().map_or(None, |t| t.is_copy(index)),
+                    "Option" => args.first().and_then(|t| t.is_copy(index)),
                     "Result" if args.len() == 2 => {
                         all_known(args.iter().map(|t| t.is_copy(index)))
                     }
