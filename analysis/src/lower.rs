@@ -750,6 +750,9 @@ impl<'a> Lower<'a> {
                             self.terminate(Terminator::Unreachable, else_block.span);
                             self.cur = ok;
                         }
+                        // `let PAT = place` reads the place even when PAT binds nothing (`let _ = r`
+                        // keeps `r` alive).
+                        self.push(StatementKind::FakeRead(place.clone()), init.span, false);
                         let saved = self.match_span.replace(init.span);
                         self.bind_pattern(pat, &place, &ty, BindMode::Move, pat.span);
                         self.match_span = saved;
