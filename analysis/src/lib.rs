@@ -5,6 +5,7 @@
 //! Only the `syntax` module names tree-sitter node kinds and fields.
 
 pub mod ast;
+pub mod ide;
 pub mod borrowck;
 pub mod db;
 pub mod index;
@@ -115,6 +116,79 @@ impl AnalysisHost {
     pub fn diagnostics(&self, file: FileId) -> Vec<Diagnostic> {
         let Some(&f) = self.files.get(file.0 as usize) else { return Vec::new() };
         diagnostics(&self.db, f)
+    }
+
+    /// The file with this path, if it was set.
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Empties a file that was removed (its id stays valid and answers nothing).
+    pub fn remove_file(&mut self, path: &str) {
+        if let Some(&id) = self.by_path.get(path) {
+            let edition = self.files[id.0 as usize].edition(&self.db);
+            self.set_file(path, String::new(), edition);
+        }
+    }
+
+    /// A snapshot for queries on other threads. Setting a file cancels the queries running on
+    /// snapshots (they answer `Err(Cancelled)`) and waits until every snapshot is dropped, so the
+    /// writer must not hold one.
+    pub fn snapshot(&self) -> Analysis {
+        Analysis { db: self.db.clone(), files: self.files.clone() }
+    }
+}
+
+/// A query was cancelled because the files changed; ask again.
+pub use salsa::Cancelled;
+pub type Cancellable<T> = Result<T, Cancelled>;
+
+/// A read-only snapshot of the analysis: every query answers for the files as they were when
+/// the snapshot was taken, or `Err(Cancelled)` when a newer edit interrupted it.
+#[derive(Clone)]
+pub struct Analysis {
+    db: db::Database,
+    files: Vec<db::SourceFile>,
+}
+
+impl Analysis {
+    fn with<T>(&self, file: FileId, f: impl FnOnce(&db::Database, db::SourceFile) -> T) -> Cancellable<Option<T>> {
+        let Some(&sf) = self.files.get(file.0 as usize) else { return Ok(None) };
+        // A cancellation unwinds out of the query; nothing of ours is left half-updated by it.
+        let db = std::panic::AssertUnwindSafe(&self.db);
+        let f = std::panic::AssertUnwindSafe(f);
+        Cancelled::catch(move || {
+            let (db, f) = (db, f);
+            (f.0)(db.0, sf)
+        })
+        .map(Some)
+    }
+
+    /// The text of a file as this snapshot sees it.
+    pub fn file_text(&self, file: FileId) -> Cancellable<Option<String>> {
+        self.with(file, |db, f| f.text(db).clone())
+    }
+
+    /// The borrow-check diagnostics of a file, sorted by position.
+    pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {
+        Ok(self.with(file, |db, f| diagnostics(db, f))?.unwrap_or_default())
+    }
+
+    /// Inlay hints for the borrows in `range`: where each borrow's region ends, and what it
+    /// borrows.
+    pub fn inlay_hints(&self, file: FileId, range: TextRange, config: ide::InlayConfig) -> Cancellable<Vec<ide::InlayHint>> {
+        Ok(self.with(file, move |db, f| ide::inlay_hints(db, f, range, config))?.unwrap_or_default())
+    }
+
+    /// Hover text at `offset`: the loan of a borrow or reference, its reborrow chain and where it
+    /// is live; on a place, what may be done with it there.
+    pub fn hover(&self, file: FileId, offset: u32) -> Cancellable<Option<ide::HoverResult>> {
+        Ok(self.with(file, move |db, f| ide::hover(db, f, offset))?.flatten())
+    }
+
+    /// The live ranges of the borrows at `offset` or in `range` (`borrowlens/regions`).
+    pub fn regions(&self, file: FileId, query: ide::RegionQuery) -> Cancellable<Vec<ide::Region>> {
+        Ok(self.with(file, move |db, f| ide::regions(db, f, query))?.unwrap_or_default())
     }
 }
 
