@@ -8,7 +8,7 @@
 // Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
 #![allow(clippy::needless_range_loop)]
 
-use crate::ast::{Mutability, Span};
+use crate::ast::{Mutability, Name, Span};
 use crate::index::Index;
 use crate::lower::{describe_place, StaticError};
 use crate::mir::*;
@@ -38,6 +38,31 @@ pub struct BorrowckResult {
     pub loans: Vec<Loan>,
     /// For each loan, the spans of the statements where it is live.
     pub live_spans: Vec<Vec<Span>>,
+    /// For each loan, what the IDE features explain about it.
+    pub facts: Vec<LoanFact>,
+}
+
+/// What the IDE says about one loan.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LoanFact {
+    pub mutable: bool,
+    /// The borrowed place as rustc names it (`x`, `*r1`).
+    pub place: String,
+    /// The borrow expression.
+    pub span: Span,
+    /// The user's binding that holds the reference (`r1` in `let r1 = &mut x;`), when there is
+    /// one.
+    pub holder: Option<Name>,
+    /// The loan this one reborrows from (`&mut *r1` reborrows the loan held by `r1`).
+    pub parent: Option<usize>,
+    /// The last statement where the loan is live: the use that keeps it alive.
+    pub last_use: Option<Span>,
+    /// The loan takes part in a borrow-check error.
+    pub conflicting: bool,
+    /// That error, as `E0502: cannot borrow ...`.
+    pub error: Option<String>,
+    /// The guess of a lowering that did not know enough: say nothing about it.
+    pub uncertain: bool,
 }
 
 /// A dense bit set.
@@ -871,7 +896,55 @@ impl<'a> Cx<'a> {
         let mut seen = std::collections::HashSet::new();
         errors.retain(|e| seen.insert(e.span));
         errors.sort_by_key(|e| (e.span.start, e.code));
-        BorrowckResult { errors, loans: self.loans.clone(), live_spans }
+        let facts = self.facts(&errors, &live_spans, &carriers);
+        BorrowckResult { errors, loans: self.loans.clone(), live_spans, facts }
+    }
+
+    fn facts(&self, errors: &[BorrowError], live_spans: &[Vec<Span>], carriers: &dyn Fn(usize) -> Vec<bool>) -> Vec<LoanFact> {
+        let body = self.body;
+        let carry: Vec<Vec<bool>> = (0..self.loans.len()).map(carriers).collect();
+        let is_user = |l: usize| matches!(body.locals[l].kind, LocalKind::User | LocalKind::Arg | LocalKind::Upvar);
+        self.loans
+            .iter()
+            .enumerate()
+            .map(|(li, loan)| {
+                let holder = if is_user(loan.holder.0 as usize) {
+                    body.local(loan.holder).name.clone()
+                } else {
+                    // A temporary (a method's autoref): the binding the result flows into.
+                    (0..body.locals.len())
+                        .find(|&l| carry[li][l] && is_user(l) && l != loan.place.local.0 as usize)
+                        .and_then(|l| body.locals[l].name.clone())
+                };
+                let parent = match loan.place.proj.first() {
+                    Some(Proj::Deref) => {
+                        let r = loan.place.local.0 as usize;
+                        (0..self.loans.len())
+                            .filter(|&p| p != li && carry[p][r] && self.loans[p].point < loan.point)
+                            .max_by_key(|&p| self.loans[p].point)
+                    }
+                    _ => None,
+                };
+                let last_use = live_spans[li].iter().copied().max_by_key(|s| (s.end, s.start));
+                // One of the two borrows of an error (not its "later used here").
+                let error = errors
+                    .iter()
+                    .find(|e| e.span == loan.span || e.labels.first().is_some_and(|l| l.0 == loan.span))
+                    .map(|e| format!("{}: {}", e.code, e.message));
+                let conflicting = error.is_some();
+                LoanFact {
+                    mutable: matches!(loan.kind, BorrowKind::Mut { .. }),
+                    place: self.describe(&loan.place),
+                    span: loan.span,
+                    holder,
+                    parent,
+                    last_use,
+                    conflicting,
+                    error,
+                    uncertain: loan.uncertain,
+                }
+            })
+            .collect()
     }
 
     fn for_each_access(&self, f: &mut dyn FnMut(Access, usize)) {

@@ -2,7 +2,10 @@
 //!
 //! Everything here is in byte offsets of the file; the server converts to LSP positions.
 
+use crate::ast::{Name, Span};
+use crate::borrowck::LoanFact;
 use crate::db::{self, SourceFile};
+use crate::mir::LocalKind;
 use crate::TextRange;
 
 /// Which borrows get inlay hints.
@@ -66,17 +69,317 @@ pub struct RegionQuery {
     pub range: Option<TextRange>,
 }
 
+/// A loan of the file, in file offsets, with what the features say about it.
+struct FileLoan {
+    fact: LoanFact,
+    /// Index of the loan in its function's facts, and the function's index in the file.
+    func: usize,
+    idx: usize,
+    span: TextRange,
+    live: Vec<TextRange>,
+    last_use: Option<TextRange>,
+}
+
+struct FileFacts {
+    loans: Vec<FileLoan>,
+    /// Per function: offset, locals (name, declaration span in the file, holds-a-loan), and the
+    /// statement spans where each of its loans is live.
+    funcs: Vec<FuncFacts>,
+}
+
+struct FuncFacts {
+    locals: Vec<(Name, TextRange)>,
+    live_spans: Vec<Vec<TextRange>>,
+}
+
+fn abs(offset: u32, s: Span, len: u32) -> TextRange {
+    TextRange { start: (offset + s.start).min(len), end: (offset + s.end).min(len) }
+}
+
+fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
+    let text = file.text(db);
+    let len = text.len() as u32;
+    let mut loans = Vec::new();
+    let mut funcs = Vec::new();
+    for item in db::fn_items(db, file) {
+        let lowered = db::fn_body(db, file, *item);
+        if lowered.body.tainted {
+            continue;
+        }
+        let offset = item.offset(db);
+        let result = db::fn_borrowck(db, file, *item);
+        let func = funcs.len();
+        let locals = lowered
+            .body
+            .locals
+            .iter()
+            .filter(|l| matches!(l.kind, LocalKind::User | LocalKind::Arg))
+            .filter_map(|l| l.name.clone().map(|n| (n, abs(offset, l.span, len))))
+            .collect();
+        let live_spans: Vec<Vec<TextRange>> =
+            result.live_spans.iter().map(|v| v.iter().map(|s| abs(offset, *s, len)).collect()).collect();
+        for (idx, fact) in result.facts.iter().enumerate() {
+            if fact.uncertain {
+                continue;
+            }
+            loans.push(FileLoan {
+                fact: fact.clone(),
+                func,
+                idx,
+                span: abs(offset, fact.span, len),
+                live: merge(text, &live_spans[idx]),
+                last_use: fact.last_use.map(|s| abs(offset, s, len)),
+            });
+        }
+        funcs.push(FuncFacts { locals, live_spans });
+    }
+    FileFacts { loans, funcs }
+}
+
+/// Sorts ranges and merges those that overlap or are separated by whitespace only.
+fn merge(text: &str, ranges: &[TextRange]) -> Vec<TextRange> {
+    let mut v: Vec<TextRange> = ranges.to_vec();
+    v.sort();
+    let mut out: Vec<TextRange> = Vec::new();
+    for r in v {
+        if let Some(last) = out.last_mut() {
+            let gap = text.get(last.end as usize..r.start as usize);
+            // Statements are separated by `;` and whitespace: one live stretch.
+            if r.start <= last.end || gap.is_some_and(|g| g.trim_matches(|c: char| c.is_whitespace() || c == ';').is_empty()) {
+                last.end = last.end.max(r.end);
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+fn line_of(text: &str, offset: u32) -> usize {
+    text.as_bytes()[..(offset as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The source line holding `offset`, trimmed, shortened to 60 characters.
+fn line_text(text: &str, offset: u32) -> String {
+    let o = (offset as usize).min(text.len());
+    let start = text[..o].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[o..].find('\n').map_or(text.len(), |i| o + i);
+    snippet(text, TextRange { start: start as u32, end: end as u32 })
+}
+
+fn snippet(text: &str, r: TextRange) -> String {
+    let s = text.get(r.start as usize..r.end as usize).unwrap_or("");
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        format!("{}…", one_line.chars().take(59).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+fn borrow_text(fact: &LoanFact) -> String {
+    if fact.mutable { format!("&mut {}", fact.place) } else { format!("&{}", fact.place) }
+}
+
+/// `x ← r1 ← r1_2`: the borrowed root, then each binding holding a reborrow of it.
+fn chain(facts: &FileFacts, loan: &FileLoan) -> String {
+    let mut holders: Vec<String> = Vec::new();
+    let mut cur = Some(loan.idx);
+    let mut root_place = loan.fact.place.clone();
+    let mut guard = 0;
+    while let Some(i) = cur {
+        let Some(l) = facts.loans.iter().find(|l| l.func == loan.func && l.idx == i) else { break };
+        if let Some(h) = &l.fact.holder {
+            if holders.last().map(|s| s.as_str()) != Some(h) {
+                holders.push(h.to_string());
+            }
+        }
+        root_place = l.fact.place.clone();
+        cur = l.fact.parent;
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+    }
+    holders.reverse();
+    let mut parts = vec![root_place.trim_start_matches('*').to_string()];
+    parts.extend(holders);
+    parts.join(" ← ")
+}
+
+fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
+    let kind = if loan.fact.mutable { "mutable" } else { "shared" };
+    let mut md = format!("**{kind} borrow** `{}`", borrow_text(&loan.fact));
+    if let Some(h) = &loan.fact.holder {
+        md.push_str(&format!(" held by `{h}`"));
+    }
+    md.push_str("\n\n");
+    if loan.fact.parent.is_some() || loan.fact.holder.is_some() {
+        md.push_str(&format!("reborrow chain: `{}`\n\n", chain(facts, loan)));
+    }
+    match (loan.live.first(), loan.live.last(), loan.last_use) {
+        (Some(first), Some(last), Some(use_)) => {
+            let (a, b) = (line_of(text, first.start), line_of(text, last.end));
+            let lines = if a == b { format!("line {a}") } else { format!("lines {a}–{b}") };
+            md.push_str(&format!(
+                "live on {lines}; kept alive by its last use on line {}: `{}`",
+                line_of(text, use_.start),
+                line_text(text, use_.start)
+            ));
+        }
+        _ => md.push_str("not used after it is created: its region ends here"),
+    }
+    if let Some(e) = &loan.fact.error {
+        md.push_str(&format!("\n\n⚠ {e}"));
+    }
+    md
+}
+
 pub(crate) fn inlay_hints(db: &db::Database, file: SourceFile, range: TextRange, config: InlayConfig) -> Vec<InlayHint> {
-    let _ = (db, file, range, config);
-    Vec::new()
+    let text = file.text(db);
+    let facts = file_facts(db, file);
+    let mut out = Vec::new();
+    for loan in &facts.loans {
+        if config.only_conflicting && !loan.fact.conflicting {
+            continue;
+        }
+        // Borrows a binding holds, or that conflict: the ones worth a hint.
+        if loan.fact.holder.is_none() && !loan.fact.conflicting {
+            continue;
+        }
+        let tooltip = describe_loan(text, &facts, loan);
+        let explicit = text.get(loan.span.start as usize..loan.span.end as usize).is_some_and(|t| t.trim_start().starts_with('&'));
+        if !explicit || loan.fact.parent.is_some() {
+            // An implicit borrow (a method's autoref) or a reborrow: say what it borrows.
+            let label = if loan.fact.parent.is_some() {
+                format!("‹{}›", chain(&facts, loan))
+            } else {
+                format!("‹{}›", borrow_text(&loan.fact))
+            };
+            out.push(InlayHint { offset: loan.span.end, label, tooltip: tooltip.clone(), kind: InlayKind::Borrow });
+        }
+        if let Some(use_) = loan.last_use {
+            if use_.end > loan.span.end {
+                let label = match &loan.fact.holder {
+                    Some(h) => format!("‹{h}: {} ends›", borrow_text(&loan.fact)),
+                    None => format!("‹{} ends›", borrow_text(&loan.fact)),
+                };
+                out.push(InlayHint { offset: line_end(text, use_.end), label, tooltip, kind: InlayKind::RegionEnd });
+            }
+        }
+    }
+    out.retain(|h| h.offset >= range.start && h.offset <= range.end);
+    out.sort_by(|a, b| (a.offset, &a.label).cmp(&(b.offset, &b.label)));
+    out.dedup();
+    out
+}
+
+/// Where a hint after the statement ending at `end` goes: the end of its line, before trailing
+/// whitespace and a line comment.
+fn line_end(text: &str, end: u32) -> u32 {
+    let rest = text.get(end as usize..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    let code = match line.find("//") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    end + code.trim_end().len() as u32
+}
+
+#[allow(dead_code)]
+/// The end of the statement that ends at `end`: after a following `;` on the same line.
+fn statement_end(text: &str, end: u32) -> u32 {
+    let rest = text.get(end as usize..).unwrap_or("");
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    if trimmed.starts_with(';') {
+        end + (rest.len() - trimmed.len()) as u32 + 1
+    } else {
+        end
+    }
 }
 
 pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<HoverResult> {
-    let _ = (db, file, offset);
-    None
+    let text = file.text(db);
+    let facts = file_facts(db, file);
+    // On a borrow expression: the innermost loan created there.
+    if let Some(loan) = facts
+        .loans
+        .iter()
+        .filter(|l| l.span.start <= offset && offset < l.span.end.max(l.span.start + 1))
+        .min_by_key(|l| l.span.end - l.span.start)
+    {
+        return Some(HoverResult { range: loan.span, markdown: describe_loan(text, &facts, loan) });
+    }
+    // On a name: the binding it names (declared before, latest first).
+    let (word, wrange) = word_at(text, offset)?;
+    let (func, decl) = facts
+        .funcs
+        .iter()
+        .enumerate()
+        .flat_map(|(f, ff)| ff.locals.iter().map(move |l| (f, l)))
+        .filter(|(_, (n, r))| **n == *word && r.start <= offset)
+        .max_by_key(|(_, (_, r))| r.start)?;
+    let _ = decl;
+    let mut md = String::new();
+    // The borrows this binding holds.
+    let held: Vec<&FileLoan> = facts.loans.iter().filter(|l| l.func == func && l.fact.holder.as_deref() == Some(word)).collect();
+    for loan in &held {
+        let d = describe_loan(text, &facts, loan).replacen(&format!(" held by `{word}`"), "", 1);
+        md.push_str(&format!("`{word}` holds a {}\n\n", d.trim_start_matches("**").replacen("**", "", 1)));
+    }
+    // What may be done with the place here.
+    let live_here: Vec<&FileLoan> = facts
+        .loans
+        .iter()
+        .filter(|l| l.func == func)
+        .filter(|l| facts.funcs[func].live_spans[l.idx].iter().any(|r| r.start <= offset && offset < r.end))
+        .filter(|l| {
+            let root = l.fact.place.trim_start_matches('*');
+            root == word || root.starts_with(&format!("{word}.")) || root.starts_with(&format!("{word}["))
+        })
+        .filter(|l| !l.fact.place.starts_with('*'))
+        .collect();
+    let mut_loan = live_here.iter().find(|l| l.fact.mutable);
+    let shared_loan = live_here.iter().find(|l| !l.fact.mutable);
+    let at = |l: &FileLoan| format!("`{}` (line {})", borrow_text(&l.fact), line_of(text, l.span.start));
+    let verdict = match (mut_loan, shared_loan) {
+        (Some(m), _) => format!("`{word}` here: read ✗ · write ✗ · move ✗ — mutably borrowed by {}", at(m)),
+        (None, Some(s)) => format!("`{word}` here: read ✓ · write ✗ · move ✗ — borrowed by {}", at(s)),
+        (None, None) => format!("`{word}` here: read ✓ · write ✓ · move ✓ — no borrow of it is live"),
+    };
+    md.push_str(&verdict);
+    Some(HoverResult { range: wrange, markdown: md })
+}
+
+fn word_at(text: &str, offset: u32) -> Option<(&str, TextRange)> {
+    let o = (offset as usize).min(text.len());
+    let is_id = |c: char| c.is_alphanumeric() || c == '_';
+    let start = text[..o].char_indices().rev().take_while(|(_, c)| is_id(*c)).last().map_or(o, |(i, _)| i);
+    let end = text[o..].char_indices().find(|(_, c)| !is_id(*c)).map_or(text.len(), |(i, _)| o + i);
+    if start >= end {
+        return None;
+    }
+    Some((&text[start..end], TextRange { start: start as u32, end: end as u32 }))
 }
 
 pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -> Vec<Region> {
-    let _ = (db, file, query);
-    Vec::new()
+    let facts = file_facts(db, file);
+    facts
+        .loans
+        .iter()
+        .filter(|l| match (query.offset, query.range) {
+            (Some(o), _) => {
+                (l.span.start <= o && o <= l.span.end) || l.live.iter().any(|r| r.start <= o && o <= r.end)
+            }
+            (None, Some(r)) => l.span.start < r.end && r.start < l.span.end.max(l.span.start + 1),
+            (None, None) => true,
+        })
+        .map(|l| Region {
+            kind: if l.fact.mutable { RegionKind::Mutable } else { RegionKind::Shared },
+            place: l.fact.place.clone(),
+            borrow: l.span,
+            live: l.live.clone(),
+            conflicting: l.fact.conflicting,
+        })
+        .collect()
 }
