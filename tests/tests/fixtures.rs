@@ -442,3 +442,53 @@ fn pick<'a, 'b>(x: &'a i32, y: &'b i32) -> &'a i32 {
 "#,
     );
 }
+
+#[test]
+fn e0503_use_while_mutably_borrowed() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut x = 5;
+    let r = &mut x;
+    let y = x + 1; //~ ERROR E0503
+    *r += y;
+}
+"#,
+    );
+}
+
+#[test]
+fn e0381_use_of_an_uninitialized_binding() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let x: i32;
+    let c = std::env::args().count() > 1;
+    if c {
+        x = 1;
+    }
+    println!("{x}"); //~ ERROR E0381
+}
+"#,
+    );
+}
+
+#[test]
+fn e0594_assign_through_a_shared_reference() {
+    check_diagnostics(
+        r#"
+struct Point {
+    x: i32,
+}
+
+fn reset(p: &Point) {
+    p.x = 0; //~ ERROR E0594
+}
+
+fn main() {
+    let p = Point { x: 1 };
+    reset(&p);
+}
+"#,
+    );
+}
