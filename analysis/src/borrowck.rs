@@ -1293,7 +1293,7 @@ impl<'a> Cx<'a> {
         errors: &mut Vec<BorrowError>,
     ) {
         let decl = self.body.local(a.place.local);
-        if decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
+        if decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return || self.body.opaque_control {
             return;
         }
         let name = decl.name.as_deref().unwrap_or("_").to_string();

@@ -89,7 +89,12 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
 /// dependents are not re-run) while function bodies are edited.
 #[salsa::tracked(returns(ref))]
 pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
-    Arc::new(Index::build(parse(db, file), crate::index::shadowed_std_names(file.text(db))))
+    let text = file.text(db);
+    Arc::new(Index::build_with(
+        parse(db, file),
+        crate::index::shadowed_std_names(text),
+        crate::index::control_free_macros(text),
+    ))
 }
 
 #[salsa::tracked(returns(ref))]

@@ -70,6 +70,9 @@ pub struct Index {
     methods: HashMap<(Name, Name), Option<FnSig>>,
     /// std type names the file imports from elsewhere: nothing std says holds for them.
     shadowed: Vec<Name>,
+    /// `macro_rules!` macros of the file whose bodies hold no `return`, `break`, `continue` or
+    /// `?`: they cannot divert control flow.
+    control_free_macros: Vec<Name>,
     /// Names of every method defined in the crate, in impls and traits: a user method may shadow
     /// what the std table says for a receiver of unknown type.
     method_names: HashMap<Name, u32>,
@@ -77,7 +80,11 @@ pub struct Index {
 
 impl Index {
     pub fn build(file: &ast::SourceFile, shadowed: Vec<Name>) -> Index {
-        let mut index = Index { shadowed, ..Index::default() };
+        Index::build_with(file, shadowed, Vec::new())
+    }
+
+    pub fn build_with(file: &ast::SourceFile, shadowed: Vec<Name>, control_free_macros: Vec<Name>) -> Index {
+        let mut index = Index { shadowed, control_free_macros, ..Index::default() };
         let mut copy_impls = Vec::new();
         let mut drop_impls = Vec::new();
         for item in &file.items {
@@ -198,6 +205,17 @@ impl Index {
         self.adts.insert(name.clone(), info);
     }
 
+    /// A macro that cannot divert control flow: std's pure ones and the file's own whose bodies
+    /// hold no `return`, `break`, `continue` or `?`.
+    pub fn macro_is_control_free(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "stringify" | "concat" | "include_str" | "include_bytes" | "env" | "option_env" | "line"
+                | "file" | "column" | "module_path" | "cfg" | "debug_assert" | "debug_assert_eq"
+                | "debug_assert_ne" | "eprint" | "print"
+        ) || self.control_free_macros.iter().any(|n| &**n == name)
+    }
+
     pub fn is_shadowed(&self, name: &str) -> bool {
         self.shadowed.iter().any(|n| &**n == name)
     }
@@ -280,6 +298,27 @@ fn insert_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<FnSig>>, k
     }
 }
 
+/// The names of the function's type parameters that a written type mentions.
+fn type_params_in(t: &ast::Type, g: &ast::Generics, acc: &mut Vec<Name>) {
+    match t {
+        ast::Type::Path { segments, args } => {
+            if segments.len() == 1 && g.types.iter().any(|(n, _)| *n == segments[0]) {
+                acc.push(segments[0].clone());
+            }
+            for a in args {
+                if let ast::GenericArg::Type(t) = a {
+                    type_params_in(t, g, acc);
+                }
+            }
+        }
+        // Behind a reference the argument's own region is the reference's: stop.
+        ast::Type::Ref { .. } | ast::Type::Ptr { .. } => {}
+        ast::Type::Tuple(ts) => ts.iter().for_each(|t| type_params_in(t, g, acc)),
+        ast::Type::Array(t, _) | ast::Type::Slice(t) => type_params_in(t, g, acc),
+        _ => {}
+    }
+}
+
 /// Whether a written type is a `&'static` reference (its own lifetime, not an inner one: one
 /// region per value cannot tell inner lifetimes apart).
 pub fn mentions_static(t: &ast::Type) -> bool {
@@ -324,6 +363,41 @@ const STD_TYPE_NAMES: &[&str] = &[
     "Vec", "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap", "Box",
     "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock", "Option", "Result", "Ref", "RefMut",
 ];
+
+/// The file's `macro_rules!` macros whose bodies cannot divert control flow.
+pub fn control_free_macros(text: &str) -> Vec<Name> {
+    let mut out: Vec<Name> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("macro_rules!") {
+        rest = &rest[i + "macro_rules!".len()..];
+        let name: String = rest.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let Some(open) = rest.find(['{', '(', '[']) else { break };
+        // The definition's extent: match the first delimiter.
+        let mut depth = 0i32;
+        let mut end = rest.len();
+        for (j, c) in rest[open..].char_indices() {
+            match c {
+                '{' | '(' | '[' => depth += 1,
+                '}' | ')' | ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + j + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let body = &rest[open..end];
+        let words = body.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+        let diverts = body.contains('?') || words.into_iter().any(|w| matches!(w, "return" | "break" | "continue" | "macro_rules"));
+        if !name.is_empty() && !diverts {
+            out.push(name.into());
+        }
+        rest = &rest[end..];
+    }
+    out
+}
 
 /// Names of std types that the file's `use` declarations import from elsewhere. A declaration
 /// is a line that starts with `use` (after an optional visibility), up to its `;`.
@@ -469,6 +543,24 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             }
         }
         ret_borrows.sort_unstable();
+    }
+    // A generic return type shared with a parameter (`fn id<T>(x: T) -> T`) carries that
+    // argument's borrows: the parameter's instantiation is the result's.
+    let mut ret_holds_borrow = ret_holds_borrow;
+    if let Some(rt) = &def.ret {
+        let mut in_ret = Vec::new();
+        type_params_in(rt, &def.generics, &mut in_ret);
+        if !in_ret.is_empty() {
+            for (i, p) in def.params.iter().enumerate() {
+                let mut in_param = Vec::new();
+                type_params_in(&p.ty, &def.generics, &mut in_param);
+                if in_param.iter().any(|n| in_ret.contains(n)) && !ret_borrows.contains(&(i + self_offset)) {
+                    ret_borrows.push(i + self_offset);
+                    ret_holds_borrow = true;
+                }
+            }
+            ret_borrows.sort_unstable();
+        }
     }
     let static_params =
         def.params.iter().enumerate().filter(|(_, p)| mentions_static(&p.ty)).map(|(i, _)| i).collect();

@@ -717,8 +717,8 @@ impl<'a> Lower<'a> {
                         {
                             if !is_constant_name(name) {
                                 let ty = match declared {
-                                    Some(t) if !t.is_unknown() => t,
-                                    _ => self.infer(init),
+                                    Some(t) => Ty::merge(t, self.infer(init)),
+                                    None => self.infer(init),
                                 };
                                 let l = self.new_local(
                                     Some(name.clone()),
@@ -780,7 +780,7 @@ impl<'a> Lower<'a> {
             _ => {}
         }
         if let ExprKind::Ref { mutability, raw: false, expr } = &init.kind {
-            if !self.is_place_expr(expr) && !is_constant_expr(expr) {
+            if !self.is_place_expr(expr) && !self.is_constant(expr) {
                 let ty = self.infer(expr);
                 let t = self.temp(ty, expr.span);
                 self.expr_into(expr, &Place::local(t));
@@ -1089,7 +1089,7 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
             }
             ExprKind::Ref { mutability, raw, expr } => {
-                if is_constant_expr(expr) || matches!(expr.kind, ExprKind::Closure { .. }) {
+                if self.is_constant(expr) || matches!(expr.kind, ExprKind::Closure { .. }) {
                     self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
                     return;
                 }
@@ -1618,7 +1618,15 @@ impl<'a> Lower<'a> {
 
     fn lower_call(&mut self, f: &Expr, args: &[Expr], dest: &Place, span: Span) {
         let ExprKind::Path(segs) = &f.kind else {
-            let fop = self.expr_operand(f);
+            // `(self.f)(x)` calls through `Fn`/`FnMut` (a borrow) or `FnOnce` (a move): unknown.
+            let fop = if self.is_place_expr(f) {
+                let saved = std::mem::replace(&mut self.uncertain_place, false);
+                let p = self.expr_place(f, false).unwrap();
+                self.uncertain_place = saved;
+                Operand::Use(p)
+            } else {
+                self.expr_operand(f)
+            };
             self.push(StatementKind::Eval(fop), f.span, true);
             let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
             self.call(ops, dest.clone(), vec![], span);
@@ -1700,7 +1708,7 @@ impl<'a> Lower<'a> {
         let saved = std::mem::replace(&mut self.uncertain_place, false);
         let is_rvalue = !self.is_place_expr(receiver);
         let mut p = self.expr_place(receiver, mutable).unwrap();
-        if is_rvalue && p.proj.is_empty() && res.receiver != Receiver::Value {
+        if is_rvalue && p.proj.is_empty() && res.receiver != Receiver::Value && !self.is_constant(receiver) {
             // A temporary receiver lives until the end of the enclosing statement.
             self.body.locals[p.local.0 as usize].is_statement_temp = true;
             self.stmt_temps.push(p.local);
@@ -1828,6 +1836,18 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// `is_constant_expr`, where a lowercase path that names no local is a function item.
+    fn is_constant(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Path(s) if s.len() == 1 => self.lookup(&s[0]).is_none(),
+            ExprKind::Struct { fields, base: None, .. } => fields.iter().all(|(_, e)| self.is_constant(e)),
+            ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().all(|e| self.is_constant(e)),
+            ExprKind::Ref { mutability: Mutability::Not, raw: false, expr } => self.is_constant(expr),
+            ExprKind::Call(f, args) => is_constant_expr(&Expr { span: e.span, kind: ExprKind::Call(f.clone(), Vec::new()) }) && args.iter().all(|a| self.is_constant(a)),
+            _ => is_constant_expr(e),
+        }
+    }
+
     /// A format argument: `&arg`.
     fn borrow_for_read(&mut self, e: &Expr) {
         if self.is_place_expr(e) {
@@ -1843,6 +1863,10 @@ impl<'a> Lower<'a> {
     }
 
     fn unknown_macro(&mut self, m: &ast::MacroCall, dest: &Place, span: Span) {
+        // It may `return`, `break` or `?`: paths through it may not exist.
+        if !self.index.macro_is_control_free(&m.name) || m.qualified {
+            self.body.opaque_control = true;
+        }
         let mut idents: Vec<(Name, Span)> = Vec::new();
         match &m.args {
             MacroArgs::Tokens(t) => idents.extend(t.iter().cloned()),
@@ -2404,7 +2428,7 @@ impl<'a> Lower<'a> {
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
                 for (f, p) in fields {
                     let fty = if is_struct { self.field_ty(ty, f) } else { Ty::Unknown };
-                    let m = if fty.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
+                    let m = if fty.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
                     self.bind_pattern(p, &base.project(Proj::Field(f.clone())), &fty, m, span);
                 }
             }
@@ -2432,7 +2456,7 @@ impl<'a> Lower<'a> {
                         (Some(r), None) if i > r => Proj::ConstIndex { offset: (n - i) as u32, from_end: true },
                         _ => Proj::ConstIndex { offset: i as u32, from_end: false },
                     };
-                    let m = if elem.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
+                    let m = if elem.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
                     self.bind_pattern(p, &place.project(proj), &elem, m, span);
                 }
             }
@@ -2465,7 +2489,7 @@ impl<'a> Lower<'a> {
                 _ => i,
             };
             let t = elem_ty(idx);
-            let m = if t.is_unknown() && mode == BindMode::Move { BindMode::Unknown } else { mode };
+            let m = if t.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
             self.bind_pattern(p, &base.project(Proj::Field(FieldName::Index(idx as u32))), &t, m, span);
         }
     }
@@ -2631,6 +2655,11 @@ fn borrow_kind(m: Mutability, two_phase: bool) -> BorrowKind {
     }
 }
 
+/// A binding sub-pattern binds the place itself: no default-binding deref happens at its level.
+fn is_binding(p: &Pat) -> bool {
+    matches!(p.kind, PatKind::Binding { sub: None, .. } | PatKind::Wild)
+}
+
 fn is_rest(p: &Pat) -> bool {
     match &p.kind {
         PatKind::Rest => true,
@@ -2644,7 +2673,8 @@ fn is_constant_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
 }
 
-/// Expressions whose borrow is promoted to a `'static` constant.
+/// Expressions whose borrow is promoted to a `'static` constant (function items and constants
+/// count as constants only when no local has their name: see `Lower::is_constant`).
 fn is_constant_expr(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Lit(_) => true,

@@ -178,6 +178,9 @@ pub struct Body {
     pub static_locals: Vec<Local>,
     /// Temporaries holding a closure's by-reference captures.
     pub capture_temps: Vec<Local>,
+    /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths
+    /// through it are guesses, so "on some path" errors (E0381, E0382) are not reported.
+    pub opaque_control: bool,
 }
 
 impl Body {

@@ -197,6 +197,21 @@ impl Ty {
         }
     }
 
+    /// Completes a declared type's holes (`Box<_>`) from an inferred one.
+    pub fn merge(declared: Ty, inferred: Ty) -> Ty {
+        match (declared, inferred) {
+            (Ty::Unknown, i) => i,
+            (Ty::Ref(m, d), Ty::Ref(_, i)) => Ty::Ref(m, Box::new(Ty::merge(*d, *i))),
+            (Ty::Adt { name, args, lifetimes }, Ty::Adt { name: n2, args: a2, .. }) if name == n2 && args.len() == a2.len() => Ty::Adt {
+                name,
+                args: args.into_iter().zip(a2).map(|(d, i)| Ty::merge(d, i)).collect(),
+                lifetimes,
+            },
+            (Ty::Tuple(d), Ty::Tuple(i)) if d.len() == i.len() => Ty::Tuple(d.into_iter().zip(i).map(|(d, i)| Ty::merge(d, i)).collect()),
+            (d, _) => d,
+        }
+    }
+
     /// Whether the type mentions a generic parameter (a callee's, unknown at the call site).
     pub fn has_params(&self) -> bool {
         match self {

@@ -159,3 +159,44 @@ fn an_inner_static_lifetime_does_not_make_the_argument_static() {
         "fn test_parse_err(errors: &[(&str, &'static str)]) {}\nfn f() {\n    let brackets = String::new();\n    test_parse_err(&[(&brackets, \"x\")]);\n}\n",
     );
 }
+
+#[test]
+fn a_generic_behind_a_reference_does_not_carry_the_reference() {
+    check_silent(
+        "fn cell_clone<T: Default + Clone>(cell: &std::cell::Cell<T>) -> T { cell.take() }\nenum U { None, Chain(std::rc::Rc<u32>) }\nfn f(mut u: std::rc::Rc<std::cell::Cell<U>>) {\n    loop {\n        match cell_clone(&u) {\n            U::None => return,\n            U::Chain(next) => u = next,\n        }\n    }\n}\n",
+    );
+}
+
+#[test]
+fn a_generic_passed_by_value_carries_its_borrows() {
+    check_reports(
+        "fn id<F>(f: F) -> F { f }\nfn f() {\n    let mut x = 3;\n    let c1 = id(|| x = 4);\n    let c2 = id(|| x = 5);\n    drop((c1, c2));\n}\n",
+        "E0499",
+    );
+}
+
+#[test]
+fn borrows_of_constants_are_promoted() {
+    check_silent(
+        "struct V { poll: fn() }\nfn poll() {}\nfn vtable() -> &'static V {\n    &V { poll: poll }\n}\nfn it() -> std::slice::Iter<'static, u32> {\n    [].iter()\n}\n",
+    );
+}
+
+#[test]
+fn calling_a_field_does_not_move_it() {
+    check_silent(
+        "struct R<F> { f: F }\nimpl<F: Fn(u32) -> u32> R<F> {\n    fn call(&mut self, p: u32) -> u32 {\n        (self.f)(p)\n    }\n}\n",
+    );
+}
+
+#[test]
+fn a_macro_that_may_leave_makes_paths_guesses() {
+    check_silent(
+        "fn f(bytes: &mut std::slice::Iter<u8>) -> Option<u8> {\n    let b;\n    loop {\n        b = next!(bytes);\n        if b == b' ' { continue; }\n        break;\n    }\n    Some(b)\n}\n",
+    );
+    // A local macro without control flow changes nothing.
+    check_reports(
+        "macro_rules! use_it { ($e:expr) => { drop($e) } }\nfn f() {\n    let s = String::new();\n    use_it!(0);\n    drop(s);\n    drop(s);\n}\n",
+        "E0382",
+    );
+}
