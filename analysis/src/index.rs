@@ -44,6 +44,8 @@ pub struct AdtInfo {
     pub is_enum: bool,
     /// Fields whose type names `'static`: what is stored there must live forever.
     pub static_fields: Vec<ast::FieldName>,
+    /// For enums: each variant's fields with their types.
+    pub variants: Vec<(Name, Vec<(ast::FieldName, Ty)>)>,
     /// An attribute macro rewrites the type (`#[salsa::input]`): it may be `Copy`, may have a
     /// `Drop`, and its fields may not be what is written.
     pub opaque: bool,
@@ -122,6 +124,7 @@ impl Index {
                         ast::Fields::Unit => Vec::new(),
                     };
                     index.add_adt(&s.name, AdtInfo {
+                        variants: Vec::new(),
                         static_fields,
                         fields,
                         copy: s.derives.iter().any(|d| &**d == "Copy"),
@@ -132,7 +135,21 @@ impl Index {
                     });
                 }
                 ast::Item::Enum(e) => {
+                    let generics = generic_copy(&e.generics);
+                    let variants = e
+                        .variants
+                        .iter()
+                        .map(|(v, fields)| {
+                            let fs = match fields {
+                                ast::Fields::Named(fs) => fs.iter().map(|(n, t)| (ast::FieldName::Named(n.clone()), Ty::from_ast(t, &generics, None))).collect(),
+                                ast::Fields::Tuple(ts) => ts.iter().enumerate().map(|(i, t)| (ast::FieldName::Index(i as u32), Ty::from_ast(t, &generics, None))).collect(),
+                                ast::Fields::Unit => Vec::new(),
+                            };
+                            (v.clone(), fs)
+                        })
+                        .collect();
                     index.add_adt(&e.name, AdtInfo {
+                        variants,
                         static_fields: Vec::new(),
                         fields: Vec::new(),
                         copy: e.derives.iter().any(|d| &**d == "Copy"),

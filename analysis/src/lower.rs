@@ -375,6 +375,17 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// The field types of variant `name` of the crate's enum `ty` (none generic).
+    fn variant_fields(&self, ty: &Ty, name: &str) -> Option<Vec<(FieldName, Ty)>> {
+        let Ty::Adt { name: e, args, .. } = ty else { return None };
+        let adt = self.index.adt(e).filter(|a| a.is_enum && !a.opaque)?;
+        let fs = adt.variants.iter().find(|(v, _)| &**v == name)?.1.clone();
+        if !args.is_empty() && fs.iter().any(|(_, t)| t.has_params()) {
+            return None;
+        }
+        Some(fs.into_iter().map(|(f, t)| (f, if t.has_params() { Ty::Unknown } else { t })).collect())
+    }
+
     fn is_copy(&self, ty: &Ty) -> Option<bool> {
         ty.is_copy(self.index)
     }
@@ -399,7 +410,13 @@ impl<'a> Lower<'a> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
                 Some(l) => self.local_ty(l),
-                None => Ty::Unknown,
+                // A unit struct of the crate.
+                None => match self.index.adt(&segs[0]) {
+                    Some(a) if !a.is_enum && !a.opaque && a.fields.is_empty() => {
+                        Ty::Adt { name: segs[0].clone(), args: vec![], lifetimes: 0 }
+                    }
+                    _ => Ty::Unknown,
+                },
             },
             ExprKind::Lit(l) => lit_ty(l),
             ExprKind::Unary(UnOp::Deref, inner) => self.infer(inner).deref().unwrap_or(Ty::Unknown),
@@ -1190,7 +1207,9 @@ impl<'a> Lower<'a> {
                 self.lower_method_call(receiver, method, args, dest, span)
             }
             ExprKind::Tuple(es) | ExprKind::Array(es) => {
-                let ops: Vec<Operand> = es.iter().map(|e| self.expr_operand(e)).collect();
+                // Each part is moved into its own temporary first, as MIR does: `(t, t)` moves
+                // `t` twice.
+                let ops: Vec<Operand> = es.iter().map(|e| self.arg_operand(e)).collect();
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             }
             ExprKind::ArrayRepeat(a, n) => {
@@ -1208,7 +1227,7 @@ impl<'a> Lower<'a> {
                     .unwrap_or_default();
                 let mut ops: Vec<Operand> = Vec::new();
                 for (f, e) in fields {
-                    let op = self.expr_operand(e);
+                    let op = self.arg_operand(e);
                     if statics.contains(f) {
                         if let Some(p) = op.place() {
                             if p.proj.is_empty() {
@@ -1811,7 +1830,7 @@ impl<'a> Lower<'a> {
             }
             "vec" => match &m.args {
                 MacroArgs::Exprs(es) => {
-                    let ops: Vec<Operand> = es.iter().map(|e| self.expr_operand(e)).collect();
+                    let ops: Vec<Operand> = es.iter().map(|e| self.arg_operand(e)).collect();
                     self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
                 }
                 MacroArgs::Repeat(e, n) => {
@@ -2408,7 +2427,11 @@ impl<'a> Lower<'a> {
                     self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
                 }
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
+                let variant_fields = self.variant_fields(ty, last);
                 let elem_ty = |i: usize| -> Ty {
+                    if let Some(fs) = &variant_fields {
+                        return fs.iter().find(|(f, _)| *f == FieldName::Index(i as u32)).map_or(Ty::Unknown, |(_, t)| t.clone());
+                    }
                     match (last, ty) {
                         ("Some", Ty::Adt { name, args, .. }) if &**name == "Option" && i == 0 => args.first().cloned().unwrap_or(Ty::Unknown),
                         ("Ok", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => args.first().cloned().unwrap_or(Ty::Unknown),
@@ -2426,8 +2449,13 @@ impl<'a> Lower<'a> {
                     self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
                 }
                 let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
+                let variant_fields = self.variant_fields(ty, last);
                 for (f, p) in fields {
-                    let fty = if is_struct { self.field_ty(ty, f) } else { Ty::Unknown };
+                    let fty = if is_struct {
+                        self.field_ty(ty, f)
+                    } else {
+                        variant_fields.as_ref().and_then(|fs| fs.iter().find(|(g, _)| g == f).map(|(_, t)| t.clone())).unwrap_or(Ty::Unknown)
+                    };
                     let m = if fty.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
                     self.bind_pattern(p, &base.project(Proj::Field(f.clone())), &fty, m, span);
                 }
