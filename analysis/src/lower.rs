@@ -727,6 +727,9 @@ impl<'a> Lower<'a> {
                     None => {
                         // `let x;`: declared, not initialized.
                         self.declare_pattern(pat, declared.unwrap_or(Ty::Unknown));
+                        if let Some(t) = ty_ast {
+                            self.mark_static_bindings(pat, t);
+                        }
                     }
                     Some(init) => {
                         if let (PatKind::Binding { by_ref: None, mutability, name, sub: None }, None) =
@@ -773,6 +776,9 @@ impl<'a> Lower<'a> {
                         let saved = self.match_span.replace(init.span);
                         self.bind_pattern(pat, &place, &ty, BindMode::Move, pat.span);
                         self.match_span = saved;
+                        if let Some(t) = ty_ast {
+                            self.mark_static_bindings(pat, t);
+                        }
                         self.end_statement(mark, *span);
                     }
                 }
@@ -808,6 +814,24 @@ impl<'a> Lower<'a> {
             }
         }
         self.expr_into(init, dest);
+    }
+
+    /// Bindings whose written type (`let (a, b): (&'static u32, u8)`) is a `&'static` reference
+    /// must hold borrows valid forever.
+    fn mark_static_bindings(&mut self, pat: &Pat, ty: &ast::Type) {
+        match (&pat.kind, ty) {
+            (PatKind::Binding { by_ref: None, name, sub: None, .. }, t) if index::mentions_static(t) => {
+                if let Some(l) = self.lookup(name) {
+                    self.body.static_locals.push(l);
+                }
+            }
+            (PatKind::Tuple(ps), ast::Type::Tuple(ts)) if ps.len() == ts.len() && !ps.iter().any(is_rest) => {
+                for (p, t) in ps.iter().zip(ts) {
+                    self.mark_static_bindings(p, t);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn declare_pattern(&mut self, pat: &Pat, ty: Ty) {
