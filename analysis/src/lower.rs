@@ -60,6 +60,7 @@ pub fn lower_fn(
         uncertain_place: false,
         never_assigned: Vec::new(),
         match_span: None,
+        assign_ctx: false,
         not_mut: Vec::new(),
         declared_uninit: Vec::new(),
         closures: Vec::new(),
@@ -207,6 +208,8 @@ struct Lower<'a> {
     declared_uninit: Vec<Local>,
     /// The bodies of the closures lowered so far.
     closures: Vec<Body>,
+    /// The place being lowered is the left side of an assignment (E0594 rather than E0596).
+    assign_ctx: bool,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
 }
@@ -897,10 +900,15 @@ impl<'a> Lower<'a> {
                     Ty::Ref(..) | Ty::RawPtr => base.deref(),
                     Ty::Adt { ref name, .. } if &**name == "Box" => base.deref(),
                     Ty::Adt { ref name, .. } if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") => {
-                        // Overloaded deref: through a shared borrow of the smart pointer.
+                        let shared_only = matches!(&**name, "Rc" | "Arc") && !self.index.is_shadowed(name);
+                        if mutable && shared_only {
+                            // `Rc` and `Arc` have no `DerefMut`.
+                            self.push_no_deref_mut(&format!("data in an `{name}`"), e.span);
+                        }
+                        // Overloaded deref: through a borrow of the smart pointer.
                         let t = self.temp(Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))), e.span);
-                        let kind = if mutable { BorrowKind::Mut { two_phase: false } } else { BorrowKind::Shared };
-                        self.assign(Place::local(t), Rvalue::Ref(kind, base), inner.span, false);
+                        let kind = if mutable && !shared_only { BorrowKind::Mut { two_phase: false } } else { BorrowKind::Shared };
+                        self.assign(Place::local(t), Rvalue::Ref(kind, base), inner.span, mutable && shared_only);
                         Place::local(t).deref()
                     }
                     _ => {
@@ -957,6 +965,13 @@ impl<'a> Lower<'a> {
                             || (is_range && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
                     {
                         // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
+                        let no_index_mut = matches!(&**name, "HashMap" | "BTreeMap") && !self.index.is_shadowed(name);
+                        if mutable && no_index_mut {
+                            let what = format!("data in an index of `{}`", crate::ty::display(&inner));
+                            self.push_no_deref_mut(&what, e.span);
+                            self.uncertain_place = true;
+                        }
+                        let mutable = mutable && !no_index_mut;
                         let mut base = self.expr_place(base_e, mutable)?;
                         for _ in 0..derefs {
                             base = base.deref();
@@ -1025,6 +1040,17 @@ impl<'a> Lower<'a> {
         let t = self.temp(ty, e.span);
         self.expr_into(e, &Place::local(t));
         Operand::Move(Place::local(t))
+    }
+
+    /// E0596 / E0594 for data behind a shared-only smart pointer or index (`Rc`, `HashMap[..]`):
+    /// borrow or assignment depending on the context the place is lowered in.
+    fn push_no_deref_mut(&mut self, what: &str, span: Span) {
+        let (code, message) = if self.assign_ctx {
+            ("E0594", format!("cannot assign to {what}"))
+        } else {
+            ("E0596", format!("cannot borrow {what} as mutable"))
+        };
+        self.errors.push(StaticError { code, span, message, labels: vec![] });
     }
 
     /// A call argument: a place is moved (or copied) into a temporary at the argument's own span,
@@ -1190,7 +1216,9 @@ impl<'a> Lower<'a> {
                     self.taint();
                 }
                 let saved = std::mem::replace(&mut self.uncertain_place, false);
+                self.assign_ctx = true;
                 let p = self.expr_place(lhs, true);
+                self.assign_ctx = false;
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
                     let is_upvar = self.body.locals[p.local.0 as usize].kind == LocalKind::Upvar;
@@ -1209,7 +1237,9 @@ impl<'a> Lower<'a> {
                 let lt = self.infer(lhs);
                 let v = self.arg_operand(rhs);
                 let saved = std::mem::replace(&mut self.uncertain_place, false);
+                self.assign_ctx = true;
                 let p = self.expr_place(lhs, true);
+                self.assign_ctx = false;
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
                     if matches!(lt, Ty::Prim(_)) {
@@ -2043,6 +2073,7 @@ impl<'a> Lower<'a> {
             uncertain_place: false,
             never_assigned: Vec::new(),
             match_span: None,
+            assign_ctx: false,
             not_mut: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),
