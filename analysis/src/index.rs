@@ -75,6 +75,8 @@ pub struct Index {
     /// `macro_rules!` macros of the file whose bodies hold no `return`, `break`, `continue` or
     /// `?`: they cannot divert control flow.
     control_free_macros: Vec<Name>,
+    /// For each type, the traits it implements (`Index`, `IndexMut`, ...).
+    impls: HashMap<Name, Vec<Name>>,
     /// Names of every method defined in the crate, in impls and traits: a user method may shadow
     /// what the std table says for a receiver of unknown type.
     method_names: HashMap<Name, u32>,
@@ -161,6 +163,9 @@ impl Index {
                 }
                 ast::Item::Impl(i) => {
                     let name = type_name(&i.self_ty);
+                    if let (Some(t), Some(n), false) = (&i.trait_name, &name, matches!(i.self_ty, ast::Type::Ref { .. })) {
+                        index.impls.entry(n.clone()).or_default().push(t.clone());
+                    }
                     match (i.trait_name.as_deref(), name) {
                         (Some("Copy"), Some(n)) => copy_impls.push(n),
                         (Some("Drop"), Some(n)) => drop_impls.push(n),
@@ -233,6 +238,11 @@ impl Index {
         ) || self.control_free_macros.iter().any(|n| &**n == name)
     }
 
+    /// Whether the crate implements the trait for the type (by last path segments).
+    pub fn implements(&self, ty: &str, tr: &str) -> bool {
+        self.impls.get(ty).is_some_and(|v| v.iter().any(|t| &**t == tr))
+    }
+
     pub fn is_shadowed(&self, name: &str) -> bool {
         self.shadowed.iter().any(|n| &**n == name)
     }
@@ -297,7 +307,7 @@ impl Index {
                 any
             }
             Ty::Array(t, _) => self.has_significant_drop(t),
-            Ty::Unknown | Ty::Opaque | Ty::Param { .. } => None,
+            Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => None,
             _ => Some(false),
         }
     }
@@ -498,7 +508,7 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
         def.params.iter().map(|p| Ty::from_ast(&p.ty, &generics, self_ty)).collect();
     let ret = def.ret.as_ref().map_or(Ty::unit(), |t| Ty::from_ast(t, &generics, self_ty));
     // The callee's generic parameters are instantiated by each caller: unknown to us.
-    let ret = if ret.has_params() || matches!(ret, Ty::Opaque) { Ty::Unknown } else { ret };
+    let ret = if ret.has_params() || matches!(ret, Ty::Opaque | Ty::Dyn(_)) { Ty::Unknown } else { ret };
 
     // Which inputs the output's lifetimes come from.
     let mut out = Vec::new();

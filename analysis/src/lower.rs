@@ -576,6 +576,17 @@ impl<'a> Lower<'a> {
                     derefs += 1;
                     continue;
                 }
+                Ty::Dyn(tr) => {
+                    // A method of a crate trait through `dyn Trait`.
+                    let sig = self.index.method(tr, method)?;
+                    return Some(Resolved {
+                        receiver: sig.receiver,
+                        derefs,
+                        overloaded,
+                        ret: sig.ret.clone(),
+                        ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
+                    });
+                }
                 Ty::Unknown | Ty::Opaque | Ty::Param { .. } => return None,
                 _ => {}
             }
@@ -924,7 +935,7 @@ impl<'a> Lower<'a> {
                     match bt {
                         Ty::Ref(..) => base = base.deref(),
                         Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
-                        Ty::Unknown | Ty::Opaque | Ty::Param { .. } => {
+                        Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {
                             self.uncertain_place = true;
                             break;
                         }
@@ -962,10 +973,16 @@ impl<'a> Lower<'a> {
                     }
                     Ty::Adt { name, .. }
                         if matches!(&**name, "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap")
+                            || self.index.implements(name, "Index")
                             || (is_range && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
                     {
                         // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
-                        let no_index_mut = matches!(&**name, "HashMap" | "BTreeMap") && !self.index.is_shadowed(name);
+                        let user = self.index.adt(name).is_some();
+                        let no_index_mut = if user {
+                            !self.index.implements(name, "IndexMut")
+                        } else {
+                            matches!(&**name, "HashMap" | "BTreeMap") && !self.index.is_shadowed(name)
+                        };
                         if mutable && no_index_mut {
                             let what = format!("data in an index of `{}`", crate::ty::display(&inner));
                             self.push_no_deref_mut(&what, e.span);
@@ -2037,7 +2054,7 @@ impl<'a> Lower<'a> {
                     let (place, certain) = match (&ty, u) {
                         (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => (place.deref(), false),
                         (Ty::Ref(..), _) => (place, u == CaptureUse::Shared),
-                        (Ty::Unknown | Ty::Param { .. } | Ty::Opaque, _) => (place, false),
+                        (Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_), _) => (place, false),
                         _ => (place, u != CaptureUse::Unknown),
                     };
 
@@ -2454,7 +2471,7 @@ impl<'a> Lower<'a> {
                         };
                         (place.deref(), (**inner).clone(), mode)
                     }
-                    Ty::Unknown | Ty::Param { .. } | Ty::Opaque => (place.clone(), Ty::Unknown, if mode == BindMode::Move { BindMode::Unknown } else { mode }),
+                    Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_) => (place.clone(), Ty::Unknown, if mode == BindMode::Move { BindMode::Unknown } else { mode }),
                     _ => (place.clone(), ty.clone(), mode),
                 };
                 self.bind_subpatterns(pat, &place, &ty, mode, span);
@@ -2657,7 +2674,7 @@ impl<'a> Lower<'a> {
             return None;
         }
         // A projection of a value whose type we do not know may go through an auto-deref.
-        if !place.proj.is_empty() && matches!(decl.ty, Ty::Unknown | Ty::Param { .. } | Ty::Opaque) {
+        if !place.proj.is_empty() && matches!(decl.ty, Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)) {
             return None;
         }
         let name = decl.name.clone().unwrap_or_else(|| "_".into());

@@ -26,8 +26,10 @@ pub enum Ty {
     Param { name: Name, copy: Option<bool> },
     FnPtr,
     Never,
-    /// `impl Trait`, `dyn Trait`: opaque.
+    /// `impl Trait`: opaque.
     Opaque,
+    /// `dyn Trait`, by the trait's name (its first bound that is not an auto trait).
+    Dyn(Name),
 }
 
 const PRIMS: &[&str] = &[
@@ -85,7 +87,13 @@ impl Ty {
             ast::Type::Slice(t) => Ty::Slice(Box::new(Ty::from_ast(t, generics, self_ty))),
             ast::Type::FnPtr => Ty::FnPtr,
             ast::Type::Never => Ty::Never,
-            ast::Type::ImplTrait(_) | ast::Type::DynTrait(_) => Ty::Opaque,
+            ast::Type::DynTrait(bounds) => match bounds.iter().find(|b| {
+                !b.starts_with('\'') && !b.starts_with('?') && !matches!(&***b, "Send" | "Sync" | "Unpin")
+            }) {
+                Some(b) => Ty::Dyn(b.rsplit("::").next().unwrap_or(b).split('<').next().unwrap_or(b).trim().into()),
+                None => Ty::Opaque,
+            },
+            ast::Type::ImplTrait(_) => Ty::Opaque,
             ast::Type::Infer | ast::Type::Unknown => Ty::Unknown,
             ast::Type::Path { segments, args } => {
                 let Some(last) = segments.last() else { return Ty::Unknown };
@@ -140,7 +148,7 @@ impl Ty {
             Ty::Tuple(ts) => all_known(ts.iter().map(|t| t.is_copy(index))),
             Ty::Array(t, _) => t.is_copy(index),
             Ty::Param { copy, .. } => *copy,
-            Ty::Opaque | Ty::Unknown => None,
+            Ty::Opaque | Ty::Dyn(_) | Ty::Unknown => None,
             Ty::Adt { name, args, .. } => {
                 if index.is_shadowed(name) {
                     return None;
@@ -236,7 +244,7 @@ impl Ty {
                 }
                 any_known(args.iter().map(|t| t.holds_borrow()))
             }
-            Ty::Param { .. } | Ty::Opaque | Ty::Unknown => None,
+            Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_) | Ty::Unknown => None,
         }
     }
 }
@@ -270,6 +278,7 @@ fn any_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
 pub fn display(ty: &Ty) -> String {
     match ty {
         Ty::Unknown | Ty::Opaque => "_".into(),
+        Ty::Dyn(t) => format!("dyn {t}"),
         Ty::Prim(n) => n.to_string(),
         Ty::Str => "str".into(),
         Ty::Ref(Mutability::Not, t) => format!("&{}", display(t)),
