@@ -239,13 +239,16 @@ fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>)) {
             f(Access { place: p, kind: AccessKind::FakeRead, span: s.span, uncertain: s.uncertain })
         }
         StatementKind::Eval(o) => op(o, s.span, s.uncertain, f),
-        StatementKind::StorageDead(_) | StatementKind::MaybeInit(_) => {}
+        StatementKind::StorageDead(_) | StatementKind::MaybeInit(_) | StatementKind::Flow(..) => {}
     }
 }
 
 /// Locals mentioned by a statement as uses (for liveness), and the local it fully defines.
 fn uses_and_def(s: &Statement, uses: &mut Vec<Local>) -> Option<Local> {
     stmt_accesses(s, &mut |a| uses.push(a.place.local));
+    if let StatementKind::Flow(p, _) = &s.kind {
+        uses.push(p.local);
+    }
     match &s.kind {
         StatementKind::Assign(p, _) => {
             if p.proj.is_empty() {
@@ -503,6 +506,13 @@ impl<'a> Cx<'a> {
                             }
                         }
                         Rvalue::Opaque(_) => {}
+                    }
+                }
+            }
+            for s in &b.stmts {
+                if let StatementKind::Flow(p, into) = &s.kind {
+                    if flows(&self, p) {
+                        constraints.push((p.local.0 as usize, into.0 as usize));
                     }
                 }
             }

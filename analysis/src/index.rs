@@ -33,6 +33,9 @@ pub struct FnSig {
     pub ret_holds_borrow: bool,
     /// Indices of the parameters (without `self`) whose type names `'static`.
     pub static_params: Vec<usize>,
+    /// The parameter (without `self`) whose type is the return type's bare type parameter
+    /// (`fn id<T>(x: T) -> T`): the result's type is that argument's.
+    pub ret_param: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -591,5 +594,10 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
     }
     let static_params =
         def.params.iter().enumerate().filter(|(_, p)| mentions_static(&p.ty)).map(|(i, _)| i).collect();
-    FnSig { receiver, params, ret, ret_borrows, ret_holds_borrow, static_params }
+    let bare = |t: &ast::Type| match t {
+        ast::Type::Path { segments, args } if segments.len() == 1 && args.is_empty() && def.generics.types.iter().any(|(n, _)| *n == segments[0]) => Some(segments[0].clone()),
+        _ => None,
+    };
+    let ret_param = def.ret.as_ref().and_then(bare).and_then(|r| def.params.iter().position(|p| bare(&p.ty).as_ref() == Some(&r)));
+    FnSig { receiver, params, ret, ret_borrows, ret_holds_borrow, static_params, ret_param }
 }

@@ -224,6 +224,9 @@ struct Resolved {
     overloaded: bool,
     ret: Ty,
     ret_borrows: bool,
+    /// Indices of the arguments (without the receiver) stored into the receiver: a std
+    /// container's element parameters (`Vec::push(&mut self, value: T)`).
+    stores: Vec<usize>,
 }
 
 impl<'a> Lower<'a> {
@@ -529,6 +532,9 @@ impl<'a> Lower<'a> {
             ["HashSet" | "BTreeSet", "new"] => Ty::adt(&segs[0], vec![Ty::Unknown]),
             [name] if self.lookup(name).is_none() => {
                 if let Some(sig) = self.index.function(name) {
+                    if let (Ty::Unknown, Some(i)) = (&sig.ret, sig.ret_param) {
+                        return args.get(i).map_or(Ty::Unknown, |a| self.infer(a));
+                    }
                     return sig.ret.clone();
                 }
                 if let Some(a) = self.index.adt(name) {
@@ -585,6 +591,7 @@ impl<'a> Lower<'a> {
                         overloaded,
                         ret: sig.ret.clone(),
                         ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
+                        stores: Vec::new(),
                     });
                 }
                 Ty::Unknown | Ty::Opaque | Ty::Param { .. } => return None,
@@ -600,6 +607,7 @@ impl<'a> Lower<'a> {
                             overloaded,
                             ret: sig.ret.clone(),
                             ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
+                            stores: Vec::new(),
                         });
                     }
                     if method == "clone" && ty.is_copy(self.index).is_some() {
@@ -610,6 +618,7 @@ impl<'a> Lower<'a> {
                             overloaded,
                             ret: ty.clone(),
                             ret_borrows: false,
+                            stores: Vec::new(),
                         });
                     }
                     return None;
@@ -640,12 +649,19 @@ impl<'a> Lower<'a> {
                     std_api::Receiver::RefMut => Receiver::RefMut,
                 };
                 let ret = parse_ret(m.ret, &ty);
+                let container = matches!(ty.adt_name(), Some("Vec" | "VecDeque" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "BinaryHeap"));
+                let stores = if container && receiver == Receiver::RefMut {
+                    m.params.iter().enumerate().filter(|(_, p)| matches!(**p, "T" | "K" | "V")).map(|(i, _)| i).collect()
+                } else {
+                    Vec::new()
+                };
                 return Some(Resolved {
                     receiver,
                     derefs,
                     overloaded,
                     ret,
                     ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
+                    stores,
                 });
             }
             // Overloaded deref to the std target.
@@ -772,8 +788,13 @@ impl<'a> Lower<'a> {
                             }
                         }
                         let ty = declared.unwrap_or_else(|| self.infer(init));
+                        let is_temp = !self.is_place_expr(init);
                         let place = self.expr_place(init, false);
                         let place = self.ensure_place(place, ty.clone(), init.span);
+                        if is_temp && place.proj.is_empty() && !self.is_constant(init) {
+                            // `let ref x = rvalue;`: the temporary lives as long as the bindings.
+                            self.scopes.last_mut().unwrap().locals.push(place.local);
+                        }
                         if let Some(else_block) = else_block {
                             let ok = self.new_block();
                             let fail = self.new_block();
@@ -1587,8 +1608,14 @@ impl<'a> Lower<'a> {
 
     fn lower_match(&mut self, scrutinee: &Expr, arms: &[ast::Arm], dest: &Place, _span: Span) {
         let ty = self.infer(scrutinee);
+        let is_temp = !self.is_place_expr(scrutinee);
         let p = self.expr_place(scrutinee, false);
         let p = self.ensure_place(p, ty.clone(), scrutinee.span);
+        if is_temp && p.proj.is_empty() && !self.is_constant(scrutinee) {
+            // The scrutinee's temporary lives until the end of the enclosing statement.
+            self.body.locals[p.local.0 as usize].is_statement_temp = true;
+            self.stmt_temps.push(p.local);
+        }
         self.push(StatementKind::FakeRead(p.clone()), scrutinee.span, false);
         let join = self.new_block();
         let arm_blocks: Vec<BlockId> = arms.iter().map(|_| self.new_block()).collect();
@@ -1807,6 +1834,7 @@ impl<'a> Lower<'a> {
             p = p.deref();
         }
         let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+        let store_base = (!uncertain && !res.stores.is_empty()).then_some(p.local);
         let recv = match res.receiver {
             Receiver::Ref | Receiver::RefMut => {
                 let m = if mutable { Mutability::Mut } else { Mutability::Not };
@@ -1831,9 +1859,22 @@ impl<'a> Lower<'a> {
                 }
             }
         };
+        let recv_local = match &recv {
+            Operand::Move(t) => self.body.locals[t.local.0 as usize].ty.clone(),
+            _ => Ty::Unknown,
+        };
+        let _ = recv_local;
         let mut ops = vec![recv];
         for a in args {
             ops.push(self.arg_operand(a));
+        }
+        // What the method stores into the receiver keeps its borrows as long as the receiver.
+        if let Some(base) = store_base {
+            for &i in &res.stores {
+                if let Some(p) = ops.get(i + 1).and_then(|o| o.place()).cloned() {
+                    self.push(StatementKind::Flow(p, base), span, false);
+                }
+            }
         }
         self.body.locals[dest.local.0 as usize].ty = match &self.body.locals[dest.local.0 as usize].ty {
             Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),

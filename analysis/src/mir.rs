@@ -124,6 +124,9 @@ pub enum StatementKind {
     Discriminant(Place),
     /// An operand evaluated for its effect (`x;`, arguments of unknown macros).
     Eval(Operand),
+    /// The value in the place is stored into the local (`v.push(x)` stores `x` into `v`): the
+    /// local holds its borrows from now on.
+    Flow(Place, Local),
     /// Something we cannot see may have initialized (or re-initialized) the local: a macro that
     /// names it (`asm!(.., out(reg) x)`).
     MaybeInit(Local),

@@ -492,3 +492,53 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn e0597_a_pushed_borrow_outlives_its_value() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut v: Vec<&String> = Vec::new();
+    {
+        let s = String::from("x");
+        v.push(&s); //~ ERROR E0597
+    }
+    println!("{v:?}");
+}
+"#,
+    );
+}
+
+#[test]
+fn e0716_a_pushed_temporary() {
+    check_diagnostics(
+        r#"
+fn id<T>(x: T) -> T {
+    x
+}
+
+fn main() {
+    let mut v = Vec::new();
+    v.push(&id(1)); //~ ERROR E0716
+    println!("{v:?}");
+}
+"#,
+    );
+}
+
+#[test]
+fn pushing_owned_values_borrows_nothing() {
+    check_diagnostics(
+        r#"
+fn main() {
+    let mut v = Vec::new();
+    {
+        let s = String::from("x");
+        v.push(s.clone());
+        v.push(s);
+    }
+    println!("{v:?}");
+}
+"#,
+    );
+}
