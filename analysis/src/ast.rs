@@ -102,6 +102,9 @@ pub struct Generics {
     pub lifetimes: Vec<Name>,
     /// Type parameters with the text of their bounds (inline and from `where`), e.g. `("T", ["Copy", "Clone"])`.
     pub types: Vec<(Name, Vec<Name>)>,
+    /// Some lifetime parameter has bounds (`'a: 'b`, inline or in `where`): lifetimes relate in
+    /// ways not recorded here.
+    pub has_lifetime_bounds: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

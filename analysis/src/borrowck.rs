@@ -887,6 +887,37 @@ impl<'a> Cx<'a> {
             }
         }
 
+        // "lifetime may not live long enough": a parameter's value reaches the return place, and
+        // nothing says the parameter's lifetime outlives the return type's.
+        if let Some(r) = &body.ret_lifetime {
+            let mut reported: Vec<(Name, Name)> = Vec::new();
+            for (arg, p) in &body.arg_lifetimes {
+                if p == r || &**p == "static" || reported.contains(&(p.clone(), r.clone())) {
+                    continue;
+                }
+                let mut seen = vec![false; n_regions];
+                let mut stack = vec![arg.0 as usize];
+                while let Some(x) = stack.pop() {
+                    if !seen[x] {
+                        seen[x] = true;
+                        stack.extend(succ[x].iter().copied());
+                    }
+                }
+                if !seen[0] {
+                    continue;
+                }
+                let Some(span) = self.return_span_from(&seen) else { continue };
+                reported.push((p.clone(), r.clone()));
+                let name = body.local(*arg).name.clone().unwrap_or_else(|| "_".into());
+                errors.push(BorrowError {
+                    code: "lifetime",
+                    span,
+                    message: "lifetime may not live long enough".into(),
+                    labels: vec![(span, format!("returning this value requires that `'{p}` must outlive `'{r}` (`{name}` has lifetime `'{p}`)"))],
+                });
+            }
+        }
+
         // Facts for explanations: where each loan is live.
         let mut live_spans = vec![Vec::new(); n_loans];
         for bi in 0..body.blocks.len() {
@@ -1265,6 +1296,34 @@ impl<'a> Cx<'a> {
                         Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
                         Rvalue::Ref(..) => self.loans[li].point == self.stmt_point(s),
                         Rvalue::Aggregate(ops) => ops.iter().any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
+                        Rvalue::Opaque(_) => false,
+                    };
+                    if carries {
+                        return Some(s.span);
+                    }
+                }
+            }
+            if let Terminator::Call { dest, span, args, ret_borrows, .. } = &b.term {
+                if dest.local.0 == 0 && ret_borrows.iter().any(|i| args.get(*i).and_then(|a| a.place()).is_some_and(|q| carry[q.local.0 as usize])) {
+                    return Some(*span);
+                }
+            }
+        }
+        None
+    }
+
+    /// The span of an assignment to the return place from a region in `carry`.
+    fn return_span_from(&self, carry: &[bool]) -> Option<Span> {
+        for b in &self.body.blocks {
+            for s in &b.stmts {
+                if let StatementKind::Assign(p, rv) = &s.kind {
+                    if p.local.0 != 0 || !p.proj.is_empty() {
+                        continue;
+                    }
+                    let carries = match rv {
+                        Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
+                        Rvalue::Aggregate(ops) => ops.iter().any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
+                        Rvalue::Ref(_, q) => carry[q.local.0 as usize],
                         Rvalue::Opaque(_) => false,
                     };
                     if carries {

@@ -349,6 +349,13 @@ fn type_params_in(t: &ast::Type, g: &ast::Generics, acc: &mut Vec<Name>) {
     }
 }
 
+/// Whether a written type names any lifetime (elided `&` excluded).
+pub fn names_lifetime(t: &ast::Type) -> bool {
+    let mut l = Vec::new();
+    lifetimes_in(t, &mut l);
+    l.iter().any(|l| &**l != "_")
+}
+
 /// Whether a written type is a `&'static` reference (its own lifetime, not an inner one: one
 /// region per value cannot tell inner lifetimes apart).
 pub fn mentions_static(t: &ast::Type) -> bool {

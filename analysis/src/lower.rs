@@ -61,6 +61,7 @@ pub fn lower_fn(
         never_assigned: Vec::new(),
         match_span: None,
         assign_ctx: false,
+        lifetime_annotated: false,
         not_mut: Vec::new(),
         declared_uninit: Vec::new(),
         closures: Vec::new(),
@@ -110,6 +111,22 @@ pub fn lower_fn(
         }
     }
     cx.body.n_args = cx.body.locals.len() as u32 - 1;
+    // Named lifetimes of the parameters and of the return type, when nothing relates them.
+    let own = |t: &ast::Type| match t {
+        ast::Type::Ref { lifetime: Some(l), .. } if &**l == "static" || def.generics.lifetimes.contains(l) => Some(l.clone()),
+        _ => None,
+    };
+    if !def.generics.has_lifetime_bounds {
+        if let Some(r) = def.ret.as_ref().and_then(own) {
+            cx.body.ret_lifetime = Some(r);
+            for (i, p) in def.params.iter().enumerate() {
+                let local = Local((i + 1 + usize::from(def.self_param.is_some())) as u32);
+                if let Some(l) = own(&p.ty) {
+                    cx.body.arg_lifetimes.push((local, l));
+                }
+            }
+        }
+    }
     for (pat, l, ty) in arg_pats {
         cx.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
     }
@@ -127,6 +144,9 @@ pub fn lower_fn(
     }
     if def.is_async || def.is_const {
         cx.body.tainted = true;
+    }
+    if cx.lifetime_annotated {
+        cx.body.ret_lifetime = None;
     }
     let errors = fold_not_mut_errors(&cx.body, cx.errors, &cx.not_mut);
     Lowered { body: cx.body, errors, closures: cx.closures }
@@ -210,6 +230,8 @@ struct Lower<'a> {
     closures: Vec<Body>,
     /// The place being lowered is the left side of an assignment (E0594 rather than E0596).
     assign_ctx: bool,
+    /// A `let` annotated a type with a lifetime.
+    lifetime_annotated: bool,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
 }
@@ -751,6 +773,10 @@ impl<'a> Lower<'a> {
             }
             Stmt::Let { pat, ty, init, else_block, span } => {
                 let ty_ast = ty.as_ref();
+                if ty_ast.is_some_and(index::names_lifetime) {
+                    // rustc reports lifetime errors at such annotations, not at the return.
+                    self.lifetime_annotated = true;
+                }
                 let mark = self.stmt_temps.len();
                 let declared = ty.as_ref().map(|t| Ty::from_ast(t, &self.generics, self.self_ty.as_ref()));
                 match init {
@@ -2132,6 +2158,7 @@ impl<'a> Lower<'a> {
             never_assigned: Vec::new(),
             match_span: None,
             assign_ctx: false,
+            lifetime_annotated: false,
             not_mut: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),

@@ -184,6 +184,11 @@ pub struct Body {
     /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths
     /// through it are guesses, so "on some path" errors (E0381, E0382) are not reported.
     pub opaque_control: bool,
+    /// For "lifetime may not live long enough": the return type's own named lifetime (`&'r T`),
+    /// and each reference parameter with its own named lifetime (`x: &'p T`). Empty when the
+    /// function's lifetimes have bounds we do not record.
+    pub ret_lifetime: Option<Name>,
+    pub arg_lifetimes: Vec<(Local, Name)>,
 }
 
 impl Body {

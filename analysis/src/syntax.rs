@@ -934,6 +934,9 @@ impl<'t, 's> Cx<'t, 's> {
                     K::LifetimeParameter => {
                         let lk = self.push_kids(k.node);
                         let name = self.field(lk, self.g.f.name);
+                        if self.field(lk, self.g.f.bounds).is_some() {
+                            g.has_lifetime_bounds = true;
+                        }
                         self.pop_kids(lk);
                         if let Some(n) = name {
                             let name = self.label_name(n);
@@ -972,6 +975,9 @@ impl<'t, 's> Cx<'t, 's> {
                 let (Some(left), Some(bounds)) = (left, bounds) else {
                     continue;
                 };
+                if self.text(left).starts_with('\'') {
+                    g.has_lifetime_bounds = true;
+                }
                 if self.kind(left) != K::TypeIdentifier {
                     continue;
                 }

@@ -201,3 +201,13 @@ fn a_macro_that_may_leave_makes_paths_guesses() {
         "E0382",
     );
 }
+
+#[test]
+fn lifetime_bounds_relate_lifetimes() {
+    check_reports("fn f<'a, 'b>(x: &'a u8) -> &'b u8 {\n    x\n}\n", "lifetime");
+    check_silent("fn f<'a, 'b: 'a>(x: &'b u8) -> &'a u8 {\n    x\n}\n");
+    check_silent("fn f<'a, 'b>(x: &'b u8) -> &'a u8 where 'b: 'a {\n    x\n}\n");
+    check_silent("fn f<'a>(x: &'static u8) -> &'a u8 {\n    x\n}\n");
+    // Elided parameter lifetimes are E0621, not this error.
+    check_silent("fn f<'a>(x: &u8) -> &'a u8 {\n    x\n}\n");
+}

@@ -432,8 +432,7 @@ fn longest() -> &'static str {
 
 #[test]
 fn lifetime_may_not_live_long_enough() {
-    // FIXME: "lifetime may not live long enough" needs region relations of signatures.
-    check_diagnostics_pending(
+    check_diagnostics(
         r#"
 fn pick<'a, 'b>(x: &'a i32, y: &'b i32) -> &'a i32 {
     let _ = x;
