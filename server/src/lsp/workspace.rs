@@ -163,8 +163,9 @@ pub async fn index(client: Client, writer: Writer, roots: Vec<Root>, with_progre
     .unwrap_or_default();
     let total = files.len();
     let mut cargo = CargoEditions::default();
-    let mut n_read = 0;
+    let (mut n_read, mut n_seen) = (0, 0);
     for batch in files.chunks(BATCH) {
+        n_seen += batch.len();
         let batch = batch.to_vec();
         let Ok((loaded, back)) = tokio::task::spawn_blocking(move || {
             let loaded: Vec<DiskFile> =
@@ -179,10 +180,9 @@ pub async fn index(client: Client, writer: Writer, roots: Vec<Root>, with_progre
         n_read += loaded.len();
         writer.send(Op::Index(loaded));
         if let Some(progress) = &progress {
-            let done = files.len().min(n_read.max(1));
-            let percentage = (done * 100 / total.max(1)) as u32;
+            let percentage = (n_seen * 100 / total.max(1)) as u32;
             progress
-                .report_with_message(format!("{n_read}/{total} files"), percentage)
+                .report_with_message(format!("{n_seen}/{total} files"), percentage)
                 .await;
         }
     }

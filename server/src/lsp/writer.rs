@@ -22,7 +22,6 @@
 //! thread goes on with the next one.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -35,7 +34,7 @@ use crate::lsp::diagnostics::Event;
 use crate::lsp::settings::Settings;
 use crate::lsp::text::{Encoding, Text};
 use crate::lsp::workspace::{self, DiskFile, Root};
-use crate::lsp::{ext, from_lsp};
+use crate::lsp::{ext, from_lsp, job};
 
 /// What the handlers ask of the writer.
 pub enum Op {
@@ -162,15 +161,11 @@ struct State {
 
 fn run(rx: mpsc::Receiver<Op>, mut state: State) {
     while let Ok(op) = rx.recv() {
-        let name = op.name();
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| state.apply(op))) {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|it| it.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            tracing::error!("the writer panicked on {name}: {message}");
-        }
+        // The job boundary logs a panic once; the thread goes on with the next message.
+        let _ = job::catch(op.name(), || {
+            state.apply(op);
+            Ok(())
+        });
     }
 }
 
