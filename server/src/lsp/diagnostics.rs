@@ -116,7 +116,9 @@ async fn compute(writer: &Writer, uri: &Uri) -> Outcome {
     };
     let (analysis, file, version, uri) = (snapshot.analysis, doc.file, doc.version, uri.clone());
     let result = job::spawn("textDocument/publishDiagnostics", move || {
+        let start = std::time::Instant::now();
         let diags = analysis.diagnostics(file)?;
+        tracing::debug!("diagnostics of {} in {:?}", uri.as_str(), start.elapsed());
         Ok(diags
             .iter()
             .map(|it| to_lsp::diagnostic(&text, &uri, it))

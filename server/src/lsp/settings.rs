@@ -4,6 +4,7 @@
 //! Each message gives the whole configuration: a key it leaves out takes its default, and a key
 //! with a value of the wrong type is reported and takes its default too.
 
+use borrowlens_analysis::ide::InlayConfig;
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -34,6 +35,12 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// What the analysis is asked for inlay hints, or `None` when they are off.
+    pub fn inlay_config(&self) -> Option<InlayConfig> {
+        let only_conflicting = self.inlay_hints_mode == InlayHintsMode::Conflicting;
+        self.inlay_hints.then_some(InlayConfig { only_conflicting })
+    }
+
     /// The settings a message gives, or `None` when it holds no object to read them from (a
     /// client that sends `null` and expects to be asked with `workspace/configuration`).
     pub fn from_json(value: &Value) -> Option<Settings> {

@@ -160,12 +160,51 @@ struct State {
 }
 
 fn run(rx: mpsc::Receiver<Op>, mut state: State) {
-    while let Ok(op) = rx.recv() {
+    let mut next = None;
+    while let Some(op) = next.take().or_else(|| rx.recv().ok()) {
+        let op = coalesce(op, &rx, &mut next);
+        let (name, start) = (op.name(), std::time::Instant::now());
         // The job boundary logs a panic once; the thread goes on with the next message.
-        let _ = job::catch(op.name(), || {
+        let _ = job::catch(name, || {
             state.apply(op);
             Ok(())
         });
+        tracing::debug!("writer: {name} in {:?}", start.elapsed());
+    }
+}
+
+/// A burst of edits to one document that is already queued becomes one edit: its changes apply
+/// in the same order, and the analysis gets the text once. The first other message is kept in
+/// `next`, so the order of messages is unchanged.
+fn coalesce(op: Op, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) -> Op {
+    let Op::Change {
+        uri,
+        mut version,
+        mut changes,
+    } = op
+    else {
+        return op;
+    };
+    while let Ok(more) = rx.try_recv() {
+        match more {
+            Op::Change {
+                uri: same,
+                version: later,
+                changes: more,
+            } if same == uri => {
+                version = later;
+                changes.extend(more);
+            }
+            other => {
+                *next = Some(other);
+                break;
+            }
+        }
+    }
+    Op::Change {
+        uri,
+        version,
+        changes,
     }
 }
 
@@ -421,5 +460,58 @@ impl State {
         if self.settings.diagnostics {
             let _ = self.diagnostics.send(Event::Dirty(uri));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn change(uri: &str, version: i32, text: &str) -> Op {
+        let changes = vec![TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.to_string(),
+        }];
+        Op::Change {
+            uri: Uri::from_str(uri).unwrap(),
+            version,
+            changes,
+        }
+    }
+
+    fn texts(op: &Op) -> (i32, Vec<&str>) {
+        let Op::Change {
+            version, changes, ..
+        } = op
+        else {
+            panic!("not a change")
+        };
+        (
+            *version,
+            changes.iter().map(|it| it.text.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn a_burst_of_edits_to_one_document_becomes_one_in_order() {
+        let (tx, rx) = mpsc::channel();
+        for op in [
+            change("untitled:a", 3, "b"),
+            change("untitled:a", 4, "c"),
+            change("untitled:b", 9, "x"),
+            change("untitled:a", 5, "d"),
+        ] {
+            tx.send(op).unwrap();
+        }
+        let mut next = None;
+        let first = coalesce(change("untitled:a", 2, "a"), &rx, &mut next);
+        assert_eq!(texts(&first), (4, vec!["a", "b", "c"]));
+        let other = next.take().expect("the first other message is kept");
+        assert_eq!(texts(&other), (9, vec!["x"]));
+        let last = coalesce(rx.recv().unwrap(), &rx, &mut next);
+        assert_eq!(texts(&last), (5, vec!["d"]));
+        assert!(next.is_none());
     }
 }
