@@ -526,6 +526,38 @@ fn odd_requests_get_proper_answers_and_the_server_stays_up() {
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
+/// Notifications and requests are handled concurrently by the protocol library; the writer's
+/// queue makes every request see every message sent before it.
+#[test]
+fn requests_see_every_earlier_message() {
+    let mut client = Client::start(json!({}), Value::Null);
+    for round in 0..20 {
+        let uris: Vec<String> = (0..5).map(|it| format!("untitled:r{round}-{it}")).collect();
+        for uri in &uris {
+            client.open(uri, "fn main() {}\n");
+        }
+        client.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uris[2]}}),
+        );
+        let status = client.request("borrowlens/status", Value::Null).unwrap();
+        let open: Vec<&str> = status["open"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|it| it.as_str().unwrap())
+            .collect();
+        for (i, uri) in uris.iter().enumerate() {
+            assert_eq!(
+                open.contains(&uri.as_str()),
+                i != 2,
+                "round {round}: {uri} in {open:?}"
+            );
+        }
+    }
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
 // ---- settings --------------------------------------------------------------------------------
 
 const CONFLICT: &str = "fn main() {\n    let mut v = vec![1];\n    let first = &v[0];\n    v.push(2);\n    println!(\"{first}\");\n}\n";
@@ -558,6 +590,39 @@ fn turning_diagnostics_off_clears_them_and_on_brings_them_back() {
         client.request("textDocument/hover", hover_params(uri, 2, 17)),
         Ok(Value::Null)
     );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+/// A client that sends `null` settings is asked for them; one that can refresh inlay hints is
+/// asked to after a change.
+#[test]
+fn settings_are_pulled_when_the_client_sends_none() {
+    let capabilities =
+        json!({"workspace": {"configuration": true, "inlayHint": {"refreshSupport": true}}});
+    let mut client = Client::start(capabilities, Value::Null);
+    client.answers.insert(
+        "workspace/configuration".to_string(),
+        json!([{"diagnostics": false}]),
+    );
+    let uri = "untitled:pulled";
+    client.open(uri, CONFLICT);
+    assert_eq!(client.diagnostics(uri, Some(1)).len(), 1);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let asked = client.wait_for("workspace/configuration", |it| {
+        it["method"] == "workspace/configuration"
+    });
+    assert_eq!(asked["params"]["items"][0]["section"], "borrowlens");
+    assert_eq!(
+        client.diagnostics(uri, Some(1)),
+        Vec::<Value>::new(),
+        "the pulled settings apply"
+    );
+    client.wait_for("workspace/inlayHint/refresh", |it| {
+        it["method"] == "workspace/inlayHint/refresh"
+    });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
