@@ -16,7 +16,7 @@ borrowlens: rustc's borrow-check errors, from Rust source text alone
 
 Usage:
   borrowlens check [OPTIONS] PATH...  Check files and directories (`borrowlens check --help`)
-  borrowlens [lsp]                    The language server on stdio
+  borrowlens [lsp [--stdio]]          The language server on stdio
 
 Options:
   -h, --help     Print this help
@@ -73,7 +73,17 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 "borrowlens check --help",
             ),
         },
-        Some("lsp") => crate::lsp::run(),
+        // Clients that start servers "over stdio" often add `--stdio` (vscode-languageclient).
+        Some("--stdio") => crate::lsp::run(),
+        Some("lsp") => match args.next() {
+            None => crate::lsp::run(),
+            Some(arg) if arg == "--stdio" && args.next().is_none() => crate::lsp::run(),
+            Some(arg) => usage_error(
+                &format!("unexpected argument `{}`", arg.to_string_lossy()),
+                "borrowlens [lsp [--stdio]]",
+                "borrowlens --help",
+            ),
+        },
         Some("-h" | "--help" | "help") => {
             output::info(HELP);
             ExitCode::SUCCESS

@@ -155,6 +155,9 @@ fn no_arguments_and_lsp_start_the_language_server() {
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         assert!(stdout(&output).is_empty(), "stdout is for the protocol");
     }
+    let output = borrowlens(&["lsp", "--tcp"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unexpected argument `--tcp`"));
 }
 
 #[test]

@@ -95,12 +95,17 @@ fn the_handshake_negotiates_the_position_encoding() {
 }
 
 #[test]
-fn no_arguments_also_start_the_server() {
-    let mut client = Client::spawn(&[]);
-    let result = client.initialize(json!({"capabilities": {}}));
-    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
-    client.notify("initialized", json!({}));
-    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+fn no_arguments_and_stdio_flags_also_start_the_server() {
+    for args in [&[][..], &["--stdio"], &["lsp", "--stdio"]] {
+        let mut client = Client::spawn(args);
+        let result = client.initialize(json!({"capabilities": {}}));
+        assert_eq!(
+            result["capabilities"]["positionEncoding"], "utf-16",
+            "{args:?}"
+        );
+        client.notify("initialized", json!({}));
+        assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    }
 }
 
 #[test]
