@@ -46,18 +46,41 @@ pub async fn run(client: Client, writer: Writer, mut events: UnboundedReceiver<E
     let mut due: HashMap<Uri, Instant> = HashMap::new();
     let mut published: HashMap<Uri, Published> = HashMap::new();
     loop {
+        // First what is due, so a stream of events about other documents cannot hold it back.
+        let now = Instant::now();
+        let ready: Vec<Uri> = due
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in ready {
+            due.remove(&uri);
+            match compute(&writer, &uri).await {
+                Outcome::Publish(it) => {
+                    if published.get(&uri) != Some(&it) {
+                        let (version, diags) = it.clone();
+                        client
+                            .publish_diagnostics(uri.clone(), diags, version)
+                            .await;
+                        published.insert(uri, it);
+                    }
+                }
+                Outcome::Cancelled => {
+                    due.entry(uri).or_insert(now);
+                }
+                Outcome::Nothing => {}
+            }
+        }
+        // Then the next event, or the next deadline.
         let event = match due.values().min().copied() {
-            None => match events.recv().await {
-                Some(it) => Some(it),
-                None => return,
-            },
+            None => events.recv().await,
             Some(deadline) => match tokio::time::timeout_at(deadline, events.recv()).await {
-                Ok(Some(it)) => Some(it),
-                Ok(None) => return,
-                Err(_elapsed) => None,
+                Ok(event) => event,
+                Err(_elapsed) => continue,
             },
         };
         match event {
+            None => return,
             Some(Event::Dirty(uri)) => {
                 due.insert(uri, Instant::now() + DEBOUNCE);
             }
@@ -72,31 +95,6 @@ pub async fn run(client: Client, writer: Writer, mut events: UnboundedReceiver<E
                 for (uri, (version, diags)) in published.drain() {
                     if !diags.is_empty() {
                         client.publish_diagnostics(uri, Vec::new(), version).await;
-                    }
-                }
-            }
-            None => {
-                let now = Instant::now();
-                let ready: Vec<Uri> = due
-                    .iter()
-                    .filter(|(_, at)| **at <= now)
-                    .map(|(uri, _)| uri.clone())
-                    .collect();
-                for uri in ready {
-                    due.remove(&uri);
-                    match compute(&writer, &uri).await {
-                        Outcome::Publish(it) => {
-                            if published.get(&uri) != Some(&it) {
-                                client
-                                    .publish_diagnostics(uri.clone(), it.1.clone(), it.0)
-                                    .await;
-                                published.insert(uri, it);
-                            }
-                        }
-                        Outcome::Cancelled => {
-                            due.entry(uri).or_insert(now);
-                        }
-                        Outcome::Nothing => {}
                     }
                 }
             }
