@@ -16,7 +16,7 @@ borrowlens: rustc's borrow-check errors, from Rust source text alone
 
 Usage:
   borrowlens check [OPTIONS] PATH...  Check files and directories (`borrowlens check --help`)
-  borrowlens [lsp]                    The language server on stdio (not available yet)
+  borrowlens [lsp [--stdio]]          The language server on stdio
 
 Options:
   -h, --help     Print this help
@@ -54,14 +54,11 @@ still checked. It does not change the exit status by itself: the status says wha
 files hold.
 ";
 
-const LSP_UNAVAILABLE: &str = "the language server is not available yet; use `borrowlens check`";
-
 /// Runs the command line `args` (without the program name) and returns the exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let mut args = args.into_iter();
     let Some(command) = args.next() else {
-        output::error(LSP_UNAVAILABLE);
-        return ExitCode::from(2);
+        return crate::lsp::run();
     };
     match command.to_str() {
         Some("check") => match parse_check(args) {
@@ -76,10 +73,17 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 "borrowlens check --help",
             ),
         },
-        Some("lsp") => {
-            output::error(LSP_UNAVAILABLE);
-            ExitCode::from(2)
-        }
+        // Clients that start servers "over stdio" often add `--stdio` (vscode-languageclient).
+        Some("--stdio") => crate::lsp::run(),
+        Some("lsp") => match args.next() {
+            None => crate::lsp::run(),
+            Some(arg) if arg == "--stdio" && args.next().is_none() => crate::lsp::run(),
+            Some(arg) => usage_error(
+                &format!("unexpected argument `{}`", arg.to_string_lossy()),
+                "borrowlens [lsp [--stdio]]",
+                "borrowlens --help",
+            ),
+        },
         Some("-h" | "--help" | "help") => {
             output::info(HELP);
             ExitCode::SUCCESS

@@ -1,16 +1,18 @@
-//! borrowlens: the binary's library half, the command line `borrowlens check` and, later, the
-//! language server.
+//! borrowlens: the binary's library half, the command line `borrowlens check` and the language
+//! server (`lsp`).
 //!
 //! Architecture invariants: this crate is thin. It reads files and arguments, makes one call into
 //! `borrowlens_analysis` per question, and converts the answer (byte offsets) into what it prints,
-//! each conversion in one module named after what it produces (`to_json`, `to_human`). It never
-//! names tree-sitter. Only `output` writes to stdout and stderr, because stdout is for results and
-//! the protocol.
+//! each conversion in one module named after what it produces (`to_json`, `to_human`,
+//! `lsp::to_lsp`, `lsp::from_lsp`). It never names tree-sitter. Only `output` writes to stdout
+//! and stderr (and hands the protocol its stdout), because stdout is for results and the
+//! protocol.
 
 pub mod check;
 pub mod cli;
 pub mod edition;
 pub mod line_index;
+pub mod lsp;
 pub mod output;
 pub mod to_human;
 pub mod to_json;

@@ -1,5 +1,5 @@
-//! The only module that writes to stdout and stderr. stdout carries results (and, once the
-//! language server exists, the protocol); messages for the user go to stderr.
+//! The only module that writes to stdout and stderr. stdout carries results, or the protocol when
+//! the language server runs; messages for the user and logs go to stderr.
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 
@@ -45,4 +45,35 @@ pub fn info(text: &str) {
 /// `error: MESSAGE` on stderr.
 pub fn error(message: &str) {
     let _ = writeln!(io::stderr().lock(), "error: {message}");
+}
+
+/// The language server's stdout: the protocol's channel, written only by tower-lsp-server.
+pub fn protocol() -> tokio::io::Stdout {
+    tokio::io::stdout()
+}
+
+/// Logs (`tracing`) go to stderr, since stdout is the protocol. `BORROWLENS_LOG` sets the level
+/// of borrowlens's own logs and the protocol library's (`error`, `warn`, `info`, `debug`,
+/// `trace`; `info` by default); other crates (salsa logs every query it runs at `info`) only say
+/// warnings and errors.
+pub fn init_logging() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let level = std::env::var("BORROWLENS_LOG")
+        .ok()
+        .and_then(|it| it.parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
+    let filter = Targets::new()
+        .with_default(LevelFilter::WARN)
+        .with_target("borrowlens", level)
+        .with_target("tower_lsp_server", level);
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(io::stderr)
+        .with_ansi(false);
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
+        .try_init();
 }

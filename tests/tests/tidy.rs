@@ -1,5 +1,6 @@
 //! House rules, checked on every `cargo test`: file headers, where output and tree-sitter may
-//! appear, no ignored or should-panic tests, no `dbg!`, and a pure `analysis` crate.
+//! appear, no ignored or should-panic tests, no `dbg!`, a pure `analysis` crate, and panics that
+//! unwind.
 //!
 //! Code searches run on `scan::code_only` text, so comments, docs and string literals (fixtures,
 //! these patterns) never count.
@@ -200,6 +201,34 @@ fn the_analysis_crate_is_pure() {
     );
 }
 
+/// Lines of a manifest that make panics abort: the language server's job boundary catches panics
+/// (and salsa cancels queries by unwinding), so they must unwind.
+fn panic_abort(path: &str, manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let line = line.split('#').next().unwrap_or("").replace(' ', "");
+            line.starts_with("panic=") && line.contains("abort")
+        })
+        .map(|(i, line)| format!("{path}:{}: {}", i + 1, line.trim()))
+        .collect()
+}
+
+#[test]
+fn panics_unwind() {
+    let root = workspace_root();
+    let mut violations = Vec::new();
+    for manifest in ["Cargo.toml", "analysis/Cargo.toml", "server/Cargo.toml", "tests/Cargo.toml"] {
+        let text = fs::read_to_string(root.join(manifest)).unwrap_or_default();
+        violations.extend(panic_abort(manifest, &text));
+    }
+    assert_none(
+        "panics must unwind: the language server catches them and salsa cancels by unwinding",
+        violations,
+    );
+}
+
 /// The rules find what they are meant to, and only that.
 #[test]
 fn the_rules_catch_violations() {
@@ -240,6 +269,11 @@ fn the_rules_catch_violations() {
             "analysis/src/body.rs:2: use tree_sitter::Node;",
             "server/src/lsp.rs:2: fn f() -> tree_sitter_rust::Language {}"
         ]
+    );
+
+    assert_eq!(
+        panic_abort("Cargo.toml", "[profile.release]\npanic = \"abort\" # small\n# panic = \"abort\"\n"),
+        ["Cargo.toml:2: panic = \"abort\" # small"]
     );
 
     let manifest = "[package]\nname = \"tokio-free\"\n\n[dependencies]\nsalsa = \"0.28\"\ntokio = { version = \"1\" }\ntower-lsp-server.version = \"0.23\"\n\n\

@@ -1,0 +1,68 @@
+//! The language server on stdio (`borrowlens`, `borrowlens lsp`).
+//!
+//! Code map:
+//! - `server.rs`: the state shared by handlers and the routing table (method -> handler);
+//! - `handlers/`: one file per method;
+//! - `writer.rs`: the single writer thread that owns the analysis and the documents, and the
+//!   queue that keeps edits and requests in arrival order;
+//! - `diagnostics.rs`: the task that debounces edits and publishes diagnostics;
+//! - `job.rs`: the panic and cancellation boundary around every query;
+//! - `workspace.rs`: workspace folders, `.gitignore`, background indexing;
+//! - `from_lsp.rs`, `to_lsp.rs`, `text.rs`: positions, encodings and the protocol's types;
+//! - `settings.rs`, `ext.rs`: the user's settings and borrowlens's own requests.
+
+pub mod diagnostics;
+pub mod ext;
+pub mod from_lsp;
+pub mod handlers;
+pub mod job;
+pub mod server;
+pub mod settings;
+pub mod text;
+pub mod to_lsp;
+pub mod workspace;
+pub mod writer;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::output;
+
+/// Serves the protocol on stdin and stdout until `exit` (or until stdin closes). The exit status
+/// is 0 when `shutdown` came before, 1 otherwise, as the protocol asks.
+pub fn run() -> ExitCode {
+    output::init_logging();
+    job::install_panic_hook();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("borrowlens-async")
+        .enable_time()
+        .build();
+    let runtime = match runtime {
+        Ok(it) => it,
+        Err(err) => {
+            output::error(&format!("cannot start the async runtime: {err}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let (service, socket) = {
+        let _guard = runtime.enter();
+        server::service(shutdown.clone())
+    };
+    runtime.block_on(async move {
+        tower_lsp_server::Server::new(tokio::io::stdin(), output::protocol(), socket)
+            .serve(service)
+            .await;
+    });
+    // After `exit` the client may keep stdin open, so the thread reading it may never return:
+    // do not wait for it (nor for queries still running; their answers have nowhere to go).
+    runtime.shutdown_background();
+    tracing::info!("exit");
+    if shutdown.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

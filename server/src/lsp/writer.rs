@@ -1,0 +1,517 @@
+//! The single writer: one thread owns the `AnalysisHost` and every open document, and applies
+//! what the handlers send it, one message at a time, in the order they were sent.
+//!
+//! Why: tower-lsp-server runs up to four handlers at once (`buffer_unordered(4)`), so two edits
+//! handled concurrently could reach the analysis out of order, and a request could be answered
+//! from text older than an edit the client sent before it. Instead, every handler sends its
+//! message on this thread's channel *before its first `.await`*. A handler's first poll happens in
+//! the order messages arrive (the server creates each handler future in arrival order and
+//! `FuturesUnordered` first polls them in that order), so the channel holds edits and requests in
+//! arrival order, and the writer applies them in that order:
+//!
+//! - `didOpen`/`didChange`/`didClose`: the document's rope is edited here (changes in order, each
+//!   range in the negotiated encoding), its full text is handed to `AnalysisHost::set_file`, and
+//!   the diagnostics task is told the document is dirty.
+//! - A request sends `Snapshot` with a oneshot reply: it gets an `Analysis` snapshot that holds
+//!   every earlier edit, with the document's rope of that very version for converting positions,
+//!   and runs its query on the blocking pool (`job::spawn`).
+//!
+//! `set_file` cancels the queries running on snapshots and waits until every snapshot is
+//! dropped, so this thread never keeps one: each snapshot is handed out as it is made (when the
+//! asker is gone, it is dropped right here). A panic while applying a message is logged and the
+//! thread goes on with the next one.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use borrowlens_analysis::{Analysis, AnalysisHost, Edition, FileId};
+use tokio::sync::{mpsc::UnboundedSender, oneshot};
+use tower_lsp_server::ls_types::{FileChangeType, TextDocumentContentChangeEvent, Uri};
+
+use crate::edition::{self, CargoEditions};
+use crate::lsp::diagnostics::Event;
+use crate::lsp::settings::Settings;
+use crate::lsp::text::{Encoding, Text};
+use crate::lsp::workspace::{self, DiskFile, Root};
+use crate::lsp::{ext, from_lsp, job};
+
+/// What the handlers ask of the writer.
+pub enum Op {
+    /// From `initialize`, before any other message.
+    Init {
+        encoding: Encoding,
+        settings: Settings,
+        roots: Vec<Root>,
+    },
+    Open {
+        uri: Uri,
+        text: String,
+        version: i32,
+    },
+    Change {
+        uri: Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    },
+    Close {
+        uri: Uri,
+    },
+    Configure(Settings),
+    Roots {
+        added: Vec<Root>,
+        removed: Vec<PathBuf>,
+    },
+    /// Files read by the indexer: taken only when nothing newer is known about them.
+    Index(Vec<DiskFile>),
+    /// Files that changed on disk (`workspace/didChangeWatchedFiles`): read here, so the latest
+    /// event wins.
+    Watched(Vec<(PathBuf, FileChangeType)>),
+    Snapshot {
+        uri: Option<Uri>,
+        reply: oneshot::Sender<Snapshot>,
+    },
+    Status {
+        reply: oneshot::Sender<ext::Status>,
+    },
+}
+
+/// The analysis as of one point in the message order, for one document.
+pub struct Snapshot {
+    pub analysis: Analysis,
+    pub doc: Option<DocSnapshot>,
+    pub settings: Settings,
+    pub encoding: Encoding,
+}
+
+pub struct DocSnapshot {
+    pub file: FileId,
+    /// The version of an open document; `None` for a file known from disk only.
+    pub version: Option<i32>,
+    /// The text of an open document; a file known from disk only is read from the analysis
+    /// (off this thread) when needed.
+    pub text: Option<Text>,
+}
+
+/// The sending end of the writer's queue.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Op>,
+}
+
+impl Writer {
+    /// Starts the writer thread; it tells the diagnostics task which documents changed.
+    pub fn spawn(diagnostics: UnboundedSender<Event>) -> Writer {
+        let (tx, rx) = mpsc::channel();
+        let state = State::new(diagnostics);
+        std::thread::Builder::new()
+            .name("borrowlens-writer".to_string())
+            .spawn(move || run(rx, state))
+            .expect("start the writer thread");
+        Writer { tx }
+    }
+
+    /// Queues a message. Never blocks, so handlers call it before their first `.await`.
+    pub fn send(&self, op: Op) {
+        if self.tx.send(op).is_err() {
+            tracing::error!("the writer thread is gone");
+        }
+    }
+
+    /// Queues a snapshot request now (in message order) and returns the future of its answer;
+    /// `None` only when the writer is gone.
+    pub fn snapshot(
+        &self,
+        uri: Option<Uri>,
+    ) -> impl std::future::Future<Output = Option<Snapshot>> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Op::Snapshot { uri, reply });
+        async move { answer.await.ok() }
+    }
+
+    pub fn status(&self) -> impl std::future::Future<Output = Option<ext::Status>> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Op::Status { reply });
+        async move { answer.await.ok() }
+    }
+}
+
+struct Doc {
+    text: Text,
+    version: i32,
+    file: FileId,
+    path: String,
+    /// The edition of the package the file is in, if any; a `//@ edition:` line wins over it.
+    cargo_edition: Option<Edition>,
+}
+
+struct State {
+    host: AnalysisHost,
+    encoding: Encoding,
+    settings: Settings,
+    roots: Vec<Root>,
+    docs: HashMap<Uri, Doc>,
+    /// The path of every open document, to the URI it was opened with.
+    open_paths: HashMap<String, Uri>,
+    /// The files known from disk (indexed or reported by the watcher), by path.
+    disk: HashSet<String>,
+    cargo: CargoEditions,
+    diagnostics: UnboundedSender<Event>,
+}
+
+fn run(rx: mpsc::Receiver<Op>, mut state: State) {
+    let mut next = None;
+    while let Some(op) = next.take().or_else(|| rx.recv().ok()) {
+        let op = coalesce(op, &rx, &mut next);
+        let (name, start) = (op.name(), std::time::Instant::now());
+        // The job boundary logs a panic once; the thread goes on with the next message.
+        let _ = job::catch(name, || {
+            state.apply(op);
+            Ok(())
+        });
+        tracing::debug!("writer: {name} in {:?}", start.elapsed());
+    }
+}
+
+/// A burst of edits to one document that is already queued becomes one edit: its changes apply
+/// in the same order, and the analysis gets the text once. The first other message is kept in
+/// `next`, so the order of messages is unchanged.
+fn coalesce(op: Op, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) -> Op {
+    let Op::Change {
+        uri,
+        mut version,
+        mut changes,
+    } = op
+    else {
+        return op;
+    };
+    while let Ok(more) = rx.try_recv() {
+        match more {
+            Op::Change {
+                uri: same,
+                version: later,
+                changes: more,
+            } if same == uri => {
+                version = later;
+                changes.extend(more);
+            }
+            other => {
+                *next = Some(other);
+                break;
+            }
+        }
+    }
+    Op::Change {
+        uri,
+        version,
+        changes,
+    }
+}
+
+impl Op {
+    fn name(&self) -> &'static str {
+        match self {
+            Op::Init { .. } => "initialize",
+            Op::Open { .. } => "textDocument/didOpen",
+            Op::Change { .. } => "textDocument/didChange",
+            Op::Close { .. } => "textDocument/didClose",
+            Op::Configure(_) => "workspace/didChangeConfiguration",
+            Op::Roots { .. } => "workspace/didChangeWorkspaceFolders",
+            Op::Index(_) => "indexing",
+            Op::Watched(_) => "workspace/didChangeWatchedFiles",
+            Op::Snapshot { .. } => "snapshot",
+            Op::Status { .. } => "borrowlens/status",
+        }
+    }
+}
+
+impl State {
+    fn new(diagnostics: UnboundedSender<Event>) -> State {
+        State {
+            host: AnalysisHost::new(),
+            encoding: Encoding::default(),
+            settings: Settings::default(),
+            roots: Vec::new(),
+            docs: HashMap::new(),
+            open_paths: HashMap::new(),
+            disk: HashSet::new(),
+            cargo: CargoEditions::default(),
+            diagnostics,
+        }
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Init {
+                encoding,
+                settings,
+                roots,
+            } => {
+                self.encoding = encoding;
+                self.settings = settings;
+                self.roots = roots;
+            }
+            Op::Open { uri, text, version } => self.open(uri, text, version),
+            Op::Change {
+                uri,
+                version,
+                changes,
+            } => self.change(&uri, version, &changes),
+            Op::Close { uri } => self.close(uri),
+            Op::Configure(settings) => self.configure(settings),
+            Op::Roots { added, removed } => self.change_roots(added, removed),
+            Op::Index(files) => {
+                for file in files {
+                    let path = file.path.display().to_string();
+                    if !self.open_paths.contains_key(&path) && self.disk.insert(path.clone()) {
+                        self.host.set_file(&path, file.text, file.edition);
+                    }
+                }
+            }
+            Op::Watched(changes) => {
+                for (path, kind) in changes {
+                    self.disk_changed(path, kind);
+                }
+            }
+            Op::Snapshot { uri, reply } => {
+                let doc = uri.and_then(|it| self.doc_snapshot(&it));
+                let snapshot = Snapshot {
+                    analysis: self.host.snapshot(),
+                    doc,
+                    settings: self.settings,
+                    encoding: self.encoding,
+                };
+                // When the asker is gone, the snapshot comes back and is dropped here, at once.
+                let _ = reply.send(snapshot);
+            }
+            Op::Status { reply } => {
+                let files: BTreeSet<String> = self
+                    .disk
+                    .iter()
+                    .chain(self.open_paths.keys())
+                    .cloned()
+                    .collect();
+                let mut open: Vec<String> =
+                    self.docs.keys().map(|it| it.as_str().to_string()).collect();
+                open.sort();
+                let roots = self
+                    .roots
+                    .iter()
+                    .map(|it| it.path.display().to_string())
+                    .collect();
+                let _ = reply.send(ext::Status {
+                    files: files.into_iter().collect(),
+                    open,
+                    roots,
+                });
+            }
+        }
+    }
+
+    fn open(&mut self, uri: Uri, text: String, version: i32) {
+        let path = from_lsp::path(&uri);
+        if let Some(old) = self.open_paths.get(&path).filter(|it| **it != uri).cloned() {
+            // The same file under another spelling of its URI: the newer one is the document.
+            self.docs.remove(&old);
+            let _ = self.diagnostics.send(Event::Closed(old));
+        }
+        let cargo_edition = from_lsp::file_path(&uri).and_then(|it| self.cargo.for_file(&it));
+        let edition = edition::from_directive(&text)
+            .or(cargo_edition)
+            .unwrap_or(edition::DEFAULT);
+        let doc_text = Text::new(&text, self.encoding);
+        let file = self.host.set_file(&path, text, edition);
+        self.open_paths.insert(path.clone(), uri.clone());
+        self.docs.insert(
+            uri.clone(),
+            Doc {
+                text: doc_text,
+                version,
+                file,
+                path,
+                cargo_edition,
+            },
+        );
+        self.dirty(uri);
+    }
+
+    fn change(&mut self, uri: &Uri, version: i32, changes: &[TextDocumentContentChangeEvent]) {
+        let Some(doc) = self.docs.get_mut(uri) else {
+            tracing::warn!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            );
+            return;
+        };
+        for change in changes {
+            doc.text.apply(change);
+        }
+        doc.version = version;
+        let text = doc.text.rope.to_string();
+        let edition = edition::from_directive(&text)
+            .or(doc.cargo_edition)
+            .unwrap_or(edition::DEFAULT);
+        self.host.set_file(&doc.path, text, edition);
+        self.dirty(uri.clone());
+    }
+
+    /// The document is gone from the editor: its file goes back to what is on disk when the
+    /// workspace has it, else out of the analysis.
+    fn close(&mut self, uri: Uri) {
+        let Some(doc) = self.docs.remove(&uri) else {
+            return;
+        };
+        self.open_paths.remove(&doc.path);
+        let path = PathBuf::from(&doc.path);
+        let on_disk = self
+            .in_workspace(&path)
+            .then(|| workspace::read(&path, &mut self.cargo))
+            .flatten();
+        match on_disk {
+            Some(file) => {
+                self.disk.insert(doc.path.clone());
+                self.host.set_file(&doc.path, file.text, file.edition);
+            }
+            None => {
+                self.disk.remove(&doc.path);
+                self.host.remove_file(&doc.path);
+            }
+        }
+        let _ = self.diagnostics.send(Event::Closed(uri));
+    }
+
+    fn configure(&mut self, settings: Settings) {
+        let before = std::mem::replace(&mut self.settings, settings);
+        if before.diagnostics && !settings.diagnostics {
+            let _ = self.diagnostics.send(Event::ClearAll);
+        } else if !before.diagnostics && settings.diagnostics {
+            let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+            for uri in uris {
+                self.dirty(uri);
+            }
+        }
+    }
+
+    fn change_roots(&mut self, added: Vec<Root>, removed: Vec<PathBuf>) {
+        self.roots.retain(|it| !removed.contains(&it.path));
+        self.roots.extend(added);
+        let gone: Vec<String> = self
+            .disk
+            .iter()
+            .filter(|it| {
+                !self.open_paths.contains_key(*it) && !self.in_workspace(&PathBuf::from(it))
+            })
+            .cloned()
+            .collect();
+        for path in gone {
+            self.disk.remove(&path);
+            self.host.remove_file(&path);
+        }
+    }
+
+    fn disk_changed(&mut self, path: PathBuf, kind: FileChangeType) {
+        let key = path.display().to_string();
+        if self.open_paths.contains_key(&key) || !self.in_workspace(&path) {
+            // An open document's text wins over the disk; it is read again when closed.
+            return;
+        }
+        let file = (kind != FileChangeType::DELETED)
+            .then(|| workspace::read(&path, &mut self.cargo))
+            .flatten();
+        match file {
+            Some(file) => {
+                self.disk.insert(key.clone());
+                self.host.set_file(&key, file.text, file.edition);
+            }
+            None => {
+                if self.disk.remove(&key) {
+                    self.host.remove_file(&key);
+                }
+            }
+        }
+    }
+
+    fn in_workspace(&self, path: &std::path::Path) -> bool {
+        self.roots.iter().any(|it| it.includes(path))
+    }
+
+    fn doc_snapshot(&self, uri: &Uri) -> Option<DocSnapshot> {
+        if let Some(doc) = self.docs.get(uri) {
+            return Some(DocSnapshot {
+                file: doc.file,
+                version: Some(doc.version),
+                text: Some(doc.text.clone()),
+            });
+        }
+        let path = from_lsp::path(uri);
+        let file = self
+            .disk
+            .contains(&path)
+            .then(|| self.host.file_id(&path))
+            .flatten()?;
+        Some(DocSnapshot {
+            file,
+            version: None,
+            text: None,
+        })
+    }
+
+    fn dirty(&self, uri: Uri) {
+        if self.settings.diagnostics {
+            let _ = self.diagnostics.send(Event::Dirty(uri));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn change(uri: &str, version: i32, text: &str) -> Op {
+        let changes = vec![TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.to_string(),
+        }];
+        Op::Change {
+            uri: Uri::from_str(uri).unwrap(),
+            version,
+            changes,
+        }
+    }
+
+    fn texts(op: &Op) -> (i32, Vec<&str>) {
+        let Op::Change {
+            version, changes, ..
+        } = op
+        else {
+            panic!("not a change")
+        };
+        (
+            *version,
+            changes.iter().map(|it| it.text.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn a_burst_of_edits_to_one_document_becomes_one_in_order() {
+        let (tx, rx) = mpsc::channel();
+        for op in [
+            change("untitled:a", 3, "b"),
+            change("untitled:a", 4, "c"),
+            change("untitled:b", 9, "x"),
+            change("untitled:a", 5, "d"),
+        ] {
+            tx.send(op).unwrap();
+        }
+        let mut next = None;
+        let first = coalesce(change("untitled:a", 2, "a"), &rx, &mut next);
+        assert_eq!(texts(&first), (4, vec!["a", "b", "c"]));
+        let other = next.take().expect("the first other message is kept");
+        assert_eq!(texts(&other), (9, vec!["x"]));
+        let last = coalesce(rx.recv().unwrap(), &rx, &mut next);
+        assert_eq!(texts(&last), (5, vec!["d"]));
+        assert!(next.is_none());
+    }
+}
