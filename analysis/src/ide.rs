@@ -305,6 +305,7 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
     if let Some(loan) = facts
         .loans
         .iter()
+        .filter(|l| l.fact.holder.is_some() || l.fact.conflicting)
         .filter(|l| l.span.start <= offset && offset < l.span.end.max(l.span.start + 1))
         .min_by_key(|l| l.span.end - l.span.start)
     {
@@ -367,6 +368,8 @@ pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -
     facts
         .loans
         .iter()
+        // The borrows a binding holds or that conflict: temporaries' borrows are noise.
+        .filter(|l| l.fact.holder.is_some() || l.fact.conflicting)
         .filter(|l| match (query.offset, query.range) {
             (Some(o), _) => {
                 (l.span.start <= o && o <= l.span.end) || l.live.iter().any(|r| r.start <= o && o <= r.end)

@@ -1042,10 +1042,13 @@ impl<'a> Lower<'a> {
                         }
                         let m = if mutable { Mutability::Mut } else { Mutability::Not };
                         let r = self.temp(Ty::Ref(m, Box::new(inner.clone())), base_e.span);
+                        let elem_name = format!("{}[_]", describe_place(&self.body, &base));
                         self.assign(Place::local(r), Rvalue::Ref(borrow_kind(m, false), base), base_e.span, false);
                         let i = self.expr_operand(idx);
                         let elem = if is_range { Ty::Unknown } else { inner.index_elem().unwrap_or(Ty::Unknown) };
                         let out = self.temp(Ty::Ref(m, Box::new(elem)), e.span);
+                        // Named after the element it points to, for messages (`v[_]`).
+                        self.body.locals[out.0 as usize].name = Some(elem_name.into());
                         self.call(vec![Operand::Move(Place::local(r)), i], Place::local(out), vec![0], e.span);
                         return Some(Place::local(out).deref());
                     }
@@ -2763,7 +2766,9 @@ pub fn describe_place(body: &Body, place: &Place) -> String {
     let decl = body.local(place.local);
     let mut s = decl.name.as_deref().unwrap_or("_").to_string();
     let mut deref_pending = false;
-    for proj in &place.proj {
+    // An index temporary (`v[_]`) points at the element it names: its deref is the element.
+    let skip = usize::from(decl.kind == LocalKind::Temp && s.ends_with(']') && place.proj.first() == Some(&Proj::Deref));
+    for proj in &place.proj[skip..] {
         match proj {
             Proj::Deref => {
                 if deref_pending {

@@ -727,12 +727,20 @@ fn the_workspace_is_indexed_and_watched() {
     let path = |it: &Path| it.display().to_string();
     assert_eq!(status["files"], json!([path(&lib), path(&main)]));
     assert_eq!(status["roots"], json!([path(&dir.0)]));
-    // An indexed file that is not open answers requests from its text on disk.
+    // An indexed file that is not open answers requests from its text on disk: `CONFLICT`'s
+    // borrows of `v` (the conflicting autoref of `v[0]` on line 3, and `v[_]` held by `first`).
     let regions = client.request(
         "borrowlens/regions",
         json!({"textDocument": {"uri": file_uri(&lib)}}),
     );
-    assert_eq!(regions, Ok(json!([])));
+    let regions = regions.unwrap();
+    let places: Vec<(&str, bool, u64)> = regions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["place"].as_str().unwrap(), r["conflicting"].as_bool().unwrap(), r["borrow"]["start"]["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, [("v", true, 2), ("v[_]", false, 2)]);
 
     // Watched files: created, deleted, and one that `.gitignore` excludes.
     let new = dir.write("src/new.rs", "fn g() {}\n");
