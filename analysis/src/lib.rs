@@ -171,7 +171,7 @@ impl Analysis {
 
     /// The borrow-check diagnostics of a file, sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {
-        Ok(self.with(file, |db, f| diagnostics(db, f))?.unwrap_or_default())
+        Ok(self.with(file, diagnostics)?.unwrap_or_default())
     }
 
     /// Inlay hints for the borrows in `range`: where each borrow's region ends, and what it
