@@ -21,6 +21,9 @@ pub struct SourceFile {
     pub text: String,
     #[returns(copy)]
     pub edition: Edition,
+    /// The tree-sitter parse of `text`, reparsed incrementally by the host; `None` parses here.
+    #[returns(ref)]
+    pub tree: Option<crate::syntax::ParsedTree>,
 }
 
 #[salsa::tracked(debug)]
@@ -43,7 +46,10 @@ pub struct FnItem<'db> {
 /// The whole file's syntax, parsed once per revision of its text.
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Arc<ast::SourceFile> {
-    Arc::new(crate::syntax::parse(file.text(db)))
+    match file.tree(db) {
+        Some(tree) => Arc::new(tree.convert(file.text(db))),
+        None => Arc::new(crate::syntax::parse(file.text(db))),
+    }
 }
 
 /// The functions of a file, with stable identities.

@@ -92,12 +92,18 @@ impl AnalysisHost {
         AnalysisHost { db: db::Database::with_events(f), ..AnalysisHost::default() }
     }
 
-    /// Adds a file, or replaces the text of the file with this path.
+    /// Adds a file, or replaces the text of the file with this path. A replaced text is reparsed
+    /// incrementally around where it differs from the previous one.
     pub fn set_file(&mut self, path: &str, text: String, edition: Edition) -> FileId {
         use salsa::Setter;
         if let Some(&id) = self.by_path.get(path) {
             let f = self.files[id.0 as usize];
             if f.text(&self.db) != &text {
+                let tree = match f.tree(&self.db) {
+                    Some(old) => old.reparse(f.text(&self.db), &text),
+                    None => syntax::ParsedTree::new(&text),
+                };
+                f.set_tree(&mut self.db).to(Some(tree));
                 f.set_text(&mut self.db).to(text);
             }
             if f.edition(&self.db) != edition {
@@ -105,7 +111,8 @@ impl AnalysisHost {
             }
             return id;
         }
-        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition);
+        let tree = syntax::ParsedTree::new(&text);
+        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition, Some(tree));
         let id = FileId(self.files.len() as u32);
         self.files.push(f);
         self.by_path.insert(path.to_string(), id);

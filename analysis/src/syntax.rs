@@ -52,6 +52,78 @@ pub fn parse(text: &str) -> SourceFile {
     convert(&tree, text)
 }
 
+/// A file's tree-sitter tree, kept between edits so that each reparse reuses the unchanged
+/// parts. Equality is identity: two handles are equal only when they hold the same parse.
+#[derive(Clone)]
+pub struct ParsedTree(std::sync::Arc<Tree>, std::sync::Arc<std::sync::Mutex<ConvertCache>>);
+
+impl PartialEq for ParsedTree {
+    fn eq(&self, other: &ParsedTree) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl Eq for ParsedTree {}
+
+impl std::fmt::Debug for ParsedTree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParsedTree")
+    }
+}
+
+impl ParsedTree {
+    /// Parses `text` from scratch.
+    pub fn new(text: &str) -> ParsedTree {
+        ParsedTree(std::sync::Arc::new(parse_tree(text, None)), Default::default())
+    }
+
+    /// Parses `new_text`, which replaces `old_text` (the text this tree was parsed from): the
+    /// changed range is where the two texts differ (one range around every change, so a burst of
+    /// edits is one edit), and tree-sitter reparses only around it.
+    pub fn reparse(&self, old_text: &str, new_text: &str) -> ParsedTree {
+        let (old_b, new_b) = (old_text.as_bytes(), new_text.as_bytes());
+        let mut start = old_b.iter().zip(new_b).take_while(|(a, b)| a == b).count();
+        let max_suffix = old_b.len().min(new_b.len()) - start;
+        let suffix = old_b.iter().rev().zip(new_b.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+        // Byte offsets must fall on character boundaries of both texts.
+        while start > 0 && !(old_text.is_char_boundary(start) && new_text.is_char_boundary(start)) {
+            start -= 1;
+        }
+        let (mut old_end, mut new_end) = (old_b.len() - suffix, new_b.len() - suffix);
+        while !(old_text.is_char_boundary(old_end) && new_text.is_char_boundary(new_end)) {
+            old_end += 1;
+            new_end += 1;
+        }
+        let point = |text: &str, byte: usize| {
+            let before = &text.as_bytes()[..byte];
+            let row = before.iter().filter(|&&b| b == b'\n').count();
+            let col = byte - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            tree_sitter::Point { row, column: col }
+        };
+        let mut tree = (*self.0).clone();
+        tree.edit(&tree_sitter::InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position: point(old_text, start),
+            old_end_position: point(old_text, old_end),
+            new_end_position: point(new_text, new_end),
+        });
+        // The conversion cache passes on: the new parse reuses the old parse's functions.
+        ParsedTree(std::sync::Arc::new(parse_tree(new_text, Some(&tree))), self.1.clone())
+    }
+
+    /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is
+    /// unchanged since the previous conversion are reused, not converted again.
+    pub fn convert(&self, text: &str) -> SourceFile {
+        // A poisoned lock only means a conversion panicked: start over with an empty cache.
+        let mut guard = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        let old = std::mem::take(&mut *guard);
+        let (file, new) = convert_cached(&self.0, text, old);
+        *guard = new;
+        file
+    }
+}
+
 /// Runs tree-sitter over `text`. `old` is a previous tree of the same document, already edited to
 /// match `text`, which lets tree-sitter reuse the unchanged parts.
 pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
@@ -65,8 +137,16 @@ pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
+    convert_cached(tree, text, ConvertCache::default()).0
+}
+
+/// `convert`, reusing the functions of `cache` whose text did not change; returns the cache for
+/// the next conversion.
+fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, ConvertCache) {
     let mut shared = Shared {
         items: Vec::new(),
+        cache_old: cache,
+        cache_new: ConvertCache::default(),
         parser: None,
         depth: 0,
         stack_start: stack_position(),
@@ -74,9 +154,7 @@ pub fn convert(tree: &Tree, text: &str) -> SourceFile {
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
     cx.item_list(root);
-    SourceFile {
-        items: shared.items,
-    }
+    (SourceFile { items: shared.items }, shared.cache_new)
 }
 
 fn new_parser() -> Parser {
@@ -428,8 +506,19 @@ impl Kids {
 }
 
 /// State shared by the converter of a file and the converters of the macro arguments it reparses.
+/// The items converted from each function of the previous parse, keyed by the function's
+/// container and exact text (attributes included): a function whose text did not change converts
+/// to the same items, shifted to its new offset.
+#[derive(Default)]
+pub(crate) struct ConvertCache {
+    fns: std::collections::HashMap<(Container, Box<str>), Vec<Item>>,
+}
+
 struct Shared {
     items: Vec<Item>,
+    /// Last conversion's functions, and this one's.
+    cache_old: ConvertCache,
+    cache_new: ConvertCache,
     /// A parser for macro arguments, made on first use and reused for every macro of the file.
     parser: Option<Parser>,
     /// Nesting depth of the conversion, counted across reparsed macro arguments.
@@ -765,6 +854,43 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn fn_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
+        // A function whose text and place did not change since the last parse converts to the
+        // same items: reuse them, shifted to the new offset.
+        let abs_start = self.abs(node.start_byte());
+        let key_text: String = attrs.iter().map(|a| self.text(*a)).chain(std::iter::once(self.text(node))).collect::<Vec<_>>().join("\n");
+        let key = (self.container.clone(), key_text.into_boxed_str());
+        if abs_start >= 0 {
+            if let Some(group) = self.sh.cache_old.fns.get(&key) {
+                let group = group.clone();
+                for item in &group {
+                    let mut item = item.clone();
+                    if let Item::Fn(f) = &mut item {
+                        f.offset = f.offset.saturating_add(abs_start as u32);
+                    }
+                    self.sh.items.push(item);
+                }
+                self.sh.cache_new.fns.insert(key, group);
+                return;
+            }
+        }
+        let first = self.sh.items.len();
+        self.fn_item_uncached(node, attrs);
+        if abs_start >= 0 {
+            let group: Vec<Item> = self.sh.items[first..]
+                .iter()
+                .map(|item| {
+                    let mut item = item.clone();
+                    if let Item::Fn(f) = &mut item {
+                        f.offset = f.offset.saturating_sub(abs_start as u32);
+                    }
+                    item
+                })
+                .collect();
+            self.sh.cache_new.fns.insert(key, group);
+        }
+    }
+
+    fn fn_item_uncached(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
         if !self.enter() {
             return;
         }

@@ -1,0 +1,35 @@
+//! Times what a keystroke costs the analysis: `set_file` with one character typed inside a
+//! function, then the file's diagnostics (a development benchmark; run with `--release`).
+use std::time::Instant;
+
+use borrowlens_analysis::{AnalysisHost, Edition};
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: keystroke FILE");
+    let text = std::fs::read_to_string(&path).expect("readable file");
+    let mut host = AnalysisHost::new();
+    let file = host.set_file(&path, text.clone(), Edition::E2021);
+    let cold = Instant::now();
+    let n0 = host.diagnostics(file).len();
+    println!("cold: {:.1} ms, {} diagnostics, {} lines", cold.elapsed().as_secs_f64() * 1e3, n0, text.lines().count());
+    // Type inside the body of the function in the middle of the file: a comment character at the
+    // start of a line whose previous line ends a statement.
+    let mid = text.len() / 2;
+    let at = text[mid..].find(";\n").map(|i| mid + i + 2).expect("a statement in the middle");
+    let mut cur = text.clone();
+    let mut times = Vec::new();
+    for i in 0..200 {
+        if i % 2 == 0 {
+            cur.insert_str(at, "//x\n");
+        } else {
+            cur.replace_range(at..at + 4, "");
+        }
+        let t = Instant::now();
+        host.set_file(&path, cur.clone(), Edition::E2021);
+        let _ = host.diagnostics(file);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    println!("keystroke: min {:.2} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", times[0], pct(0.5), pct(0.99), times[times.len() - 1]);
+}
