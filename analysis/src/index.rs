@@ -80,6 +80,8 @@ pub struct Index {
     control_free_macros: Vec<Name>,
     /// For each type, the traits it implements (`Index`, `IndexMut`, ...).
     impls: HashMap<Name, Vec<Name>>,
+    /// `impl Deref for X { type Target = T; }`: X's target.
+    deref_targets: HashMap<Name, Ty>,
     /// Names of every method defined in the crate, in impls and traits: a user method may shadow
     /// what the std table says for a receiver of unknown type.
     method_names: HashMap<Name, u32>,
@@ -168,6 +170,14 @@ impl Index {
                     let name = type_name(&i.self_ty);
                     if let (Some(t), Some(n), false) = (&i.trait_name, &name, matches!(i.self_ty, ast::Type::Ref { .. })) {
                         index.impls.entry(n.clone()).or_default().push(t.clone());
+                        if &**t == "Deref" && i.generics.types.is_empty() {
+                            if let Some((_, target)) = i.assoc_types.iter().find(|(a, _)| &**a == "Target") {
+                                let target = Ty::from_ast(target, &[], None);
+                                if !target.is_unknown() && !target.has_params() {
+                                    index.deref_targets.insert(n.clone(), target);
+                                }
+                            }
+                        }
                     }
                     match (i.trait_name.as_deref(), name) {
                         (Some("Copy"), Some(n)) => copy_impls.push(n),
@@ -239,6 +249,11 @@ impl Index {
                 | "file" | "column" | "module_path" | "cfg" | "debug_assert" | "debug_assert_eq"
                 | "debug_assert_ne" | "eprint" | "print"
         ) || self.control_free_macros.iter().any(|n| &**n == name)
+    }
+
+    /// The target of the crate's `Deref` impl for the type.
+    pub fn deref_target(&self, ty: &str) -> Option<&Ty> {
+        self.deref_targets.get(ty)
     }
 
     /// Whether the crate implements the trait for the type (by last path segments).

@@ -988,8 +988,21 @@ impl<'a> Lower<'a> {
                         }
                         Ty::Adt { ref name, .. } => {
                             // A field the type does not declare is reached through `Deref`.
-                            let declared = self.index.adt(name).is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
+                            let adt = self.index.adt(name).filter(|a| !a.opaque);
+                            let declared = adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
                             if !declared {
+                                if let (Some(_), Some(target)) = (adt, self.index.deref_target(name).cloned()) {
+                                    // The crate's own `Deref`: through a borrow of the value.
+                                    let deref_mut = mutable && self.index.implements(name, "DerefMut");
+                                    if mutable && !deref_mut {
+                                        self.uncertain_place = true;
+                                    }
+                                    let m = if deref_mut { Mutability::Mut } else { Mutability::Not };
+                                    let t = self.temp(Ty::Ref(m, Box::new(target)), base_e.span);
+                                    self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), base), base_e.span, false);
+                                    base = Place::local(t).deref();
+                                    continue;
+                                }
                                 self.uncertain_place = true;
                             }
                             break;
