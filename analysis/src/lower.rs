@@ -632,6 +632,16 @@ impl<'a> Lower<'a> {
                             stores: Vec::new(),
                         });
                     }
+                    if let Some(target) = self.index.deref_target(name).cloned() {
+                        // Through the crate's own `Deref`: one overloaded step, a borrow of the
+                        // value before it.
+                        if overloaded || self.index.adt(name).is_some_and(|a| a.opaque) {
+                            return None;
+                        }
+                        overloaded = true;
+                        ty = target;
+                        continue;
+                    }
                     if method == "clone" && ty.is_copy(self.index).is_some() {
                         // Derived `Clone`.
                         return Some(Resolved {
