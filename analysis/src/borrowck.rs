@@ -1285,35 +1285,18 @@ impl<'a> Cx<'a> {
 
     /// The span of the returned expression that carries the loan.
     fn return_span(&self, li: usize, carriers: &dyn Fn(usize) -> Vec<bool>) -> Option<Span> {
-        let carry = carriers(li);
-        for b in &self.body.blocks {
-            for s in &b.stmts {
-                if let StatementKind::Assign(p, rv) = &s.kind {
-                    if p.local.0 != 0 || !p.proj.is_empty() {
-                        continue;
-                    }
-                    let carries = match rv {
-                        Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
-                        Rvalue::Ref(..) => self.loans[li].point == self.stmt_point(s),
-                        Rvalue::Aggregate(ops) => ops.iter().any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
-                        Rvalue::Opaque(_) => false,
-                    };
-                    if carries {
-                        return Some(s.span);
-                    }
-                }
-            }
-            if let Terminator::Call { dest, span, args, ret_borrows, .. } = &b.term {
-                if dest.local.0 == 0 && ret_borrows.iter().any(|i| args.get(*i).and_then(|a| a.place()).is_some_and(|q| carry[q.local.0 as usize])) {
-                    return Some(*span);
-                }
-            }
-        }
-        None
+        let point = self.loans[li].point;
+        self.return_span_where(&carriers(li), &|s: &Statement| self.stmt_point(s) == point)
     }
 
     /// The span of an assignment to the return place from a region in `carry`.
     fn return_span_from(&self, carry: &[bool]) -> Option<Span> {
+        self.return_span_where(carry, &|_| false)
+    }
+
+    /// The first assignment to the return place whose value comes from a local in `carry` (or,
+    /// for a borrow, that `is_loan` says creates the loan).
+    fn return_span_where(&self, carry: &[bool], is_loan: &dyn Fn(&Statement) -> bool) -> Option<Span> {
         for b in &self.body.blocks {
             for s in &b.stmts {
                 if let StatementKind::Assign(p, rv) = &s.kind {
@@ -1323,7 +1306,7 @@ impl<'a> Cx<'a> {
                     let carries = match rv {
                         Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
                         Rvalue::Aggregate(ops) => ops.iter().any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
-                        Rvalue::Ref(_, q) => carry[q.local.0 as usize],
+                        Rvalue::Ref(_, q) => carry[q.local.0 as usize] || is_loan(s),
                         Rvalue::Opaque(_) => false,
                     };
                     if carries {

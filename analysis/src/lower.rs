@@ -46,26 +46,7 @@ pub fn lower_fn(
     if container.trait_name.is_some() && self_ty.is_none() {
         generics.push(("Self".into(), None));
     }
-    let mut cx = Lower {
-        index,
-        edition,
-        generics,
-        self_ty: self_ty.clone(),
-        body: Body::default(),
-        errors: Vec::new(),
-        cur: BlockId(0),
-        scopes: Vec::new(),
-        breakables: Vec::new(),
-        stmt_temps: Vec::new(),
-        uncertain_place: false,
-        never_assigned: Vec::new(),
-        match_span: None,
-        assign_ctx: false,
-        lifetime_annotated: false,
-        not_mut: Vec::new(),
-        declared_uninit: Vec::new(),
-        closures: Vec::new(),
-    };
+    let mut cx = Lower::new(index, edition, generics, self_ty.clone());
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
     cx.new_local(None, sig.ret.clone(), true, LocalKind::Return, def.name_span);
@@ -252,6 +233,30 @@ struct Resolved {
 }
 
 impl<'a> Lower<'a> {
+    /// A lowering with an empty body, for a function or a closure.
+    fn new(index: &'a Index, edition: Edition, generics: Vec<(Name, Option<bool>)>, self_ty: Option<Ty>) -> Lower<'a> {
+        Lower {
+            index,
+            edition,
+            generics,
+            self_ty,
+            body: Body::default(),
+            errors: Vec::new(),
+            cur: BlockId(0),
+            scopes: Vec::new(),
+            breakables: Vec::new(),
+            stmt_temps: Vec::new(),
+            uncertain_place: false,
+            never_assigned: Vec::new(),
+            match_span: None,
+            assign_ctx: false,
+            lifetime_annotated: false,
+            not_mut: Vec::new(),
+            declared_uninit: Vec::new(),
+            closures: Vec::new(),
+        }
+    }
+
     // ---- building blocks -------------------------------------------------------------------
 
     fn new_local(
@@ -2169,26 +2174,7 @@ impl<'a> Lower<'a> {
     /// Lowers a closure's body as a body of its own: each captured variable is an upvar local
     /// with the outer binding's type and mutability, each parameter an argument.
     fn lower_closure_body(&mut self, params: &[ast::ClosureParam], body: &Expr, span: Span, captured: &[Local]) {
-        let mut inner = Lower {
-            index: self.index,
-            edition: self.edition,
-            generics: self.generics.clone(),
-            self_ty: self.self_ty.clone(),
-            body: Body::default(),
-            errors: Vec::new(),
-            cur: BlockId(0),
-            scopes: Vec::new(),
-            breakables: Vec::new(),
-            stmt_temps: Vec::new(),
-            uncertain_place: false,
-            never_assigned: Vec::new(),
-            match_span: None,
-            assign_ctx: false,
-            lifetime_annotated: false,
-            not_mut: Vec::new(),
-            declared_uninit: Vec::new(),
-            closures: Vec::new(),
-        };
+        let mut inner = Lower::new(self.index, self.edition, self.generics.clone(), self.self_ty.clone());
         inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
         inner.cur = inner.new_block();
         inner.scopes.push(Scope::default());
