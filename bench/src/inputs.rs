@@ -72,8 +72,7 @@ pub fn regex_automata(scratch: &Path, cargo: &str) -> (PathBuf, String, Option<S
     }
     let newest = registry_crates("regex-automata")
         .into_iter()
-        .filter(|(v, _)| v.starts_with(&[0, 4]))
-        .last()
+        .rfind(|(v, _)| v.starts_with(&[0, 4]))
         .expect("regex-automata: cannot fetch 0.4.9 and no 0.4.x in the registry");
     let version = newest.0.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
     let why = if fetched { "fetched, but not unpacked" } else { "`cargo fetch` failed" };
@@ -145,7 +144,7 @@ pub fn big_workspace(to: &Path, first: &Path, min_lines: usize) -> (Vec<String>,
         .filter(|p| p.is_dir() && !candidates.contains(p))
         .map(|p| (rust_lines(&p), p))
         .collect();
-    rest.sort_by(|a, b| b.0.cmp(&a.0));
+    rest.sort_by_key(|it| std::cmp::Reverse(it.0));
     candidates.extend(rest.into_iter().map(|(_, p)| p));
     let (mut names, mut total) = (Vec::new(), 0);
     for dir in candidates {

@@ -316,7 +316,7 @@ fn print_report(
     println!("{:width$}  {:>4}  {:>10}  {:>10}  {:>10}  {:>10}  unit", "measure", "n", "min", "p50", "p99", "max");
     for row in &report.rows {
         let s = row.summary;
-        let f = |x: f64| if row.unit == "bodies" { format!("{x:.0}") } else if x >= 1000.0 { format!("{x:.0}") } else { format!("{x:.2}") };
+        let f = |x: f64| if row.unit == "bodies" || x >= 1000.0 { format!("{x:.0}") } else { format!("{x:.2}") };
         println!(
             "{:width$}  {:>4}  {:>10}  {:>10}  {:>10}  {:>10}  {}",
             row.what, s.n, f(s.min), f(s.p50), f(s.p99), f(s.max), row.unit
