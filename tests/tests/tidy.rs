@@ -10,9 +10,9 @@ use std::path::Path;
 
 use borrowlens_tests::{rust_files, scan::code_only, workspace_root};
 
-const CRATE_DIRS: [&str; 3] = ["analysis", "server", "tests"];
+const CRATE_DIRS: [&str; 4] = ["analysis", "server", "tests", "bench"];
 
-/// Every `.rs` file of the three crates, with its path relative to the root (`/`-separated).
+/// Every `.rs` file of the crates, with its path relative to the root (`/`-separated).
 fn sources() -> Vec<(String, String)> {
     let root = workspace_root();
     let mut acc = Vec::new();
