@@ -213,6 +213,8 @@ struct Lower<'a> {
     assign_ctx: bool,
     /// A `let` annotated a type with a lifetime.
     lifetime_annotated: bool,
+    /// Inside a match guard: the places the match tests (E0510 when written).
+    guard_tested: Vec<Place>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
 }
@@ -251,6 +253,7 @@ impl<'a> Lower<'a> {
             match_span: None,
             assign_ctx: false,
             lifetime_annotated: false,
+            guard_tested: Vec::new(),
             not_mut: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),
@@ -1137,6 +1140,15 @@ impl<'a> Lower<'a> {
         Operand::Move(Place::local(t))
     }
 
+    /// E0510: a match guard writes (or mutably borrows) a place the match tests, or a prefix of
+    /// one.
+    fn check_guard_write(&mut self, place: &Place, span: Span, what: &str) {
+        if self.guard_tested.iter().any(|t| place.is_prefix_of(t)) {
+            let message = format!("cannot {what} `{}` in match guard", self.describe(place));
+            self.errors.push(StaticError { code: "E0510", span, message, labels: vec![] });
+        }
+    }
+
     /// E0596 / E0594 for data behind a shared-only smart pointer or index (`Rc`, `HashMap[..]`):
     /// borrow or assignment depending on the context the place is lowered in.
     fn push_no_deref_mut(&mut self, what: &str, span: Span) {
@@ -1274,6 +1286,7 @@ impl<'a> Lower<'a> {
                 }
                 if mutable && !uncertain {
                     self.check_mutable(&place, span, true);
+                    self.check_guard_write(&place, span, "mutably borrow");
                 }
                 self.assign(dest.clone(), Rvalue::Ref(borrow_kind(*mutability, false), place), span, uncertain);
             }
@@ -1316,6 +1329,9 @@ impl<'a> Lower<'a> {
                 self.assign_ctx = false;
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
+                    if !uncertain {
+                        self.check_guard_write(&p, span, "assign");
+                    }
                     let is_upvar = self.body.locals[p.local.0 as usize].kind == LocalKind::Upvar;
                     if !p.proj.is_empty() || is_upvar {
                         if !uncertain {
@@ -1674,6 +1690,17 @@ impl<'a> Lower<'a> {
             self.stmt_temps.push(p.local);
         }
         self.push(StatementKind::FakeRead(p.clone()), scrutinee.span, false);
+        // The places the arms' patterns test are (fake, shallow) borrowed through the guards:
+        // a guard must not write them (E0510). Only when the scrutinee's type is known and owned.
+        let tested: Vec<Place> = if matches!(ty, Ty::Unknown | Ty::Ref(..) | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)) {
+            Vec::new()
+        } else {
+            let mut acc = Vec::new();
+            for arm in arms {
+                tested_places(&arm.pat, &p, self.index, &mut acc);
+            }
+            acc
+        };
         let join = self.new_block();
         let arm_blocks: Vec<BlockId> = arms.iter().map(|_| self.new_block()).collect();
         let mut targets = arm_blocks.clone();
@@ -1688,10 +1715,12 @@ impl<'a> Lower<'a> {
             self.bind_pattern(&arm.pat, &p, &ty, BindMode::Move, arm.pat.span);
             self.match_span = saved;
             if let Some(g) = &arm.guard {
+                let saved_guard = std::mem::replace(&mut self.guard_tested, tested.clone());
                 let body_b = self.new_block();
                 let next = arm_blocks.get(i + 1).copied().unwrap_or(join);
                 let fail = self.new_block();
                 self.cond(g, body_b, fail);
+                self.guard_tested = saved_guard;
                 self.cur = fail;
                 self.pop_scope_no_forget(arm.span);
                 self.goto(next, arm.span);
@@ -2511,6 +2540,7 @@ impl<'a> Lower<'a> {
                         let guess = mode == BindMode::Unknown;
                         if m == Mutability::Mut && !guess {
                             self.check_mutable(place, pat.span, true);
+                            self.check_guard_write(place, pat.span, "mutably borrow");
                         }
                         (Rvalue::Ref(borrow_kind(m, false), place.clone()), Ty::Ref(m, Box::new(ty.clone())), guess)
                     }
@@ -2834,6 +2864,56 @@ fn borrow_kind(m: Mutability, two_phase: bool) -> BorrowKind {
     match m {
         Mutability::Not => BorrowKind::Shared,
         Mutability::Mut => BorrowKind::Mut { two_phase },
+    }
+}
+
+/// The places a pattern tests: matched against literals, constants, enum variants or slice
+/// lengths. Struct and tuple patterns test nothing themselves; variants test their place and go on
+/// into their fields.
+fn tested_places(pat: &Pat, place: &Place, index: &Index, acc: &mut Vec<Place>) {
+    let test = |p: &Place, acc: &mut Vec<Place>| {
+        if !acc.contains(p) {
+            acc.push(p.clone());
+        }
+    };
+    match &pat.kind {
+        PatKind::Lit | PatKind::Range | PatKind::Path(_) => test(place, acc),
+        PatKind::Binding { name, sub: None, .. } if is_constant_name(name) => test(place, acc),
+        PatKind::Binding { sub: Some(sub), .. } => tested_places(sub, place, index, acc),
+        PatKind::Or(alts) => alts.iter().for_each(|a| tested_places(a, place, index, acc)),
+        PatKind::TupleStruct { path, elems } => {
+            let last = path.last().map(|s| &**s).unwrap_or("");
+            if index.adt(last).is_some_and(|a| !a.is_enum) {
+                for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
+                    tested_places(e, &place.project(Proj::Field(FieldName::Index(i as u32))), index, acc);
+                }
+            } else {
+                test(place, acc);
+                let v = place.project(Proj::Downcast(last.into()));
+                for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
+                    tested_places(e, &v.project(Proj::Field(FieldName::Index(i as u32))), index, acc);
+                }
+            }
+        }
+        PatKind::Struct { path, fields, .. } => {
+            let last = path.last().map(|s| &**s).unwrap_or("");
+            let base = if index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self" {
+                place.clone()
+            } else {
+                test(place, acc);
+                place.project(Proj::Downcast(last.into()))
+            };
+            for (f, p) in fields {
+                tested_places(p, &base.project(Proj::Field(f.clone())), index, acc);
+            }
+        }
+        PatKind::Tuple(ps) => {
+            for (i, p) in ps.iter().enumerate().take_while(|(_, p)| !is_rest(p)) {
+                tested_places(p, &place.project(Proj::Field(FieldName::Index(i as u32))), index, acc);
+            }
+        }
+        PatKind::Slice(_) => test(place, acc),
+        _ => {}
     }
 }
 

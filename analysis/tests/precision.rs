@@ -211,3 +211,13 @@ fn lifetime_bounds_relate_lifetimes() {
     // Elided parameter lifetimes are E0621, not this error.
     check_silent("fn f<'a>(x: &u8) -> &'a u8 {\n    x\n}\n");
 }
+
+#[test]
+fn a_guard_may_write_what_the_match_does_not_test() {
+    // Only wildcard arms: nothing is tested, so the guard may assign the scrutinee.
+    check_silent("fn f(mut q: i32) {\n    match q {\n        _ if { q = 1; false } => (),\n        _ => (),\n    }\n}\n");
+    // Writing through a reference held elsewhere is not writing the tested place.
+    check_silent("fn f(mut s: bool) {\n    let h = &mut s;\n    match s {\n        _ if { *h = !*h; false } => (),\n        true => (),\n        false => (),\n    }\n}\n");
+    // Control: a literal arm tests `t`, and the guard assigns it.
+    check_reports("fn f(mut t: bool) {\n    match t {\n        true => (),\n        false if { t = true; false } => (),\n        false => (),\n    }\n}\n", "E0510");
+}
