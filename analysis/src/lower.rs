@@ -672,7 +672,15 @@ impl<'a> Lower<'a> {
                 return None;
             }
             let owner = std_owner(&ty)?;
-            let found = std_api::lookup(owner, method).or_else(|| {
+            // `IntoIterator::into_iter(self)` on an owned std collection moves it. Only without
+            // autoderef: on `&Vec` the by-value method is the reference's own impl.
+            let into_iter = (method == "into_iter"
+                && derefs == 0
+                && !overloaded
+                && matches!(owner, "Vec" | "VecDeque" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "Option" | "Result"))
+                .then(|| std_api::lookup("IntoIterator", "into_iter"))
+                .flatten();
+            let found = into_iter.or_else(|| std_api::lookup(owner, method)).or_else(|| {
                 ["Clone", "ToString", "ToOwned", "PartialEq", "PartialOrd", "Ord", "AsRef"]
                     .iter()
                     .find_map(|t| std_api::lookup(t, method))
