@@ -286,18 +286,6 @@ fn line_end(text: &str, end: u32) -> u32 {
     end + code.trim_end().len() as u32
 }
 
-#[allow(dead_code)]
-/// The end of the statement that ends at `end`: after a following `;` on the same line.
-fn statement_end(text: &str, end: u32) -> u32 {
-    let rest = text.get(end as usize..).unwrap_or("");
-    let trimmed = rest.trim_start_matches([' ', '\t']);
-    if trimmed.starts_with(';') {
-        end + (rest.len() - trimmed.len()) as u32 + 1
-    } else {
-        end
-    }
-}
-
 pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<HoverResult> {
     let text = file.text(db);
     let facts = file_facts(db, file);
@@ -313,14 +301,13 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
     }
     // On a name: the binding it names (declared before, latest first).
     let (word, wrange) = word_at(text, offset)?;
-    let (func, decl) = facts
+    let (func, _) = facts
         .funcs
         .iter()
         .enumerate()
         .flat_map(|(f, ff)| ff.locals.iter().map(move |l| (f, l)))
         .filter(|(_, (n, r))| **n == *word && r.start <= offset)
         .max_by_key(|(_, (_, r))| r.start)?;
-    let _ = decl;
     let mut md = String::new();
     // The borrows this binding holds.
     let held: Vec<&FileLoan> = facts.loans.iter().filter(|l| l.func == func && l.fact.holder.as_deref() == Some(word)).collect();

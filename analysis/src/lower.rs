@@ -1298,13 +1298,12 @@ impl<'a> Lower<'a> {
                 }
                 self.assign(dest.clone(), Rvalue::Ref(borrow_kind(*mutability, false), place), span, uncertain);
             }
-            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+            ExprKind::Binary(BinOp::And | BinOp::Or, a, b) => {
                 let av = self.expr_operand(a);
                 self.push(StatementKind::Eval(av), a.span, false);
                 let rhs = self.new_block();
                 let join = self.new_block();
                 self.terminate(Terminator::Switch(vec![rhs, join]), span);
-                let _ = op;
                 self.cur = rhs;
                 let bv = self.expr_operand(b);
                 self.push(StatementKind::Eval(bv), b.span, false);
@@ -1539,7 +1538,7 @@ impl<'a> Lower<'a> {
                 self.lower_closure(*is_move, params, body, dest, span)
             }
             ExprKind::Break { label, value } => {
-                let Some(i) = self.find_breakable(label.as_ref(), false) else {
+                let Some(i) = self.find_breakable(label.as_ref()) else {
                     self.taint();
                     return;
                 };
@@ -1555,7 +1554,7 @@ impl<'a> Lower<'a> {
                 self.jump(target, span);
             }
             ExprKind::Continue { label } => {
-                let Some(i) = self.find_breakable(label.as_ref(), true) else {
+                let Some(i) = self.find_breakable(label.as_ref()) else {
                     self.taint();
                     return;
                 };
@@ -1635,7 +1634,7 @@ impl<'a> Lower<'a> {
         self.expr_operand(e)
     }
 
-    fn find_breakable(&self, label: Option<&Name>, is_continue: bool) -> Option<usize> {
+    fn find_breakable(&self, label: Option<&Name>) -> Option<usize> {
         for (i, b) in self.breakables.iter().enumerate().rev() {
             match label {
                 Some(l) => {
@@ -1650,7 +1649,6 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        let _ = is_continue;
         None
     }
 
@@ -1953,11 +1951,6 @@ impl<'a> Lower<'a> {
                 }
             }
         };
-        let recv_local = match &recv {
-            Operand::Move(t) => self.body.locals[t.local.0 as usize].ty.clone(),
-            _ => Ty::Unknown,
-        };
-        let _ = recv_local;
         let mut ops = vec![recv];
         for a in args {
             ops.push(self.arg_operand(a));
@@ -2030,8 +2023,6 @@ impl<'a> Lower<'a> {
                     self.terminate(Terminator::Unreachable, span);
                     self.cur = ok;
                 }
-                let ty = if name == "format" { Ty::adt("String", vec![]) } else { Ty::unit() };
-                let _ = ty;
                 self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
             }
             "vec" => match &m.args {
@@ -2760,11 +2751,11 @@ impl<'a> Lower<'a> {
         match last_deref {
             Some((i, base_ty)) => match base_ty {
                 Ty::Ref(Mutability::Not, _) => {
-                    let base = Place { local: place.local, proj: place.proj[..i].to_vec() };
-                    if decl.kind == LocalKind::Temp && base.proj.is_empty() {
+                    // A temporary reference (`*tmp` of an index or a deref): the error is the
+                    // callee's business, not a place of the user's.
+                    if decl.kind == LocalKind::Temp && i == 0 {
                         return None;
                     }
-                    let _ = base;
                     Some(format!("cannot {verb} `{desc}`{what}, as it is behind a `&` reference"))
                 }
                 Ty::Ref(Mutability::Mut, _) => None,
