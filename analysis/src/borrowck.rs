@@ -12,7 +12,7 @@ use crate::ast::{Mutability, Name, Span};
 use crate::index::Index;
 use crate::lower::{describe_place, StaticError};
 use crate::mir::*;
-use crate::ty::Ty;
+use crate::ty::{place_tys, Ty};
 
 /// A borrow-check error in function-relative spans.
 pub type BorrowError = StaticError;
@@ -110,41 +110,6 @@ impl Bits {
         self.0.iter().enumerate().flat_map(|(w, &bits)| {
             (0..64).filter(move |i| bits & (1u64 << i) != 0).map(move |i| w * 64 + i)
         })
-    }
-}
-
-/// The type of every prefix of a place: `tys[i]` is the type of `place.proj[..i]`.
-pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
-    let mut tys = Vec::with_capacity(place.proj.len() + 1);
-    let mut ty = body.local(place.local).ty.clone();
-    tys.push(ty.clone());
-    for proj in &place.proj {
-        ty = match proj {
-            Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-            Proj::Field(f) => field_ty(index, &ty, f),
-            Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
-            Proj::Subslice => ty,
-            Proj::Downcast(_) => Ty::Unknown,
-        };
-        tys.push(ty.clone());
-    }
-    tys
-}
-
-fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
-    match (ty, f) {
-        (Ty::Tuple(ts), crate::ast::FieldName::Index(i)) => {
-            ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
-        }
-        (Ty::Adt { name, .. }, f) => {
-            let Some(adt) = index.adt(name) else { return Ty::Unknown };
-            match adt.fields.iter().find(|(n, _)| n == f) {
-                Some((_, t)) if t.has_params() => Ty::Unknown,
-                Some((_, t)) => t.clone(),
-                None => Ty::Unknown,
-            }
-        }
-        _ => Ty::Unknown,
     }
 }
 
@@ -835,8 +800,7 @@ impl<'a> Cx<'a> {
             if matches!(decl.kind, LocalKind::Return) || (decl.kind == LocalKind::Temp && !decl.is_statement_temp) {
                 continue;
             }
-            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..)) {
-                // `&x` of a reference may be deref-coerced.
+            if self.maybe_deref_coerced(loan) {
                 continue;
             }
             if dead_reported.contains(&loan.place.local) {
@@ -858,18 +822,7 @@ impl<'a> Cx<'a> {
                 if !body.ret_holds_borrow {
                     continue;
                 }
-                let what = match decl.kind {
-                    LocalKind::Temp => "temporary value".to_string(),
-                    LocalKind::Arg => format!("function parameter `{name}`"),
-                    _ => format!("local variable `{name}`"),
-                };
-                let message = if loan.place.proj.is_empty() && decl.kind != LocalKind::Temp {
-                    format!("cannot return reference to {what}")
-                } else {
-                    format!("cannot return value referencing {what}")
-                };
-                let span = self.return_span(li, &carriers).unwrap_or(loan.span);
-                errors.push(BorrowError { code: "E0515", span, message, labels: vec![(loan.span, format!("`{name}` is borrowed here"))] });
+                errors.push(self.returned_borrow(li, &name, &carriers));
             } else if decl.kind == LocalKind::Temp {
                 errors.push(BorrowError {
                     code: "E0716",
@@ -1223,8 +1176,7 @@ impl<'a> Cx<'a> {
                 // Reported as E0373 by the pass over loans that outlive the function.
                 return;
             }
-            // `&x` where `x` is itself a reference may be deref-coerced into `&*x`.
-            if loan.place.proj.is_empty() && !matches!(decl.ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..)) {
+            if self.maybe_deref_coerced(loan) {
                 return;
             }
             let carry = carriers(li);
@@ -1232,26 +1184,8 @@ impl<'a> Cx<'a> {
                 // A borrow flowing into a return type that holds none: our types are wrong.
                 return;
             }
-            let to_return = carry[0];
-            if to_return {
-                let is_direct = loan.place.proj.is_empty();
-                let what = match decl.kind {
-                    LocalKind::Temp => "temporary value".to_string(),
-                    LocalKind::Arg => format!("function parameter `{name}`"),
-                    _ => format!("local variable `{name}`"),
-                };
-                let message = if is_direct && decl.kind != LocalKind::Temp {
-                    format!("cannot return reference to {what}")
-                } else {
-                    format!("cannot return value referencing {what}")
-                };
-                let ret_span = self.return_span(li, carriers).unwrap_or(loan.span);
-                errors.push(BorrowError {
-                    code: "E0515",
-                    span: ret_span,
-                    message,
-                    labels: vec![(loan.span, format!("`{name}` is borrowed here"))],
-                });
+            if carry[0] {
+                errors.push(self.returned_borrow(li, &name, carriers));
                 return;
             }
             if decl.kind == LocalKind::Temp {
@@ -1281,6 +1215,31 @@ impl<'a> Cx<'a> {
             });
             return;
         }
+    }
+
+    /// `&x` where `x` may itself be a reference can be deref-coerced into `&*x`, which borrows
+    /// the referent, not `x`.
+    fn maybe_deref_coerced(&self, loan: &Loan) -> bool {
+        loan.place.proj.is_empty()
+            && !matches!(self.body.local(loan.place.local).ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..))
+    }
+
+    /// E0515: the loan flows into the returned value. `name` names the borrowed value.
+    fn returned_borrow(&self, li: usize, name: &str, carriers: &dyn Fn(usize) -> Vec<bool>) -> BorrowError {
+        let loan = &self.loans[li];
+        let decl = self.body.local(loan.place.local);
+        let what = match decl.kind {
+            LocalKind::Temp => "temporary value".to_string(),
+            LocalKind::Arg => format!("function parameter `{name}`"),
+            _ => format!("local variable `{name}`"),
+        };
+        let message = if loan.place.proj.is_empty() && decl.kind != LocalKind::Temp {
+            format!("cannot return reference to {what}")
+        } else {
+            format!("cannot return value referencing {what}")
+        };
+        let span = self.return_span(li, carriers).unwrap_or(loan.span);
+        BorrowError { code: "E0515", span, message, labels: vec![(loan.span, format!("`{name}` is borrowed here"))] }
     }
 
     /// The span of the returned expression that carries the loan.

@@ -2,11 +2,11 @@
 //!
 //! Everything here is in byte offsets of the file; the server converts to LSP positions.
 
-use crate::ast::{Name, Span};
+use crate::ast::Name;
 use crate::borrowck::LoanFact;
 use crate::db::{self, SourceFile};
 use crate::mir::LocalKind;
-use crate::TextRange;
+use crate::{file_range, TextRange};
 
 /// Which borrows get inlay hints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -92,10 +92,6 @@ struct FuncFacts {
     live_spans: Vec<Vec<TextRange>>,
 }
 
-fn abs(offset: u32, s: Span, len: u32) -> TextRange {
-    TextRange { start: (offset + s.start).min(len), end: (offset + s.end).min(len) }
-}
-
 fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
     let text = file.text(db);
     let len = text.len() as u32;
@@ -114,10 +110,10 @@ fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
             .locals
             .iter()
             .filter(|l| matches!(l.kind, LocalKind::User | LocalKind::Arg))
-            .filter_map(|l| l.name.clone().map(|n| (n, abs(offset, l.span, len))))
+            .filter_map(|l| l.name.clone().map(|n| (n, file_range(offset, l.span, len))))
             .collect();
         let live_spans: Vec<Vec<TextRange>> =
-            result.live_spans.iter().map(|v| v.iter().map(|s| abs(offset, *s, len)).collect()).collect();
+            result.live_spans.iter().map(|v| v.iter().map(|s| file_range(offset, *s, len)).collect()).collect();
         for (idx, fact) in result.facts.iter().enumerate() {
             if fact.uncertain {
                 continue;
@@ -126,9 +122,9 @@ fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
                 fact: fact.clone(),
                 func,
                 idx,
-                span: abs(offset, fact.span, len),
+                span: file_range(offset, fact.span, len),
                 live: merge(text, &live_spans[idx]),
-                last_use: fact.last_use.map(|s| abs(offset, s, len)),
+                last_use: fact.last_use.map(|s| file_range(offset, s, len)),
             });
         }
         funcs.push(FuncFacts { locals, live_spans });

@@ -199,13 +199,15 @@ impl Analysis {
     }
 }
 
+/// A span of the function at `offset`, in the file (clamped to its length `len`).
+pub(crate) fn file_range(offset: u32, s: ast::Span, len: u32) -> TextRange {
+    TextRange { start: (offset + s.start).min(len), end: (offset + s.end).min(len) }
+}
+
 fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let len = file.text(db).len() as u32;
-    let range = |offset: u32, s: ast::Span| TextRange {
-        start: (offset + s.start).min(len),
-        end: (offset + s.end).min(len),
-    };
+    let range = |offset: u32, s: ast::Span| file_range(offset, s, len);
     for item in db::fn_items(db, file) {
         let lowered = db::fn_body(db, file, *item);
         if lowered.body.tainted {

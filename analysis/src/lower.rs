@@ -234,6 +234,20 @@ struct Resolved {
     stores: Vec<usize>,
 }
 
+impl Resolved {
+    /// A method of the crate, from its signature.
+    fn from_sig(sig: &FnSig, derefs: usize, overloaded: bool) -> Resolved {
+        Resolved {
+            receiver: sig.receiver,
+            derefs,
+            overloaded,
+            ret: sig.ret.clone(),
+            ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
+            stores: Vec::new(),
+        }
+    }
+}
+
 impl<'a> Lower<'a> {
     /// A lowering with an empty body, for a function or a closure.
     fn new(index: &'a Index, edition: Edition, generics: Vec<(Name, Option<bool>)>, self_ty: Option<Ty>) -> Lower<'a> {
@@ -379,36 +393,11 @@ impl<'a> Lower<'a> {
 
     /// The type of a place, walking its projections.
     fn place_ty(&self, p: &Place) -> Ty {
-        let mut ty = self.local_ty(p.local);
-        for proj in &p.proj {
-            ty = match proj {
-                Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-                Proj::Field(f) => self.field_ty(&ty, f),
-                Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
-                Proj::Subslice => ty,
-                Proj::Downcast(_) => Ty::Unknown,
-            };
-        }
-        ty
+        crate::ty::place_tys(&self.body, self.index, p).pop().unwrap_or(Ty::Unknown)
     }
 
     fn field_ty(&self, ty: &Ty, f: &FieldName) -> Ty {
-        match (ty, f) {
-            (Ty::Tuple(ts), FieldName::Index(i)) => ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown),
-            (Ty::Adt { name, args, .. }, f) => {
-                let Some(adt) = self.index.adt(name) else { return Ty::Unknown };
-                let Some((_, t)) = adt.fields.iter().find(|(n, _)| n == f) else {
-                    return Ty::Unknown;
-                };
-                if args.is_empty() && !t.has_params() {
-                    t.clone()
-                } else {
-                    // Generic fields would need substitution; say nothing.
-                    if t.has_params() { Ty::Unknown } else { t.clone() }
-                }
-            }
-            _ => Ty::Unknown,
-        }
+        crate::ty::field_ty(self.index, ty, f)
     }
 
     /// The field types of variant `name` of the crate's enum `ty` (none generic).
@@ -615,14 +604,7 @@ impl<'a> Lower<'a> {
                 Ty::Dyn(tr) => {
                     // A method of a crate trait through `dyn Trait`.
                     let sig = self.index.method(tr, method)?;
-                    return Some(Resolved {
-                        receiver: sig.receiver,
-                        derefs,
-                        overloaded,
-                        ret: sig.ret.clone(),
-                        ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
-                        stores: Vec::new(),
-                    });
+                    return Some(Resolved::from_sig(sig, derefs, overloaded));
                 }
                 Ty::Unknown | Ty::Opaque | Ty::Param { .. } => return None,
                 _ => {}
@@ -631,14 +613,7 @@ impl<'a> Lower<'a> {
             if let Ty::Adt { name, .. } = &ty {
                 if self.index.adt(name).is_some() {
                     if let Some(sig) = self.index.method(name, method) {
-                        return Some(Resolved {
-                            receiver: sig.receiver,
-                            derefs,
-                            overloaded,
-                            ret: sig.ret.clone(),
-                            ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
-                            stores: Vec::new(),
-                        });
+                        return Some(Resolved::from_sig(sig, derefs, overloaded));
                     }
                     if let Some(target) = self.index.deref_target(name).cloned() {
                         // Through the crate's own `Deref`: one overloaded step, a borrow of the
@@ -1196,7 +1171,7 @@ impl<'a> Lower<'a> {
     /// element. Returns false when the move is an error (so it is not recorded as a move).
     fn check_move_out(&mut self, op: &Operand, span: Span) -> bool {
         let Operand::Move(p) = op else { return true };
-        let tys = crate::borrowck::place_tys(&self.body, self.index, p);
+        let tys = crate::ty::place_tys(&self.body, self.index, p);
         // Moving out of a `Box` is allowed: only derefs of references and pointers count.
         let last_deref = p.proj.iter().enumerate().rposition(|(i, q)| *q == Proj::Deref && !matches!(&tys[i], Ty::Adt { name, .. } if &**name == "Box"));
         // An element of an array or slice after the last deref: E0508.
@@ -2733,21 +2708,9 @@ impl<'a> Lower<'a> {
         let verb = if borrow { "borrow" } else { "assign to" };
         let what = if borrow { " as mutable" } else { "" };
         let desc = self.describe(place);
-        // Walk from the local outwards; the innermost deref decides.
-        let mut ty = decl.ty.clone();
-        let mut last_deref: Option<(usize, Ty)> = None;
-        for (i, proj) in place.proj.iter().enumerate() {
-            if *proj == Proj::Deref {
-                last_deref = Some((i, ty.clone()));
-            }
-            ty = match proj {
-                Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-                Proj::Field(f) => self.field_ty(&ty, f),
-                Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
-                Proj::Subslice => ty,
-                Proj::Downcast(_) => Ty::Unknown,
-            };
-        }
+        // The innermost deref decides.
+        let tys = crate::ty::place_tys(&self.body, self.index, place);
+        let last_deref = place.proj.iter().rposition(|p| *p == Proj::Deref).map(|i| (i, tys[i].clone()));
         match last_deref {
             Some((i, base_ty)) => match base_ty {
                 Ty::Ref(Mutability::Not, _) => {

@@ -5,6 +5,7 @@
 
 use crate::ast::{self, Mutability, Name};
 use crate::index::Index;
+use crate::mir::{Body, Place, Proj};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
@@ -295,5 +296,42 @@ pub fn display(ty: &Ty) -> String {
         Ty::Param { name, .. } => name.to_string(),
         Ty::FnPtr => "fn()".into(),
         Ty::Never => "!".into(),
+    }
+}
+
+/// The type of every prefix of a place: `tys[i]` is the type of `place.proj[..i]`.
+pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
+    let mut tys = Vec::with_capacity(place.proj.len() + 1);
+    let mut ty = body.local(place.local).ty.clone();
+    tys.push(ty.clone());
+    for proj in &place.proj {
+        ty = match proj {
+            Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
+            Proj::Field(f) => field_ty(index, &ty, f),
+            Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
+            Proj::Subslice => ty,
+            Proj::Downcast(_) => Ty::Unknown,
+        };
+        tys.push(ty.clone());
+    }
+    tys
+}
+
+/// The type of field `f` of `ty`, unknown when the field's type mentions the type's parameters
+/// (substitution is beyond us).
+pub fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
+    match (ty, f) {
+        (Ty::Tuple(ts), crate::ast::FieldName::Index(i)) => {
+            ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
+        }
+        (Ty::Adt { name, .. }, f) => {
+            let Some(adt) = index.adt(name) else { return Ty::Unknown };
+            match adt.fields.iter().find(|(n, _)| n == f) {
+                Some((_, t)) if t.has_params() => Ty::Unknown,
+                Some((_, t)) => t.clone(),
+                None => Ty::Unknown,
+            }
+        }
+        _ => Ty::Unknown,
     }
 }
