@@ -555,6 +555,10 @@ const STD_TYPE_NAMES: &[&str] = &[
 /// The file's `macro_rules!` macros whose bodies cannot divert control flow.
 pub fn control_free_macros(text: &str) -> Vec<Name> {
     let mut out: Vec<Name> = Vec::new();
+    // `contains` has a SIMD path that `find` lacks, and most files define no macro.
+    if !text.contains("macro_rules!") {
+        return out;
+    }
     let mut rest = text;
     while let Some(i) = rest.find("macro_rules!") {
         rest = &rest[i + "macro_rules!".len()..];
@@ -600,24 +604,40 @@ pub fn control_free_macros(text: &str) -> Vec<Name> {
 /// is a line that starts with `use` (after an optional visibility), up to its `;`.
 pub fn shadowed_std_names(text: &str) -> Vec<Name> {
     let mut out: Vec<Name> = Vec::new();
+    // This runs on every keystroke: look at each line's first bytes only, without decoding.
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in text.split('\n') {
         let start = offset;
-        offset += line.len();
-        let t = line.trim_start();
-        let t = t.strip_prefix("pub").map_or(t, |r| {
-            let r = r.trim_start();
-            match r.strip_prefix('(') {
-                Some(r) => r.split_once(')').map_or(r, |(_, rest)| rest).trim_start(),
-                None => r,
+        offset += line.len() + 1;
+        let bytes = line.as_bytes();
+        let mut i = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t'))
+            .unwrap_or(bytes.len());
+        if bytes[i..].starts_with(b"pub") {
+            i += 3;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+                i += 1;
             }
-        });
-        let Some(decl) = t.strip_prefix("use ") else {
+            if bytes.get(i) == Some(&b'(') {
+                match bytes[i..].iter().position(|&b| b == b')') {
+                    Some(j) => i += j + 1,
+                    None => continue,
+                }
+                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+                    i += 1;
+                }
+            }
+        }
+        if !bytes[i..].starts_with(b"use ") {
             continue;
-        };
-        let decl_start = start + (line.len() - decl.len());
-        let rest = &text[decl_start..];
+        }
+        let rest = &text[start + i + "use ".len()..];
         let end = rest.find(';').unwrap_or(rest.len()).min(4000);
+        let end = (0..=end)
+            .rev()
+            .find(|&i| rest.is_char_boundary(i))
+            .unwrap_or(0);
         let decl = rest[..end].trim_start_matches(':').trim();
         let root = decl
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))

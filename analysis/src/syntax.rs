@@ -87,15 +87,9 @@ impl ParsedTree {
     /// edits is one edit), and tree-sitter reparses only around it.
     pub fn reparse(&self, old_text: &str, new_text: &str) -> ParsedTree {
         let (old_b, new_b) = (old_text.as_bytes(), new_text.as_bytes());
-        let mut start = old_b.iter().zip(new_b).take_while(|(a, b)| a == b).count();
+        let mut start = common_prefix(old_b, new_b);
         let max_suffix = old_b.len().min(new_b.len()) - start;
-        let suffix = old_b
-            .iter()
-            .rev()
-            .zip(new_b.iter().rev())
-            .take(max_suffix)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let suffix = common_suffix(&old_b[start..], &new_b[start..]).min(max_suffix);
         // Byte offsets must fall on character boundaries of both texts.
         while start > 0 && !(old_text.is_char_boundary(start) && new_text.is_char_boundary(start)) {
             start -= 1;
@@ -105,24 +99,39 @@ impl ParsedTree {
             old_end += 1;
             new_end += 1;
         }
-        let point = |text: &str, byte: usize| {
-            let before = &text.as_bytes()[..byte];
-            let row = before.iter().filter(|&&b| b == b'\n').count();
-            let col = byte
-                - before
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1);
-            tree_sitter::Point { row, column: col }
+        // Rows count the line breaks before a byte: once up to the change, then only inside it.
+        let start_row = count_newlines(&old_b[..start]);
+        let start_col = start
+            - old_b[..start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        let end_point = |text: &[u8], end: usize| {
+            let changed = &text[start..end];
+            match changed.iter().rposition(|&b| b == b'\n') {
+                Some(i) => tree_sitter::Point {
+                    row: start_row + count_newlines(changed),
+                    column: end - (start + i + 1),
+                },
+                None => tree_sitter::Point {
+                    row: start_row,
+                    column: start_col + (end - start),
+                },
+            }
         };
+        let start_point = tree_sitter::Point {
+            row: start_row,
+            column: start_col,
+        };
+        let (old_end_point, new_end_point) = (end_point(old_b, old_end), end_point(new_b, new_end));
         let mut tree = (*self.0).clone();
         tree.edit(&tree_sitter::InputEdit {
             start_byte: start,
             old_end_byte: old_end,
             new_end_byte: new_end,
-            start_position: point(old_text, start),
-            old_end_position: point(old_text, old_end),
-            new_end_position: point(new_text, new_end),
+            start_position: start_point,
+            old_end_position: old_end_point,
+            new_end_position: new_end_point,
         });
         // The conversion cache passes on: the new parse reuses the old parse's functions.
         ParsedTree(
@@ -535,7 +544,65 @@ impl Kids {
 /// to the same items, shifted to its new offset.
 #[derive(Default)]
 pub(crate) struct ConvertCache {
-    fns: std::collections::HashMap<(Container, Box<str>), Vec<Item>>,
+    /// By a hash of the container and the function's text (attributes included): the functions
+    /// with that hash, each with what it converted to.
+    fns: std::collections::HashMap<u64, Vec<CachedFn>, BuildIdentity>,
+}
+
+/// A converted function: its container and text (the key), and its items, offsets relative to
+/// the function's start.
+struct CachedFn {
+    container: Container,
+    text: Box<str>,
+    items: Vec<Item>,
+}
+
+/// The cache's keys are hashes already.
+#[derive(Default, Clone, Copy)]
+struct BuildIdentity;
+
+impl std::hash::BuildHasher for BuildIdentity {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | *b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A fast hash (FxHash's multiply-rotate, eight bytes at a time): the cache hashes every
+/// function's text on every keystroke, where SipHash costs more than the rest of the lookup.
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
 }
 
 struct Shared {
@@ -882,34 +949,42 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn fn_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
-        // A function whose text and place did not change since the last parse converts to the
-        // same items: reuse them, shifted to the new offset.
+        // A function whose text (attributes included) and container did not change since the
+        // last parse converts to the same items: reuse them, shifted to the new offset. The
+        // entry moves from the old cache to the new one, so a hit allocates nothing.
+        use std::hash::{Hash, Hasher};
         let abs_start = self.abs(node.start_byte());
-        let key_text: String = attrs
-            .iter()
-            .map(|a| self.text(*a))
-            .chain(std::iter::once(self.text(node)))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let key = (self.container.clone(), key_text.into_boxed_str());
+        let key_start = attrs
+            .first()
+            .map_or(node.start_byte(), |a| a.start_byte().min(node.start_byte()));
+        let key_text = self.text.get(key_start..node.end_byte()).unwrap_or("");
+        let mut hasher = FxHasher(0);
+        self.container.hash(&mut hasher);
+        hasher.write(key_text.as_bytes());
+        let hash = hasher.finish();
         if abs_start >= 0 {
-            if let Some(group) = self.sh.cache_old.fns.get(&key) {
-                let group = group.clone();
-                for item in &group {
+            let hit = self.sh.cache_old.fns.get_mut(&hash).and_then(|entries| {
+                let i = entries
+                    .iter()
+                    .position(|e| e.container == self.container && &*e.text == key_text)?;
+                Some(entries.swap_remove(i))
+            });
+            if let Some(entry) = hit {
+                for item in &entry.items {
                     let mut item = item.clone();
                     if let Item::Fn(f) = &mut item {
                         f.offset = f.offset.saturating_add(abs_start as u32);
                     }
                     self.sh.items.push(item);
                 }
-                self.sh.cache_new.fns.insert(key, group);
+                self.sh.cache_new.fns.entry(hash).or_default().push(entry);
                 return;
             }
         }
         let first = self.sh.items.len();
         self.fn_item_uncached(node, attrs);
         if abs_start >= 0 {
-            let group: Vec<Item> = self.sh.items[first..]
+            let items: Vec<Item> = self.sh.items[first..]
                 .iter()
                 .map(|item| {
                     let mut item = item.clone();
@@ -919,7 +994,12 @@ impl<'t, 's> Cx<'t, 's> {
                     item
                 })
                 .collect();
-            self.sh.cache_new.fns.insert(key, group);
+            let entry = CachedFn {
+                container: self.container.clone(),
+                text: key_text.into(),
+                items,
+            };
+            self.sh.cache_new.fns.entry(hash).or_default().push(entry);
         }
     }
 
@@ -3532,6 +3612,61 @@ fn is_primitive_type(word: &str) -> bool {
     )
 }
 
+/// The length of the longest common prefix of two byte strings, eight bytes at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_ne_bytes(a[i..i + 8].try_into().unwrap());
+        let y = u64::from_ne_bytes(b[i..i + 8].try_into().unwrap());
+        if x != y {
+            break;
+        }
+        i += 8;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The length of the longest common suffix of two byte strings, eight bytes at a time.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_ne_bytes(a[n - i - 8..n - i].try_into().unwrap());
+        let y = u64::from_ne_bytes(b[n - i - 8..n - i].try_into().unwrap());
+        if x != y {
+            break;
+        }
+        i += 8;
+    }
+    i + a[..n - i]
+        .iter()
+        .rev()
+        .zip(b[..n - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The number of `\n` bytes, eight bytes at a time.
+fn count_newlines(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0usize;
+    for c in &mut chunks {
+        // A zero byte of `x` is a `\n` of the chunk; count the zero bytes exactly.
+        let x = u64::from_ne_bytes(c.try_into().unwrap()) ^ (ONES * b'\n' as u64);
+        let zero = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        n += zero.count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
+}
+
 #[cfg(test)]
 mod tests {
     //! The tests render the converted tree in a compact text form and compare strings, so that a
@@ -3540,6 +3675,42 @@ mod tests {
     use super::*;
     use crate::ast::*;
     use std::fmt::Write;
+
+    #[test]
+    fn word_at_a_time_byte_helpers_agree_with_the_naive_ones() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"ab\n\x00\xff\x0a\x8a";
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize;
+            let a: Vec<u8> = (0..len).map(|_| alphabet[(next() % 7) as usize]).collect();
+            let mut b = a.clone();
+            if !b.is_empty() && next() % 2 == 0 {
+                let i = (next() as usize) % b.len();
+                b[i] = b[i].wrapping_add(1);
+            }
+            b.truncate(b.len() - (next() as usize % (b.len() + 1)).min(3));
+            let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+            let suffix = a
+                .iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            assert_eq!(common_prefix(&a, &b), prefix, "{a:?} {b:?}");
+            assert_eq!(common_suffix(&a, &b), suffix, "{a:?} {b:?}");
+            assert_eq!(
+                count_newlines(&a),
+                a.iter().filter(|&&x| x == b'\n').count(),
+                "{a:?}"
+            );
+        }
+    }
 
     fn r_block(b: &Block) -> String {
         let mut s = String::from(if b.is_unsafe { "unsafe{" } else { "{" });

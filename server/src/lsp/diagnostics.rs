@@ -1,29 +1,28 @@
 //! Publishing diagnostics: one task that coalesces bursts of edits and publishes in order.
 //!
 //! The writer tells this task when an open document changed (`Dirty`), was closed (`Closed`), or
-//! when the user turned diagnostics off (`ClearAll`). A dirty document waits `DEBOUNCE` after its
-//! last edit, then the task takes a snapshot through the writer's queue (so it holds every edit
+//! when the user turned diagnostics off (`ClearAll`). A dirty document is computed at once, after
+//! every event already queued has been taken in (a burst of edits that arrived together costs one
+//! computation): the task takes a snapshot through the writer's queue (so it holds every edit
 //! made until then), computes the diagnostics on the blocking pool and publishes them with the
-//! document's version of that snapshot. A computation that a newer edit cancels is tried again.
+//! document's version of that snapshot. An edit that arrives during the computation cancels it
+//! (salsa), and the document is computed again with the newer text. There is no timer: a timer
+//! costs every keystroke its length, and the computation of one edited function takes
+//! milliseconds, so typing at any human speed is answered edit by edit.
 //!
 //! One task does it all, so the notifications for one document go out in the order they were
 //! computed, and a stale list can never overtake a newer one. A list equal to the one last
 //! published for the same version is not sent again.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::Instant;
 use tower_lsp_server::jsonrpc::ErrorCode;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::Client;
 
 use crate::lsp::writer::Writer;
 use crate::lsp::{job, to_lsp};
-
-/// How long a document must go without edits before its diagnostics are computed.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 pub enum Event {
     Dirty(Uri),
@@ -43,59 +42,66 @@ enum Outcome {
 }
 
 pub async fn run(client: Client, writer: Writer, mut events: UnboundedReceiver<Event>) {
-    let mut due: HashMap<Uri, Instant> = HashMap::new();
+    // Documents to compute, in the order they became dirty.
+    let mut dirty: Vec<Uri> = Vec::new();
     let mut published: HashMap<Uri, Published> = HashMap::new();
     loop {
-        // First what is due, so a stream of events about other documents cannot hold it back.
-        let now = Instant::now();
-        let ready: Vec<Uri> = due
-            .iter()
-            .filter(|(_, at)| **at <= now)
-            .map(|(uri, _)| uri.clone())
-            .collect();
-        for uri in ready {
-            due.remove(&uri);
-            match compute(&writer, &uri).await {
-                Outcome::Publish(it) => {
-                    if published.get(&uri) != Some(&it) {
-                        let (version, diags) = it.clone();
-                        client
-                            .publish_diagnostics(uri.clone(), diags, version)
-                            .await;
-                        published.insert(uri, it);
-                    }
-                }
-                Outcome::Cancelled => {
-                    due.entry(uri).or_insert(now);
-                }
-                Outcome::Nothing => {}
+        // Wait for an event when there is nothing to do, then take in every queued one.
+        if dirty.is_empty() {
+            match events.recv().await {
+                None => return,
+                Some(event) => take(event, &mut dirty, &mut published, &client).await,
             }
         }
-        // Then the next event, or the next deadline.
-        let event = match due.values().min().copied() {
-            None => events.recv().await,
-            Some(deadline) => match tokio::time::timeout_at(deadline, events.recv()).await {
-                Ok(event) => event,
-                Err(_elapsed) => continue,
-            },
+        while let Ok(event) = events.try_recv() {
+            take(event, &mut dirty, &mut published, &client).await;
+        }
+        let Some(uri) = (!dirty.is_empty()).then(|| dirty.remove(0)) else {
+            continue;
         };
-        match event {
-            None => return,
-            Some(Event::Dirty(uri)) => {
-                due.insert(uri, Instant::now() + DEBOUNCE);
-            }
-            Some(Event::Closed(uri)) => {
-                due.remove(&uri);
-                if published.remove(&uri).is_some() {
-                    client.publish_diagnostics(uri, Vec::new(), None).await;
+        match compute(&writer, &uri).await {
+            Outcome::Publish(it) => {
+                if published.get(&uri) != Some(&it) {
+                    let (version, diags) = it.clone();
+                    client
+                        .publish_diagnostics(uri.clone(), diags, version)
+                        .await;
+                    published.insert(uri, it);
                 }
             }
-            Some(Event::ClearAll) => {
-                due.clear();
-                for (uri, (version, diags)) in published.drain() {
-                    if !diags.is_empty() {
-                        client.publish_diagnostics(uri, Vec::new(), version).await;
-                    }
+            Outcome::Cancelled => {
+                if !dirty.contains(&uri) {
+                    dirty.push(uri);
+                }
+            }
+            Outcome::Nothing => {}
+        }
+    }
+}
+
+async fn take(
+    event: Event,
+    dirty: &mut Vec<Uri>,
+    published: &mut HashMap<Uri, Published>,
+    client: &Client,
+) {
+    match event {
+        Event::Dirty(uri) => {
+            if !dirty.contains(&uri) {
+                dirty.push(uri);
+            }
+        }
+        Event::Closed(uri) => {
+            dirty.retain(|it| *it != uri);
+            if published.remove(&uri).is_some() {
+                client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+        Event::ClearAll => {
+            dirty.clear();
+            for (uri, (version, diags)) in published.drain() {
+                if !diags.is_empty() {
+                    client.publish_diagnostics(uri, Vec::new(), version).await;
                 }
             }
         }

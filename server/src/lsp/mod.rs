@@ -5,7 +5,7 @@
 //! - `handlers/`: one file per method;
 //! - `writer.rs`: the single writer thread that owns the analysis and the documents, and the
 //!   queue that keeps edits and requests in arrival order;
-//! - `diagnostics.rs`: the task that debounces edits and publishes diagnostics;
+//! - `diagnostics.rs`: the task that coalesces queued edits and publishes diagnostics;
 //! - `job.rs`: the panic and cancellation boundary around every query;
 //! - `workspace.rs`: workspace folders, `.gitignore`, background indexing;
 //! - `from_lsp.rs`, `to_lsp.rs`, `text.rs`: positions, encodings and the protocol's types;
