@@ -12,6 +12,7 @@ case $target in /*) ;; *) target=$root/$target ;; esac
 binary=${1:-$target/release/borrowlens}
 seeds=${BORROWLENS_SEEDS:-$root/../shared/corpus/seeds/files/seeds}
 [ -x "$binary" ] || { echo "error: no server at $binary (cargo build --release -p borrowlens)" >&2; exit 1; }
+binary=$(realpath "$binary")
 [ -d "$seeds" ] || { echo "error: no seeds at $seeds" >&2; exit 1; }
 
 version=0.11.4
@@ -29,6 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 ws=$tmp/ws
 mkdir -p "$ws"
 cp "$seeds/s002_shared_then_exclusive.rs" "$ws/"
+chmod -R u+w "$ws"
 printf '[package]\nname = "seed"\nversion = "0.1.0"\nedition = "2021"\n' > "$ws/Cargo.toml"
 
 # Keep Neovim out of the home directory.

@@ -16,6 +16,7 @@ binary=${1:-$target/release/borrowlens}
 seeds=${BORROWLENS_SEEDS:-$root/../shared/corpus/seeds/files/seeds}
 out=$here/out
 [ -x "$binary" ] || { echo "error: no server at $binary (cargo build --release -p borrowlens)" >&2; exit 1; }
+binary=$(realpath "$binary")
 [ -d "$seeds" ] || { echo "error: no seeds at $seeds" >&2; exit 1; }
 step() { printf -- '-- %s (%ss)\n' "$*" "$SECONDS"; }
 
@@ -71,9 +72,6 @@ if [ "$(cat "$tools/.borrowlens-lock" 2>/dev/null)" != "$lock_hash" ] || [ ! -x 
   (cd "$tools" && export npm_config_unsafe_perm=true npm_config_yes=true && npm_quiet npm ci --no-audit --no-fund)
   echo "$lock_hash" > "$tools/.borrowlens-lock"
 fi
-code_server=$tools/node_modules/.bin/code-server
-"$code_server" --version | head -1
-
 tmp=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -81,11 +79,15 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# Keep code-server's config and state out of the home directory.
 export XDG_CONFIG_HOME=$tmp/xdg/config XDG_DATA_HOME=$tmp/xdg/data XDG_CACHE_HOME=$tmp/xdg/cache
+code_server=$tools/node_modules/.bin/code-server
+"$code_server" --version | head -1
 ws=$tmp/ws
 file=s002_shared_then_exclusive.rs
 mkdir -p "$ws" "$tmp/ud/User" "$tmp/ext"
 cp "$seeds/$file" "$ws/"
+chmod -R u+w "$ws"
 printf '[package]\nname = "seed"\nversion = "0.1.0"\nedition = "2021"\n' > "$ws/Cargo.toml"
 
 step "install borrowlens.vsix and the probe"
