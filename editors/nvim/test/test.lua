@@ -212,4 +212,41 @@ if e0499 then
 end
 check('the buffer was not written', vim.bo[buf].modified)
 
+-- 7. The :BorrowLens commands.
+local notes = {}
+vim.notify = function(msg)
+  notes[#notes + 1] = msg
+end
+vim.api.nvim_win_set_cursor(0, { 7, 4 })
+vim.cmd('BorrowLens regions')
+check(':BorrowLens regions lists the borrows at the cursor', wait(function()
+  local text = table.concat(notes, '\n')
+  return text:find('mutable borrow of `local`', 1, true) and text:find('shared borrow of `local`', 1, true)
+end), vim.inspect(notes))
+check(':BorrowLens regions highlights them', #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0)
+notes = {}
+vim.cmd('BorrowLens status')
+check(':BorrowLens status', wait(function()
+  return table.concat(notes, '\n'):find('1 open', 1, true) ~= nil
+end), vim.inspect(notes))
+local first_id = client.id
+vim.cmd('BorrowLens restart')
+local restarted
+check(':BorrowLens restart starts a new server for the buffer', wait(function()
+  restarted = vim.lsp.get_clients({ bufnr = buf, name = 'borrowlens' })[1]
+  return restarted ~= nil and restarted.id ~= first_id and restarted.initialized
+end))
+check('diagnostics come back after the restart', wait(function()
+  return #diagnostics('E0499') > 0
+end), vim.inspect(diagnostics()))
+vim.cmd('BorrowLens disable')
+check(':BorrowLens disable stops the server', wait(function()
+  return #vim.lsp.get_clients({ name = 'borrowlens' }) == 0
+end))
+vim.cmd('BorrowLens toggle')
+check(':BorrowLens toggle enables it again', wait(function()
+  local it = vim.lsp.get_clients({ bufnr = buf, name = 'borrowlens' })[1]
+  return it ~= nil and it.initialized
+end))
+
 finish()

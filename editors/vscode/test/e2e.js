@@ -87,7 +87,7 @@ async function main() {
   const context = await chromium.launchPersistentContext(path.join(out, 'profile'), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1280, height: 720 },
+    viewport: { width: 1100, height: 640 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -146,7 +146,7 @@ async function run(page) {
   });
   check('the inlay hint where `y` ends, in the editor', !!lines, lines);
   const hints = await ask('inlayHints', { uri });
-  check('inlay hints from the provider', hints.some((h) => h.label === 'x: &local ends' && h.position[0] === 7), hints);
+  check('inlay hints from the provider', hints.some((h) => h.label.includes('x: &local ends') && h.position[0] === 7), hints);
 
   // 3. Region highlights at `y.push_str(...)` on line 7, with the colours of the test's theme.
   await page.locator('.monaco-editor .view-lines').first().click();
@@ -181,11 +181,32 @@ async function run(page) {
   const hoverText = (await ask('hover', { uri, line: 6, character: 4 })).join('\n');
   check('the hover from the provider', hoverText.includes('`y` holds a mutable borrow `&mut local`'), hoverText);
 
-  // The screenshot: the error, its hints, the regions and the hover.
+  // The status bar item.
+  const status = await textOf(page, '.statusbar');
+  check('the status bar shows borrowlens', status.includes('borrowlens'), status);
+
+  // The screenshot: the error, its hints, the regions and the hover, without the side bar.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+B');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  await page.locator('.monaco-hover', { hasText: 'holds a mutable borrow' }).first().waitFor({ state: 'visible' });
   await page.waitForTimeout(300);
   const shot = path.join(out, 'borrowlens-vscode.png');
   await page.screenshot({ path: shot });
   check(`screenshot saved to ${shot}`, fs.existsSync(shot));
+  await page.keyboard.press('Escape');
+
+  // The command that lists the borrows at the cursor.
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>borrowlens: Show Borrow Regions at Cursor');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Borrow Regions at Cursor' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const picked = await until(async () => {
+    const text = await textOf(page, '.quick-input-widget');
+    return text.includes('mutable borrow of `local`') && text.includes('shared borrow of `local`') && text;
+  });
+  check('Show Borrow Regions at Cursor lists both borrows', !!picked, picked);
   await page.keyboard.press('Escape');
 
   // 5. The preferred quick fix from the light bulb removes the E0502.

@@ -127,6 +127,8 @@ cat > "$tmp/ud/User/settings.json" <<JSON
   "editor.fontSize": 15,
   "editor.inlayHints.enabled": "on",
   "editor.lightbulb.enabled": "on",
+  "editor.hover.above": false,
+  "remote.autoForwardPorts": false,
   "window.zoomLevel": 0
 }
 JSON

@@ -68,13 +68,14 @@ local function clients(bufnr)
   return vim.lsp.get_clients({ name = NAME, bufnr = bufnr })
 end
 
---- Calls a client's method: `client:method(...)` on 0.11, where the dotted form is deprecated,
---- and `client.method(...)` on 0.10, whose client methods are closures over the client.
+--- Calls a client's method: `client:method(...)` on 0.11, where methods live in the class and
+--- the dotted form is deprecated, and `client.method(...)` on 0.10, whose clients carry
+--- closures over themselves as fields.
 local function call(client, method, ...)
-  if has_config then
-    return client[method](client, ...)
+  if rawget(client, method) ~= nil then
+    return client[method](...)
   end
-  return client[method](...)
+  return client[method](client, ...)
 end
 
 local function client_config()
