@@ -67,6 +67,20 @@ const ops = {
       diagnostics: (a.diagnostics || []).map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code))),
     }));
   },
+  async serverCodeActions(q) {
+    // What the server answers, with the diagnostics each action is linked to (VS Code's own
+    // command drops those links).
+    const client = vscode.extensions.getExtension('borrowlens.borrowlens').exports.client;
+    const uri = vscode.Uri.parse(q.uri);
+    const at = new vscode.Range(pos(q), pos(q));
+    const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.range.contains(at));
+    const params = {
+      textDocument: { uri: client.code2ProtocolConverter.asUri(uri) },
+      range: client.code2ProtocolConverter.asRange(at),
+      context: { diagnostics: await client.code2ProtocolConverter.asDiagnostics(diagnostics), only: ['quickfix'] },
+    };
+    return (await client.sendRequest('textDocument/codeAction', params)) || [];
+  },
   async highlight() {
     const api = vscode.extensions.getExtension('borrowlens.borrowlens').exports;
     const h = api.highlight;
