@@ -82,6 +82,14 @@ async function goTo(page, line, column) {
   });
 }
 
+/** Runs a command from the Command Palette, by its title. */
+async function command(page, title) {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
 async function main() {
   fs.mkdirSync(out, { recursive: true });
   const context = await chromium.launchPersistentContext(path.join(out, 'profile'), {
@@ -198,16 +206,20 @@ async function run(page) {
   await page.keyboard.press('Escape');
 
   // The command that lists the borrows at the cursor.
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill('>borrowlens: Show Borrow Regions at Cursor');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Borrow Regions at Cursor' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await command(page, 'borrowlens: Show Borrow Regions at Cursor');
   const picked = await until(async () => {
     const text = await textOf(page, '.quick-input-widget');
     return text.includes('mutable borrow of `local`') && text.includes('shared borrow of `local`') && text;
   });
   check('Show Borrow Regions at Cursor lists both borrows', !!picked, picked);
   await page.keyboard.press('Escape');
+
+  // Toggle Insights: the inlay hints go (the server asks VS Code to fetch them again) and return.
+  const hinted = async () => (await textOf(page, '.monaco-editor .view-lines')).includes('y: &mut local ends');
+  await command(page, 'borrowlens: Toggle Insights');
+  check('Toggle Insights hides the inlay hints', !!(await until(async () => !(await hinted()))));
+  await command(page, 'borrowlens: Toggle Insights');
+  check('Toggle Insights shows them again', !!(await until(hinted)));
 
   // 5. The preferred quick fix from the light bulb removes the E0502.
   if (!state.capabilities || !state.capabilities.codeActionProvider) {
