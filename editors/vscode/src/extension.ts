@@ -62,10 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     const executable = { command: lookup.path, args: ['lsp'] };
     const serverOptions: ServerOptions = { run: executable, debug: executable };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [
-        { scheme: 'file', language: 'rust' },
-        { scheme: 'untitled', language: 'rust' },
-      ],
+      // Files only: the server finds a file's edition and workspace from its path.
+      documentSelector: [{ scheme: 'file', language: 'rust' }],
       initializationOptions: () => serverSettings(insights),
       outputChannel: output,
       middleware: {
