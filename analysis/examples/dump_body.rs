@@ -7,8 +7,20 @@ fn main() {
     let index = Index::build(&file, Vec::new());
     for item in &file.items {
         if let ast::Item::Fn(f) = item {
-            let l = lower::lower_fn(&f.def, &f.container, &index, if std::env::var("ED").is_ok() { Edition::E2015 } else { Edition::E2021 });
-            println!("fn {} tainted={} errors={:?}", f.def.name, l.body.tainted, l.errors);
+            let l = lower::lower_fn(
+                &f.def,
+                &f.container,
+                &index,
+                if std::env::var("ED").is_ok() {
+                    Edition::E2015
+                } else {
+                    Edition::E2021
+                },
+            );
+            println!(
+                "fn {} tainted={} errors={:?}",
+                f.def.name, l.body.tainted, l.errors
+            );
             let r = borrowlens_analysis::borrowck::borrowck(&l.body, &index);
             for e in &r.errors {
                 println!("  borrowck: {} {} {:?}", e.code, e.message, e.span);
@@ -16,7 +28,11 @@ fn main() {
             for (i, b) in l.body.blocks.iter().enumerate() {
                 println!("  bb{i}:");
                 for s in &b.stmts {
-                    println!("    {:?}{}", s.kind, if s.uncertain { " (uncertain)" } else { "" });
+                    println!(
+                        "    {:?}{}",
+                        s.kind,
+                        if s.uncertain { " (uncertain)" } else { "" }
+                    );
                 }
                 println!("    -> {:?}", b.term);
             }

@@ -8,7 +8,16 @@ fn main() {
     let mut host = AnalysisHost::new();
     let file = host.set_file(&path, text.clone(), Edition::E2021);
     let a = host.snapshot();
-    let hints = a.inlay_hints(file, TextRange { start: 0, end: text.len() as u32 }, ide::InlayConfig::default()).unwrap();
+    let hints = a
+        .inlay_hints(
+            file,
+            TextRange {
+                start: 0,
+                end: text.len() as u32,
+            },
+            ide::InlayConfig::default(),
+        )
+        .unwrap();
     let mut out = text.clone();
     for h in hints.iter().rev() {
         out.insert_str(h.offset as usize, &h.label);
@@ -16,6 +25,9 @@ fn main() {
     println!("{out}");
     for o in args {
         let o: u32 = o.parse().unwrap();
-        println!("--- hover at {o}: {:?}", a.hover(file, o).unwrap().map(|h| h.markdown));
+        println!(
+            "--- hover at {o}: {:?}",
+            a.hover(file, o).unwrap().map(|h| h.markdown)
+        );
     }
 }

@@ -11,11 +11,19 @@ fn main() {
     let file = host.set_file(&path, text.clone(), Edition::E2021);
     let cold = Instant::now();
     let n0 = host.diagnostics(file).len();
-    println!("cold: {:.1} ms, {} diagnostics, {} lines", cold.elapsed().as_secs_f64() * 1e3, n0, text.lines().count());
+    println!(
+        "cold: {:.1} ms, {} diagnostics, {} lines",
+        cold.elapsed().as_secs_f64() * 1e3,
+        n0,
+        text.lines().count()
+    );
     // Type inside the body of the function in the middle of the file: a comment character at the
     // start of a line whose previous line ends a statement.
     let mid = text.len() / 2;
-    let at = text[mid..].find(";\n").map(|i| mid + i + 2).expect("a statement in the middle");
+    let at = text[mid..]
+        .find(";\n")
+        .map(|i| mid + i + 2)
+        .expect("a statement in the middle");
     let mut cur = text.clone();
     let mut times = Vec::new();
     for i in 0..200 {
@@ -31,5 +39,11 @@ fn main() {
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
-    println!("keystroke: min {:.2} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", times[0], pct(0.5), pct(0.99), times[times.len() - 1]);
+    println!(
+        "keystroke: min {:.2} ms, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times[0],
+        pct(0.5),
+        pct(0.99),
+        times[times.len() - 1]
+    );
 }

@@ -21,10 +21,16 @@ impl Span {
         Span { start, end }
     }
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn shift(self, by: u32) -> Span {
-        Span { start: self.start + by, end: self.end + by }
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
     }
 }
 
@@ -112,9 +118,17 @@ pub enum SelfParam {
     /// `self` / `mut self`
     Value { mutability: Mutability, span: Span },
     /// `&self`, `&'a mut self`
-    Ref { mutability: Mutability, lifetime: Option<Name>, span: Span },
+    Ref {
+        mutability: Mutability,
+        lifetime: Option<Name>,
+        span: Span,
+    },
     /// `self: Box<Self>` and friends.
-    Typed { mutability: Mutability, ty: Type, span: Span },
+    Typed {
+        mutability: Mutability,
+        ty: Type,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -178,11 +192,21 @@ pub struct TraitDef {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `&'a mut T`
-    Ref { lifetime: Option<Name>, mutability: Mutability, inner: Box<Type> },
+    Ref {
+        lifetime: Option<Name>,
+        mutability: Mutability,
+        inner: Box<Type>,
+    },
     /// `*const T` / `*mut T`
-    Ptr { mutability: Mutability, inner: Box<Type> },
+    Ptr {
+        mutability: Mutability,
+        inner: Box<Type>,
+    },
     /// `a::b::Name<'x, T, U>`: all segments' names; generic args of the last segment.
-    Path { segments: Vec<Name>, args: Vec<GenericArg> },
+    Path {
+        segments: Vec<Name>,
+        args: Vec<GenericArg>,
+    },
     Tuple(Vec<Type>),
     /// `[T; N]` with `N` when it is an integer literal.
     Array(Box<Type>, Option<u64>),
@@ -337,37 +361,89 @@ pub enum ExprKind {
     Lit(Lit),
     Unary(UnOp, Box<Expr>),
     /// `&e`, `&mut e`, `&raw const e` (`raw` true).
-    Ref { mutability: Mutability, raw: bool, expr: Box<Expr> },
+    Ref {
+        mutability: Mutability,
+        raw: bool,
+        expr: Box<Expr>,
+    },
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Assign(Box<Expr>, Box<Expr>),
     CompoundAssign(BinOp, Box<Expr>, Box<Expr>),
     Call(Box<Expr>, Vec<Expr>),
-    MethodCall { receiver: Box<Expr>, method: Name, method_span: Span, args: Vec<Expr> },
+    MethodCall {
+        receiver: Box<Expr>,
+        method: Name,
+        method_span: Span,
+        args: Vec<Expr>,
+    },
     Field(Box<Expr>, FieldName),
     Index(Box<Expr>, Box<Expr>),
     Tuple(Vec<Expr>),
     Array(Vec<Expr>),
     ArrayRepeat(Box<Expr>, Box<Expr>),
     /// `Path { a: e, b, ..base }`: shorthand fields expanded to `b: b` (the expr spans the name).
-    Struct { path: Vec<Name>, fields: Vec<(FieldName, Expr)>, base: Option<Box<Expr>> },
-    Block { block: Block, label: Option<Name> },
+    Struct {
+        path: Vec<Name>,
+        fields: Vec<(FieldName, Expr)>,
+        base: Option<Box<Expr>>,
+    },
+    Block {
+        block: Block,
+        label: Option<Name>,
+    },
     /// `async {}`, `const {}`, `gen {}`: not lowered.
     OpaqueBlock(Block),
-    If { cond: Box<Expr>, then_branch: Block, else_branch: Option<Box<Expr>> },
+    If {
+        cond: Box<Expr>,
+        then_branch: Block,
+        else_branch: Option<Box<Expr>>,
+    },
     /// `let PAT = EXPR` inside an `if`/`while` condition (let chains appear as `Binary(And, ..)`).
-    Let { pat: Pat, expr: Box<Expr> },
-    While { label: Option<Name>, cond: Box<Expr>, body: Block },
-    Loop { label: Option<Name>, body: Block },
-    For { label: Option<Name>, pat: Pat, iter: Box<Expr>, body: Block },
-    Match { scrutinee: Box<Expr>, arms: Vec<Arm> },
-    Closure { is_move: bool, params: Vec<ClosureParam>, ret: Option<Type>, body: Box<Expr> },
-    Break { label: Option<Name>, value: Option<Box<Expr>> },
-    Continue { label: Option<Name> },
+    Let {
+        pat: Pat,
+        expr: Box<Expr>,
+    },
+    While {
+        label: Option<Name>,
+        cond: Box<Expr>,
+        body: Block,
+    },
+    Loop {
+        label: Option<Name>,
+        body: Block,
+    },
+    For {
+        label: Option<Name>,
+        pat: Pat,
+        iter: Box<Expr>,
+        body: Block,
+    },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<Arm>,
+    },
+    Closure {
+        is_move: bool,
+        params: Vec<ClosureParam>,
+        ret: Option<Type>,
+        body: Box<Expr>,
+    },
+    Break {
+        label: Option<Name>,
+        value: Option<Box<Expr>>,
+    },
+    Continue {
+        label: Option<Name>,
+    },
     Return(Option<Box<Expr>>),
     /// `e?`
     Try(Box<Expr>),
     Await(Box<Expr>),
-    Range { start: Option<Box<Expr>>, end: Option<Box<Expr>>, inclusive: bool },
+    Range {
+        start: Option<Box<Expr>>,
+        end: Option<Box<Expr>>,
+        inclusive: bool,
+    },
     Cast(Box<Expr>, Type),
     Macro(MacroCall),
     /// Anything the converter could not read, with the identifiers inside it (so lowering can
@@ -389,14 +465,29 @@ pub enum PatKind {
     Rest,
     /// `x`, `mut x`, `ref x`, `ref mut x`, `x @ sub`. A lone identifier is a `Binding` even when
     /// it names a constant or unit variant (`None`): the syntax cannot tell; lowering decides.
-    Binding { by_ref: Option<Mutability>, mutability: Mutability, name: Name, sub: Option<Box<Pat>> },
+    Binding {
+        by_ref: Option<Mutability>,
+        mutability: Mutability,
+        name: Name,
+        sub: Option<Box<Pat>>,
+    },
     Tuple(Vec<Pat>),
-    TupleStruct { path: Vec<Name>, elems: Vec<Pat> },
+    TupleStruct {
+        path: Vec<Name>,
+        elems: Vec<Pat>,
+    },
     /// `S { a, b: p, .. }`: shorthand `a` becomes `(a, Binding a)`.
-    Struct { path: Vec<Name>, fields: Vec<(FieldName, Pat)>, rest: bool },
+    Struct {
+        path: Vec<Name>,
+        fields: Vec<(FieldName, Pat)>,
+        rest: bool,
+    },
     /// A path with more than one segment (`Foo::Bar`, `std::f64::NAN`).
     Path(Vec<Name>),
-    Ref { mutability: Mutability, pat: Box<Pat> },
+    Ref {
+        mutability: Mutability,
+        pat: Box<Pat>,
+    },
     Lit,
     Range,
     Or(Vec<Pat>),

@@ -108,7 +108,9 @@ impl Bits {
     }
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            (0..64).filter(move |i| bits & (1u64 << i) != 0).map(move |i| w * 64 + i)
+            (0..64)
+                .filter(move |i| bits & (1u64 << i) != 0)
+                .map(move |i| w * 64 + i)
         })
     }
 }
@@ -174,35 +176,65 @@ fn successors(t: &Terminator) -> Vec<usize> {
 /// Calls `f` for every place the statement reads (not the assigned place).
 fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>)) {
     let op = |o: &'b Operand, span: Span, unc: bool, f: &mut dyn FnMut(Access<'b>)| match o {
-        Operand::Copy(p) => f(Access { place: p, kind: AccessKind::Copy, span, uncertain: unc }),
-        Operand::Move(p) => f(Access { place: p, kind: AccessKind::Move, span, uncertain: unc }),
-        Operand::Use(p) => f(Access { place: p, kind: AccessKind::Unknown, span, uncertain: true }),
+        Operand::Copy(p) => f(Access {
+            place: p,
+            kind: AccessKind::Copy,
+            span,
+            uncertain: unc,
+        }),
+        Operand::Move(p) => f(Access {
+            place: p,
+            kind: AccessKind::Move,
+            span,
+            uncertain: unc,
+        }),
+        Operand::Use(p) => f(Access {
+            place: p,
+            kind: AccessKind::Unknown,
+            span,
+            uncertain: true,
+        }),
         Operand::Const => {}
     };
     match &s.kind {
         StatementKind::Assign(_, rv) => match rv {
             Rvalue::Use(o) => op(o, s.span, s.uncertain, f),
-            Rvalue::Ref(BorrowKind::Shared, p) => {
-                f(Access { place: p, kind: AccessKind::SharedBorrow, span: s.span, uncertain: s.uncertain })
-            }
-            Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => {
-                f(Access { place: p, kind: AccessKind::MutBorrow, span: s.span, uncertain: s.uncertain })
-            }
-            Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p) => {
-                f(Access { place: p, kind: AccessKind::Reserve, span: s.span, uncertain: s.uncertain })
-            }
+            Rvalue::Ref(BorrowKind::Shared, p) => f(Access {
+                place: p,
+                kind: AccessKind::SharedBorrow,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
+            Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => f(Access {
+                place: p,
+                kind: AccessKind::MutBorrow,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
+            Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p) => f(Access {
+                place: p,
+                kind: AccessKind::Reserve,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
             Rvalue::Aggregate(ops) | Rvalue::Opaque(ops) => {
                 for o in ops {
                     op(o, s.span, s.uncertain, f);
                 }
             }
         },
-        StatementKind::FakeRead(p) => {
-            f(Access { place: p, kind: AccessKind::MatchedPlace, span: s.span, uncertain: s.uncertain })
-        }
-        StatementKind::Discriminant(p) => {
-            f(Access { place: p, kind: AccessKind::FakeRead, span: s.span, uncertain: s.uncertain })
-        }
+        StatementKind::FakeRead(p) => f(Access {
+            place: p,
+            kind: AccessKind::MatchedPlace,
+            span: s.span,
+            uncertain: s.uncertain,
+        }),
+        StatementKind::Discriminant(p) => f(Access {
+            place: p,
+            kind: AccessKind::FakeRead,
+            span: s.span,
+            uncertain: s.uncertain,
+        }),
         StatementKind::Eval(o) => op(o, s.span, s.uncertain, f),
         StatementKind::StorageDead(_) | StatementKind::MaybeInit(_) | StatementKind::Flow(..) => {}
     }
@@ -245,7 +277,14 @@ impl<'a> Cx<'a> {
             reachable[b] = true;
             stack.extend(successors(&body.blocks[b].term));
         }
-        let mut cx = Cx { body, index, block_start, n_points: n, reachable, loans: Vec::new() };
+        let mut cx = Cx {
+            body,
+            index,
+            block_start,
+            n_points: n,
+            reachable,
+            loans: Vec::new(),
+        };
         cx.collect_loans();
         cx
     }
@@ -276,7 +315,10 @@ impl<'a> Cx<'a> {
             let mut found = None;
             for (bi, b) in self.body.blocks.iter().enumerate() {
                 if let Terminator::Call { args, .. } = &b.term {
-                    if args.iter().any(|a| a.place().is_some_and(|p| p.local == holder)) {
+                    if args
+                        .iter()
+                        .any(|a| a.place().is_some_and(|p| p.local == holder))
+                    {
                         let p = self.block_start[bi] + b.stmts.len();
                         if p > start {
                             found = Some(p);
@@ -292,7 +334,11 @@ impl<'a> Cx<'a> {
         let b = self.block_of(p);
         let i = p - self.block_start[b];
         let blk = &self.body.blocks[b];
-        if i < blk.stmts.len() { blk.stmts[i].span } else { blk.term_span }
+        if i < blk.stmts.len() {
+            blk.stmts[i].span
+        } else {
+            blk.term_span
+        }
     }
 
     fn block_of(&self, p: usize) -> usize {
@@ -412,7 +458,11 @@ impl<'a> Cx<'a> {
             let tys = place_tys(cx.body, cx.index, p);
             // Reading a value from behind a reference gives it the inner regions, not the
             // reference's own: one region per local cannot follow that, so say nothing.
-            let through_ref = p.proj.iter().enumerate().any(|(j, q)| *q == Proj::Deref && !matches!(tys[j], Ty::Adt { .. }));
+            let through_ref = p
+                .proj
+                .iter()
+                .enumerate()
+                .any(|(j, q)| *q == Proj::Deref && !matches!(tys[j], Ty::Adt { .. }));
             !through_ref && tys.last().unwrap().holds_borrow() != Some(false)
         };
         let mut loan_idx = 0;
@@ -421,7 +471,11 @@ impl<'a> Cx<'a> {
                 if let StatementKind::Assign(dest, rv) = &s.kind {
                     let d = dest.local.0 as usize;
                     // Nothing flows into a value that holds no borrow (a raw pointer, an integer).
-                    let dest_holds = place_tys(body, self.index, dest).pop().unwrap().holds_borrow() != Some(false);
+                    let dest_holds = place_tys(body, self.index, dest)
+                        .pop()
+                        .unwrap()
+                        .holds_borrow()
+                        != Some(false);
                     match rv {
                         Rvalue::Use(_) | Rvalue::Aggregate(_) if !dest_holds => {}
                         Rvalue::Ref(_, place) => {
@@ -436,7 +490,9 @@ impl<'a> Cx<'a> {
                                 }
                                 // The region of a reference found behind another reference is an
                                 // inner region, which one region per local cannot express.
-                                if place.proj[..i].iter().enumerate().any(|(j, p)| *p == Proj::Deref && !matches!(tys[j], Ty::Adt { .. })) {
+                                if place.proj[..i].iter().enumerate().any(|(j, p)| {
+                                    *p == Proj::Deref && !matches!(tys[j], Ty::Adt { .. })
+                                }) {
                                     continue;
                                 }
                                 match &tys[i] {
@@ -481,9 +537,19 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            if let Terminator::Call { args, dest, ret_borrows, .. } = &b.term {
+            if let Terminator::Call {
+                args,
+                dest,
+                ret_borrows,
+                ..
+            } = &b.term
+            {
                 let dest_ty = place_tys(body, self.index, dest).pop().unwrap();
-                let ret_borrows: &[usize] = if dest_ty.holds_borrow() == Some(false) { &[] } else { ret_borrows };
+                let ret_borrows: &[usize] = if dest_ty.holds_borrow() == Some(false) {
+                    &[]
+                } else {
+                    ret_borrows
+                };
                 for i in ret_borrows {
                     if let Some(p) = args.get(*i).and_then(|a| a.place()) {
                         constraints.push((p.local.0 as usize, dest.local.0 as usize));
@@ -532,12 +598,20 @@ impl<'a> Cx<'a> {
             }
         }
         let loans_by_local = |l: Local| -> Vec<usize> {
-            self.loans.iter().enumerate().filter(|(_, ln)| ln.place.local == l).map(|(i, _)| i).collect()
+            self.loans
+                .iter()
+                .enumerate()
+                .filter(|(_, ln)| ln.place.local == l)
+                .map(|(i, _)| i)
+                .collect()
         };
         let kill_on_assign = |state: &mut Bits, place: &Place| {
             for li in loans_by_local(place.local) {
                 let lp = &self.loans[li].place;
-                if place.proj.is_empty() || (place.is_prefix_of(lp) && lp.proj[place.proj.len()..].contains(&Proj::Deref)) {
+                if place.proj.is_empty()
+                    || (place.is_prefix_of(lp)
+                        && lp.proj[place.proj.len()..].contains(&Proj::Deref))
+                {
                     state.remove(li);
                 }
             }
@@ -665,7 +739,11 @@ impl<'a> Cx<'a> {
                 }
             }
         };
-        let mut entry = Init { moved: Bits::new(n_moves), uninit: Bits::new(n_locals), init: Bits::new(n_locals) };
+        let mut entry = Init {
+            moved: Bits::new(n_moves),
+            uninit: Bits::new(n_locals),
+            init: Bits::new(n_locals),
+        };
         for l in 0..n_locals {
             if l >= 1 && l <= body.n_args as usize {
                 entry.init.insert(l);
@@ -707,7 +785,9 @@ impl<'a> Cx<'a> {
             if !self.reachable[bi] {
                 continue;
             }
-            let (Some(lin), Some(iin)) = (loans_in[bi].clone(), init_in[bi].clone()) else { continue };
+            let (Some(lin), Some(iin)) = (loans_in[bi].clone(), init_in[bi].clone()) else {
+                continue;
+            };
             let mut at: Vec<(usize, Bits)> = Vec::new();
             let mut state = lin;
             transfer(bi, &mut state, &mut |p, s| at.push((p, s.clone())));
@@ -724,13 +804,25 @@ impl<'a> Cx<'a> {
                     let s = &b.stmts[si];
                     stmt_accesses(s, &mut |a| accesses.push(a));
                     match &s.kind {
-                        StatementKind::Assign(place, _) => assigned = Some((place, s.span, s.uncertain)),
+                        StatementKind::Assign(place, _) => {
+                            assigned = Some((place, s.span, s.uncertain))
+                        }
                         StatementKind::StorageDead(l) => {
-                            self.check_storage_dead(*l, s.span, in_scope, &carriers, &|li| values[n_locals + li].contains(end), &mut errors);
+                            self.check_storage_dead(
+                                *l,
+                                s.span,
+                                in_scope,
+                                &carriers,
+                                &|li| values[n_locals + li].contains(end),
+                                &mut errors,
+                            );
                         }
                         _ => {}
                     }
-                } else if let Terminator::Call { args, dest, span, .. } = &b.term {
+                } else if let Terminator::Call {
+                    args, dest, span, ..
+                } = &b.term
+                {
                     for a in args {
                         if let Some(pl) = a.place() {
                             let kind = match a {
@@ -738,7 +830,12 @@ impl<'a> Cx<'a> {
                                 Operand::Copy(_) => AccessKind::Copy,
                                 _ => AccessKind::Unknown,
                             };
-                            accesses.push(Access { place: pl, kind, span: *span, uncertain: matches!(a, Operand::Use(_)) });
+                            accesses.push(Access {
+                                place: pl,
+                                kind,
+                                span: *span,
+                                uncertain: matches!(a, Operand::Use(_)),
+                            });
                         }
                     }
                     assigned = Some((dest, *span, false));
@@ -747,14 +844,33 @@ impl<'a> Cx<'a> {
                         let loan = &self.loans[li];
                         if loan.activation == Some(*p) && !reservation_errors.contains(&li) {
                             // The activation's conflicts are reported at the whole call.
-                            let act = Access { place: &loan.place, kind: AccessKind::MutBorrow, span: *span, uncertain: loan.uncertain };
-                            self.check_conflicts(&act, *p, in_scope, Some(li), &carriers, &mut errors);
+                            let act = Access {
+                                place: &loan.place,
+                                kind: AccessKind::MutBorrow,
+                                span: *span,
+                                uncertain: loan.uncertain,
+                            };
+                            self.check_conflicts(
+                                &act,
+                                *p,
+                                in_scope,
+                                Some(li),
+                                &carriers,
+                                &mut errors,
+                            );
                         }
                     }
                 }
                 for a in &accesses {
                     // Use of moved or uninitialized values.
-                    self.check_init(a, init, &moves, &mut reported_moves, &mut reported_uninit, &mut errors);
+                    self.check_init(
+                        a,
+                        init,
+                        &moves,
+                        &mut reported_moves,
+                        &mut reported_uninit,
+                        &mut errors,
+                    );
                     if !matches!(a.kind, AccessKind::Unknown | AccessKind::MatchedPlace) {
                         let before = errors.len();
                         self.check_conflicts(a, *p, in_scope, None, &carriers, &mut errors);
@@ -768,9 +884,21 @@ impl<'a> Cx<'a> {
                     }
                 }
                 if let Some((place, span, uncertain)) = assigned {
-                    let a = Access { place, kind: AccessKind::Assign, span, uncertain };
+                    let a = Access {
+                        place,
+                        kind: AccessKind::Assign,
+                        span,
+                        uncertain,
+                    };
                     if !place.proj.is_empty() {
-                        self.check_init(&a, init, &moves, &mut reported_moves, &mut reported_uninit, &mut errors);
+                        self.check_init(
+                            &a,
+                            init,
+                            &moves,
+                            &mut reported_moves,
+                            &mut reported_uninit,
+                            &mut errors,
+                        );
                     } else {
                         self.check_reassign(place.local, span, init, &mut errors);
                     }
@@ -781,7 +909,11 @@ impl<'a> Cx<'a> {
 
         // Loans of locals that must outlive the function (stored into an argument, a `'static`
         // place, or returned): E0597 / E0515 even where no storage end is reached.
-        let reported_loans: Vec<Span> = errors.iter().flat_map(|e| e.labels.iter().map(|l| l.0)).chain(errors.iter().map(|e| e.span)).collect();
+        let reported_loans: Vec<Span> = errors
+            .iter()
+            .flat_map(|e| e.labels.iter().map(|l| l.0))
+            .chain(errors.iter().map(|e| e.span))
+            .collect();
         // rustc reports one "does not live long enough" per borrowed local.
         let mut dead_reported: Vec<Local> = self
             .loans
@@ -790,14 +922,19 @@ impl<'a> Cx<'a> {
             .map(|l| l.place.local)
             .collect();
         for (li, loan) in self.loans.iter().enumerate() {
-            if !values[n_locals + li].contains(end) || loan.uncertain || !self.reachable[self.block_of(loan.point)] {
+            if !values[n_locals + li].contains(end)
+                || loan.uncertain
+                || !self.reachable[self.block_of(loan.point)]
+            {
                 continue;
             }
             if loan.place.proj.contains(&Proj::Deref) || reported_loans.contains(&loan.span) {
                 continue;
             }
             let decl = body.local(loan.place.local);
-            if matches!(decl.kind, LocalKind::Return) || (decl.kind == LocalKind::Temp && !decl.is_statement_temp) {
+            if matches!(decl.kind, LocalKind::Return)
+                || (decl.kind == LocalKind::Temp && !decl.is_statement_temp)
+            {
                 continue;
             }
             if self.maybe_deref_coerced(loan) {
@@ -828,7 +965,10 @@ impl<'a> Cx<'a> {
                     code: "E0716",
                     span: decl.span,
                     message: "temporary value dropped while borrowed".into(),
-                    labels: vec![(decl.span, "creates a temporary value which is freed while still in use".into())],
+                    labels: vec![(
+                        decl.span,
+                        "creates a temporary value which is freed while still in use".into(),
+                    )],
                 });
             } else {
                 errors.push(BorrowError {
@@ -859,7 +999,9 @@ impl<'a> Cx<'a> {
                 if !seen[0] {
                     continue;
                 }
-                let Some(span) = self.return_span_from(&seen) else { continue };
+                let Some(span) = self.return_span_from(&seen) else {
+                    continue;
+                };
                 reported.push((p.clone(), r.clone()));
                 let name = body.local(*arg).name.clone().unwrap_or_else(|| "_".into());
                 errors.push(BorrowError {
@@ -877,7 +1019,9 @@ impl<'a> Cx<'a> {
             if !self.reachable[bi] {
                 continue;
             }
-            let Some(lin) = loans_in[bi].clone() else { continue };
+            let Some(lin) = loans_in[bi].clone() else {
+                continue;
+            };
             let mut state = lin;
             transfer(bi, &mut state, &mut |p, s| {
                 for li in s.iter() {
@@ -891,13 +1035,28 @@ impl<'a> Cx<'a> {
         errors.retain(|e| seen.insert(e.span));
         errors.sort_by_key(|e| (e.span.start, e.code));
         let facts = self.facts(&errors, &live_spans, &carriers);
-        BorrowckResult { errors, loans: self.loans.clone(), live_spans, facts }
+        BorrowckResult {
+            errors,
+            loans: self.loans.clone(),
+            live_spans,
+            facts,
+        }
     }
 
-    fn facts(&self, errors: &[BorrowError], live_spans: &[Vec<Span>], carriers: &dyn Fn(usize) -> Vec<bool>) -> Vec<LoanFact> {
+    fn facts(
+        &self,
+        errors: &[BorrowError],
+        live_spans: &[Vec<Span>],
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+    ) -> Vec<LoanFact> {
         let body = self.body;
         let carry: Vec<Vec<bool>> = (0..self.loans.len()).map(carriers).collect();
-        let is_user = |l: usize| matches!(body.locals[l].kind, LocalKind::User | LocalKind::Arg | LocalKind::Upvar);
+        let is_user = |l: usize| {
+            matches!(
+                body.locals[l].kind,
+                LocalKind::User | LocalKind::Arg | LocalKind::Upvar
+            )
+        };
         self.loans
             .iter()
             .enumerate()
@@ -919,11 +1078,16 @@ impl<'a> Cx<'a> {
                     }
                     _ => None,
                 };
-                let last_use = live_spans[li].iter().copied().max_by_key(|s| (s.end, s.start));
+                let last_use = live_spans[li]
+                    .iter()
+                    .copied()
+                    .max_by_key(|s| (s.end, s.start));
                 // One of the two borrows of an error (not its "later used here").
                 let error = errors
                     .iter()
-                    .find(|e| e.span == loan.span || e.labels.first().is_some_and(|l| l.0 == loan.span))
+                    .find(|e| {
+                        e.span == loan.span || e.labels.first().is_some_and(|l| l.0 == loan.span)
+                    })
                     .map(|e| format!("{}: {}", e.code, e.message));
                 let conflicting = error.is_some();
                 LoanFact {
@@ -951,7 +1115,15 @@ impl<'a> Cx<'a> {
                 let p = self.block_start[bi] + b.stmts.len();
                 for a in args {
                     if let Operand::Move(pl) = a {
-                        f(Access { place: pl, kind: AccessKind::Move, span: *span, uncertain: false }, p);
+                        f(
+                            Access {
+                                place: pl,
+                                kind: AccessKind::Move,
+                                span: *span,
+                                uncertain: false,
+                            },
+                            p,
+                        );
                     }
                 }
             }
@@ -981,14 +1153,27 @@ impl<'a> Cx<'a> {
                     }
                 }
                 (Proj::Deref, Proj::Deref) => {}
-                (Proj::ConstIndex { offset: a, from_end: x }, Proj::ConstIndex { offset: b, from_end: y }) => {
+                (
+                    Proj::ConstIndex {
+                        offset: a,
+                        from_end: x,
+                    },
+                    Proj::ConstIndex {
+                        offset: b,
+                        from_end: y,
+                    },
+                ) => {
                     // From both ends we would need the slice's length: assume disjoint.
                     if x != y || a != b {
                         return false;
                     }
                 }
-                (Proj::Subslice, Proj::ConstIndex { .. }) | (Proj::ConstIndex { .. }, Proj::Subslice) => return false,
-                (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice) => {}
+                (Proj::Subslice, Proj::ConstIndex { .. })
+                | (Proj::ConstIndex { .. }, Proj::Subslice) => return false,
+                (
+                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice,
+                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice,
+                ) => {}
                 // Shapes that disagree come from types we only half know: assume disjoint.
                 _ => return false,
             }
@@ -1038,7 +1223,10 @@ impl<'a> Cx<'a> {
             // A reserved two-phase borrow lets reads through; writes see a mutable borrow.
             let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. });
             let conflicts_kind = match a.kind {
-                AccessKind::SharedBorrow | AccessKind::Copy | AccessKind::FakeRead | AccessKind::Reserve => loan_mut && !reserved,
+                AccessKind::SharedBorrow
+                | AccessKind::Copy
+                | AccessKind::FakeRead
+                | AccessKind::Reserve => loan_mut && !reserved,
                 AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
                 AccessKind::Unknown | AccessKind::MatchedPlace => false,
             };
@@ -1060,7 +1248,9 @@ impl<'a> Cx<'a> {
                 ),
                 AccessKind::SharedBorrow => (
                     "E0502",
-                    format!("cannot borrow `{ap}` as immutable because it is also borrowed as mutable"),
+                    format!(
+                        "cannot borrow `{ap}` as immutable because it is also borrowed as mutable"
+                    ),
                     "mutable borrow occurs here",
                     "immutable borrow occurs here",
                 ),
@@ -1072,7 +1262,9 @@ impl<'a> Cx<'a> {
                 ),
                 AccessKind::MutBorrow => (
                     "E0502",
-                    format!("cannot borrow `{ap}` as mutable because it is also borrowed as immutable"),
+                    format!(
+                        "cannot borrow `{ap}` as mutable because it is also borrowed as immutable"
+                    ),
                     "immutable borrow occurs here",
                     "mutable borrow occurs here",
                 ),
@@ -1099,15 +1291,34 @@ impl<'a> Cx<'a> {
             let fill = |s: &str| s.replace("{lp}", &lp).replace("{ap}", &ap);
             let mut labels = vec![(loan.span, fill(first)), (a.span, fill(second))];
             if let Some(sp) = later {
-                let what = if loan_mut { "mutable borrow" } else { "immutable borrow" };
-                let text = if matches!(a.kind, AccessKind::MutBorrow | AccessKind::SharedBorrow | AccessKind::Reserve) {
-                    format!("{} later used here", if code == "E0499" { "first borrow" } else { what })
+                let what = if loan_mut {
+                    "mutable borrow"
+                } else {
+                    "immutable borrow"
+                };
+                let text = if matches!(
+                    a.kind,
+                    AccessKind::MutBorrow | AccessKind::SharedBorrow | AccessKind::Reserve
+                ) {
+                    format!(
+                        "{} later used here",
+                        if code == "E0499" {
+                            "first borrow"
+                        } else {
+                            what
+                        }
+                    )
                 } else {
                     "borrow later used here".to_string()
                 };
                 labels.push((sp, text));
             }
-            errors.push(BorrowError { code, span: a.span, message, labels });
+            errors.push(BorrowError {
+                code,
+                span: a.span,
+                message,
+                labels,
+            });
             return;
         }
     }
@@ -1116,11 +1327,20 @@ impl<'a> Cx<'a> {
     /// invalidate them while the reference lives.
     fn behind_shared_ref(&self, place: &Place) -> bool {
         let tys = place_tys(self.body, self.index, place);
-        place.proj.iter().enumerate().any(|(i, p)| *p == Proj::Deref && matches!(tys[i], Ty::Ref(Mutability::Not, _)))
+        place
+            .proj
+            .iter()
+            .enumerate()
+            .any(|(i, p)| *p == Proj::Deref && matches!(tys[i], Ty::Ref(Mutability::Not, _)))
     }
 
     /// The first later use of a local that carries the loan.
-    fn later_use(&self, li: usize, from: usize, carriers: &dyn Fn(usize) -> Vec<bool>) -> Option<Span> {
+    fn later_use(
+        &self,
+        li: usize,
+        from: usize,
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+    ) -> Option<Span> {
         let carry = carriers(li);
         let mut seen = vec![false; self.body.blocks.len()];
         let b0 = self.block_of(from);
@@ -1137,7 +1357,11 @@ impl<'a> Cx<'a> {
                     uses.push(Local(0));
                 }
                 if uses.iter().any(|u| carry[u.0 as usize]) {
-                    let sp = if si < b.stmts.len() { b.stmts[si].span } else { b.term_span };
+                    let sp = if si < b.stmts.len() {
+                        b.stmts[si].span
+                    } else {
+                        b.term_span
+                    };
                     return Some(sp);
                 }
             }
@@ -1197,8 +1421,14 @@ impl<'a> Cx<'a> {
                     span: decl.span,
                     message: "temporary value dropped while borrowed".into(),
                     labels: vec![
-                        (decl.span, "creates a temporary value which is freed while still in use".into()),
-                        (span, "temporary value is freed at the end of this statement".into()),
+                        (
+                            decl.span,
+                            "creates a temporary value which is freed while still in use".into(),
+                        ),
+                        (
+                            span,
+                            "temporary value is freed at the end of this statement".into(),
+                        ),
                     ],
                 });
                 return;
@@ -1209,7 +1439,10 @@ impl<'a> Cx<'a> {
                 span: borrowed_span,
                 message: format!("`{name}` does not live long enough"),
                 labels: vec![
-                    (borrowed_span, "borrowed value does not live long enough".into()),
+                    (
+                        borrowed_span,
+                        "borrowed value does not live long enough".into(),
+                    ),
                     (span, format!("`{name}` dropped here while still borrowed")),
                 ],
             });
@@ -1221,11 +1454,19 @@ impl<'a> Cx<'a> {
     /// the referent, not `x`.
     fn maybe_deref_coerced(&self, loan: &Loan) -> bool {
         loan.place.proj.is_empty()
-            && !matches!(self.body.local(loan.place.local).ty, Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..))
+            && !matches!(
+                self.body.local(loan.place.local).ty,
+                Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..)
+            )
     }
 
     /// E0515: the loan flows into the returned value. `name` names the borrowed value.
-    fn returned_borrow(&self, li: usize, name: &str, carriers: &dyn Fn(usize) -> Vec<bool>) -> BorrowError {
+    fn returned_borrow(
+        &self,
+        li: usize,
+        name: &str,
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+    ) -> BorrowError {
         let loan = &self.loans[li];
         let decl = self.body.local(loan.place.local);
         let what = match decl.kind {
@@ -1239,7 +1480,12 @@ impl<'a> Cx<'a> {
             format!("cannot return value referencing {what}")
         };
         let span = self.return_span(li, carriers).unwrap_or(loan.span);
-        BorrowError { code: "E0515", span, message, labels: vec![(loan.span, format!("`{name}` is borrowed here"))] }
+        BorrowError {
+            code: "E0515",
+            span,
+            message,
+            labels: vec![(loan.span, format!("`{name}` is borrowed here"))],
+        }
     }
 
     /// The span of the returned expression that carries the loan.
@@ -1255,7 +1501,11 @@ impl<'a> Cx<'a> {
 
     /// The first assignment to the return place whose value comes from a local in `carry` (or,
     /// for a borrow, that `is_loan` says creates the loan).
-    fn return_span_where(&self, carry: &[bool], is_loan: &dyn Fn(&Statement) -> bool) -> Option<Span> {
+    fn return_span_where(
+        &self,
+        carry: &[bool],
+        is_loan: &dyn Fn(&Statement) -> bool,
+    ) -> Option<Span> {
         for b in &self.body.blocks {
             for s in &b.stmts {
                 if let StatementKind::Assign(p, rv) = &s.kind {
@@ -1264,7 +1514,9 @@ impl<'a> Cx<'a> {
                     }
                     let carries = match rv {
                         Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
-                        Rvalue::Aggregate(ops) => ops.iter().any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
+                        Rvalue::Aggregate(ops) => ops
+                            .iter()
+                            .any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
                         Rvalue::Ref(_, q) => carry[q.local.0 as usize] || is_loan(s),
                         Rvalue::Opaque(_) => false,
                     };
@@ -1273,8 +1525,21 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
-            if let Terminator::Call { dest, span, args, ret_borrows, .. } = &b.term {
-                if dest.local.0 == 0 && ret_borrows.iter().any(|i| args.get(*i).and_then(|a| a.place()).is_some_and(|q| carry[q.local.0 as usize])) {
+            if let Terminator::Call {
+                dest,
+                span,
+                args,
+                ret_borrows,
+                ..
+            } = &b.term
+            {
+                if dest.local.0 == 0
+                    && ret_borrows.iter().any(|i| {
+                        args.get(*i)
+                            .and_then(|a| a.place())
+                            .is_some_and(|q| carry[q.local.0 as usize])
+                    })
+                {
                     return Some(*span);
                 }
             }
@@ -1304,7 +1569,10 @@ impl<'a> Cx<'a> {
         errors: &mut Vec<BorrowError>,
     ) {
         let decl = self.body.local(a.place.local);
-        if decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return || self.body.opaque_control {
+        if decl.kind == LocalKind::Temp
+            || decl.kind == LocalKind::Return
+            || self.body.opaque_control
+        {
             return;
         }
         let name = decl.name.as_deref().unwrap_or("_").to_string();
@@ -1324,7 +1592,10 @@ impl<'a> Cx<'a> {
                 code: "E0381",
                 span: a.span,
                 message,
-                labels: vec![(decl.span, "binding declared here but left uninitialized".to_string())],
+                labels: vec![(
+                    decl.span,
+                    "binding declared here but left uninitialized".to_string(),
+                )],
             });
             return;
         }
@@ -1340,10 +1611,13 @@ impl<'a> Cx<'a> {
             }
             // Subslices carry no range here: two of them may be disjoint, so assume they are.
             let common = m.proj.len().min(a.place.proj.len());
-            if (0..common).any(|i| m.proj[i] == Proj::Subslice && a.place.proj[i] == Proj::Subslice) {
+            if (0..common).any(|i| m.proj[i] == Proj::Subslice && a.place.proj[i] == Proj::Subslice)
+            {
                 continue;
             }
-            if m.is_prefix_of(a.place) || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m)) {
+            if m.is_prefix_of(a.place)
+                || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m))
+            {
                 // Moves through a deref of a reference are E0507 errors, not moves.
                 hit.push(mi);
             }
@@ -1360,7 +1634,9 @@ impl<'a> Cx<'a> {
         let partial = m.0.proj.len() > a.place.proj.len();
         let what = self.describe(a.place);
         let message = match a.kind {
-            AccessKind::Assign => format!("assign to part of moved value: `{}`", self.describe(&m.0)),
+            AccessKind::Assign => {
+                format!("assign to part of moved value: `{}`", self.describe(&m.0))
+            }
             AccessKind::SharedBorrow | AccessKind::MutBorrow | AccessKind::Reserve => {
                 if partial {
                     format!("borrow of partially moved value: `{what}`")
@@ -1376,9 +1652,17 @@ impl<'a> Cx<'a> {
                 }
             }
         };
-        let mut labels: Vec<(Span, String)> = hit.iter().map(|&mi| (moves[mi].2, "value moved here".to_string())).collect();
+        let mut labels: Vec<(Span, String)> = hit
+            .iter()
+            .map(|&mi| (moves[mi].2, "value moved here".to_string()))
+            .collect();
         labels.push((a.span, "value used here after move".into()));
-        errors.push(BorrowError { code: "E0382", span: a.span, message, labels });
+        errors.push(BorrowError {
+            code: "E0382",
+            span: a.span,
+            message,
+            labels,
+        });
     }
 
     /// E0384: assigning twice to an immutable binding.

@@ -104,13 +104,26 @@ pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_body<'db>(db: &'db dyn salsa::Database, file: SourceFile, item: FnItem<'db>) -> Arc<Lowered> {
+pub fn fn_body<'db>(
+    db: &'db dyn salsa::Database,
+    file: SourceFile,
+    item: FnItem<'db>,
+) -> Arc<Lowered> {
     let index = file_index(db, file);
-    Arc::new(lower::lower_fn(item.def(db), item.container(db), index, file.edition(db)))
+    Arc::new(lower::lower_fn(
+        item.def(db),
+        item.container(db),
+        index,
+        file.edition(db),
+    ))
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, file: SourceFile, item: FnItem<'db>) -> Arc<BorrowckResult> {
+pub fn fn_borrowck<'db>(
+    db: &'db dyn salsa::Database,
+    file: SourceFile,
+    item: FnItem<'db>,
+) -> Arc<BorrowckResult> {
     let lowered = fn_body(db, file, item);
     let index = file_index(db, file);
     if lowered.body.tainted {
@@ -118,7 +131,9 @@ pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, file: SourceFile, item: Fn
     }
     let mut result = borrowck::borrowck(&lowered.body, index);
     for closure in lowered.closures.iter().filter(|c| !c.tainted) {
-        result.errors.extend(borrowck::borrowck(closure, index).errors);
+        result
+            .errors
+            .extend(borrowck::borrowck(closure, index).errors);
     }
     Arc::new(result)
 }
@@ -135,6 +150,8 @@ impl salsa::Database for Database {}
 impl Database {
     /// A database that reports every salsa event to `f` (for incrementality tests).
     pub fn with_events(f: impl Fn(salsa::Event) + Send + Sync + 'static) -> Database {
-        Database { storage: salsa::Storage::new(Some(Box::new(f))) }
+        Database {
+            storage: salsa::Storage::new(Some(Box::new(f))),
+        }
     }
 }

@@ -112,8 +112,11 @@ fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
             .filter(|l| matches!(l.kind, LocalKind::User | LocalKind::Arg))
             .filter_map(|l| l.name.clone().map(|n| (n, file_range(offset, l.span, len))))
             .collect();
-        let live_spans: Vec<Vec<TextRange>> =
-            result.live_spans.iter().map(|v| v.iter().map(|s| file_range(offset, *s, len)).collect()).collect();
+        let live_spans: Vec<Vec<TextRange>> = result
+            .live_spans
+            .iter()
+            .map(|v| v.iter().map(|s| file_range(offset, *s, len)).collect())
+            .collect();
         for (idx, fact) in result.facts.iter().enumerate() {
             if fact.uncertain {
                 continue;
@@ -141,7 +144,12 @@ fn merge(text: &str, ranges: &[TextRange]) -> Vec<TextRange> {
         if let Some(last) = out.last_mut() {
             let gap = text.get(last.end as usize..r.start as usize);
             // Statements are separated by `;` and whitespace: one live stretch.
-            if r.start <= last.end || gap.is_some_and(|g| g.trim_matches(|c: char| c.is_whitespace() || c == ';').is_empty()) {
+            if r.start <= last.end
+                || gap.is_some_and(|g| {
+                    g.trim_matches(|c: char| c.is_whitespace() || c == ';')
+                        .is_empty()
+                })
+            {
                 last.end = last.end.max(r.end);
                 continue;
             }
@@ -152,7 +160,11 @@ fn merge(text: &str, ranges: &[TextRange]) -> Vec<TextRange> {
 }
 
 fn line_of(text: &str, offset: u32) -> usize {
-    text.as_bytes()[..(offset as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..(offset as usize).min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The source line holding `offset`, trimmed, shortened to 60 characters.
@@ -160,7 +172,13 @@ fn line_text(text: &str, offset: u32) -> String {
     let o = (offset as usize).min(text.len());
     let start = text[..o].rfind('\n').map_or(0, |i| i + 1);
     let end = text[o..].find('\n').map_or(text.len(), |i| o + i);
-    snippet(text, TextRange { start: start as u32, end: end as u32 })
+    snippet(
+        text,
+        TextRange {
+            start: start as u32,
+            end: end as u32,
+        },
+    )
 }
 
 fn snippet(text: &str, r: TextRange) -> String {
@@ -174,7 +192,11 @@ fn snippet(text: &str, r: TextRange) -> String {
 }
 
 fn borrow_text(fact: &LoanFact) -> String {
-    if fact.mutable { format!("&mut {}", fact.place) } else { format!("&{}", fact.place) }
+    if fact.mutable {
+        format!("&mut {}", fact.place)
+    } else {
+        format!("&{}", fact.place)
+    }
 }
 
 /// `x ← r1 ← r1_2`: the borrowed root, then each binding holding a reborrow of it.
@@ -184,7 +206,13 @@ fn chain(facts: &FileFacts, loan: &FileLoan) -> String {
     let mut root_place = loan.fact.place.clone();
     let mut guard = 0;
     while let Some(i) = cur {
-        let Some(l) = facts.loans.iter().find(|l| l.func == loan.func && l.idx == i) else { break };
+        let Some(l) = facts
+            .loans
+            .iter()
+            .find(|l| l.func == loan.func && l.idx == i)
+        else {
+            break;
+        };
         if let Some(h) = &l.fact.holder {
             if holders.last().map(|s| s.as_str()) != Some(h) {
                 holders.push(h.to_string());
@@ -204,7 +232,11 @@ fn chain(facts: &FileFacts, loan: &FileLoan) -> String {
 }
 
 fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
-    let kind = if loan.fact.mutable { "mutable" } else { "shared" };
+    let kind = if loan.fact.mutable {
+        "mutable"
+    } else {
+        "shared"
+    };
     let mut md = format!("**{kind} borrow** `{}`", borrow_text(&loan.fact));
     if let Some(h) = &loan.fact.holder {
         md.push_str(&format!(" held by `{h}`"));
@@ -216,7 +248,11 @@ fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
     match (loan.live.first(), loan.live.last(), loan.last_use) {
         (Some(first), Some(last), Some(use_)) => {
             let (a, b) = (line_of(text, first.start), line_of(text, last.end));
-            let lines = if a == b { format!("line {a}") } else { format!("lines {a}–{b}") };
+            let lines = if a == b {
+                format!("line {a}")
+            } else {
+                format!("lines {a}–{b}")
+            };
             md.push_str(&format!(
                 "live on {lines}; kept alive by its last use on line {}: `{}`",
                 line_of(text, use_.start),
@@ -231,7 +267,12 @@ fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
     md
 }
 
-pub(crate) fn inlay_hints(db: &db::Database, file: SourceFile, range: TextRange, config: InlayConfig) -> Vec<InlayHint> {
+pub(crate) fn inlay_hints(
+    db: &db::Database,
+    file: SourceFile,
+    range: TextRange,
+    config: InlayConfig,
+) -> Vec<InlayHint> {
     let text = file.text(db);
     let facts = file_facts(db, file);
     let mut out = Vec::new();
@@ -244,7 +285,9 @@ pub(crate) fn inlay_hints(db: &db::Database, file: SourceFile, range: TextRange,
             continue;
         }
         let tooltip = describe_loan(text, &facts, loan);
-        let explicit = text.get(loan.span.start as usize..loan.span.end as usize).is_some_and(|t| t.trim_start().starts_with('&'));
+        let explicit = text
+            .get(loan.span.start as usize..loan.span.end as usize)
+            .is_some_and(|t| t.trim_start().starts_with('&'));
         if !explicit || loan.fact.parent.is_some() {
             // An implicit borrow (a method's autoref) or a reborrow: say what it borrows.
             let label = if loan.fact.parent.is_some() {
@@ -252,7 +295,12 @@ pub(crate) fn inlay_hints(db: &db::Database, file: SourceFile, range: TextRange,
             } else {
                 format!("‹{}›", borrow_text(&loan.fact))
             };
-            out.push(InlayHint { offset: loan.span.end, label, tooltip: tooltip.clone(), kind: InlayKind::Borrow });
+            out.push(InlayHint {
+                offset: loan.span.end,
+                label,
+                tooltip: tooltip.clone(),
+                kind: InlayKind::Borrow,
+            });
         }
         if let Some(use_) = loan.last_use {
             if use_.end > loan.span.end {
@@ -260,7 +308,12 @@ pub(crate) fn inlay_hints(db: &db::Database, file: SourceFile, range: TextRange,
                     Some(h) => format!("‹{h}: {} ends›", borrow_text(&loan.fact)),
                     None => format!("‹{} ends›", borrow_text(&loan.fact)),
                 };
-                out.push(InlayHint { offset: line_end(text, use_.end), label, tooltip, kind: InlayKind::RegionEnd });
+                out.push(InlayHint {
+                    offset: line_end(text, use_.end),
+                    label,
+                    tooltip,
+                    kind: InlayKind::RegionEnd,
+                });
             }
         }
     }
@@ -293,7 +346,10 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
         .filter(|l| l.span.start <= offset && offset < l.span.end.max(l.span.start + 1))
         .min_by_key(|l| l.span.end - l.span.start)
     {
-        return Some(HoverResult { range: loan.span, markdown: describe_loan(text, &facts, loan) });
+        return Some(HoverResult {
+            range: loan.span,
+            markdown: describe_loan(text, &facts, loan),
+        });
     }
     // On a name: the binding it names (declared before, latest first).
     let (word, wrange) = word_at(text, offset)?;
@@ -306,44 +362,88 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
         .max_by_key(|(_, (_, r))| r.start)?;
     let mut md = String::new();
     // The borrows this binding holds.
-    let held: Vec<&FileLoan> = facts.loans.iter().filter(|l| l.func == func && l.fact.holder.as_deref() == Some(word)).collect();
+    let held: Vec<&FileLoan> = facts
+        .loans
+        .iter()
+        .filter(|l| l.func == func && l.fact.holder.as_deref() == Some(word))
+        .collect();
     for loan in &held {
         let d = describe_loan(text, &facts, loan).replacen(&format!(" held by `{word}`"), "", 1);
-        md.push_str(&format!("`{word}` holds a {}\n\n", d.trim_start_matches("**").replacen("**", "", 1)));
+        md.push_str(&format!(
+            "`{word}` holds a {}\n\n",
+            d.trim_start_matches("**").replacen("**", "", 1)
+        ));
     }
     // What may be done with the place here.
     let live_here: Vec<&FileLoan> = facts
         .loans
         .iter()
         .filter(|l| l.func == func)
-        .filter(|l| facts.funcs[func].live_spans[l.idx].iter().any(|r| r.start <= offset && offset < r.end))
+        .filter(|l| {
+            facts.funcs[func].live_spans[l.idx]
+                .iter()
+                .any(|r| r.start <= offset && offset < r.end)
+        })
         .filter(|l| {
             let root = l.fact.place.trim_start_matches('*');
-            root == word || root.starts_with(&format!("{word}.")) || root.starts_with(&format!("{word}["))
+            root == word
+                || root.starts_with(&format!("{word}."))
+                || root.starts_with(&format!("{word}["))
         })
         .filter(|l| !l.fact.place.starts_with('*'))
         .collect();
     let mut_loan = live_here.iter().find(|l| l.fact.mutable);
     let shared_loan = live_here.iter().find(|l| !l.fact.mutable);
-    let at = |l: &FileLoan| format!("`{}` (line {})", borrow_text(&l.fact), line_of(text, l.span.start));
+    let at = |l: &FileLoan| {
+        format!(
+            "`{}` (line {})",
+            borrow_text(&l.fact),
+            line_of(text, l.span.start)
+        )
+    };
     let verdict = match (mut_loan, shared_loan) {
-        (Some(m), _) => format!("`{word}` here: read ✗ · write ✗ · move ✗ — mutably borrowed by {}", at(m)),
-        (None, Some(s)) => format!("`{word}` here: read ✓ · write ✗ · move ✗ — borrowed by {}", at(s)),
-        (None, None) => format!("`{word}` here: read ✓ · write ✓ · move ✓ — no borrow of it is live"),
+        (Some(m), _) => format!(
+            "`{word}` here: read ✗ · write ✗ · move ✗ — mutably borrowed by {}",
+            at(m)
+        ),
+        (None, Some(s)) => format!(
+            "`{word}` here: read ✓ · write ✗ · move ✗ — borrowed by {}",
+            at(s)
+        ),
+        (None, None) => {
+            format!("`{word}` here: read ✓ · write ✓ · move ✓ — no borrow of it is live")
+        }
     };
     md.push_str(&verdict);
-    Some(HoverResult { range: wrange, markdown: md })
+    Some(HoverResult {
+        range: wrange,
+        markdown: md,
+    })
 }
 
 fn word_at(text: &str, offset: u32) -> Option<(&str, TextRange)> {
     let o = (offset as usize).min(text.len());
     let is_id = |c: char| c.is_alphanumeric() || c == '_';
-    let start = text[..o].char_indices().rev().take_while(|(_, c)| is_id(*c)).last().map_or(o, |(i, _)| i);
-    let end = text[o..].char_indices().find(|(_, c)| !is_id(*c)).map_or(text.len(), |(i, _)| o + i);
+    let start = text[..o]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_id(*c))
+        .last()
+        .map_or(o, |(i, _)| i);
+    let end = text[o..]
+        .char_indices()
+        .find(|(_, c)| !is_id(*c))
+        .map_or(text.len(), |(i, _)| o + i);
     if start >= end {
         return None;
     }
-    Some((&text[start..end], TextRange { start: start as u32, end: end as u32 }))
+    Some((
+        &text[start..end],
+        TextRange {
+            start: start as u32,
+            end: end as u32,
+        },
+    ))
 }
 
 pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -> Vec<Region> {
@@ -355,13 +455,18 @@ pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -
         .filter(|l| l.fact.holder.is_some() || l.fact.conflicting)
         .filter(|l| match (query.offset, query.range) {
             (Some(o), _) => {
-                (l.span.start <= o && o <= l.span.end) || l.live.iter().any(|r| r.start <= o && o <= r.end)
+                (l.span.start <= o && o <= l.span.end)
+                    || l.live.iter().any(|r| r.start <= o && o <= r.end)
             }
             (None, Some(r)) => l.span.start < r.end && r.start < l.span.end.max(l.span.start + 1),
             (None, None) => true,
         })
         .map(|l| Region {
-            kind: if l.fact.mutable { RegionKind::Mutable } else { RegionKind::Shared },
+            kind: if l.fact.mutable {
+                RegionKind::Mutable
+            } else {
+                RegionKind::Shared
+            },
             place: l.fact.place.clone(),
             borrow: l.span,
             live: l.live.clone(),

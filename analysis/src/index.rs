@@ -42,6 +42,8 @@ pub struct FnSig {
 pub struct AdtInfo {
     pub fields: Vec<(ast::FieldName, Ty)>,
     pub copy: bool,
+    /// `#[derive(Clone)]` (an `impl Clone` shows in `Index::implements`).
+    pub clone: bool,
     pub drop: bool,
     pub lifetimes: u8,
     pub is_enum: bool,
@@ -56,8 +58,22 @@ pub struct AdtInfo {
 
 /// Attributes that are not macros: everything else on a type may rewrite it.
 const BUILTIN_ATTRS: &[&str] = &[
-    "derive", "doc", "allow", "warn", "deny", "forbid", "expect", "repr", "non_exhaustive",
-    "must_use", "cfg", "cfg_attr", "deprecated", "automatically_derived", "rustfmt", "clippy",
+    "derive",
+    "doc",
+    "allow",
+    "warn",
+    "deny",
+    "forbid",
+    "expect",
+    "repr",
+    "non_exhaustive",
+    "must_use",
+    "cfg",
+    "cfg_attr",
+    "deprecated",
+    "automatically_derived",
+    "rustfmt",
+    "clippy",
 ];
 
 fn has_attribute_macro(attrs: &[Name]) -> bool {
@@ -92,8 +108,16 @@ impl Index {
         Index::build_with(file, shadowed, Vec::new())
     }
 
-    pub fn build_with(file: &ast::SourceFile, shadowed: Vec<Name>, control_free_macros: Vec<Name>) -> Index {
-        let mut index = Index { shadowed, control_free_macros, ..Index::default() };
+    pub fn build_with(
+        file: &ast::SourceFile,
+        shadowed: Vec<Name>,
+        control_free_macros: Vec<Name>,
+    ) -> Index {
+        let mut index = Index {
+            shadowed,
+            control_free_macros,
+            ..Index::default()
+        };
         let mut copy_impls = Vec::new();
         let mut drop_impls = Vec::new();
         for item in &file.items {
@@ -104,14 +128,20 @@ impl Index {
                         ast::Fields::Named(fs) => fs
                             .iter()
                             .map(|(n, t)| {
-                                (ast::FieldName::Named(n.clone()), Ty::from_ast(t, &generics, None))
+                                (
+                                    ast::FieldName::Named(n.clone()),
+                                    Ty::from_ast(t, &generics, None),
+                                )
                             })
                             .collect(),
                         ast::Fields::Tuple(ts) => ts
                             .iter()
                             .enumerate()
                             .map(|(i, t)| {
-                                (ast::FieldName::Index(i as u32), Ty::from_ast(t, &generics, None))
+                                (
+                                    ast::FieldName::Index(i as u32),
+                                    Ty::from_ast(t, &generics, None),
+                                )
                             })
                             .collect(),
                         ast::Fields::Unit => Vec::new(),
@@ -130,16 +160,20 @@ impl Index {
                             .collect(),
                         ast::Fields::Unit => Vec::new(),
                     };
-                    index.add_adt(&s.name, AdtInfo {
-                        variants: Vec::new(),
-                        static_fields,
-                        fields,
-                        copy: s.derives.iter().any(|d| &**d == "Copy"),
-                        drop: false,
-                        lifetimes: s.generics.lifetimes.len() as u8,
-                        is_enum: false,
-                        opaque: has_attribute_macro(&s.attrs),
-                    });
+                    index.add_adt(
+                        &s.name,
+                        AdtInfo {
+                            variants: Vec::new(),
+                            static_fields,
+                            fields,
+                            copy: s.derives.iter().any(|d| &**d == "Copy"),
+                            clone: s.derives.iter().any(|d| &**d == "Clone"),
+                            drop: false,
+                            lifetimes: s.generics.lifetimes.len() as u8,
+                            is_enum: false,
+                            opaque: has_attribute_macro(&s.attrs),
+                        },
+                    );
                 }
                 ast::Item::Enum(e) => {
                     let generics = generic_copy(&e.generics);
@@ -148,30 +182,57 @@ impl Index {
                         .iter()
                         .map(|(v, fields)| {
                             let fs = match fields {
-                                ast::Fields::Named(fs) => fs.iter().map(|(n, t)| (ast::FieldName::Named(n.clone()), Ty::from_ast(t, &generics, None))).collect(),
-                                ast::Fields::Tuple(ts) => ts.iter().enumerate().map(|(i, t)| (ast::FieldName::Index(i as u32), Ty::from_ast(t, &generics, None))).collect(),
+                                ast::Fields::Named(fs) => fs
+                                    .iter()
+                                    .map(|(n, t)| {
+                                        (
+                                            ast::FieldName::Named(n.clone()),
+                                            Ty::from_ast(t, &generics, None),
+                                        )
+                                    })
+                                    .collect(),
+                                ast::Fields::Tuple(ts) => ts
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, t)| {
+                                        (
+                                            ast::FieldName::Index(i as u32),
+                                            Ty::from_ast(t, &generics, None),
+                                        )
+                                    })
+                                    .collect(),
                                 ast::Fields::Unit => Vec::new(),
                             };
                             (v.clone(), fs)
                         })
                         .collect();
-                    index.add_adt(&e.name, AdtInfo {
-                        variants,
-                        static_fields: Vec::new(),
-                        fields: Vec::new(),
-                        copy: e.derives.iter().any(|d| &**d == "Copy"),
-                        drop: false,
-                        lifetimes: e.generics.lifetimes.len() as u8,
-                        is_enum: true,
-                        opaque: has_attribute_macro(&e.attrs),
-                    });
+                    index.add_adt(
+                        &e.name,
+                        AdtInfo {
+                            variants,
+                            static_fields: Vec::new(),
+                            fields: Vec::new(),
+                            copy: e.derives.iter().any(|d| &**d == "Copy"),
+                            clone: e.derives.iter().any(|d| &**d == "Clone"),
+                            drop: false,
+                            lifetimes: e.generics.lifetimes.len() as u8,
+                            is_enum: true,
+                            opaque: has_attribute_macro(&e.attrs),
+                        },
+                    );
                 }
                 ast::Item::Impl(i) => {
                     let name = type_name(&i.self_ty);
-                    if let (Some(t), Some(n), false) = (&i.trait_name, &name, matches!(i.self_ty, ast::Type::Ref { .. })) {
+                    if let (Some(t), Some(n), false) = (
+                        &i.trait_name,
+                        &name,
+                        matches!(i.self_ty, ast::Type::Ref { .. }),
+                    ) {
                         index.impls.entry(n.clone()).or_default().push(t.clone());
                         if &**t == "Deref" && i.generics.types.is_empty() {
-                            if let Some((_, target)) = i.assoc_types.iter().find(|(a, _)| &**a == "Target") {
+                            if let Some((_, target)) =
+                                i.assoc_types.iter().find(|(a, _)| &**a == "Target")
+                            {
                                 let target = Ty::from_ast(target, &[], None);
                                 if !target.is_unknown() && !target.has_params() {
                                     index.deref_targets.insert(n.clone(), target);
@@ -188,9 +249,10 @@ impl Index {
                 ast::Item::Fn(f) => {
                     let def = &f.def;
                     let c = &f.container;
-                    let self_ty = c.impl_self.as_ref().map(|t| {
-                        Ty::from_ast(t, &generic_copy(&def.generics), None)
-                    });
+                    let self_ty = c
+                        .impl_self
+                        .as_ref()
+                        .map(|t| Ty::from_ast(t, &generic_copy(&def.generics), None));
                     let sig = signature(def, self_ty.as_ref());
                     if c.impl_self.is_none() && c.trait_name.is_none() {
                         if c.parent_fns.is_empty() {
@@ -234,7 +296,13 @@ impl Index {
         // Two types of one name in one crate (in different modules): we cannot tell which is
         // meant, so the name knows nothing.
         if self.adts.contains_key(name) {
-            self.adts.insert(name.clone(), AdtInfo { opaque: true, ..AdtInfo::default() });
+            self.adts.insert(
+                name.clone(),
+                AdtInfo {
+                    opaque: true,
+                    ..AdtInfo::default()
+                },
+            );
             return;
         }
         self.adts.insert(name.clone(), info);
@@ -245,9 +313,22 @@ impl Index {
     pub fn macro_is_control_free(&self, name: &str) -> bool {
         matches!(
             name,
-            "stringify" | "concat" | "include_str" | "include_bytes" | "env" | "option_env" | "line"
-                | "file" | "column" | "module_path" | "cfg" | "debug_assert" | "debug_assert_eq"
-                | "debug_assert_ne" | "eprint" | "print"
+            "stringify"
+                | "concat"
+                | "include_str"
+                | "include_bytes"
+                | "env"
+                | "option_env"
+                | "line"
+                | "file"
+                | "column"
+                | "module_path"
+                | "cfg"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "eprint"
+                | "print"
         ) || self.control_free_macros.iter().any(|n| &**n == name)
     }
 
@@ -258,7 +339,9 @@ impl Index {
 
     /// Whether the crate implements the trait for the type (by last path segments).
     pub fn implements(&self, ty: &str, tr: &str) -> bool {
-        self.impls.get(ty).is_some_and(|v| v.iter().any(|t| &**t == tr))
+        self.impls
+            .get(ty)
+            .is_some_and(|v| v.iter().any(|t| &**t == tr))
     }
 
     pub fn is_shadowed(&self, name: &str) -> bool {
@@ -270,7 +353,9 @@ impl Index {
     }
 
     pub fn adt_is_copy(&self, name: &str) -> Option<bool> {
-        self.adts.get(name).and_then(|a| if a.opaque { None } else { Some(a.copy) })
+        self.adts
+            .get(name)
+            .and_then(|a| if a.opaque { None } else { Some(a.copy) })
     }
 
     /// A free function of the crate by name.
@@ -280,7 +365,9 @@ impl Index {
 
     /// A method of a workspace type by the type's name.
     pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
-        self.methods.get(&(Name::from(owner), Name::from(name))).and_then(|s| s.as_ref())
+        self.methods
+            .get(&(Name::from(owner), Name::from(name)))
+            .and_then(|s| s.as_ref())
     }
 
     pub fn defines_method_named(&self, name: &str) -> bool {
@@ -388,9 +475,35 @@ pub fn type_name(t: &ast::Type) -> Option<Name> {
 
 /// std traits that do not imply `Copy`: a parameter bounded only by these is not `Copy`.
 const NOT_COPY_BOUNDS: &[&str] = &[
-    "Clone", "Debug", "Display", "Default", "Eq", "PartialEq", "Ord", "PartialOrd", "Hash", "Send",
-    "Sync", "Sized", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator", "AsRef", "AsMut", "Into",
-    "From", "ToString", "Borrow", "BorrowMut", "Unpin", "Any", "Error", "Read", "Write",
+    "Clone",
+    "Debug",
+    "Display",
+    "Default",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "ToString",
+    "Borrow",
+    "BorrowMut",
+    "Unpin",
+    "Any",
+    "Error",
+    "Read",
+    "Write",
 ];
 
 /// Each type parameter with whether its bounds make it `Copy`.
@@ -400,7 +513,9 @@ pub fn generic_copy(g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
         .map(|(n, bounds)| {
             let copy = if bounds.iter().any(|b| &**b == "Copy") {
                 Some(true)
-            } else if bounds.iter().all(|b| b.starts_with('\'') || b.starts_with('?') || NOT_COPY_BOUNDS.contains(&&**b)) {
+            } else if bounds.iter().all(|b| {
+                b.starts_with('\'') || b.starts_with('?') || NOT_COPY_BOUNDS.contains(&&**b)
+            }) {
                 Some(false)
             } else {
                 None
@@ -412,8 +527,25 @@ pub fn generic_copy(g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
 
 /// std type names that a `use` from outside std can replace (`use hashbrown::HashMap;`).
 const STD_TYPE_NAMES: &[&str] = &[
-    "Vec", "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap", "Box",
-    "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock", "Option", "Result", "Ref", "RefMut",
+    "Vec",
+    "String",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "VecDeque",
+    "BinaryHeap",
+    "Box",
+    "Rc",
+    "Arc",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "RwLock",
+    "Option",
+    "Result",
+    "Ref",
+    "RefMut",
 ];
 
 /// The file's `macro_rules!` macros whose bodies cannot divert control flow.
@@ -422,8 +554,14 @@ pub fn control_free_macros(text: &str) -> Vec<Name> {
     let mut rest = text;
     while let Some(i) = rest.find("macro_rules!") {
         rest = &rest[i + "macro_rules!".len()..];
-        let name: String = rest.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        let Some(open) = rest.find(['{', '(', '[']) else { break };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(open) = rest.find(['{', '(', '[']) else {
+            break;
+        };
         // The definition's extent: match the first delimiter.
         let mut depth = 0i32;
         let mut end = rest.len();
@@ -442,7 +580,10 @@ pub fn control_free_macros(text: &str) -> Vec<Name> {
         }
         let body = &rest[open..end];
         let words = body.split(|c: char| !(c.is_alphanumeric() || c == '_'));
-        let diverts = body.contains('?') || words.into_iter().any(|w| matches!(w, "return" | "break" | "continue" | "macro_rules"));
+        let diverts = body.contains('?')
+            || words
+                .into_iter()
+                .any(|w| matches!(w, "return" | "break" | "continue" | "macro_rules"));
         if !name.is_empty() && !diverts {
             out.push(name.into());
         }
@@ -467,12 +608,17 @@ pub fn shadowed_std_names(text: &str) -> Vec<Name> {
                 None => r,
             }
         });
-        let Some(decl) = t.strip_prefix("use ") else { continue };
+        let Some(decl) = t.strip_prefix("use ") else {
+            continue;
+        };
         let decl_start = start + (line.len() - decl.len());
         let rest = &text[decl_start..];
         let end = rest.find(';').unwrap_or(rest.len()).min(4000);
         let decl = rest[..end].trim_start_matches(':').trim();
-        let root = decl.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+        let root = decl
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
         if matches!(root, "std" | "core" | "alloc") {
             continue;
         }
@@ -488,7 +634,9 @@ pub fn shadowed_std_names(text: &str) -> Vec<Name> {
 /// Lifetimes mentioned in a type; elided reference lifetimes show up as `"'_"`.
 fn lifetimes_in(t: &ast::Type, acc: &mut Vec<Name>) {
     match t {
-        ast::Type::Ref { lifetime, inner, .. } => {
+        ast::Type::Ref {
+            lifetime, inner, ..
+        } => {
             acc.push(lifetime.clone().unwrap_or_else(|| "_".into()));
             lifetimes_in(inner, acc);
         }
@@ -521,19 +669,41 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
     let receiver = match &def.self_param {
         None => Receiver::None,
         Some(ast::SelfParam::Value { .. }) => Receiver::Value,
-        Some(ast::SelfParam::Ref { mutability: Mutability::Not, .. }) => Receiver::Ref,
-        Some(ast::SelfParam::Ref { mutability: Mutability::Mut, .. }) => Receiver::RefMut,
+        Some(ast::SelfParam::Ref {
+            mutability: Mutability::Not,
+            ..
+        }) => Receiver::Ref,
+        Some(ast::SelfParam::Ref {
+            mutability: Mutability::Mut,
+            ..
+        }) => Receiver::RefMut,
         Some(ast::SelfParam::Typed { ty, .. }) => match ty {
-            ast::Type::Ref { mutability: Mutability::Not, .. } => Receiver::Ref,
-            ast::Type::Ref { mutability: Mutability::Mut, .. } => Receiver::RefMut,
+            ast::Type::Ref {
+                mutability: Mutability::Not,
+                ..
+            } => Receiver::Ref,
+            ast::Type::Ref {
+                mutability: Mutability::Mut,
+                ..
+            } => Receiver::RefMut,
             _ => Receiver::Value,
         },
     };
-    let params: Vec<Ty> =
-        def.params.iter().map(|p| Ty::from_ast(&p.ty, &generics, self_ty)).collect();
-    let ret = def.ret.as_ref().map_or(Ty::unit(), |t| Ty::from_ast(t, &generics, self_ty));
+    let params: Vec<Ty> = def
+        .params
+        .iter()
+        .map(|p| Ty::from_ast(&p.ty, &generics, self_ty))
+        .collect();
+    let ret = def
+        .ret
+        .as_ref()
+        .map_or(Ty::unit(), |t| Ty::from_ast(t, &generics, self_ty));
     // The callee's generic parameters are instantiated by each caller: unknown to us.
-    let ret = if ret.has_params() || matches!(ret, Ty::Opaque | Ty::Dyn(_)) { Ty::Unknown } else { ret };
+    let ret = if ret.has_params() || matches!(ret, Ty::Opaque | Ty::Dyn(_)) {
+        Ty::Unknown
+    } else {
+        ret
+    };
 
     // Which inputs the output's lifetimes come from.
     let mut out = Vec::new();
@@ -561,7 +731,9 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             // The argument of a `&'x T` parameter carries the loan of region `'x`; lifetimes
             // inside `T` are inner regions that one region per value cannot follow.
             let l = match &p.ty {
-                ast::Type::Ref { lifetime, .. } => vec![lifetime.clone().unwrap_or_else(|| "_".into())],
+                ast::Type::Ref { lifetime, .. } => {
+                    vec![lifetime.clone().unwrap_or_else(|| "_".into())]
+                }
                 t => {
                     let mut l = Vec::new();
                     lifetimes_in(t, &mut l);
@@ -580,8 +752,11 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             if self_ref {
                 ret_borrows.push(0);
             } else {
-                let with: Vec<usize> =
-                    inputs.iter().filter(|(_, l)| !l.is_empty()).map(|(i, _)| *i).collect();
+                let with: Vec<usize> = inputs
+                    .iter()
+                    .filter(|(_, l)| !l.is_empty())
+                    .map(|(i, _)| *i)
+                    .collect();
                 if with.len() == 1 {
                     ret_borrows.push(with[0]);
                 }
@@ -606,7 +781,9 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             for (i, p) in def.params.iter().enumerate() {
                 let mut in_param = Vec::new();
                 type_params_in(&p.ty, &def.generics, &mut in_param);
-                if in_param.iter().any(|n| in_ret.contains(n)) && !ret_borrows.contains(&(i + self_offset)) {
+                if in_param.iter().any(|n| in_ret.contains(n))
+                    && !ret_borrows.contains(&(i + self_offset))
+                {
                     ret_borrows.push(i + self_offset);
                     ret_holds_borrow = true;
                 }
@@ -614,12 +791,35 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             ret_borrows.sort_unstable();
         }
     }
-    let static_params =
-        def.params.iter().enumerate().filter(|(_, p)| mentions_static(&p.ty)).map(|(i, _)| i).collect();
+    let static_params = def
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| mentions_static(&p.ty))
+        .map(|(i, _)| i)
+        .collect();
     let bare = |t: &ast::Type| match t {
-        ast::Type::Path { segments, args } if segments.len() == 1 && args.is_empty() && def.generics.types.iter().any(|(n, _)| *n == segments[0]) => Some(segments[0].clone()),
+        ast::Type::Path { segments, args }
+            if segments.len() == 1
+                && args.is_empty()
+                && def.generics.types.iter().any(|(n, _)| *n == segments[0]) =>
+        {
+            Some(segments[0].clone())
+        }
         _ => None,
     };
-    let ret_param = def.ret.as_ref().and_then(bare).and_then(|r| def.params.iter().position(|p| bare(&p.ty).as_ref() == Some(&r)));
-    FnSig { receiver, params, ret, ret_borrows, ret_holds_borrow, static_params, ret_param }
+    let ret_param = def.ret.as_ref().and_then(bare).and_then(|r| {
+        def.params
+            .iter()
+            .position(|p| bare(&p.ty).as_ref() == Some(&r))
+    });
+    FnSig {
+        receiver,
+        params,
+        ret,
+        ret_borrows,
+        ret_holds_borrow,
+        static_params,
+        ret_param,
+    }
 }

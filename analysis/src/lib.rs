@@ -5,15 +5,16 @@
 //! Only the `syntax` module names tree-sitter node kinds and fields.
 
 pub mod ast;
-pub mod ide;
 pub mod borrowck;
 pub mod db;
+pub mod fixes;
+pub mod ide;
 pub mod index;
 pub mod lower;
 pub mod mir;
-pub mod ty;
 pub mod std_api;
 pub mod syntax;
+pub mod ty;
 
 /// A byte range in a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,6 +69,8 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub message: String,
     pub labels: Vec<Label>,
+    /// Quick fixes, best first.
+    pub fixes: Vec<fixes::Fix>,
 }
 
 /// Identifies a file in an `AnalysisHost`.
@@ -89,7 +92,10 @@ impl AnalysisHost {
 
     /// A host whose database reports every salsa event to `f`.
     pub fn with_events(f: impl Fn(salsa::Event) + Send + Sync + 'static) -> AnalysisHost {
-        AnalysisHost { db: db::Database::with_events(f), ..AnalysisHost::default() }
+        AnalysisHost {
+            db: db::Database::with_events(f),
+            ..AnalysisHost::default()
+        }
     }
 
     /// Adds a file, or replaces the text of the file with this path. A replaced text is reparsed
@@ -121,7 +127,9 @@ impl AnalysisHost {
 
     /// The borrow-check diagnostics of a file, sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Vec<Diagnostic> {
-        let Some(&f) = self.files.get(file.0 as usize) else { return Vec::new() };
+        let Some(&f) = self.files.get(file.0 as usize) else {
+            return Vec::new();
+        };
         diagnostics(&self.db, f)
     }
 
@@ -142,7 +150,10 @@ impl AnalysisHost {
     /// snapshots (they answer `Err(Cancelled)`) and waits until every snapshot is dropped, so the
     /// writer must not hold one.
     pub fn snapshot(&self) -> Analysis {
-        Analysis { db: self.db.clone(), files: self.files.clone() }
+        Analysis {
+            db: self.db.clone(),
+            files: self.files.clone(),
+        }
     }
 }
 
@@ -159,8 +170,14 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    fn with<T>(&self, file: FileId, f: impl FnOnce(&db::Database, db::SourceFile) -> T) -> Cancellable<Option<T>> {
-        let Some(&sf) = self.files.get(file.0 as usize) else { return Ok(None) };
+    fn with<T>(
+        &self,
+        file: FileId,
+        f: impl FnOnce(&db::Database, db::SourceFile) -> T,
+    ) -> Cancellable<Option<T>> {
+        let Some(&sf) = self.files.get(file.0 as usize) else {
+            return Ok(None);
+        };
         // A cancellation unwinds out of the query; nothing of ours is left half-updated by it.
         let db = std::panic::AssertUnwindSafe(&self.db);
         let f = std::panic::AssertUnwindSafe(f);
@@ -183,25 +200,39 @@ impl Analysis {
 
     /// Inlay hints for the borrows in `range`: where each borrow's region ends, and what it
     /// borrows.
-    pub fn inlay_hints(&self, file: FileId, range: TextRange, config: ide::InlayConfig) -> Cancellable<Vec<ide::InlayHint>> {
-        Ok(self.with(file, move |db, f| ide::inlay_hints(db, f, range, config))?.unwrap_or_default())
+    pub fn inlay_hints(
+        &self,
+        file: FileId,
+        range: TextRange,
+        config: ide::InlayConfig,
+    ) -> Cancellable<Vec<ide::InlayHint>> {
+        Ok(self
+            .with(file, move |db, f| ide::inlay_hints(db, f, range, config))?
+            .unwrap_or_default())
     }
 
     /// Hover text at `offset`: the loan of a borrow or reference, its reborrow chain and where it
     /// is live; on a place, what may be done with it there.
     pub fn hover(&self, file: FileId, offset: u32) -> Cancellable<Option<ide::HoverResult>> {
-        Ok(self.with(file, move |db, f| ide::hover(db, f, offset))?.flatten())
+        Ok(self
+            .with(file, move |db, f| ide::hover(db, f, offset))?
+            .flatten())
     }
 
     /// The live ranges of the borrows at `offset` or in `range` (`borrowlens/regions`).
     pub fn regions(&self, file: FileId, query: ide::RegionQuery) -> Cancellable<Vec<ide::Region>> {
-        Ok(self.with(file, move |db, f| ide::regions(db, f, query))?.unwrap_or_default())
+        Ok(self
+            .with(file, move |db, f| ide::regions(db, f, query))?
+            .unwrap_or_default())
     }
 }
 
 /// A span of the function at `offset`, in the file (clamped to its length `len`).
 pub(crate) fn file_range(offset: u32, s: ast::Span, len: u32) -> TextRange {
-    TextRange { start: (offset + s.start).min(len), end: (offset + s.end).min(len) }
+    TextRange {
+        start: (offset + s.start).min(len),
+        end: (offset + s.end).min(len),
+    }
 }
 
 fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
@@ -215,6 +246,16 @@ fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
         }
         let offset = item.offset(db);
         let result = db::fn_borrowck(db, file, *item);
+        let def = item.def(db);
+        let index = db::file_index(db, file);
+        let cx = fixes::FixCtx {
+            text: file.text(db),
+            offset,
+            def,
+            body: &lowered.body,
+            borrowck: result,
+            index,
+        };
         for e in lowered.errors.iter().chain(result.errors.iter()) {
             out.push(Diagnostic {
                 code: e.code,
@@ -224,8 +265,12 @@ fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
                 labels: e
                     .labels
                     .iter()
-                    .map(|(s, m)| Label { range: range(offset, *s), message: m.clone() })
+                    .map(|(s, m)| Label {
+                        range: range(offset, *s),
+                        message: m.clone(),
+                    })
                     .collect(),
+                fixes: fixes::fixes(&cx, e),
             });
         }
     }

@@ -8,8 +8,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::ast::{
-    self, BinOp, Block, Expr, ExprKind, FieldName, FnDef, MacroArgs, Mutability, Name, Pat, PatKind,
-    Span, Stmt, UnOp,
+    self, BinOp, Block, Expr, ExprKind, FieldName, FnDef, MacroArgs, Mutability, Name, Pat,
+    PatKind, Span, Stmt, UnOp,
 };
 use crate::index::{self, FnSig, Index, Receiver};
 use crate::mir::*;
@@ -42,27 +42,47 @@ pub fn lower_fn(
     edition: Edition,
 ) -> Lowered {
     let mut generics = index::generic_copy(&def.generics);
-    let self_ty = container.impl_self.as_ref().map(|t| Ty::from_ast(t, &generics, None));
+    let self_ty = container
+        .impl_self
+        .as_ref()
+        .map(|t| Ty::from_ast(t, &generics, None));
     if container.trait_name.is_some() && self_ty.is_none() {
         generics.push(("Self".into(), None));
     }
     let mut cx = Lower::new(index, edition, generics, self_ty.clone());
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
-    cx.new_local(None, sig.ret.clone(), true, LocalKind::Return, def.name_span);
+    cx.new_local(
+        None,
+        sig.ret.clone(),
+        true,
+        LocalKind::Return,
+        def.name_span,
+    );
     cx.cur = cx.new_block();
     cx.scopes.push(Scope::default());
     if let Some(sp) = &def.self_param {
         let (ty, mutable, span) = match sp {
-            ast::SelfParam::Value { mutability, span } => {
-                (self_ty.clone().unwrap_or(Ty::Unknown), *mutability == Mutability::Mut, *span)
-            }
-            ast::SelfParam::Ref { mutability, span, .. } => (
-                Ty::Ref(*mutability, Box::new(self_ty.clone().unwrap_or(Ty::Unknown))),
+            ast::SelfParam::Value { mutability, span } => (
+                self_ty.clone().unwrap_or(Ty::Unknown),
+                *mutability == Mutability::Mut,
+                *span,
+            ),
+            ast::SelfParam::Ref {
+                mutability, span, ..
+            } => (
+                Ty::Ref(
+                    *mutability,
+                    Box::new(self_ty.clone().unwrap_or(Ty::Unknown)),
+                ),
                 false,
                 *span,
             ),
-            ast::SelfParam::Typed { mutability, ty, span } => (
+            ast::SelfParam::Typed {
+                mutability,
+                ty,
+                span,
+            } => (
                 Ty::from_ast(ty, &cx.generics, self_ty.as_ref()),
                 *mutability == Mutability::Mut,
                 *span,
@@ -75,7 +95,12 @@ pub fn lower_fn(
     for p in &def.params {
         let ty = Ty::from_ast(&p.ty, &cx.generics, self_ty.as_ref());
         match &p.pat.kind {
-            PatKind::Binding { by_ref: None, mutability, name, sub: None } => {
+            PatKind::Binding {
+                by_ref: None,
+                mutability,
+                name,
+                sub: None,
+            } => {
                 let l = cx.new_local(
                     Some(name.clone()),
                     ty,
@@ -94,7 +119,9 @@ pub fn lower_fn(
     cx.body.n_args = cx.body.locals.len() as u32 - 1;
     // Named lifetimes of the parameters and of the return type, when nothing relates them.
     let own = |t: &ast::Type| match t {
-        ast::Type::Ref { lifetime: Some(l), .. } if &**l == "static" || def.generics.lifetimes.contains(l) => Some(l.clone()),
+        ast::Type::Ref {
+            lifetime: Some(l), ..
+        } if &**l == "static" || def.generics.lifetimes.contains(l) => Some(l.clone()),
         _ => None,
     };
     if !def.generics.has_lifetime_bounds {
@@ -117,7 +144,10 @@ pub fn lower_fn(
             cx.block_into(block, &ret, None);
             cx.exit_scopes_to(0, block.span);
             cx.scopes.pop();
-            cx.terminate(Terminator::Return, Span::new(block.span.end, block.span.end));
+            cx.terminate(
+                Terminator::Return,
+                Span::new(block.span.end, block.span.end),
+            );
         }
         None => {
             cx.terminate(Terminator::Return, def.name_span);
@@ -130,12 +160,20 @@ pub fn lower_fn(
         cx.body.ret_lifetime = None;
     }
     let errors = fold_not_mut_errors(&cx.body, cx.errors, &cx.not_mut);
-    Lowered { body: cx.body, errors, closures: cx.closures }
+    Lowered {
+        body: cx.body,
+        errors,
+        closures: cx.closures,
+    }
 }
 
 /// rustc reports several "cannot borrow `x` as mutable, as it is not declared as mutable" errors
 /// on one binding as one error at the binding's declaration.
-fn fold_not_mut_errors(body: &Body, errors: Vec<StaticError>, not_mut: &[(Local, Span)]) -> Vec<StaticError> {
+fn fold_not_mut_errors(
+    body: &Body,
+    errors: Vec<StaticError>,
+    not_mut: &[(Local, Span)],
+) -> Vec<StaticError> {
     let mut out = Vec::new();
     let mut done: Vec<Local> = Vec::new();
     for e in errors {
@@ -151,7 +189,10 @@ fn fold_not_mut_errors(body: &Body, errors: Vec<StaticError>, not_mut: &[(Local,
                 }
                 done.push(l);
                 let decl = body.local(l);
-                out.push(StaticError { span: decl.span, ..e });
+                out.push(StaticError {
+                    span: decl.span,
+                    ..e
+                });
             }
             _ => out.push(e),
         }
@@ -250,7 +291,12 @@ impl Resolved {
 
 impl<'a> Lower<'a> {
     /// A lowering with an empty body, for a function or a closure.
-    fn new(index: &'a Index, edition: Edition, generics: Vec<(Name, Option<bool>)>, self_ty: Option<Ty>) -> Lower<'a> {
+    fn new(
+        index: &'a Index,
+        edition: Edition,
+        generics: Vec<(Name, Option<bool>)>,
+        self_ty: Option<Ty>,
+    ) -> Lower<'a> {
         Lower {
             index,
             edition,
@@ -310,7 +356,11 @@ impl<'a> Lower<'a> {
 
     fn push(&mut self, kind: StatementKind, span: Span, uncertain: bool) {
         let b = self.cur.0 as usize;
-        self.body.blocks[b].stmts.push(Statement { kind, span, uncertain });
+        self.body.blocks[b].stmts.push(Statement {
+            kind,
+            span,
+            uncertain,
+        });
     }
 
     fn assign(&mut self, place: Place, rv: Rvalue, span: Span, uncertain: bool) {
@@ -377,7 +427,11 @@ impl<'a> Lower<'a> {
     fn end_statement(&mut self, mark: usize, span: Span) {
         let temps = self.stmt_temps.split_off(mark.min(self.stmt_temps.len()));
         for l in temps.into_iter().rev() {
-            self.push(StatementKind::StorageDead(l), Span::new(span.end, span.end), false);
+            self.push(
+                StatementKind::StorageDead(l),
+                Span::new(span.end, span.end),
+                false,
+            );
         }
     }
 
@@ -393,7 +447,9 @@ impl<'a> Lower<'a> {
 
     /// The type of a place, walking its projections.
     fn place_ty(&self, p: &Place) -> Ty {
-        crate::ty::place_tys(&self.body, self.index, p).pop().unwrap_or(Ty::Unknown)
+        crate::ty::place_tys(&self.body, self.index, p)
+            .pop()
+            .unwrap_or(Ty::Unknown)
     }
 
     fn field_ty(&self, ty: &Ty, f: &FieldName) -> Ty {
@@ -402,13 +458,19 @@ impl<'a> Lower<'a> {
 
     /// The field types of variant `name` of the crate's enum `ty` (none generic).
     fn variant_fields(&self, ty: &Ty, name: &str) -> Option<Vec<(FieldName, Ty)>> {
-        let Ty::Adt { name: e, args, .. } = ty else { return None };
+        let Ty::Adt { name: e, args, .. } = ty else {
+            return None;
+        };
         let adt = self.index.adt(e).filter(|a| a.is_enum && !a.opaque)?;
         let fs = adt.variants.iter().find(|(v, _)| &**v == name)?.1.clone();
         if !args.is_empty() && fs.iter().any(|(_, t)| t.has_params()) {
             return None;
         }
-        Some(fs.into_iter().map(|(f, t)| (f, if t.has_params() { Ty::Unknown } else { t })).collect())
+        Some(
+            fs.into_iter()
+                .map(|(f, t)| (f, if t.has_params() { Ty::Unknown } else { t }))
+                .collect(),
+        )
     }
 
     fn is_copy(&self, ty: &Ty) -> Option<bool> {
@@ -437,9 +499,11 @@ impl<'a> Lower<'a> {
                 Some(l) => self.local_ty(l),
                 // A unit struct of the crate.
                 None => match self.index.adt(&segs[0]) {
-                    Some(a) if !a.is_enum && !a.opaque && a.fields.is_empty() => {
-                        Ty::Adt { name: segs[0].clone(), args: vec![], lifetimes: 0 }
-                    }
+                    Some(a) if !a.is_enum && !a.opaque && a.fields.is_empty() => Ty::Adt {
+                        name: segs[0].clone(),
+                        args: vec![],
+                        lifetimes: 0,
+                    },
                     _ => Ty::Unknown,
                 },
             },
@@ -449,9 +513,11 @@ impl<'a> Lower<'a> {
                 t @ Ty::Prim(_) => t,
                 _ => Ty::Unknown,
             },
-            ExprKind::Ref { mutability, raw: false, expr } => {
-                Ty::Ref(*mutability, Box::new(self.infer(expr)))
-            }
+            ExprKind::Ref {
+                mutability,
+                raw: false,
+                expr,
+            } => Ty::Ref(*mutability, Box::new(self.infer(expr))),
             ExprKind::Field(base, f) => {
                 let mut t = self.infer(base);
                 while let Ty::Ref(_, inner) = &t {
@@ -475,17 +541,26 @@ impl<'a> Lower<'a> {
             ExprKind::Tuple(es) => Ty::Tuple(es.iter().map(|e| self.infer(e)).collect()),
             ExprKind::Cast(_, t) => Ty::from_ast(t, &self.generics, self.self_ty.as_ref()),
             ExprKind::Binary(op, a, _) => match op {
-                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-                | BinOp::And | BinOp::Or => Ty::prim("bool"),
+                BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::And
+                | BinOp::Or => Ty::prim("bool"),
                 _ => match self.infer(a) {
                     t @ Ty::Prim(_) => t,
                     _ => Ty::Unknown,
                 },
             },
             ExprKind::Call(f, args) => self.call_ty(f, args),
-            ExprKind::MethodCall { receiver, method, .. } => {
+            ExprKind::MethodCall {
+                receiver, method, ..
+            } => {
                 let rt = self.infer(receiver);
-                self.resolve_method(&rt, method).map_or(Ty::Unknown, |r| r.ret)
+                self.resolve_method(&rt, method)
+                    .map_or(Ty::Unknown, |r| r.ret)
             }
             ExprKind::Macro(m) if m.qualified => Ty::Unknown,
             ExprKind::Macro(m) => match &*m.name {
@@ -500,9 +575,10 @@ impl<'a> Lower<'a> {
                 _ => Ty::Unknown,
             },
             ExprKind::Struct { path, .. } => self.path_adt(path),
-            ExprKind::Array(es) => {
-                Ty::Array(Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))), Some(es.len() as u64))
-            }
+            ExprKind::Array(es) => Ty::Array(
+                Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))),
+                Some(es.len() as u64),
+            ),
             ExprKind::Block { block, .. } => match &block.tail {
                 Some(t) if block.stmts.is_empty() => self.infer(t),
                 _ => Ty::Unknown,
@@ -512,20 +588,30 @@ impl<'a> Lower<'a> {
     }
 
     fn path_adt(&self, path: &[Name]) -> Ty {
-        let Some(last) = path.last() else { return Ty::Unknown };
+        let Some(last) = path.last() else {
+            return Ty::Unknown;
+        };
         if &**last == "Self" {
             return self.self_ty.clone().unwrap_or(Ty::Unknown);
         }
         if let Some(a) = self.index.adt(last) {
             if !a.is_enum {
-                return Ty::Adt { name: last.clone(), args: vec![], lifetimes: a.lifetimes };
+                return Ty::Adt {
+                    name: last.clone(),
+                    args: vec![],
+                    lifetimes: a.lifetimes,
+                };
             }
         }
         if path.len() >= 2 {
             let owner = &path[path.len() - 2];
             if let Some(a) = self.index.adt(owner) {
                 if a.is_enum {
-                    return Ty::Adt { name: owner.clone(), args: vec![], lifetimes: a.lifetimes };
+                    return Ty::Adt {
+                        name: owner.clone(),
+                        args: vec![],
+                        lifetimes: a.lifetimes,
+                    };
                 }
             }
         }
@@ -534,13 +620,21 @@ impl<'a> Lower<'a> {
 
     /// The result type of `f(args)` when known.
     fn call_ty(&self, f: &Expr, args: &[Expr]) -> Ty {
-        let ExprKind::Path(segs) = &f.kind else { return Ty::Unknown };
+        let ExprKind::Path(segs) = &f.kind else {
+            return Ty::Unknown;
+        };
         if segs.iter().any(|s| self.index.is_shadowed(s)) {
             return Ty::Unknown;
         }
         match segs.iter().map(|s| &**s).collect::<Vec<_>>().as_slice() {
-            ["Some"] => Ty::adt("Option", vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))]),
-            ["Box", "new"] => Ty::adt("Box", vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))]),
+            ["Some"] => Ty::adt(
+                "Option",
+                vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
+            ),
+            ["Box", "new"] => Ty::adt(
+                "Box",
+                vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
+            ),
             ["Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock", "new"] => Ty::adt(
                 &segs[0],
                 vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
@@ -558,7 +652,11 @@ impl<'a> Lower<'a> {
                 }
                 if let Some(a) = self.index.adt(name) {
                     if !a.is_enum {
-                        return Ty::Adt { name: (*name).into(), args: vec![], lifetimes: a.lifetimes };
+                        return Ty::Adt {
+                            name: (*name).into(),
+                            args: vec![],
+                            lifetimes: a.lifetimes,
+                        };
                     }
                 }
                 Ty::Unknown
@@ -579,7 +677,10 @@ impl<'a> Lower<'a> {
                         return owner_ty.unwrap_or(Ty::Unknown);
                     }
                 }
-                let oname = owner_ty.as_ref().and_then(|t| t.adt_name()).unwrap_or(owner);
+                let oname = owner_ty
+                    .as_ref()
+                    .and_then(|t| t.adt_name())
+                    .unwrap_or(owner);
                 if let Some(sig) = self.index.method(oname, name) {
                     return sig.ret.clone();
                 }
@@ -652,15 +753,35 @@ impl<'a> Lower<'a> {
             let into_iter = (method == "into_iter"
                 && derefs == 0
                 && !overloaded
-                && matches!(owner, "Vec" | "VecDeque" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "Option" | "Result"))
-                .then(|| std_api::lookup("IntoIterator", "into_iter"))
-                .flatten();
-            let found = into_iter.or_else(|| std_api::lookup(owner, method)).or_else(|| {
-                ["Clone", "ToString", "ToOwned", "PartialEq", "PartialOrd", "Ord", "AsRef"]
+                && matches!(
+                    owner,
+                    "Vec"
+                        | "VecDeque"
+                        | "HashMap"
+                        | "HashSet"
+                        | "BTreeMap"
+                        | "BTreeSet"
+                        | "Option"
+                        | "Result"
+                ))
+            .then(|| std_api::lookup("IntoIterator", "into_iter"))
+            .flatten();
+            let found = into_iter
+                .or_else(|| std_api::lookup(owner, method))
+                .or_else(|| {
+                    [
+                        "Clone",
+                        "ToString",
+                        "ToOwned",
+                        "PartialEq",
+                        "PartialOrd",
+                        "Ord",
+                        "AsRef",
+                    ]
                     .iter()
                     .find_map(|t| std_api::lookup(t, method))
                     .filter(|m| m.owner != "ToOwned" || owner != "str" || m.name != "to_owned")
-            });
+                });
             if let Some(m) = found {
                 if m.is_unsafe {
                     return None;
@@ -672,9 +793,25 @@ impl<'a> Lower<'a> {
                     std_api::Receiver::RefMut => Receiver::RefMut,
                 };
                 let ret = parse_ret(m.ret, &ty);
-                let container = matches!(ty.adt_name(), Some("Vec" | "VecDeque" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "BinaryHeap"));
+                let container = matches!(
+                    ty.adt_name(),
+                    Some(
+                        "Vec"
+                            | "VecDeque"
+                            | "HashMap"
+                            | "HashSet"
+                            | "BTreeMap"
+                            | "BTreeSet"
+                            | "BinaryHeap"
+                    )
+                );
                 let stores = if container && receiver == Receiver::RefMut {
-                    m.params.iter().enumerate().filter(|(_, p)| matches!(**p, "T" | "K" | "V")).map(|(i, _)| i).collect()
+                    m.params
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| matches!(**p, "T" | "K" | "V"))
+                        .map(|(i, _)| i)
+                        .collect()
                 } else {
                     Vec::new()
                 };
@@ -758,7 +895,13 @@ impl<'a> Lower<'a> {
     fn diverges_last(&self, block: &Block) -> bool {
         matches!(
             block.stmts.last(),
-            Some(Stmt::Expr { expr: Expr { kind: ExprKind::Return(_) | ExprKind::Break { .. } | ExprKind::Continue { .. }, .. }, .. })
+            Some(Stmt::Expr {
+                expr: Expr {
+                    kind: ExprKind::Return(_) | ExprKind::Break { .. } | ExprKind::Continue { .. },
+                    ..
+                },
+                ..
+            })
         )
     }
 
@@ -772,14 +915,22 @@ impl<'a> Lower<'a> {
                 self.expr_into(expr, &Place::local(t));
                 self.end_statement(mark, expr.span);
             }
-            Stmt::Let { pat, ty, init, else_block, span } => {
+            Stmt::Let {
+                pat,
+                ty,
+                init,
+                else_block,
+                span,
+            } => {
                 let ty_ast = ty.as_ref();
                 if ty_ast.is_some_and(index::names_lifetime) {
                     // rustc reports lifetime errors at such annotations, not at the return.
                     self.lifetime_annotated = true;
                 }
                 let mark = self.stmt_temps.len();
-                let declared = ty.as_ref().map(|t| Ty::from_ast(t, &self.generics, self.self_ty.as_ref()));
+                let declared = ty
+                    .as_ref()
+                    .map(|t| Ty::from_ast(t, &self.generics, self.self_ty.as_ref()));
                 match init {
                     None => {
                         // `let x;`: declared, not initialized.
@@ -789,8 +940,15 @@ impl<'a> Lower<'a> {
                         }
                     }
                     Some(init) => {
-                        if let (PatKind::Binding { by_ref: None, mutability, name, sub: None }, None) =
-                            (&pat.kind, else_block)
+                        if let (
+                            PatKind::Binding {
+                                by_ref: None,
+                                mutability,
+                                name,
+                                sub: None,
+                            },
+                            None,
+                        ) = (&pat.kind, else_block)
                         {
                             if !is_constant_name(name) {
                                 let ty = match declared {
@@ -852,7 +1010,14 @@ impl<'a> Lower<'a> {
     fn expr_into_extended(&mut self, init: &Expr, dest: &Place) {
         // `let x = (&temp(), ..)`: the extension reaches into tuple, array and struct literals.
         match &init.kind {
-            ExprKind::Tuple(es) | ExprKind::Array(es) if es.iter().any(|e| matches!(e.kind, ExprKind::Ref { .. } | ExprKind::Tuple(_) | ExprKind::Array(_))) => {
+            ExprKind::Tuple(es) | ExprKind::Array(es)
+                if es.iter().any(|e| {
+                    matches!(
+                        e.kind,
+                        ExprKind::Ref { .. } | ExprKind::Tuple(_) | ExprKind::Array(_)
+                    )
+                }) =>
+            {
                 let mut ops = Vec::new();
                 for e in es {
                     let t = self.temp(self.infer(e), e.span);
@@ -864,14 +1029,24 @@ impl<'a> Lower<'a> {
             }
             _ => {}
         }
-        if let ExprKind::Ref { mutability, raw: false, expr } = &init.kind {
+        if let ExprKind::Ref {
+            mutability,
+            raw: false,
+            expr,
+        } = &init.kind
+        {
             if !self.is_place_expr(expr) && !self.is_constant(expr) {
                 let ty = self.infer(expr);
                 let t = self.temp(ty, expr.span);
                 self.expr_into(expr, &Place::local(t));
                 self.scopes.last_mut().unwrap().locals.push(t);
                 let kind = borrow_kind(*mutability, false);
-                self.assign(dest.clone(), Rvalue::Ref(kind, Place::local(t)), init.span, false);
+                self.assign(
+                    dest.clone(),
+                    Rvalue::Ref(kind, Place::local(t)),
+                    init.span,
+                    false,
+                );
                 return;
             }
         }
@@ -882,12 +1057,22 @@ impl<'a> Lower<'a> {
     /// must hold borrows valid forever.
     fn mark_static_bindings(&mut self, pat: &Pat, ty: &ast::Type) {
         match (&pat.kind, ty) {
-            (PatKind::Binding { by_ref: None, name, sub: None, .. }, t) if index::mentions_static(t) => {
+            (
+                PatKind::Binding {
+                    by_ref: None,
+                    name,
+                    sub: None,
+                    ..
+                },
+                t,
+            ) if index::mentions_static(t) => {
                 if let Some(l) = self.lookup(name) {
                     self.body.static_locals.push(l);
                 }
             }
-            (PatKind::Tuple(ps), ast::Type::Tuple(ts)) if ps.len() == ts.len() && !ps.iter().any(is_rest) => {
+            (PatKind::Tuple(ps), ast::Type::Tuple(ts))
+                if ps.len() == ts.len() && !ps.iter().any(is_rest) =>
+            {
                 for (p, t) in ps.iter().zip(ts) {
                     self.mark_static_bindings(p, t);
                 }
@@ -898,7 +1083,12 @@ impl<'a> Lower<'a> {
 
     fn declare_pattern(&mut self, pat: &Pat, ty: Ty) {
         match &pat.kind {
-            PatKind::Binding { mutability, name, sub: None, .. } if !is_constant_name(name) => {
+            PatKind::Binding {
+                mutability,
+                name,
+                sub: None,
+                ..
+            } if !is_constant_name(name) => {
                 let l = self.new_local(
                     Some(name.clone()),
                     ty,
@@ -958,16 +1148,31 @@ impl<'a> Lower<'a> {
                 return Some(match bt {
                     Ty::Ref(..) | Ty::RawPtr => base.deref(),
                     Ty::Adt { ref name, .. } if &**name == "Box" => base.deref(),
-                    Ty::Adt { ref name, .. } if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") => {
-                        let shared_only = matches!(&**name, "Rc" | "Arc") && !self.index.is_shadowed(name);
+                    Ty::Adt { ref name, .. }
+                        if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") =>
+                    {
+                        let shared_only =
+                            matches!(&**name, "Rc" | "Arc") && !self.index.is_shadowed(name);
                         if mutable && shared_only {
                             // `Rc` and `Arc` have no `DerefMut`.
                             self.push_no_deref_mut(&format!("data in an `{name}`"), e.span);
                         }
                         // Overloaded deref: through a borrow of the smart pointer.
-                        let t = self.temp(Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))), e.span);
-                        let kind = if mutable && !shared_only { BorrowKind::Mut { two_phase: false } } else { BorrowKind::Shared };
-                        self.assign(Place::local(t), Rvalue::Ref(kind, base), inner.span, mutable && shared_only);
+                        let t = self.temp(
+                            Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))),
+                            e.span,
+                        );
+                        let kind = if mutable && !shared_only {
+                            BorrowKind::Mut { two_phase: false }
+                        } else {
+                            BorrowKind::Shared
+                        };
+                        self.assign(
+                            Place::local(t),
+                            Rvalue::Ref(kind, base),
+                            inner.span,
+                            mutable && shared_only,
+                        );
                         Place::local(t).deref()
                     }
                     _ => {
@@ -990,17 +1195,30 @@ impl<'a> Lower<'a> {
                         Ty::Adt { ref name, .. } => {
                             // A field the type does not declare is reached through `Deref`.
                             let adt = self.index.adt(name).filter(|a| !a.opaque);
-                            let declared = adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
+                            let declared =
+                                adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
                             if !declared {
-                                if let (Some(_), Some(target)) = (adt, self.index.deref_target(name).cloned()) {
+                                if let (Some(_), Some(target)) =
+                                    (adt, self.index.deref_target(name).cloned())
+                                {
                                     // The crate's own `Deref`: through a borrow of the value.
-                                    let deref_mut = mutable && self.index.implements(name, "DerefMut");
+                                    let deref_mut =
+                                        mutable && self.index.implements(name, "DerefMut");
                                     if mutable && !deref_mut {
                                         self.uncertain_place = true;
                                     }
-                                    let m = if deref_mut { Mutability::Mut } else { Mutability::Not };
+                                    let m = if deref_mut {
+                                        Mutability::Mut
+                                    } else {
+                                        Mutability::Not
+                                    };
                                     let t = self.temp(Ty::Ref(m, Box::new(target)), base_e.span);
-                                    self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), base), base_e.span, false);
+                                    self.assign(
+                                        Place::local(t),
+                                        Rvalue::Ref(borrow_kind(m, false), base),
+                                        base_e.span,
+                                        false,
+                                    );
                                     base = Place::local(t).deref();
                                     continue;
                                 }
@@ -1033,19 +1251,24 @@ impl<'a> Lower<'a> {
                         return Some(base.project(Proj::Index));
                     }
                     Ty::Adt { name, .. }
-                        if matches!(&**name, "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap")
-                            || self.index.implements(name, "Index")
-                            || (is_range && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
+                        if matches!(
+                            &**name,
+                            "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap"
+                        ) || self.index.implements(name, "Index")
+                            || (is_range
+                                && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
                     {
                         // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
                         let user = self.index.adt(name).is_some();
                         let no_index_mut = if user {
                             !self.index.implements(name, "IndexMut")
                         } else {
-                            matches!(&**name, "HashMap" | "BTreeMap") && !self.index.is_shadowed(name)
+                            matches!(&**name, "HashMap" | "BTreeMap")
+                                && !self.index.is_shadowed(name)
                         };
                         if mutable && no_index_mut {
-                            let what = format!("data in an index of `{}`", crate::ty::display(&inner));
+                            let what =
+                                format!("data in an index of `{}`", crate::ty::display(&inner));
                             self.push_no_deref_mut(&what, e.span);
                             self.uncertain_place = true;
                         }
@@ -1054,16 +1277,34 @@ impl<'a> Lower<'a> {
                         for _ in 0..derefs {
                             base = base.deref();
                         }
-                        let m = if mutable { Mutability::Mut } else { Mutability::Not };
+                        let m = if mutable {
+                            Mutability::Mut
+                        } else {
+                            Mutability::Not
+                        };
                         let r = self.temp(Ty::Ref(m, Box::new(inner.clone())), base_e.span);
                         let elem_name = format!("{}[_]", describe_place(&self.body, &base));
-                        self.assign(Place::local(r), Rvalue::Ref(borrow_kind(m, false), base), base_e.span, false);
+                        self.assign(
+                            Place::local(r),
+                            Rvalue::Ref(borrow_kind(m, false), base),
+                            base_e.span,
+                            false,
+                        );
                         let i = self.expr_operand(idx);
-                        let elem = if is_range { Ty::Unknown } else { inner.index_elem().unwrap_or(Ty::Unknown) };
+                        let elem = if is_range {
+                            Ty::Unknown
+                        } else {
+                            inner.index_elem().unwrap_or(Ty::Unknown)
+                        };
                         let out = self.temp(Ty::Ref(m, Box::new(elem)), e.span);
                         // Named after the element it points to, for messages (`v[_]`).
                         self.body.locals[out.0 as usize].name = Some(elem_name.into());
-                        self.call(vec![Operand::Move(Place::local(r)), i], Place::local(out), vec![0], e.span);
+                        self.call(
+                            vec![Operand::Move(Place::local(r)), i],
+                            Place::local(out),
+                            vec![0],
+                            e.span,
+                        );
                         return Some(Place::local(out).deref());
                     }
                     Ty::Array(..) | Ty::Slice(_) | Ty::Str => {
@@ -1128,7 +1369,12 @@ impl<'a> Lower<'a> {
     fn check_guard_write(&mut self, place: &Place, span: Span, what: &str) {
         if self.guard_tested.iter().any(|t| place.is_prefix_of(t)) {
             let message = format!("cannot {what} `{}` in match guard", self.describe(place));
-            self.errors.push(StaticError { code: "E0510", span, message, labels: vec![] });
+            self.errors.push(StaticError {
+                code: "E0510",
+                span,
+                message,
+                labels: vec![],
+            });
         }
     }
 
@@ -1140,7 +1386,12 @@ impl<'a> Lower<'a> {
         } else {
             ("E0596", format!("cannot borrow {what} as mutable"))
         };
-        self.errors.push(StaticError { code, span, message, labels: vec![] });
+        self.errors.push(StaticError {
+            code,
+            span,
+            message,
+            labels: vec![],
+        });
     }
 
     /// A call argument: a place is moved (or copied) into a temporary at the argument's own span,
@@ -1150,12 +1401,15 @@ impl<'a> Lower<'a> {
         // A `&mut` passed where a `&mut` is expected is reborrowed, not moved; for a generic
         // parameter it is moved. We cannot tell which.
         let op = match op {
-            Operand::Move(p) if matches!(self.place_ty(&p), Ty::Ref(Mutability::Mut, _)) => Operand::Use(p),
+            Operand::Move(p) if matches!(self.place_ty(&p), Ty::Ref(Mutability::Mut, _)) => {
+                Operand::Use(p)
+            }
             op => op,
         };
         match &op {
             Operand::Copy(p) | Operand::Move(p) | Operand::Use(p)
-                if self.body.locals[p.local.0 as usize].kind != LocalKind::Temp || !p.proj.is_empty() =>
+                if self.body.locals[p.local.0 as usize].kind != LocalKind::Temp
+                    || !p.proj.is_empty() =>
             {
                 let ty = self.place_ty(p);
                 let unc = matches!(op, Operand::Use(_));
@@ -1173,20 +1427,36 @@ impl<'a> Lower<'a> {
         let Operand::Move(p) = op else { return true };
         let tys = crate::ty::place_tys(&self.body, self.index, p);
         // Moving out of a `Box` is allowed: only derefs of references and pointers count.
-        let last_deref = p.proj.iter().enumerate().rposition(|(i, q)| *q == Proj::Deref && !matches!(&tys[i], Ty::Adt { name, .. } if &**name == "Box"));
+        let last_deref = p.proj.iter().enumerate().rposition(|(i, q)| {
+            *q == Proj::Deref && !matches!(&tys[i], Ty::Adt { name, .. } if &**name == "Box")
+        });
         // An element of an array or slice after the last deref: E0508.
         let start = last_deref.map_or(0, |i| i + 1);
         for i in start..p.proj.len() {
             let base = &tys[i];
             let bad = match (&p.proj[i], base) {
                 (Proj::Index, Ty::Array(..)) => Some("array"),
-                (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Ty::Slice(_)) => Some("slice"),
-                (Proj::ConstIndex { .. } | Proj::Subslice, Ty::Array(..)) if last_deref.is_some() => Some("array"),
+                (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Ty::Slice(_)) => {
+                    Some("slice")
+                }
+                (Proj::ConstIndex { .. } | Proj::Subslice, Ty::Array(..))
+                    if last_deref.is_some() =>
+                {
+                    Some("array")
+                }
                 _ => None,
             };
             if let Some(kind) = bad {
-                let message = format!("cannot move out of type `{}`, a non-copy {kind}", crate::ty::display(base));
-                self.errors.push(StaticError { code: "E0508", span: self.match_span.unwrap_or(span), message, labels: vec![] });
+                let message = format!(
+                    "cannot move out of type `{}`, a non-copy {kind}",
+                    crate::ty::display(base)
+                );
+                self.errors.push(StaticError {
+                    code: "E0508",
+                    span: self.match_span.unwrap_or(span),
+                    message,
+                    labels: vec![],
+                });
                 return false;
             }
         }
@@ -1194,8 +1464,15 @@ impl<'a> Lower<'a> {
         for i in start..p.proj.len() {
             if let (Proj::Field(_), Ty::Adt { name, .. }) = (&p.proj[i], &tys[i]) {
                 if self.index.adt(name).is_some_and(|a| a.drop) && last_deref.is_none() {
-                    let message = format!("cannot move out of type `{name}`, which implements the `Drop` trait");
-                    self.errors.push(StaticError { code: "E0509", span: self.match_span.unwrap_or(span), message, labels: vec![] });
+                    let message = format!(
+                        "cannot move out of type `{name}`, which implements the `Drop` trait"
+                    );
+                    self.errors.push(StaticError {
+                        code: "E0509",
+                        span: self.match_span.unwrap_or(span),
+                        message,
+                        labels: vec![],
+                    });
                     return false;
                 }
             }
@@ -1203,17 +1480,27 @@ impl<'a> Lower<'a> {
         if let Some(i) = last_deref {
             match &tys[i] {
                 Ty::Ref(m, _) => {
-                    let is_index_temp = self.body.locals[p.local.0 as usize].kind == LocalKind::Temp && i == 0;
+                    let is_index_temp =
+                        self.body.locals[p.local.0 as usize].kind == LocalKind::Temp && i == 0;
                     let message = if is_index_temp {
                         "cannot move out of index".to_string()
                     } else {
                         format!(
                             "cannot move out of `{}` which is behind a {} reference",
                             self.describe(p),
-                            if *m == Mutability::Mut { "mutable" } else { "shared" }
+                            if *m == Mutability::Mut {
+                                "mutable"
+                            } else {
+                                "shared"
+                            }
                         )
                     };
-                    self.errors.push(StaticError { code: "E0507", span: self.match_span.unwrap_or(span), message, labels: vec![] });
+                    self.errors.push(StaticError {
+                        code: "E0507",
+                        span: self.match_span.unwrap_or(span),
+                        message,
+                        labels: vec![],
+                    });
                     return false;
                 }
                 Ty::Adt { name, .. } if &**name == "Box" => {}
@@ -1226,7 +1513,13 @@ impl<'a> Lower<'a> {
     fn call(&mut self, args: Vec<Operand>, dest: Place, ret_borrows: Vec<usize>, span: Span) {
         let next = self.new_block();
         let b = self.cur.0 as usize;
-        self.body.blocks[b].term = Terminator::Call { args, dest, target: Some(next), ret_borrows, span };
+        self.body.blocks[b].term = Terminator::Call {
+            args,
+            dest,
+            target: Some(next),
+            ret_borrows,
+            span,
+        };
         self.body.blocks[b].term_span = span;
         self.cur = next;
     }
@@ -1236,7 +1529,10 @@ impl<'a> Lower<'a> {
         let span = e.span;
         match &e.kind {
             ExprKind::Lit(_) => self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false),
-            ExprKind::Path(_) | ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => {
+            ExprKind::Path(_)
+            | ExprKind::Field(..)
+            | ExprKind::Index(..)
+            | ExprKind::Unary(UnOp::Deref, _) => {
                 let op = self.expr_operand(e);
                 let unc = matches!(op, Operand::Use(_));
                 self.assign(dest.clone(), Rvalue::Use(op), span, unc);
@@ -1245,7 +1541,11 @@ impl<'a> Lower<'a> {
                 let op = self.expr_operand(inner);
                 self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
             }
-            ExprKind::Ref { mutability, raw, expr } => {
+            ExprKind::Ref {
+                mutability,
+                raw,
+                expr,
+            } => {
                 if self.is_constant(expr) || matches!(expr.kind, ExprKind::Closure { .. }) {
                     self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
                     return;
@@ -1271,7 +1571,12 @@ impl<'a> Lower<'a> {
                     self.check_mutable(&place, span, true);
                     self.check_guard_write(&place, span, "mutably borrow");
                 }
-                self.assign(dest.clone(), Rvalue::Ref(borrow_kind(*mutability, false), place), span, uncertain);
+                self.assign(
+                    dest.clone(),
+                    Rvalue::Ref(borrow_kind(*mutability, false), place),
+                    span,
+                    uncertain,
+                );
             }
             ExprKind::Binary(BinOp::And | BinOp::Or, a, b) => {
                 let av = self.expr_operand(a);
@@ -1286,9 +1591,20 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
             }
             ExprKind::Binary(op, a, b) => {
-                let cmp = matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
-                let av = if cmp { self.read_operand(a) } else { self.expr_operand(a) };
-                let bv = if cmp { self.read_operand(b) } else { self.expr_operand(b) };
+                let cmp = matches!(
+                    op,
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                );
+                let av = if cmp {
+                    self.read_operand(a)
+                } else {
+                    self.expr_operand(a)
+                };
+                let bv = if cmp {
+                    self.read_operand(b)
+                } else {
+                    self.expr_operand(b)
+                };
                 self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv]), span, false);
             }
             ExprKind::Assign(lhs, rhs) => {
@@ -1339,7 +1655,11 @@ impl<'a> Lower<'a> {
                         if !uncertain {
                             self.check_mutable_compound(&p, span);
                         }
-                        self.push(StatementKind::Eval(Operand::Copy(p.clone())), span, uncertain);
+                        self.push(
+                            StatementKind::Eval(Operand::Copy(p.clone())),
+                            span,
+                            uncertain,
+                        );
                         self.assign(p, Rvalue::Opaque(vec![v]), span, uncertain);
                     } else {
                         // Overloaded `AddAssign`: a (two-phase) mutable borrow we cannot type.
@@ -1350,9 +1670,12 @@ impl<'a> Lower<'a> {
                 self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
             }
             ExprKind::Call(f, args) => self.lower_call(f, args, dest, span),
-            ExprKind::MethodCall { receiver, method, args, .. } => {
-                self.lower_method_call(receiver, method, args, dest, span)
-            }
+            ExprKind::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => self.lower_method_call(receiver, method, args, dest, span),
             ExprKind::Tuple(es) | ExprKind::Array(es) => {
                 // Each part is moved into its own temporary first, as MIR does: `(t, t)` moves
                 // `t` twice.
@@ -1386,7 +1709,11 @@ impl<'a> Lower<'a> {
                 }
                 // `..base` moves (or copies) each field not given, when we know the fields.
                 let ty = self.path_adt(path);
-                let known = ty.adt_name().and_then(|n| self.index.adt(n)).filter(|a| !a.fields.is_empty() && !a.is_enum).cloned();
+                let known = ty
+                    .adt_name()
+                    .and_then(|n| self.index.adt(n))
+                    .filter(|a| !a.fields.is_empty() && !a.is_enum)
+                    .cloned();
                 if let (Some(b), Some(adt)) = (base, known) {
                     if self.is_place_expr(b) {
                         let saved = std::mem::replace(&mut self.uncertain_place, false);
@@ -1399,7 +1726,9 @@ impl<'a> Lower<'a> {
                             let op = self.operand_of(bp.project(Proj::Field(f.clone())));
                             let op = if uncertain {
                                 match op {
-                                    Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => Operand::Use(p),
+                                    Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => {
+                                        Operand::Use(p)
+                                    }
                                     c => c,
                                 }
                             } else {
@@ -1430,7 +1759,11 @@ impl<'a> Lower<'a> {
                 self.taint();
                 self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
             }
-            ExprKind::If { cond, then_branch, else_branch } => {
+            ExprKind::If {
+                cond,
+                then_branch,
+                else_branch,
+            } => {
                 self.push_scope();
                 let depth = self.scopes.len();
                 let then_b = self.new_block();
@@ -1451,7 +1784,11 @@ impl<'a> Lower<'a> {
                 }
                 self.goto(join, span);
                 for l in bindings.locals.iter().rev() {
-                    self.push(StatementKind::StorageDead(*l), Span::new(span.end, span.end), false);
+                    self.push(
+                        StatementKind::StorageDead(*l),
+                        Span::new(span.end, span.end),
+                        false,
+                    );
                 }
                 self.scopes.pop();
             }
@@ -1508,10 +1845,18 @@ impl<'a> Lower<'a> {
                 self.cur = exit;
                 self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
             }
-            ExprKind::For { label, pat, iter, body } => self.lower_for(label, pat, iter, body, dest, span),
-            ExprKind::Closure { is_move, params, body, .. } => {
-                self.lower_closure(*is_move, params, body, dest, span)
-            }
+            ExprKind::For {
+                label,
+                pat,
+                iter,
+                body,
+            } => self.lower_for(label, pat, iter, body, dest, span),
+            ExprKind::Closure {
+                is_move,
+                params,
+                body,
+                ..
+            } => self.lower_closure(*is_move, params, body, dest, span),
             ExprKind::Break { label, value } => {
                 let Some(i) = self.find_breakable(label.as_ref()) else {
                     self.taint();
@@ -1564,7 +1909,9 @@ impl<'a> Lower<'a> {
                     Some("Option") => "Some".into(),
                     _ => "Ok".into(),
                 };
-                let p = Place::local(t).project(Proj::Downcast(variant)).project(Proj::Field(FieldName::Index(0)));
+                let p = Place::local(t)
+                    .project(Proj::Downcast(variant))
+                    .project(Proj::Field(FieldName::Index(0)));
                 self.assign(dest.clone(), Rvalue::Use(Operand::Use(p)), span, true);
             }
             ExprKind::Range { start, end, .. } => {
@@ -1586,7 +1933,11 @@ impl<'a> Lower<'a> {
                 self.taint();
                 for (n, sp) in idents {
                     if let Some(l) = self.lookup(n) {
-                        self.push(StatementKind::Eval(Operand::Use(Place::local(l))), *sp, true);
+                        self.push(
+                            StatementKind::Eval(Operand::Use(Place::local(l))),
+                            *sp,
+                            true,
+                        );
                     }
                 }
                 self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, true);
@@ -1673,7 +2024,10 @@ impl<'a> Lower<'a> {
         self.push(StatementKind::FakeRead(p.clone()), scrutinee.span, false);
         // The places the arms' patterns test are (fake, shallow) borrowed through the guards:
         // a guard must not write them (E0510). Only when the scrutinee's type is known and owned.
-        let tested: Vec<Place> = if matches!(ty, Ty::Unknown | Ty::Ref(..) | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)) {
+        let tested: Vec<Place> = if matches!(
+            ty,
+            Ty::Unknown | Ty::Ref(..) | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)
+        ) {
             Vec::new()
         } else {
             let mut acc = Vec::new();
@@ -1739,11 +2093,21 @@ impl<'a> Lower<'a> {
                 Some(t) => Ty::Ref(*m, Box::new(t)),
                 None => Ty::Unknown,
             },
-            Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque" | "HashSet" | "BTreeSet") => {
+            Ty::Adt { name, args, .. }
+                if matches!(&**name, "Vec" | "VecDeque" | "HashSet" | "BTreeSet") =>
+            {
                 args.first().cloned().unwrap_or(Ty::Unknown)
             }
-            Ty::Adt { name, args, lifetimes } if *lifetimes > 0 && matches!(&**name, "Iter" | "IterMut") => {
-                let m = if &**name == "IterMut" { Mutability::Mut } else { Mutability::Not };
+            Ty::Adt {
+                name,
+                args,
+                lifetimes,
+            } if *lifetimes > 0 && matches!(&**name, "Iter" | "IterMut") => {
+                let m = if &**name == "IterMut" {
+                    Mutability::Mut
+                } else {
+                    Mutability::Not
+                };
                 match args.first() {
                     Some(t) => Ty::Ref(m, Box::new(t.clone())),
                     None => Ty::Unknown,
@@ -1752,7 +2116,14 @@ impl<'a> Lower<'a> {
             Ty::Adt { name, .. } if &**name == "Range" => Ty::Unknown,
             _ => Ty::Unknown,
         };
-        let iter_local = self.temp(Ty::Adt { name: "IntoIter".into(), args: vec![], lifetimes: 1 }, iter.span);
+        let iter_local = self.temp(
+            Ty::Adt {
+                name: "IntoIter".into(),
+                args: vec![],
+                lifetimes: 1,
+            },
+            iter.span,
+        );
         self.scopes.last_mut().unwrap().locals.push(iter_local);
         self.call(vec![it_op], Place::local(iter_local), vec![0], iter.span);
         let head = self.new_block();
@@ -1761,7 +2132,15 @@ impl<'a> Lower<'a> {
         self.goto(head, span);
         // `Iterator::next(&mut iter)`
         let r = self.temp(Ty::Ref(Mutability::Mut, Box::new(Ty::Unknown)), iter.span);
-        self.assign(Place::local(r), Rvalue::Ref(BorrowKind::Mut { two_phase: false }, Place::local(iter_local)), iter.span, false);
+        self.assign(
+            Place::local(r),
+            Rvalue::Ref(
+                BorrowKind::Mut { two_phase: false },
+                Place::local(iter_local),
+            ),
+            iter.span,
+            false,
+        );
         let next = self.temp(Ty::Unknown, iter.span);
         let next_ret = self.new_block();
         let b = self.cur.0 as usize;
@@ -1775,14 +2154,32 @@ impl<'a> Lower<'a> {
         self.body.blocks[b].term_span = iter.span;
         self.cur = next_ret;
         // The item holds the iterator's borrows (not the `&mut` of `next`).
-        self.assign(Place::local(next), Rvalue::Aggregate(vec![Operand::Copy(Place::local(iter_local))]), iter.span, false);
+        self.assign(
+            Place::local(next),
+            Rvalue::Aggregate(vec![Operand::Copy(Place::local(iter_local))]),
+            iter.span,
+            false,
+        );
         self.terminate(Terminator::Switch(vec![body_b, exit]), iter.span);
         self.cur = body_b;
         self.push_scope();
-        let item = Place::local(next).project(Proj::Downcast("Some".into())).project(Proj::Field(FieldName::Index(0)));
+        let item = Place::local(next)
+            .project(Proj::Downcast("Some".into()))
+            .project(Proj::Field(FieldName::Index(0)));
         let item_local = self.temp(item_ty.clone(), pat.span);
-        self.assign(Place::local(item_local), Rvalue::Use(Operand::Use(item)), pat.span, true);
-        self.bind_pattern(pat, &Place::local(item_local), &item_ty, BindMode::Move, pat.span);
+        self.assign(
+            Place::local(item_local),
+            Rvalue::Use(Operand::Use(item)),
+            pat.span,
+            true,
+        );
+        self.bind_pattern(
+            pat,
+            &Place::local(item_local),
+            &item_ty,
+            BindMode::Move,
+            pat.span,
+        );
         self.breakables.push(Breakable {
             label: label.clone(),
             is_loop: true,
@@ -1820,7 +2217,11 @@ impl<'a> Lower<'a> {
         // A local holding a closure or fn pointer.
         if names.len() == 1 {
             if let Some(l) = self.lookup(names[0]) {
-                self.push(StatementKind::Eval(Operand::Use(Place::local(l))), f.span, true);
+                self.push(
+                    StatementKind::Eval(Operand::Use(Place::local(l))),
+                    f.span,
+                    true,
+                );
                 let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
                 self.call(ops, dest.clone(), vec![], span);
                 return;
@@ -1829,11 +2230,22 @@ impl<'a> Lower<'a> {
         let last = *names.last().unwrap();
         let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
         // Constructors: tuple structs and variants hold what they are given.
-        if last.starts_with(|c: char| c.is_uppercase()) || matches!(names.as_slice(), ["Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock", "new"]) {
+        if last.starts_with(|c: char| c.is_uppercase())
+            || matches!(
+                names.as_slice(),
+                [
+                    "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock",
+                    "new"
+                ]
+            )
+        {
             self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             return;
         }
-        let diverges = matches!(names.as_slice(), ["panic" | "unreachable"] | [.., "process", "exit"]);
+        let diverges = matches!(
+            names.as_slice(),
+            ["panic" | "unreachable"] | [.., "process", "exit"]
+        );
         let sig: Option<FnSig> = if names.len() == 1 {
             self.index.function(last).cloned()
         } else if names.len() > 2 {
@@ -1842,7 +2254,10 @@ impl<'a> Lower<'a> {
         } else {
             let owner = names[names.len() - 2];
             let oname = if owner == "Self" {
-                self.self_ty.as_ref().and_then(|t| t.adt_name().map(|s| s.to_string())).unwrap_or_default()
+                self.self_ty
+                    .as_ref()
+                    .and_then(|t| t.adt_name().map(|s| s.to_string()))
+                    .unwrap_or_default()
             } else {
                 owner.to_string()
             };
@@ -1856,7 +2271,9 @@ impl<'a> Lower<'a> {
             if sig.receiver == Receiver::None && sig.params.len() == ops.len() {
                 for &i in &sig.static_params {
                     if let Some(p) = ops[i].place() {
-                        if p.proj.is_empty() && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp {
+                        if p.proj.is_empty()
+                            && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp
+                        {
                             self.body.static_locals.push(p.local);
                         }
                     }
@@ -1865,7 +2282,13 @@ impl<'a> Lower<'a> {
         }
         if diverges {
             let b = self.cur.0 as usize;
-            self.body.blocks[b].term = Terminator::Call { args: ops, dest: dest.clone(), target: None, ret_borrows, span };
+            self.body.blocks[b].term = Terminator::Call {
+                args: ops,
+                dest: dest.clone(),
+                target: None,
+                ret_borrows,
+                span,
+            };
             self.body.blocks[b].term_span = span;
             self.cur = self.new_block();
             return;
@@ -1873,7 +2296,14 @@ impl<'a> Lower<'a> {
         self.call(ops, dest.clone(), ret_borrows, span);
     }
 
-    fn lower_method_call(&mut self, receiver: &Expr, method: &Name, args: &[Expr], dest: &Place, span: Span) {
+    fn lower_method_call(
+        &mut self,
+        receiver: &Expr,
+        method: &Name,
+        args: &[Expr],
+        dest: &Place,
+        span: Span,
+    ) {
         let rty = self.infer(receiver);
         let resolved = self.resolve_method(&rty, method);
         let Some(res) = resolved else {
@@ -1892,7 +2322,11 @@ impl<'a> Lower<'a> {
         let saved = std::mem::replace(&mut self.uncertain_place, false);
         let is_rvalue = !self.is_place_expr(receiver);
         let mut p = self.expr_place(receiver, mutable).unwrap();
-        if is_rvalue && p.proj.is_empty() && res.receiver != Receiver::Value && !self.is_constant(receiver) {
+        if is_rvalue
+            && p.proj.is_empty()
+            && res.receiver != Receiver::Value
+            && !self.is_constant(receiver)
+        {
             // A temporary receiver lives until the end of the enclosing statement.
             self.body.locals[p.local.0 as usize].is_statement_temp = true;
             self.stmt_temps.push(p.local);
@@ -1904,13 +2338,22 @@ impl<'a> Lower<'a> {
         let store_base = (!uncertain && !res.stores.is_empty()).then_some(p.local);
         let recv = match res.receiver {
             Receiver::Ref | Receiver::RefMut => {
-                let m = if mutable { Mutability::Mut } else { Mutability::Not };
+                let m = if mutable {
+                    Mutability::Mut
+                } else {
+                    Mutability::Not
+                };
                 if mutable && !uncertain {
                     self.check_mutable(&p, receiver.span, true);
                 }
                 let t = self.temp(Ty::Ref(m, Box::new(self.place_ty(&p))), receiver.span);
                 let kind = borrow_kind(m, !res.overloaded);
-                self.assign(Place::local(t), Rvalue::Ref(kind, p), receiver.span, uncertain);
+                self.assign(
+                    Place::local(t),
+                    Rvalue::Ref(kind, p),
+                    receiver.span,
+                    uncertain,
+                );
                 Operand::Move(Place::local(t))
             }
             Receiver::Value | Receiver::None => {
@@ -1938,11 +2381,17 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        self.body.locals[dest.local.0 as usize].ty = match &self.body.locals[dest.local.0 as usize].ty {
-            Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
-            t => t.clone(),
-        };
-        self.call(ops, dest.clone(), if res.ret_borrows { vec![0] } else { vec![] }, span);
+        self.body.locals[dest.local.0 as usize].ty =
+            match &self.body.locals[dest.local.0 as usize].ty {
+                Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
+                t => t.clone(),
+            };
+        self.call(
+            ops,
+            dest.clone(),
+            if res.ret_borrows { vec![0] } else { vec![] },
+            span,
+        );
     }
 
     fn lower_macro(&mut self, m: &ast::MacroCall, dest: &Place, span: Span) {
@@ -1958,9 +2407,10 @@ impl<'a> Lower<'a> {
             _ => &[],
         };
         match name {
-            "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "write" | "writeln"
-            | "assert" | "assert_eq" | "assert_ne" | "debug_assert" | "debug_assert_eq"
-            | "debug_assert_ne" | "unreachable" | "todo" | "unimplemented" | "format_args" => {
+            "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "write"
+            | "writeln" | "assert" | "assert_eq" | "assert_ne" | "debug_assert"
+            | "debug_assert_eq" | "debug_assert_ne" | "unreachable" | "todo" | "unimplemented"
+            | "format_args" => {
                 if !matches!(m.args, MacroArgs::Exprs(_)) {
                     self.unknown_macro(m, dest, span);
                     return;
@@ -1982,8 +2432,14 @@ impl<'a> Lower<'a> {
                 }
                 for (n, sp) in &m.format_idents {
                     if let Some(l) = self.lookup(n) {
-                        let t = self.temp(Ty::Ref(Mutability::Not, Box::new(self.local_ty(l))), *sp);
-                        self.assign(Place::local(t), Rvalue::Ref(BorrowKind::Shared, Place::local(l)), *sp, false);
+                        let t =
+                            self.temp(Ty::Ref(Mutability::Not, Box::new(self.local_ty(l))), *sp);
+                        self.assign(
+                            Place::local(t),
+                            Rvalue::Ref(BorrowKind::Shared, Place::local(l)),
+                            *sp,
+                            false,
+                        );
                     }
                 }
                 if matches!(name, "panic" | "unreachable" | "todo" | "unimplemented") {
@@ -2031,10 +2487,21 @@ impl<'a> Lower<'a> {
     fn is_constant(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Path(s) if s.len() == 1 => self.lookup(&s[0]).is_none(),
-            ExprKind::Struct { fields, base: None, .. } => fields.iter().all(|(_, e)| self.is_constant(e)),
+            ExprKind::Struct {
+                fields, base: None, ..
+            } => fields.iter().all(|(_, e)| self.is_constant(e)),
             ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().all(|e| self.is_constant(e)),
-            ExprKind::Ref { mutability: Mutability::Not, raw: false, expr } => self.is_constant(expr),
-            ExprKind::Call(f, args) => is_constant_expr(&Expr { span: e.span, kind: ExprKind::Call(f.clone(), Vec::new()) }) && args.iter().all(|a| self.is_constant(a)),
+            ExprKind::Ref {
+                mutability: Mutability::Not,
+                raw: false,
+                expr,
+            } => self.is_constant(expr),
+            ExprKind::Call(f, args) => {
+                is_constant_expr(&Expr {
+                    span: e.span,
+                    kind: ExprKind::Call(f.clone(), Vec::new()),
+                }) && args.iter().all(|a| self.is_constant(a))
+            }
             _ => is_constant_expr(e),
         }
     }
@@ -2045,8 +2512,16 @@ impl<'a> Lower<'a> {
             let saved = std::mem::replace(&mut self.uncertain_place, false);
             let p = self.expr_place(e, false).unwrap();
             let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
-            let t = self.temp(Ty::Ref(Mutability::Not, Box::new(self.place_ty(&p))), e.span);
-            self.assign(Place::local(t), Rvalue::Ref(BorrowKind::Shared, p), e.span, uncertain);
+            let t = self.temp(
+                Ty::Ref(Mutability::Not, Box::new(self.place_ty(&p))),
+                e.span,
+            );
+            self.assign(
+                Place::local(t),
+                Rvalue::Ref(BorrowKind::Shared, p),
+                e.span,
+                uncertain,
+            );
         } else {
             let op = self.expr_operand(e);
             self.push(StatementKind::Eval(op), e.span, false);
@@ -2108,7 +2583,8 @@ impl<'a> Lower<'a> {
             let owned = matches!(self.local_ty(l), Ty::Adt { .. } | Ty::Tuple(_))
                 && !matches!(self.local_ty(l).adt_name(), Some("Box" | "Rc" | "Arc"));
             let path = if disjoint && owned { path } else { Vec::new() };
-            let prefix = |a: &[FieldName], b: &[FieldName]| a.len() <= b.len() && b[..a.len()] == *a;
+            let prefix =
+                |a: &[FieldName], b: &[FieldName]| a.len() <= b.len() && b[..a.len()] == *a;
             let mut merged = false;
             for c in caps.iter_mut().filter(|c| c.0 == l) {
                 if prefix(&c.1, &path) || prefix(&path, &c.1) {
@@ -2150,49 +2626,95 @@ impl<'a> Lower<'a> {
                     ops.push(Operand::Move(Place::local(t)));
                 }
                 CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unknown => {
-                    let m = if matches!(u, CaptureUse::Mut | CaptureUse::Assign) { Mutability::Mut } else { Mutability::Not };
+                    let m = if matches!(u, CaptureUse::Mut | CaptureUse::Assign) {
+                        Mutability::Mut
+                    } else {
+                        Mutability::Not
+                    };
                     // Capturing a reference variable mutably reborrows through it.
                     let (place, certain) = match (&ty, u) {
-                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => (place.deref(), false),
+                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => {
+                            (place.deref(), false)
+                        }
                         (Ty::Ref(..), _) => (place, u == CaptureUse::Shared),
-                        (Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_), _) => (place, false),
+                        (Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_), _) => {
+                            (place, false)
+                        }
                         _ => (place, u != CaptureUse::Unknown),
                     };
 
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
                     self.body.capture_temps.push(t);
-                    self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, !certain);
+                    self.assign(
+                        Place::local(t),
+                        Rvalue::Ref(borrow_kind(m, false), place),
+                        span,
+                        !certain,
+                    );
                     ops.push(Operand::Move(Place::local(t)));
                 }
             }
         }
         self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
         if dest.proj.is_empty() {
-            self.body.locals[dest.local.0 as usize].ty =
-                Ty::Adt { name: "{closure}".into(), args: vec![], lifetimes: 1 };
+            self.body.locals[dest.local.0 as usize].ty = Ty::Adt {
+                name: "{closure}".into(),
+                args: vec![],
+                lifetimes: 1,
+            };
         }
         self.lower_closure_body(params, body, span, &captured);
     }
 
     /// Lowers a closure's body as a body of its own: each captured variable is an upvar local
     /// with the outer binding's type and mutability, each parameter an argument.
-    fn lower_closure_body(&mut self, params: &[ast::ClosureParam], body: &Expr, span: Span, captured: &[Local]) {
-        let mut inner = Lower::new(self.index, self.edition, self.generics.clone(), self.self_ty.clone());
+    fn lower_closure_body(
+        &mut self,
+        params: &[ast::ClosureParam],
+        body: &Expr,
+        span: Span,
+        captured: &[Local],
+    ) {
+        let mut inner = Lower::new(
+            self.index,
+            self.edition,
+            self.generics.clone(),
+            self.self_ty.clone(),
+        );
         inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
         inner.cur = inner.new_block();
         inner.scopes.push(Scope::default());
         for &l in captured {
             let d = self.body.locals[l.0 as usize].clone();
             let Some(name) = d.name.clone() else { continue };
-            let nl = inner.new_local(Some(name.clone()), d.ty, d.mutable, LocalKind::Upvar, d.span);
+            let nl = inner.new_local(
+                Some(name.clone()),
+                d.ty,
+                d.mutable,
+                LocalKind::Upvar,
+                d.span,
+            );
             inner.bind_name(name, nl);
         }
         let mut pats = Vec::new();
         for p in params {
-            let ty = p.ty.as_ref().map_or(Ty::Unknown, |t| Ty::from_ast(t, &inner.generics, inner.self_ty.as_ref()));
+            let ty = p.ty.as_ref().map_or(Ty::Unknown, |t| {
+                Ty::from_ast(t, &inner.generics, inner.self_ty.as_ref())
+            });
             match &p.pat.kind {
-                PatKind::Binding { by_ref: None, mutability, name, sub: None } if !is_constant_name(name) => {
-                    let l = inner.new_local(Some(name.clone()), ty, *mutability == Mutability::Mut, LocalKind::Arg, p.pat.span);
+                PatKind::Binding {
+                    by_ref: None,
+                    mutability,
+                    name,
+                    sub: None,
+                } if !is_constant_name(name) => {
+                    let l = inner.new_local(
+                        Some(name.clone()),
+                        ty,
+                        *mutability == Mutability::Mut,
+                        LocalKind::Arg,
+                        p.pat.span,
+                    );
                     inner.bind_name(name.clone(), l);
                 }
                 _ => {
@@ -2219,7 +2741,13 @@ impl<'a> Lower<'a> {
     }
 
     /// Walks a closure body for the outer variables it uses and how.
-    fn capture_uses(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>, ctx: CaptureUse) {
+    fn capture_uses(
+        &self,
+        e: &Expr,
+        bound: &mut Vec<Name>,
+        out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>,
+        ctx: CaptureUse,
+    ) {
         // The captured variable of a place expression, with the field path (edition 2021
         // captures `x.a.b`, cut at derefs and indexing).
         let var = |e: &Expr| -> Option<(Name, Vec<FieldName>)> {
@@ -2254,7 +2782,10 @@ impl<'a> Lower<'a> {
                 }
             }
         };
-        let rec = |x: &Expr, ctx: CaptureUse, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>| {
+        let rec = |x: &Expr,
+                   ctx: CaptureUse,
+                   bound: &mut Vec<Name>,
+                   out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>| {
             self.capture_uses(x, bound, out, ctx)
         };
         match &e.kind {
@@ -2283,7 +2814,9 @@ impl<'a> Lower<'a> {
                 }
                 self.capture_subexprs(l, bound, out);
             }
-            ExprKind::Ref { mutability, expr, .. } => {
+            ExprKind::Ref {
+                mutability, expr, ..
+            } => {
                 if *mutability == Mutability::Mut && through_deref(expr) {
                     rec(expr, CaptureUse::Unknown, bound, out);
                 } else if *mutability == Mutability::Mut {
@@ -2297,7 +2830,12 @@ impl<'a> Lower<'a> {
                     rec(expr, CaptureUse::Shared, bound, out);
                 }
             }
-            ExprKind::MethodCall { receiver, method, args, .. } => {
+            ExprKind::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => {
                 let u = match self.resolve_method(&self.infer(receiver), method) {
                     Some(r) => match r.receiver {
                         Receiver::Ref => CaptureUse::Shared,
@@ -2327,7 +2865,11 @@ impl<'a> Lower<'a> {
                 }
             }
             ExprKind::Unary(UnOp::Deref, inner) => {
-                let c = if ctx == CaptureUse::Shared { CaptureUse::Shared } else { CaptureUse::Unknown };
+                let c = if ctx == CaptureUse::Shared {
+                    CaptureUse::Shared
+                } else {
+                    CaptureUse::Unknown
+                };
                 rec(inner, c, bound, out);
             }
             ExprKind::Field(..) | ExprKind::Index(..) => {
@@ -2359,7 +2901,10 @@ impl<'a> Lower<'a> {
                 }
             }
             ExprKind::Binary(op, a, b) => {
-                let c = if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
+                let c = if matches!(
+                    op,
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                ) {
                     CaptureUse::Shared
                 } else {
                     CaptureUse::Move
@@ -2371,7 +2916,18 @@ impl<'a> Lower<'a> {
                 let mut ids = Vec::new();
                 match &m.args {
                     MacroArgs::Exprs(es) => {
-                        let fmt = matches!(&*m.name, "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "assert" | "assert_eq" | "assert_ne");
+                        let fmt = matches!(
+                            &*m.name,
+                            "println"
+                                | "print"
+                                | "eprintln"
+                                | "eprint"
+                                | "format"
+                                | "panic"
+                                | "assert"
+                                | "assert_eq"
+                                | "assert_ne"
+                        );
                         for x in es {
                             if fmt {
                                 rec(x, CaptureUse::Shared, bound, out);
@@ -2401,7 +2957,9 @@ impl<'a> Lower<'a> {
                 rec(body, CaptureUse::Unknown, bound, out);
                 bound.truncate(len);
             }
-            ExprKind::Block { block, .. } | ExprKind::OpaqueBlock(block) => self.capture_block(block, bound, out),
+            ExprKind::Block { block, .. } | ExprKind::OpaqueBlock(block) => {
+                self.capture_block(block, bound, out)
+            }
             ExprKind::Match { scrutinee, arms } => {
                 rec(scrutinee, CaptureUse::Unknown, bound, out);
                 for a in arms {
@@ -2414,7 +2972,11 @@ impl<'a> Lower<'a> {
                     bound.truncate(len);
                 }
             }
-            ExprKind::If { cond, then_branch, else_branch } => {
+            ExprKind::If {
+                cond,
+                then_branch,
+                else_branch,
+            } => {
                 let len = bound.len();
                 rec(cond, CaptureUse::Shared, bound, out);
                 self.capture_block(then_branch, bound, out);
@@ -2427,7 +2989,9 @@ impl<'a> Lower<'a> {
                 rec(expr, CaptureUse::Unknown, bound, out);
                 pat_names(pat, bound);
             }
-            ExprKind::For { pat, iter, body, .. } => {
+            ExprKind::For {
+                pat, iter, body, ..
+            } => {
                 rec(iter, CaptureUse::Move, bound, out);
                 let len = bound.len();
                 pat_names(pat, bound);
@@ -2455,9 +3019,16 @@ impl<'a> Lower<'a> {
     }
 
     /// Uses inside a place expression other than its base variable (index operands).
-    fn capture_subexprs(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>) {
+    fn capture_subexprs(
+        &self,
+        e: &Expr,
+        bound: &mut Vec<Name>,
+        out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>,
+    ) {
         match &e.kind {
-            ExprKind::Field(b, _) | ExprKind::Unary(UnOp::Deref, b) => self.capture_subexprs(b, bound, out),
+            ExprKind::Field(b, _) | ExprKind::Unary(UnOp::Deref, b) => {
+                self.capture_subexprs(b, bound, out)
+            }
             ExprKind::Index(b, i) => {
                 self.capture_subexprs(b, bound, out);
                 self.capture_uses(i, bound, out, CaptureUse::Move);
@@ -2467,14 +3038,35 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn capture_block(&self, b: &Block, bound: &mut Vec<Name>, out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>) {
+    fn capture_block(
+        &self,
+        b: &Block,
+        bound: &mut Vec<Name>,
+        out: &mut Vec<(Name, Vec<FieldName>, Span, CaptureUse)>,
+    ) {
         let len = bound.len();
         for s in &b.stmts {
             match s {
-                Stmt::Let { pat, init, else_block, .. } => {
+                Stmt::Let {
+                    pat,
+                    init,
+                    else_block,
+                    ..
+                } => {
                     if let Some(i) = init {
                         // `let PAT = place` moves or borrows depending on PAT's bindings.
-                        let ctx = if matches!(pat.kind, PatKind::Binding { by_ref: None, sub: None, .. }) { CaptureUse::Move } else { CaptureUse::Unknown };
+                        let ctx = if matches!(
+                            pat.kind,
+                            PatKind::Binding {
+                                by_ref: None,
+                                sub: None,
+                                ..
+                            }
+                        ) {
+                            CaptureUse::Move
+                        } else {
+                            CaptureUse::Unknown
+                        };
                         self.capture_uses(i, bound, out, ctx);
                     }
                     if let Some(e) = else_block {
@@ -2499,13 +3091,28 @@ impl<'a> Lower<'a> {
         match &pat.kind {
             PatKind::Wild | PatKind::Rest => {}
             PatKind::Lit | PatKind::Range | PatKind::Path(_) => {
-                self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
+                self.push(
+                    StatementKind::Discriminant(place.clone()),
+                    self.match_span.unwrap_or(pat.span),
+                    false,
+                );
             }
-            PatKind::Binding { name, sub: None, .. } if is_constant_name(name) => {
-                self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
+            PatKind::Binding {
+                name, sub: None, ..
+            } if is_constant_name(name) => {
+                self.push(
+                    StatementKind::Discriminant(place.clone()),
+                    self.match_span.unwrap_or(pat.span),
+                    false,
+                );
             }
             PatKind::Binding { name, .. } if is_constant_name(name) => {}
-            PatKind::Binding { by_ref, mutability, name, sub } => {
+            PatKind::Binding {
+                by_ref,
+                mutability,
+                name,
+                sub,
+            } => {
                 let (rv, lty, unc) = match (*by_ref, mode) {
                     (Some(m), _) | (None, BindMode::Ref(m)) => {
                         // Under an unknown binding mode the matched value may sit behind a
@@ -2516,7 +3123,11 @@ impl<'a> Lower<'a> {
                             self.check_mutable(place, pat.span, true);
                             self.check_guard_write(place, pat.span, "mutably borrow");
                         }
-                        (Rvalue::Ref(borrow_kind(m, false), place.clone()), Ty::Ref(m, Box::new(ty.clone())), guess)
+                        (
+                            Rvalue::Ref(borrow_kind(m, false), place.clone()),
+                            Ty::Ref(m, Box::new(ty.clone())),
+                            guess,
+                        )
                     }
                     (None, BindMode::Move) => {
                         let mut op = self.operand_of(place.clone());
@@ -2526,9 +3137,17 @@ impl<'a> Lower<'a> {
                         let unc = matches!(op, Operand::Use(_));
                         (Rvalue::Use(op), ty.clone(), unc)
                     }
-                    (None, BindMode::Unknown) => (Rvalue::Use(Operand::Use(place.clone())), Ty::Unknown, true),
+                    (None, BindMode::Unknown) => {
+                        (Rvalue::Use(Operand::Use(place.clone())), Ty::Unknown, true)
+                    }
                 };
-                let l = self.new_local(Some(name.clone()), lty, *mutability == Mutability::Mut, LocalKind::User, pat.span);
+                let l = self.new_local(
+                    Some(name.clone()),
+                    lty,
+                    *mutability == Mutability::Mut,
+                    LocalKind::User,
+                    pat.span,
+                );
                 self.assign(Place::local(l), rv, pat.span, unc);
                 self.bind_name(name.clone(), l);
                 if let Some(sub) = sub {
@@ -2544,18 +3163,31 @@ impl<'a> Lower<'a> {
                     self.bind_pattern(first, place, ty, mode, span);
                 }
             }
-            PatKind::Tuple(_) | PatKind::TupleStruct { .. } | PatKind::Struct { .. } | PatKind::Slice(_) => {
+            PatKind::Tuple(_)
+            | PatKind::TupleStruct { .. }
+            | PatKind::Struct { .. }
+            | PatKind::Slice(_) => {
                 // Default binding modes: matching a non-reference pattern through a reference.
                 let (place, ty, mode) = match ty {
                     Ty::Ref(m, inner) => {
                         let mode = match (mode, m) {
-                            (BindMode::Ref(Mutability::Not), _) | (_, Mutability::Not) => BindMode::Ref(Mutability::Not),
+                            (BindMode::Ref(Mutability::Not), _) | (_, Mutability::Not) => {
+                                BindMode::Ref(Mutability::Not)
+                            }
                             (BindMode::Unknown, _) => BindMode::Unknown,
                             _ => BindMode::Ref(Mutability::Mut),
                         };
                         (place.deref(), (**inner).clone(), mode)
                     }
-                    Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_) => (place.clone(), Ty::Unknown, if mode == BindMode::Move { BindMode::Unknown } else { mode }),
+                    Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_) => (
+                        place.clone(),
+                        Ty::Unknown,
+                        if mode == BindMode::Move {
+                            BindMode::Unknown
+                        } else {
+                            mode
+                        },
+                    ),
                     _ => (place.clone(), ty.clone(), mode),
                 };
                 self.bind_subpatterns(pat, &place, &ty, mode, span);
@@ -2571,48 +3203,91 @@ impl<'a> Lower<'a> {
                     Ty::Tuple(ts) => Some(ts.len()),
                     _ => None,
                 };
-                self.bind_positional(ps, place, |i| match ty {
-                    Ty::Tuple(ts) => ts.get(i).cloned().unwrap_or(Ty::Unknown),
-                    _ => Ty::Unknown,
-                }, arity, mode, span);
+                self.bind_positional(
+                    ps,
+                    place,
+                    |i| match ty {
+                        Ty::Tuple(ts) => ts.get(i).cloned().unwrap_or(Ty::Unknown),
+                        _ => Ty::Unknown,
+                    },
+                    arity,
+                    mode,
+                    span,
+                );
             }
             PatKind::TupleStruct { path, elems } => {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum);
                 if !is_struct {
-                    self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
+                    self.push(
+                        StatementKind::Discriminant(place.clone()),
+                        self.match_span.unwrap_or(pat.span),
+                        false,
+                    );
                 }
-                let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
+                let base = if is_struct {
+                    place.clone()
+                } else {
+                    place.project(Proj::Downcast(last.into()))
+                };
                 let variant_fields = self.variant_fields(ty, last);
                 let elem_ty = |i: usize| -> Ty {
                     if let Some(fs) = &variant_fields {
-                        return fs.iter().find(|(f, _)| *f == FieldName::Index(i as u32)).map_or(Ty::Unknown, |(_, t)| t.clone());
+                        return fs
+                            .iter()
+                            .find(|(f, _)| *f == FieldName::Index(i as u32))
+                            .map_or(Ty::Unknown, |(_, t)| t.clone());
                     }
                     match (last, ty) {
-                        ("Some", Ty::Adt { name, args, .. }) if &**name == "Option" && i == 0 => args.first().cloned().unwrap_or(Ty::Unknown),
-                        ("Ok", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => args.first().cloned().unwrap_or(Ty::Unknown),
-                        ("Err", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => args.get(1).cloned().unwrap_or(Ty::Unknown),
+                        ("Some", Ty::Adt { name, args, .. }) if &**name == "Option" && i == 0 => {
+                            args.first().cloned().unwrap_or(Ty::Unknown)
+                        }
+                        ("Ok", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => {
+                            args.first().cloned().unwrap_or(Ty::Unknown)
+                        }
+                        ("Err", Ty::Adt { name, args, .. }) if &**name == "Result" && i == 0 => {
+                            args.get(1).cloned().unwrap_or(Ty::Unknown)
+                        }
                         _ => Ty::Unknown,
                     }
                 };
-                let arity = if matches!(last, "Some" | "Ok" | "Err") { Some(1) } else { None };
+                let arity = if matches!(last, "Some" | "Ok" | "Err") {
+                    Some(1)
+                } else {
+                    None
+                };
                 self.bind_positional(elems, &base, elem_ty, arity, mode, span);
             }
             PatKind::Struct { path, fields, .. } => {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self";
                 if !is_struct {
-                    self.push(StatementKind::Discriminant(place.clone()), self.match_span.unwrap_or(pat.span), false);
+                    self.push(
+                        StatementKind::Discriminant(place.clone()),
+                        self.match_span.unwrap_or(pat.span),
+                        false,
+                    );
                 }
-                let base = if is_struct { place.clone() } else { place.project(Proj::Downcast(last.into())) };
+                let base = if is_struct {
+                    place.clone()
+                } else {
+                    place.project(Proj::Downcast(last.into()))
+                };
                 let variant_fields = self.variant_fields(ty, last);
                 for (f, p) in fields {
                     let fty = if is_struct {
                         self.field_ty(ty, f)
                     } else {
-                        variant_fields.as_ref().and_then(|fs| fs.iter().find(|(g, _)| g == f).map(|(_, t)| t.clone())).unwrap_or(Ty::Unknown)
+                        variant_fields
+                            .as_ref()
+                            .and_then(|fs| fs.iter().find(|(g, _)| g == f).map(|(_, t)| t.clone()))
+                            .unwrap_or(Ty::Unknown)
                     };
-                    let m = if fty.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
+                    let m = if fty.is_unknown() && mode == BindMode::Move && !is_binding(p) {
+                        BindMode::Unknown
+                    } else {
+                        mode
+                    };
                     self.bind_pattern(p, &base.project(Proj::Field(f.clone())), &fty, m, span);
                 }
             }
@@ -2636,11 +3311,24 @@ impl<'a> Lower<'a> {
                     };
                     let proj = match (rest, len) {
                         // With the array's length, an index from the end is one from the start.
-                        (Some(r), Some(len)) if i > r => Proj::ConstIndex { offset: (len as usize).saturating_sub(n - i) as u32, from_end: false },
-                        (Some(r), None) if i > r => Proj::ConstIndex { offset: (n - i) as u32, from_end: true },
-                        _ => Proj::ConstIndex { offset: i as u32, from_end: false },
+                        (Some(r), Some(len)) if i > r => Proj::ConstIndex {
+                            offset: (len as usize).saturating_sub(n - i) as u32,
+                            from_end: false,
+                        },
+                        (Some(r), None) if i > r => Proj::ConstIndex {
+                            offset: (n - i) as u32,
+                            from_end: true,
+                        },
+                        _ => Proj::ConstIndex {
+                            offset: i as u32,
+                            from_end: false,
+                        },
                     };
-                    let m = if elem.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
+                    let m = if elem.is_unknown() && mode == BindMode::Move && !is_binding(p) {
+                        BindMode::Unknown
+                    } else {
+                        mode
+                    };
                     self.bind_pattern(p, &place.project(proj), &elem, m, span);
                 }
             }
@@ -2673,8 +3361,18 @@ impl<'a> Lower<'a> {
                 _ => i,
             };
             let t = elem_ty(idx);
-            let m = if t.is_unknown() && mode == BindMode::Move && !is_binding(p) { BindMode::Unknown } else { mode };
-            self.bind_pattern(p, &base.project(Proj::Field(FieldName::Index(idx as u32))), &t, m, span);
+            let m = if t.is_unknown() && mode == BindMode::Move && !is_binding(p) {
+                BindMode::Unknown
+            } else {
+                mode
+            };
+            self.bind_pattern(
+                p,
+                &base.project(Proj::Field(FieldName::Index(idx as u32))),
+                &t,
+                m,
+                span,
+            );
         }
     }
 
@@ -2690,7 +3388,12 @@ impl<'a> Lower<'a> {
             if borrow && msg.contains("not declared as mutable") {
                 self.not_mut.push((place.local, span));
             }
-            self.errors.push(StaticError { code, span, message: msg, labels: vec![] });
+            self.errors.push(StaticError {
+                code,
+                span,
+                message: msg,
+                labels: vec![],
+            });
         }
     }
 
@@ -2710,7 +3413,11 @@ impl<'a> Lower<'a> {
         let desc = self.describe(place);
         // The innermost deref decides.
         let tys = crate::ty::place_tys(&self.body, self.index, place);
-        let last_deref = place.proj.iter().rposition(|p| *p == Proj::Deref).map(|i| (i, tys[i].clone()));
+        let last_deref = place
+            .proj
+            .iter()
+            .rposition(|p| *p == Proj::Deref)
+            .map(|i| (i, tys[i].clone()));
         match last_deref {
             Some((i, base_ty)) => match base_ty {
                 Ty::Ref(Mutability::Not, _) => {
@@ -2719,11 +3426,16 @@ impl<'a> Lower<'a> {
                     if decl.kind == LocalKind::Temp && i == 0 {
                         return None;
                     }
-                    Some(format!("cannot {verb} `{desc}`{what}, as it is behind a `&` reference"))
+                    Some(format!(
+                        "cannot {verb} `{desc}`{what}, as it is behind a `&` reference"
+                    ))
                 }
                 Ty::Ref(Mutability::Mut, _) => None,
                 Ty::Adt { ref name, .. } if &**name == "Box" => {
-                    let base = Place { local: place.local, proj: place.proj[..i].to_vec() };
+                    let base = Place {
+                        local: place.local,
+                        proj: place.proj[..i].to_vec(),
+                    };
                     self.immutability_of_base(&base, verb, what, &desc)
                 }
                 _ => None,
@@ -2732,28 +3444,45 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn immutability_of_base(&self, place: &Place, verb: &str, what: &str, desc: &str) -> Option<String> {
+    fn immutability_of_base(
+        &self,
+        place: &Place,
+        verb: &str,
+        what: &str,
+        desc: &str,
+    ) -> Option<String> {
         let decl = &self.body.locals[place.local.0 as usize];
         if decl.mutable || decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
             return None;
         }
         if decl.kind == LocalKind::Upvar && place.proj.is_empty() {
             let name = decl.name.clone().unwrap_or_else(|| "_".into());
-            let what = if verb == "borrow" { format!("cannot borrow `{name}` as mutable") } else { format!("cannot assign to `{name}`") };
+            let what = if verb == "borrow" {
+                format!("cannot borrow `{name}` as mutable")
+            } else {
+                format!("cannot assign to `{name}`")
+            };
             return Some(format!("{what}, as it is not declared as mutable"));
         }
         if place.proj.contains(&Proj::Deref) || self.never_assigned.contains(&place.local) {
             return None;
         }
         // A projection of a value whose type we do not know may go through an auto-deref.
-        if !place.proj.is_empty() && matches!(decl.ty, Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)) {
+        if !place.proj.is_empty()
+            && matches!(
+                decl.ty,
+                Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)
+            )
+        {
             return None;
         }
         let name = decl.name.clone().unwrap_or_else(|| "_".into());
         if self.uncertain_place {
             return None;
         }
-        Some(format!("cannot {verb} `{desc}`{what}, as `{name}` is not declared as mutable"))
+        Some(format!(
+            "cannot {verb} `{desc}`{what}, as `{name}` is not declared as mutable"
+        ))
     }
 
     /// Renders a place as rustc does in messages.
@@ -2768,7 +3497,11 @@ pub fn describe_place(body: &Body, place: &Place) -> String {
     let mut s = decl.name.as_deref().unwrap_or("_").to_string();
     let mut deref_pending = false;
     // An index temporary (`v[_]`) points at the element it names: its deref is the element.
-    let skip = usize::from(decl.kind == LocalKind::Temp && s.ends_with(']') && place.proj.first() == Some(&Proj::Deref));
+    let skip = usize::from(
+        decl.kind == LocalKind::Temp
+            && s.ends_with(']')
+            && place.proj.first() == Some(&Proj::Deref),
+    );
     for proj in &place.proj[skip..] {
         match proj {
             Proj::Deref => {
@@ -2840,20 +3573,34 @@ fn tested_places(pat: &Pat, place: &Place, index: &Index, acc: &mut Vec<Place>) 
     };
     match &pat.kind {
         PatKind::Lit | PatKind::Range | PatKind::Path(_) => test(place, acc),
-        PatKind::Binding { name, sub: None, .. } if is_constant_name(name) => test(place, acc),
+        PatKind::Binding {
+            name, sub: None, ..
+        } if is_constant_name(name) => test(place, acc),
         PatKind::Binding { sub: Some(sub), .. } => tested_places(sub, place, index, acc),
-        PatKind::Or(alts) => alts.iter().for_each(|a| tested_places(a, place, index, acc)),
+        PatKind::Or(alts) => alts
+            .iter()
+            .for_each(|a| tested_places(a, place, index, acc)),
         PatKind::TupleStruct { path, elems } => {
             let last = path.last().map(|s| &**s).unwrap_or("");
             if index.adt(last).is_some_and(|a| !a.is_enum) {
                 for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
-                    tested_places(e, &place.project(Proj::Field(FieldName::Index(i as u32))), index, acc);
+                    tested_places(
+                        e,
+                        &place.project(Proj::Field(FieldName::Index(i as u32))),
+                        index,
+                        acc,
+                    );
                 }
             } else {
                 test(place, acc);
                 let v = place.project(Proj::Downcast(last.into()));
                 for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
-                    tested_places(e, &v.project(Proj::Field(FieldName::Index(i as u32))), index, acc);
+                    tested_places(
+                        e,
+                        &v.project(Proj::Field(FieldName::Index(i as u32))),
+                        index,
+                        acc,
+                    );
                 }
             }
         }
@@ -2871,7 +3618,12 @@ fn tested_places(pat: &Pat, place: &Place, index: &Index, acc: &mut Vec<Place>) 
         }
         PatKind::Tuple(ps) => {
             for (i, p) in ps.iter().enumerate().take_while(|(_, p)| !is_rest(p)) {
-                tested_places(p, &place.project(Proj::Field(FieldName::Index(i as u32))), index, acc);
+                tested_places(
+                    p,
+                    &place.project(Proj::Field(FieldName::Index(i as u32))),
+                    index,
+                    acc,
+                );
             }
         }
         PatKind::Slice(_) => test(place, acc),
@@ -2902,17 +3654,27 @@ fn is_constant_name(name: &str) -> bool {
 fn is_constant_expr(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Lit(_) => true,
-        ExprKind::Path(s) => s.len() > 1 || s.last().is_some_and(|n| n.starts_with(|c: char| c.is_uppercase())),
+        ExprKind::Path(s) => {
+            s.len() > 1
+                || s.last()
+                    .is_some_and(|n| n.starts_with(|c: char| c.is_uppercase()))
+        }
         // Tuple-struct and variant constructors of constants are constants (`&Some(1)`).
         ExprKind::Call(f, args) => {
             matches!(&f.kind, ExprKind::Path(p) if p.last().is_some_and(|n| n.starts_with(|c: char| c.is_uppercase())))
                 && args.iter().all(is_constant_expr)
         }
-        ExprKind::Struct { fields, base: None, .. } => fields.iter().all(|(_, e)| is_constant_expr(e)),
+        ExprKind::Struct {
+            fields, base: None, ..
+        } => fields.iter().all(|(_, e)| is_constant_expr(e)),
         ExprKind::Unary(UnOp::Neg | UnOp::Not, x) => is_constant_expr(x),
         ExprKind::Binary(_, a, b) => is_constant_expr(a) && is_constant_expr(b),
         ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().all(is_constant_expr),
-        ExprKind::Ref { mutability: Mutability::Not, raw: false, expr } => is_constant_expr(expr),
+        ExprKind::Ref {
+            mutability: Mutability::Not,
+            raw: false,
+            expr,
+        } => is_constant_expr(expr),
         _ => false,
     }
 }
@@ -2951,16 +3713,41 @@ fn std_owner(t: &Ty) -> Option<&'static str> {
         Ty::Slice(_) => "slice",
         Ty::Array(..) => "array",
         Ty::Prim(p) => match &**p {
-            "i8" => "i8", "i16" => "i16", "i32" => "i32", "i64" => "i64", "i128" => "i128",
-            "isize" => "isize", "u8" => "u8", "u16" => "u16", "u32" => "u32", "u64" => "u64",
-            "u128" => "u128", "usize" => "usize", "f32" => "f32", "f64" => "f64", "bool" => "bool",
-            "char" => "char", _ => return None,
+            "i8" => "i8",
+            "i16" => "i16",
+            "i32" => "i32",
+            "i64" => "i64",
+            "i128" => "i128",
+            "isize" => "isize",
+            "u8" => "u8",
+            "u16" => "u16",
+            "u32" => "u32",
+            "u64" => "u64",
+            "u128" => "u128",
+            "usize" => "usize",
+            "f32" => "f32",
+            "f64" => "f64",
+            "bool" => "bool",
+            "char" => "char",
+            _ => return None,
         },
         Ty::Adt { name, .. } => match &**name {
-            "Vec" => "Vec", "String" => "String", "HashMap" => "HashMap", "HashSet" => "HashSet",
-            "BTreeMap" => "BTreeMap", "BTreeSet" => "BTreeSet", "VecDeque" => "VecDeque",
-            "Option" => "Option", "Result" => "Result", "Box" => "Box", "Rc" => "Rc", "Arc" => "Arc",
-            "RefCell" => "RefCell", "Cell" => "Cell", "Mutex" => "Mutex", _ => return None,
+            "Vec" => "Vec",
+            "String" => "String",
+            "HashMap" => "HashMap",
+            "HashSet" => "HashSet",
+            "BTreeMap" => "BTreeMap",
+            "BTreeSet" => "BTreeSet",
+            "VecDeque" => "VecDeque",
+            "Option" => "Option",
+            "Result" => "Result",
+            "Box" => "Box",
+            "Rc" => "Rc",
+            "Arc" => "Arc",
+            "RefCell" => "RefCell",
+            "Cell" => "Cell",
+            "Mutex" => "Mutex",
+            _ => return None,
         },
         _ => return None,
     })
@@ -2977,7 +3764,10 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
         return owner.clone();
     }
     if let Some(rest) = t.strip_prefix("&mut ") {
-        return Ty::Ref(Mutability::Mut, Box::new(parse_ret(strip_lifetime(rest), owner)));
+        return Ty::Ref(
+            Mutability::Mut,
+            Box::new(parse_ret(strip_lifetime(rest), owner)),
+        );
     }
     if let Some(rest) = t.strip_prefix('&') {
         let rest = strip_lifetime(rest);
@@ -3019,7 +3809,11 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
     if let Some(lt) = t.find('<') {
         let name = &t[..lt];
         if name.chars().all(|c| c.is_alphanumeric() || c == '_') && t.contains('\'') {
-            return Ty::Adt { name: name.into(), args: vec![Ty::Unknown], lifetimes: 1 };
+            return Ty::Adt {
+                name: name.into(),
+                args: vec![Ty::Unknown],
+                lifetimes: 1,
+            };
         }
     }
     Ty::Unknown
@@ -3049,7 +3843,9 @@ fn pat_names(p: &Pat, acc: &mut Vec<Name>) {
                 pat_names(s, acc);
             }
         }
-        PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => ps.iter().for_each(|p| pat_names(p, acc)),
+        PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => {
+            ps.iter().for_each(|p| pat_names(p, acc))
+        }
         PatKind::TupleStruct { elems, .. } => elems.iter().for_each(|p| pat_names(p, acc)),
         PatKind::Struct { fields, .. } => fields.iter().for_each(|(_, p)| pat_names(p, acc)),
         PatKind::Ref { pat, .. } => pat_names(pat, acc),
@@ -3066,11 +3862,13 @@ fn collect_idents(e: &Expr, acc: &mut Vec<(Name, Span)>) {
 }
 
 /// Calls `f` on each direct sub-expression (blocks' statements included).
-fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    let block = |b: &Block, f: &mut dyn FnMut(&Expr)| {
+pub(crate) fn for_each_child<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    let block = |b: &'e Block, f: &mut dyn FnMut(&'e Expr)| {
         for s in &b.stmts {
             match s {
-                Stmt::Let { init, else_block, .. } => {
+                Stmt::Let {
+                    init, else_block, ..
+                } => {
                     if let Some(i) = init {
                         f(i);
                     }
@@ -3091,11 +3889,19 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         }
     };
     match &e.kind {
-        ExprKind::Path(_) | ExprKind::Lit(_) | ExprKind::Continue { .. } | ExprKind::Unknown(_) => {}
-        ExprKind::Unary(_, a) | ExprKind::Ref { expr: a, .. } | ExprKind::Field(a, _) | ExprKind::Try(a)
-        | ExprKind::Await(a) | ExprKind::Cast(a, _) => f(a),
-        ExprKind::Binary(_, a, b) | ExprKind::Assign(a, b) | ExprKind::CompoundAssign(_, a, b)
-        | ExprKind::Index(a, b) | ExprKind::ArrayRepeat(a, b) => {
+        ExprKind::Path(_) | ExprKind::Lit(_) | ExprKind::Continue { .. } | ExprKind::Unknown(_) => {
+        }
+        ExprKind::Unary(_, a)
+        | ExprKind::Ref { expr: a, .. }
+        | ExprKind::Field(a, _)
+        | ExprKind::Try(a)
+        | ExprKind::Await(a)
+        | ExprKind::Cast(a, _) => f(a),
+        ExprKind::Binary(_, a, b)
+        | ExprKind::Assign(a, b)
+        | ExprKind::CompoundAssign(_, a, b)
+        | ExprKind::Index(a, b)
+        | ExprKind::ArrayRepeat(a, b) => {
             f(a);
             f(b);
         }
@@ -3115,7 +3921,11 @@ fn for_each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         ExprKind::Block { block: b, .. } | ExprKind::OpaqueBlock(b) => block(b, f),
-        ExprKind::If { cond, then_branch, else_branch } => {
+        ExprKind::If {
+            cond,
+            then_branch,
+            else_branch,
+        } => {
             f(cond);
             block(then_branch, f);
             if let Some(e) = else_branch {

@@ -46,7 +46,10 @@ pub enum Proj {
     /// A built-in index (`a[i]` on arrays and slices): never disjoint from another index.
     Index,
     /// `[a, b, ..]` element at a constant offset from the start or from the end.
-    ConstIndex { offset: u32, from_end: bool },
+    ConstIndex {
+        offset: u32,
+        from_end: bool,
+    },
     Subslice,
     /// Into an enum variant, by name.
     Downcast(Name),
@@ -60,12 +63,18 @@ pub struct Place {
 
 impl Place {
     pub fn local(local: Local) -> Place {
-        Place { local, proj: Vec::new() }
+        Place {
+            local,
+            proj: Vec::new(),
+        }
     }
     pub fn project(&self, p: Proj) -> Place {
         let mut proj = self.proj.clone();
         proj.push(p);
-        Place { local: self.local, proj }
+        Place {
+            local: self.local,
+            proj,
+        }
     }
     pub fn deref(&self) -> Place {
         self.project(Proj::Deref)

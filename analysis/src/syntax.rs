@@ -55,7 +55,10 @@ pub fn parse(text: &str) -> SourceFile {
 /// A file's tree-sitter tree, kept between edits so that each reparse reuses the unchanged
 /// parts. Equality is identity: two handles are equal only when they hold the same parse.
 #[derive(Clone)]
-pub struct ParsedTree(std::sync::Arc<Tree>, std::sync::Arc<std::sync::Mutex<ConvertCache>>);
+pub struct ParsedTree(
+    std::sync::Arc<Tree>,
+    std::sync::Arc<std::sync::Mutex<ConvertCache>>,
+);
 
 impl PartialEq for ParsedTree {
     fn eq(&self, other: &ParsedTree) -> bool {
@@ -73,7 +76,10 @@ impl std::fmt::Debug for ParsedTree {
 impl ParsedTree {
     /// Parses `text` from scratch.
     pub fn new(text: &str) -> ParsedTree {
-        ParsedTree(std::sync::Arc::new(parse_tree(text, None)), Default::default())
+        ParsedTree(
+            std::sync::Arc::new(parse_tree(text, None)),
+            Default::default(),
+        )
     }
 
     /// Parses `new_text`, which replaces `old_text` (the text this tree was parsed from): the
@@ -83,7 +89,13 @@ impl ParsedTree {
         let (old_b, new_b) = (old_text.as_bytes(), new_text.as_bytes());
         let mut start = old_b.iter().zip(new_b).take_while(|(a, b)| a == b).count();
         let max_suffix = old_b.len().min(new_b.len()) - start;
-        let suffix = old_b.iter().rev().zip(new_b.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+        let suffix = old_b
+            .iter()
+            .rev()
+            .zip(new_b.iter().rev())
+            .take(max_suffix)
+            .take_while(|(a, b)| a == b)
+            .count();
         // Byte offsets must fall on character boundaries of both texts.
         while start > 0 && !(old_text.is_char_boundary(start) && new_text.is_char_boundary(start)) {
             start -= 1;
@@ -96,7 +108,11 @@ impl ParsedTree {
         let point = |text: &str, byte: usize| {
             let before = &text.as_bytes()[..byte];
             let row = before.iter().filter(|&&b| b == b'\n').count();
-            let col = byte - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = byte
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
             tree_sitter::Point { row, column: col }
         };
         let mut tree = (*self.0).clone();
@@ -109,7 +125,10 @@ impl ParsedTree {
             new_end_position: point(new_text, new_end),
         });
         // The conversion cache passes on: the new parse reuses the old parse's functions.
-        ParsedTree(std::sync::Arc::new(parse_tree(new_text, Some(&tree))), self.1.clone())
+        ParsedTree(
+            std::sync::Arc::new(parse_tree(new_text, Some(&tree))),
+            self.1.clone(),
+        )
     }
 
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is
@@ -154,7 +173,12 @@ fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, 
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
     cx.item_list(root);
-    (SourceFile { items: shared.items }, shared.cache_new)
+    (
+        SourceFile {
+            items: shared.items,
+        },
+        shared.cache_new,
+    )
 }
 
 fn new_parser() -> Parser {
@@ -815,7 +839,11 @@ impl<'t, 's> Cx<'t, 's> {
 
     /// Each attribute's text without `#[` `]`.
     fn attr_texts(&mut self, attrs: &[Node<'t>]) -> Vec<Name> {
-        attrs.iter().filter_map(|a| a.named_child(0)).map(|a| self.name(a)).collect()
+        attrs
+            .iter()
+            .filter_map(|a| a.named_child(0))
+            .map(|a| self.name(a))
+            .collect()
     }
 
     /// `#[derive(A, b::B)]` gives `A` and `B`: the last identifier before each top-level comma.
@@ -857,7 +885,12 @@ impl<'t, 's> Cx<'t, 's> {
         // A function whose text and place did not change since the last parse converts to the
         // same items: reuse them, shifted to the new offset.
         let abs_start = self.abs(node.start_byte());
-        let key_text: String = attrs.iter().map(|a| self.text(*a)).chain(std::iter::once(self.text(node))).collect::<Vec<_>>().join("\n");
+        let key_text: String = attrs
+            .iter()
+            .map(|a| self.text(*a))
+            .chain(std::iter::once(self.text(node)))
+            .collect::<Vec<_>>()
+            .join("\n");
         let key = (self.container.clone(), key_text.into_boxed_str());
         if abs_start >= 0 {
             if let Some(group) = self.sh.cache_old.fns.get(&key) {

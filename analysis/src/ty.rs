@@ -21,10 +21,17 @@ pub enum Ty {
     Slice(Box<Ty>),
     /// A named type: std (`Vec`, `String`, `Option`) or the workspace's own; `lifetimes` counts
     /// its lifetime arguments as written (`Parser<'a>` has 1).
-    Adt { name: Name, args: Vec<Ty>, lifetimes: u8 },
+    Adt {
+        name: Name,
+        args: Vec<Ty>,
+        lifetimes: u8,
+    },
     /// A generic parameter; `copy` says whether its bounds make it `Copy` (`None`: a bound we
     /// do not know may imply it).
-    Param { name: Name, copy: Option<bool> },
+    Param {
+        name: Name,
+        copy: Option<bool>,
+    },
     FnPtr,
     Never,
     /// `impl Trait`: opaque.
@@ -40,14 +47,43 @@ const PRIMS: &[&str] = &[
 
 /// std types that are never `Copy` whatever their arguments.
 const STD_NOT_COPY: &[&str] = &[
-    "String", "Vec", "Box", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap",
-    "LinkedList", "Rc", "Arc", "RefCell", "Cell", "Mutex", "RwLock", "PathBuf", "OsString",
-    "CString", "File", "Weak", "UnsafeCell", "Ref", "RefMut", "MutexGuard",
+    "String",
+    "Vec",
+    "Box",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "VecDeque",
+    "BinaryHeap",
+    "LinkedList",
+    "Rc",
+    "Arc",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "RwLock",
+    "PathBuf",
+    "OsString",
+    "CString",
+    "File",
+    "Weak",
+    "UnsafeCell",
+    "Ref",
+    "RefMut",
+    "MutexGuard",
 ];
 
 /// std types whose `Drop` uses the borrows they hold, so they stay live until dropped.
-pub const STD_GUARDS: &[&str] =
-    &["Ref", "RefMut", "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard", "Drain", "PeekMut"];
+pub const STD_GUARDS: &[&str] = &[
+    "Ref",
+    "RefMut",
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "Drain",
+    "PeekMut",
+];
 
 impl Ty {
     pub fn unit() -> Ty {
@@ -55,7 +91,11 @@ impl Ty {
     }
 
     pub fn adt(name: &str, args: Vec<Ty>) -> Ty {
-        Ty::Adt { name: name.into(), args, lifetimes: 0 }
+        Ty::Adt {
+            name: name.into(),
+            args,
+            lifetimes: 0,
+        }
     }
 
     pub fn prim(name: &str) -> Ty {
@@ -77,27 +117,45 @@ impl Ty {
     /// bounded by `Copy`; `self_ty` replaces `Self`.
     pub fn from_ast(t: &ast::Type, generics: &[(Name, Option<bool>)], self_ty: Option<&Ty>) -> Ty {
         match t {
-            ast::Type::Ref { mutability, inner, .. } => {
-                Ty::Ref(*mutability, Box::new(Ty::from_ast(inner, generics, self_ty)))
-            }
+            ast::Type::Ref {
+                mutability, inner, ..
+            } => Ty::Ref(
+                *mutability,
+                Box::new(Ty::from_ast(inner, generics, self_ty)),
+            ),
             ast::Type::Ptr { .. } => Ty::RawPtr,
-            ast::Type::Tuple(ts) => {
-                Ty::Tuple(ts.iter().map(|t| Ty::from_ast(t, generics, self_ty)).collect())
-            }
+            ast::Type::Tuple(ts) => Ty::Tuple(
+                ts.iter()
+                    .map(|t| Ty::from_ast(t, generics, self_ty))
+                    .collect(),
+            ),
             ast::Type::Array(t, n) => Ty::Array(Box::new(Ty::from_ast(t, generics, self_ty)), *n),
             ast::Type::Slice(t) => Ty::Slice(Box::new(Ty::from_ast(t, generics, self_ty))),
             ast::Type::FnPtr => Ty::FnPtr,
             ast::Type::Never => Ty::Never,
             ast::Type::DynTrait(bounds) => match bounds.iter().find(|b| {
-                !b.starts_with('\'') && !b.starts_with('?') && !matches!(&***b, "Send" | "Sync" | "Unpin")
+                !b.starts_with('\'')
+                    && !b.starts_with('?')
+                    && !matches!(&***b, "Send" | "Sync" | "Unpin")
             }) {
-                Some(b) => Ty::Dyn(b.rsplit("::").next().unwrap_or(b).split('<').next().unwrap_or(b).trim().into()),
+                Some(b) => Ty::Dyn(
+                    b.rsplit("::")
+                        .next()
+                        .unwrap_or(b)
+                        .split('<')
+                        .next()
+                        .unwrap_or(b)
+                        .trim()
+                        .into(),
+                ),
                 None => Ty::Opaque,
             },
             ast::Type::ImplTrait(_) => Ty::Opaque,
             ast::Type::Infer | ast::Type::Unknown => Ty::Unknown,
             ast::Type::Path { segments, args } => {
-                let Some(last) = segments.last() else { return Ty::Unknown };
+                let Some(last) = segments.last() else {
+                    return Ty::Unknown;
+                };
                 if segments.len() == 1 {
                     if PRIMS.contains(&&**last) {
                         return Ty::Prim(last.clone());
@@ -109,7 +167,10 @@ impl Ty {
                         return self_ty.cloned().unwrap_or(Ty::Unknown);
                     }
                     if let Some((name, copy)) = generics.iter().find(|(n, _)| n == last) {
-                        return Ty::Param { name: name.clone(), copy: *copy };
+                        return Ty::Param {
+                            name: name.clone(),
+                            copy: *copy,
+                        };
                     }
                 }
                 if segments.len() > 1 && segments.iter().any(|s| &**s == "Self") {
@@ -119,8 +180,10 @@ impl Ty {
                 // `boxcar::Vec` is not std's `Vec`: keep such names qualified so that nothing
                 // std says applies to them.
                 let last = if segments.len() > 1
-                    && !matches!(&*segments[0], "std" | "core" | "alloc" | "crate" | "self" | "super")
-                {
+                    && !matches!(
+                        &*segments[0],
+                        "std" | "core" | "alloc" | "crate" | "self" | "super"
+                    ) {
                     Name::from(segments.iter().map(|s| &**s).collect::<Vec<_>>().join("::"))
                 } else {
                     last.clone()
@@ -134,7 +197,11 @@ impl Ty {
                         ast::GenericArg::Other => tys.push(Ty::Unknown),
                     }
                 }
-                Ty::Adt { name: last, args: tys, lifetimes }
+                Ty::Adt {
+                    name: last,
+                    args: tys,
+                    lifetimes,
+                }
             }
         }
     }
@@ -170,9 +237,7 @@ impl Ty {
                 }
                 match &**name {
                     "Option" => args.first().and_then(|t| t.is_copy(index)),
-                    "Result" if args.len() == 2 => {
-                        all_known(args.iter().map(|t| t.is_copy(index)))
-                    }
+                    "Result" if args.len() == 2 => all_known(args.iter().map(|t| t.is_copy(index))),
                     "Ordering" | "Duration" | "Instant" | "PhantomData" | "NonZeroUsize"
                     | "TypeId" => Some(true),
                     _ => None,
@@ -187,7 +252,9 @@ impl Ty {
             Ty::Ref(_, t) => Some((**t).clone()),
             Ty::Adt { name, args, .. } => match &**name {
                 "Box" | "Rc" | "Arc" | "Ref" | "RefMut" | "MutexGuard" => args.first().cloned(),
-                "Vec" => Some(Ty::Slice(Box::new(args.first().cloned().unwrap_or(Ty::Unknown)))),
+                "Vec" => Some(Ty::Slice(Box::new(
+                    args.first().cloned().unwrap_or(Ty::Unknown),
+                ))),
                 "String" => Some(Ty::Str),
                 _ => None,
             },
@@ -211,12 +278,27 @@ impl Ty {
         match (declared, inferred) {
             (Ty::Unknown, i) => i,
             (Ty::Ref(m, d), Ty::Ref(_, i)) => Ty::Ref(m, Box::new(Ty::merge(*d, *i))),
-            (Ty::Adt { name, args, lifetimes }, Ty::Adt { name: n2, args: a2, .. }) if name == n2 && args.len() == a2.len() => Ty::Adt {
+            (
+                Ty::Adt {
+                    name,
+                    args,
+                    lifetimes,
+                },
+                Ty::Adt {
+                    name: n2, args: a2, ..
+                },
+            ) if name == n2 && args.len() == a2.len() => Ty::Adt {
                 name,
-                args: args.into_iter().zip(a2).map(|(d, i)| Ty::merge(d, i)).collect(),
+                args: args
+                    .into_iter()
+                    .zip(a2)
+                    .map(|(d, i)| Ty::merge(d, i))
+                    .collect(),
                 lifetimes,
             },
-            (Ty::Tuple(d), Ty::Tuple(i)) if d.len() == i.len() => Ty::Tuple(d.into_iter().zip(i).map(|(d, i)| Ty::merge(d, i)).collect()),
+            (Ty::Tuple(d), Ty::Tuple(i)) if d.len() == i.len() => {
+                Ty::Tuple(d.into_iter().zip(i).map(|(d, i)| Ty::merge(d, i)).collect())
+            }
             (d, _) => d,
         }
     }
@@ -239,7 +321,9 @@ impl Ty {
             Ty::Prim(_) | Ty::Str | Ty::RawPtr | Ty::FnPtr | Ty::Never => Some(false),
             Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.holds_borrow())),
             Ty::Array(t, _) | Ty::Slice(t) => t.holds_borrow(),
-            Ty::Adt { args, lifetimes, .. } => {
+            Ty::Adt {
+                args, lifetimes, ..
+            } => {
                 if *lifetimes > 0 {
                     return Some(true);
                 }
@@ -285,13 +369,20 @@ pub fn display(ty: &Ty) -> String {
         Ty::Ref(Mutability::Not, t) => format!("&{}", display(t)),
         Ty::Ref(Mutability::Mut, t) => format!("&mut {}", display(t)),
         Ty::RawPtr => "*const _".into(),
-        Ty::Tuple(ts) => format!("({})", ts.iter().map(display).collect::<Vec<_>>().join(", ")),
+        Ty::Tuple(ts) => format!(
+            "({})",
+            ts.iter().map(display).collect::<Vec<_>>().join(", ")
+        ),
         Ty::Array(t, Some(n)) => format!("[{}; {n}]", display(t)),
         Ty::Array(t, None) => format!("[{}; _]", display(t)),
         Ty::Slice(t) => format!("[{}]", display(t)),
         Ty::Adt { name, args, .. } if args.is_empty() => name.to_string(),
         Ty::Adt { name, args, .. } => {
-            format!("{}<{}>", name, args.iter().map(display).collect::<Vec<_>>().join(", "))
+            format!(
+                "{}<{}>",
+                name,
+                args.iter().map(display).collect::<Vec<_>>().join(", ")
+            )
         }
         Ty::Param { name, .. } => name.to_string(),
         Ty::FnPtr => "fn()".into(),
@@ -325,7 +416,9 @@ pub fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
             ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
         }
         (Ty::Adt { name, .. }, f) => {
-            let Some(adt) = index.adt(name) else { return Ty::Unknown };
+            let Some(adt) = index.adt(name) else {
+                return Ty::Unknown;
+            };
             match adt.fields.iter().find(|(n, _)| n == f) {
                 Some((_, t)) if t.has_params() => Ty::Unknown,
                 Some((_, t)) => t.clone(),

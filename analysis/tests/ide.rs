@@ -4,7 +4,13 @@
 use borrowlens_analysis::{ide, AnalysisHost, Edition, TextRange};
 use expect_test::{expect, expect_file, Expect, ExpectFile};
 
-fn host(src: &str) -> (borrowlens_analysis::Analysis, borrowlens_analysis::FileId, String) {
+fn host(
+    src: &str,
+) -> (
+    borrowlens_analysis::Analysis,
+    borrowlens_analysis::FileId,
+    String,
+) {
     let mut host = AnalysisHost::new();
     let text = src.replace("$0", "");
     let file = host.set_file("lib.rs", text.clone(), Edition::E2021);
@@ -13,7 +19,16 @@ fn host(src: &str) -> (borrowlens_analysis::Analysis, borrowlens_analysis::FileI
 
 fn hints_spliced(src: &str, config: ide::InlayConfig) -> String {
     let (a, file, text) = host(src);
-    let hints = a.inlay_hints(file, TextRange { start: 0, end: text.len() as u32 }, config).unwrap();
+    let hints = a
+        .inlay_hints(
+            file,
+            TextRange {
+                start: 0,
+                end: text.len() as u32,
+            },
+            config,
+        )
+        .unwrap();
     let mut out = text;
     for h in hints.iter().rev() {
         out.insert_str(h.offset as usize, &h.label);
@@ -35,7 +50,11 @@ fn check_hover(src: &str, expect: Expect) {
     let (a, file, text) = host(src);
     let hover = a.hover(file, offset).unwrap();
     let shown = match hover {
-        Some(h) => format!("{}\n---\n{}", &text[h.range.start as usize..h.range.end as usize], h.markdown),
+        Some(h) => format!(
+            "{}\n---\n{}",
+            &text[h.range.start as usize..h.range.end as usize],
+            h.markdown
+        ),
         None => "(no hover)".to_string(),
     };
     expect.assert_eq(&shown);
@@ -44,38 +63,68 @@ fn check_hover(src: &str, expect: Expect) {
 fn check_regions(src: &str, expect: Expect) {
     let offset = src.find("$0").expect("a $0 cursor") as u32;
     let (a, file, text) = host(src);
-    let regions = a.regions(file, ide::RegionQuery { offset: Some(offset), range: None }).unwrap();
+    let regions = a
+        .regions(
+            file,
+            ide::RegionQuery {
+                offset: Some(offset),
+                range: None,
+            },
+        )
+        .unwrap();
     let slice = |r: TextRange| text[r.start as usize..r.end as usize].to_string();
     let shown: Vec<String> = regions
         .iter()
         .map(|r| {
             let live: Vec<String> = r.live.iter().map(|l| slice(*l)).collect();
-            format!("{:?} {} at `{}`{} live: {:?}", r.kind, r.place, slice(r.borrow), if r.conflicting { " (conflicting)" } else { "" }, live)
+            format!(
+                "{:?} {} at `{}`{} live: {:?}",
+                r.kind,
+                r.place,
+                slice(r.borrow),
+                if r.conflicting { " (conflicting)" } else { "" },
+                live
+            )
         })
         .collect();
     expect.assert_eq(&shown.join("\n"));
 }
 
-const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/seeds/files/seeds/");
+const SEEDS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/corpus/seeds/files/seeds/"
+);
 
 #[test]
 fn hints_on_the_reborrow_tree_seed() {
-    check_hints_file(&format!("{SEEDS}s003_reborrow_tree.rs"), expect_file!["snapshots/s003_reborrow_tree.hints"]);
+    check_hints_file(
+        &format!("{SEEDS}s003_reborrow_tree.rs"),
+        expect_file!["snapshots/s003_reborrow_tree.hints"],
+    );
 }
 
 #[test]
 fn hints_on_the_shared_then_exclusive_seed() {
-    check_hints_file(&format!("{SEEDS}s002_shared_then_exclusive.rs"), expect_file!["snapshots/s002_shared_then_exclusive.hints"]);
+    check_hints_file(
+        &format!("{SEEDS}s002_shared_then_exclusive.rs"),
+        expect_file!["snapshots/s002_shared_then_exclusive.hints"],
+    );
 }
 
 #[test]
 fn hints_on_the_two_phase_seed() {
-    check_hints_file(&format!("{SEEDS}s002_two_phase.rs"), expect_file!["snapshots/s002_two_phase.hints"]);
+    check_hints_file(
+        &format!("{SEEDS}s002_two_phase.rs"),
+        expect_file!["snapshots/s002_two_phase.hints"],
+    );
 }
 
 #[test]
 fn hints_on_the_field_split_seed() {
-    check_hints_file(&format!("{SEEDS}s002_split_fields.rs"), expect_file!["snapshots/s002_split_fields.hints"]);
+    check_hints_file(
+        &format!("{SEEDS}s002_split_fields.rs"),
+        expect_file!["snapshots/s002_split_fields.hints"],
+    );
 }
 
 #[test]
@@ -91,7 +140,12 @@ fn only_conflicting_borrows_when_asked() {
             let _ = b;
         }
     "#]]
-    .assert_eq(&hints_spliced(src, ide::InlayConfig { only_conflicting: true }));
+    .assert_eq(&hints_spliced(
+        src,
+        ide::InlayConfig {
+            only_conflicting: true,
+        },
+    ));
 }
 
 #[test]
@@ -163,5 +217,8 @@ fn regions_at_a_cursor() {
 fn nothing_for_unknown_places() {
     let (a, file, _) = host("fn f() { $0 }");
     assert_eq!(a.hover(file, 9).unwrap(), None);
-    assert!(a.regions(file, ide::RegionQuery::default()).unwrap().is_empty());
+    assert!(a
+        .regions(file, ide::RegionQuery::default())
+        .unwrap()
+        .is_empty());
 }

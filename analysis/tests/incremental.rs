@@ -47,24 +47,40 @@ fn executions(before: &str, after: &str) -> (usize, usize, usize) {
 fn edit_inside_one_function_reanalyses_only_it() {
     let after = BEFORE.replace("x.push(1);", "x.push(2);\n    x.push(3);");
     let (bodies, borrowcks, _) = executions(BEFORE, &after);
-    assert_eq!((bodies, borrowcks), (1, 1), "only b() must be lowered and checked again");
+    assert_eq!(
+        (bodies, borrowcks),
+        (1, 1),
+        "only b() must be lowered and checked again"
+    );
 }
 
 #[test]
 fn moving_functions_reanalyses_nothing() {
     let after = format!("\n\n// a comment that shifts every function\n{BEFORE}");
     let (bodies, borrowcks, _) = executions(BEFORE, &after);
-    assert_eq!((bodies, borrowcks), (0, 0), "offsets changed, bodies did not");
+    assert_eq!(
+        (bodies, borrowcks),
+        (0, 0),
+        "offsets changed, bodies did not"
+    );
 }
 
 #[test]
 fn diagnostics_follow_the_moved_function() {
     let mut host = AnalysisHost::new();
     let file = host.set_file("lib.rs", BEFORE.to_string(), Edition::E2021);
-    let before: Vec<u32> = host.diagnostics(file).iter().map(|d| d.range.start).collect();
+    let before: Vec<u32> = host
+        .diagnostics(file)
+        .iter()
+        .map(|d| d.range.start)
+        .collect();
     let shifted = format!("//\n{BEFORE}");
     host.set_file("lib.rs", shifted, Edition::E2021);
-    let after: Vec<u32> = host.diagnostics(file).iter().map(|d| d.range.start).collect();
+    let after: Vec<u32> = host
+        .diagnostics(file)
+        .iter()
+        .map(|d| d.range.start)
+        .collect();
     assert_eq!(after, before.iter().map(|s| s + 3).collect::<Vec<_>>());
 }
 
@@ -72,7 +88,10 @@ fn diagnostics_follow_the_moved_function() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -80,26 +99,52 @@ impl Lcg {
 #[test]
 fn incremental_reparse_equals_a_fresh_parse() {
     use borrowlens_analysis::syntax;
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/seeds/files/seeds");
-    let mut files: Vec<_> = std::fs::read_dir(dir).expect("the seeds corpus beside the repository").map(|e| e.unwrap().path()).collect();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/seeds/files/seeds"
+    );
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the seeds corpus beside the repository")
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
-    let inserts = ["x", "é", "𝄞", "\n", "{", "}", ";", "let y = &mut v;", "\r\n", "//"];
+    let inserts = [
+        "x",
+        "é",
+        "𝄞",
+        "\n",
+        "{",
+        "}",
+        ";",
+        "let y = &mut v;",
+        "\r\n",
+        "//",
+    ];
     let mut rng = Lcg(7);
     let mut edits = 0;
     for path in files.iter().take(12) {
         let mut text = std::fs::read_to_string(path).unwrap();
         let mut tree = syntax::ParsedTree::new(&text);
         for _ in 0..40 {
-            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
             let a = boundaries[rng.next() as usize % boundaries.len()];
-            let b = boundaries[(boundaries.iter().position(|&x| x == a).unwrap() + rng.next() as usize % 4).min(boundaries.len() - 1)];
+            let b = boundaries[(boundaries.iter().position(|&x| x == a).unwrap()
+                + rng.next() as usize % 4)
+                .min(boundaries.len() - 1)];
             let ins = inserts[rng.next() as usize % inserts.len()];
             let mut new = String::with_capacity(text.len() + ins.len());
             new.push_str(&text[..a]);
             new.push_str(ins);
             new.push_str(&text[b..]);
             tree = tree.reparse(&text, &new);
-            assert_eq!(tree.convert(&new), syntax::parse(&new), "after replacing {a}..{b} with {ins:?} in {}", path.display());
+            assert_eq!(
+                tree.convert(&new),
+                syntax::parse(&new),
+                "after replacing {a}..{b} with {ins:?} in {}",
+                path.display()
+            );
             text = new;
             edits += 1;
         }

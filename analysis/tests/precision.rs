@@ -23,15 +23,30 @@ fn check_reports(src: &str, code: &str) {
 
 #[test]
 fn controls_report_without_the_trigger() {
-    check_reports("fn f() {\n    let v = Vec::new();\n    let i = v.push(1);\n}\n", "E0596");
-    check_reports("fn f() {\n    let vec = vec![0, 1, 2];\n    vec.push(3);\n}\n", "E0596");
+    check_reports(
+        "fn f() {\n    let v = Vec::new();\n    let i = v.push(1);\n}\n",
+        "E0596",
+    );
+    check_reports(
+        "fn f() {\n    let vec = vec![0, 1, 2];\n    vec.push(3);\n}\n",
+        "E0596",
+    );
     check_reports(
         "struct File { path: u32 }\nfn f(input: File) {\n    g(input);\n    g(input);\n}\nfn g(f: File) {}\n",
         "E0382",
     );
-    check_reports("fn f(kind: String) -> Box<String> {\n    let a = Box::new(kind);\n    Box::new(kind)\n}\n", "E0382");
-    check_reports("fn f() -> usize {\n    let prev: usize;\n    prev\n}\n", "E0381");
-    check_reports("fn f(v: &mut Vec<u32>) {\n    let r = &v[0];\n    v[1] = 2;\n    let _ = r;\n}\n", "E0502");
+    check_reports(
+        "fn f(kind: String) -> Box<String> {\n    let a = Box::new(kind);\n    Box::new(kind)\n}\n",
+        "E0382",
+    );
+    check_reports(
+        "fn f() -> usize {\n    let prev: usize;\n    prev\n}\n",
+        "E0381",
+    );
+    check_reports(
+        "fn f(v: &mut Vec<u32>) {\n    let r = &v[0];\n    v[1] = 2;\n    let _ = r;\n}\n",
+        "E0502",
+    );
     check_reports(
         "fn test_parse_err(errors: &'static [(&str, &str)]) {}\nfn f() {\n    let brackets = String::new();\n    test_parse_err(&[(&brackets, \"x\")]);\n}\n",
         "E0716",
@@ -204,7 +219,10 @@ fn a_macro_that_may_leave_makes_paths_guesses() {
 
 #[test]
 fn lifetime_bounds_relate_lifetimes() {
-    check_reports("fn f<'a, 'b>(x: &'a u8) -> &'b u8 {\n    x\n}\n", "lifetime");
+    check_reports(
+        "fn f<'a, 'b>(x: &'a u8) -> &'b u8 {\n    x\n}\n",
+        "lifetime",
+    );
     check_silent("fn f<'a, 'b: 'a>(x: &'b u8) -> &'a u8 {\n    x\n}\n");
     check_silent("fn f<'a, 'b>(x: &'b u8) -> &'a u8 where 'b: 'a {\n    x\n}\n");
     check_silent("fn f<'a>(x: &'static u8) -> &'a u8 {\n    x\n}\n");

@@ -15,7 +15,12 @@ pub fn registry_dirs() -> Vec<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
         .expect("CARGO_HOME or HOME");
     let mut acc: Vec<PathBuf> = fs::read_dir(home.join("registry/src"))
-        .map(|it| it.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|it| {
+            it.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     acc.sort();
     acc
@@ -25,9 +30,15 @@ pub fn registry_dirs() -> Vec<PathBuf> {
 pub fn registry_crates(name: &str) -> Vec<(Vec<u64>, PathBuf)> {
     let mut acc = Vec::new();
     for dir in registry_dirs() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().filter_map(|e| e.ok()) {
+        for entry in fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+        {
             let file_name = entry.file_name().to_string_lossy().into_owned();
-            let Some(version) = file_name.strip_prefix(&format!("{name}-")) else { continue };
+            let Some(version) = file_name.strip_prefix(&format!("{name}-")) else {
+                continue;
+            };
             let Some(parsed) = version
                 .split('.')
                 .map(|it| it.parse::<u64>().ok())
@@ -46,7 +57,10 @@ pub fn registry_crates(name: &str) -> Vec<(Vec<u64>, PathBuf)> {
 /// else the newest 0.4.x found, with a note saying so.
 pub fn regex_automata(scratch: &Path, cargo: &str) -> (PathBuf, String, Option<String>) {
     let pinned = |v: &Vec<u64>| v.as_slice() == [0, 4, 9];
-    if let Some((_, dir)) = registry_crates("regex-automata").into_iter().find(|(v, _)| pinned(v)) {
+    if let Some((_, dir)) = registry_crates("regex-automata")
+        .into_iter()
+        .find(|(v, _)| pinned(v))
+    {
         return (dir, PINNED.to_string(), None);
     }
     let project = scratch.join("fetch-regex-automata");
@@ -67,16 +81,34 @@ pub fn regex_automata(scratch: &Path, cargo: &str) -> (PathBuf, String, Option<S
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|it| it.success());
-    if let Some((_, dir)) = registry_crates("regex-automata").into_iter().find(|(v, _)| pinned(v)) {
+    if let Some((_, dir)) = registry_crates("regex-automata")
+        .into_iter()
+        .find(|(v, _)| pinned(v))
+    {
         return (dir, PINNED.to_string(), None);
     }
     let newest = registry_crates("regex-automata")
         .into_iter()
         .rfind(|(v, _)| v.starts_with(&[0, 4]))
         .expect("regex-automata: cannot fetch 0.4.9 and no 0.4.x in the registry");
-    let version = newest.0.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
-    let why = if fetched { "fetched, but not unpacked" } else { "`cargo fetch` failed" };
-    (newest.1, version.clone(), Some(format!("regex-automata {PINNED}: {why}; using {version} from the registry instead")))
+    let version = newest
+        .0
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".");
+    let why = if fetched {
+        "fetched, but not unpacked"
+    } else {
+        "`cargo fetch` failed"
+    };
+    (
+        newest.1,
+        version.clone(),
+        Some(format!(
+            "regex-automata {PINNED}: {why}; using {version} from the registry instead"
+        )),
+    )
 }
 
 /// Every `*.rs` file under `dir`, skipping `target` and hidden entries, in sorted order.
@@ -84,7 +116,11 @@ pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut acc = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().filter_map(|e| e.ok()) {
+        for entry in fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+        {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') || name == "target" {
                 continue;
@@ -131,7 +167,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// version of each named registry crate, then of any other registry crate (largest first)
 /// until the lines suffice. Returns the crates copied and the total.
 pub fn big_workspace(to: &Path, first: &Path, min_lines: usize) -> (Vec<String>, usize) {
-    let preferred = ["regex-syntax", "syn", "serde_json", "tokio", "salsa", "tree-sitter", "aho-corasick"];
+    let preferred = [
+        "regex-syntax",
+        "syn",
+        "serde_json",
+        "tokio",
+        "salsa",
+        "tree-sitter",
+        "aho-corasick",
+    ];
     let mut candidates: Vec<PathBuf> = vec![first.to_path_buf()];
     for name in preferred {
         if let Some((_, dir)) = registry_crates(name).pop() {
@@ -140,7 +184,13 @@ pub fn big_workspace(to: &Path, first: &Path, min_lines: usize) -> (Vec<String>,
     }
     let mut rest: Vec<(usize, PathBuf)> = registry_dirs()
         .iter()
-        .flat_map(|d| fs::read_dir(d).into_iter().flatten().filter_map(|e| e.ok()).map(|e| e.path()))
+        .flat_map(|d| {
+            fs::read_dir(d)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+        })
         .filter(|p| p.is_dir() && !candidates.contains(p))
         .map(|p| (rust_lines(&p), p))
         .collect();

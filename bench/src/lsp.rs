@@ -41,7 +41,13 @@ impl Client {
             }
         });
         let stdin = child.stdin.take().unwrap();
-        Client { child, stdin, incoming, next_id: 0, backlog: VecDeque::new() }
+        Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 0,
+            backlog: VecDeque::new(),
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -116,12 +122,21 @@ impl Client {
     /// The instant the `publishDiagnostics` of `uri` at `version` arrived, and how many
     /// diagnostics it carried.
     pub fn diagnostics(&mut self, uri: &str, version: i64, timeout: Duration) -> (Instant, usize) {
-        let (at, message) = self.wait_for(&format!("diagnostics of version {version}"), timeout, |it| {
-            it["method"] == "textDocument/publishDiagnostics"
-                && it["params"]["uri"] == uri
-                && it["params"]["version"].as_i64() == Some(version)
-        });
-        (at, message["params"]["diagnostics"].as_array().map_or(0, Vec::len))
+        let (at, message) = self.wait_for(
+            &format!("diagnostics of version {version}"),
+            timeout,
+            |it| {
+                it["method"] == "textDocument/publishDiagnostics"
+                    && it["params"]["uri"] == uri
+                    && it["params"]["version"].as_i64() == Some(version)
+            },
+        );
+        (
+            at,
+            message["params"]["diagnostics"]
+                .as_array()
+                .map_or(0, Vec::len),
+        )
     }
 
     /// `shutdown` and `exit`, then waits for the process (killing it after 5 s).

@@ -32,7 +32,11 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut acc = Options { quick: false, keep: false, server: None };
+    let mut acc = Options {
+        quick: false,
+        keep: false,
+        server: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -40,7 +44,9 @@ fn options() -> Options {
             "--keep" => acc.keep = true,
             "--server" => acc.server = Some(args.next().expect("--server PATH").into()),
             "-h" | "--help" => {
-                println!("usage: borrowlens-bench [--quick] [--keep] [--server PATH-TO-borrowlens]");
+                println!(
+                    "usage: borrowlens-bench [--quick] [--keep] [--server PATH-TO-borrowlens]"
+                );
                 std::process::exit(0);
             }
             other => {
@@ -82,12 +88,21 @@ impl Report {
             "  {what}: n {} min {:.2} p50 {:.2} p99 {:.2} max {:.2} {unit}",
             summary.n, summary.min, summary.p50, summary.p99, summary.max
         );
-        self.rows.push(Row { what, summary, unit });
+        self.rows.push(Row {
+            what,
+            summary,
+            unit,
+        });
         summary
     }
 
     fn verdict(&mut self, what: &str, measured: String, budget: &str, pass: Option<bool>) {
-        self.verdicts.push(Verdict { what: what.into(), measured, budget: budget.into(), pass });
+        self.verdicts.push(Verdict {
+            what: what.into(),
+            measured,
+            budget: budget.into(),
+            pass,
+        });
     }
 
     fn note(&mut self, note: impl Into<String>) {
@@ -105,12 +120,17 @@ fn main() {
     let opts = options();
     let started = Instant::now();
     let mut report = Report::default();
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let scratch = std::env::temp_dir().join(format!("borrowlens-bench-{}", std::process::id()));
     fs::create_dir_all(&scratch).unwrap();
     if cfg!(debug_assertions) {
-        report.note("this benchmark was built without --release: in-process figures are not representative");
+        report.note(
+            "this benchmark was built without --release: in-process figures are not representative",
+        );
     }
 
     eprintln!("== machine");
@@ -119,7 +139,10 @@ fn main() {
     let noise = report.row("noise: a fixed 2e7-step loop, same process", &noise, "ms");
     let spread = (noise.max - noise.min) / noise.min * 100.0;
 
-    let server = opts.server.clone().unwrap_or_else(|| build_server(&workspace, &cargo));
+    let server = opts
+        .server
+        .clone()
+        .unwrap_or_else(|| build_server(&workspace, &cargo));
     eprintln!("== inputs");
     let (crate_dir, version, fallback) = inputs::regex_automata(&scratch, &cargo);
     if let Some(fallback) = fallback {
@@ -144,13 +167,35 @@ fn main() {
     inputs::copy_dir(&crate_dir, &copy);
     let lsp_dense = copy.join("src/dfa/dense.rs");
     let (raw, server_time) = lsp_edits(&server, &lsp_dense, &dense, keystrokes, |i| {
-        if i % 2 == 0 { (keystroke_at, keystroke_at, ";") } else { (keystroke_at, keystroke_at + 1, "") }
+        if i % 2 == 0 {
+            (keystroke_at, keystroke_at, ";")
+        } else {
+            (keystroke_at, keystroke_at + 1, "")
+        }
     });
     let what = format!("keystroke in a body, {dense_lines}-line file");
-    report.row(format!("{what}: round trip (incl. 30 ms debounce)"), &raw, "ms");
-    let key = report.row(format!("{what}: server time (round trip - 30 ms)"), &server_time, "ms");
-    report.verdict("keystroke p50, server time", format!("{:.2} ms", key.p50), "<= 2 ms", Some(key.p50 <= 2.0));
-    report.verdict("keystroke p99, server time", format!("{:.2} ms", key.p99), "<= 10 ms", Some(key.p99 <= 10.0));
+    report.row(
+        format!("{what}: round trip (incl. 30 ms debounce)"),
+        &raw,
+        "ms",
+    );
+    let key = report.row(
+        format!("{what}: server time (round trip - 30 ms)"),
+        &server_time,
+        "ms",
+    );
+    report.verdict(
+        "keystroke p50, server time",
+        format!("{:.2} ms", key.p50),
+        "<= 2 ms",
+        Some(key.p50 <= 2.0),
+    );
+    report.verdict(
+        "keystroke p99, server time",
+        format!("{:.2} ms", key.p99),
+        "<= 10 ms",
+        Some(key.p99 <= 10.0),
+    );
     let sig_len = signature_text.len();
     let (raw, server_time) = lsp_edits(&server, &lsp_dense, &dense, signature_edits, |i| {
         if i % 2 == 0 {
@@ -165,10 +210,22 @@ fn main() {
 
     eprintln!("== 3./7. in-process: AnalysisHost::set_file + diagnostics");
     let (floor, bodies) = in_process(&dense, keystrokes, |i| {
-        if i % 2 == 0 { (keystroke_at, keystroke_at, ";") } else { (keystroke_at, keystroke_at + 1, "") }
+        if i % 2 == 0 {
+            (keystroke_at, keystroke_at, ";")
+        } else {
+            (keystroke_at, keystroke_at + 1, "")
+        }
     });
-    report.row("in-process keystroke: set_file (incl. incremental reparse) + diagnostics", &floor, "ms");
-    let per_key = report.row("function bodies re-analysed per keystroke (fn_body executions)", &bodies, "bodies");
+    report.row(
+        "in-process keystroke: set_file (incl. incremental reparse) + diagnostics",
+        &floor,
+        "ms",
+    );
+    let per_key = report.row(
+        "function bodies re-analysed per keystroke (fn_body executions)",
+        &bodies,
+        "bodies",
+    );
     report.verdict(
         "bodies re-analysed per keystroke",
         format!("min {} max {}", per_key.min, per_key.max),
@@ -176,10 +233,22 @@ fn main() {
         Some(per_key.min == 1.0 && per_key.max == 1.0),
     );
     let (sig_floor, sig_bodies) = in_process(&dense, signature_edits, |i| {
-        if i % 2 == 0 { (signature_at, signature_at, signature_text) } else { (signature_at, signature_at + sig_len, "") }
+        if i % 2 == 0 {
+            (signature_at, signature_at, signature_text)
+        } else {
+            (signature_at, signature_at + sig_len, "")
+        }
     });
-    report.row("in-process signature edit: set_file + diagnostics", &sig_floor, "ms");
-    report.row("function bodies re-analysed per signature edit", &sig_bodies, "bodies");
+    report.row(
+        "in-process signature edit: set_file + diagnostics",
+        &sig_floor,
+        "ms",
+    );
+    report.row(
+        "function bodies re-analysed per signature edit",
+        &sig_bodies,
+        "bodies",
+    );
 
     eprintln!("== 5. cold borrowlens check vs cold cargo check");
     let crate_lines = inputs::rust_lines(&copy);
@@ -195,10 +264,20 @@ fn main() {
             .status()
             .expect("run borrowlens check");
         check_ms.push(ms(t));
-        assert!(matches!(status.code(), Some(0 | 1)), "borrowlens check failed: {status}");
+        assert!(
+            matches!(status.code(), Some(0 | 1)),
+            "borrowlens check failed: {status}"
+        );
     }
-    let check = report.row(format!("cold `borrowlens check --format json` of the crate ({crate_lines} lines)"), &check_ms, "ms");
-    let lines_per_s: Vec<f64> = check_ms.iter().map(|t| crate_lines as f64 / (t / 1e3)).collect();
+    let check = report.row(
+        format!("cold `borrowlens check --format json` of the crate ({crate_lines} lines)"),
+        &check_ms,
+        "ms",
+    );
+    let lines_per_s: Vec<f64> = check_ms
+        .iter()
+        .map(|t| crate_lines as f64 / (t / 1e3))
+        .collect();
     let lps = report.row("cold `borrowlens check`: lines/s", &lines_per_s, "lines/s");
     report.verdict(
         "cold check throughput (median run)",
@@ -220,12 +299,26 @@ fn main() {
         }
     }
     if cargo_ok {
-        let cold = report.row("cold `cargo check -j2` of the crate (its dependencies included, target removed)", &cold_cargo, "ms");
+        let cold = report.row(
+            "cold `cargo check -j2` of the crate (its dependencies included, target removed)",
+            &cold_cargo,
+            "ms",
+        );
         let ratio = cold.p50 / check.p50;
-        report.verdict("cold check vs cold cargo check (medians)", format!("{ratio:.1}x faster"), ">= 5x", Some(ratio >= 5.0));
+        report.verdict(
+            "cold check vs cold cargo check (medians)",
+            format!("{ratio:.1}x faster"),
+            ">= 5x",
+            Some(ratio >= 5.0),
+        );
     } else {
         report.note("cold `cargo check` of the crate failed: no cold ratio");
-        report.verdict("cold check vs cold cargo check", "not measured".into(), ">= 5x", None);
+        report.verdict(
+            "cold check vs cold cargo check",
+            "not measured".into(),
+            ">= 5x",
+            None,
+        );
     }
 
     eprintln!("== 4. the keystroke under incremental cargo check");
@@ -246,7 +339,11 @@ fn main() {
     }
     fs::write(&lsp_dense, &dense).unwrap();
     if incremental.len() == runs {
-        let inc = report.row("incremental `cargo check` after the keystroke", &incremental, "ms");
+        let inc = report.row(
+            "incremental `cargo check` after the keystroke",
+            &incremental,
+            "ms",
+        );
         let ratio = inc.p50 / key.p50;
         report.verdict(
             "keystroke (server time) vs incremental cargo check (medians)",
@@ -261,7 +358,12 @@ fn main() {
         ));
     } else {
         report.note("incremental `cargo check` failed: no keystroke/cargo ratio");
-        report.verdict("keystroke vs incremental cargo check", "not measured".into(), ">= 100x", None);
+        report.verdict(
+            "keystroke vs incremental cargo check",
+            "not measured".into(),
+            ">= 100x",
+            None,
+        );
     }
 
     eprintln!("== 6. memory after indexing a 200,000-line workspace");
@@ -276,10 +378,22 @@ fn main() {
         crates.join(", "),
         memory.files
     ));
-    report.row("indexing the workspace (initialized to $/progress end + status)", &[memory.index_ms], "ms");
-    report.row("server peak RSS (VmHWM) after indexing", &[memory.hwm], "MB");
+    report.row(
+        "indexing the workspace (initialized to $/progress end + status)",
+        &[memory.index_ms],
+        "ms",
+    );
+    report.row(
+        "server peak RSS (VmHWM) after indexing",
+        &[memory.hwm],
+        "MB",
+    );
     report.row("server RSS (VmRSS) after indexing", &[memory.rss], "MB");
-    report.row("server peak RSS after also opening dense.rs (diagnostics received)", &[memory.hwm_open], "MB");
+    report.row(
+        "server peak RSS after also opening dense.rs (diagnostics received)",
+        &[memory.hwm_open],
+        "MB",
+    );
     report.verdict(
         "peak RSS, workspace (after indexing)",
         format!("{:.0} MB ({ws_lines} lines)", memory.hwm),
@@ -288,7 +402,15 @@ fn main() {
     );
 
     let load_after = loadavg();
-    print_report(&report, &version, dense_lines, spread, &load_before, &load_after, started);
+    print_report(
+        &report,
+        &version,
+        dense_lines,
+        spread,
+        &load_before,
+        &load_after,
+        started,
+    );
     if opts.keep {
         eprintln!("scratch kept: {}", scratch.display());
     } else {
@@ -306,20 +428,42 @@ fn print_report(
     started: Instant,
 ) {
     println!();
-    println!("borrowlens benchmark: regex-automata {version} (src/dfa/dense.rs: {dense_lines} lines)");
+    println!(
+        "borrowlens benchmark: regex-automata {version} (src/dfa/dense.rs: {dense_lines} lines)"
+    );
     println!(
         "machine: {} cores; load average {load_before} before, {load_after} after; noise: the fixed loop's max is {spread:.0} % over its min",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!();
-    let width = report.rows.iter().map(|r| r.what.chars().count()).max().unwrap_or(10);
-    println!("{:width$}  {:>4}  {:>10}  {:>10}  {:>10}  {:>10}  unit", "measure", "n", "min", "p50", "p99", "max");
+    let width = report
+        .rows
+        .iter()
+        .map(|r| r.what.chars().count())
+        .max()
+        .unwrap_or(10);
+    println!(
+        "{:width$}  {:>4}  {:>10}  {:>10}  {:>10}  {:>10}  unit",
+        "measure", "n", "min", "p50", "p99", "max"
+    );
     for row in &report.rows {
         let s = row.summary;
-        let f = |x: f64| if row.unit == "bodies" || x >= 1000.0 { format!("{x:.0}") } else { format!("{x:.2}") };
+        let f = |x: f64| {
+            if row.unit == "bodies" || x >= 1000.0 {
+                format!("{x:.0}")
+            } else {
+                format!("{x:.2}")
+            }
+        };
         println!(
             "{:width$}  {:>4}  {:>10}  {:>10}  {:>10}  {:>10}  {}",
-            row.what, s.n, f(s.min), f(s.p50), f(s.p99), f(s.max), row.unit
+            row.what,
+            s.n,
+            f(s.min),
+            f(s.p50),
+            f(s.p99),
+            f(s.max),
+            row.unit
         );
     }
     println!();
@@ -340,7 +484,10 @@ fn print_report(
         }
     }
     println!("  - server time = round trip - 30 ms debounce; the in-process floor includes the incremental reparse");
-    println!("(the benchmark took {:.0} s)", started.elapsed().as_secs_f64());
+    println!(
+        "(the benchmark took {:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn loadavg() -> String {
@@ -371,7 +518,8 @@ fn build_server(workspace: &Path, cargo: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let dir = exe.parent().unwrap();
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "-p", "borrowlens"]).current_dir(workspace);
+    cmd.args(["build", "-p", "borrowlens"])
+        .current_dir(workspace);
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     }
@@ -391,13 +539,18 @@ fn keystroke_offset(text: &str) -> usize {
         return at + anchor.len();
     }
     let mid = text.len() / 2;
-    mid + text[mid..].find(";\n").expect("a statement past the middle") + 1
+    mid + text[mid..]
+        .find(";\n")
+        .expect("a statement past the middle")
+        + 1
 }
 
 /// A parameter added to a method that other functions of the file call: `to_index`.
 fn signature_edit(text: &str) -> (usize, &'static str) {
     let anchor = "fn to_index(&self, id: StateID";
-    let at = text.find(anchor).expect("`fn to_index(&self, id: StateID` in dense.rs");
+    let at = text
+        .find(anchor)
+        .expect("`fn to_index(&self, id: StateID` in dense.rs");
     (at + anchor.len(), ", extra: u8")
 }
 
@@ -430,12 +583,16 @@ fn lsp_edits<'a>(
     );
     let t = Instant::now();
     let (_, first) = client.diagnostics(&uri, 1, WAIT);
-    eprintln!("  open: first diagnostics after {:.1} ms ({first} diagnostics)", ms(t));
+    eprintln!(
+        "  open: first diagnostics after {:.1} ms ({first} diagnostics)",
+        ms(t)
+    );
     let mut current = text.to_string();
     let (mut raw, mut server_time) = (Vec::new(), Vec::new());
     for i in 0..n {
         let (start, end, insert) = edit(i);
-        let range = json!({"start": lsp::position(&current, start), "end": lsp::position(&current, end)});
+        let range =
+            json!({"start": lsp::position(&current, start), "end": lsp::position(&current, end)});
         current.replace_range(start..end, insert);
         let version = i as i64 + 2;
         let message = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
@@ -454,7 +611,11 @@ fn lsp_edits<'a>(
 
 /// The same edits in-process: `set_file` + `diagnostics` per edit, and how many `fn_body`
 /// queries salsa executed for each.
-fn in_process<'a>(text: &str, n: usize, edit: impl Fn(usize) -> (usize, usize, &'a str)) -> (Vec<f64>, Vec<f64>) {
+fn in_process<'a>(
+    text: &str,
+    n: usize,
+    edit: impl Fn(usize) -> (usize, usize, &'a str),
+) -> (Vec<f64>, Vec<f64>) {
     let executed = Arc::new(AtomicUsize::new(0));
     let sink = executed.clone();
     let mut host = AnalysisHost::with_events(move |e| {
@@ -501,7 +662,10 @@ fn cargo_check(cargo: &str, dir: &Path, target: &Path) -> Option<f64> {
         eprintln!("  cargo check: {elapsed:.0} ms");
         Some(elapsed)
     } else {
-        eprintln!("  cargo check failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        eprintln!(
+            "  cargo check failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         None
     }
 }
@@ -520,7 +684,8 @@ struct Memory {
 
 /// VmHWM and VmRSS of process `pid`, in MB.
 fn memory_of(pid: u32) -> (f64, f64) {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status (Linux)");
+    let status =
+        fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status (Linux)");
     let field = |name: &str| -> f64 {
         status
             .lines()
@@ -548,8 +713,13 @@ fn workspace_memory(server: &Path, root: &Path, open: &Path) -> Memory {
     );
     let t = Instant::now();
     client.notify("initialized", json!({}));
-    let is_end = |it: &Value| it["method"] == "$/progress" && it["params"]["value"]["kind"] == "end";
-    client.wait_for("the end of indexing ($/progress end)", Duration::from_secs(600), is_end);
+    let is_end =
+        |it: &Value| it["method"] == "$/progress" && it["params"]["value"]["kind"] == "end";
+    client.wait_for(
+        "the end of indexing ($/progress end)",
+        Duration::from_secs(600),
+        is_end,
+    );
     let status = client.request("borrowlens/status", Value::Null, WAIT);
     let index_ms = ms(t);
     let files = status["files"].as_array().map_or(0, Vec::len);
@@ -563,5 +733,11 @@ fn workspace_memory(server: &Path, root: &Path, open: &Path) -> Memory {
     client.diagnostics(&open_uri, 1, WAIT);
     let (hwm_open, _) = memory_of(client.pid());
     client.stop();
-    Memory { files, index_ms, hwm, rss, hwm_open }
+    Memory {
+        files,
+        index_ms,
+        hwm,
+        rss,
+        hwm_open,
+    }
 }

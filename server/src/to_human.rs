@@ -289,6 +289,7 @@ mod tests {
                     "immutable borrow later used here",
                 ),
             ],
+            fixes: Vec::new(),
         };
         let index = LineIndex::new(text);
         let expected = "\
@@ -327,6 +328,7 @@ For more information about this error, try `rustc --explain E0502`.
                 label(range_of(&text, "&mut x", 0), "mutable borrow"),
                 label(range_of(&text, "&x", 0), "immutable borrow"),
             ],
+            fixes: Vec::new(),
         };
         // The location counts the tab as one character, the drawing as four columns, like rustc.
         let expected = "\
@@ -366,6 +368,7 @@ error[E0502]: m
                     "first borrow later used by call",
                 ),
             ],
+            fixes: Vec::new(),
         };
         let expected = "\
 error[E0499]: cannot borrow `foo` as mutable more than once at a time
@@ -395,6 +398,7 @@ error[E0499]: cannot borrow `foo` as mutable more than once at a time
                 label(TextRange { start: 8, end: 8 }, ""),
                 label(TextRange { start, end }, "requires that `'1` outlive `'2`"),
             ],
+            fixes: Vec::new(),
         };
         let expected = "\
 warning: lifetime may not live long enough

@@ -1,7 +1,9 @@
 //! Diagnostics as JSON lines, one object per diagnostic, in the shape DESIGN.md fixes:
 //! `{"file","code","severity","line","col","end_line","end_col","message","labels":[{"line","col",
-//! "end_line","end_col","message"}]}`, lines and columns 1-based, columns in characters, ends
-//! exclusive, as rustc's JSON. Written by hand: the shape is small and fixed.
+//! "end_line","end_col","message"}],"fixes":[{"title","edits":[{"line","col","end_line","end_col",
+//! "new_text"}]}]}`, lines and columns 1-based, columns in characters, ends exclusive, as rustc's
+//! JSON; a fix's edits all refer to the text before any is applied. Written by hand: the shape is
+//! small and fixed.
 
 use std::fmt::Write;
 
@@ -31,6 +33,26 @@ pub fn diagnostic(file: &str, index: &LineIndex, diag: &Diagnostic) -> String {
         out.push_str(",\"message\":");
         string(&mut out, &label.message);
         out.push('}');
+    }
+    out.push_str("],\"fixes\":[");
+    for (i, fix) in diag.fixes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"title\":");
+        string(&mut out, &fix.title);
+        out.push_str(",\"edits\":[");
+        for (j, edit) in fix.edits.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            range(&mut out, index, edit.range);
+            out.push_str(",\"new_text\":");
+            string(&mut out, &edit.new_text);
+            out.push('}');
+        }
+        out.push_str("]}");
     }
     out.push_str("]}");
     out
@@ -76,6 +98,7 @@ pub fn string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use borrowlens_analysis::fixes::{Fix, TextEdit};
     use borrowlens_analysis::Label;
 
     #[test]
@@ -101,10 +124,18 @@ mod tests {
                 range: TextRange { start: 0, end: 2 },
                 message: "here".to_string(),
             }],
+            fixes: vec![Fix {
+                kind: "add-mut",
+                title: "Add \"mut\"".to_string(),
+                edits: vec![TextEdit {
+                    range: TextRange { start: 0, end: 0 },
+                    new_text: "mut ".to_string(),
+                }],
+            }],
         };
         assert_eq!(
             diagnostic("src/a b.rs", &LineIndex::new(text), &diag),
-            r#"{"file":"src/a b.rs","code":"E0499","severity":"error","line":2,"col":13,"end_line":2,"end_col":19,"message":"cannot borrow `v`","labels":[{"line":1,"col":1,"end_line":1,"end_col":3,"message":"here"}]}"#
+            r#"{"file":"src/a b.rs","code":"E0499","severity":"error","line":2,"col":13,"end_line":2,"end_col":19,"message":"cannot borrow `v`","labels":[{"line":1,"col":1,"end_line":1,"end_col":3,"message":"here"}],"fixes":[{"title":"Add \"mut\"","edits":[{"line":1,"col":1,"end_line":1,"end_col":1,"new_text":"mut "}]}]}"#
         );
     }
 }

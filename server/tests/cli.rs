@@ -69,7 +69,7 @@ fn json_diagnostics(output: &Output) -> Vec<(String, u64, u64, u64, u64)> {
             .unwrap_or_else(|| panic!("not an object: {line}"));
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        let mut expected = vec!["file", "code", "severity", "message", "labels"];
+        let mut expected = vec!["file", "code", "severity", "message", "labels", "fixes"];
         expected.extend(position_keys);
         expected.sort_unstable();
         assert_eq!(keys, expected, "{line}");
@@ -95,6 +95,25 @@ fn json_diagnostics(output: &Output) -> Vec<(String, u64, u64, u64, u64)> {
             expected.extend(position_keys);
             expected.sort_unstable();
             assert_eq!(keys, expected, "{line}");
+        }
+        for fix in object["fixes"].as_array().expect("fixes is an array") {
+            assert!(
+                fix["title"].as_str().is_some_and(|it| !it.is_empty()),
+                "{line}"
+            );
+            for edit in fix["edits"].as_array().expect("a fix has edits") {
+                let mut keys: Vec<&str> = edit
+                    .as_object()
+                    .expect("an edit is an object")
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                keys.sort_unstable();
+                let mut expected = vec!["new_text"];
+                expected.extend(position_keys);
+                expected.sort_unstable();
+                assert_eq!(keys, expected, "{line}");
+            }
         }
         let number = |key: &str| object[key].as_u64().unwrap();
         acc.push((

@@ -87,6 +87,10 @@ fn the_handshake_negotiates_the_position_encoding() {
         assert_eq!(caps["textDocumentSync"]["openClose"], true);
         assert_eq!(caps["hoverProvider"], true);
         assert_eq!(caps["inlayHintProvider"], true);
+        assert_eq!(
+            caps["codeActionProvider"]["codeActionKinds"],
+            json!(["quickfix"])
+        );
         assert_eq!(result["serverInfo"]["name"], "borrowlens");
         client.notify("initialized", json!({}));
         let status = client.shutdown_and_exit();
@@ -227,6 +231,96 @@ fn seeds_get_the_diagnostics_of_borrowlens_check() {
             );
         }
     }
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+/// Applies a `WorkspaceEdit`'s edits for `uri` (positions in the text before any edit).
+fn apply_workspace_edit(text: &str, edit: &Value, uri: &str, encoding: Encoding) -> String {
+    let mut edits: Vec<(usize, usize, String)> = edit["changes"][uri]
+        .as_array()
+        .unwrap_or_else(|| panic!("edits for {uri}: {edit}"))
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"], encoding),
+                offset(text, &e["range"]["end"], encoding),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    let mut out = text.to_string();
+    for (start, end, new) in edits {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+#[test]
+fn quick_fixes_remove_the_seeds_errors() {
+    let mut client = Client::start(json!({}), Value::Null);
+    let mut fixed = 0;
+    let files = fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|it| it.unwrap().path())
+        .collect::<Vec<_>>();
+    for file in files
+        .iter()
+        .filter(|it| it.extension().is_some_and(|ext| ext == "rs"))
+    {
+        let uri = file_uri(file);
+        let text = fs::read_to_string(file).unwrap();
+        client.open(&uri, &text);
+        let published = client.diagnostics(&uri, Some(1));
+        for (n, diag) in published.iter().enumerate() {
+            let params = json!({
+                "textDocument": {"uri": uri},
+                "range": diag["range"],
+                "context": {"diagnostics": [diag], "triggerKind": 1},
+            });
+            let actions = client.request("textDocument/codeAction", params).unwrap();
+            let actions = actions
+                .as_array()
+                .unwrap_or_else(|| panic!("no quick fix for {diag}"));
+            let best = &actions[0];
+            assert_eq!(best["kind"], "quickfix", "{best}");
+            assert_eq!(best["isPreferred"], true, "{best}");
+            assert_eq!(best["diagnostics"][0]["code"], diag["code"], "{best}");
+            assert!(
+                actions[1..].iter().all(|it| it["isPreferred"] != true),
+                "one preferred fix per diagnostic"
+            );
+            // Applying it removes the error.
+            let new_text = apply_workspace_edit(&text, &best["edit"], &uri, Encoding::Utf16);
+            let version = 2 + n as i64;
+            client.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": new_text}]}),
+            );
+            let after = client.diagnostics(&uri, Some(version));
+            let count = |ds: &[Value]| ds.iter().filter(|d| d["code"] == diag["code"]).count();
+            assert!(
+                count(&after) < count(&published),
+                "{} after `{}`:\n{new_text}",
+                file.display(),
+                best["title"]
+            );
+            fixed += 1;
+        }
+        // Only quick fixes are offered: a client asking for other kinds gets none.
+        if let Some(diag) = published.first() {
+            let params = json!({
+                "textDocument": {"uri": uri},
+                "range": diag["range"],
+                "context": {"diagnostics": [], "only": ["source.organizeImports"]},
+            });
+            assert_eq!(
+                client.request("textDocument/codeAction", params).unwrap(),
+                Value::Null
+            );
+        }
+    }
+    assert!(fixed >= 10, "{fixed} seed errors fixed");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -738,7 +832,13 @@ fn the_workspace_is_indexed_and_watched() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["place"].as_str().unwrap(), r["conflicting"].as_bool().unwrap(), r["borrow"]["start"]["line"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["place"].as_str().unwrap(),
+                r["conflicting"].as_bool().unwrap(),
+                r["borrow"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(places, [("v", true, 2), ("v[_]", false, 2)]);
 

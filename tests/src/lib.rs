@@ -2,6 +2,7 @@
 //! scanner that the tidy test uses.
 
 pub mod corpus;
+pub mod fixcheck;
 pub mod fixture;
 pub mod scan;
 

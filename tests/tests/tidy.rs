@@ -219,7 +219,12 @@ fn panic_abort(path: &str, manifest: &str) -> Vec<String> {
 fn panics_unwind() {
     let root = workspace_root();
     let mut violations = Vec::new();
-    for manifest in ["Cargo.toml", "analysis/Cargo.toml", "server/Cargo.toml", "tests/Cargo.toml"] {
+    for manifest in [
+        "Cargo.toml",
+        "analysis/Cargo.toml",
+        "server/Cargo.toml",
+        "tests/Cargo.toml",
+    ] {
         let text = fs::read_to_string(root.join(manifest)).unwrap_or_default();
         violations.extend(panic_abort(manifest, &text));
     }
@@ -272,7 +277,10 @@ fn the_rules_catch_violations() {
     );
 
     assert_eq!(
-        panic_abort("Cargo.toml", "[profile.release]\npanic = \"abort\" # small\n# panic = \"abort\"\n"),
+        panic_abort(
+            "Cargo.toml",
+            "[profile.release]\npanic = \"abort\" # small\n# panic = \"abort\"\n"
+        ),
         ["Cargo.toml:2: panic = \"abort\" # small"]
     );
 

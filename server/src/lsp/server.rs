@@ -76,6 +76,9 @@ impl LanguageServer for Server {
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         handlers::inlay_hint::handle(self, params).await
     }
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::code_action::handle(self, params).await
+    }
 }
 
 /// borrowlens's own methods (`ext.rs`), routed in `service`.

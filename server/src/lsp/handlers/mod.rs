@@ -1,6 +1,7 @@
 //! One file per LSP method, each a few lines: convert the request, call the analysis once (or
 //! queue a message for the writer), convert the answer.
 
+pub mod code_action;
 pub mod did_change;
 pub mod did_change_configuration;
 pub mod did_change_watched_files;
