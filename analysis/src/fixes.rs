@@ -80,6 +80,8 @@ pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
         "E0716" => bind_temporary(cx, root, e, &mut out),
         "E0597" => hoist_declaration(cx, root, e, &mut out),
         "E0373" => add_move(cx, e, &mut out),
+        "E0381" => initialize(cx, root, e, &mut out),
+        "E0507" | "E0508" | "E0509" => borrow_instead(cx, root, e, &mut out),
         _ => {}
     }
     out
@@ -470,6 +472,20 @@ fn add_mut(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
     };
     if e.message.contains("not declared as mutable") || e.code == "E0384" {
         let Some(name) = base_name(place) else { return };
+        if name == "self" {
+            if let Some(SelfParam::Value {
+                mutability: Mutability::Not,
+                span,
+            }) = &cx.def.self_param
+            {
+                out.push(Fix {
+                    kind: "add-mut",
+                    title: "Make `self` mutable: `mut self`".to_string(),
+                    edits: vec![cx.edit(Span::new(span.start, span.start), "mut ")],
+                });
+            }
+            return;
+        }
         let Some(decl) = binding_before(cx, name, e.span.start) else {
             return;
         };
@@ -502,6 +518,34 @@ fn add_mut(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
                 }
             }
             return;
+        }
+        // `let r = &x;`: borrow mutably from the start.
+        if let Some(decl) = binding_before(cx, name, e.span.start) {
+            let mut init_ref: Option<Span> = None;
+            if let Some(root) = &cx.def.body {
+                visit_lets_with_pat(root, &mut |pat, ty, init| {
+                    if pat.span == decl && ty.is_none() {
+                        if let ExprKind::Ref {
+                            mutability: Mutability::Not,
+                            raw: false,
+                            ..
+                        } = &init.kind
+                        {
+                            init_ref = Some(init.span);
+                        }
+                    }
+                });
+            }
+            if let Some(r) = init_ref {
+                if cx.src(r).starts_with('&') {
+                    out.push(Fix {
+                        kind: "add-mut",
+                        title: format!("Borrow mutably: `let {name} = &mut ...`"),
+                        edits: vec![cx.edit(Span::new(r.start + 1, r.start + 1), "mut ")],
+                    });
+                }
+                return;
+            }
         }
         // Callers pass `&x` today: changing the parameter's type would break them.
         let fn_name = &*cx.def.name;
@@ -598,15 +642,9 @@ fn binding_before(cx: &FixCtx, name: &str, before: u32) -> Option<Span> {
     if let Some(b) = &cx.def.body {
         visit_block_pats(b, &mut consider);
     }
-    // Only user bindings are fixed this way (not closure captures, which the lowering reports on
-    // the closure's body).
+    // A binding of the function or of one of its closures, written as the bare name.
     let best = best?;
-    let is_user = cx.body.locals.iter().any(|l| {
-        l.name.as_deref() == Some(name)
-            && matches!(l.kind, LocalKind::User | LocalKind::Arg)
-            && contains(best, l.span)
-    });
-    (is_user && cx.src(best) == name).then_some(best)
+    (cx.src(best) == name).then_some(best)
 }
 
 fn visit_bindings(p: &Pat, f: &mut dyn FnMut(&Pat)) {
@@ -1501,5 +1539,233 @@ fn add_move(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
             title: "Add `move` to the closure".to_string(),
             edits: vec![cx.edit(Span::new(e.span.start, e.span.start), "move ")],
         });
+    }
+}
+
+// ---- E0381: initialize the binding where it is declared ------------------------------------
+
+fn initialize(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+    let Some(decl) = label(e, "binding declared here") else {
+        return;
+    };
+    let Some(&(block, i)) = locate(root, decl).last() else {
+        return;
+    };
+    let Some(Stmt::Let {
+        pat,
+        ty: Some(_),
+        init: None,
+        else_block: None,
+        span,
+    }) = block.stmts.get(i)
+    else {
+        return;
+    };
+    let PatKind::Binding {
+        name,
+        by_ref: None,
+        mutability,
+        sub: None,
+    } = &pat.kind
+    else {
+        return;
+    };
+    let Some(local) = cx
+        .body
+        .locals
+        .iter()
+        .find(|l| l.name.as_ref() == Some(name) && contains(pat.span, l.span))
+    else {
+        return;
+    };
+    let Some(value) = default_value(cx.index, &local.ty) else {
+        return;
+    };
+    // Assignments after the declaration need the binding to be `mut` once it starts initialized.
+    let mut assigned = false;
+    find_expr(block, &mut |x| {
+        if let ExprKind::Assign(lhs, _) | ExprKind::CompoundAssign(_, lhs, _) = &x.kind {
+            assigned |= root_name(lhs).is_some_and(|n| n == name);
+        }
+    });
+    let text = cx.src(*span);
+    let Some(semi) = text.rfind(';') else { return };
+    let mut edits = vec![cx.edit(
+        Span::new(span.start + semi as u32, span.start + semi as u32),
+        format!(" = {value}"),
+    )];
+    if assigned && *mutability == Mutability::Not {
+        edits.push(cx.edit(Span::new(pat.span.start, pat.span.start), "mut "));
+    }
+    out.push(Fix {
+        kind: "initialize",
+        title: format!("Initialize `{name}` where it is declared: `= {value}`"),
+        edits,
+    });
+}
+
+/// The local a place expression starts from: `x` in `x.a.0 = 1` or `x[i] = 2`.
+fn root_name(e: &Expr) -> Option<&Name> {
+    match &e.kind {
+        ExprKind::Path(s) if s.len() == 1 => s.first(),
+        ExprKind::Field(b, _) | ExprKind::Index(b, _) => root_name(b),
+        _ => None,
+    }
+}
+
+/// A value of the type to start from, when the type is known to have one.
+fn default_value(index: &Index, ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Prim(p) => Some(
+            match &**p {
+                "bool" => "false",
+                "char" => "'\\0'",
+                "f32" | "f64" => "0.0",
+                _ => "0",
+            }
+            .to_string(),
+        ),
+        Ty::Adt { name, .. } if &**name == "String" && index.adt(name).is_none() => {
+            Some("String::new()".to_string())
+        }
+        Ty::Adt { name, .. } if &**name == "Option" && index.adt(name).is_none() => {
+            Some("None".to_string())
+        }
+        _ if is_default(index, ty) == Some(true) => Some("Default::default()".to_string()),
+        _ => None,
+    }
+}
+
+/// Whether a type implements `Default`, as far as the crate's text and std tell.
+fn is_default(index: &Index, ty: &Ty) -> Option<bool> {
+    let all = |ts: &[Ty]| -> Option<bool> {
+        let mut r = Some(true);
+        for t in ts {
+            match is_default(index, t) {
+                Some(true) => {}
+                Some(false) => return Some(false),
+                None => r = None,
+            }
+        }
+        r
+    };
+    match ty {
+        Ty::Prim(_) => Some(true),
+        Ty::Tuple(ts) if ts.len() <= 12 => all(ts),
+        Ty::Array(t, Some(n)) if *n <= 32 => is_default(index, t),
+        Ty::Adt { name, args, .. } => {
+            if index.is_shadowed(name) {
+                return None;
+            }
+            if let Some(adt) = index.adt(name) {
+                if adt.opaque {
+                    return None;
+                }
+                return if adt.default || index.implements(name, "Default") {
+                    all(args)
+                } else {
+                    Some(false)
+                };
+            }
+            match &**name {
+                "String" | "Vec" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque"
+                | "Option" => Some(true),
+                "Box" => all(args),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+// ---- E0507 / E0508 / E0509: borrow instead of moving out ---------------------------------------
+
+fn borrow_instead(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+    // The moved place must be what a `let` without a type binds (directly or as a block's value)
+    // or what a `match` inspects: borrowing it makes the bindings references.
+    let mut ok = false;
+    let mut visit_let = |init: &Expr| {
+        let mut x = init;
+        loop {
+            if x.span == e.span {
+                ok = true;
+                return;
+            }
+            match &x.kind {
+                ExprKind::Block { block, label: None } => match &block.tail {
+                    Some(t) => x = t,
+                    None => return,
+                },
+                _ => return,
+            }
+        }
+    };
+    visit_lets(root, &mut |ty, init| {
+        if ty.is_none() {
+            visit_let(init)
+        }
+    });
+    find_expr(root, &mut |x| {
+        if let ExprKind::Match { scrutinee, .. } = &x.kind {
+            ok |= scrutinee.span == e.span;
+        }
+    });
+    let text = cx.src(e.span);
+    if !ok || text.starts_with('&') {
+        return;
+    }
+    let needs_parens = !(is_simple_place(text.trim_start_matches('*'))
+        || text.starts_with('(')
+        || text.ends_with(']'));
+    let edits = if needs_parens {
+        vec![
+            cx.edit(Span::new(e.span.start, e.span.start), "&("),
+            cx.edit(Span::new(e.span.end, e.span.end), ")"),
+        ]
+    } else {
+        vec![cx.edit(Span::new(e.span.start, e.span.start), "&")]
+    };
+    out.push(Fix {
+        kind: "borrow",
+        title: format!("Borrow `{}` instead of moving out of it", cx.quote(e.span)),
+        edits,
+    });
+}
+
+/// Calls `f` with the type and initializer of every `let` with one, nested ones included.
+fn visit_lets(b: &Block, f: &mut dyn FnMut(Option<&Type>, &Expr)) {
+    visit_lets_with_pat(b, &mut |_, ty, init| f(ty, init));
+}
+
+/// Calls `f` with the pattern, type and initializer of every `let` with one, nested ones included.
+fn visit_lets_with_pat(b: &Block, f: &mut dyn FnMut(&Pat, Option<&Type>, &Expr)) {
+    fn blocks_in<'a>(e: &'a Expr, acc: &mut Vec<&'a Block>) {
+        acc.extend(child_blocks(e));
+        crate::lower::for_each_child(e, &mut |c| blocks_in(c, acc));
+    }
+    let mut blocks = vec![b];
+    for s in &b.stmts {
+        match s {
+            Stmt::Let { init: Some(e), .. } | Stmt::Expr { expr: e, .. } => {
+                blocks_in(e, &mut blocks)
+            }
+            _ => {}
+        }
+    }
+    if let Some(t) = &b.tail {
+        blocks_in(t, &mut blocks);
+    }
+    for inner in blocks {
+        for s in &inner.stmts {
+            if let Stmt::Let {
+                pat,
+                ty,
+                init: Some(init),
+                ..
+            } = s
+            {
+                f(pat, ty.as_ref(), init);
+            }
+        }
     }
 }

@@ -44,6 +44,8 @@ pub struct AdtInfo {
     pub copy: bool,
     /// `#[derive(Clone)]` (an `impl Clone` shows in `Index::implements`).
     pub clone: bool,
+    /// `#[derive(Default)]`.
+    pub default: bool,
     pub drop: bool,
     pub lifetimes: u8,
     pub is_enum: bool,
@@ -168,6 +170,7 @@ impl Index {
                             fields,
                             copy: s.derives.iter().any(|d| &**d == "Copy"),
                             clone: s.derives.iter().any(|d| &**d == "Clone"),
+                            default: s.derives.iter().any(|d| &**d == "Default"),
                             drop: false,
                             lifetimes: s.generics.lifetimes.len() as u8,
                             is_enum: false,
@@ -214,6 +217,7 @@ impl Index {
                             fields: Vec::new(),
                             copy: e.derives.iter().any(|d| &**d == "Copy"),
                             clone: e.derives.iter().any(|d| &**d == "Clone"),
+                            default: e.derives.iter().any(|d| &**d == "Default"),
                             drop: false,
                             lifetimes: e.generics.lifetimes.len() as u8,
                             is_enum: true,

@@ -10,8 +10,8 @@ use borrowlens_tests::fixcheck::{self, Report};
 
 /// Share of offered fixes that must compile on rustc-ui.
 const SUCCESS_FLOOR: f64 = 0.80;
-/// Share of rustc-ui's true-positive diagnostics that must come with a fix; raise it as it grows.
-const COVERAGE_FLOOR: f64 = 0.49;
+/// Share of rustc-ui's true-positive diagnostics that must come with a fix (60.5% today).
+const COVERAGE_FLOOR: f64 = 0.60;
 
 fn run(name: &str) -> Report {
     let dir = corpus::corpora_dir().join(name);
