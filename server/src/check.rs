@@ -144,15 +144,17 @@ pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
 }
 
 fn analyze_chunk(chunk: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
-    let mut host = AnalysisHost::new();
-    let files: Vec<_> = chunk
+    // Files are independent: each gets a fresh host that is dropped once its diagnostics are
+    // known, so the working set stays one file's (and memory stays flat over a large tree).
+    chunk
         .iter()
-        .map(|it| host.set_file(&it.path, it.text.clone(), it.edition))
-        .collect();
-    files
-        .into_iter()
-        .map(|file| {
-            panic::catch_unwind(AssertUnwindSafe(|| host.diagnostics(file))).map_err(|payload| {
+        .map(|it| {
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                let mut host = AnalysisHost::new();
+                let file = host.set_file(&it.path, it.text.clone(), it.edition);
+                host.diagnostics(file)
+            }))
+            .map_err(|payload| {
                 let message = payload
                     .downcast_ref::<&str>()
                     .map(|it| it.to_string())
