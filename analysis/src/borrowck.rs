@@ -1168,11 +1168,11 @@ impl<'a> Cx<'a> {
                         return false;
                     }
                 }
-                (Proj::Subslice, Proj::ConstIndex { .. })
-                | (Proj::ConstIndex { .. }, Proj::Subslice) => return false,
+                (Proj::Subslice | Proj::Range { .. }, Proj::ConstIndex { .. })
+                | (Proj::ConstIndex { .. }, Proj::Subslice | Proj::Range { .. }) => return false,
                 (
-                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice,
-                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice,
+                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. },
+                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. },
                 ) => {}
                 // Shapes that disagree come from types we only half know: assume disjoint.
                 _ => return false,
@@ -1609,15 +1609,22 @@ impl<'a> Cx<'a> {
             if a.kind == AccessKind::Assign && a.place.is_prefix_of(m) {
                 continue;
             }
-            // Subslices carry no range here: two of them may be disjoint, so assume they are.
+            // Subslices without a range may be disjoint: assume they are.
             let common = m.proj.len().min(a.place.proj.len());
             if (0..common).any(|i| m.proj[i] == Proj::Subslice && a.place.proj[i] == Proj::Subslice)
             {
                 continue;
             }
-            if m.is_prefix_of(a.place)
-                || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m))
-            {
+            let overlap = match elements_overlap(m, a.place) {
+                Some((covered, contains)) => {
+                    covered || (contains && a.kind != AccessKind::MatchedPlace)
+                }
+                None => {
+                    m.is_prefix_of(a.place)
+                        || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m))
+                }
+            };
+            if overlap {
                 // Moves through a deref of a reference are E0507 errors, not moves.
                 hit.push(mi);
             }
@@ -1696,4 +1703,44 @@ struct Init {
     moved: Bits,
     uninit: Bits,
     init: Bits,
+}
+
+/// For a move and an access into the same array by ranges of known elements (`[x @ .., _]` on an
+/// array of known length, `[_, y]`): whether the move certainly covers an element the access
+/// reaches, and whether the access certainly takes in an element the move took. `None` when no
+/// range is involved, and the caller compares the places as paths.
+fn elements_overlap(m: &Place, a: &Place) -> Option<(bool, bool)> {
+    if m.local != a.local {
+        return Some((false, false));
+    }
+    let elements = |p: &Proj| match p {
+        Proj::Range { from, to } => Some((*from, *to)),
+        Proj::ConstIndex {
+            offset,
+            from_end: false,
+        } => Some((*offset, offset + 1)),
+        _ => None,
+    };
+    for (i, (x, y)) in m.proj.iter().zip(&a.proj).enumerate() {
+        if x == y {
+            continue;
+        }
+        if !matches!(x, Proj::Range { .. }) && !matches!(y, Proj::Range { .. }) {
+            // Two different projections without a range: paths, compared by the caller.
+            return None;
+        }
+        let (Some((f1, t1)), Some((f2, t2))) = (elements(x), elements(y)) else {
+            // A range against a projection without known elements: cannot tell, stay silent.
+            return Some((false, false));
+        };
+        if t1 <= f2 || t2 <= f1 {
+            return Some((false, false));
+        }
+        // They share an element. What follows a range is relative to it, so only a range that
+        // ends its place (a whole subslice moved or used) tells for sure.
+        let covered = matches!(x, Proj::Range { .. }) && i + 1 == m.proj.len();
+        let contains = matches!(y, Proj::Range { .. }) && i + 1 == a.proj.len();
+        return Some((covered, contains));
+    }
+    None
 }

@@ -70,6 +70,7 @@ pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
         "E0382" => {
             if let Some(moved) = label(e, "value moved here") {
                 borrow_in_for(cx, root, moved, &mut out);
+                borrow_matched(cx, root, moved, &mut out);
                 clone_at(cx, root, moved, &mut out);
                 // Only a use that borrows can go first: a use that moves would move it twice.
                 if e.message.starts_with("borrow of moved value") {
@@ -1249,6 +1250,41 @@ fn borrow_in_for(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix>) {
             edits: vec![cx.edit(Span::new(moved.start, moved.start), "&")],
         });
     }
+}
+
+/// A pattern moved out of a place (`let [x, ..] = a;`, `match a { [x, ..] => .. }`): match on
+/// `&a` instead, so the pattern binds references.
+fn borrow_matched(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix>) {
+    let mut scrutinee: Option<Span> = None;
+    visit_lets_with_pat(root, &mut |pat, ty, init| {
+        if ty.is_none() && contains(pat.span, moved) && pat.span != moved {
+            scrutinee = Some(init.span);
+        }
+    });
+    find_expr(root, &mut |x| {
+        if let ExprKind::Match {
+            scrutinee: sc,
+            arms,
+        } = &x.kind
+        {
+            if arms
+                .iter()
+                .any(|a| contains(a.pat.span, moved) && a.pat.span != moved)
+            {
+                scrutinee = Some(sc.span);
+            }
+        }
+    });
+    let Some(sc) = scrutinee else { return };
+    let text = cx.src(sc);
+    if !is_simple_place(text) {
+        return;
+    }
+    out.push(Fix {
+        kind: "borrow",
+        title: format!("Match on `&{text}` instead of moving out of it"),
+        edits: vec![cx.edit(Span::new(sc.start, sc.start), "&")],
+    });
 }
 
 /// `.clone()` the moved value, when its type is known to be `Clone`.

@@ -1436,10 +1436,11 @@ impl<'a> Lower<'a> {
             let base = &tys[i];
             let bad = match (&p.proj[i], base) {
                 (Proj::Index, Ty::Array(..)) => Some("array"),
-                (Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice, Ty::Slice(_)) => {
-                    Some("slice")
-                }
-                (Proj::ConstIndex { .. } | Proj::Subslice, Ty::Array(..))
+                (
+                    Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. },
+                    Ty::Slice(_),
+                ) => Some("slice"),
+                (Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. }, Ty::Array(..))
                     if last_deref.is_some() =>
                 {
                     Some("array")
@@ -3301,7 +3302,15 @@ impl<'a> Lower<'a> {
                 for (i, p) in ps.iter().enumerate() {
                     if Some(i) == rest {
                         if let PatKind::Binding { sub: Some(_), .. } = &p.kind {
-                            self.bind_pattern(p, &place.project(Proj::Subslice), ty, mode, span);
+                            // On an array of known length, the elements the rest stands for.
+                            let proj = match ty {
+                                Ty::Array(_, Some(len)) if (n as u64) <= *len + 1 => Proj::Range {
+                                    from: i as u32,
+                                    to: (*len as usize + i + 1 - n) as u32,
+                                },
+                                _ => Proj::Subslice,
+                            };
+                            self.bind_pattern(p, &place.project(proj), ty, mode, span);
                         }
                         continue;
                     }
@@ -3524,7 +3533,7 @@ pub fn describe_place(body: &Body, place: &Place) -> String {
                 }
                 s = format!("{s}[_]");
             }
-            Proj::Subslice => {
+            Proj::Subslice | Proj::Range { .. } => {
                 if deref_pending {
                     s = format!("(*{s})");
                     deref_pending = false;

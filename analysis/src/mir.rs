@@ -50,7 +50,13 @@ pub enum Proj {
         offset: u32,
         from_end: bool,
     },
+    /// `[x @ .., _]` on a slice, or anything sliced whose range we do not know.
     Subslice,
+    /// `[x @ .., _]` on an array of known length: the elements `from..to`.
+    Range {
+        from: u32,
+        to: u32,
+    },
     /// Into an enum variant, by name.
     Downcast(Name),
 }

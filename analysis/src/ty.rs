@@ -401,6 +401,10 @@ pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
             Proj::Field(f) => field_ty(index, &ty, f),
             Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
             Proj::Subslice => ty,
+            Proj::Range { from, to } => match ty {
+                Ty::Array(elem, _) => Ty::Array(elem, Some(to.saturating_sub(*from) as u64)),
+                other => other,
+            },
             Proj::Downcast(_) => Ty::Unknown,
         };
         tys.push(ty.clone());

@@ -95,6 +95,32 @@ fn main() {
 }
 
 #[test]
+fn rest_patterns_on_arrays_move_exactly_their_elements() {
+    check_diagnostics(
+        r#"
+fn array() -> [(String, String); 3] {
+    Default::default()
+}
+
+fn main() {
+    let a = array();
+    let [_x, _, _] = a;
+    let [_, _y @ ..] = a;
+    let b = array();
+    let [_p @ .., _] = b;
+    let [.., _q] = b;
+    let c = array();
+    let [_r, _, _] = c;
+    let [_s @ .., _, _] = c; //~ ERROR E0382
+    let d = array();
+    let [_t @ .., _] = d;
+    let [_, _u @ ..] = d; //~ ERROR E0382
+}
+"#,
+    );
+}
+
+#[test]
 fn copy_types_are_copied_not_moved() {
     check_diagnostics(
         r#"
