@@ -503,7 +503,7 @@ impl<'a> Cx<'a> {
                                     Ty::Ref(Mutability::Mut, _) => {
                                         constraints.push((place.local.0 as usize, r));
                                     }
-                                    Ty::RawPtr => break,
+                                    Ty::RawPtr(_) => break,
                                     _ => {
                                         constraints.push((place.local.0 as usize, r));
                                     }

@@ -50,6 +50,7 @@ pub fn lower_fn(
         generics.push(("Self".into(), None));
     }
     let mut cx = Lower::new(index, edition, generics, self_ty.clone());
+    cx.unsafe_depth = def.is_unsafe as u32;
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
     cx.new_local(
@@ -258,6 +259,9 @@ struct Lower<'a> {
     guard_tested: Vec<Place>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
+    /// Inside an `unsafe fn` or `unsafe { }` block, where raw pointers may be dereferenced (and
+    /// a write through `*const` is rustc's E0594 rather than an unsafety error).
+    unsafe_depth: u32,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -317,6 +321,7 @@ impl<'a> Lower<'a> {
             not_mut: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),
+            unsafe_depth: 0,
         }
     }
 
@@ -857,6 +862,12 @@ impl<'a> Lower<'a> {
 
     /// Lowers a block, writing its value into `dest`.
     fn block_into(&mut self, block: &Block, dest: &Place, label: Option<&Name>) {
+        self.unsafe_depth += block.is_unsafe as u32;
+        self.block_into_inner(block, dest, label);
+        self.unsafe_depth -= block.is_unsafe as u32;
+    }
+
+    fn block_into_inner(&mut self, block: &Block, dest: &Place, label: Option<&Name>) {
         self.push_scope();
         let depth = self.scopes.len();
         let exit = label.map(|_| self.new_block());
@@ -1146,7 +1157,7 @@ impl<'a> Lower<'a> {
                 let base = self.expr_place(inner, false)?;
                 let bt = self.place_ty(&base);
                 return Some(match bt {
-                    Ty::Ref(..) | Ty::RawPtr => base.deref(),
+                    Ty::Ref(..) | Ty::RawPtr(_) => base.deref(),
                     Ty::Adt { ref name, .. } if &**name == "Box" => base.deref(),
                     Ty::Adt { ref name, .. }
                         if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") =>
@@ -3428,27 +3439,42 @@ impl<'a> Lower<'a> {
             .rposition(|p| *p == Proj::Deref)
             .map(|i| (i, tys[i].clone()));
         match last_deref {
-            Some((i, base_ty)) => match base_ty {
-                Ty::Ref(Mutability::Not, _) => {
-                    // A temporary reference (`*tmp` of an index or a deref): the error is the
-                    // callee's business, not a place of the user's.
-                    if decl.kind == LocalKind::Temp && i == 0 {
-                        return None;
+            Some((i, base_ty)) => {
+                match base_ty {
+                    Ty::Ref(Mutability::Not, _) => {
+                        // A temporary reference (`*tmp` of an index or a deref): the error is the
+                        // callee's business, not a place of the user's.
+                        if decl.kind == LocalKind::Temp && i == 0 {
+                            return None;
+                        }
+                        Some(if borrow {
+                            format!("cannot borrow `{desc}` as mutable, as it is behind a `&` reference")
+                        } else {
+                            format!("cannot assign to `{desc}`, which is behind a `&` reference")
+                        })
                     }
-                    Some(format!(
-                        "cannot {verb} `{desc}`{what}, as it is behind a `&` reference"
-                    ))
+                    Ty::Ref(Mutability::Mut, _) => None,
+                    // Outside unsafe code the deref itself is the error (E0133), not ours to give.
+                    Ty::RawPtr(Mutability::Not) if self.unsafe_depth > 0 => {
+                        if decl.kind == LocalKind::Temp && i == 0 {
+                            return None;
+                        }
+                        Some(if borrow {
+                            format!("cannot borrow `{desc}` as mutable, as it is behind a `*const` pointer")
+                        } else {
+                            format!("cannot assign to `{desc}`, which is behind a `*const` pointer")
+                        })
+                    }
+                    Ty::Adt { ref name, .. } if &**name == "Box" => {
+                        let base = Place {
+                            local: place.local,
+                            proj: place.proj[..i].to_vec(),
+                        };
+                        self.immutability_of_base(&base, verb, what, &desc)
+                    }
+                    _ => None,
                 }
-                Ty::Ref(Mutability::Mut, _) => None,
-                Ty::Adt { ref name, .. } if &**name == "Box" => {
-                    let base = Place {
-                        local: place.local,
-                        proj: place.proj[..i].to_vec(),
-                    };
-                    self.immutability_of_base(&base, verb, what, &desc)
-                }
-                _ => None,
-            },
+            }
             None => self.immutability_of_base(place, verb, what, &desc),
         }
     }

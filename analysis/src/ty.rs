@@ -14,7 +14,8 @@ pub enum Ty {
     Prim(Name),
     Str,
     Ref(Mutability, Box<Ty>),
-    RawPtr,
+    /// `*const T` / `*mut T`.
+    RawPtr(Mutability),
     Tuple(Vec<Ty>),
     /// `[T; N]`, with `N` when it is known.
     Array(Box<Ty>, Option<u64>),
@@ -123,7 +124,7 @@ impl Ty {
                 *mutability,
                 Box::new(Ty::from_ast(inner, generics, self_ty)),
             ),
-            ast::Type::Ptr { .. } => Ty::RawPtr,
+            ast::Type::Ptr { mutability, .. } => Ty::RawPtr(*mutability),
             ast::Type::Tuple(ts) => Ty::Tuple(
                 ts.iter()
                     .map(|t| Ty::from_ast(t, generics, self_ty))
@@ -209,7 +210,7 @@ impl Ty {
     /// Whether values of this type are `Copy`.
     pub fn is_copy(&self, index: &Index) -> Option<bool> {
         match self {
-            Ty::Prim(_) | Ty::RawPtr | Ty::FnPtr | Ty::Never => Some(true),
+            Ty::Prim(_) | Ty::RawPtr(_) | Ty::FnPtr | Ty::Never => Some(true),
             Ty::Ref(Mutability::Not, _) => Some(true),
             Ty::Ref(Mutability::Mut, _) => Some(false),
             Ty::Str | Ty::Slice(_) => None,
@@ -318,7 +319,7 @@ impl Ty {
     pub fn holds_borrow(&self) -> Option<bool> {
         match self {
             Ty::Ref(..) => Some(true),
-            Ty::Prim(_) | Ty::Str | Ty::RawPtr | Ty::FnPtr | Ty::Never => Some(false),
+            Ty::Prim(_) | Ty::Str | Ty::RawPtr(_) | Ty::FnPtr | Ty::Never => Some(false),
             Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.holds_borrow())),
             Ty::Array(t, _) | Ty::Slice(t) => t.holds_borrow(),
             Ty::Adt {
@@ -368,7 +369,8 @@ pub fn display(ty: &Ty) -> String {
         Ty::Str => "str".into(),
         Ty::Ref(Mutability::Not, t) => format!("&{}", display(t)),
         Ty::Ref(Mutability::Mut, t) => format!("&mut {}", display(t)),
-        Ty::RawPtr => "*const _".into(),
+        Ty::RawPtr(Mutability::Not) => "*const _".into(),
+        Ty::RawPtr(Mutability::Mut) => "*mut _".into(),
         Ty::Tuple(ts) => format!(
             "({})",
             ts.iter().map(display).collect::<Vec<_>>().join(", ")

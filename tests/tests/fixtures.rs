@@ -121,6 +121,29 @@ fn main() {
 }
 
 #[test]
+fn writes_through_const_pointers_in_unsafe_code() {
+    check_diagnostics(
+        r#"
+unsafe fn through_const(x: *const (i32,), y: *mut (i32,)) {
+    *x = (1,); //~ ERROR E0594
+    *y = (1,);
+    let _r = &mut *y;
+}
+
+fn in_a_block(p: *const i32, q: *mut i32) {
+    unsafe {
+        *p = 1; //~ ERROR E0594
+        let _r = &mut *p; //~ ERROR E0596
+        *q = 2;
+    }
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
 fn copy_types_are_copied_not_moved() {
     check_diagnostics(
         r#"
