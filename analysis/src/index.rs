@@ -36,6 +36,9 @@ pub struct FnSig {
     /// The parameter (without `self`) whose type is the return type's bare type parameter
     /// (`fn id<T>(x: T) -> T`): the result's type is that argument's.
     pub ret_param: Option<usize>,
+    /// Indices of the parameters (without `self`) bounded by `Fn(..)` (`f: F` with `F: Fn()`,
+    /// or `impl Fn()`): a closure passed there is an `Fn` closure.
+    pub fn_params: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -837,6 +840,28 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
             .iter()
             .position(|p| bare(&p.ty).as_ref() == Some(&r))
     });
+    // Bounds come as written (`Fn(i32) -> i32`) or as the trait's name (`Fn`).
+    let is_fn_bound = |b: &Name| {
+        let b = b.trim();
+        b == "Fn"
+            || b.strip_prefix("Fn")
+                .is_some_and(|r| r.trim_start().starts_with('('))
+    };
+    let fn_params = def
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| match &p.ty {
+            ast::Type::ImplTrait(bounds) => bounds.iter().any(is_fn_bound),
+            ast::Type::Path { segments, args } if segments.len() == 1 && args.is_empty() => def
+                .generics
+                .types
+                .iter()
+                .any(|(n, bounds)| *n == segments[0] && bounds.iter().any(is_fn_bound)),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect();
     FnSig {
         receiver,
         params,
@@ -845,5 +870,6 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
         ret_holds_borrow,
         static_params,
         ret_param,
+        fn_params,
     }
 }

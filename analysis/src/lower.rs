@@ -262,6 +262,10 @@ struct Lower<'a> {
     /// Inside an `unsafe fn` or `unsafe { }` block, where raw pointers may be dereferenced (and
     /// a write through `*const` is rustc's E0594 rather than an unsafety error).
     unsafe_depth: u32,
+    /// The spans of closures passed where an `Fn` closure is expected.
+    fn_closures: Vec<Span>,
+    /// This body is an `Fn` closure's: its captured variables cannot be mutated.
+    is_fn_closure: bool,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -322,6 +326,8 @@ impl<'a> Lower<'a> {
             declared_uninit: Vec::new(),
             closures: Vec::new(),
             unsafe_depth: 0,
+            fn_closures: Vec::new(),
+            is_fn_closure: false,
         }
     }
 
@@ -2240,6 +2246,18 @@ impl<'a> Lower<'a> {
             }
         }
         let last = *names.last().unwrap();
+        // Closures passed where the callee wants `Fn` are `Fn` closures.
+        if names.len() == 1 {
+            if let Some(sig) = self.index.function(last) {
+                if sig.receiver == Receiver::None && sig.params.len() == args.len() {
+                    for &i in &sig.fn_params {
+                        if matches!(args[i].kind, ExprKind::Closure { .. }) {
+                            self.fn_closures.push(args[i].span);
+                        }
+                    }
+                }
+            }
+        }
         let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
         // Constructors: tuple structs and variants hold what they are given.
         if last.starts_with(|c: char| c.is_uppercase())
@@ -2693,6 +2711,7 @@ impl<'a> Lower<'a> {
             self.generics.clone(),
             self.self_ty.clone(),
         );
+        inner.is_fn_closure = self.fn_closures.contains(&span);
         inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
         inner.cur = inner.new_block();
         inner.scopes.push(Scope::default());
@@ -3418,7 +3437,9 @@ impl<'a> Lower<'a> {
     }
 
     fn check_mutable_compound(&mut self, place: &Place, span: Span) {
-        if place.proj.is_empty() {
+        let fn_capture =
+            self.is_fn_closure && self.body.locals[place.local.0 as usize].kind == LocalKind::Upvar;
+        if place.proj.is_empty() && !fn_capture {
             // `x += 1` on an immutable local is E0384, found by the dataflow.
             return;
         }
@@ -3431,6 +3452,16 @@ impl<'a> Lower<'a> {
         let verb = if borrow { "borrow" } else { "assign to" };
         let what = if borrow { " as mutable" } else { "" };
         let desc = self.describe(place);
+        // An `Fn` closure cannot mutate what it captured, however it was declared.
+        if self.is_fn_closure && decl.kind == LocalKind::Upvar && !place.proj.contains(&Proj::Deref)
+        {
+            let name = decl.name.clone().unwrap_or_else(|| "_".into());
+            return Some(match (place.proj.is_empty(), borrow) {
+                (true, true) => format!("cannot borrow `{name}` as mutable, as it is a captured variable in a `Fn` closure"),
+                (true, false) => format!("cannot assign to `{name}`, as it is a captured variable in a `Fn` closure"),
+                (false, _) => format!("cannot {verb} `{desc}`{what}, as `Fn` closures cannot mutate their captured variables"),
+            });
+        }
         // The innermost deref decides.
         let tys = crate::ty::place_tys(&self.body, self.index, place);
         let last_deref = place

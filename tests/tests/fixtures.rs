@@ -144,6 +144,40 @@ fn main() {}
 }
 
 #[test]
+fn fn_closures_cannot_mutate_their_captures() {
+    check_diagnostics(
+        r#"
+fn call<F: Fn()>(f: F) {
+    f()
+}
+fn call_mut<F>(mut f: F)
+where
+    F: FnMut(),
+{
+    f()
+}
+fn call_impl(f: impl Fn() -> i32) -> i32 {
+    f()
+}
+
+fn main() {
+    let mut n = 0;
+    let mut pair = (0, 0);
+    call(|| n += 1); //~ ERROR E0594
+    call(move || pair.0 = 1); //~ ERROR E0594
+    call_mut(|| n += 1);
+    call_mut(|| pair.1 = 2);
+    call_impl(|| {
+        let r = &mut n; //~ ERROR E0596
+        *r
+    });
+    call(|| println!("{n} {pair:?}"));
+}
+"#,
+    );
+}
+
+#[test]
 fn copy_types_are_copied_not_moved() {
     check_diagnostics(
         r#"
