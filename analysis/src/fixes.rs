@@ -1344,17 +1344,7 @@ fn place_ty(cx: &FixCtx, text: &str, at: u32) -> Option<Ty> {
 
 /// Whether a type implements `Clone`, as far as the crate's text and std tell.
 fn is_clone(index: &Index, ty: &Ty) -> Option<bool> {
-    let all = |ts: &[Ty]| -> Option<bool> {
-        let mut r = Some(true);
-        for t in ts {
-            match is_clone(index, t) {
-                Some(true) => {}
-                Some(false) => return Some(false),
-                None => r = None,
-            }
-        }
-        r
-    };
+    let all = |ts: &[Ty]| crate::ty::all_known(ts.iter().map(|t| is_clone(index, t)));
     match ty {
         Ty::Prim(_) | Ty::Ref(Mutability::Not, _) => Some(true),
         Ty::Tuple(ts) => all(ts),
@@ -1674,17 +1664,7 @@ fn default_value(index: &Index, ty: &Ty) -> Option<String> {
 
 /// Whether a type implements `Default`, as far as the crate's text and std tell.
 fn is_default(index: &Index, ty: &Ty) -> Option<bool> {
-    let all = |ts: &[Ty]| -> Option<bool> {
-        let mut r = Some(true);
-        for t in ts {
-            match is_default(index, t) {
-                Some(true) => {}
-                Some(false) => return Some(false),
-                None => r = None,
-            }
-        }
-        r
-    };
+    let all = |ts: &[Ty]| crate::ty::all_known(ts.iter().map(|t| is_default(index, t)));
     match ty {
         Ty::Prim(_) => Some(true),
         Ty::Tuple(ts) if ts.len() <= 12 => all(ts),

@@ -336,7 +336,8 @@ impl Ty {
 }
 
 /// `Some(true)` when all are `Some(true)`, `Some(false)` when any is `Some(false)`, else `None`.
-fn all_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+/// `Some(true)` when every answer is yes, `Some(false)` when one is no, `None` otherwise.
+pub(crate) fn all_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
     let mut acc = Some(true);
     for x in it {
         match x {
