@@ -1157,19 +1157,72 @@ impl<'a> Cx<'a> {
                     Proj::ConstIndex {
                         offset: a,
                         from_end: x,
+                        min_length: l1,
                     },
                     Proj::ConstIndex {
                         offset: b,
                         from_end: y,
+                        min_length: l2,
                     },
                 ) => {
-                    // From both ends we would need the slice's length: assume disjoint.
-                    if x != y || a != b {
+                    if x == y {
+                        if a != b {
+                            return false;
+                        }
+                    } else {
+                        // From opposite ends, rustc's rule: both patterns matched, so the slice
+                        // has at least the longer minimum; the element from the end lies at
+                        // `min_length - offset` from the start at the earliest.
+                        let (from_begin, from_end) = if *x { (*b, *a) } else { (*a, *b) };
+                        let min_length = (*l1).max(*l2);
+                        if from_begin < min_length.saturating_sub(from_end) {
+                            return false;
+                        }
+                    }
+                }
+                (
+                    Proj::Range { from, to, from_end },
+                    Proj::ConstIndex {
+                        offset,
+                        from_end: e,
+                        ..
+                    },
+                )
+                | (
+                    Proj::ConstIndex {
+                        offset,
+                        from_end: e,
+                        ..
+                    },
+                    Proj::Range { from, to, from_end },
+                ) => {
+                    // rustc's rule for a subslice and an element (the places end here in what
+                    // patterns borrow; anything deeper is not compared).
+                    let overlap = match (*from_end, *e) {
+                        (false, false) => *from <= *offset && *offset < *to,
+                        (true, false) => *offset >= *from,
+                        (true, true) => *offset > *to,
+                        (false, true) => false,
+                    };
+                    let ends = i + 1 == borrowed.proj.len() || i + 1 == access.proj.len();
+                    if !overlap || !ends {
                         return false;
                     }
                 }
-                (Proj::Subslice | Proj::Range { .. }, Proj::ConstIndex { .. })
-                | (Proj::ConstIndex { .. }, Proj::Subslice | Proj::Range { .. }) => return false,
+                (Proj::Subslice, Proj::ConstIndex { .. })
+                | (Proj::ConstIndex { .. }, Proj::Subslice) => return false,
+                (
+                    Proj::Range {
+                        from: f1,
+                        to: t1,
+                        from_end: false,
+                    },
+                    Proj::Range {
+                        from: f2,
+                        to: t2,
+                        from_end: false,
+                    },
+                ) if t1 <= f2 || t2 <= f1 => return false,
                 (
                     Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. },
                     Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. },
@@ -1615,15 +1668,8 @@ impl<'a> Cx<'a> {
             {
                 continue;
             }
-            let overlap = match elements_overlap(m, a.place) {
-                Some((covered, contains)) => {
-                    covered || (contains && a.kind != AccessKind::MatchedPlace)
-                }
-                None => {
-                    m.is_prefix_of(a.place)
-                        || (a.kind != AccessKind::MatchedPlace && a.place.is_prefix_of(m))
-                }
-            };
+            let (covered, contains) = elements_overlap(m, a.place);
+            let overlap = covered || (contains && a.kind != AccessKind::MatchedPlace);
             if overlap {
                 // Moves through a deref of a reference are E0507 errors, not moves.
                 hit.push(mi);
@@ -1705,42 +1751,65 @@ struct Init {
     init: Bits,
 }
 
-/// For a move and an access into the same array by ranges of known elements (`[x @ .., _]` on an
-/// array of known length, `[_, y]`): whether the move certainly covers an element the access
-/// reaches, and whether the access certainly takes in an element the move took. `None` when no
-/// range is involved, and the caller compares the places as paths.
-fn elements_overlap(m: &Place, a: &Place) -> Option<(bool, bool)> {
+/// For a move and an access of the same local: whether the move certainly covers what the access
+/// reaches (the moved place is a prefix of it), and whether the access certainly takes in what
+/// the move took (the access is a prefix of the moved place). Array elements compare by range
+/// when known (`[x @ .., _]` on an array of known length, `[_, y]`), constant indices whatever
+/// the patterns' minimum lengths; a range against elements it cannot place answers no.
+fn elements_overlap(m: &Place, a: &Place) -> (bool, bool) {
     if m.local != a.local {
-        return Some((false, false));
+        return (false, false);
     }
     let elements = |p: &Proj| match p {
-        Proj::Range { from, to } => Some((*from, *to)),
+        Proj::Range {
+            from,
+            to,
+            from_end: false,
+        } => Some((*from, *to)),
         Proj::ConstIndex {
             offset,
             from_end: false,
+            ..
         } => Some((*offset, offset + 1)),
         _ => None,
     };
+    // The same element whatever the patterns' lengths: `[_, _, x]` and `[.., y]` on a `[T; 3]`.
+    let same = |x: &Proj, y: &Proj| match (x, y) {
+        (
+            Proj::ConstIndex {
+                offset: a,
+                from_end: e1,
+                ..
+            },
+            Proj::ConstIndex {
+                offset: b,
+                from_end: e2,
+                ..
+            },
+        ) => a == b && e1 == e2,
+        _ => x == y,
+    };
     for (i, (x, y)) in m.proj.iter().zip(&a.proj).enumerate() {
-        if x == y {
+        if same(x, y) {
             continue;
         }
         if !matches!(x, Proj::Range { .. }) && !matches!(y, Proj::Range { .. }) {
-            // Two different projections without a range: paths, compared by the caller.
-            return None;
+            // Two paths that part here.
+            return (false, false);
         }
         let (Some((f1, t1)), Some((f2, t2))) = (elements(x), elements(y)) else {
             // A range against a projection without known elements: cannot tell, stay silent.
-            return Some((false, false));
+            return (false, false);
         };
         if t1 <= f2 || t2 <= f1 {
-            return Some((false, false));
+            return (false, false);
         }
         // They share an element. What follows a range is relative to it, so only a range that
         // ends its place (a whole subslice moved or used) tells for sure.
         let covered = matches!(x, Proj::Range { .. }) && i + 1 == m.proj.len();
         let contains = matches!(y, Proj::Range { .. }) && i + 1 == a.proj.len();
-        return Some((covered, contains));
+        return (covered, contains);
     }
-    None
+    // One is a prefix of the other.
+    (m.proj.len() <= a.proj.len(), a.proj.len() <= m.proj.len())
 }

@@ -3330,13 +3330,22 @@ impl<'a> Lower<'a> {
                 let rest = ps.iter().position(is_rest);
                 let n = ps.len();
                 for (i, p) in ps.iter().enumerate() {
+                    // The elements the pattern matches at least (the rest may be empty).
+                    let min_length = (n - usize::from(rest.is_some())) as u32;
                     if Some(i) == rest {
                         if let PatKind::Binding { sub: Some(_), .. } = &p.kind {
-                            // On an array of known length, the elements the rest stands for.
+                            // The elements the rest stands for: from the start on an array of
+                            // known length, else counted from the end.
                             let proj = match ty {
                                 Ty::Array(_, Some(len)) if (n as u64) <= *len + 1 => Proj::Range {
                                     from: i as u32,
                                     to: (*len as usize + i + 1 - n) as u32,
+                                    from_end: false,
+                                },
+                                Ty::Slice(_) => Proj::Range {
+                                    from: i as u32,
+                                    to: (n - i - 1) as u32,
+                                    from_end: true,
                                 },
                                 _ => Proj::Subslice,
                             };
@@ -3353,14 +3362,17 @@ impl<'a> Lower<'a> {
                         (Some(r), Some(len)) if i > r => Proj::ConstIndex {
                             offset: (len as usize).saturating_sub(n - i) as u32,
                             from_end: false,
+                            min_length,
                         },
                         (Some(r), None) if i > r => Proj::ConstIndex {
                             offset: (n - i) as u32,
                             from_end: true,
+                            min_length,
                         },
                         _ => Proj::ConstIndex {
                             offset: i as u32,
                             from_end: false,
+                            min_length,
                         },
                     };
                     let m = if elem.is_unknown() && mode == BindMode::Move && !is_binding(p) {

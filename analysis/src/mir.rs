@@ -45,17 +45,21 @@ pub enum Proj {
     Field(FieldName),
     /// A built-in index (`a[i]` on arrays and slices): never disjoint from another index.
     Index,
-    /// `[a, b, ..]` element at a constant offset from the start or from the end.
+    /// `[a, b, ..]` element at a constant offset from the start or from the end (1 is the last);
+    /// `min_length` is the number of elements the pattern matched has at least.
     ConstIndex {
         offset: u32,
         from_end: bool,
+        min_length: u32,
     },
     /// `[x @ .., _]` on a slice, or anything sliced whose range we do not know.
     Subslice,
-    /// `[x @ .., _]` on an array of known length: the elements `from..to`.
+    /// `[x @ .., _]` with its range: on an array of known length, the elements `from..to`
+    /// (`from_end` false); on a slice, from `from` to `to` elements before the end.
     Range {
         from: u32,
         to: u32,
+        from_end: bool,
     },
     /// Into an enum variant, by name.
     Downcast(Name),

@@ -404,10 +404,15 @@ pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
             Proj::Field(f) => field_ty(index, &ty, f),
             Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
             Proj::Subslice => ty,
-            Proj::Range { from, to } => match ty {
+            Proj::Range {
+                from,
+                to,
+                from_end: false,
+            } => match ty {
                 Ty::Array(elem, _) => Ty::Array(elem, Some(to.saturating_sub(*from) as u64)),
                 other => other,
             },
+            Proj::Range { .. } => ty,
             Proj::Downcast(_) => Ty::Unknown,
         };
         tys.push(ty.clone());

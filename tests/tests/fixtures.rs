@@ -178,6 +178,44 @@ fn main() {
 }
 
 #[test]
+fn slice_pattern_elements_conflict_as_rustc_places_them() {
+    check_diagnostics(
+        r#"
+fn nop(_s: &[&i32]) {}
+fn nop_subslice(_s: &[i32]) {}
+
+fn from_both_ends(s: &mut [i32]) {
+    if let [.., _, ref from_end4, ref from_end3, _, ref from_end1] = *s {
+        if let [_, ref mut from_begin1, ..] = *s { //~ ERROR E0502
+            nop(&[from_begin1, from_end1, from_end3, from_end4]);
+        }
+        if let [ref mut from_begin0, ..] = *s {
+            nop(&[from_begin0, from_end1, from_end3, from_end4]);
+        }
+    }
+}
+
+fn element_and_rest(s: &mut [i32]) {
+    if let [ref first, ref second, ..] = *s {
+        if let [_, ref mut tail @ ..] = *s { //~ ERROR E0502
+            nop(&[first, second]);
+            nop_subslice(tail);
+        }
+    }
+    if let [ref first, ..] = *s {
+        if let [_, ref mut tail @ ..] = *s {
+            nop(&[first]);
+            nop_subslice(tail);
+        }
+    }
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
 fn copy_types_are_copied_not_moved() {
     check_diagnostics(
         r#"
