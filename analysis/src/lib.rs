@@ -15,6 +15,14 @@ pub mod ty;
 pub mod std_api;
 pub mod syntax;
 
+/// The stack a thread that runs the analysis should have. Conversion from tree-sitter caps the
+/// nesting it follows (`syntax::MAX_DEPTH`, and its own stack budget), but lowering then recurses
+/// over what it kept, several frames per level: the deepest inputs of `tests/pathological.rs` need
+/// up to 8 MiB in a debug build and far less optimised. Threads get 2 MiB by default; the
+/// `borrowlens` binary runs every analysis thread with this much (it is address space, used only
+/// as deep as the recursion goes).
+pub const ANALYSIS_STACK_SIZE: usize = 32 << 20;
+
 /// A byte range in a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextRange {

@@ -46,16 +46,35 @@ const STACK_BUDGET: usize = 1 << 20;
 const MACRO_PREFIX: &str = "fn __m() { [";
 const MACRO_SUFFIX: &str = "\n]; }";
 
-/// Parses a whole file. Never fails: unreadable syntax becomes `Unknown` nodes.
+/// How many of tree-sitter's operations a parse of `len` bytes may take. Real code takes fewer
+/// than 3 per byte (2.8 at most over the 1.6 million lines of the registry's crates), but error
+/// recovery on some broken texts grows quadratically: 10,000 repetitions of `+ if c {1} else`
+/// take about 1,000 operations per byte and two minutes. Past the budget the parse gives up, which
+/// bounds the time any text can take, deterministically (the count does not depend on the
+/// machine), and the file reads as empty: it reports nothing rather than something unsure.
+fn parse_budget(len: usize) -> u64 {
+    100_000 + 10 * len as u64
+}
+
+/// How many macro invocations, each inside the arguments of the previous one, are reparsed.
+/// Every level reparses the text of all the levels inside it, so the cap keeps the work linear
+/// in the file's length; deeper arguments keep only their identifiers (as `MacroArgs::Tokens`).
+const MAX_MACRO_NESTING: u32 = 8;
+
+/// Parses a whole file. Never fails: unreadable syntax becomes `Unknown` nodes, and a text that
+/// exhausts the parse budget becomes an empty file.
 pub fn parse(text: &str) -> SourceFile {
-    let tree = parse_tree(text, None);
-    convert(&tree, text)
+    match parse_tree(text, None) {
+        Some(tree) => convert(&tree, text),
+        None => SourceFile::default(),
+    }
 }
 
 /// A file's tree-sitter tree, kept between edits so that each reparse reuses the unchanged
-/// parts. Equality is identity: two handles are equal only when they hold the same parse.
+/// parts; `None` when the parse exhausted its budget. Equality is identity: two handles are
+/// equal only when they hold the same parse.
 #[derive(Clone)]
-pub struct ParsedTree(std::sync::Arc<Tree>, std::sync::Arc<std::sync::Mutex<ConvertCache>>);
+pub struct ParsedTree(std::sync::Arc<Option<Tree>>, std::sync::Arc<std::sync::Mutex<ConvertCache>>);
 
 impl PartialEq for ParsedTree {
     fn eq(&self, other: &ParsedTree) -> bool {
@@ -80,6 +99,9 @@ impl ParsedTree {
     /// changed range is where the two texts differ (one range around every change, so a burst of
     /// edits is one edit), and tree-sitter reparses only around it.
     pub fn reparse(&self, old_text: &str, new_text: &str) -> ParsedTree {
+        let Some(old) = self.0.as_ref() else {
+            return ParsedTree::new(new_text);
+        };
         let (old_b, new_b) = (old_text.as_bytes(), new_text.as_bytes());
         let mut start = old_b.iter().zip(new_b).take_while(|(a, b)| a == b).count();
         let max_suffix = old_b.len().min(new_b.len()) - start;
@@ -99,7 +121,7 @@ impl ParsedTree {
             let col = byte - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             tree_sitter::Point { row, column: col }
         };
-        let mut tree = (*self.0).clone();
+        let mut tree = old.clone();
         tree.edit(&tree_sitter::InputEdit {
             start_byte: start,
             old_end_byte: old_end,
@@ -115,24 +137,50 @@ impl ParsedTree {
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is
     /// unchanged since the previous conversion are reused, not converted again.
     pub fn convert(&self, text: &str) -> SourceFile {
+        let Some(tree) = self.0.as_ref() else {
+            return SourceFile::default();
+        };
         // A poisoned lock only means a conversion panicked: start over with an empty cache.
         let mut guard = self.1.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::take(&mut *guard);
-        let (file, new) = convert_cached(&self.0, text, old);
+        let (file, new) = convert_cached(tree, text, old);
         *guard = new;
         file
     }
 }
 
 /// Runs tree-sitter over `text`. `old` is a previous tree of the same document, already edited to
-/// match `text`, which lets tree-sitter reuse the unchanged parts.
-pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
-    let mut parser = new_parser();
-    // Parsing only returns `None` without a language or after a cancellation, and this parser has
-    // a language and no cancellation flag or timeout.
-    parser
-        .parse(text, old)
-        .expect("tree-sitter returns a tree once a language is set")
+/// match `text`, which lets tree-sitter reuse the unchanged parts. `None` when the parse
+/// exhausted its budget (`parse_budget`).
+pub fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    parse_within_budget(&mut new_parser(), text, old)
+}
+
+/// Parses `text` with `parser`, giving up after `parse_budget` operations. Tree-sitter reports
+/// progress every 100 operations; a parse it gave up is reset, or the parser's next parse would
+/// resume it.
+fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    let reports = parse_budget(text.len()) / 100;
+    let mut seen = 0u64;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        seen += 1;
+        if seen > reports {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let bytes = text.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |at, _| bytes.get(at..).unwrap_or_default(),
+        old,
+        Some(options),
+    );
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
 }
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
@@ -149,6 +197,7 @@ fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, 
         cache_new: ConvertCache::default(),
         parser: None,
         depth: 0,
+        macro_nesting: 0,
         stack_start: stack_position(),
     };
     let root = tree.root_node();
@@ -523,6 +572,8 @@ struct Shared {
     parser: Option<Parser>,
     /// Nesting depth of the conversion, counted across reparsed macro arguments.
     depth: u32,
+    /// How many reparsed macro arguments enclose the node being converted.
+    macro_nesting: u32,
     /// The stack position when the conversion started, to measure `STACK_BUDGET` against.
     stack_start: usize,
 }
@@ -2774,8 +2825,12 @@ impl<'t, 's> Cx<'t, 's> {
         src.push_str(MACRO_PREFIX);
         src.push_str(inner);
         src.push_str(MACRO_SUFFIX);
-        let parser = self.sh.parser.get_or_insert_with(new_parser);
-        let tree = parser.parse(&src, None);
+        let tree = if self.sh.macro_nesting < MAX_MACRO_NESTING {
+            let parser = self.sh.parser.get_or_insert_with(new_parser);
+            parse_within_budget(parser, &src, None)
+        } else {
+            None
+        };
         let root = tree.as_ref().map(|t| t.root_node());
         let array = root
             .filter(|r| !r.has_error())
@@ -2794,9 +2849,11 @@ impl<'t, 's> Cx<'t, 's> {
         };
         let delta = self.delta + inner_start as i64 - MACRO_PREFIX.len() as i64;
         let container = std::mem::take(&mut self.container);
+        self.sh.macro_nesting += 1;
         let mut sub = Cx::new(&src, root, self.base, delta, container, &mut *self.sh);
         let result = sub.macro_array(array, fmt_index);
         self.container = std::mem::take(&mut sub.container);
+        self.sh.macro_nesting -= 1;
         result
     }
 

@@ -34,8 +34,11 @@ use crate::output;
 pub fn run() -> ExitCode {
     output::init_logging();
     job::install_panic_hook();
+    // Queries run on the blocking pool, whose threads take this stack size too: the analysis
+    // recurses as deep as the code nests.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(borrowlens_analysis::ANALYSIS_STACK_SIZE)
         .thread_name("borrowlens-async")
         .enable_time()
         .build();

@@ -106,6 +106,7 @@ impl Writer {
         let state = State::new(diagnostics);
         std::thread::Builder::new()
             .name("borrowlens-writer".to_string())
+            .stack_size(borrowlens_analysis::ANALYSIS_STACK_SIZE)
             .spawn(move || run(rx, state))
             .expect("start the writer thread");
         Writer { tx }
