@@ -386,7 +386,11 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
 }
 
 fn word_at(text: &str, offset: u32) -> Option<(&str, TextRange)> {
-    let o = (offset as usize).min(text.len());
+    // An offset inside a character means that character (the fuzzer's first crash).
+    let mut o = (offset as usize).min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
     let is_id = |c: char| c.is_alphanumeric() || c == '_';
     let start = text[..o].char_indices().rev().take_while(|(_, c)| is_id(*c)).last().map_or(o, |(i, _)| i);
     let end = text[o..].char_indices().find(|(_, c)| !is_id(*c)).map_or(text.len(), |(i, _)| o + i);

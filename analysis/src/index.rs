@@ -470,7 +470,10 @@ pub fn shadowed_std_names(text: &str) -> Vec<Name> {
         let Some(decl) = t.strip_prefix("use ") else { continue };
         let decl_start = start + (line.len() - decl.len());
         let rest = &text[decl_start..];
-        let end = rest.find(';').unwrap_or(rest.len()).min(4000);
+        let mut end = rest.find(';').unwrap_or(rest.len()).min(4000);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
         let decl = rest[..end].trim_start_matches(':').trim();
         let root = decl.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
         if matches!(root, "std" | "core" | "alloc") {

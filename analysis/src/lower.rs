@@ -159,6 +159,9 @@ fn fold_not_mut_errors(body: &Body, errors: Vec<StaticError>, not_mut: &[(Local,
     out
 }
 
+/// rustc's default `recursion_limit`, which bounds autoderef.
+const AUTODEREF_LIMIT: usize = 128;
+
 #[derive(Default)]
 struct Scope {
     /// Each name's latest binding in this scope. A map, not a list: a function of 20,000 `let`s
@@ -980,8 +983,18 @@ impl<'a> Lower<'a> {
             }
             ExprKind::Field(base_e, f) => {
                 let mut base = self.expr_place(base_e, mutable)?;
+                // rustc stops autoderef at the recursion limit (E0055), and a crate's `Deref` may
+                // lead back to its own type: past the limit the body is not valid Rust.
+                // Each step derefs the type of the step before, not the whole place again.
+                let mut steps = 0;
+                let mut bt = self.place_ty(&base);
                 loop {
-                    let bt = self.place_ty(&base);
+                    steps += 1;
+                    if steps > AUTODEREF_LIMIT {
+                        self.uncertain_place = true;
+                        self.taint();
+                        break;
+                    }
                     match bt {
                         Ty::Ref(..) => base = base.deref(),
                         Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
@@ -1001,9 +1014,10 @@ impl<'a> Lower<'a> {
                                         self.uncertain_place = true;
                                     }
                                     let m = if deref_mut { Mutability::Mut } else { Mutability::Not };
-                                    let t = self.temp(Ty::Ref(m, Box::new(target)), base_e.span);
+                                    let t = self.temp(Ty::Ref(m, Box::new(target.clone())), base_e.span);
                                     self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), base), base_e.span, false);
                                     base = Place::local(t).deref();
+                                    bt = target;
                                     continue;
                                 }
                                 self.uncertain_place = true;
@@ -1012,6 +1026,7 @@ impl<'a> Lower<'a> {
                         }
                         _ => break,
                     }
+                    bt = bt.deref().unwrap_or(Ty::Unknown);
                 }
                 return Some(base.project(Proj::Field(f.clone())));
             }

@@ -1,0 +1,74 @@
+//! The crashes `tests/fuzz.rs` found, each reduced to its smallest input, so that they stay fixed.
+
+use borrowlens_analysis::ide::{InlayConfig, RegionQuery};
+use borrowlens_analysis::{AnalysisHost, Edition, TextRange};
+
+/// Every query at every byte offset of `text` (boundaries or not, and one past the end).
+fn query_everywhere(text: &str) {
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("lib.rs", text.to_string(), Edition::E2021);
+    host.diagnostics(file);
+    let analysis = host.snapshot();
+    let len = text.len() as u32;
+    for at in 0..=len + 1 {
+        analysis.hover(file, at).unwrap();
+        analysis
+            .regions(
+                file,
+                RegionQuery {
+                    offset: Some(at),
+                    range: None,
+                },
+            )
+            .unwrap();
+        let range = TextRange {
+            start: at.min(len),
+            end: len,
+        };
+        analysis
+            .inlay_hints(file, range, InlayConfig::default())
+            .unwrap();
+    }
+}
+
+/// Hover sliced the text at its offset, which may fall inside a character: the server clamps
+/// positions to characters, but the analysis's API takes any offset.
+#[test]
+fn hover_inside_a_multibyte_character() {
+    query_everywhere("fn main() {\n    let mut x = 42_i32;\n    let r = &mut x; // é𝄞\n    *r += 1;\n    x;\n}\n");
+}
+
+/// Field access autoderefs through the crate's own `Deref` impls; one whose target is its own type
+/// made lowering loop, allocating until memory ran out. rustc stops at its recursion limit (E0055).
+#[test]
+fn a_deref_impl_whose_target_is_itself() {
+    let text = "use std::ops::Deref;\nstruct A { y: u8 }\nimpl Deref for A {\n    type Target = A;\n    fn deref(&self) -> &A { self }\n}\nfn f(a: A) -> u8 { a.x }\n";
+    query_everywhere(text);
+}
+
+/// A field of a local whose type is hundreds of references deep (`let a: Box<_> &&&...= ...`
+/// parses so): each autoderef step recomputed the types along the whole place, cubic in the depth
+/// (6 s for 500 levels). Autoderef now stops at rustc's recursion limit.
+#[test]
+fn a_field_through_hundreds_of_references() {
+    let text = format!(
+        "fn f() {{\n    let a: Box<_> {}= Box::new(1);\n    let _x = a.x;\n    let _y = &a.y;\n}}\n",
+        "&".repeat(3_000)
+    );
+    let start = std::time::Instant::now();
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("lib.rs", text, Edition::E2021);
+    assert!(host.diagnostics(file).is_empty());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+/// The index reads at most 4,000 bytes of a `use` declaration, and cut them inside a character
+/// when the declaration had no `;` that soon.
+#[test]
+fn a_long_use_declaration_of_multibyte_characters() {
+    query_everywhere(&format!("use a{};\nfn f() {{}}\n", "é".repeat(2_500)));
+}
