@@ -56,6 +56,18 @@ fn parse_budget(len: usize) -> u64 {
     100_000 + 10 * len as u64
 }
 
+/// How many bytes tree-sitter's lexer may read, in `READ_CHUNK` pieces, while parsing `len` bytes.
+/// The lexer reads text again when it backtracks, which real code keeps under twice its length
+/// (1.95 at most over the registry's crates), but some broken texts make it rescan to the end of
+/// the file from every token: a `'` before 4,000 `let r = &mut v;` read 1,800 times the text
+/// (a second for 70 kB) in only 1.75 operations per byte. Past this budget too the parse gives up.
+fn read_budget(len: usize) -> usize {
+    (64 << 10) + 8 * len
+}
+
+/// The most text handed to the lexer at a time: its reading is counted in these pieces.
+const READ_CHUNK: usize = 1 << 10;
+
 /// How many macro invocations, each inside the arguments of the previous one, are reparsed.
 /// Every level reparses the text of all the levels inside it, so the cap keeps the work linear
 /// in the file's length; deeper arguments keep only their identifiers (as `MacroArgs::Tokens`).
@@ -156,15 +168,18 @@ pub fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
     parse_within_budget(&mut new_parser(), text, old)
 }
 
-/// Parses `text` with `parser`, giving up after `parse_budget` operations. Tree-sitter reports
-/// progress every 100 operations; a parse it gave up is reset, or the parser's next parse would
-/// resume it.
+/// Parses `text` with `parser`, giving up after `parse_budget` operations or `read_budget` bytes
+/// read. Tree-sitter reports progress every 100 operations; past the read budget the text ends
+/// early, so that the parse finishes at once, and its tree is thrown away. A parse given up is
+/// reset, or the parser's next parse would resume it.
 fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Option<Tree> {
     let reports = parse_budget(text.len()) / 100;
+    let read_budget = read_budget(text.len());
+    let read = std::cell::Cell::new(0usize);
     let mut seen = 0u64;
     let mut progress = |_: &tree_sitter::ParseState| {
         seen += 1;
-        if seen > reports {
+        if seen > reports || read.get() > read_budget {
             std::ops::ControlFlow::Break(())
         } else {
             std::ops::ControlFlow::Continue(())
@@ -172,15 +187,20 @@ fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> O
     };
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
     let bytes = text.as_bytes();
-    let tree = parser.parse_with_options(
-        &mut |at, _| bytes.get(at..).unwrap_or_default(),
-        old,
-        Some(options),
-    );
+    let mut input = |at: usize, _| {
+        if read.get() > read_budget {
+            return &[][..];
+        }
+        let chunk = bytes.get(at..).unwrap_or_default();
+        let chunk = &chunk[..chunk.len().min(READ_CHUNK)];
+        read.set(read.get() + chunk.len());
+        chunk
+    };
+    let tree = parser.parse_with_options(&mut input, old, Some(options));
     if tree.is_none() {
         parser.reset();
     }
-    tree
+    tree.filter(|_| read.get() <= read_budget)
 }
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.

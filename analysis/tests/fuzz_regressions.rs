@@ -72,3 +72,23 @@ fn a_field_through_hundreds_of_references() {
 fn a_long_use_declaration_of_multibyte_characters() {
     query_everywhere(&format!("use a{};\nfn f() {{}}\n", "é".repeat(2_500)));
 }
+
+/// A `'` before thousands of statements made tree-sitter's lexer rescan to the end of the file
+/// from every token: a second for 70 kB, quadratic, in few parser operations. The parse now also
+/// gives up after reading eight times the text, and the file reads as empty.
+#[test]
+fn a_quote_before_thousands_of_statements() {
+    let text = format!(
+        "impl<'a, T> W<'a, T> {{\n    fn f(self, arg : &'a{} mut T) {{}}\n}}\n",
+        "let r = &mut v;".repeat(16_000)
+    );
+    let start = std::time::Instant::now();
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("lib.rs", text, Edition::E2021);
+    assert!(host.diagnostics(file).is_empty());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+}
