@@ -127,6 +127,23 @@ impl AnalysisHost {
         id
     }
 
+    /// Replaces a file's incremental parse by a fresh one when the two may differ (the file has
+    /// syntax errors); says whether it did. `set_file` reparses incrementally, which keeps
+    /// keystrokes fast, but tree-sitter recovers from errors differently depending on the trees
+    /// it reuses: a caller that wants the analysis of a fresh open of the same text (the language
+    /// server, once the edits pause) calls this.
+    pub fn settle(&mut self, file: FileId) -> bool {
+        use salsa::Setter;
+        let Some(&f) = self.files.get(file.0 as usize) else { return false };
+        let Some(tree) = f.tree(&self.db).clone() else { return false };
+        if !tree.may_differ_from_fresh() {
+            return false;
+        }
+        let fresh = tree.fresh(f.text(&self.db));
+        f.set_tree(&mut self.db).to(Some(fresh));
+        true
+    }
+
     /// The borrow-check diagnostics of a file, sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Vec<Diagnostic> {
         let Some(&f) = self.files.get(file.0 as usize) else { return Vec::new() };

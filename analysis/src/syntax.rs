@@ -84,9 +84,13 @@ pub fn parse(text: &str) -> SourceFile {
 
 /// A file's tree-sitter tree, kept between edits so that each reparse reuses the unchanged
 /// parts; `None` when the parse exhausted its budget. Equality is identity: two handles are
-/// equal only when they hold the same parse.
+/// equal only when they hold the same parse. The flag says the tree is an incremental reparse.
 #[derive(Clone)]
-pub struct ParsedTree(std::sync::Arc<Option<Tree>>, std::sync::Arc<std::sync::Mutex<ConvertCache>>);
+pub struct ParsedTree(
+    std::sync::Arc<Option<Tree>>,
+    std::sync::Arc<std::sync::Mutex<ConvertCache>>,
+    bool,
+);
 
 impl PartialEq for ParsedTree {
     fn eq(&self, other: &ParsedTree) -> bool {
@@ -104,7 +108,22 @@ impl std::fmt::Debug for ParsedTree {
 impl ParsedTree {
     /// Parses `text` from scratch.
     pub fn new(text: &str) -> ParsedTree {
-        ParsedTree(std::sync::Arc::new(parse_tree(text, None)), Default::default())
+        ParsedTree(std::sync::Arc::new(parse_tree(text, None)), Default::default(), false)
+    }
+
+    /// Whether this parse may differ from a fresh parse of its text: an incremental reparse with
+    /// syntax errors. Tree-sitter's recovery from an error depends on the subtrees it reuses, so
+    /// after many edits of broken code the trees can differ (the LSP torture test found a body
+    /// that was broken in one and not in the other).
+    pub fn may_differ_from_fresh(&self) -> bool {
+        self.2 && self.0.as_ref().as_ref().is_some_and(|tree| tree.root_node().has_error())
+    }
+
+    /// A fresh parse of `text` (the text of this tree), with an empty conversion cache: the
+    /// cache is keyed by a function's text, and a function with errors converts differently from
+    /// a different tree.
+    pub fn fresh(&self, text: &str) -> ParsedTree {
+        ParsedTree::new(text)
     }
 
     /// Parses `new_text`, which replaces `old_text` (the text this tree was parsed from): the
@@ -143,7 +162,7 @@ impl ParsedTree {
             new_end_position: point(new_text, new_end),
         });
         // The conversion cache passes on: the new parse reuses the old parse's functions.
-        ParsedTree(std::sync::Arc::new(parse_tree(new_text, Some(&tree))), self.1.clone())
+        ParsedTree(std::sync::Arc::new(parse_tree(new_text, Some(&tree))), self.1.clone(), true)
     }
 
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is

@@ -4,15 +4,16 @@
 //! four random mutations on it (delete, duplicate, swap or splice ranges, insert Rust tokens,
 //! brackets, multi-byte and astral characters, NUL and CR, truncate, nest a range thousands of
 //! levels deep, flip bytes), and runs the result through the analysis as an editor would: the
-//! seed, then the mutation as an edit of it (incremental reparse), diagnostics, inlay hints over
-//! the file and over a random range, hovers and regions at random offsets (in range and out,
-//! on character boundaries and not). It fails on:
+//! seed, then each mutation as an edit of the text before (incremental reparses), diagnostics,
+//! inlay hints over the file and over a random range, hovers and regions at random offsets (in
+//! range and out, on character boundaries and not). It fails on:
 //!
 //! - a panic (the input is saved and the failure names its file);
 //! - an input that takes longer than `BORROWLENS_FUZZ_INPUT_SECS` (default 10 s, debug build);
 //! - the process's resident memory above 2 GiB;
-//! - diagnostics after the edit that differ from a fresh analysis of the same text (a desync
-//!   between incremental and fresh state);
+//! - diagnostics after the edits, once settled (`AnalysisHost::settle`), that differ from a fresh
+//!   analysis of the same text (a desync between incremental and fresh state; before settling
+//!   they may differ on broken code, and the summary counts how often they did);
 //! - a range outside the text or inside a character.
 //!
 //! `BORROWLENS_FUZZ_SECS` sets the time budget (default 10 s; CI runs 60 s in a release build,
@@ -248,14 +249,14 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
         3 | 4 => {
             out.push_str(&text[..at]);
             for _ in 0..1 + rng.below(4) {
-                out.push_str(*rng.pick(TOKENS));
+                out.push_str(rng.pick::<&str>(TOKENS));
             }
             out.push_str(&text[at..]);
         }
         // Replace a range by a token.
         5 => {
             out.push_str(&text[..a]);
-            out.push_str(*rng.pick(TOKENS));
+            out.push_str(rng.pick::<&str>(TOKENS));
             out.push_str(&text[b..]);
         }
         // Truncate.
@@ -329,6 +330,8 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
 #[derive(Clone)]
 struct Input {
     seed: String,
+    /// The texts between the seed and `text`: one per stacked mutation but the last.
+    steps: Vec<String>,
     text: String,
     edition: Edition,
     /// Raw numbers the queries turn into offsets (clamped or not).
@@ -357,10 +360,12 @@ fn diag_ranges(diags: &[Diagnostic]) -> Vec<TextRange> {
 }
 
 /// Runs one input through the analysis; panics on any failed check.
-fn execute(input: &Input) {
+/// Runs one input through the analysis; panics on any failed check. Says whether the
+/// incremental analysis differed from a fresh one before it was settled.
+fn execute(input: &Input) -> bool {
     let text = &input.text;
     let len = text.len() as u32;
-    // The editor's path: the seed, then the mutation as an edit of it.
+    // The editor's path: the seed, then each mutation as an edit of the text before.
     let mut host = AnalysisHost::new();
     let file = host.set_file("fuzz.rs", input.seed.clone(), input.edition);
     check_ranges(
@@ -368,24 +373,31 @@ fn execute(input: &Input) {
         &input.seed,
         diag_ranges(&host.diagnostics(file)),
     );
+    for step in &input.steps {
+        host.set_file("fuzz.rs", step.clone(), input.edition);
+        check_ranges("diagnostics", step, diag_ranges(&host.diagnostics(file)));
+    }
     host.set_file("fuzz.rs", text.clone(), input.edition);
-    let edited = host.diagnostics(file);
-    check_ranges("diagnostics", text, diag_ranges(&edited));
+    let unsettled = host.diagnostics(file);
+    check_ranges("diagnostics", text, diag_ranges(&unsettled));
 
-    // A fresh analysis of the same text must agree.
+    // Once settled, a fresh analysis of the same text must agree.
     let mut fresh = AnalysisHost::new();
     let fresh_file = fresh.set_file("fuzz.rs", text.clone(), input.edition);
+    let want = fresh.diagnostics(fresh_file);
+    let diverged = unsettled != want;
+    host.settle(file);
     assert_eq!(
-        edited,
-        fresh.diagnostics(fresh_file),
-        "incremental and fresh diagnostics differ"
+        host.diagnostics(file),
+        want,
+        "settled incremental and fresh diagnostics differ"
     );
 
     let analysis = host.snapshot();
     let p = input.picks;
     // Offsets: mostly inside the text (on or off character boundaries), sometimes past its end.
     let offset = |n: u64| -> u32 {
-        if n % 8 == 0 {
+        if n.is_multiple_of(8) {
             len.saturating_add((n >> 3) as u32 % 64)
         } else {
             (n >> 3) as u32 % len.max(1)
@@ -398,7 +410,7 @@ fn execute(input: &Input) {
         end: x.max(y),
     };
     let config = InlayConfig {
-        only_conflicting: p[2] % 2 == 0,
+        only_conflicting: p[2].is_multiple_of(2),
     };
     for r in [whole, some] {
         let hints = analysis.inlay_hints(file, r, config).unwrap();
@@ -435,6 +447,7 @@ fn execute(input: &Input) {
             );
         }
     }
+    diverged
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -499,6 +512,9 @@ fn save(input: &Input, n: u64, seed: u64) -> PathBuf {
     let path = dir.join(format!("seed{seed}-input{n}.rs"));
     let _ = std::fs::write(&path, &input.text);
     let _ = std::fs::write(path.with_extension("seed.rs"), &input.seed);
+    for (k, step) in input.steps.iter().enumerate() {
+        let _ = std::fs::write(path.with_extension(format!("step{k}.rs")), step);
+    }
     let edition = EDITIONS
         .iter()
         .position(|e| *e == input.edition)
@@ -516,6 +532,9 @@ fn load(path: &Path) -> Input {
     let text =
         std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let seed = std::fs::read_to_string(path.with_extension("seed.rs")).unwrap_or_default();
+    let steps = (0..)
+        .map_while(|k| std::fs::read_to_string(path.with_extension(format!("step{k}.rs"))).ok())
+        .collect();
     let numbers: Vec<u64> = std::fs::read_to_string(path.with_extension("picks"))
         .unwrap_or_default()
         .split_whitespace()
@@ -525,6 +544,7 @@ fn load(path: &Path) -> Input {
     let picks = std::array::from_fn(|i| numbers.get(i + 1).copied().unwrap_or(i as u64 * 77));
     Input {
         seed,
+        steps,
         text,
         edition,
         picks,
@@ -536,7 +556,8 @@ static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None
 
 /// What the worker thread says about one input.
 enum Outcome {
-    Ok,
+    /// Passed; whether the analysis differed from a fresh one before it was settled.
+    Ok(bool),
     Panicked(String),
 }
 
@@ -572,7 +593,7 @@ fn fuzz_the_analysis() {
             for input in inputs {
                 let start = Instant::now();
                 let outcome = match panic::catch_unwind(AssertUnwindSafe(|| execute(&input))) {
-                    Ok(()) => Outcome::Ok,
+                    Ok(diverged) => Outcome::Ok(diverged),
                     Err(_) => {
                         Outcome::Panicked(LAST_PANIC.lock().unwrap().take().unwrap_or_default())
                     }
@@ -601,15 +622,21 @@ fn fuzz_the_analysis() {
     let mut executions = 0u64;
     let (mut slowest, mut peak) = (Duration::ZERO, 0u64);
     let mut slowest_saved = None;
+    let mut diverged = 0u64;
     while start.elapsed() < budget {
         let base = rng.pick(&seeds).clone();
         let mut text = base.clone();
-        for _ in 0..1 + rng.below(4) {
+        let mut steps = Vec::new();
+        for k in 0..1 + rng.below(4) {
+            if k > 0 {
+                steps.push(text.clone());
+            }
             text = mutate(&mut rng, &text, &seeds);
         }
         let picks = std::array::from_fn(|_| rng.next());
         let input = Input {
             seed: base,
+            steps,
             text,
             edition: *rng.pick(&EDITIONS),
             picks,
@@ -635,6 +662,15 @@ fn fuzz_the_analysis() {
                 slowest_saved = Some(save(&input, executions, seed));
             }
         }
+        if let Outcome::Ok(true) = outcome {
+            diverged += 1;
+            if diverged == 1 {
+                eprintln!(
+                    "fuzz: input {executions} differed from a fresh analysis until settled; saved as {}",
+                    save(&input, executions, seed).display()
+                );
+            }
+        }
         if let Outcome::Panicked(message) = outcome {
             let path = save(&input, executions, seed);
             panic!(
@@ -644,7 +680,7 @@ fn fuzz_the_analysis() {
                 path.display()
             );
         }
-        if executions % 16 == 0 {
+        if executions.is_multiple_of(16) {
             if let Some(now) = rss() {
                 peak = peak.max(now);
                 assert!(
@@ -657,7 +693,8 @@ fn fuzz_the_analysis() {
     }
     eprintln!(
         "fuzz: {executions} executions in {:.1} s (seed {seed}, {} seeds), slowest input {slowest:?}, \
-         peak RSS {} MiB, no failure",
+         peak RSS {} MiB, no failure; {diverged} incremental analyses differed from a fresh one \
+         until settled",
         start.elapsed().as_secs_f64(),
         seeds.len(),
         peak >> 20

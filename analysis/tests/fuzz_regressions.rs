@@ -92,3 +92,32 @@ fn a_quote_before_thousands_of_statements() {
         start.elapsed()
     );
 }
+
+/// Tree-sitter's incremental reparse of broken code can recover from errors differently from a
+/// fresh parse: after these four versions of a file (found by the fuzzer), the diagnostics differ
+/// from those of a fresh open. `settle` parses afresh (with an empty conversion cache: the LSP
+/// torture test found a broken function whose cached conversion outlived its tree).
+#[test]
+fn settle_gives_the_analysis_of_a_fresh_open() {
+    let versions: Vec<&str> = include_str!("data/incremental_differs.txt")
+        .split("\n=== next version ===\n")
+        .collect();
+    let last = versions.last().unwrap().to_string();
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("lib.rs", versions[0].to_string(), Edition::E2021);
+    for version in &versions {
+        host.set_file("lib.rs", version.to_string(), Edition::E2021);
+        host.diagnostics(file);
+    }
+    let mut fresh = AnalysisHost::new();
+    let fresh_file = fresh.set_file("lib.rs", last, Edition::E2021);
+    let want = fresh.diagnostics(fresh_file);
+    assert_ne!(
+        host.diagnostics(file),
+        want,
+        "the incremental analysis no longer differs here: find another case with tests/fuzz.rs"
+    );
+    assert!(host.settle(file));
+    assert_eq!(host.diagnostics(file), want);
+    assert!(!host.settle(file), "a fresh parse needs no settling");
+}
