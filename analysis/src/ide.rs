@@ -85,6 +85,9 @@ struct FileFacts {
     /// Per function: offset, locals (name, declaration span in the file, holds-a-loan), and the
     /// statement spans where each of its loans is live.
     funcs: Vec<FuncFacts>,
+    /// The offset of each line's start, for line numbers without counting from the start of the
+    /// file for every loan.
+    line_starts: Vec<u32>,
 }
 
 struct FuncFacts {
@@ -92,12 +95,21 @@ struct FuncFacts {
     live_spans: Vec<Vec<TextRange>>,
 }
 
-fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
+/// The facts of the functions that overlap `window` (all of them without one): a query about one
+/// place of a large file analyses only the functions there.
+fn file_facts(db: &db::Database, file: SourceFile, window: Option<TextRange>) -> FileFacts {
     let text = file.text(db);
     let len = text.len() as u32;
     let mut loans = Vec::new();
     let mut funcs = Vec::new();
     for item in db::fn_items(db, file) {
+        if let Some(w) = window {
+            let start = item.offset(db);
+            let end = start.saturating_add(item.def(db).body.as_ref().map_or(0, |b| b.span.end));
+            if end < w.start || start > w.end {
+                continue;
+            }
+        }
         let lowered = db::fn_body(db, file, *item);
         if lowered.body.tainted {
             continue;
@@ -132,7 +144,19 @@ fn file_facts(db: &db::Database, file: SourceFile) -> FileFacts {
         }
         funcs.push(FuncFacts { locals, live_spans });
     }
-    FileFacts { loans, funcs }
+    let line_starts = std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        )
+        .collect();
+    FileFacts {
+        loans,
+        funcs,
+        line_starts,
+    }
 }
 
 /// Sorts ranges and merges those that overlap or are separated by whitespace only.
@@ -159,32 +183,45 @@ fn merge(text: &str, ranges: &[TextRange]) -> Vec<TextRange> {
     out
 }
 
-fn line_of(text: &str, offset: u32) -> usize {
-    text.as_bytes()[..(offset as usize).min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// The 1-based line of `offset`.
+fn line_of(facts: &FileFacts, offset: u32) -> usize {
+    facts.line_starts.partition_point(|&start| start <= offset)
 }
 
 /// The source line holding `offset`, trimmed, shortened to 60 characters.
-fn line_text(text: &str, offset: u32) -> String {
-    let o = (offset as usize).min(text.len());
-    let start = text[..o].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[o..].find('\n').map_or(text.len(), |i| o + i);
-    snippet(
-        text,
-        TextRange {
-            start: start as u32,
-            end: end as u32,
-        },
-    )
+fn line_text(text: &str, facts: &FileFacts, offset: u32) -> String {
+    let line = line_of(facts, offset);
+    let start = facts.line_starts[line - 1];
+    let end = facts
+        .line_starts
+        .get(line)
+        .map_or(text.len() as u32, |next| next - 1);
+    snippet(text, TextRange { start, end })
 }
 
+/// The text of `r` on one line, whitespace runs collapsed, shortened to 60 characters. Reads only
+/// as much of the text as it shows: a line may be a megabyte long.
 fn snippet(text: &str, r: TextRange) -> String {
     let s = text.get(r.start as usize..r.end as usize).unwrap_or("");
-    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 60 {
+    let mut one_line = String::new();
+    let (mut n, mut space) = (0, false);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !one_line.is_empty();
+            continue;
+        }
+        if space {
+            one_line.push(' ');
+            n += 1;
+            space = false;
+        }
+        one_line.push(c);
+        n += 1;
+        if n > 60 {
+            break;
+        }
+    }
+    if n > 60 {
         format!("{}…", one_line.chars().take(59).collect::<String>())
     } else {
         one_line
@@ -206,13 +243,14 @@ fn chain(facts: &FileFacts, loan: &FileLoan) -> String {
     let mut root_place = loan.fact.place.clone();
     let mut guard = 0;
     while let Some(i) = cur {
-        let Some(l) = facts
+        // Loans are in (function, index) order.
+        let Ok(at) = facts
             .loans
-            .iter()
-            .find(|l| l.func == loan.func && l.idx == i)
+            .binary_search_by_key(&(loan.func, i), |l| (l.func, l.idx))
         else {
             break;
         };
+        let l = &facts.loans[at];
         if let Some(h) = &l.fact.holder {
             if holders.last().map(|s| s.as_str()) != Some(h) {
                 holders.push(h.to_string());
@@ -247,7 +285,7 @@ fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
     }
     match (loan.live.first(), loan.live.last(), loan.last_use) {
         (Some(first), Some(last), Some(use_)) => {
-            let (a, b) = (line_of(text, first.start), line_of(text, last.end));
+            let (a, b) = (line_of(facts, first.start), line_of(facts, last.end));
             let lines = if a == b {
                 format!("line {a}")
             } else {
@@ -255,8 +293,8 @@ fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
             };
             md.push_str(&format!(
                 "live on {lines}; kept alive by its last use on line {}: `{}`",
-                line_of(text, use_.start),
-                line_text(text, use_.start)
+                line_of(facts, use_.start),
+                line_text(text, facts, use_.start)
             ));
         }
         _ => md.push_str("not used after it is created: its region ends here"),
@@ -274,14 +312,23 @@ pub(crate) fn inlay_hints(
     config: InlayConfig,
 ) -> Vec<InlayHint> {
     let text = file.text(db);
-    let facts = file_facts(db, file);
+    let facts = file_facts(db, file, Some(range));
     let mut out = Vec::new();
+    let in_range = |offset: u32| range.start <= offset && offset <= range.end;
     for loan in &facts.loans {
         if config.only_conflicting && !loan.fact.conflicting {
             continue;
         }
         // Borrows a binding holds, or that conflict: the ones worth a hint.
         if loan.fact.holder.is_none() && !loan.fact.conflicting {
+            continue;
+        }
+        // The tooltip is written only for hints in the range.
+        let end_hint = loan
+            .last_use
+            .filter(|use_| use_.end > loan.span.end)
+            .map(|use_| line_end(text, use_.end));
+        if !in_range(loan.span.end) && !end_hint.is_some_and(in_range) {
             continue;
         }
         let tooltip = describe_loan(text, &facts, loan);
@@ -302,19 +349,17 @@ pub(crate) fn inlay_hints(
                 kind: InlayKind::Borrow,
             });
         }
-        if let Some(use_) = loan.last_use {
-            if use_.end > loan.span.end {
-                let label = match &loan.fact.holder {
-                    Some(h) => format!("‹{h}: {} ends›", borrow_text(&loan.fact)),
-                    None => format!("‹{} ends›", borrow_text(&loan.fact)),
-                };
-                out.push(InlayHint {
-                    offset: line_end(text, use_.end),
-                    label,
-                    tooltip,
-                    kind: InlayKind::RegionEnd,
-                });
-            }
+        if let Some(offset) = end_hint {
+            let label = match &loan.fact.holder {
+                Some(h) => format!("‹{h}: {} ends›", borrow_text(&loan.fact)),
+                None => format!("‹{} ends›", borrow_text(&loan.fact)),
+            };
+            out.push(InlayHint {
+                offset,
+                label,
+                tooltip,
+                kind: InlayKind::RegionEnd,
+            });
         }
     }
     out.retain(|h| h.offset >= range.start && h.offset <= range.end);
@@ -323,11 +368,20 @@ pub(crate) fn inlay_hints(
     out
 }
 
+/// How far the end of a line is looked for: a hint after a use on a longer line stays right after
+/// the use, so that hints on a megabyte-long line do not each scan it.
+const MAX_LINE_SCAN: usize = 4096;
+
 /// Where a hint after the statement ending at `end` goes: the end of its line, before trailing
 /// whitespace and a line comment.
 fn line_end(text: &str, end: u32) -> u32 {
     let rest = text.get(end as usize..).unwrap_or("");
-    let line = rest.split('\n').next().unwrap_or("");
+    let scan = &rest.as_bytes()[..rest.len().min(MAX_LINE_SCAN)];
+    let line = match scan.iter().position(|&b| b == b'\n') {
+        Some(at) => &rest[..at],
+        None if rest.len() <= MAX_LINE_SCAN => rest,
+        None => return end,
+    };
     let code = match line.find("//") {
         Some(i) => &line[..i],
         None => line,
@@ -337,7 +391,14 @@ fn line_end(text: &str, end: u32) -> u32 {
 
 pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<HoverResult> {
     let text = file.text(db);
-    let facts = file_facts(db, file);
+    let facts = file_facts(
+        db,
+        file,
+        Some(TextRange {
+            start: offset,
+            end: offset,
+        }),
+    );
     // On a borrow expression: the innermost loan created there.
     if let Some(loan) = facts
         .loans
@@ -398,7 +459,7 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
         format!(
             "`{}` (line {})",
             borrow_text(&l.fact),
-            line_of(text, l.span.start)
+            line_of(&facts, l.span.start)
         )
     };
     let verdict = match (mut_loan, shared_loan) {
@@ -422,7 +483,11 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
 }
 
 fn word_at(text: &str, offset: u32) -> Option<(&str, TextRange)> {
-    let o = (offset as usize).min(text.len());
+    // An offset inside a character means that character (the fuzzer's first crash).
+    let mut o = (offset as usize).min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
     let is_id = |c: char| c.is_alphanumeric() || c == '_';
     let start = text[..o]
         .char_indices()
@@ -447,7 +512,11 @@ fn word_at(text: &str, offset: u32) -> Option<(&str, TextRange)> {
 }
 
 pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -> Vec<Region> {
-    let facts = file_facts(db, file);
+    let window = match (query.offset, query.range) {
+        (Some(o), _) => Some(TextRange { start: o, end: o }),
+        (None, range) => range,
+    };
+    let facts = file_facts(db, file, window);
     facts
         .loans
         .iter()

@@ -16,6 +16,14 @@ pub mod std_api;
 pub mod syntax;
 pub mod ty;
 
+/// The stack a thread that runs the analysis should have. Conversion from tree-sitter caps the
+/// nesting it follows (`syntax::MAX_DEPTH`, and its own stack budget), but lowering then recurses
+/// over what it kept, several frames per level: the deepest inputs of `tests/pathological.rs` need
+/// up to 8 MiB in a debug build and far less optimised. Threads get 2 MiB by default; the
+/// `borrowlens` binary runs every analysis thread with this much (it is address space, used only
+/// as deep as the recursion goes).
+pub const ANALYSIS_STACK_SIZE: usize = 32 << 20;
+
 /// A byte range in a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextRange {
@@ -123,6 +131,27 @@ impl AnalysisHost {
         self.files.push(f);
         self.by_path.insert(path.to_string(), id);
         id
+    }
+
+    /// Replaces a file's incremental parse by a fresh one when the two may differ (the file has
+    /// syntax errors); says whether it did. `set_file` reparses incrementally, which keeps
+    /// keystrokes fast, but tree-sitter recovers from errors differently depending on the trees
+    /// it reuses: a caller that wants the analysis of a fresh open of the same text (the language
+    /// server, once the edits pause) calls this.
+    pub fn settle(&mut self, file: FileId) -> bool {
+        use salsa::Setter;
+        let Some(&f) = self.files.get(file.0 as usize) else {
+            return false;
+        };
+        let Some(tree) = f.tree(&self.db).clone() else {
+            return false;
+        };
+        if !tree.may_differ_from_fresh() {
+            return false;
+        }
+        let fresh = tree.fresh(f.text(&self.db));
+        f.set_tree(&mut self.db).to(Some(fresh));
+        true
     }
 
     /// The borrow-check diagnostics of a file, sorted by position.

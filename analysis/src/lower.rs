@@ -201,9 +201,14 @@ fn fold_not_mut_errors(
     out
 }
 
+/// rustc's default `recursion_limit`, which bounds autoderef.
+const AUTODEREF_LIMIT: usize = 128;
+
 #[derive(Default)]
 struct Scope {
-    names: Vec<(Name, Local)>,
+    /// Each name's latest binding in this scope. A map, not a list: a function of 20,000 `let`s
+    /// looks names up 20,000 times, and most lookups (of functions, of constants) find nothing.
+    names: std::collections::HashMap<Name, Local>,
     /// Locals whose storage ends with this scope, in declaration order.
     locals: Vec<Local>,
 }
@@ -398,13 +403,13 @@ impl<'a> Lower<'a> {
     }
 
     fn bind_name(&mut self, name: Name, l: Local) {
-        self.scopes.last_mut().unwrap().names.push((name, l));
+        self.scopes.last_mut().unwrap().names.insert(name, l);
         self.scopes.last_mut().unwrap().locals.push(l);
     }
 
     fn lookup(&self, name: &str) -> Option<Local> {
         for s in self.scopes.iter().rev() {
-            if let Some((_, l)) = s.names.iter().rev().find(|(n, _)| &**n == name) {
+            if let Some(l) = s.names.get(name) {
                 return Some(*l);
             }
         }
@@ -1200,8 +1205,18 @@ impl<'a> Lower<'a> {
             }
             ExprKind::Field(base_e, f) => {
                 let mut base = self.expr_place(base_e, mutable)?;
+                // rustc stops autoderef at the recursion limit (E0055), and a crate's `Deref` may
+                // lead back to its own type: past the limit the body is not valid Rust.
+                // Each step derefs the type of the step before, not the whole place again.
+                let mut steps = 0;
+                let mut bt = self.place_ty(&base);
                 loop {
-                    let bt = self.place_ty(&base);
+                    steps += 1;
+                    if steps > AUTODEREF_LIMIT {
+                        self.uncertain_place = true;
+                        self.taint();
+                        break;
+                    }
                     match bt {
                         Ty::Ref(..) => base = base.deref(),
                         Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
@@ -1229,7 +1244,8 @@ impl<'a> Lower<'a> {
                                     } else {
                                         Mutability::Not
                                     };
-                                    let t = self.temp(Ty::Ref(m, Box::new(target)), base_e.span);
+                                    let t = self
+                                        .temp(Ty::Ref(m, Box::new(target.clone())), base_e.span);
                                     self.assign(
                                         Place::local(t),
                                         Rvalue::Ref(borrow_kind(m, false), base),
@@ -1237,6 +1253,7 @@ impl<'a> Lower<'a> {
                                         false,
                                     );
                                     base = Place::local(t).deref();
+                                    bt = target;
                                     continue;
                                 }
                                 self.uncertain_place = true;
@@ -1245,6 +1262,7 @@ impl<'a> Lower<'a> {
                         }
                         _ => break,
                     }
+                    bt = bt.deref().unwrap_or(Ty::Unknown);
                 }
                 return Some(base.project(Proj::Field(f.clone())));
             }

@@ -46,18 +46,50 @@ const STACK_BUDGET: usize = 1 << 20;
 const MACRO_PREFIX: &str = "fn __m() { [";
 const MACRO_SUFFIX: &str = "\n]; }";
 
-/// Parses a whole file. Never fails: unreadable syntax becomes `Unknown` nodes.
+/// How many of tree-sitter's operations a parse of `len` bytes may take. Real code takes fewer
+/// than 3 per byte (2.8 at most over the 1.6 million lines of the registry's crates), but error
+/// recovery on some broken texts grows quadratically: 10,000 repetitions of `+ if c {1} else`
+/// take about 1,000 operations per byte and two minutes. Past the budget the parse gives up, which
+/// bounds the time any text can take, deterministically (the count does not depend on the
+/// machine), and the file reads as empty: it reports nothing rather than something unsure.
+fn parse_budget(len: usize) -> u64 {
+    100_000 + 10 * len as u64
+}
+
+/// How many bytes tree-sitter's lexer may read, in `READ_CHUNK` pieces, while parsing `len` bytes.
+/// The lexer reads text again when it backtracks, which real code keeps under twice its length
+/// (1.95 at most over the registry's crates), but some broken texts make it rescan to the end of
+/// the file from every token: a `'` before 4,000 `let r = &mut v;` read 1,800 times the text
+/// (a second for 70 kB) in only 1.75 operations per byte. Past this budget too the parse gives up.
+fn read_budget(len: usize) -> usize {
+    (64 << 10) + 8 * len
+}
+
+/// The most text handed to the lexer at a time: its reading is counted in these pieces.
+const READ_CHUNK: usize = 1 << 10;
+
+/// How many macro invocations, each inside the arguments of the previous one, are reparsed.
+/// Every level reparses the text of all the levels inside it, so the cap keeps the work linear
+/// in the file's length; deeper arguments keep only their identifiers (as `MacroArgs::Tokens`).
+const MAX_MACRO_NESTING: u32 = 8;
+
+/// Parses a whole file. Never fails: unreadable syntax becomes `Unknown` nodes, and a text that
+/// exhausts the parse budget becomes an empty file.
 pub fn parse(text: &str) -> SourceFile {
-    let tree = parse_tree(text, None);
-    convert(&tree, text)
+    match parse_tree(text, None) {
+        Some(tree) => convert(&tree, text),
+        None => SourceFile::default(),
+    }
 }
 
 /// A file's tree-sitter tree, kept between edits so that each reparse reuses the unchanged
-/// parts. Equality is identity: two handles are equal only when they hold the same parse.
+/// parts; `None` when the parse exhausted its budget. Equality is identity: two handles are
+/// equal only when they hold the same parse. The flag says the tree is an incremental reparse.
 #[derive(Clone)]
 pub struct ParsedTree(
-    std::sync::Arc<Tree>,
+    std::sync::Arc<Option<Tree>>,
     std::sync::Arc<std::sync::Mutex<ConvertCache>>,
+    bool,
 );
 
 impl PartialEq for ParsedTree {
@@ -79,13 +111,37 @@ impl ParsedTree {
         ParsedTree(
             std::sync::Arc::new(parse_tree(text, None)),
             Default::default(),
+            false,
         )
+    }
+
+    /// Whether this parse may differ from a fresh parse of its text: an incremental reparse with
+    /// syntax errors. Tree-sitter's recovery from an error depends on the subtrees it reuses, so
+    /// after many edits of broken code the trees can differ (the LSP torture test found a body
+    /// that was broken in one and not in the other).
+    pub fn may_differ_from_fresh(&self) -> bool {
+        self.2
+            && self
+                .0
+                .as_ref()
+                .as_ref()
+                .is_some_and(|tree| tree.root_node().has_error())
+    }
+
+    /// A fresh parse of `text` (the text of this tree), with an empty conversion cache: the
+    /// cache is keyed by a function's text, and a function with errors converts differently from
+    /// a different tree.
+    pub fn fresh(&self, text: &str) -> ParsedTree {
+        ParsedTree::new(text)
     }
 
     /// Parses `new_text`, which replaces `old_text` (the text this tree was parsed from): the
     /// changed range is where the two texts differ (one range around every change, so a burst of
     /// edits is one edit), and tree-sitter reparses only around it.
     pub fn reparse(&self, old_text: &str, new_text: &str) -> ParsedTree {
+        let Some(old) = self.0.as_ref() else {
+            return ParsedTree::new(new_text);
+        };
         let (old_b, new_b) = (old_text.as_bytes(), new_text.as_bytes());
         let mut start = common_prefix(old_b, new_b);
         let max_suffix = old_b.len().min(new_b.len()) - start;
@@ -124,7 +180,7 @@ impl ParsedTree {
             column: start_col,
         };
         let (old_end_point, new_end_point) = (end_point(old_b, old_end), end_point(new_b, new_end));
-        let mut tree = (*self.0).clone();
+        let mut tree = old.clone();
         tree.edit(&tree_sitter::InputEdit {
             start_byte: start,
             old_end_byte: old_end,
@@ -137,30 +193,65 @@ impl ParsedTree {
         ParsedTree(
             std::sync::Arc::new(parse_tree(new_text, Some(&tree))),
             self.1.clone(),
+            true,
         )
     }
 
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is
     /// unchanged since the previous conversion are reused, not converted again.
     pub fn convert(&self, text: &str) -> SourceFile {
+        let Some(tree) = self.0.as_ref() else {
+            return SourceFile::default();
+        };
         // A poisoned lock only means a conversion panicked: start over with an empty cache.
         let mut guard = self.1.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::take(&mut *guard);
-        let (file, new) = convert_cached(&self.0, text, old);
+        let (file, new) = convert_cached(tree, text, old);
         *guard = new;
         file
     }
 }
 
 /// Runs tree-sitter over `text`. `old` is a previous tree of the same document, already edited to
-/// match `text`, which lets tree-sitter reuse the unchanged parts.
-pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
-    let mut parser = new_parser();
-    // Parsing only returns `None` without a language or after a cancellation, and this parser has
-    // a language and no cancellation flag or timeout.
-    parser
-        .parse(text, old)
-        .expect("tree-sitter returns a tree once a language is set")
+/// match `text`, which lets tree-sitter reuse the unchanged parts. `None` when the parse
+/// exhausted its budget (`parse_budget`).
+pub fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    parse_within_budget(&mut new_parser(), text, old)
+}
+
+/// Parses `text` with `parser`, giving up after `parse_budget` operations or `read_budget` bytes
+/// read. Tree-sitter reports progress every 100 operations; past the read budget the text ends
+/// early, so that the parse finishes at once, and its tree is thrown away. A parse given up is
+/// reset, or the parser's next parse would resume it.
+fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    let reports = parse_budget(text.len()) / 100;
+    let read_budget = read_budget(text.len());
+    let read = std::cell::Cell::new(0usize);
+    let mut seen = 0u64;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        seen += 1;
+        if seen > reports || read.get() > read_budget {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let bytes = text.as_bytes();
+    let mut input = |at: usize, _| {
+        if read.get() > read_budget {
+            return &[][..];
+        }
+        let chunk = bytes.get(at..).unwrap_or_default();
+        let chunk = &chunk[..chunk.len().min(READ_CHUNK)];
+        read.set(read.get() + chunk.len());
+        chunk
+    };
+    let tree = parser.parse_with_options(&mut input, old, Some(options));
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree.filter(|_| read.get() <= read_budget)
 }
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
@@ -177,6 +268,7 @@ fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, 
         cache_new: ConvertCache::default(),
         parser: None,
         depth: 0,
+        macro_nesting: 0,
         stack_start: stack_position(),
     };
     let root = tree.root_node();
@@ -614,6 +706,8 @@ struct Shared {
     parser: Option<Parser>,
     /// Nesting depth of the conversion, counted across reparsed macro arguments.
     depth: u32,
+    /// How many reparsed macro arguments enclose the node being converted.
+    macro_nesting: u32,
     /// The stack position when the conversion started, to measure `STACK_BUDGET` against.
     stack_start: usize,
 }
@@ -949,6 +1043,12 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn fn_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
+        // A function nested in another is in the cache entry of the outermost one; its own entry
+        // would copy the text and items of every function inside it again, quadratic in the
+        // nesting (the fuzzer's 28 kB of nested functions took 380 MB and a second).
+        if !self.container.parent_fns.is_empty() {
+            return self.fn_item_uncached(node, attrs);
+        }
         // A function whose text (attributes included) and container did not change since the
         // last parse converts to the same items: reuse them, shifted to the new offset. The
         // entry moves from the old cache to the new one, so a hit allocates nothing.
@@ -2887,8 +2987,12 @@ impl<'t, 's> Cx<'t, 's> {
         src.push_str(MACRO_PREFIX);
         src.push_str(inner);
         src.push_str(MACRO_SUFFIX);
-        let parser = self.sh.parser.get_or_insert_with(new_parser);
-        let tree = parser.parse(&src, None);
+        let tree = if self.sh.macro_nesting < MAX_MACRO_NESTING {
+            let parser = self.sh.parser.get_or_insert_with(new_parser);
+            parse_within_budget(parser, &src, None)
+        } else {
+            None
+        };
         let root = tree.as_ref().map(|t| t.root_node());
         let array = root
             .filter(|r| !r.has_error())
@@ -2907,9 +3011,11 @@ impl<'t, 's> Cx<'t, 's> {
         };
         let delta = self.delta + inner_start as i64 - MACRO_PREFIX.len() as i64;
         let container = std::mem::take(&mut self.container);
+        self.sh.macro_nesting += 1;
         let mut sub = Cx::new(&src, root, self.base, delta, container, &mut *self.sh);
         let result = sub.macro_array(array, fmt_index);
         self.container = std::mem::take(&mut sub.container);
+        self.sh.macro_nesting -= 1;
         result
     }
 

@@ -5,7 +5,7 @@ use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use borrowlens_analysis::{AnalysisHost, Diagnostic, Edition, Severity};
+use borrowlens_analysis::{AnalysisHost, Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
 
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
@@ -126,12 +126,19 @@ pub fn run(options: &Options) -> bool {
 /// The diagnostics of every input, in input order. The inputs are cut into one run of
 /// neighbouring files per thread, of about equal size in bytes; each thread puts its files into
 /// its own `AnalysisHost`. A panic in the analysis of a file is caught and returned for that file.
+/// The threads have the stack the analysis asks for (`ANALYSIS_STACK_SIZE`): deeply nested code
+/// recurses deeply.
 pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
     let chunks = split_by_size(inputs, THREADS);
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| scope.spawn(move || analyze_chunk(chunk)))
+            .map(|chunk| {
+                std::thread::Builder::new()
+                    .stack_size(ANALYSIS_STACK_SIZE)
+                    .spawn_scoped(scope, move || analyze_chunk(chunk))
+                    .expect("start an analysis thread")
+            })
             .collect();
         handles
             .into_iter()

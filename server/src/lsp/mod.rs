@@ -7,12 +7,15 @@
 //!   queue that keeps edits and requests in arrival order;
 //! - `diagnostics.rs`: the task that coalesces queued edits and publishes diagnostics;
 //! - `job.rs`: the panic and cancellation boundary around every query;
+//! - `framing.rs`: the gate that passes only well-formed messages from stdin to the protocol
+//!   library, which would stop reading at a malformed one;
 //! - `workspace.rs`: workspace folders, `.gitignore`, background indexing;
 //! - `from_lsp.rs`, `to_lsp.rs`, `text.rs`: positions, encodings and the protocol's types;
 //! - `settings.rs`, `ext.rs`: the user's settings and borrowlens's own requests.
 
 pub mod diagnostics;
 pub mod ext;
+pub mod framing;
 pub mod from_lsp;
 pub mod handlers;
 pub mod job;
@@ -34,8 +37,11 @@ use crate::output;
 pub fn run() -> ExitCode {
     output::init_logging();
     job::install_panic_hook();
+    // Queries run on the blocking pool, whose threads take this stack size too: the analysis
+    // recurses as deep as the code nests.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(borrowlens_analysis::ANALYSIS_STACK_SIZE)
         .thread_name("borrowlens-async")
         .enable_time()
         .build();
@@ -52,7 +58,8 @@ pub fn run() -> ExitCode {
         server::service(shutdown.clone())
     };
     runtime.block_on(async move {
-        tower_lsp_server::Server::new(tokio::io::stdin(), output::protocol(), socket)
+        let input = framing::gate(tokio::io::stdin());
+        tower_lsp_server::Server::new(input, output::protocol(), socket)
             .serve(service)
             .await;
     });

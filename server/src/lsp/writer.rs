@@ -20,6 +20,11 @@
 //! dropped, so this thread never keeps one: each snapshot is handed out as it is made (when the
 //! asker is gone, it is dropped right here). A panic while applying a message is logged and the
 //! thread goes on with the next one.
+//!
+//! Edits reparse incrementally, and tree-sitter's recovery from syntax errors depends on the
+//! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER` (less than the
+//! diagnostics' debounce), each edited document whose tree has errors is parsed afresh
+//! (`AnalysisHost::settle`): once typing pauses, the analysis is that of a fresh open.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -35,6 +40,9 @@ use crate::lsp::settings::Settings;
 use crate::lsp::text::{Encoding, Text};
 use crate::lsp::workspace::{self, DiskFile, Root};
 use crate::lsp::{ext, from_lsp, job};
+
+/// How long the queue stays empty before edited documents are settled.
+const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// What the handlers ask of the writer.
 pub enum Op {
@@ -106,6 +114,7 @@ impl Writer {
         let state = State::new(diagnostics);
         std::thread::Builder::new()
             .name("borrowlens-writer".to_string())
+            .stack_size(borrowlens_analysis::ANALYSIS_STACK_SIZE)
             .spawn(move || run(rx, state))
             .expect("start the writer thread");
         Writer { tx }
@@ -157,11 +166,31 @@ struct State {
     disk: HashSet<String>,
     cargo: CargoEditions,
     diagnostics: UnboundedSender<Event>,
+    /// Open documents edited since they were last settled.
+    unsettled: HashSet<Uri>,
 }
 
 fn run(rx: mpsc::Receiver<Op>, mut state: State) {
     let mut next = None;
-    while let Some(op) = next.take().or_else(|| rx.recv().ok()) {
+    loop {
+        let op = match next.take() {
+            Some(op) => op,
+            None if state.unsettled.is_empty() => match rx.recv() {
+                Ok(op) => op,
+                Err(_) => return,
+            },
+            None => match rx.recv_timeout(SETTLE_AFTER) {
+                Ok(op) => op,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let _ = job::catch("settle", || {
+                        state.settle();
+                        Ok(())
+                    });
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            },
+        };
         let op = coalesce(op, &rx, &mut next);
         let (name, start) = (op.name(), std::time::Instant::now());
         // The job boundary logs a panic once; the thread goes on with the next message.
@@ -237,6 +266,7 @@ impl State {
             disk: HashSet::new(),
             cargo: CargoEditions::default(),
             diagnostics,
+            unsettled: HashSet::new(),
         }
     }
 
@@ -352,7 +382,21 @@ impl State {
             .or(doc.cargo_edition)
             .unwrap_or(edition::DEFAULT);
         self.host.set_file(&doc.path, text, edition);
+        self.unsettled.insert(uri.clone());
         self.dirty(uri.clone());
+    }
+
+    /// Parses afresh the edited documents whose incremental parse may differ from a fresh one.
+    fn settle(&mut self) {
+        for uri in std::mem::take(&mut self.unsettled) {
+            let Some(doc) = self.docs.get(&uri) else {
+                continue;
+            };
+            if self.host.settle(doc.file) {
+                tracing::debug!("settled {}", uri.as_str());
+                self.dirty(uri);
+            }
+        }
     }
 
     /// The document is gone from the editor: its file goes back to what is on disk when the

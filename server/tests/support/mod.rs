@@ -34,9 +34,17 @@ pub struct Client {
 impl Client {
     /// Starts `borrowlens ARGS` with piped stdio.
     pub fn spawn(args: &[&str]) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_borrowlens"))
-            .args(args)
-            .env("BORROWLENS_LOG", "info")
+        Client::spawn_with(Command::new(env!("CARGO_BIN_EXE_borrowlens")).args(args))
+    }
+
+    /// Starts `command` (the binary, set up with arguments, environment or working directory)
+    /// with piped stdio.
+    pub fn spawn_with(command: &mut Command) -> Client {
+        let mut child = command
+            .env(
+                "BORROWLENS_LOG",
+                std::env::var("BORROWLENS_TEST_LOG").unwrap_or_else(|_| "info".to_string()),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -104,6 +112,39 @@ impl Client {
             .write_all(&frame)
             .and_then(|()| stdin.flush())
             .expect("write to the server");
+    }
+
+    /// Writes bytes as they are, for tests of malformed input.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin
+            .write_all(bytes)
+            .and_then(|()| stdin.flush())
+            .expect("write to the server");
+    }
+
+    /// Closes the server's stdin: the end of its input.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Whether the process is still running.
+    pub fn is_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The exit status, waiting at most `within` for it.
+    pub fn wait_exit(&mut self, within: Duration) -> ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("the server did not exit within {within:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
