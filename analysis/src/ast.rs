@@ -457,6 +457,23 @@ pub struct Pat {
     pub kind: PatKind,
 }
 
+impl Pat {
+    /// Calls `f` on this pattern and every pattern inside it, outermost first.
+    pub fn walk(&self, f: &mut dyn FnMut(&Pat)) {
+        f(self);
+        match &self.kind {
+            PatKind::Binding { sub: Some(s), .. } => s.walk(f),
+            PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => {
+                ps.iter().for_each(|p| p.walk(f))
+            }
+            PatKind::TupleStruct { elems, .. } => elems.iter().for_each(|p| p.walk(f)),
+            PatKind::Struct { fields, .. } => fields.iter().for_each(|(_, p)| p.walk(f)),
+            PatKind::Ref { pat, .. } => pat.walk(f),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PatKind {
     /// `_`

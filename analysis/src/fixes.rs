@@ -127,6 +127,32 @@ impl FixCtx<'_> {
         }
     }
 
+    /// The edits that move the whole lines `from` (file offsets, as `stmt_lines` gives them) to
+    /// the line boundary `to`, in the order of their positions.
+    fn move_lines(&self, from: (u32, u32), to: u32) -> Vec<TextEdit> {
+        let mut moved = self.text[from.0 as usize..from.1 as usize].to_string();
+        if !moved.ends_with('\n') {
+            moved.push('\n');
+        }
+        // At the end of a text without a final line break, the break goes first.
+        if to as usize == self.text.len() && !self.text.ends_with('\n') {
+            moved.insert(0, '\n');
+            moved.pop();
+        }
+        let delete = TextEdit {
+            range: TextRange {
+                start: from.0,
+                end: from.1,
+            },
+            new_text: String::new(),
+        };
+        if to < from.0 {
+            vec![self.insert(to, moved), delete]
+        } else {
+            vec![delete, self.insert(to, moved)]
+        }
+    }
+
     /// The whole lines a statement occupies, in file offsets: from its line's start to after its
     /// line break, when nothing but blanks, its `;` and a line comment share those lines.
     fn stmt_lines(&self, s: Span) -> Option<(u32, u32)> {
@@ -393,21 +419,11 @@ fn declared(s: &Stmt) -> HashSet<Name> {
 }
 
 fn pat_names(p: &Pat, acc: &mut HashSet<Name>) {
-    match &p.kind {
-        PatKind::Binding { name, sub, .. } => {
+    p.walk(&mut |q| {
+        if let PatKind::Binding { name, .. } = &q.kind {
             acc.insert(name.clone());
-            if let Some(s) = sub {
-                pat_names(s, acc);
-            }
         }
-        PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => {
-            ps.iter().for_each(|p| pat_names(p, acc))
-        }
-        PatKind::TupleStruct { elems, .. } => elems.iter().for_each(|p| pat_names(p, acc)),
-        PatKind::Struct { fields, .. } => fields.iter().for_each(|(_, p)| pat_names(p, acc)),
-        PatKind::Ref { pat, .. } => pat_names(pat, acc),
-        _ => {}
-    }
+    });
 }
 
 /// Does the statement leave its block other than by falling through (or may it, through a
@@ -620,7 +636,7 @@ fn add_mut(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
 fn binding_before(cx: &FixCtx, name: &str, before: u32) -> Option<Span> {
     let mut best: Option<Span> = None;
     let mut consider = |p: &Pat| {
-        visit_bindings(p, &mut |pat| {
+        p.walk(&mut |pat| {
             if let PatKind::Binding {
                 name: n,
                 by_ref: None,
@@ -646,20 +662,6 @@ fn binding_before(cx: &FixCtx, name: &str, before: u32) -> Option<Span> {
     // A binding of the function or of one of its closures, written as the bare name.
     let best = best?;
     (cx.src(best) == name).then_some(best)
-}
-
-fn visit_bindings(p: &Pat, f: &mut dyn FnMut(&Pat)) {
-    f(p);
-    match &p.kind {
-        PatKind::Binding { sub: Some(s), .. } => visit_bindings(s, f),
-        PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => {
-            ps.iter().for_each(|p| visit_bindings(p, f))
-        }
-        PatKind::TupleStruct { elems, .. } => elems.iter().for_each(|p| visit_bindings(p, f)),
-        PatKind::Struct { fields, .. } => fields.iter().for_each(|(_, p)| visit_bindings(p, f)),
-        PatKind::Ref { pat, .. } => visit_bindings(pat, f),
-        _ => {}
-    }
 }
 
 fn visit_block_pats(b: &Block, f: &mut dyn FnMut(&Pat)) {
@@ -773,18 +775,6 @@ fn reorder(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
     };
     // Move the access after the last use.
     if independent(&stmts[ia..=ia], &stmts[ia + 1..=il]) {
-        let moved = &cx.text[a_lines.0 as usize..a_lines.1 as usize];
-        let mut moved = moved.to_string();
-        if !moved.ends_with('\n') {
-            moved.push('\n');
-        }
-        let at = if l_lines.1 as usize == cx.text.len() && !cx.text.ends_with('\n') {
-            moved.insert(0, '\n');
-            moved.pop();
-            l_lines.1
-        } else {
-            l_lines.1
-        };
         out.push(Fix {
             kind: "move-after-last-use",
             title: format!(
@@ -792,24 +782,11 @@ fn reorder(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
                 cx.quote(stmt_span(&stmts[ia])),
                 cx.quote(stmt_span(&stmts[il]))
             ),
-            edits: vec![
-                TextEdit {
-                    range: TextRange {
-                        start: a_lines.0,
-                        end: a_lines.1,
-                    },
-                    new_text: String::new(),
-                },
-                cx.insert(at, moved),
-            ],
+            edits: cx.move_lines(a_lines, l_lines.1),
         });
     }
     // Move the later uses before the access.
     if independent(&stmts[iu..=il], &stmts[ia..iu]) && l_lines.1 as usize <= cx.text.len() {
-        let mut moved = cx.text[u_lines.0 as usize..l_lines.1 as usize].to_string();
-        if !moved.ends_with('\n') {
-            moved.push('\n');
-        }
         let what = if iu == il {
             format!("`{}`", cx.quote(stmt_span(&stmts[iu])))
         } else {
@@ -818,16 +795,7 @@ fn reorder(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
         out.push(Fix {
             kind: "move-uses-before",
             title: format!("Move {what} before `{}`", cx.quote(stmt_span(&stmts[ia]))),
-            edits: vec![
-                cx.insert(a_lines.0, moved),
-                TextEdit {
-                    range: TextRange {
-                        start: u_lines.0,
-                        end: l_lines.1,
-                    },
-                    new_text: String::new(),
-                },
-            ],
+            edits: cx.move_lines((u_lines.0, l_lines.1), a_lines.0),
         });
     }
 }
@@ -1393,10 +1361,6 @@ fn use_before_move(cx: &FixCtx, root: &Block, moved: Span, used: Span, out: &mut
     ) else {
         return;
     };
-    let mut text = cx.text[u.0 as usize..u.1 as usize].to_string();
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
     out.push(Fix {
         kind: "use-before-move",
         title: format!(
@@ -1404,16 +1368,7 @@ fn use_before_move(cx: &FixCtx, root: &Block, moved: Span, used: Span, out: &mut
             cx.quote(stmt_span(&stmts[iu])),
             cx.quote(stmt_span(&stmts[im]))
         ),
-        edits: vec![
-            cx.insert(m.0, text),
-            TextEdit {
-                range: TextRange {
-                    start: u.0,
-                    end: u.1,
-                },
-                new_text: String::new(),
-            },
-        ],
+        edits: cx.move_lines(u, m.0),
     });
 }
 

@@ -3930,23 +3930,13 @@ fn strip_lifetime(s: &str) -> &str {
 }
 
 fn pat_names(p: &Pat, acc: &mut Vec<Name>) {
-    match &p.kind {
-        PatKind::Binding { name, sub, .. } => {
+    p.walk(&mut |q| {
+        if let PatKind::Binding { name, .. } = &q.kind {
             if !is_constant_name(name) {
                 acc.push(name.clone());
             }
-            if let Some(s) = sub {
-                pat_names(s, acc);
-            }
         }
-        PatKind::Tuple(ps) | PatKind::Slice(ps) | PatKind::Or(ps) => {
-            ps.iter().for_each(|p| pat_names(p, acc))
-        }
-        PatKind::TupleStruct { elems, .. } => elems.iter().for_each(|p| pat_names(p, acc)),
-        PatKind::Struct { fields, .. } => fields.iter().for_each(|(_, p)| pat_names(p, acc)),
-        PatKind::Ref { pat, .. } => pat_names(pat, acc),
-        _ => {}
-    }
+    });
 }
 
 fn collect_idents(e: &Expr, acc: &mut Vec<(Name, Span)>) {
