@@ -25,6 +25,14 @@ fn main() {
             for e in &r.errors {
                 println!("  borrowck: {} {} {:?}", e.code, e.message, e.span);
             }
+            if std::env::var("LOCALS").is_ok() {
+                for (i, d) in l.body.locals.iter().enumerate() {
+                    println!(
+                        "  _{i}: {:?} {:?} {:?} stmt_temp={}",
+                        d.name, d.kind, d.ty, d.is_statement_temp
+                    );
+                }
+            }
             for (i, b) in l.body.blocks.iter().enumerate() {
                 println!("  bb{i}:");
                 for s in &b.stmts {

@@ -79,7 +79,10 @@ pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
             }
         }
         "E0716" => bind_temporary(cx, root, e, &mut out),
-        "E0597" => hoist_declaration(cx, root, e, &mut out),
+        "E0597" => {
+            hoist_declaration(cx, root, e, &mut out);
+            bind_tail(cx, root, e, &mut out);
+        }
         "E0373" => add_move(cx, e, &mut out),
         "E0381" => initialize(cx, root, e, &mut out),
         "E0507" | "E0508" | "E0509" => borrow_instead(cx, root, e, &mut out),
@@ -1162,6 +1165,8 @@ fn bind_first(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
         }
     };
     match stmt {
+        // `let x: &'static T = &temp();`: a variable would not live long enough either.
+        Stmt::Let { ty: Some(t), .. } if crate::index::names_lifetime(t) => return,
         Stmt::Let {
             init: Some(init), ..
         } => walk_all(init, &mut visit),
@@ -1395,6 +1400,8 @@ fn bind_temporary(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>
         }
     };
     match stmt {
+        // `let x: &'static T = &temp();`: a variable would not live long enough either.
+        Stmt::Let { ty: Some(t), .. } if crate::index::names_lifetime(t) => return,
         Stmt::Let {
             init: Some(init), ..
         } => walk_all(init, &mut visit),
@@ -1417,6 +1424,69 @@ fn bind_temporary(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>
 }
 
 // ---- E0597: declare the value where it lives long enough ---------------------------------------
+
+/// A block's tail borrows a local into a temporary that is dropped after the block's locals:
+/// evaluate the tail into a new local first, so that its temporaries end with that statement
+/// (rustc's "you could save the expression's value in a new local variable").
+fn bind_tail(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+    let Some(dropped) = label_ending(e, "dropped here while still borrowed") else {
+        return;
+    };
+    let chain = locate(root, e.span);
+    let Some(&(block, idx)) = chain.last() else {
+        return;
+    };
+    let Some(tail) = block.tail.as_deref().filter(|_| idx == block.stmts.len()) else {
+        return;
+    };
+    // The value is dropped where the block ends: it is one of the block's locals.
+    if !contains(
+        dropped,
+        Span::new(block.span.end.saturating_sub(1), block.span.end),
+    ) {
+        return;
+    }
+    // What holds the borrow is a temporary inside the tail whose destructor uses it, not the
+    // tail's value (which a new variable would hold just the same).
+    let temporary_holds_it = cx.body.locals.iter().any(|d| {
+        d.kind == LocalKind::Temp
+            && d.is_statement_temp
+            && contains(tail.span, d.span)
+            && d.span != tail.span
+            && cx.index.has_significant_drop(&d.ty) == Some(true)
+            && d.ty.holds_borrow() == Some(true)
+    });
+    if !temporary_holds_it {
+        return;
+    }
+    let name = cx.fresh_name("value");
+    let start = cx.abs(tail.span).start as usize;
+    let line_start = cx.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let own_line = cx.text[line_start..start].trim().is_empty();
+    let sep = if own_line {
+        format!("\n{}", &cx.text[line_start..start])
+    } else {
+        " ".to_string()
+    };
+    out.push(Fix {
+        kind: "bind-tail",
+        title: format!(
+            "Store `{}` in a variable before the block ends",
+            cx.quote(tail.span)
+        ),
+        edits: vec![cx.edit(
+            tail.span,
+            format!("let {name} = {};{sep}{name}", cx.src(tail.span)),
+        )],
+    });
+}
+
+fn label_ending(e: &StaticError, suffix: &str) -> Option<Span> {
+    e.labels
+        .iter()
+        .find(|(_, m)| m.ends_with(suffix))
+        .map(|(s, _)| *s)
+}
 
 fn hoist_declaration(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
     let Some(dropped) = e

@@ -51,6 +51,8 @@ pub struct AdtInfo {
     pub default: bool,
     pub drop: bool,
     pub lifetimes: u8,
+    /// The type parameters' names, in order (the fields' types name them as `Ty::Param`).
+    pub params: Vec<Name>,
     pub is_enum: bool,
     /// Fields whose type names `'static`: what is stored there must live forever.
     pub static_fields: Vec<ast::FieldName>,
@@ -176,6 +178,7 @@ impl Index {
                             default: s.derives.iter().any(|d| &**d == "Default"),
                             drop: false,
                             lifetimes: s.generics.lifetimes.len() as u8,
+                            params: s.generics.types.iter().map(|(n, _)| n.clone()).collect(),
                             is_enum: false,
                             opaque: has_attribute_macro(&s.attrs),
                         },
@@ -223,6 +226,7 @@ impl Index {
                             default: e.derives.iter().any(|d| &**d == "Default"),
                             drop: false,
                             lifetimes: e.generics.lifetimes.len() as u8,
+                            params: e.generics.types.iter().map(|(n, _)| n.clone()).collect(),
                             is_enum: true,
                             opaque: has_attribute_macro(&e.attrs),
                         },
@@ -469,6 +473,86 @@ pub fn names_lifetime(t: &ast::Type) -> bool {
 /// region per value cannot tell inner lifetimes apart).
 pub fn mentions_static(t: &ast::Type) -> bool {
     matches!(t, ast::Type::Ref { lifetime: Some(l), .. } if &**l == "static")
+}
+
+/// What a written type says about the regions of its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regions {
+    /// The type holds no borrow (`u32`, `String`, `(bool, char)`).
+    None,
+    /// The type holds borrows and each of its regions is one of the free lifetimes given: a value
+    /// of it may only hold borrows that outlive the body.
+    AllFree,
+    /// Some region is local or inferred, or the type hides what it holds (`T`, `_`, aliases).
+    Other,
+}
+
+/// std types without lifetime parameters whose regions are exactly their type arguments'.
+const STD_REGION_TRANSPARENT: &[&str] = &[
+    "Vec", "VecDeque", "Option", "Result", "Box", "Rc", "Arc", "HashMap", "HashSet", "BTreeMap",
+    "BTreeSet", "Cell", "RefCell",
+];
+
+/// The regions of a written type, where `free` are the lifetimes (without the quote) that outlive
+/// the body: `'static` and the function's and impl's lifetime parameters. `&'a T` is `AllFree`
+/// whatever `T` is, since the type is well-formed only if everything in `T` outlives `'a`.
+pub fn regions_of(t: &ast::Type, free: &[Name], index: &Index) -> Regions {
+    fn join(a: Regions, b: Regions) -> Regions {
+        match (a, b) {
+            (Regions::Other, _) | (_, Regions::Other) => Regions::Other,
+            (Regions::AllFree, _) | (_, Regions::AllFree) => Regions::AllFree,
+            _ => Regions::None,
+        }
+    }
+    let is_free = |l: &Name| &**l == "static" || free.contains(l);
+    match t {
+        ast::Type::Ref {
+            lifetime: Some(l), ..
+        } if is_free(l) => Regions::AllFree,
+        ast::Type::Tuple(ts) => ts.iter().fold(Regions::None, |acc, t| {
+            join(acc, regions_of(t, free, index))
+        }),
+        ast::Type::Array(t, _) | ast::Type::Slice(t) => regions_of(t, free, index),
+        ast::Type::Never => Regions::None,
+        ast::Type::Path { segments, args } if segments.len() == 1 => {
+            let name = &segments[0];
+            if index.is_shadowed(name) {
+                return Regions::Other;
+            }
+            let lifetimes = args
+                .iter()
+                .filter(|a| matches!(a, ast::GenericArg::Lifetime(_)))
+                .count();
+            let known = if let Some(adt) = index.adt(name) {
+                !adt.opaque && usize::from(adt.lifetimes) == lifetimes
+            } else if args.is_empty() {
+                crate::ty::PRIMS.contains(&&**name) || matches!(&**name, "str" | "String")
+            } else {
+                lifetimes == 0 && STD_REGION_TRANSPARENT.contains(&&**name)
+            };
+            if !known {
+                return Regions::Other;
+            }
+            args.iter().fold(Regions::None, |acc, a| {
+                join(
+                    acc,
+                    match a {
+                        ast::GenericArg::Lifetime(l) if is_free(l) => Regions::AllFree,
+                        ast::GenericArg::Type(t) => regions_of(t, free, index),
+                        _ => Regions::Other,
+                    },
+                )
+            })
+        }
+        _ => Regions::Other,
+    }
+}
+
+/// Appends the named lifetimes written in a type (`'_` and `'static` left out).
+pub fn lifetimes_named(t: &ast::Type, out: &mut Vec<Name>) {
+    let mut all = Vec::new();
+    lifetimes_in(t, &mut all);
+    out.extend(all.into_iter().filter(|l| !matches!(&**l, "_" | "static")));
 }
 
 /// The name of a path type (`Foo<'a, T>` gives `Foo`), through references.

@@ -51,6 +51,10 @@ pub fn lower_fn(
     }
     let mut cx = Lower::new(index, edition, generics, self_ty.clone());
     cx.unsafe_depth = def.is_unsafe as u32;
+    cx.free_lifetimes = def.generics.lifetimes.clone();
+    if let Some(t) = &container.impl_self {
+        index::lifetimes_named(t, &mut cx.free_lifetimes);
+    }
     let sig = index::signature(def, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
     cx.new_local(
@@ -143,6 +147,7 @@ pub fn lower_fn(
         Some(block) => {
             let ret = Place::local(Body::return_local());
             cx.block_into(block, &ret, None);
+            cx.end_statement(0, block.span);
             cx.exit_scopes_to(0, block.span);
             cx.scopes.pop();
             cx.terminate(
@@ -271,6 +276,9 @@ struct Lower<'a> {
     fn_closures: Vec<Span>,
     /// This body is an `Fn` closure's: its captured variables cannot be mutated.
     is_fn_closure: bool,
+    /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
+    /// lifetime parameters (`'static` is always free).
+    free_lifetimes: Vec<Name>,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -333,6 +341,7 @@ impl<'a> Lower<'a> {
             unsafe_depth: 0,
             fn_closures: Vec::new(),
             is_fn_closure: false,
+            free_lifetimes: Vec::new(),
         }
     }
 
@@ -443,6 +452,18 @@ impl<'a> Lower<'a> {
     fn end_statement(&mut self, mark: usize, span: Span) {
         let temps = self.stmt_temps.split_off(mark.min(self.stmt_temps.len()));
         for l in temps.into_iter().rev() {
+            self.push(
+                StatementKind::StorageDead(l),
+                Span::new(span.end, span.end),
+                false,
+            );
+        }
+    }
+
+    /// Emits the storage ends of `temps`, last created first, without forgetting them (for a
+    /// scope left on several paths).
+    fn kill_temps(&mut self, temps: &[Local], span: Span) {
+        for &l in temps.iter().rev() {
             self.push(
                 StatementKind::StorageDead(l),
                 Span::new(span.end, span.end),
@@ -590,7 +611,13 @@ impl<'a> Lower<'a> {
                 },
                 _ => Ty::Unknown,
             },
-            ExprKind::Struct { path, .. } => self.path_adt(path),
+            ExprKind::Struct { path, fields, .. } => {
+                let given: Vec<(FieldName, Ty)> = fields
+                    .iter()
+                    .map(|(f, e)| (f.clone(), self.infer(e)))
+                    .collect();
+                self.instantiate(self.path_adt(path), path.last(), &given)
+            }
             ExprKind::Array(es) => Ty::Array(
                 Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))),
                 Some(es.len() as u64),
@@ -614,7 +641,7 @@ impl<'a> Lower<'a> {
             if !a.is_enum {
                 return Ty::Adt {
                     name: last.clone(),
-                    args: vec![],
+                    args: vec![Ty::Unknown; a.params.len()],
                     lifetimes: a.lifetimes,
                 };
             }
@@ -625,13 +652,59 @@ impl<'a> Lower<'a> {
                 if a.is_enum {
                     return Ty::Adt {
                         name: owner.clone(),
-                        args: vec![],
+                        args: vec![Ty::Unknown; a.params.len()],
                         lifetimes: a.lifetimes,
                     };
                 }
             }
         }
         Ty::Unknown
+    }
+
+    /// The crate's generic type `ty` (arguments unknown) built from `given` fields of its
+    /// struct or of its variant `variant`: each type parameter that a field's type is is that
+    /// field's value's type (`Single { value: &x }` is a `Single<&i32>`).
+    fn instantiate(&self, ty: Ty, variant: Option<&Name>, given: &[(FieldName, Ty)]) -> Ty {
+        let Ty::Adt {
+            name, lifetimes, ..
+        } = &ty
+        else {
+            return ty;
+        };
+        let Some(a) = self
+            .index
+            .adt(name)
+            .filter(|a| !a.opaque && !a.params.is_empty())
+        else {
+            return ty;
+        };
+        let decl: &[(FieldName, Ty)] = if a.is_enum {
+            match a.variants.iter().find(|(v, _)| Some(v) == variant) {
+                Some((_, fs)) => fs,
+                None => return ty,
+            }
+        } else {
+            &a.fields
+        };
+        let args = a
+            .params
+            .iter()
+            .map(|p| {
+                decl.iter()
+                    .find_map(|(f, t)| match t {
+                        Ty::Param { name, .. } if name == p => {
+                            given.iter().find(|(g, _)| g == f).map(|(_, t)| t.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or(Ty::Unknown)
+            })
+            .collect();
+        Ty::Adt {
+            name: name.clone(),
+            args,
+            lifetimes: *lifetimes,
+        }
     }
 
     /// The result type of `f(args)` when known.
@@ -666,14 +739,9 @@ impl<'a> Lower<'a> {
                     }
                     return sig.ret.clone();
                 }
-                if let Some(a) = self.index.adt(name) {
-                    if !a.is_enum {
-                        return Ty::Adt {
-                            name: (*name).into(),
-                            args: vec![],
-                            lifetimes: a.lifetimes,
-                        };
-                    }
+                if self.index.adt(name).is_some_and(|a| !a.is_enum) {
+                    let given = self.positional(args);
+                    return self.instantiate(self.path_adt(&segs[..]), None, &given);
                 }
                 Ty::Unknown
             }
@@ -690,7 +758,13 @@ impl<'a> Lower<'a> {
                 };
                 if let Some(a) = self.index.adt(owner) {
                     if a.is_enum {
-                        return owner_ty.unwrap_or(Ty::Unknown);
+                        let given = self.positional(args);
+                        let ty = Ty::Adt {
+                            name: (*owner).into(),
+                            args: vec![Ty::Unknown; a.params.len()],
+                            lifetimes: a.lifetimes,
+                        };
+                        return self.instantiate(ty, Some(&segs[1]), &given);
                     }
                 }
                 let oname = owner_ty
@@ -704,6 +778,14 @@ impl<'a> Lower<'a> {
             }
             _ => Ty::Unknown,
         }
+    }
+
+    /// The types of a constructor's arguments, as the fields `0`, `1`, ...
+    fn positional(&self, args: &[Expr]) -> Vec<(FieldName, Ty)> {
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| (FieldName::Index(i as u32), self.infer(a)))
+            .collect()
     }
 
     /// Finds a method through the autoderef steps of the receiver type.
@@ -896,8 +978,16 @@ impl<'a> Lower<'a> {
             self.stmt(s);
         }
         match &block.tail {
+            Some(e) if self.edition >= Edition::E2024 => {
+                // Edition 2024: the tail's temporaries are dropped at the end of the block, before
+                // its locals.
+                let mark = self.stmt_temps.len();
+                self.expr_into(e, dest);
+                self.end_statement(mark, e.span);
+            }
             Some(e) => {
-                // Temporaries of a tail expression live until the end of the enclosing statement.
+                // Temporaries of a tail expression live until the end of the enclosing statement
+                // (for a function's body: after its locals, before its parameters).
                 self.expr_into(e, dest);
             }
             None => {
@@ -984,7 +1074,7 @@ impl<'a> Lower<'a> {
                                     LocalKind::User,
                                     pat.span,
                                 );
-                                if ty_ast.is_some_and(index::mentions_static) {
+                                if ty_ast.is_some_and(|t| self.all_free(t)) {
                                     self.body.static_locals.push(l);
                                 }
                                 self.expr_into_extended(init, &Place::local(l));
@@ -998,6 +1088,13 @@ impl<'a> Lower<'a> {
                         let is_temp = !self.is_place_expr(init);
                         let place = self.expr_place(init, false);
                         let place = self.ensure_place(place, ty.clone(), init.span);
+                        if place.proj.is_empty()
+                            && (is_temp || matches!(init.kind, ExprKind::Path(_)))
+                            && ty_ast.is_some_and(|t| self.all_free(t))
+                        {
+                            // The value has the written type: what it holds outlives the body.
+                            self.body.static_locals.push(place.local);
+                        }
                         if is_temp && place.proj.is_empty() && !self.is_constant(init) {
                             // `let ref x = rvalue;`: the temporary lives as long as the bindings.
                             self.scopes.last_mut().unwrap().locals.push(place.local);
@@ -1075,23 +1172,36 @@ impl<'a> Lower<'a> {
         self.expr_into(init, dest);
     }
 
-    /// Bindings whose written type (`let (a, b): (&'static u32, u8)`) is a `&'static` reference
-    /// must hold borrows valid forever.
+    /// Whether every region of a written type outlives the body (`&'static T`, `&'a T` with `'a`
+    /// a parameter, `Vec<&'a str>`): a value of it holds only such borrows.
+    fn all_free(&self, t: &ast::Type) -> bool {
+        index::regions_of(t, &self.free_lifetimes, self.index) == index::Regions::AllFree
+    }
+
+    /// Bindings whose written type (`let (a, b): (&'static u32, u8)`) holds only borrows that
+    /// outlive the body (`all_free`) must hold borrows valid that long. Within a type whose
+    /// regions all outlive the body, every by-value binding's type is made of those regions.
     fn mark_static_bindings(&mut self, pat: &Pat, ty: &ast::Type) {
-        match (&pat.kind, ty) {
-            (
-                PatKind::Binding {
-                    by_ref: None,
-                    name,
-                    sub: None,
-                    ..
-                },
-                t,
-            ) if index::mentions_static(t) => {
-                if let Some(l) = self.lookup(name) {
+        if self.all_free(ty) {
+            let mut names = Vec::new();
+            pat.walk(&mut |p| {
+                if let PatKind::Binding {
+                    by_ref: None, name, ..
+                } = &p.kind
+                {
+                    if !is_constant_name(name) {
+                        names.push(name.clone());
+                    }
+                }
+            });
+            for n in names {
+                if let Some(l) = self.lookup(&n) {
                     self.body.static_locals.push(l);
                 }
             }
+            return;
+        }
+        match (&pat.kind, ty) {
             (PatKind::Tuple(ps), ast::Type::Tuple(ts))
                 if ps.len() == ts.len() && !ps.iter().any(is_rest) =>
             {
@@ -1615,14 +1725,18 @@ impl<'a> Lower<'a> {
                 );
             }
             ExprKind::Binary(BinOp::And | BinOp::Or, a, b) => {
+                // Each operand of a lazy boolean drops its temporaries when evaluated.
+                let mark = self.stmt_temps.len();
                 let av = self.expr_operand(a);
                 self.push(StatementKind::Eval(av), a.span, false);
+                self.end_statement(mark, a.span);
                 let rhs = self.new_block();
                 let join = self.new_block();
                 self.terminate(Terminator::Switch(vec![rhs, join]), span);
                 self.cur = rhs;
                 let bv = self.expr_operand(b);
                 self.push(StatementKind::Eval(bv), b.span, false);
+                self.end_statement(mark, b.span);
                 self.goto(join, span);
                 self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
             }
@@ -1805,15 +1919,25 @@ impl<'a> Lower<'a> {
                 let then_b = self.new_block();
                 let else_b = self.new_block();
                 let join = self.new_block();
+                let mark = self.stmt_temps.len();
                 self.cond(cond, then_b, else_b);
+                // Edition 2024: the scrutinee's temporaries of an `if let` are dropped before the
+                // else branch (at the end of the then branch); before, with the statement.
+                let scrutinee_temps = if self.edition >= Edition::E2024 {
+                    self.stmt_temps.split_off(mark.min(self.stmt_temps.len()))
+                } else {
+                    Vec::new()
+                };
                 self.cur = then_b;
                 self.block_into(then_branch, dest, None);
+                self.kill_temps(&scrutinee_temps, then_branch.span);
                 self.goto(join, span);
                 // The `if let` bindings are not visible in the else branch, and their storage
                 // ends where both branches join (a `let` chain may have bound some of them on the
                 // way to the else branch).
                 let bindings = std::mem::take(&mut self.scopes[depth - 1]);
                 self.cur = else_b;
+                self.kill_temps(&scrutinee_temps, cond.span);
                 match else_branch {
                     Some(e) => self.expr_into(e, dest),
                     None => self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false),
@@ -1859,8 +1983,13 @@ impl<'a> Lower<'a> {
                 self.push_scope();
                 let depth = self.scopes.len();
                 let cond_exit = self.new_block();
+                // The condition's temporaries (a `while let` scrutinee's) are dropped at the end
+                // of each iteration, or when the loop ends.
+                let mark = self.stmt_temps.len();
                 self.cond(cond, body_b, cond_exit);
+                let cond_temps = self.stmt_temps.split_off(mark.min(self.stmt_temps.len()));
                 self.cur = cond_exit;
+                self.kill_temps(&cond_temps, cond.span);
                 self.pop_scope_no_forget(Span::new(span.end, span.end));
                 self.goto(exit, span);
                 self.cur = body_b;
@@ -1876,6 +2005,7 @@ impl<'a> Lower<'a> {
                 let t = self.temp(Ty::unit(), body.span);
                 self.block_into(body, &Place::local(t), None);
                 self.breakables.pop();
+                self.kill_temps(&cond_temps, body.span);
                 self.pop_scope(Span::new(body.span.end, body.span.end));
                 self.jump(head, span);
                 self.cur = exit;
@@ -1886,7 +2016,13 @@ impl<'a> Lower<'a> {
                 pat,
                 iter,
                 body,
-            } => self.lower_for(label, pat, iter, body, dest, span),
+            } => {
+                // A `for` drops its head's temporaries when the loop ends (rustc's `DropTemps`),
+                // even as a block's tail.
+                let mark = self.stmt_temps.len();
+                self.lower_for(label, pat, iter, body, dest, span);
+                self.end_statement(mark, span);
+            }
             ExprKind::Closure {
                 is_move,
                 params,
@@ -2730,6 +2866,7 @@ impl<'a> Lower<'a> {
             self.self_ty.clone(),
         );
         inner.is_fn_closure = self.fn_closures.contains(&span);
+        inner.free_lifetimes = self.free_lifetimes.clone();
         inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
         inner.cur = inner.new_block();
         inner.scopes.push(Scope::default());

@@ -41,7 +41,7 @@ pub enum Ty {
     Dyn(Name),
 }
 
-const PRIMS: &[&str] = &[
+pub(crate) const PRIMS: &[&str] = &[
     "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
     "f64", "bool", "char",
 ];
@@ -304,6 +304,30 @@ impl Ty {
         }
     }
 
+    /// Replaces the type parameters `params` by `args` (parameters not in `params` stay).
+    pub fn subst(&self, params: &[Name], args: &[Ty]) -> Ty {
+        match self {
+            Ty::Param { name, .. } => match params.iter().position(|p| p == name) {
+                Some(i) => args.get(i).cloned().unwrap_or(Ty::Unknown),
+                None => self.clone(),
+            },
+            Ty::Ref(m, t) => Ty::Ref(*m, Box::new(t.subst(params, args))),
+            Ty::Array(t, n) => Ty::Array(Box::new(t.subst(params, args)), *n),
+            Ty::Slice(t) => Ty::Slice(Box::new(t.subst(params, args))),
+            Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| t.subst(params, args)).collect()),
+            Ty::Adt {
+                name,
+                args: a,
+                lifetimes,
+            } => Ty::Adt {
+                name: name.clone(),
+                args: a.iter().map(|t| t.subst(params, args)).collect(),
+                lifetimes: *lifetimes,
+            },
+            _ => self.clone(),
+        }
+    }
+
     /// Whether the type mentions a generic parameter (a callee's, unknown at the call site).
     pub fn has_params(&self) -> bool {
         match self {
@@ -427,11 +451,15 @@ pub fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
         (Ty::Tuple(ts), crate::ast::FieldName::Index(i)) => {
             ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
         }
-        (Ty::Adt { name, .. }, f) => {
+        (Ty::Adt { name, args, .. }, f) => {
             let Some(adt) = index.adt(name) else {
                 return Ty::Unknown;
             };
             match adt.fields.iter().find(|(n, _)| n == f) {
+                // A generic field of a type whose arguments we know.
+                Some((_, t)) if t.has_params() && args.len() == adt.params.len() => {
+                    t.subst(&adt.params, args)
+                }
                 Some((_, t)) if t.has_params() => Ty::Unknown,
                 Some((_, t)) => t.clone(),
                 None => Ty::Unknown,

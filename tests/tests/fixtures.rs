@@ -662,3 +662,193 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn annotations_with_lifetimes_that_outlive_the_body() {
+    check_diagnostics(
+        r#"
+struct Single<T> {
+    value: T,
+}
+
+struct Pair<'a> {
+    a: &'a u32,
+}
+
+fn named<'a>(_d: &'a u32) {
+    let c = 66;
+    let _y: &'a u32 = &c; //~ ERROR E0597
+}
+
+fn named_ok<'a>(d: &'a u32) -> u32 {
+    let y: &'a u32 = d;
+    let c = 1;
+    let z: &u32 = &c;
+    *y + *z
+}
+
+fn whole_types() {
+    let x = 22;
+    let _: &'static u32 = &x; //~ ERROR E0597
+    let y = 23;
+    let (_, _): (&'static u32, u32) = (&y, 44); //~ ERROR E0597
+    let z = 24;
+    let Single { value: _w }: Single<&'static u32> = Single { value: &z }; //~ ERROR E0597
+    let _v: Vec<&'static String> = vec![&String::new()]; //~ ERROR E0716
+}
+
+fn whole_types_ok() -> u32 {
+    let x = 22;
+    let _: &u32 = &x;
+    let (a, _): (&u32, u32) = (&x, 44);
+    let Single { value: b }: Single<&u32> = Single { value: &x };
+    let _c: (&'static str, &u32) = ("a", &x);
+    let _d: Pair<'_> = Pair { a: &x };
+    let _e: Vec<&'static u32> = vec![&22];
+    *a + *b
+}
+
+impl<'a> Pair<'a> {
+    fn impl_lifetime(&self) {
+        let c = 1;
+        let _r: &'a u32 = &c; //~ ERROR E0597
+    }
+
+    fn impl_lifetime_ok(&self) -> u32 {
+        let r: &'a u32 = self.a;
+        *r
+    }
+}
+
+fn in_a_closure<'a>(_d: &'a u32) {
+    let _f = || {
+        let c = 1;
+        let _r: &'a u32 = &c; //~ ERROR E0597
+    };
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn generic_constructors_hold_what_they_are_given() {
+    check_diagnostics(
+        r#"
+#[derive(Debug)]
+struct D<T: std::fmt::Debug>(T);
+
+impl<T: std::fmt::Debug> Drop for D<T> {
+    fn drop(&mut self) {
+        println!("dropping {:?}", self);
+    }
+}
+
+impl<T: std::fmt::Debug> D<T> {
+    fn end(&self) -> String {
+        format!("End({:?})", self.0)
+    }
+}
+
+struct Wrap<T> {
+    inner: T,
+}
+
+enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+fn tail_temporary_with_a_destructor() -> String {
+    let t = D(Box::new("t"));
+    D(&t).end() //~ ERROR E0597
+}
+
+fn tail_temporary_bound_first() -> String {
+    let t = D(Box::new("t"));
+    let s = D(&t).end();
+    s
+}
+
+fn fields_of_generic_structs() {
+    let mut v = vec![1];
+    let w = Wrap { inner: &v };
+    v.push(2); //~ ERROR E0502
+    println!("{}", w.inner.len());
+    let e: Either<&Vec<i32>, u8> = Either::Left(&v);
+    v.push(3); //~ ERROR E0502
+    if let Either::Left(r) = e {
+        println!("{}", r.len());
+    }
+    let n = Wrap { inner: v.len() };
+    v.push(4);
+    println!("{}", n.inner);
+}
+
+fn main() {
+    let _ = tail_temporary_bound_first();
+    fields_of_generic_structs();
+}
+"#,
+    );
+}
+
+#[test]
+fn temporaries_of_tails_and_conditions_die_where_rustc_drops_them() {
+    // Edition 2021: a tail's temporaries outlive the block's locals, except in the operands of
+    // `&&`/`||`, `if`/`while` conditions and `while let` scrutinees.
+    check_diagnostics(
+        r#"
+#[derive(Debug)]
+struct D<T: std::fmt::Debug>(T);
+impl<T: std::fmt::Debug> Drop for D<T> {
+    fn drop(&mut self) { println!("dropping {:?}", self); }
+}
+impl<T: std::fmt::Debug> D<T> {
+    fn ok(&self) -> bool { true }
+    fn n(&self) -> Option<u32> { None }
+}
+fn a() -> bool { let t = D(1); if D(&t).ok() { true } else { false } }
+fn b() { let t = D(1); while D(&t).ok() { break; } }
+fn c() -> u32 { let t = D(1); match D(&t).n() { Some(x) => x, None => 0 } } //~ ERROR E0597
+fn d() -> u32 { let t = D(1); if let Some(x) = D(&t).n() { x } else { 0 } } //~ ERROR E0597
+fn e() { let t = D(1); while let Some(_) = D(&t).n() { } }
+fn f() -> bool { let t = D(1); D(&t).ok() && true }
+fn g() -> bool { let t = D(1); let r = D(&t).ok(); r }
+fn h() -> u32 { let t = D(1); loop { if D(&t).ok() { break 1; } } }
+fn i() -> bool { let t = D(1); { D(&t).ok() } } //~ ERROR E0597
+fn j() -> Option<u32> { let t = D(1); Some(D(&t).n()?) } //~ ERROR E0597
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn edition_2024_drops_tail_temporaries_before_locals() {
+    check_diagnostics(
+        r#"
+//@ edition:2024
+#[derive(Debug)]
+struct D<T: std::fmt::Debug>(T);
+impl<T: std::fmt::Debug> Drop for D<T> {
+    fn drop(&mut self) { println!("dropping {:?}", self); }
+}
+impl<T: std::fmt::Debug> D<T> {
+    fn ok(&self) -> bool { true }
+    fn n(&self) -> Option<u32> { None }
+}
+fn a() -> bool { let t = D(1); if D(&t).ok() { true } else { false } }
+fn b() { let t = D(1); while D(&t).ok() { break; } }
+fn c() -> u32 { let t = D(1); match D(&t).n() { Some(x) => x, None => 0 } }
+fn d() -> u32 { let t = D(1); if let Some(x) = D(&t).n() { x } else { 0 } }
+fn e() { let t = D(1); while let Some(_) = D(&t).n() { } }
+fn f() -> bool { let t = D(1); D(&t).ok() && true }
+fn g() -> bool { let t = D(1); let r = D(&t).ok(); r }
+fn h() -> u32 { let t = D(1); loop { if D(&t).ok() { break 1; } } }
+fn i() -> bool { let t = D(1); { D(&t).ok() } }
+fn j() -> Option<u32> { let t = D(1); Some(D(&t).n()?) }
+fn main() {}
+"#,
+    );
+}
