@@ -521,7 +521,7 @@ impl<'a> Cx<'a> {
                                     Ty::Ref(Mutability::Mut, _) => {
                                         constraints.push((place.local.0 as usize, r));
                                     }
-                                    Ty::RawPtr(_) => break,
+                                    Ty::RawPtr(..) => break,
                                     _ => {
                                         constraints.push((place.local.0 as usize, r));
                                     }

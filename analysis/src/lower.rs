@@ -1278,7 +1278,7 @@ impl<'a> Lower<'a> {
                 let base = self.expr_place(inner, false)?;
                 let bt = self.place_ty(&base);
                 return Some(match bt {
-                    Ty::Ref(..) | Ty::RawPtr(_) => base.deref(),
+                    Ty::Ref(..) | Ty::RawPtr(..) => base.deref(),
                     Ty::Adt { ref name, .. } if &**name == "Box" => base.deref(),
                     Ty::Adt { ref name, .. }
                         if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") =>
@@ -3653,7 +3653,7 @@ impl<'a> Lower<'a> {
                     }
                     Ty::Ref(Mutability::Mut, _) => None,
                     // Outside unsafe code the deref itself is the error (E0133), not ours to give.
-                    Ty::RawPtr(Mutability::Not) if self.unsafe_depth > 0 => {
+                    Ty::RawPtr(Mutability::Not, _) if self.unsafe_depth > 0 => {
                         if decl.kind == LocalKind::Temp && i == 0 {
                             return None;
                         }

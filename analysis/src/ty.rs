@@ -15,7 +15,8 @@ pub enum Ty {
     Str,
     Ref(Mutability, Box<Ty>),
     /// `*const T` / `*mut T`.
-    RawPtr(Mutability),
+    /// `*const T` / `*mut T`, with the pointee.
+    RawPtr(Mutability, Box<Ty>),
     Tuple(Vec<Ty>),
     /// `[T; N]`, with `N` when it is known.
     Array(Box<Ty>, Option<u64>),
@@ -124,7 +125,10 @@ impl Ty {
                 *mutability,
                 Box::new(Ty::from_ast(inner, generics, self_ty)),
             ),
-            ast::Type::Ptr { mutability, .. } => Ty::RawPtr(*mutability),
+            ast::Type::Ptr { mutability, inner } => Ty::RawPtr(
+                *mutability,
+                Box::new(Ty::from_ast(inner, generics, self_ty)),
+            ),
             ast::Type::Tuple(ts) => Ty::Tuple(
                 ts.iter()
                     .map(|t| Ty::from_ast(t, generics, self_ty))
@@ -210,7 +214,7 @@ impl Ty {
     /// Whether values of this type are `Copy`.
     pub fn is_copy(&self, index: &Index) -> Option<bool> {
         match self {
-            Ty::Prim(_) | Ty::RawPtr(_) | Ty::FnPtr | Ty::Never => Some(true),
+            Ty::Prim(_) | Ty::RawPtr(..) | Ty::FnPtr | Ty::Never => Some(true),
             Ty::Ref(Mutability::Not, _) => Some(true),
             Ty::Ref(Mutability::Mut, _) => Some(false),
             Ty::Str | Ty::Slice(_) => None,
@@ -250,7 +254,7 @@ impl Ty {
     /// The type behind one `*`: references, `Box`, and std smart pointers.
     pub fn deref(&self) -> Option<Ty> {
         match self {
-            Ty::Ref(_, t) => Some((**t).clone()),
+            Ty::Ref(_, t) | Ty::RawPtr(_, t) => Some((**t).clone()),
             Ty::Adt { name, args, .. } => match &**name {
                 "Box" | "Rc" | "Arc" | "Ref" | "RefMut" | "MutexGuard" => args.first().cloned(),
                 "Vec" => Some(Ty::Slice(Box::new(
@@ -343,7 +347,7 @@ impl Ty {
     pub fn holds_borrow(&self) -> Option<bool> {
         match self {
             Ty::Ref(..) => Some(true),
-            Ty::Prim(_) | Ty::Str | Ty::RawPtr(_) | Ty::FnPtr | Ty::Never => Some(false),
+            Ty::Prim(_) | Ty::Str | Ty::RawPtr(..) | Ty::FnPtr | Ty::Never => Some(false),
             Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.holds_borrow())),
             Ty::Array(t, _) | Ty::Slice(t) => t.holds_borrow(),
             Ty::Adt {
@@ -394,8 +398,8 @@ pub fn display(ty: &Ty) -> String {
         Ty::Str => "str".into(),
         Ty::Ref(Mutability::Not, t) => format!("&{}", display(t)),
         Ty::Ref(Mutability::Mut, t) => format!("&mut {}", display(t)),
-        Ty::RawPtr(Mutability::Not) => "*const _".into(),
-        Ty::RawPtr(Mutability::Mut) => "*mut _".into(),
+        Ty::RawPtr(Mutability::Not, _) => "*const _".into(),
+        Ty::RawPtr(Mutability::Mut, _) => "*mut _".into(),
         Ty::Tuple(ts) => format!(
             "({})",
             ts.iter().map(display).collect::<Vec<_>>().join(", ")
