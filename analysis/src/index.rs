@@ -108,6 +108,8 @@ pub struct Index {
     /// Names of every method defined in the crate, in impls and traits: a user method may shadow
     /// what the std table says for a receiver of unknown type.
     method_names: HashMap<Name, u32>,
+    /// The crate's traits with their supertraits; `None` when the name is declared twice.
+    traits: HashMap<Name, Option<Vec<Name>>>,
 }
 
 impl Index {
@@ -287,7 +289,17 @@ impl Index {
                         }
                     }
                 }
-                ast::Item::Trait(_) => {}
+                ast::Item::Trait(t) => {
+                    let supertraits = Some(t.supertraits.clone());
+                    match index.traits.entry(t.name.clone()) {
+                        std::collections::hash_map::Entry::Occupied(mut e) => {
+                            e.insert(None);
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(supertraits);
+                        }
+                    }
+                }
             }
         }
         for n in copy_impls {
@@ -379,6 +391,24 @@ impl Index {
         self.methods
             .get(&(Name::from(owner), Name::from(name)))
             .and_then(|s| s.as_ref())
+    }
+
+    /// Whether a bound naming one of the crate's traits makes a type `Copy`, through the
+    /// supertraits (`trait A: Copy`); unknown for names that are not the crate's.
+    pub fn trait_implies_copy(&self, name: &str) -> Option<bool> {
+        fn go(index: &Index, name: &str, depth: u32) -> Option<bool> {
+            if depth > 16 || index.is_shadowed(name) {
+                return None;
+            }
+            let supertraits = index.traits.get(name)?.as_ref()?;
+            bounds_copy(supertraits, &|b| go(index, b, depth + 1))
+        }
+        go(self, name, 0)
+    }
+
+    /// Each type parameter with whether its bounds, the crate's traits included, make it `Copy`.
+    pub fn generic_copy(&self, g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
+        generic_copy_with(g, &|b| self.trait_implies_copy(b))
     }
 
     pub fn defines_method_named(&self, name: &str) -> bool {
@@ -599,20 +629,41 @@ const NOT_COPY_BOUNDS: &[&str] = &[
 
 /// Each type parameter with whether its bounds make it `Copy`.
 pub fn generic_copy(g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
+    generic_copy_with(g, &|_| None)
+}
+
+/// Whether a bound makes a type `Copy`; `other` answers for bounds that are not std's.
+fn bound_copy(b: &str, other: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
+    if b == "Copy" {
+        Some(true)
+    } else if b.starts_with('\'') || b.starts_with('?') || NOT_COPY_BOUNDS.contains(&b) {
+        Some(false)
+    } else {
+        other(b)
+    }
+}
+
+/// Some bound yes: yes; every bound no: no; else unknown.
+fn bounds_copy(bounds: &[Name], other: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
+    let mut acc = Some(false);
+    for b in bounds {
+        match bound_copy(b, other) {
+            Some(true) => return Some(true),
+            None => acc = None,
+            Some(false) => {}
+        }
+    }
+    acc
+}
+
+/// `generic_copy`, with `other` answering for bounds that are not std's (the crate's traits).
+pub fn generic_copy_with(
+    g: &ast::Generics,
+    other: &dyn Fn(&str) -> Option<bool>,
+) -> Vec<(Name, Option<bool>)> {
     g.types
         .iter()
-        .map(|(n, bounds)| {
-            let copy = if bounds.iter().any(|b| &**b == "Copy") {
-                Some(true)
-            } else if bounds.iter().all(|b| {
-                b.starts_with('\'') || b.starts_with('?') || NOT_COPY_BOUNDS.contains(&&**b)
-            }) {
-                Some(false)
-            } else {
-                None
-            };
-            (n.clone(), copy)
-        })
+        .map(|(n, bounds)| (n.clone(), bounds_copy(bounds, other)))
         .collect()
 }
 

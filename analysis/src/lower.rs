@@ -41,7 +41,7 @@ pub fn lower_fn(
     index: &Index,
     edition: Edition,
 ) -> Lowered {
-    let mut generics = index::generic_copy(&def.generics);
+    let mut generics = index.generic_copy(&def.generics);
     let self_ty = container
         .impl_self
         .as_ref()

@@ -1556,8 +1556,28 @@ impl<'t, 's> Cx<'t, 's> {
         let mut supertraits = Vec::new();
         if let Some(b) = bounds {
             self.bound_names(b, &mut supertraits);
-            supertraits.retain(|n| !n.starts_with('\''));
         }
+        // `where Self: Bound` says what `: Bound` says.
+        if let Some(wc) = where_clause {
+            let kids = self.push_kids(wc);
+            for i in kids.iter() {
+                let k = self.kid(i);
+                if k.kind != K::WherePredicate {
+                    continue;
+                }
+                let pk = self.push_kids(k.node);
+                let left = self.field(pk, self.g.f.left);
+                let bounds = self.field(pk, self.g.f.bounds);
+                self.pop_kids(pk);
+                if let (Some(left), Some(bounds)) = (left, bounds) {
+                    if self.text(left) == "Self" {
+                        self.bound_names(bounds, &mut supertraits);
+                    }
+                }
+            }
+            self.pop_kids(kids);
+        }
+        supertraits.retain(|n| !n.starts_with('\''));
         let container = self.container.clone();
         self.sh.items.push(Item::Trait(TraitDef {
             container,

@@ -852,3 +852,45 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn type_parameters_bounded_by_the_crates_traits() {
+    check_diagnostics(
+        r#"
+trait Plain {}
+trait Tagged: Plain + std::fmt::Debug {}
+trait Small: Copy {}
+trait Sub: Small {}
+trait Sized2
+where
+    Self: Copy,
+{
+}
+
+fn plain<T: Plain>(t: T) -> (T, T) {
+    (t, t) //~ ERROR E0382
+}
+
+fn tagged<T>(t: T) -> (T, T)
+where
+    T: Tagged,
+{
+    (t, t) //~ ERROR E0382
+}
+
+fn small<T: Small>(t: T) -> (T, T) {
+    (t, t)
+}
+
+fn sub<T: Sub>(t: T) -> (T, T) {
+    (t, t)
+}
+
+fn where_self<T: Sized2>(t: T) -> (T, T) {
+    (t, t)
+}
+
+fn main() {}
+"#,
+    );
+}
