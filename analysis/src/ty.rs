@@ -426,10 +426,15 @@ pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
     let mut tys = Vec::with_capacity(place.proj.len() + 1);
     let mut ty = body.local(place.local).ty.clone();
     tys.push(ty.clone());
+    let mut variant: Option<&crate::ast::Name> = None;
     for proj in &place.proj {
+        let downcast = variant.take();
         ty = match proj {
             Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-            Proj::Field(f) => field_ty(index, &ty, f),
+            Proj::Field(f) => match downcast {
+                Some(v) => variant_field_ty(index, &ty, v, f),
+                None => field_ty(index, &ty, f),
+            },
             Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
             Proj::Subslice => ty,
             Proj::Range {
@@ -441,11 +446,48 @@ pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
                 other => other,
             },
             Proj::Range { .. } => ty,
-            Proj::Downcast(_) => Ty::Unknown,
+            // The enum itself, seen as one of its variants: the next field is the variant's.
+            Proj::Downcast(v) => {
+                variant = Some(v);
+                ty
+            }
         };
         tys.push(ty.clone());
     }
     tys
+}
+
+/// The type of field `f` of variant `v` of the enum `ty` (the crate's, `Option` or `Result`).
+pub fn variant_field_ty(
+    index: &Index,
+    ty: &Ty,
+    v: &crate::ast::Name,
+    f: &crate::ast::FieldName,
+) -> Ty {
+    let Ty::Adt { name, args, .. } = ty else {
+        return Ty::Unknown;
+    };
+    if let Some(adt) = index.adt(name) {
+        if adt.opaque || !adt.is_enum {
+            return Ty::Unknown;
+        }
+        let Some((_, fields)) = adt.variants.iter().find(|(n, _)| n == v) else {
+            return Ty::Unknown;
+        };
+        return match fields.iter().find(|(n, _)| n == f) {
+            Some((_, t)) if !t.has_params() => t.clone(),
+            Some((_, t)) if args.len() == adt.params.len() => t.subst(&adt.params, args),
+            _ => Ty::Unknown,
+        };
+    }
+    if index.is_shadowed(name) || *f != crate::ast::FieldName::Index(0) {
+        return Ty::Unknown;
+    }
+    match (&**name, &**v) {
+        ("Option", "Some") | ("Result", "Ok") => args.first().cloned().unwrap_or(Ty::Unknown),
+        ("Result", "Err") => args.get(1).cloned().unwrap_or(Ty::Unknown),
+        _ => Ty::Unknown,
+    }
 }
 
 /// The type of field `f` of `ty`, unknown when the field's type mentions the type's parameters

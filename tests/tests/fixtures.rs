@@ -894,3 +894,54 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn bindings_in_variant_patterns_have_the_variants_field_types() {
+    check_diagnostics(
+        r#"
+#[derive(Debug)]
+struct S;
+
+enum E<T> {
+    V { s: S, n: u32 },
+    W(T, u8),
+}
+
+fn take<T>(_: T) {}
+
+fn main() {
+    let s = Some(S);
+    if let Some(x) = s {
+        take(x);
+    }
+    take(s); //~ ERROR E0382
+    let e: E<u8> = E::V { s: S, n: 1 };
+    if let E::V { n, .. } = e {
+        take(n);
+    }
+    let E::V { s: y, .. } = e else { return };
+    take(y);
+    take(e); //~ ERROR E0382
+    let w = E::W(String::new(), 1);
+    if let E::W(_, k) = w {
+        take(k);
+    }
+    let r: Result<u32, String> = Ok(1);
+    if let Ok(v) = r {
+        take(v);
+    }
+    take(r);
+    let q: Result<u32, String> = Err(String::new());
+    if let Err(m) = q {
+        take(m);
+    }
+    take(q); //~ ERROR E0382
+    let u = E::W(String::new(), 1);
+    if let E::W(z, _) = u {
+        take(z);
+    }
+    take(u); //~ ERROR E0382
+}
+"#,
+    );
+}
