@@ -104,7 +104,9 @@ pub struct Index {
     /// For each type, the traits it implements (`Index`, `IndexMut`, ...).
     impls: HashMap<Name, Vec<Name>>,
     /// `impl Deref for X { type Target = T; }`: X's target.
-    deref_targets: HashMap<Name, Ty>,
+    /// With the impl's type parameters as the self type's arguments name them (`impl<T> Deref
+    /// for Own<T> { type Target = T; }` gives `([T], T)`).
+    deref_targets: HashMap<Name, (Vec<Name>, Ty)>,
     /// Names of every method defined in the crate, in impls and traits: a user method may shadow
     /// what the std table says for a receiver of unknown type.
     method_names: HashMap<Name, u32>,
@@ -242,13 +244,17 @@ impl Index {
                         matches!(i.self_ty, ast::Type::Ref { .. }),
                     ) {
                         index.impls.entry(n.clone()).or_default().push(t.clone());
-                        if &**t == "Deref" && i.generics.types.is_empty() {
-                            if let Some((_, target)) =
-                                i.assoc_types.iter().find(|(a, _)| &**a == "Target")
-                            {
-                                let target = Ty::from_ast(target, &[], None);
-                                if !target.is_unknown() && !target.has_params() {
-                                    index.deref_targets.insert(n.clone(), target);
+                        if &**t == "Deref" {
+                            if let (Some((_, target)), Some(params)) = (
+                                i.assoc_types.iter().find(|(a, _)| &**a == "Target"),
+                                self_params(&i.self_ty, &i.generics),
+                            ) {
+                                let generics = generic_copy(&i.generics);
+                                let target = Ty::from_ast(target, &generics, None);
+                                let unbound =
+                                    target.subst(&params, &vec![Ty::Unknown; params.len()]);
+                                if !target.is_unknown() && !unbound.has_params() {
+                                    index.deref_targets.insert(n.clone(), (params, target));
                                 }
                             }
                         }
@@ -355,9 +361,16 @@ impl Index {
         ) || self.control_free_macros.iter().any(|n| &**n == name)
     }
 
-    /// The target of the crate's `Deref` impl for the type.
-    pub fn deref_target(&self, ty: &str) -> Option<&Ty> {
-        self.deref_targets.get(ty)
+    /// The target of the crate's `Deref` impl for `ty`, with `ty`'s arguments substituted.
+    pub fn deref_target(&self, ty: &Ty) -> Option<Ty> {
+        let Ty::Adt { name, args, .. } = ty else {
+            return None;
+        };
+        let (params, target) = self.deref_targets.get(name)?;
+        if params.is_empty() {
+            return Some(target.clone());
+        }
+        (args.len() == params.len()).then(|| target.subst(params, args))
     }
 
     /// Whether the crate implements the trait for the type (by last path segments).
@@ -576,6 +589,30 @@ pub fn regions_of(t: &ast::Type, free: &[Name], index: &Index) -> Regions {
         }
         _ => Regions::Other,
     }
+}
+
+/// The impl's type parameters in the order the self type's arguments name them, when each
+/// argument is a distinct parameter and every parameter is one (`impl<T> X for Own<T>`).
+fn self_params(self_ty: &ast::Type, g: &ast::Generics) -> Option<Vec<Name>> {
+    let ast::Type::Path { args, .. } = self_ty else {
+        return None;
+    };
+    let mut params: Vec<Name> = Vec::new();
+    for a in args {
+        match a {
+            ast::GenericArg::Lifetime(_) => {}
+            ast::GenericArg::Type(ast::Type::Path { segments, args })
+                if segments.len() == 1
+                    && args.is_empty()
+                    && g.types.iter().any(|(n, _)| *n == segments[0])
+                    && !params.contains(&segments[0]) =>
+            {
+                params.push(segments[0].clone())
+            }
+            _ => return None,
+        }
+    }
+    (params.len() == g.types.len()).then_some(params)
 }
 
 /// Appends the named lifetimes written in a type (`'_` and `'static` left out).

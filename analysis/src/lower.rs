@@ -814,7 +814,7 @@ impl<'a> Lower<'a> {
                     if let Some(sig) = self.index.method(name, method) {
                         return Some(Resolved::from_sig(sig, derefs, overloaded));
                     }
-                    if let Some(target) = self.index.deref_target(name).cloned() {
+                    if let Some(target) = self.index.deref_target(&ty) {
                         // Through the crate's own `Deref`: one overloaded step, a borrow of the
                         // value before it.
                         if overloaded || self.index.adt(name).is_some_and(|a| a.opaque) {
@@ -1267,6 +1267,39 @@ impl<'a> Lower<'a> {
     /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
     /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
     /// (it picks `IndexMut` over `Index`).
+    /// `*base` through the crate's own `Deref` (or `DerefMut` when `mutable` and implemented):
+    /// a borrow of `base` into a temporary reference to `target`, then its deref.
+    fn crate_deref(
+        &mut self,
+        base: Place,
+        name: &str,
+        target: &Ty,
+        mutable: bool,
+        span: Span,
+    ) -> Place {
+        let deref_mut = mutable && self.index.implements(name, "DerefMut");
+        if mutable && !deref_mut {
+            self.uncertain_place = true;
+        }
+        let m = if deref_mut {
+            Mutability::Mut
+        } else {
+            Mutability::Not
+        };
+        if deref_mut {
+            // `DerefMut::deref_mut(&mut x)`: `x` must be mutable.
+            self.check_mutable(&base, span, true);
+        }
+        let t = self.temp(Ty::Ref(m, Box::new(target.clone())), span);
+        self.assign(
+            Place::local(t),
+            Rvalue::Ref(borrow_kind(m, false), base),
+            span,
+            false,
+        );
+        Place::local(t).deref()
+    }
+
     fn expr_place(&mut self, e: &Expr, mutable: bool) -> Option<Place> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => {
@@ -1307,6 +1340,13 @@ impl<'a> Lower<'a> {
                         );
                         Place::local(t).deref()
                     }
+                    Ty::Adt { ref name, .. }
+                        if self.index.adt(name).is_some_and(|a| !a.opaque)
+                            && self.index.deref_target(&bt).is_some() =>
+                    {
+                        let target = self.index.deref_target(&bt).unwrap();
+                        self.crate_deref(base, name, &target, mutable, inner.span)
+                    }
                     _ => {
                         self.uncertain_place = true;
                         base.deref()
@@ -1340,29 +1380,10 @@ impl<'a> Lower<'a> {
                             let declared =
                                 adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
                             if !declared {
-                                if let (Some(_), Some(target)) =
-                                    (adt, self.index.deref_target(name).cloned())
+                                if let (Some(_), Some(target)) = (adt, self.index.deref_target(&bt))
                                 {
-                                    // The crate's own `Deref`: through a borrow of the value.
-                                    let deref_mut =
-                                        mutable && self.index.implements(name, "DerefMut");
-                                    if mutable && !deref_mut {
-                                        self.uncertain_place = true;
-                                    }
-                                    let m = if deref_mut {
-                                        Mutability::Mut
-                                    } else {
-                                        Mutability::Not
-                                    };
-                                    let t = self
-                                        .temp(Ty::Ref(m, Box::new(target.clone())), base_e.span);
-                                    self.assign(
-                                        Place::local(t),
-                                        Rvalue::Ref(borrow_kind(m, false), base),
-                                        base_e.span,
-                                        false,
-                                    );
-                                    base = Place::local(t).deref();
+                                    base =
+                                        self.crate_deref(base, name, &target, mutable, base_e.span);
                                     bt = target;
                                     continue;
                                 }
@@ -3713,8 +3734,14 @@ impl<'a> Lower<'a> {
         if self.uncertain_place {
             return None;
         }
+        // rustc names the binding only when the place is a part of it.
+        let whose = if place.proj.is_empty() {
+            "it".to_string()
+        } else {
+            format!("`{name}`")
+        };
         Some(format!(
-            "cannot {verb} `{desc}`{what}, as `{name}` is not declared as mutable"
+            "cannot {verb} `{desc}`{what}, as {whose} is not declared as mutable"
         ))
     }
 

@@ -945,3 +945,91 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn the_crates_generic_deref_impls() {
+    check_diagnostics(
+        r#"
+use std::ops::{Deref, DerefMut};
+
+struct Own<T> {
+    value: Box<T>,
+}
+
+impl<T> Deref for Own<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> DerefMut for Own<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+struct ReadOnly<T>(T);
+
+impl<T> Deref for ReadOnly<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+impl Point {
+    fn set(&mut self, x: i32) {
+        self.x = x;
+    }
+}
+
+fn immutable_binding(x: Own<Point>) {
+    let _r = &mut x.y; //~ ERROR E0596
+}
+
+fn mutable_binding(mut x: Own<Point>) {
+    let _r = &mut x.y;
+    x.set(1);
+}
+
+fn behind_shared(x: &Own<Point>) {
+    x.y = 3; //~ ERROR E0596
+}
+
+fn behind_unique(x: &mut Own<Point>) -> i32 {
+    x.y = 3;
+    let p = &mut **x;
+    p.x = 1;
+    let q = &mut **x;
+    q.y = 2;
+    x.x
+}
+
+fn two_derefs(x: &mut Own<Point>) {
+    let a = &mut x.x;
+    let _b = &mut x.y; //~ ERROR E0499
+    *a += 1;
+}
+
+fn deref_then_field(x: &mut Own<Point>) {
+    let p: &mut Point = &mut **x;
+    x.y = 3; //~ ERROR E0499
+    p.x = 1;
+}
+
+fn reads(r: ReadOnly<Point>) -> i32 {
+    let a = &r.x;
+    let b = &r.y;
+    *a + *b
+}
+
+fn main() {}
+"#,
+    );
+}
