@@ -59,6 +59,8 @@ pub struct Container {
     pub impl_trait: Option<Name>,
     /// For items inside `trait Name { .. }`: the trait's name.
     pub trait_name: Option<Name>,
+    /// The generics of the enclosing `impl` or `trait` (`T` in `impl<T> Bag<T>`).
+    pub impl_generics: Generics,
     /// Names of the enclosing functions, outermost first, for items declared inside a body.
     pub parent_fns: Vec<Name>,
 }

@@ -390,7 +390,7 @@ impl<'a> Cx<'a> {
                 !moved_whole[l]
                     && (body.locals[l].kind != LocalKind::Temp || body.locals[l].is_statement_temp)
                     && self.index.has_significant_drop(&body.locals[l].ty) == Some(true)
-                    && body.locals[l].ty.holds_borrow() == Some(true)
+                    && body.locals[l].ty.holds_borrow() != Some(false)
             })
             .collect();
 

@@ -39,12 +39,22 @@ pub struct FnSig {
     /// Indices of the parameters (without `self`) bounded by `Fn(..)` (`f: F` with `F: Fn()`,
     /// or `impl Fn()`): a closure passed there is an `Fn` closure.
     pub fn_params: Vec<usize>,
+    /// For `&mut self` methods: indices of the parameters (without `self`) whose type shares the
+    /// self type's parameters (`fn push(&mut self, t: T)` in `impl<T> Bag<T>`, `s: &'a str` in
+    /// `impl<'a> Parser<'a>`): the receiver's type holds what is passed there.
+    pub stores: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct AdtInfo {
     pub fields: Vec<(ast::FieldName, Ty)>,
     pub copy: bool,
+    /// How `Copy` depends on the type's arguments: `Some(true)` for `#[derive(Copy)]` (each
+    /// argument must be `Copy`), `Some(false)` for an `impl Copy` without bounds (never), `None`
+    /// for an `impl Copy` with bounds we cannot check.
+    pub copy_if_args_copy: Option<bool>,
+    /// For an `impl Copy` with bounds: the positions of the arguments it requires to be `Copy`.
+    pub copy_needs_copy_args: Vec<usize>,
     /// `#[derive(Clone)]` (an `impl Clone` shows in `Index::implements`).
     pub clone: bool,
     /// `#[derive(Default)]`.
@@ -107,8 +117,8 @@ pub struct Index {
     /// With the impl's type parameters as the self type's arguments name them (`impl<T> Deref
     /// for Own<T> { type Target = T; }` gives `([T], T)`).
     deref_targets: HashMap<Name, (Vec<Name>, Ty)>,
-    /// Names of every method defined in the crate, in impls and traits: a user method may shadow
-    /// what the std table says for a receiver of unknown type.
+    /// Names of the methods the crate's traits declare or its trait impls define: such a method
+    /// may be added to std types and shadow what the std table says (inherent methods cannot).
     method_names: HashMap<Name, u32>,
     /// The crate's traits with their supertraits; `None` when the name is declared twice.
     traits: HashMap<Name, Option<Vec<Name>>>,
@@ -178,6 +188,8 @@ impl Index {
                             static_fields,
                             fields,
                             copy: s.derives.iter().any(|d| &**d == "Copy"),
+                            copy_if_args_copy: Some(true),
+                            copy_needs_copy_args: Vec::new(),
                             clone: s.derives.iter().any(|d| &**d == "Clone"),
                             default: s.derives.iter().any(|d| &**d == "Default"),
                             drop: false,
@@ -226,6 +238,8 @@ impl Index {
                             static_fields: Vec::new(),
                             fields: Vec::new(),
                             copy: e.derives.iter().any(|d| &**d == "Copy"),
+                            copy_if_args_copy: Some(true),
+                            copy_needs_copy_args: Vec::new(),
                             clone: e.derives.iter().any(|d| &**d == "Clone"),
                             default: e.derives.iter().any(|d| &**d == "Default"),
                             drop: false,
@@ -260,7 +274,27 @@ impl Index {
                         }
                     }
                     match (i.trait_name.as_deref(), name) {
-                        (Some("Copy"), Some(n)) => copy_impls.push(n),
+                        (Some("Copy"), Some(n)) => {
+                            let bounded = i.generics.types.iter().any(|(_, bounds)| {
+                                bounds
+                                    .iter()
+                                    .any(|b| !b.starts_with('?') && !b.starts_with('\''))
+                            });
+                            let needs: Vec<usize> = self_params(&i.self_ty, &i.generics)
+                                .map(|ps| {
+                                    ps.iter()
+                                        .enumerate()
+                                        .filter(|(_, p)| {
+                                            i.generics.types.iter().any(|(n, bounds)| {
+                                                n == *p && bounds.iter().any(|b| &**b == "Copy")
+                                            })
+                                        })
+                                        .map(|(k, _)| k)
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            copy_impls.push((n, bounded, needs))
+                        }
                         (Some("Drop"), Some(n)) => drop_impls.push(n),
                         _ => {}
                     }
@@ -268,17 +302,24 @@ impl Index {
                 ast::Item::Fn(f) => {
                     let def = &f.def;
                     let c = &f.container;
+                    let generics =
+                        [generic_copy(&def.generics), generic_copy(&c.impl_generics)].concat();
                     let self_ty = c
                         .impl_self
                         .as_ref()
-                        .map(|t| Ty::from_ast(t, &generic_copy(&def.generics), None));
-                    let sig = signature(def, self_ty.as_ref());
+                        .map(|t| Ty::from_ast(t, &generics, None));
+                    let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
+                    if let Some(t) = &c.impl_self {
+                        sig.stores = stores_into_self(def, t);
+                    }
                     if c.impl_self.is_none() && c.trait_name.is_none() {
                         if c.parent_fns.is_empty() {
                             insert_unique(&mut index.fns, def.name.clone(), sig);
                         }
                     } else {
-                        *index.method_names.entry(def.name.clone()).or_default() += 1;
+                        if c.trait_name.is_some() || c.impl_trait.is_some() {
+                            *index.method_names.entry(def.name.clone()).or_default() += 1;
+                        }
                         let owner = c
                             .impl_self
                             .as_ref()
@@ -308,9 +349,13 @@ impl Index {
                 }
             }
         }
-        for n in copy_impls {
+        for (n, bounded, needs) in copy_impls {
             if let Some(a) = index.adts.get_mut(&n) {
-                a.copy = true;
+                if !a.copy {
+                    a.copy = true;
+                    a.copy_if_args_copy = if bounded { None } else { Some(false) };
+                    a.copy_needs_copy_args = needs;
+                }
             }
         }
         for n in drop_impls {
@@ -863,8 +908,11 @@ fn lifetimes_in(t: &ast::Type, acc: &mut Vec<Name>) {
 }
 
 /// The signature of a function as a call site sees it.
-pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
-    let generics = generic_copy(&def.generics);
+/// What callers see of `def`; `outer` are the generics of its impl or trait, which callers
+/// instantiate as they do the function's own (unknown to us).
+pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) -> FnSig {
+    let generics = [generic_copy(&def.generics), generic_copy(outer)].concat();
+    let outer_params: Vec<Name> = outer.types.iter().map(|(n, _)| n.clone()).collect();
     let receiver = match &def.self_param {
         None => Receiver::None,
         Some(ast::SelfParam::Value { .. }) => Receiver::Value,
@@ -897,7 +945,9 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
         .ret
         .as_ref()
         .map_or(Ty::unit(), |t| Ty::from_ast(t, &generics, self_ty));
-    // The callee's generic parameters are instantiated by each caller: unknown to us.
+    // The callee's generic parameters are instantiated by each caller: unknown to us. The impl's
+    // leave the rest of the type known (`Self` of `impl<T> Bag<T>` is a `Bag<_>`).
+    let ret = ret.subst(&outer_params, &vec![Ty::Unknown; outer_params.len()]);
     let ret = if ret.has_params() || matches!(ret, Ty::Opaque | Ty::Dyn(_)) {
         Ty::Unknown
     } else {
@@ -1043,5 +1093,66 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
         static_params,
         ret_param,
         fn_params,
+        stores: Vec::new(),
     }
+}
+
+/// `FnSig::stores` of a method of `impl .. for <self_ty>`.
+fn stores_into_self(def: &ast::FnDef, self_ty: &ast::Type) -> Vec<usize> {
+    if !matches!(
+        def.self_param,
+        Some(ast::SelfParam::Ref {
+            mutability: Mutability::Mut,
+            ..
+        })
+    ) {
+        return Vec::new();
+    }
+    let ast::Type::Path { args, .. } = self_ty else {
+        return Vec::new();
+    };
+    let mut types: Vec<Name> = Vec::new();
+    let mut lifetimes: Vec<Name> = Vec::new();
+    for a in args {
+        match a {
+            ast::GenericArg::Lifetime(l) if !matches!(&**l, "_" | "static") => {
+                lifetimes.push(l.clone())
+            }
+            ast::GenericArg::Type(ast::Type::Path { segments, args })
+                if segments.len() == 1 && args.is_empty() =>
+            {
+                types.push(segments[0].clone())
+            }
+            _ => {}
+        }
+    }
+    // The method's own parameters of the same name would shadow (rustc rejects that anyway).
+    types.retain(|t| !def.generics.types.iter().any(|(n, _)| n == t));
+    lifetimes.retain(|l| !def.generics.lifetimes.contains(l));
+    // A reference's own region is the callee's unless named by the self type: what lies behind
+    // it is an inner region, which one region per value cannot follow.
+    fn shares(t: &ast::Type, types: &[Name], lifetimes: &[Name]) -> bool {
+        match t {
+            ast::Type::Ref { lifetime, .. } => {
+                lifetime.as_ref().is_some_and(|l| lifetimes.contains(l))
+            }
+            ast::Type::Path { segments, args } => {
+                (segments.len() == 1 && args.is_empty() && types.contains(&segments[0]))
+                    || args.iter().any(|a| match a {
+                        ast::GenericArg::Lifetime(l) => lifetimes.contains(l),
+                        ast::GenericArg::Type(t) => shares(t, types, lifetimes),
+                        ast::GenericArg::Other => false,
+                    })
+            }
+            ast::Type::Tuple(ts) => ts.iter().any(|t| shares(t, types, lifetimes)),
+            ast::Type::Array(t, _) | ast::Type::Slice(t) => shares(t, types, lifetimes),
+            _ => false,
+        }
+    }
+    def.params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| shares(&p.ty, &types, &lifetimes))
+        .map(|(i, _)| i)
+        .collect()
 }

@@ -41,7 +41,11 @@ pub fn lower_fn(
     index: &Index,
     edition: Edition,
 ) -> Lowered {
-    let mut generics = index.generic_copy(&def.generics);
+    let mut generics = [
+        index.generic_copy(&def.generics),
+        index.generic_copy(&container.impl_generics),
+    ]
+    .concat();
     let self_ty = container
         .impl_self
         .as_ref()
@@ -51,11 +55,15 @@ pub fn lower_fn(
     }
     let mut cx = Lower::new(index, edition, generics, self_ty.clone());
     cx.unsafe_depth = def.is_unsafe as u32;
-    cx.free_lifetimes = def.generics.lifetimes.clone();
+    cx.free_lifetimes = [
+        def.generics.lifetimes.clone(),
+        container.impl_generics.lifetimes.clone(),
+    ]
+    .concat();
     if let Some(t) = &container.impl_self {
         index::lifetimes_named(t, &mut cx.free_lifetimes);
     }
-    let sig = index::signature(def, self_ty.as_ref());
+    let sig = index::signature(def, &container.impl_generics, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
     cx.new_local(
         None,
@@ -305,7 +313,7 @@ impl Resolved {
             overloaded,
             ret: sig.ret.clone(),
             ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
-            stores: Vec::new(),
+            stores: sig.stores.clone(),
         }
     }
 }

@@ -1525,7 +1525,7 @@ impl<'t, 's> Cx<'t, 's> {
         let container = self.container.clone();
         self.sh.items.push(Item::Impl(ImplDef {
             container,
-            generics,
+            generics: generics.clone(),
             self_ty: self_ty.clone(),
             trait_name: trait_name.clone(),
             negative,
@@ -1536,6 +1536,7 @@ impl<'t, 's> Cx<'t, 's> {
             self.container.impl_self = Some(self_ty);
             self.container.impl_trait = trait_name;
             self.container.trait_name = None;
+            self.container.impl_generics = generics;
             self.item_list(body);
             self.container = outer;
         }
@@ -1582,7 +1583,7 @@ impl<'t, 's> Cx<'t, 's> {
         self.sh.items.push(Item::Trait(TraitDef {
             container,
             name: name.clone(),
-            generics,
+            generics: generics.clone(),
             supertraits,
         }));
         if let Some(body) = body {
@@ -1590,6 +1591,7 @@ impl<'t, 's> Cx<'t, 's> {
             self.container.impl_self = None;
             self.container.impl_trait = None;
             self.container.trait_name = Some(name);
+            self.container.impl_generics = generics;
             self.item_list(body);
             self.container = outer;
         }

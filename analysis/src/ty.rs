@@ -232,8 +232,20 @@ impl Ty {
                         return None;
                     }
                     if adt.copy {
-                        // `#[derive(Copy)]` on a generic type is conditional on its arguments.
-                        return all_known(args.iter().map(|t| t.is_copy(index)));
+                        return match adt.copy_if_args_copy {
+                            // `#[derive(Copy)]` on a generic type is conditional on its arguments.
+                            Some(true) => all_known(args.iter().map(|t| t.is_copy(index))),
+                            Some(false) => Some(true),
+                            None if args.is_empty() => Some(true),
+                            // An `impl<T: Copy + ..> Copy`: not for an argument that is not.
+                            None if adt.copy_needs_copy_args.iter().any(|&i| {
+                                args.get(i).and_then(|t| t.is_copy(index)) == Some(false)
+                            }) =>
+                            {
+                                Some(false)
+                            }
+                            None => None,
+                        };
                     }
                     return Some(false);
                 }

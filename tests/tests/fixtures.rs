@@ -1033,3 +1033,84 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn methods_storing_into_generic_receivers() {
+    check_diagnostics(
+        r#"
+struct Bag<T>(Vec<T>);
+
+impl<T> Drop for Bag<T> {
+    fn drop(&mut self) {}
+}
+
+impl<T> Bag<T> {
+    fn new() -> Self {
+        Bag(Vec::new())
+    }
+    fn push(&mut self, t: T) {
+        self.0.push(t);
+    }
+    fn peek(&mut self, _t: &T) {}
+}
+
+struct Plain<T>(Vec<T>);
+
+impl<T> Plain<T> {
+    fn push(&mut self, t: T) {
+        self.0.push(t);
+    }
+}
+
+struct Parser<'a> {
+    words: Vec<&'a str>,
+}
+
+impl<'a> Parser<'a> {
+    fn add(&mut self, s: &'a str) {
+        self.words.push(s);
+    }
+    fn look(&mut self, _s: &str) {}
+}
+
+fn early_death() {
+    let mut v = Bag::new();
+    let x: i8 = 3;
+    v.push(&x); //~ ERROR E0597
+}
+
+fn no_destructor() {
+    let mut v = Plain(Vec::new());
+    let x: i8 = 3;
+    v.push(&x);
+}
+
+fn only_looked_at() -> i8 {
+    let mut x: i8 = 3;
+    let mut v: Bag<i8> = Bag::new();
+    v.peek(&x);
+    x += 1;
+    v.push(1);
+    x
+}
+
+fn stored_words() {
+    let mut s = String::from("a b");
+    let mut p = Parser { words: Vec::new() };
+    p.add(&s);
+    s.push('c'); //~ ERROR E0502
+    p.look("x");
+}
+
+fn looked_words() {
+    let mut s = String::from("a b");
+    let mut p = Parser { words: Vec::new() };
+    p.look(&s);
+    s.push('c');
+    p.look("x");
+}
+
+fn main() {}
+"#,
+    );
+}
