@@ -2844,6 +2844,14 @@ impl<'a> Lower<'a> {
                     } else {
                         Mutability::Not
                     };
+                    // A closure in an `Fn` closure cannot mutably borrow what that one captured.
+                    if m == Mutability::Mut
+                        && self.is_fn_closure
+                        && self.body.locals[l.0 as usize].kind == LocalKind::Upvar
+                        && !matches!(ty, Ty::Ref(..))
+                    {
+                        self.check_mutable(&place, span, true);
+                    }
                     // Capturing a reference variable mutably reborrows through it.
                     let (place, certain) = match (&ty, u) {
                         (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => {
