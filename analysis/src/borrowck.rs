@@ -1583,6 +1583,17 @@ impl<'a> Cx<'a> {
 
     /// The first assignment to the return place whose value comes from a local in `carry` (or,
     /// for a borrow, that `is_loan` says creates the loan).
+    /// The smallest returned expression (`Body::return_exprs`) holding `span`, else `span`.
+    fn returned_expr(&self, span: Span) -> Span {
+        self.body
+            .return_exprs
+            .iter()
+            .filter(|r| r.start <= span.start && span.end <= r.end)
+            .min_by_key(|r| r.end - r.start)
+            .copied()
+            .unwrap_or(span)
+    }
+
     fn return_span_where(
         &self,
         carry: &[bool],
@@ -1603,7 +1614,7 @@ impl<'a> Cx<'a> {
                         Rvalue::Opaque(_) => false,
                     };
                     if carries {
-                        return Some(s.span);
+                        return Some(self.returned_expr(s.span));
                     }
                 }
             }
@@ -1622,7 +1633,7 @@ impl<'a> Cx<'a> {
                             .is_some_and(|q| carry[q.local.0 as usize])
                     })
                 {
-                    return Some(*span);
+                    return Some(self.returned_expr(*span));
                 }
             }
         }

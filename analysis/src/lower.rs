@@ -154,6 +154,9 @@ pub fn lower_fn(
     match &def.body {
         Some(block) => {
             let ret = Place::local(Body::return_local());
+            cx.body
+                .return_exprs
+                .extend(block.tail.as_ref().map(|t| t.span));
             cx.block_into(block, &ret, None);
             cx.end_statement(0, block.span);
             cx.exit_scopes_to(0, block.span);
@@ -1094,8 +1097,20 @@ impl<'a> Lower<'a> {
                         }
                         let ty = declared.unwrap_or_else(|| self.infer(init));
                         let is_temp = !self.is_place_expr(init);
-                        let place = self.expr_place(init, false);
-                        let place = self.ensure_place(place, ty.clone(), init.span);
+                        let place = if is_temp
+                            && matches!(
+                                init.kind,
+                                ExprKind::Tuple(_) | ExprKind::Array(_) | ExprKind::Ref { .. }
+                            ) {
+                            // `let (a, b) = (&mut x(), &y());`: the borrowed temporaries are
+                            // extended to the bindings' scope.
+                            let t = self.temp(ty.clone(), init.span);
+                            self.expr_into_extended(init, &Place::local(t));
+                            Place::local(t)
+                        } else {
+                            let place = self.expr_place(init, false);
+                            self.ensure_place(place, ty.clone(), init.span)
+                        };
                         if place.proj.is_empty()
                             && (is_temp || matches!(init.kind, ExprKind::Path(_)))
                             && ty_ast.is_some_and(|t| self.all_free(t))
@@ -1103,7 +1118,10 @@ impl<'a> Lower<'a> {
                             // The value has the written type: what it holds outlives the body.
                             self.body.static_locals.push(place.local);
                         }
-                        if is_temp && place.proj.is_empty() && !self.is_constant(init) {
+                        if is_temp
+                            && place.proj.is_empty()
+                            && !(self.is_constant(init) && !binds_ref_mut(pat))
+                        {
                             // `let ref x = rvalue;`: the temporary lives as long as the bindings.
                             self.scopes.last_mut().unwrap().locals.push(place.local);
                         }
@@ -1162,7 +1180,7 @@ impl<'a> Lower<'a> {
             expr,
         } = &init.kind
         {
-            if !self.is_place_expr(expr) && !self.is_constant(expr) {
+            if !self.is_place_expr(expr) && !self.is_promoted(*mutability, expr) {
                 let ty = self.infer(expr);
                 let t = self.temp(ty, expr.span);
                 self.expr_into(expr, &Place::local(t));
@@ -1272,9 +1290,6 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
-    /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
-    /// (it picks `IndexMut` over `Index`).
     /// `*base` through the crate's own `Deref` (or `DerefMut` when `mutable` and implemented):
     /// a borrow of `base` into a temporary reference to `target`, then its deref.
     fn crate_deref(
@@ -1308,6 +1323,9 @@ impl<'a> Lower<'a> {
         Place::local(t).deref()
     }
 
+    /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
+    /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
+    /// (it picks `IndexMut` over `Index`).
     fn expr_place(&mut self, e: &Expr, mutable: bool) -> Option<Place> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => {
@@ -1721,7 +1739,9 @@ impl<'a> Lower<'a> {
                 raw,
                 expr,
             } => {
-                if self.is_constant(expr) || matches!(expr.kind, ExprKind::Closure { .. }) {
+                if self.is_promoted(*mutability, expr)
+                    || matches!(expr.kind, ExprKind::Closure { .. })
+                {
                     self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
                     return;
                 }
@@ -2087,7 +2107,10 @@ impl<'a> Lower<'a> {
             ExprKind::Return(v) => {
                 let ret = Place::local(Body::return_local());
                 match v {
-                    Some(v) => self.expr_into(v, &ret),
+                    Some(v) => {
+                        self.body.return_exprs.push(v.span);
+                        self.expr_into(v, &ret)
+                    }
                     None => self.assign(ret, Rvalue::Use(Operand::Const), span, false),
                 }
                 self.exit_scopes_to(0, span);
@@ -2217,7 +2240,10 @@ impl<'a> Lower<'a> {
         let is_temp = !self.is_place_expr(scrutinee);
         let p = self.expr_place(scrutinee, false);
         let p = self.ensure_place(p, ty.clone(), scrutinee.span);
-        if is_temp && p.proj.is_empty() && !self.is_constant(scrutinee) {
+        if is_temp
+            && p.proj.is_empty()
+            && !(self.is_constant(scrutinee) && !arms.iter().any(|a| binds_ref_mut(&a.pat)))
+        {
             // The scrutinee's temporary lives until the end of the enclosing statement.
             self.body.locals[p.local.0 as usize].is_statement_temp = true;
             self.stmt_temps.push(p.local);
@@ -2697,6 +2723,15 @@ impl<'a> Lower<'a> {
     }
 
     /// `is_constant_expr`, where a lowercase path that names no local is a function item.
+    /// Whether `&e` / `&mut e` borrows a promoted `'static` constant rather than a temporary:
+    /// shared borrows of constants, and `&mut []`.
+    fn is_promoted(&self, mutability: Mutability, e: &Expr) -> bool {
+        match mutability {
+            Mutability::Not => self.is_constant(e),
+            Mutability::Mut => matches!(&e.kind, ExprKind::Array(es) if es.is_empty()),
+        }
+    }
+
     fn is_constant(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Path(s) if s.len() == 1 => self.lookup(&s[0]).is_none(),
@@ -3921,6 +3956,21 @@ fn is_rest(p: &Pat) -> bool {
 }
 
 /// `None`, `FOO`, `MyVariant`: identifiers in patterns that name constants, by convention.
+/// Whether a pattern has a `ref mut` binding (which borrows a constant's temporary: no promotion).
+fn binds_ref_mut(pat: &Pat) -> bool {
+    let mut found = false;
+    pat.walk(&mut |p| {
+        if let PatKind::Binding {
+            by_ref: Some(Mutability::Mut),
+            ..
+        } = p.kind
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 fn is_constant_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
 }

@@ -208,6 +208,9 @@ pub struct Body {
     /// function's lifetimes have bounds we do not record.
     pub ret_lifetime: Option<Name>,
     pub arg_lifetimes: Vec<(Local, Name)>,
+    /// The expressions whose value the function returns (its body's tail, each `return e`'s
+    /// `e`): rustc reports a returned borrow at the one holding the assignment.
+    pub return_exprs: Vec<Span>,
 }
 
 impl Body {

@@ -1114,3 +1114,80 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn mutable_borrows_of_constants_are_not_promoted() {
+    check_diagnostics(
+        r#"
+fn shared_let() -> &'static u32 {
+    let ref x = 5;
+    x
+}
+
+fn shared_match() -> &'static u32 {
+    match 5 {
+        ref x => x,
+    }
+}
+
+fn mutable_let() -> &'static mut u32 {
+    let ref mut x = 5;
+    x //~ ERROR E0515
+}
+
+fn mutable_match() -> &'static mut u32 {
+    match 5 { //~ ERROR E0515
+        ref mut x => x,
+    }
+}
+
+fn mutable_ref() -> &'static mut u32 {
+    &mut 5 //~ ERROR E0515
+}
+
+fn empty_array() -> &'static mut [u32; 0] {
+    &mut []
+}
+
+fn extended() -> u32 {
+    let (a, b) = (&mut 1, &mut 2);
+    let c = &mut 3;
+    *a += 1;
+    *b + *c
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn closures_inside_fn_closures_cannot_borrow_captures_mutably() {
+    check_diagnostics(
+        r#"
+fn fn_ref<F: Fn()>(f: F) -> F {
+    f
+}
+
+fn inner_assigns(mut x: i32) {
+    fn_ref(|| {
+        let _g = || x = 1; //~ ERROR E0596
+    });
+    fn_ref(move || {
+        let _g = || x = 1; //~ ERROR E0596
+    });
+}
+
+fn inner_reads(x: i32) -> i32 {
+    let f = fn_ref(|| {
+        let g = || x + 1;
+        g();
+    });
+    f();
+    x
+}
+
+fn main() {}
+"#,
+    );
+}
