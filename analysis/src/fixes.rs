@@ -72,6 +72,7 @@ pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
                 borrow_in_for(cx, root, moved, &mut out);
                 borrow_matched(cx, root, moved, &mut out);
                 clone_at(cx, root, moved, &mut out);
+                restrict_copy(cx, moved, &mut out);
                 // Only a use that borrows can go first: a use that moves would move it twice.
                 if e.message.starts_with("borrow of moved value") {
                     use_before_move(cx, root, moved, e.span, &mut out);
@@ -82,6 +83,7 @@ pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
         "E0597" => {
             hoist_declaration(cx, root, e, &mut out);
             bind_tail(cx, root, e, &mut out);
+            drop_annotated_lifetime(cx, root, e, &mut out);
         }
         "E0373" => add_move(cx, e, &mut out),
         "E0381" => initialize(cx, root, e, &mut out),
@@ -1234,21 +1236,71 @@ fn borrow_matched(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix>) {
             scrutinee = Some(init.span);
         }
     });
+    let name = cx.src(moved).to_string();
+    let mut passed_on = false;
     find_expr(root, &mut |x| {
         if let ExprKind::Match {
             scrutinee: sc,
             arms,
         } = &x.kind
         {
-            if arms
-                .iter()
-                .any(|a| contains(a.pat.span, moved) && a.pat.span != moved)
-            {
-                scrutinee = Some(sc.span);
+            for a in arms {
+                if contains(a.pat.span, moved) && a.pat.span != moved {
+                    scrutinee = Some(sc.span);
+                    // Matched by reference, the binding is a reference: a call that wants the
+                    // value would no longer type-check.
+                    walk_all(&a.body, &mut |e| {
+                        let args = match &e.kind {
+                            ExprKind::Call(_, args) => args,
+                            ExprKind::MethodCall { args, .. } => args,
+                            _ => return,
+                        };
+                        passed_on |= args
+                            .iter()
+                            .any(|a| matches!(&a.kind, ExprKind::Path(p) if p.len() == 1 && *p[0] == *name));
+                    });
+                }
             }
         }
     });
     let Some(sc) = scrutinee else { return };
+    // `mut x` resets the binding mode: matched by reference it would move out of the reference.
+    let mut has_mut_binding = false;
+    visit_lets_with_pat(root, &mut |pat, _, init| {
+        if init.span == sc {
+            pat.walk(&mut |p| {
+                has_mut_binding |= matches!(
+                    p.kind,
+                    PatKind::Binding {
+                        by_ref: None,
+                        mutability: Mutability::Mut,
+                        ..
+                    }
+                )
+            });
+        }
+    });
+    find_expr(root, &mut |x| {
+        if let ExprKind::Match { scrutinee: s, arms } = &x.kind {
+            if s.span == sc {
+                for a in arms {
+                    a.pat.walk(&mut |p| {
+                        has_mut_binding |= matches!(
+                            p.kind,
+                            PatKind::Binding {
+                                by_ref: None,
+                                mutability: Mutability::Mut,
+                                ..
+                            }
+                        )
+                    });
+                }
+            }
+        }
+    });
+    if passed_on || has_mut_binding {
+        return;
+    }
     let text = cx.src(sc);
     if !is_simple_place(text) {
         return;
@@ -1285,6 +1337,80 @@ fn clone_at(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix>) {
         title: format!("Clone `{text}` here"),
         edits: vec![cx.edit(Span::new(moved.end, moved.end), ".clone()")],
     });
+}
+
+/// A value of a type parameter moved twice: bound the parameter by `Copy` (rustc's "consider
+/// restricting type parameter `T`"), where the parameter is written `T` or `T: Bounds` in the
+/// function's own generics.
+fn restrict_copy(cx: &FixCtx, moved: Span, out: &mut Vec<Fix>) {
+    let text = cx.src(moved);
+    if !text.chars().all(is_ident_char) {
+        return;
+    }
+    let Some(Ty::Param { name, .. }) = place_ty(cx, text, moved.start) else {
+        return;
+    };
+    if !cx.def.generics.types.iter().any(|(n, _)| *n == name) {
+        return;
+    }
+    // The generics list: from the `<` after the name to its `>`, at depth one.
+    let header_end = cx.def.body.as_ref().map_or(0, |b| b.span.start);
+    let name_end = cx.abs(cx.def.name_span).end as usize;
+    let header = &cx.text[name_end..(cx.offset + header_end) as usize];
+    if !header.starts_with('<') {
+        return;
+    }
+    let bytes = header.as_bytes();
+    let mut depth = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => depth += 1,
+            b'>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            _ if depth == 1
+                && header[i..].starts_with(&*name)
+                && !header[..i].ends_with(|c: char| is_ident_char(c) || c == '\'')
+                && !header[i + name.len()..].starts_with(is_ident_char) =>
+            {
+                let after = header[i + name.len()..].trim_start();
+                let at = (name_end + i + name.len()) as u32;
+                let edit = if after.starts_with(',') || after.starts_with('>') {
+                    TextEdit {
+                        range: TextRange { start: at, end: at },
+                        new_text: ": Copy".into(),
+                    }
+                } else if let Some(bounds) = after.strip_prefix(':') {
+                    let bounds = bounds.trim_start();
+                    if bounds.is_empty() || bounds.starts_with([',', '>']) {
+                        return;
+                    }
+                    let colon = header[i + name.len()..].find(':').unwrap();
+                    let at = at + colon as u32 + 1;
+                    TextEdit {
+                        range: TextRange { start: at, end: at },
+                        new_text: " Copy +".into(),
+                    }
+                } else {
+                    return;
+                };
+                out.push(Fix {
+                    kind: "restrict-copy",
+                    title: format!("Require `{name}: Copy`"),
+                    edits: vec![edit],
+                });
+                return;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
 }
 
 /// The type of a place like `x` or `x.f` at `at`, from the body's locals.
@@ -1478,6 +1604,50 @@ fn bind_tail(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
             tail.span,
             format!("let {name} = {};{sep}{name}", cx.src(tail.span)),
         )],
+    });
+}
+
+/// `let y: &'static T = &x;`: the annotation asks the borrow to outlive the function; let it be
+/// inferred instead (`&T`).
+fn drop_annotated_lifetime(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+    let mut found: Option<(Span, u32)> = None;
+    visit_lets_with_pat(root, &mut |pat, ty, init| {
+        if ty.is_some() && contains(init.span, e.span) {
+            found = Some((pat.span, init.span.start));
+        }
+    });
+    let Some((pat, init_start)) = found else {
+        return;
+    };
+    // The annotation's text, between the pattern and the initializer.
+    let r = cx.abs(Span::new(pat.end, init_start));
+    let annotation = &cx.text[r.start as usize..r.end as usize];
+    let mut edits = Vec::new();
+    let mut rest = annotation;
+    while let Some(i) = rest.find("&'") {
+        let at = annotation.len() - rest.len() + i + 1;
+        let name_len = annotation[at + 1..]
+            .find(|c: char| !is_ident_char(c))
+            .unwrap_or(annotation.len() - at - 1);
+        let mut end = at + 1 + name_len;
+        end += annotation[end..].len() - annotation[end..].trim_start().len();
+        edits.push(TextEdit {
+            range: TextRange {
+                start: r.start + at as u32,
+                end: r.start + end as u32,
+            },
+            new_text: String::new(),
+        });
+        rest = &annotation[end..];
+    }
+    // Only when those were all the lifetimes written.
+    if edits.is_empty() || annotation.matches('\'').count() != edits.len() {
+        return;
+    }
+    out.push(Fix {
+        kind: "drop-lifetime",
+        title: "Let the borrow's lifetime be inferred".into(),
+        edits,
     });
 }
 

@@ -1118,10 +1118,9 @@ impl<'a> Lower<'a> {
                             // The value has the written type: what it holds outlives the body.
                             self.body.static_locals.push(place.local);
                         }
-                        if is_temp
-                            && place.proj.is_empty()
-                            && !(self.is_constant(init) && !binds_ref_mut(pat))
-                        {
+                        // A constant's temporary is promoted unless a `ref mut` borrows it.
+                        let promoted = self.is_constant(init) && !binds_ref_mut(pat);
+                        if is_temp && place.proj.is_empty() && !promoted {
                             // `let ref x = rvalue;`: the temporary lives as long as the bindings.
                             self.scopes.last_mut().unwrap().locals.push(place.local);
                         }
@@ -2240,10 +2239,8 @@ impl<'a> Lower<'a> {
         let is_temp = !self.is_place_expr(scrutinee);
         let p = self.expr_place(scrutinee, false);
         let p = self.ensure_place(p, ty.clone(), scrutinee.span);
-        if is_temp
-            && p.proj.is_empty()
-            && !(self.is_constant(scrutinee) && !arms.iter().any(|a| binds_ref_mut(&a.pat)))
-        {
+        let promoted = self.is_constant(scrutinee) && !arms.iter().any(|a| binds_ref_mut(&a.pat));
+        if is_temp && p.proj.is_empty() && !promoted {
             // The scrutinee's temporary lives until the end of the enclosing statement.
             self.body.locals[p.local.0 as usize].is_statement_temp = true;
             self.stmt_temps.push(p.local);
