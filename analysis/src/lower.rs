@@ -2817,7 +2817,8 @@ impl<'a> Lower<'a> {
             pat_names(&p.pat, &mut bound);
         }
         let mut uses: Vec<(Name, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
-        self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Shared);
+        // The body's value is returned: moved out of what it names.
+        self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Move);
         // Edition 2021 captures the precise field paths of owned structs and tuples; earlier
         // editions capture whole variables. One capture per path; a path that extends another
         // is folded into it, and the strongest use wins.

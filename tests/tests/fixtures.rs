@@ -1191,3 +1191,50 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn a_closure_returning_a_captured_value_moves_it() {
+    check_diagnostics(
+        r#"
+#[derive(Clone, Copy)]
+struct P(u8);
+
+struct Named {
+    name: String,
+    id: u32,
+}
+
+fn moved(x: String) {
+    let _c = || x;
+    let _y = x; //~ ERROR E0382
+}
+
+fn borrowed(x: String) -> usize {
+    let c = || x.len();
+    let n = c();
+    let y = x;
+    n + y.len()
+}
+
+fn copied(p: P, n: u32) -> u8 {
+    let c = || p;
+    let d = || n;
+    c().0 + p.0 + d() as u8 + n as u8
+}
+
+fn referenced(x: String) -> usize {
+    let c = || &x;
+    let n = c().len();
+    n + x.len()
+}
+
+fn field(v: Named) -> u32 {
+    let c = || v.name;
+    let _s = c();
+    v.id
+}
+
+fn main() {}
+"#,
+    );
+}
