@@ -150,6 +150,8 @@ pub struct StructDef {
     pub derives: Vec<Name>,
     /// Every attribute's text without `#[` `]` (an attribute macro may add impls we cannot see).
     pub attrs: Vec<Name>,
+    /// `union U { .. }`: its fields overlap.
+    pub is_union: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1173,7 +1173,10 @@ impl<'a> Cx<'a> {
             match (&borrowed.proj[i], &access.proj[i]) {
                 (Proj::Field(a), Proj::Field(b)) => {
                     if a != b {
-                        return false;
+                        // The fields of a union overlap.
+                        let base = &place_tys(self.body, self.index, access)[i];
+                        return matches!(base, Ty::Adt { name, .. }
+                            if self.index.adt(name).is_some_and(|a| a.is_union && !a.opaque));
                     }
                 }
                 (Proj::Downcast(a), Proj::Downcast(b)) => {

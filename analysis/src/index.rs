@@ -61,6 +61,8 @@ pub struct AdtInfo {
     pub default: bool,
     pub drop: bool,
     pub lifetimes: u8,
+    /// A `union`: its fields overlap.
+    pub is_union: bool,
     /// The type parameters' names, in order (the fields' types name them as `Ty::Param`).
     pub params: Vec<Name>,
     pub is_enum: bool,
@@ -195,6 +197,7 @@ impl Index {
                             drop: false,
                             lifetimes: s.generics.lifetimes.len() as u8,
                             params: s.generics.types.iter().map(|(n, _)| n.clone()).collect(),
+                            is_union: s.is_union,
                             is_enum: false,
                             opaque: has_attribute_macro(&s.attrs),
                         },
@@ -245,6 +248,7 @@ impl Index {
                             drop: false,
                             lifetimes: e.generics.lifetimes.len() as u8,
                             params: e.generics.types.iter().map(|(n, _)| n.clone()).collect(),
+                            is_union: false,
                             is_enum: true,
                             opaque: has_attribute_macro(&e.attrs),
                         },

@@ -1402,6 +1402,7 @@ impl<'t, 's> Cx<'t, 's> {
         let derives = self.derives(attrs);
         let attrs = self.attr_texts(attrs);
         let container = self.container.clone();
+        let is_union = self.kind(node) == K::UnionItem;
         self.sh.items.push(Item::Struct(StructDef {
             container,
             name,
@@ -1409,6 +1410,7 @@ impl<'t, 's> Cx<'t, 's> {
             fields,
             derives,
             attrs,
+            is_union,
         }));
     }
 

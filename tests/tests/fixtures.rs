@@ -1238,3 +1238,41 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn the_fields_of_a_union_overlap() {
+    check_diagnostics(
+        r#"
+#[derive(Clone, Copy)]
+union U {
+    a: u8,
+    b: u64,
+}
+
+struct S {
+    a: u8,
+    b: u64,
+}
+
+fn main() {
+    unsafe {
+        let mut u = U { b: 0 };
+        let ra = &u.a;
+        let rb = &u.b;
+        drop((ra, rb));
+        let ra = &u.a;
+        let rmb = &mut u.b; //~ ERROR E0502
+        drop(ra);
+        let rma = &mut u.a;
+        u.b = 1; //~ ERROR E0506
+        drop(rma);
+    }
+    let mut s = S { a: 0, b: 0 };
+    let ra = &s.a;
+    let rmb = &mut s.b;
+    *rmb += 1;
+    drop(ra);
+}
+"#,
+    );
+}
