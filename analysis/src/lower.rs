@@ -287,6 +287,9 @@ struct Lower<'a> {
     fn_closures: Vec<Span>,
     /// This body is an `Fn` closure's: its captured variables cannot be mutated.
     is_fn_closure: bool,
+    /// The temporaries that borrow an `Rc` or `Arc` for its deref, with the type's name (moving
+    /// out of their deref is "cannot move out of an `Rc`").
+    shared_ptr_temps: Vec<(Local, Name)>,
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
@@ -352,6 +355,7 @@ impl<'a> Lower<'a> {
             unsafe_depth: 0,
             fn_closures: Vec::new(),
             is_fn_closure: false,
+            shared_ptr_temps: Vec::new(),
             free_lifetimes: Vec::new(),
         }
     }
@@ -1322,6 +1326,43 @@ impl<'a> Lower<'a> {
         Place::local(t).deref()
     }
 
+    /// `*base` through the `Deref` of std's `Rc`, `Arc`, `String` or `Vec` (`name`, the type of
+    /// `base` being `bt`): a borrow of `base` into a temporary reference, then its deref. `Rc` and
+    /// `Arc` have no `DerefMut` (E0596/E0594 at `span` when `mutable`).
+    fn std_deref(
+        &mut self,
+        base: Place,
+        bt: &Ty,
+        name: &str,
+        mutable: bool,
+        span: Span,
+        borrow_span: Span,
+    ) -> Place {
+        let shared_only = matches!(name, "Rc" | "Arc") && !self.index.is_shadowed(name);
+        if mutable && shared_only {
+            self.push_no_deref_mut(&format!("data in an `{name}`"), span);
+        }
+        let t = self.temp(
+            Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))),
+            span,
+        );
+        if shared_only {
+            self.shared_ptr_temps.push((t, name.into()));
+        }
+        let kind = if mutable && !shared_only {
+            BorrowKind::Mut { two_phase: false }
+        } else {
+            BorrowKind::Shared
+        };
+        self.assign(
+            Place::local(t),
+            Rvalue::Ref(kind, base),
+            borrow_span,
+            mutable && shared_only,
+        );
+        Place::local(t).deref()
+    }
+
     /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
     /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
     /// (it picks `IndexMut` over `Index`).
@@ -1341,29 +1382,7 @@ impl<'a> Lower<'a> {
                     Ty::Adt { ref name, .. }
                         if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") =>
                     {
-                        let shared_only =
-                            matches!(&**name, "Rc" | "Arc") && !self.index.is_shadowed(name);
-                        if mutable && shared_only {
-                            // `Rc` and `Arc` have no `DerefMut`.
-                            self.push_no_deref_mut(&format!("data in an `{name}`"), e.span);
-                        }
-                        // Overloaded deref: through a borrow of the smart pointer.
-                        let t = self.temp(
-                            Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))),
-                            e.span,
-                        );
-                        let kind = if mutable && !shared_only {
-                            BorrowKind::Mut { two_phase: false }
-                        } else {
-                            BorrowKind::Shared
-                        };
-                        self.assign(
-                            Place::local(t),
-                            Rvalue::Ref(kind, base),
-                            inner.span,
-                            mutable && shared_only,
-                        );
-                        Place::local(t).deref()
+                        self.std_deref(base, &bt, name, mutable, e.span, inner.span)
                     }
                     Ty::Adt { ref name, .. }
                         if self.index.adt(name).is_some_and(|a| !a.opaque)
@@ -1395,6 +1414,15 @@ impl<'a> Lower<'a> {
                     match bt {
                         Ty::Ref(..) => base = base.deref(),
                         Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
+                        Ty::Adt { ref name, .. }
+                            if matches!(&**name, "Rc" | "Arc")
+                                && !self.index.is_shadowed(name)
+                                && self.index.adt(name).is_none() =>
+                        {
+                            base = self.std_deref(base, &bt, name, mutable, e.span, base_e.span);
+                            bt = bt.deref().unwrap_or(Ty::Unknown);
+                            continue;
+                        }
                         Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {
                             self.uncertain_place = true;
                             break;
@@ -1674,7 +1702,13 @@ impl<'a> Lower<'a> {
                 Ty::Ref(m, _) => {
                     let is_index_temp =
                         self.body.locals[p.local.0 as usize].kind == LocalKind::Temp && i == 0;
-                    let message = if is_index_temp {
+                    let shared_ptr = self
+                        .shared_ptr_temps
+                        .iter()
+                        .find(|(t, _)| *t == p.local && i == 0);
+                    let message = if let Some((_, name)) = shared_ptr {
+                        format!("cannot move out of an `{name}`")
+                    } else if is_index_temp {
                         "cannot move out of index".to_string()
                     } else {
                         format!(
@@ -1696,6 +1730,18 @@ impl<'a> Lower<'a> {
                     return false;
                 }
                 Ty::Adt { name, .. } if &**name == "Box" => {}
+                Ty::RawPtr(..) if self.unsafe_depth > 0 => {
+                    self.errors.push(StaticError {
+                        code: "E0507",
+                        span: self.match_span.unwrap_or(span),
+                        message: format!(
+                            "cannot move out of `{}` which is behind a raw pointer",
+                            self.describe(p)
+                        ),
+                        labels: vec![],
+                    });
+                    return false;
+                }
                 _ => return false,
             }
         }

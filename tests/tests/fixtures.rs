@@ -1276,3 +1276,38 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn moves_out_of_rc_arc_and_raw_pointers() {
+    check_diagnostics(
+        r#"
+use std::rc::Rc;
+use std::sync::Arc;
+
+struct Bar {
+    field: Vec<i32>,
+    n: u32,
+}
+
+fn rcs() -> usize {
+    let x = Rc::new(Bar { field: vec![], n: 1 });
+    drop(x.field); //~ ERROR E0507
+    let y = Arc::new(Bar { field: vec![], n: 2 });
+    let _v = y.field; //~ ERROR E0507
+    let s = Rc::new(String::new());
+    let _t = *s; //~ ERROR E0507
+    let r = &x.field;
+    let m = x.n + y.n;
+    r.len() + m as usize + y.field.len()
+}
+
+unsafe fn raw(p: *const Box<u32>, q: *const u32) -> u32 {
+    let _b = *p; //~ ERROR E0507
+    let c = *q;
+    c + **p
+}
+
+fn main() {}
+"#,
+    );
+}
