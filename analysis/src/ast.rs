@@ -74,6 +74,16 @@ pub enum Item {
     /// matching `Container`.
     Impl(ImplDef),
     Trait(TraitDef),
+    Static(StaticDef),
+}
+
+/// `static [mut] NAME: Type = ..;`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaticDef {
+    pub container: Container,
+    pub name: Name,
+    pub mutable: bool,
+    pub ty: Type,
 }
 
 /// A function with its absolute placement in the file.

@@ -774,7 +774,7 @@ impl<'a> Cx<'a> {
             init: Bits::new(n_locals),
         };
         for l in 0..n_locals {
-            if l >= 1 && l <= body.n_args as usize {
+            if (l >= 1 && l <= body.n_args as usize) || body.locals[l].kind == LocalKind::Static {
                 entry.init.insert(l);
             } else {
                 entry.uninit.insert(l);

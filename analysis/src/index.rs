@@ -124,6 +124,8 @@ pub struct Index {
     method_names: HashMap<Name, u32>,
     /// The crate's traits with their supertraits; `None` when the name is declared twice.
     traits: HashMap<Name, Option<Vec<Name>>>,
+    /// `static` items: mutability and type; `None` when the name is declared twice.
+    statics: HashMap<Name, Option<(bool, Ty)>>,
 }
 
 impl Index {
@@ -340,6 +342,17 @@ impl Index {
                         }
                     }
                 }
+                ast::Item::Static(st) => {
+                    let entry = Some((st.mutable, Ty::from_ast(&st.ty, &[], None)));
+                    match index.statics.entry(st.name.clone()) {
+                        std::collections::hash_map::Entry::Occupied(mut e) => {
+                            e.insert(None);
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(entry);
+                        }
+                    }
+                }
                 ast::Item::Trait(t) => {
                     let supertraits = Some(t.supertraits.clone());
                     match index.traits.entry(t.name.clone()) {
@@ -441,6 +454,11 @@ impl Index {
         self.adts
             .get(name)
             .and_then(|a| if a.opaque { None } else { Some(a.copy) })
+    }
+
+    /// The crate's `static` item of this name: whether it is `mut`, and its type.
+    pub fn static_item(&self, name: &str) -> Option<&(bool, Ty)> {
+        self.statics.get(name)?.as_ref()
     }
 
     /// A free function of the crate by name.

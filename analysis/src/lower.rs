@@ -290,6 +290,8 @@ struct Lower<'a> {
     /// The temporaries that borrow an `Rc` or `Arc` for its deref, with the type's name (moving
     /// out of their deref is "cannot move out of an `Rc`").
     shared_ptr_temps: Vec<(Local, Name)>,
+    /// The `static` items named so far, with their locals.
+    statics_used: Vec<(Name, Local)>,
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
@@ -356,6 +358,7 @@ impl<'a> Lower<'a> {
             fn_closures: Vec::new(),
             is_fn_closure: false,
             shared_ptr_temps: Vec::new(),
+            statics_used: Vec::new(),
             free_lifetimes: Vec::new(),
         }
     }
@@ -395,6 +398,7 @@ impl<'a> Lower<'a> {
     }
 
     fn push(&mut self, kind: StatementKind, span: Span, uncertain: bool) {
+        let uncertain = uncertain || (!self.statics_used.is_empty() && self.names_static(&kind));
         let b = self.cur.0 as usize;
         self.body.blocks[b].stmts.push(Statement {
             kind,
@@ -487,6 +491,52 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// Whether a statement reads, writes or borrows a `static` item: nothing of it is tracked.
+    fn names_static(&self, kind: &StatementKind) -> bool {
+        let is_static = |p: &Place| self.body.locals[p.local.0 as usize].kind == LocalKind::Static;
+        let op = |o: &Operand| o.place().is_some_and(is_static);
+        match kind {
+            StatementKind::Assign(p, rv) => {
+                is_static(p)
+                    || match rv {
+                        Rvalue::Use(o) => op(o),
+                        Rvalue::Ref(_, q) => is_static(q),
+                        Rvalue::Aggregate(os) | Rvalue::Opaque(os) => os.iter().any(op),
+                    }
+            }
+            StatementKind::FakeRead(p)
+            | StatementKind::Discriminant(p)
+            | StatementKind::Flow(p, _) => is_static(p),
+            StatementKind::Eval(o) => op(o),
+            StatementKind::StorageDead(_) | StatementKind::MaybeInit(_) => false,
+        }
+    }
+
+    /// A `static` item of the crate that `name` refers to here (no binding shadows it).
+    fn is_static(&self, name: &str) -> bool {
+        self.lookup(name).is_none() && self.index.static_item(name).is_some()
+    }
+
+    /// The local standing for the `static` item `name`, created on first use.
+    fn static_local(&mut self, name: &Name) -> Option<Local> {
+        if !self.is_static(name) {
+            return None;
+        }
+        if let Some((_, l)) = self.statics_used.iter().find(|(n, _)| n == name) {
+            return Some(*l);
+        }
+        let (mutable, ty) = self.index.static_item(name)?.clone();
+        let l = self.new_local(
+            Some(name.clone()),
+            ty,
+            mutable,
+            LocalKind::Static,
+            Span::new(0, 0),
+        );
+        self.statics_used.push((name.clone(), l));
+        Some(l)
+    }
+
     fn taint(&mut self) {
         self.body.tainted = true;
     }
@@ -549,6 +599,10 @@ impl<'a> Lower<'a> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
                 Some(l) => self.local_ty(l),
+                None if self.is_static(&segs[0]) => self
+                    .index
+                    .static_item(&segs[0])
+                    .map_or(Ty::Unknown, |(_, t)| t.clone()),
                 // A unit struct of the crate.
                 None => match self.index.adt(&segs[0]) {
                     Some(a) if !a.is_enum && !a.opaque && a.fields.is_empty() => Ty::Adt {
@@ -1278,7 +1332,9 @@ impl<'a> Lower<'a> {
 
     fn is_place_expr(&self, e: &Expr) -> bool {
         match &e.kind {
-            ExprKind::Path(s) => s.len() == 1 && self.lookup(&s[0]).is_some(),
+            ExprKind::Path(s) => {
+                s.len() == 1 && (self.lookup(&s[0]).is_some() || self.is_static(&s[0]))
+            }
             // A field of a value expression is a field of its temporary: a place too.
             ExprKind::Field(..) => true,
             ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => true,
@@ -1370,6 +1426,9 @@ impl<'a> Lower<'a> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => {
                 if let Some(l) = self.lookup(&segs[0]) {
+                    return Some(Place::local(l));
+                }
+                if let Some(l) = self.static_local(&segs[0]) {
                     return Some(Place::local(l));
                 }
             }
@@ -1556,7 +1615,10 @@ impl<'a> Lower<'a> {
     fn expr_operand(&mut self, e: &Expr) -> Operand {
         match &e.kind {
             ExprKind::Lit(_) => return Operand::Const,
-            ExprKind::Path(segs) if segs.len() != 1 || self.lookup(&segs[0]).is_none() => {
+            ExprKind::Path(segs)
+                if segs.len() != 1
+                    || (self.lookup(&segs[0]).is_none() && !self.is_static(&segs[0])) =>
+            {
                 return Operand::Const;
             }
             _ => {}
@@ -1696,6 +1758,19 @@ impl<'a> Lower<'a> {
                     return false;
                 }
             }
+        }
+        if last_deref.is_none() && self.body.locals[p.local.0 as usize].kind == LocalKind::Static {
+            let name = self.body.locals[p.local.0 as usize]
+                .name
+                .clone()
+                .unwrap_or_else(|| "_".into());
+            self.errors.push(StaticError {
+                code: "E0507",
+                span: self.match_span.unwrap_or(span),
+                message: format!("cannot move out of static item `{name}`"),
+                labels: vec![],
+            });
+            return false;
         }
         if let Some(i) = last_deref {
             match &tys[i] {
@@ -1874,7 +1949,12 @@ impl<'a> Lower<'a> {
                     if !uncertain {
                         self.check_guard_write(&p, span, "assign");
                     }
-                    let is_upvar = self.body.locals[p.local.0 as usize].kind == LocalKind::Upvar;
+                    // Upvars and statics are not the dataflow's (E0384): their mutability is
+                    // checked here.
+                    let is_upvar = matches!(
+                        self.body.locals[p.local.0 as usize].kind,
+                        LocalKind::Upvar | LocalKind::Static
+                    );
                     if !p.proj.is_empty() || is_upvar {
                         if !uncertain {
                             self.check_mutable(&p, span, false);
@@ -2777,7 +2857,9 @@ impl<'a> Lower<'a> {
 
     fn is_constant(&self, e: &Expr) -> bool {
         match &e.kind {
-            ExprKind::Path(s) if s.len() == 1 => self.lookup(&s[0]).is_none(),
+            ExprKind::Path(s) if s.len() == 1 => {
+                self.lookup(&s[0]).is_none() && !self.is_static(&s[0])
+            }
             ExprKind::Struct {
                 fields, base: None, ..
             } => fields.iter().all(|(_, e)| self.is_constant(e)),
@@ -3720,9 +3802,9 @@ impl<'a> Lower<'a> {
     }
 
     fn check_mutable_compound(&mut self, place: &Place, span: Span) {
-        let fn_capture =
-            self.is_fn_closure && self.body.locals[place.local.0 as usize].kind == LocalKind::Upvar;
-        if place.proj.is_empty() && !fn_capture {
+        let kind = self.body.locals[place.local.0 as usize].kind;
+        let fn_capture = self.is_fn_closure && kind == LocalKind::Upvar;
+        if place.proj.is_empty() && !fn_capture && kind != LocalKind::Static {
             // `x += 1` on an immutable local is E0384, found by the dataflow.
             return;
         }
@@ -3803,6 +3885,17 @@ impl<'a> Lower<'a> {
         let decl = &self.body.locals[place.local.0 as usize];
         if decl.mutable || decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
             return None;
+        }
+        if decl.kind == LocalKind::Static {
+            let name = decl.name.clone().unwrap_or_else(|| "_".into());
+            let is_borrow = verb == "borrow";
+            return Some(match (place.proj.is_empty(), is_borrow) {
+                (true, true) => format!("cannot borrow immutable static item `{name}` as mutable"),
+                (true, false) => format!("cannot assign to immutable static item `{name}`"),
+                (false, _) => {
+                    format!("cannot {verb} `{desc}`{what}, as `{name}` is an immutable static item")
+                }
+            });
         }
         if decl.kind == LocalKind::Upvar && place.proj.is_empty() {
             let name = decl.name.clone().unwrap_or_else(|| "_".into());

@@ -24,6 +24,9 @@ pub enum LocalKind {
     Return,
     /// A closure's captured variable, inside the closure's body.
     Upvar,
+    /// A `static` item of the crate, named in the body. Loans of statics are not tracked (they
+    /// live forever), as in rustc.
+    Static,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

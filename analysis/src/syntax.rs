@@ -27,7 +27,8 @@ use tree_sitter::{Node, Parser, Tree, TreeCursor};
 use crate::ast::{
     Arm, BinOp, Block, ClosureParam, Container, EnumDef, Expr, ExprKind, FieldName, Fields, FnDef,
     FnItem, GenericArg, Generics, ImplDef, Item, Lit, MacroArgs, MacroCall, Mutability, Name,
-    Param, Pat, PatKind, SelfParam, SourceFile, Span, Stmt, StructDef, TraitDef, Type, UnOp,
+    Param, Pat, PatKind, SelfParam, SourceFile, Span, StaticDef, Stmt, StructDef, TraitDef, Type,
+    UnOp,
 };
 
 /// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code
@@ -489,6 +490,7 @@ impl K {
                 | K::ImplItem
                 | K::TraitItem
                 | K::ModItem
+                | K::StaticItem
         )
     }
 
@@ -497,7 +499,6 @@ impl K {
         matches!(
             self,
             K::ConstItem
-                | K::StaticItem
                 | K::UseDeclaration
                 | K::TypeItem
                 | K::MacroDefinition
@@ -980,10 +981,31 @@ impl<'t, 's> Cx<'t, 's> {
             K::ImplItem => self.impl_item(k.node),
             K::TraitItem => self.trait_item(k.node),
             K::ModItem => self.mod_item(k.node),
+            K::StaticItem => self.static_item(k.node),
             K::Error => self.item_list(k.node),
             // Extern blocks, macro definitions and invocations, uses, consts and the like.
             _ => {}
         }
+    }
+
+    fn static_item(&mut self, node: Node<'t>) {
+        let kids = self.push_kids(node);
+        let name = self.field(kids, self.g.f.name);
+        let ty = self.field(kids, self.g.f.type_);
+        let mutable = self.first_of(kids, K::MutableSpecifier).is_some();
+        self.pop_kids(kids);
+        let (Some(name), Some(ty)) = (name, ty) else {
+            return;
+        };
+        let name = self.ident(name);
+        let ty = self.ty(ty);
+        let container = self.container.clone();
+        self.sh.items.push(Item::Static(StaticDef {
+            container,
+            name,
+            mutable,
+            ty,
+        }));
     }
 
     fn mod_item(&mut self, node: Node<'t>) {
@@ -4921,6 +4943,13 @@ mod tests {
                     r_generics(&t.generics),
                     t.supertraits,
                     c(&t.container)
+                ),
+                Item::Static(s) => format!(
+                    "static {}{}: {}{}",
+                    if s.mutable { "mut " } else { "" },
+                    s.name,
+                    r_ty(&s.ty),
+                    c(&s.container)
                 ),
             });
         }

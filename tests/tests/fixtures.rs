@@ -1311,3 +1311,46 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn static_items() {
+    check_diagnostics(
+        r#"
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static X: (i32,) = (0,);
+static mut Y: (i32,) = (0,);
+static S: String = String::new();
+static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+fn writes() {
+    X = (1,); //~ ERROR E0594
+    X.0 = 1; //~ ERROR E0594
+    let _a = &mut X; //~ ERROR E0596
+    let _b = &mut X.0; //~ ERROR E0596
+}
+
+fn reads() -> usize {
+    let r = &X;
+    let s = &S;
+    let _t = S; //~ ERROR E0507
+    COUNT.fetch_add(1, Ordering::Relaxed);
+    r.0 as usize + X.0 as usize + s.len()
+}
+
+unsafe fn mutable() -> i32 {
+    Y = (1,);
+    Y.0 = 2;
+    Y.0
+}
+
+fn main() {
+    fn inner() -> i32 {
+        static Z: i32 = 5;
+        Z
+    }
+    let _ = inner();
+}
+"#,
+    );
+}
