@@ -682,6 +682,33 @@ fn self_params(self_ty: &ast::Type, g: &ast::Generics) -> Option<Vec<Name>> {
     (params.len() == g.types.len()).then_some(params)
 }
 
+/// Calls `f` on a written type and every type inside it, outermost first.
+pub fn walk_type(t: &ast::Type, f: &mut dyn FnMut(&ast::Type)) {
+    f(t);
+    match t {
+        ast::Type::Ref { inner, .. }
+        | ast::Type::Ptr { inner, .. }
+        | ast::Type::Array(inner, _)
+        | ast::Type::Slice(inner) => walk_type(inner, f),
+        ast::Type::Tuple(ts) => ts.iter().for_each(|t| walk_type(t, f)),
+        ast::Type::Path { args, .. } => {
+            for a in args {
+                if let ast::GenericArg::Type(t) = a {
+                    walk_type(t, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `'static` is written anywhere in a type.
+pub fn names_static_anywhere(t: &ast::Type) -> bool {
+    let mut all = Vec::new();
+    lifetimes_in(t, &mut all);
+    all.iter().any(|l| &**l == "static")
+}
+
 /// Appends the named lifetimes written in a type (`'_` and `'static` left out).
 pub fn lifetimes_named(t: &ast::Type, out: &mut Vec<Name>) {
     let mut all = Vec::new();

@@ -63,6 +63,15 @@ pub fn lower_fn(
     if let Some(t) = &container.impl_self {
         index::lifetimes_named(t, &mut cx.free_lifetimes);
     }
+    let signature_names_static = def
+        .params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(def.ret.as_ref())
+        .any(index::names_static_anywhere);
+    if !def.generics.has_lifetime_bounds && !signature_names_static {
+        cx.unrelated_lifetimes = def.generics.lifetimes.clone();
+    }
     let sig = index::signature(def, &container.impl_generics, self_ty.as_ref());
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
     cx.new_local(
@@ -295,6 +304,10 @@ struct Lower<'a> {
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
+    /// The function's own lifetime parameters that nothing relates to `'static` (no bounds, no
+    /// `'static` in the signature to imply one): `&'static &'a T` is not well-formed for them.
+    /// Empty in closures.
+    unrelated_lifetimes: Vec<Name>,
 }
 
 /// How a method receives its receiver, after resolution.
@@ -360,6 +373,7 @@ impl<'a> Lower<'a> {
             shared_ptr_temps: Vec::new(),
             statics_used: Vec::new(),
             free_lifetimes: Vec::new(),
+            unrelated_lifetimes: Vec::new(),
         }
     }
 
@@ -1104,6 +1118,9 @@ impl<'a> Lower<'a> {
                 span,
             } => {
                 let ty_ast = ty.as_ref();
+                if let Some(t) = ty_ast {
+                    self.check_static_outlives(t, *span);
+                }
                 if ty_ast.is_some_and(index::names_lifetime) {
                     // rustc reports lifetime errors at such annotations, not at the return.
                     self.lifetime_annotated = true;
@@ -1253,6 +1270,39 @@ impl<'a> Lower<'a> {
             }
         }
         self.expr_into(init, dest);
+    }
+
+    /// A written `&'static T` is well-formed only if every lifetime in `T` outlives `'static`:
+    /// not so for the function's lifetime parameters that nothing relates to `'static`.
+    fn check_static_outlives(&mut self, t: &ast::Type, span: Span) {
+        if self.unrelated_lifetimes.is_empty() {
+            return;
+        }
+        let mut found = false;
+        index::walk_type(t, &mut |t| {
+            if let ast::Type::Ref {
+                lifetime: Some(l),
+                inner,
+                ..
+            } = t
+            {
+                if &**l == "static" {
+                    let mut inner_lifetimes = Vec::new();
+                    index::lifetimes_named(inner, &mut inner_lifetimes);
+                    found |= inner_lifetimes
+                        .iter()
+                        .any(|l| self.unrelated_lifetimes.contains(l));
+                }
+            }
+        });
+        if found {
+            self.errors.push(StaticError {
+                code: "lifetime",
+                span,
+                message: "lifetime may not live long enough".into(),
+                labels: vec![],
+            });
+        }
     }
 
     /// Whether every region of a written type outlives the body (`&'static T`, `&'a T` with `'a`

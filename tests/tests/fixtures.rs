@@ -1354,3 +1354,34 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn static_references_to_shorter_lifetimes_are_not_well_formed() {
+    check_diagnostics(
+        r#"
+fn uninit<'a>() {
+    let _x: &'static &'a (); //~ ERROR lifetime
+}
+
+fn unreachable<'a>() {
+    return;
+    let _x: &'static &'a () = &&(); //~ ERROR lifetime
+}
+
+fn bounded<'a: 'static>() {
+    let _x: &'static &'a () = &&();
+}
+
+fn implied<'a>(_p: &'static &'a ()) {
+    let _x: &'static &'a () = &&();
+}
+
+fn same<'a>() {
+    let _x: &'a &'static () = &&();
+    let _y: &'static &'static () = &&();
+}
+
+fn main() {}
+"#,
+    );
+}
