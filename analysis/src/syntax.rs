@@ -206,7 +206,7 @@ impl ParsedTree {
         // A poisoned lock only means a conversion panicked: start over with an empty cache.
         let mut guard = self.1.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::take(&mut *guard);
-        let (file, new) = convert_cached(tree, text, old);
+        let (file, new) = convert_cached(tree, text, old, true);
         *guard = new;
         file
     }
@@ -256,17 +256,24 @@ fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> O
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
-    convert_cached(tree, text, ConvertCache::default()).0
+    convert_cached(tree, text, ConvertCache::default(), false).0
 }
 
-/// `convert`, reusing the functions of `cache` whose text did not change; returns the cache for
-/// the next conversion.
-fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, ConvertCache) {
+/// `convert`, reusing the items of `cache` whose text did not change; returns the cache for
+/// the next conversion (empty, but for the macro parser, unless `caching`).
+fn convert_cached(
+    tree: &Tree,
+    text: &str,
+    mut cache: ConvertCache,
+    caching: bool,
+) -> (SourceFile, ConvertCache) {
+    let parser = cache.parser.take();
     let mut shared = Shared {
         items: Vec::new(),
         cache_old: cache,
         cache_new: ConvertCache::default(),
-        parser: None,
+        caching,
+        parser,
         depth: 0,
         macro_nesting: 0,
         stack_start: stack_position(),
@@ -274,11 +281,16 @@ fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, 
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
     cx.item_list(root);
+    let mut cache = shared.cache_new;
+    if caching {
+        cache.text = text.into();
+    }
+    cache.parser = shared.parser;
     (
         SourceFile {
             items: shared.items,
         },
-        shared.cache_new,
+        cache,
     )
 }
 
@@ -630,22 +642,31 @@ impl Kids {
     }
 }
 
-/// State shared by the converter of a file and the converters of the macro arguments it reparses.
-/// The items converted from each function of the previous parse, keyed by the function's
-/// container and exact text (attributes included): a function whose text did not change converts
-/// to the same items, shifted to its new offset.
+/// What one conversion keeps for the next: the items converted from each item of the file
+/// (functions, and the impls, traits, modules and types around or beside them), keyed by the
+/// item's container and exact text (attributes included). An item whose text and container did
+/// not change since the previous conversion converts to the same items, shifted to its new
+/// offset, so a keystroke walks only the items around the edit: an unchanged impl, module or
+/// function is neither walked nor converted again.
 #[derive(Default)]
 pub(crate) struct ConvertCache {
-    /// By a hash of the container and the function's text (attributes included): the functions
-    /// with that hash, each with what it converted to.
-    fns: std::collections::HashMap<u64, Vec<CachedFn>, BuildIdentity>,
+    /// The text the entries were converted from; each entry is a range of it (one copy of the
+    /// file, rather than one of every item at every level of nesting).
+    text: Box<str>,
+    /// By a hash of the container and the item's text: the items with that hash, each with what
+    /// it converted to.
+    items: std::collections::HashMap<u64, Vec<CachedItem>, BuildIdentity>,
+    /// The parser for macro arguments, kept from one conversion to the next (making one and
+    /// setting its language costs more than parsing a short macro's arguments).
+    parser: Option<Parser>,
 }
 
-/// A converted function: its container and text (the key), and its items, offsets relative to
-/// the function's start.
-struct CachedFn {
+/// A converted item: its container and range of the cache's text (the key), and its items
+/// (the item itself first, then what it holds or hoists), offsets relative to the range's start.
+struct CachedItem {
     container: Container,
-    text: Box<str>,
+    start: u32,
+    end: u32,
     items: Vec<Item>,
 }
 
@@ -699,10 +720,14 @@ impl std::hash::Hasher for FxHasher {
 
 struct Shared {
     items: Vec<Item>,
-    /// Last conversion's functions, and this one's.
+    /// Last conversion's items, and this one's (its `text` is set at the end).
     cache_old: ConvertCache,
     cache_new: ConvertCache,
-    /// A parser for macro arguments, made on first use and reused for every macro of the file.
+    /// Whether this conversion fills `cache_new`: a text converted once (a batch check, a
+    /// fresh parse) has no use for it.
+    caching: bool,
+    /// A parser for macro arguments, made on first use and reused for every macro of the file
+    /// (and, through the cache, of the next conversion).
     parser: Option<Parser>,
     /// Nesting depth of the conversion, counted across reparsed macro arguments.
     depth: u32,
@@ -973,6 +998,95 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn item(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
+        let cacheable = matches!(
+            k.kind,
+            K::FunctionItem
+                | K::FunctionSignatureItem
+                | K::StructItem
+                | K::UnionItem
+                | K::EnumItem
+                | K::ImplItem
+                | K::TraitItem
+                | K::ModItem
+        );
+        // An item nested in a function is in the cache entry of the outermost one; its own entry
+        // would copy the items of every function inside it again, quadratic in the nesting (the
+        // fuzzer's 28 kB of nested functions took 380 MB and a second). Reparsed macro arguments
+        // are not the file's text, which the entries are ranges of.
+        if cacheable && self.container.parent_fns.is_empty() && self.delta == 0 {
+            self.item_cached(k, attrs);
+        } else {
+            self.item_uncached(k, attrs);
+        }
+    }
+
+    /// An item whose text (attributes included) and container did not change since the last
+    /// parse converts to the same items: reuse them, shifted to the new offset. The entry moves
+    /// from the old cache to the new one, so a hit allocates only the items' copies.
+    fn item_cached(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
+        use std::hash::{Hash, Hasher};
+        let node = k.node;
+        let start = attrs
+            .first()
+            .map_or(node.start_byte(), |a| a.start_byte().min(node.start_byte()));
+        let end = node.end_byte();
+        let (Some(key_text), Ok(start32), Ok(end32)) = (
+            self.text.get(start..end),
+            u32::try_from(start),
+            u32::try_from(end),
+        ) else {
+            return self.item_uncached(k, attrs);
+        };
+        let mut hasher = FxHasher(0);
+        self.container.hash(&mut hasher);
+        hasher.write(key_text.as_bytes());
+        let hash = hasher.finish();
+        let old_text = &*self.sh.cache_old.text;
+        let hit = self.sh.cache_old.items.get_mut(&hash).and_then(|entries| {
+            let i = entries.iter().position(|e| {
+                e.container == self.container
+                    && old_text.get(e.start as usize..e.end as usize) == Some(key_text)
+            })?;
+            Some(entries.swap_remove(i))
+        });
+        if let Some(mut entry) = hit {
+            self.sh.items.extend(entry.items.iter().map(|item| {
+                let mut item = item.clone();
+                if let Item::Fn(f) = &mut item {
+                    f.offset = f.offset.saturating_add(start32);
+                }
+                item
+            }));
+            if self.sh.caching {
+                (entry.start, entry.end) = (start32, end32);
+                self.sh.cache_new.items.entry(hash).or_default().push(entry);
+            }
+            return;
+        }
+        let first = self.sh.items.len();
+        self.item_uncached(k, attrs);
+        if self.sh.caching {
+            let items: Vec<Item> = self.sh.items[first..]
+                .iter()
+                .map(|item| {
+                    let mut item = item.clone();
+                    if let Item::Fn(f) = &mut item {
+                        f.offset = f.offset.saturating_sub(start32);
+                    }
+                    item
+                })
+                .collect();
+            let entry = CachedItem {
+                container: self.container.clone(),
+                start: start32,
+                end: end32,
+                items,
+            };
+            self.sh.cache_new.items.entry(hash).or_default().push(entry);
+        }
+    }
+
+    fn item_uncached(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
         match k.kind {
             K::FunctionItem | K::FunctionSignatureItem => self.fn_item(k.node, attrs),
             K::StructItem | K::UnionItem => self.struct_item(k.node, attrs),
@@ -1043,67 +1157,6 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn fn_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
-        // A function nested in another is in the cache entry of the outermost one; its own entry
-        // would copy the text and items of every function inside it again, quadratic in the
-        // nesting (the fuzzer's 28 kB of nested functions took 380 MB and a second).
-        if !self.container.parent_fns.is_empty() {
-            return self.fn_item_uncached(node, attrs);
-        }
-        // A function whose text (attributes included) and container did not change since the
-        // last parse converts to the same items: reuse them, shifted to the new offset. The
-        // entry moves from the old cache to the new one, so a hit allocates nothing.
-        use std::hash::{Hash, Hasher};
-        let abs_start = self.abs(node.start_byte());
-        let key_start = attrs
-            .first()
-            .map_or(node.start_byte(), |a| a.start_byte().min(node.start_byte()));
-        let key_text = self.text.get(key_start..node.end_byte()).unwrap_or("");
-        let mut hasher = FxHasher(0);
-        self.container.hash(&mut hasher);
-        hasher.write(key_text.as_bytes());
-        let hash = hasher.finish();
-        if abs_start >= 0 {
-            let hit = self.sh.cache_old.fns.get_mut(&hash).and_then(|entries| {
-                let i = entries
-                    .iter()
-                    .position(|e| e.container == self.container && &*e.text == key_text)?;
-                Some(entries.swap_remove(i))
-            });
-            if let Some(entry) = hit {
-                for item in &entry.items {
-                    let mut item = item.clone();
-                    if let Item::Fn(f) = &mut item {
-                        f.offset = f.offset.saturating_add(abs_start as u32);
-                    }
-                    self.sh.items.push(item);
-                }
-                self.sh.cache_new.fns.entry(hash).or_default().push(entry);
-                return;
-            }
-        }
-        let first = self.sh.items.len();
-        self.fn_item_uncached(node, attrs);
-        if abs_start >= 0 {
-            let items: Vec<Item> = self.sh.items[first..]
-                .iter()
-                .map(|item| {
-                    let mut item = item.clone();
-                    if let Item::Fn(f) = &mut item {
-                        f.offset = f.offset.saturating_sub(abs_start as u32);
-                    }
-                    item
-                })
-                .collect();
-            let entry = CachedFn {
-                container: self.container.clone(),
-                text: key_text.into(),
-                items,
-            };
-            self.sh.cache_new.fns.entry(hash).or_default().push(entry);
-        }
-    }
-
-    fn fn_item_uncached(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
         if !self.enter() {
             return;
         }
