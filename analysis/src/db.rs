@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::ast::{self, Container, FnDef};
 use crate::borrowck::{self, BorrowckResult};
-use crate::index::Index;
+use crate::index::{FnEntry, Index, IndexBuilder};
 use crate::lower::{self, Lowered};
 use crate::Edition;
 
@@ -91,16 +91,53 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
     items
 }
 
-/// The signatures the bodies of a file need. Position-independent, so it stays equal (and its
-/// dependents are not re-run) while function bodies are edited.
+/// What the index takes from a file besides its functions' entries: its types, impls and
+/// traits, the std names it shadows and its control-free macros. Re-run on every edit of the text,
+/// but equal while only function bodies change, so salsa backdates it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct IndexInputs {
+    items: Vec<ast::Item>,
+    shadowed: Vec<ast::Name>,
+    control_free_macros: Vec<ast::Name>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn index_inputs(db: &dyn salsa::Database, file: SourceFile) -> Arc<IndexInputs> {
+    let text = file.text(db);
+    Arc::new(IndexInputs {
+        items: parse(db, file)
+            .items
+            .iter()
+            .filter(|it| !matches!(it, ast::Item::Fn(_)))
+            .cloned()
+            .collect(),
+        shadowed: crate::index::shadowed_std_names(text),
+        control_free_macros: crate::index::control_free_macros(text),
+    })
+}
+
+/// What one function contributes to the index: re-run only when that function changes, and
+/// equal while its signature does not.
+#[salsa::tracked(returns(ref))]
+pub fn fn_index_entry<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<FnEntry> {
+    Arc::new(crate::index::fn_entry(item.def(db), item.container(db)))
+}
+
+/// The signatures the bodies of a file need. Position-independent, and built from queries that
+/// stay equal while function bodies are edited: a body edit neither rebuilds it nor re-runs the
+/// other bodies that depend on it.
 #[salsa::tracked(returns(ref))]
 pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
-    let text = file.text(db);
-    Arc::new(Index::build_with(
-        parse(db, file),
-        crate::index::shadowed_std_names(text),
-        crate::index::control_free_macros(text),
-    ))
+    let inputs = index_inputs(db, file);
+    let mut builder =
+        IndexBuilder::new(inputs.shadowed.clone(), inputs.control_free_macros.clone());
+    for item in &inputs.items {
+        builder.add_item(item);
+    }
+    for item in fn_items(db, file) {
+        builder.add_fn(fn_index_entry(db, *item));
+    }
+    Arc::new(builder.finish())
 }
 
 #[salsa::tracked(returns(ref))]
