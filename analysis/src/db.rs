@@ -37,7 +37,7 @@ pub struct FnItem<'db> {
     pub def: Arc<FnDef>,
     #[tracked]
     #[returns(ref)]
-    pub container: Container,
+    pub container: Arc<Container>,
     #[tracked]
     #[returns(copy)]
     pub offset: u32,
@@ -55,36 +55,55 @@ pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Arc<ast::SourceFile>
 /// The functions of a file, with stable identities.
 #[salsa::tracked(returns(ref))]
 pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
+    use std::fmt::Write;
     let syntax = parse(db, file);
-    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    // This runs on every keystroke: the path's prefix is written once per container (the
+    // functions of an impl share theirs), and repeated names are counted with a fast hash.
+    let mut seen: std::collections::HashMap<String, u32, crate::syntax::FxBuild> =
+        Default::default();
     let mut items = Vec::new();
+    let mut prefix = String::new();
+    let mut prefix_of: Option<&Arc<Container>> = None;
     for item in &syntax.items {
         let ast::Item::Fn(f) = item else { continue };
-        let mut path = String::new();
         let c = &f.container;
-        for m in &c.modules {
-            path.push_str(m);
-            path.push_str("::");
-        }
-        if let Some(t) = &c.impl_self {
-            path.push_str(&format!("<{:?}", crate::index::type_name(t)));
-            if let Some(tr) = &c.impl_trait {
-                path.push_str(&format!(" as {tr}"));
+        if !prefix_of.is_some_and(|p| Arc::ptr_eq(p, c) || p == c) {
+            prefix.clear();
+            for m in &c.modules {
+                prefix.push_str(m);
+                prefix.push_str("::");
             }
-            path.push_str(">::");
+            if let Some(t) = &c.impl_self {
+                let _ = write!(prefix, "<{:?}", crate::index::type_name(t));
+                if let Some(tr) = &c.impl_trait {
+                    let _ = write!(prefix, " as {tr}");
+                }
+                prefix.push_str(">::");
+            }
+            if let Some(t) = &c.trait_name {
+                let _ = write!(prefix, "trait {t}::");
+            }
+            for p in &c.parent_fns {
+                prefix.push_str(p);
+                prefix.push_str("::{fn}::");
+            }
+            prefix_of = Some(c);
         }
-        if let Some(t) = &c.trait_name {
-            path.push_str(&format!("trait {t}::"));
-        }
-        for p in &c.parent_fns {
-            path.push_str(p);
-            path.push_str("::{fn}::");
-        }
+        let mut path = String::with_capacity(prefix.len() + f.def.name.len() + 4);
+        path.push_str(&prefix);
         path.push_str(&f.def.name);
-        let n = seen.entry(path.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            path.push_str(&format!("#{n}"));
+        let n = match seen.get_mut(path.as_str()) {
+            Some(n) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.insert(path.clone(), 1);
+                1
+            }
+        };
+        if n > 1 {
+            let _ = write!(path, "#{n}");
         }
         items.push(FnItem::new(db, path, f.def.clone(), c.clone(), f.offset));
     }

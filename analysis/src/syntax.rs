@@ -276,6 +276,7 @@ fn convert_cached(
         parser,
         depth: 0,
         macro_nesting: 0,
+        last_container: None,
         stack_start: stack_position(),
     };
     let root = tree.root_node();
@@ -659,6 +660,8 @@ pub(crate) struct ConvertCache {
     /// The parser for macro arguments, kept from one conversion to the next (making one and
     /// setting its language costs more than parsing a short macro's arguments).
     parser: Option<Parser>,
+    /// Parses of macro arguments by their text (see `Cx::macro_tree`).
+    macros: std::collections::HashMap<Box<str>, Option<Tree>, FxBuild>,
 }
 
 /// A converted item: its container and range of the cache's text (the key), and its items
@@ -699,7 +702,11 @@ impl std::hash::Hasher for IdentityHasher {
 
 /// A fast hash (FxHash's multiply-rotate, eight bytes at a time): the cache hashes every
 /// function's text on every keystroke, where SipHash costs more than the rest of the lookup.
-struct FxHasher(u64);
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+/// `HashMap`s keyed by `FxHasher`, for keys hashed on every keystroke.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 impl std::hash::Hasher for FxHasher {
     fn finish(&self) -> u64 {
@@ -707,6 +714,26 @@ impl std::hash::Hasher for FxHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        // Long texts (whole items, on every keystroke) go 32 bytes at a time in four independent
+        // lanes, which the processor runs side by side.
+        let mut blocks = bytes.chunks_exact(32);
+        if bytes.len() >= 64 {
+            let mut lanes = [self.0, K, K.rotate_left(17), K.rotate_left(41)];
+            for block in &mut blocks {
+                for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+                    let w = u64::from_le_bytes(w.try_into().unwrap());
+                    *lane = (lane.rotate_left(5) ^ w).wrapping_mul(K);
+                }
+            }
+            self.0 = lanes
+                .iter()
+                .fold(0, |acc: u64, &l| (acc.rotate_left(5) ^ l).wrapping_mul(K));
+        }
+        let bytes = if bytes.len() >= 64 {
+            blocks.remainder()
+        } else {
+            bytes
+        };
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let w = u64::from_le_bytes(c.try_into().unwrap());
@@ -733,6 +760,9 @@ struct Shared {
     depth: u32,
     /// How many reparsed macro arguments enclose the node being converted.
     macro_nesting: u32,
+    /// The container of the last function converted, for the next ones in the same impl, trait
+    /// or module to share.
+    last_container: Option<Arc<Container>>,
     /// The stack position when the conversion started, to measure `STACK_BUDGET` against.
     stack_start: usize,
 }
@@ -776,7 +806,7 @@ impl<'t, 's> Cx<'t, 's> {
             g: grammar(),
             text,
             cursor: root.walk(),
-            kids: Vec::new(),
+            kids: Vec::with_capacity(256),
             base,
             delta,
             container,
@@ -818,6 +848,18 @@ impl<'t, 's> Cx<'t, 's> {
         Span {
             start: self.rel(node.start_byte()),
             end: self.rel(node.end_byte()),
+        }
+    }
+
+    /// The current container, shared with the functions before when equal to theirs.
+    fn shared_container(&mut self) -> Arc<Container> {
+        match &self.sh.last_container {
+            Some(c) if **c == self.container => c.clone(),
+            _ => {
+                let c = Arc::new(self.container.clone());
+                self.sh.last_container = Some(c.clone());
+                c
+            }
         }
     }
 
@@ -1013,7 +1055,10 @@ impl<'t, 's> Cx<'t, 's> {
         // would copy the items of every function inside it again, quadratic in the nesting (the
         // fuzzer's 28 kB of nested functions took 380 MB and a second). Reparsed macro arguments
         // are not the file's text, which the entries are ranges of.
-        if cacheable && self.container.parent_fns.is_empty() && self.delta == 0 {
+        // An item with syntax errors converts as tree-sitter recovered from them, which depends
+        // on the trees the parse reused, not only on the item's text.
+        let broken = k.node.has_error() || attrs.iter().any(|a| a.has_error());
+        if cacheable && !broken && self.container.parent_fns.is_empty() && self.delta == 0 {
             self.item_cached(k, attrs);
         } else {
             self.item_uncached(k, attrs);
@@ -1231,7 +1276,7 @@ impl<'t, 's> Cx<'t, 's> {
             attrs,
         };
         let item = Item::Fn(FnItem {
-            container: self.container.clone(),
+            container: self.shared_container(),
             offset,
             len,
             def: Arc::new(def),
@@ -3041,8 +3086,7 @@ impl<'t, 's> Cx<'t, 's> {
         src.push_str(inner);
         src.push_str(MACRO_SUFFIX);
         let tree = if self.sh.macro_nesting < MAX_MACRO_NESTING {
-            let parser = self.sh.parser.get_or_insert_with(new_parser);
-            parse_within_budget(parser, &src, None)
+            self.macro_tree(src.as_str())
         } else {
             None
         };
@@ -3070,6 +3114,31 @@ impl<'t, 's> Cx<'t, 's> {
         self.container = std::mem::take(&mut sub.container);
         self.sh.macro_nesting -= 1;
         result
+    }
+
+    /// The parse of a macro's arguments (wrapped in `MACRO_PREFIX` and `MACRO_SUFFIX`). The
+    /// function being edited is converted again on every keystroke, and its macros' arguments
+    /// with it: a conversion that follows another keeps the parses it made, by their text, for
+    /// the next one (only theirs: the first conversion of a file would keep every macro's).
+    fn macro_tree(&mut self, src: &str) -> Option<Tree> {
+        let sh = &mut *self.sh;
+        let keep = sh.caching && !sh.cache_old.text.is_empty();
+        let tree = match sh.cache_old.macros.remove_entry(src) {
+            Some((src, tree)) => {
+                if keep {
+                    sh.cache_new.macros.insert(src, tree.clone());
+                }
+                return tree;
+            }
+            None => {
+                let parser = sh.parser.get_or_insert_with(new_parser);
+                parse_within_budget(parser, src, None)
+            }
+        };
+        if keep {
+            sh.cache_new.macros.insert(src.into(), tree.clone());
+        }
+        tree
     }
 
     fn macro_array(
@@ -3832,6 +3901,84 @@ mod tests {
     //! failing case shows the whole shape at once.
 
     use super::*;
+
+    /// The conversion cache is invisible: after any edit, converting the incremental parse with
+    /// the cache gives what converting it without gives.
+    #[test]
+    fn cached_conversion_equals_uncached() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).expect("the corpora beside the repository") {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let inserts = [
+            "x",
+            "\n",
+            "{",
+            "}",
+            ";",
+            "\"",
+            "//",
+            "/*",
+            "(",
+            ")",
+            "let y = &mut v;",
+            "fn q() {}",
+            "impl X {",
+            "mod z {",
+            "#[derive(Clone)]",
+            "println!(\"{}\", a);",
+            "vec![a, b]",
+        ];
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for path in &files {
+            let mut text = std::fs::read_to_string(path).unwrap();
+            let mut tree = ParsedTree::new(&text);
+            let _ = tree.convert(&text);
+            for _ in 0..20 {
+                let floor = |mut i: usize| {
+                    while !text.is_char_boundary(i) {
+                        i -= 1;
+                    }
+                    i
+                };
+                let a = floor(next() % (text.len() + 1));
+                let b = floor((a + next() % 6).min(text.len()));
+                let new = format!(
+                    "{}{}{}",
+                    &text[..a],
+                    inserts[next() % inserts.len()],
+                    &text[b..]
+                );
+                tree = tree.reparse(&text, &new);
+                let uncached = match tree.0.as_ref() {
+                    Some(t) => convert(t, &new),
+                    None => SourceFile::default(),
+                };
+                assert!(
+                    tree.convert(&new) == uncached,
+                    "{} after {a}..{b}",
+                    path.display()
+                );
+                text = new;
+            }
+        }
+    }
     use crate::ast::*;
     use std::fmt::Write;
 

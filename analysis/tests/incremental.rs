@@ -196,9 +196,17 @@ fn top() { fn nested() {} }
         assert_eq!(tree.convert(text), syntax::parse(text));
         let new = text.replacen(from, to, 1);
         tree = tree.reparse(text, &new);
-        assert_eq!(tree.convert(&new), syntax::parse(&new), "{from:?} -> {to:?}");
+        assert_eq!(
+            tree.convert(&new),
+            syntax::parse(&new),
+            "{from:?} -> {to:?}"
+        );
         // And back, through the entries of the edited text.
         tree = tree.reparse(&new, text);
-        assert_eq!(tree.convert(text), syntax::parse(text), "{to:?} -> {from:?}");
+        assert_eq!(
+            tree.convert(text),
+            syntax::parse(text),
+            "{to:?} -> {from:?}"
+        );
     }
 }
