@@ -86,16 +86,39 @@ pub struct Diagnostic {
 pub struct FileId(pub u32);
 
 /// The owner of the analysis state: files go in, diagnostics come out.
-#[derive(Default)]
 pub struct AnalysisHost {
     db: db::Database,
     files: Vec<db::SourceFile>,
     by_path: std::collections::HashMap<String, FileId>,
+    /// Whether each file keeps its tree-sitter tree (and the conversion's cache) for
+    /// incremental reparses of later texts.
+    incremental: bool,
+}
+
+impl Default for AnalysisHost {
+    fn default() -> AnalysisHost {
+        AnalysisHost {
+            db: db::Database::default(),
+            files: Vec::new(),
+            by_path: std::collections::HashMap::new(),
+            incremental: true,
+        }
+    }
 }
 
 impl AnalysisHost {
     pub fn new() -> AnalysisHost {
         AnalysisHost::default()
+    }
+
+    /// A host for files that are analysed once (`borrowlens check`): it keeps no tree and no
+    /// conversion cache for a next text, which a batch would build only to drop. A text set
+    /// again is parsed afresh. The answers are the same.
+    pub fn batch() -> AnalysisHost {
+        AnalysisHost {
+            incremental: false,
+            ..AnalysisHost::default()
+        }
     }
 
     /// A host whose database reports every salsa event to `f`.
@@ -114,10 +137,11 @@ impl AnalysisHost {
             let f = self.files[id.0 as usize];
             if f.text(&self.db) != &text {
                 let tree = match f.tree(&self.db) {
-                    Some(old) => old.reparse(f.text(&self.db), &text),
-                    None => syntax::ParsedTree::new(&text),
+                    Some(old) => Some(old.reparse(f.text(&self.db), &text)),
+                    None if self.incremental => Some(syntax::ParsedTree::new(&text)),
+                    None => None,
                 };
-                f.set_tree(&mut self.db).to(Some(tree));
+                f.set_tree(&mut self.db).to(tree);
                 f.set_text(&mut self.db).to(text);
             }
             if f.edition(&self.db) != edition {
@@ -125,8 +149,8 @@ impl AnalysisHost {
             }
             return id;
         }
-        let tree = syntax::ParsedTree::new(&text);
-        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition, Some(tree));
+        let tree = self.incremental.then(|| syntax::ParsedTree::new(&text));
+        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition, tree);
         let id = FileId(self.files.len() as u32);
         self.files.push(f);
         self.by_path.insert(path.to_string(), id);
