@@ -180,10 +180,13 @@ pub fn fn_borrowck<'db>(
     file: SourceFile,
     item: FnItem<'db>,
 ) -> Arc<BorrowckResult> {
-    let lowered = fn_body(db, file, item);
-    let index = file_index(db, file);
+    Arc::new(check_fn(fn_body(db, file, item), file_index(db, file)))
+}
+
+/// The borrow check of a lowered function and of its closures.
+pub(crate) fn check_fn(lowered: &Lowered, index: &Index) -> BorrowckResult {
     if lowered.body.tainted {
-        return Arc::new(BorrowckResult::default());
+        return BorrowckResult::default();
     }
     let mut result = borrowck::borrowck(&lowered.body, index);
     for closure in lowered.closures.iter().filter(|c| !c.tainted) {
@@ -191,7 +194,7 @@ pub fn fn_borrowck<'db>(
             .errors
             .extend(borrowck::borrowck(closure, index).errors);
     }
-    Arc::new(result)
+    result
 }
 
 #[salsa::db]

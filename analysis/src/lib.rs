@@ -86,39 +86,16 @@ pub struct Diagnostic {
 pub struct FileId(pub u32);
 
 /// The owner of the analysis state: files go in, diagnostics come out.
+#[derive(Default)]
 pub struct AnalysisHost {
     db: db::Database,
     files: Vec<db::SourceFile>,
     by_path: std::collections::HashMap<String, FileId>,
-    /// Whether each file keeps its tree-sitter tree (and the conversion's cache) for
-    /// incremental reparses of later texts.
-    incremental: bool,
-}
-
-impl Default for AnalysisHost {
-    fn default() -> AnalysisHost {
-        AnalysisHost {
-            db: db::Database::default(),
-            files: Vec::new(),
-            by_path: std::collections::HashMap::new(),
-            incremental: true,
-        }
-    }
 }
 
 impl AnalysisHost {
     pub fn new() -> AnalysisHost {
         AnalysisHost::default()
-    }
-
-    /// A host for files that are analysed once (`borrowlens check`): it keeps no tree and no
-    /// conversion cache for a next text, which a batch would build only to drop. A text set
-    /// again is parsed afresh. The answers are the same.
-    pub fn batch() -> AnalysisHost {
-        AnalysisHost {
-            incremental: false,
-            ..AnalysisHost::default()
-        }
     }
 
     /// A host whose database reports every salsa event to `f`.
@@ -137,11 +114,10 @@ impl AnalysisHost {
             let f = self.files[id.0 as usize];
             if f.text(&self.db) != &text {
                 let tree = match f.tree(&self.db) {
-                    Some(old) => Some(old.reparse(f.text(&self.db), &text)),
-                    None if self.incremental => Some(syntax::ParsedTree::new(&text)),
-                    None => None,
+                    Some(old) => old.reparse(f.text(&self.db), &text),
+                    None => syntax::ParsedTree::new(&text),
                 };
-                f.set_tree(&mut self.db).to(tree);
+                f.set_tree(&mut self.db).to(Some(tree));
                 f.set_text(&mut self.db).to(text);
             }
             if f.edition(&self.db) != edition {
@@ -149,8 +125,8 @@ impl AnalysisHost {
             }
             return id;
         }
-        let tree = self.incremental.then(|| syntax::ParsedTree::new(&text));
-        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition, tree);
+        let tree = syntax::ParsedTree::new(&text);
+        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition, Some(tree));
         let id = FileId(self.files.len() as u32);
         self.files.push(f);
         self.by_path.insert(path.to_string(), id);
@@ -289,44 +265,96 @@ pub(crate) fn file_range(offset: u32, s: ast::Span, len: u32) -> TextRange {
 }
 
 fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
+    let text = file.text(db);
     let mut out = Vec::new();
-    let len = file.text(db).len() as u32;
-    let range = |offset: u32, s: ast::Span| file_range(offset, s, len);
     for item in db::fn_items(db, file) {
         let lowered = db::fn_body(db, file, *item);
         if lowered.body.tainted {
             continue;
         }
-        let offset = item.offset(db);
-        let result = db::fn_borrowck(db, file, *item);
-        let def = item.def(db);
-        let index = db::file_index(db, file);
-        let cx = fixes::FixCtx {
-            text: file.text(db),
-            offset,
-            def,
-            body: &lowered.body,
-            borrowck: result,
-            index,
+        let f = FnAnalysis {
+            offset: item.offset(db),
+            def: item.def(db),
+            lowered,
+            borrowck: db::fn_borrowck(db, file, *item),
         };
-        for e in lowered.errors.iter().chain(result.errors.iter()) {
-            out.push(Diagnostic {
-                code: e.code,
-                severity: Severity::Error,
-                range: range(offset, e.span),
-                message: e.message.clone(),
-                labels: e
-                    .labels
-                    .iter()
-                    .map(|(s, m)| Label {
-                        range: range(offset, *s),
-                        message: m.clone(),
-                    })
-                    .collect(),
-                fixes: fixes::fixes(&cx, e),
-            });
-        }
+        fn_diagnostics(text, db::file_index(db, file), &f, &mut out);
     }
+    sort_diagnostics(out)
+}
+
+/// The diagnostics of a text analysed once, as a fresh `AnalysisHost` answers them, without its
+/// machinery for edits: no database, no kept tree (`borrowlens check` analyses each file once,
+/// and setting up and tearing down a database per file was a tenth of its time).
+pub fn diagnostics_once(text: &str, edition: Edition) -> Vec<Diagnostic> {
+    let syntax = syntax::parse(text);
+    let mut builder = index::IndexBuilder::new(
+        index::shadowed_std_names(text),
+        index::control_free_macros(text),
+    );
+    for item in &syntax.items {
+        builder.add_item(item);
+    }
+    let index = builder.finish();
+    let mut out = Vec::new();
+    for item in &syntax.items {
+        let ast::Item::Fn(f) = item else { continue };
+        let lowered = lower::lower_fn(&f.def, &f.container, &index, edition);
+        if lowered.body.tainted {
+            continue;
+        }
+        let borrowck = db::check_fn(&lowered, &index);
+        let f = FnAnalysis {
+            offset: f.offset,
+            def: &f.def,
+            lowered: &lowered,
+            borrowck: &borrowck,
+        };
+        fn_diagnostics(text, &index, &f, &mut out);
+    }
+    sort_diagnostics(out)
+}
+
+/// What the diagnostics of one function are made of.
+struct FnAnalysis<'a> {
+    offset: u32,
+    def: &'a ast::FnDef,
+    lowered: &'a lower::Lowered,
+    borrowck: &'a borrowck::BorrowckResult,
+}
+
+fn fn_diagnostics(text: &str, index: &index::Index, f: &FnAnalysis, out: &mut Vec<Diagnostic>) {
+    let len = text.len() as u32;
+    let range = |offset: u32, s: ast::Span| file_range(offset, s, len);
+    let offset = f.offset;
+    let cx = fixes::FixCtx {
+        text,
+        offset,
+        def: f.def,
+        body: &f.lowered.body,
+        borrowck: f.borrowck,
+        index,
+    };
+    for e in f.lowered.errors.iter().chain(f.borrowck.errors.iter()) {
+        out.push(Diagnostic {
+            code: e.code,
+            severity: Severity::Error,
+            range: range(offset, e.span),
+            message: e.message.clone(),
+            labels: e
+                .labels
+                .iter()
+                .map(|(s, m)| Label {
+                    range: range(offset, *s),
+                    message: m.clone(),
+                })
+                .collect(),
+            fixes: fixes::fixes(&cx, e),
+        });
+    }
+}
+
+fn sort_diagnostics(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.code));
     out.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     out

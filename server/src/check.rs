@@ -6,7 +6,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use borrowlens_analysis::{AnalysisHost, Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
+use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
 
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
@@ -127,8 +127,9 @@ pub fn run(options: &Options) -> bool {
 /// The diagnostics of every input, in input order. `THREADS` threads take the files one at a
 /// time, the largest first, until none is left: a thread that runs slower (the machine is busy)
 /// takes fewer, and no thread idles while the other still has a long run of files ahead. Each
-/// file gets its own `AnalysisHost`, dropped once its diagnostics are known, so the working set
-/// stays one file's (and memory stays flat over a large tree). A panic in the analysis of a file
+/// file is analysed on its own (`diagnostics_once`, what a fresh `AnalysisHost` answers) and its
+/// analysis dropped once its diagnostics are known, so the working set stays one file's (and
+/// memory stays flat over a large tree). A panic in the analysis of a file
 /// is caught and returned for that file. The threads have the stack the analysis asks for
 /// (`ANALYSIS_STACK_SIZE`): deeply nested code recurses deeply.
 pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
@@ -172,9 +173,7 @@ pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
 
 fn analyze_one(input: &Input) -> Result<Vec<Diagnostic>, Panicked> {
     panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut host = AnalysisHost::batch();
-        let file = host.set_file(&input.path, input.text.clone(), input.edition);
-        host.diagnostics(file)
+        borrowlens_analysis::diagnostics_once(&input.text, input.edition)
     }))
     .map_err(|payload| {
         let message = payload
