@@ -92,8 +92,9 @@ fn has_attribute_macro(attrs: &[Name]) -> bool {
 pub struct Index {
     adts: HashMap<Name, AdtInfo>,
     fns: HashMap<Name, Option<FnSig>>,
-    /// (self type name, method) -> signature; `None` when ambiguous.
-    methods: HashMap<(Name, Name), Option<FnSig>>,
+    /// self type name -> method -> signature; `None` when ambiguous. Nested, so that a lookup by
+    /// `&str`s allocates no key.
+    methods: HashMap<Name, HashMap<Name, Option<FnSig>>>,
     /// std type names the file imports from elsewhere: nothing std says holds for them.
     shadowed: Vec<Name>,
     /// `macro_rules!` macros of the file whose bodies hold no `return`, `break`, `continue` or
@@ -321,11 +322,11 @@ impl IndexBuilder {
             FnEntry::Method { owner, name, sig } => {
                 *self.index.method_names.entry(name.clone()).or_default() += 1;
                 if let Some(owner) = owner {
-                    let key = (owner.clone(), name.clone());
+                    let methods = self.index.methods.entry(owner.clone()).or_default();
                     match sig {
-                        Some(sig) => insert_unique(&mut self.index.methods, key, sig.clone()),
+                        Some(sig) => insert_unique(methods, name.clone(), sig.clone()),
                         None => {
-                            self.index.methods.insert(key, None);
+                            methods.insert(name.clone(), None);
                         }
                     }
                 }
@@ -440,7 +441,8 @@ impl Index {
     /// A method of a workspace type by the type's name.
     pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
         self.methods
-            .get(&(Name::from(owner), Name::from(name)))
+            .get(owner)
+            .and_then(|methods| methods.get(name))
             .and_then(|s| s.as_ref())
     }
 
