@@ -113,23 +113,38 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
 /// What the index takes from a file besides its functions' entries: its types, impls and
 /// traits, the std names it shadows and its control-free macros. Re-run on every edit of the text,
 /// but equal while only function bodies change, so salsa backdates it.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct IndexInputs {
-    items: Vec<ast::Item>,
+    /// The file's syntax, of which the items that are not functions count (compared in place
+    /// rather than copied out on every keystroke).
+    syntax: Arc<ast::SourceFile>,
     shadowed: Vec<ast::Name>,
     control_free_macros: Vec<ast::Name>,
 }
+
+impl IndexInputs {
+    fn items(&self) -> impl Iterator<Item = &ast::Item> {
+        self.syntax
+            .items
+            .iter()
+            .filter(|it| !matches!(it, ast::Item::Fn(_)))
+    }
+}
+
+impl PartialEq for IndexInputs {
+    fn eq(&self, other: &IndexInputs) -> bool {
+        self.shadowed == other.shadowed
+            && self.control_free_macros == other.control_free_macros
+            && self.items().eq(other.items())
+    }
+}
+impl Eq for IndexInputs {}
 
 #[salsa::tracked(returns(ref))]
 pub fn index_inputs(db: &dyn salsa::Database, file: SourceFile) -> Arc<IndexInputs> {
     let text = file.text(db);
     Arc::new(IndexInputs {
-        items: parse(db, file)
-            .items
-            .iter()
-            .filter(|it| !matches!(it, ast::Item::Fn(_)))
-            .cloned()
-            .collect(),
+        syntax: parse(db, file).clone(),
         shadowed: crate::index::shadowed_std_names(text),
         control_free_macros: crate::index::control_free_macros(text),
     })
@@ -150,7 +165,7 @@ pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
     let inputs = index_inputs(db, file);
     let mut builder =
         IndexBuilder::new(inputs.shadowed.clone(), inputs.control_free_macros.clone());
-    for item in &inputs.items {
+    for item in inputs.items() {
         builder.add_item(item);
     }
     for item in fn_items(db, file) {
