@@ -231,13 +231,19 @@ struct Cx<'a> {
     loans: Vec<Loan>,
 }
 
-fn successors(t: &Terminator) -> Vec<usize> {
-    match t {
-        Terminator::Goto(b) => vec![b.0 as usize],
-        Terminator::Switch(bs) => bs.iter().map(|b| b.0 as usize).collect(),
-        Terminator::Call { target, .. } => target.iter().map(|b| b.0 as usize).collect(),
-        Terminator::Return | Terminator::Unreachable => vec![],
-    }
+/// The blocks a terminator goes to, in order (without allocating: the dataflow asks on every
+/// pass over every block).
+fn successors(t: &Terminator) -> impl Iterator<Item = usize> + '_ {
+    let (first, rest): (Option<BlockId>, &[BlockId]) = match t {
+        Terminator::Goto(b) => (Some(*b), &[]),
+        Terminator::Switch(bs) => (None, bs),
+        Terminator::Call { target, .. } => (*target, &[]),
+        Terminator::Return | Terminator::Unreachable => (None, &[]),
+    };
+    first
+        .into_iter()
+        .chain(rest.iter().copied())
+        .map(|b| b.0 as usize)
 }
 
 /// Calls `f` for every place the statement reads (not the assigned place).
@@ -447,6 +453,7 @@ impl<'a> Cx<'a> {
         let mut live_in: Vec<Bits> = vec![Bits::new(n_locals); body.blocks.len()];
         let mut live_at: Vec<Bits> = vec![Bits::new(n_locals); self.n_points];
         let mut changed = true;
+        let mut uses = Vec::new();
         while changed {
             changed = false;
             for bi in (0..body.blocks.len()).rev() {
@@ -474,11 +481,11 @@ impl<'a> Cx<'a> {
                 }
                 live_at[tp] = live.clone();
                 for (si, s) in b.stmts.iter().enumerate().rev() {
-                    let mut uses = Vec::new();
+                    uses.clear();
                     if let Some(d) = uses_and_def(s, &mut uses) {
                         live.remove(d.0 as usize);
                     }
-                    for u in uses {
+                    for u in &uses {
                         live.insert(u.0 as usize);
                     }
                     if let StatementKind::StorageDead(l) = &s.kind {
