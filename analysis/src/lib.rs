@@ -266,6 +266,7 @@ pub(crate) fn file_range(offset: u32, s: ast::Span, len: u32) -> TextRange {
 
 fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
     let text = file.text(db);
+    let index = db::file_index(db, file);
     let mut out = Vec::new();
     for item in db::fn_items(db, file) {
         let lowered = db::fn_body(db, file, *item);
@@ -278,7 +279,7 @@ fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
             lowered,
             borrowck: db::fn_borrowck(db, file, *item),
         };
-        fn_diagnostics(text, db::file_index(db, file), &f, &mut out);
+        fn_diagnostics(text, index, &f, &mut out);
     }
     sort_diagnostics(out)
 }
