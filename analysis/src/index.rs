@@ -4,6 +4,7 @@
 //! equal and salsa does not re-run the bodies that depend on it.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use crate::ast::{self, Mutability, Name};
 use crate::std_api;
@@ -679,26 +680,22 @@ pub fn shadowed_std_names(text: &str) -> Vec<Name> {
     // This runs on every keystroke. Splitting the text into lines costs 30 ns a line. But a
     // declaration's line contains `use `, which `contains` finds at tens of bytes a nanosecond
     // (it has a SIMD path that `find` and the line splitting lack). So the text is cut into
-    // short runs of whole lines, and only the runs that contain `use ` are read line by line,
-    // a byte at a time.
+    // short runs of whole lines, and only the runs that contain `use ` are read line by line.
     const RUN: usize = 256;
     let bytes = text.as_bytes();
     let mut run_start = 0;
     while run_start < bytes.len() {
         let past = (run_start + RUN).min(bytes.len());
-        let run_end = bytes[past..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| past + i + 1);
+        let run_end = first_newline(&bytes[past..]).map_or(bytes.len(), |i| past + i + 1);
         // Both ends follow a line break or are the text's ends: character boundaries.
         if text[run_start..run_end].contains("use ") {
             let mut line_start = run_start;
-            for i in run_start..run_end {
-                if bytes[i] == b'\n' {
-                    shadowed_in_line(text, line_start, &text[line_start..i], &mut out);
-                    line_start = i + 1;
-                }
-            }
+            for_each_newline(&bytes[run_start..run_end], |i| {
+                let end = run_start + i;
+                shadowed_in_line(text, line_start, &text[line_start..end], &mut out);
+                line_start = end + 1;
+                ControlFlow::Continue(())
+            });
             if line_start < run_end {
                 shadowed_in_line(text, line_start, &text[line_start..run_end], &mut out);
             }
@@ -706,6 +703,40 @@ pub fn shadowed_std_names(text: &str) -> Vec<Name> {
         run_start = run_end;
     }
     out
+}
+
+/// Calls `f` with the offset of every `\n` in `bytes`, in order, eight bytes at a time; stops
+/// when `f` says so.
+fn for_each_newline(bytes: &[u8], mut f: impl FnMut(usize) -> ControlFlow<()>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().unwrap()) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        // The high bit of each byte of `zero` is set exactly where `x` has a zero byte.
+        let mut zero = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while zero != 0 {
+            if f(at + zero.trailing_zeros() as usize / 8).is_break() {
+                return;
+            }
+            zero &= zero - 1;
+        }
+        at += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == b'\n' && f(at + i).is_break() {
+            return;
+        }
+    }
+}
+
+fn first_newline(bytes: &[u8]) -> Option<usize> {
+    let mut first = None;
+    for_each_newline(bytes, |i| {
+        first = Some(i);
+        ControlFlow::Break(())
+    });
+    first
 }
 
 /// `shadowed_std_names` for the line `line`, which starts at `start` in `text`.
@@ -967,5 +998,60 @@ pub fn signature(def: &ast::FnDef, self_ty: Option<&Ty>) -> FnSig {
         static_params,
         ret_param,
         fn_params,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `shadowed_std_names` as it is specified: every line, one at a time.
+    fn shadowed_line_by_line(text: &str) -> Vec<Name> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for line in text.split('\n') {
+            shadowed_in_line(text, offset, line, &mut out);
+            offset += line.len() + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn shadowed_names_read_in_runs_equal_line_by_line() {
+        let lines = [
+            "use hashbrown::HashMap;",
+            "    use smallvec::{SmallVec, Vec as V};",
+            "pub(crate) use im::Vector as Vec;",
+            "pub  use parking_lot::Mutex;",
+            "pub(in crate::a) use x::RefCell",
+            "use std::collections::HashMap;",
+            "/// because we use Box here",
+            "let because = 1; // use String",
+            "pub(unclosed use x::Rc;",
+            "\tuse a::{",
+            "    Option, Result };",
+            "fn f() { let v: Vec<u8> = Vec::new(); }",
+            "é𝄞 use b::Cell;",
+            "",
+        ];
+        let mut seed = 3u64;
+        for round in 0..200 {
+            let mut text = String::new();
+            for _ in 0..(round % 40) * 3 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(lines[(seed >> 33) as usize % lines.len()]);
+                text.push_str(if seed % 5 == 0 { "\r\n" } else { "\n" });
+            }
+            if round % 2 == 0 {
+                text.pop();
+            }
+            assert_eq!(
+                shadowed_std_names(&text),
+                shadowed_line_by_line(&text),
+                "{text:?}"
+            );
+        }
     }
 }
