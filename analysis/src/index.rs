@@ -1042,7 +1042,7 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 text.push_str(lines[(seed >> 33) as usize % lines.len()]);
-                text.push_str(if seed % 5 == 0 { "\r\n" } else { "\n" });
+                text.push_str(if (seed >> 40) & 3 == 0 { "\r\n" } else { "\n" });
             }
             if round % 2 == 0 {
                 text.pop();
