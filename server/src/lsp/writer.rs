@@ -24,9 +24,9 @@
 //! goes on with the next one.
 //!
 //! Edits reparse incrementally, and tree-sitter's recovery from syntax errors depends on the
-//! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER` (less than the
-//! diagnostics' debounce), each edited document whose tree has errors is parsed afresh
-//! (`AnalysisHost::settle`): once typing pauses, the analysis is that of a fresh open.
+//! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER`, each edited document
+//! whose tree has errors is parsed afresh (`AnalysisHost::settle`) and computed again: once typing
+//! pauses, the analysis is that of a fresh open.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
