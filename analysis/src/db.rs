@@ -28,6 +28,10 @@ pub struct SourceFile {
 
 #[salsa::tracked(debug)]
 pub struct FnItem<'db> {
+    /// The file the function is in: the per-function queries take the item alone, which spares
+    /// them salsa's interning of a (file, item) key on every fetch.
+    #[returns(copy)]
+    pub file: SourceFile,
     /// The item's path: modules, impl type, trait, enclosing functions, name, and a
     /// disambiguator for repeated names.
     #[returns(ref)]
@@ -105,7 +109,14 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
         if n > 1 {
             let _ = write!(path, "#{n}");
         }
-        items.push(FnItem::new(db, path, f.def.clone(), c.clone(), f.offset));
+        items.push(FnItem::new(
+            db,
+            file,
+            path,
+            f.def.clone(),
+            c.clone(),
+            f.offset,
+        ));
     }
     items
 }
@@ -175,11 +186,8 @@ pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_body<'db>(
-    db: &'db dyn salsa::Database,
-    file: SourceFile,
-    item: FnItem<'db>,
-) -> Arc<Lowered> {
+pub fn fn_body<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<Lowered> {
+    let file = item.file(db);
     let index = file_index(db, file);
     Arc::new(lower::lower_fn(
         item.def(db),
@@ -190,12 +198,8 @@ pub fn fn_body<'db>(
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_borrowck<'db>(
-    db: &'db dyn salsa::Database,
-    file: SourceFile,
-    item: FnItem<'db>,
-) -> Arc<BorrowckResult> {
-    Arc::new(check_fn(fn_body(db, file, item), file_index(db, file)))
+pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<BorrowckResult> {
+    Arc::new(check_fn(fn_body(db, item), file_index(db, item.file(db))))
 }
 
 /// The borrow check of a lowered function and of its closures.

@@ -269,7 +269,7 @@ fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
     let index = db::file_index(db, file);
     let mut out = Vec::new();
     for item in db::fn_items(db, file) {
-        let lowered = db::fn_body(db, file, *item);
+        let lowered = db::fn_body(db, *item);
         if lowered.body.tainted {
             continue;
         }
@@ -277,7 +277,7 @@ fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
             offset: item.offset(db),
             def: item.def(db),
             lowered,
-            borrowck: db::fn_borrowck(db, file, *item),
+            borrowck: db::fn_borrowck(db, *item),
         };
         fn_diagnostics(text, index, &f, &mut out);
     }
