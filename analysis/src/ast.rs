@@ -89,7 +89,9 @@ pub struct StaticDef {
 /// A function with its absolute placement in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FnItem {
-    pub container: Container,
+    /// Shared by the functions of one impl, trait or module: copying items (the conversion cache
+    /// does on every keystroke) and comparing them (salsa does) costs no deep copy or walk.
+    pub container: Arc<Container>,
     /// Absolute byte offset of the function in the file; every span in `def` is relative to it.
     pub offset: u32,
     /// The function's own text length in bytes.

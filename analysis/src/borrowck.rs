@@ -65,13 +65,54 @@ pub struct LoanFact {
     pub uncertain: bool,
 }
 
-/// A dense bit set.
-#[derive(Clone, PartialEq, Eq, Debug)]
-struct Bits(Vec<u64>);
+/// A dense bit set. Sets of up to 256 elements (the live locals or loans of most functions) are
+/// kept inline: the dataflow clones one per program point, and a heap allocation for each was
+/// most of the checker's time on long functions.
+#[derive(Clone)]
+struct Bits(Words);
+
+#[derive(Clone)]
+enum Words {
+    /// The first `len` words are the set's.
+    Inline(u8, [u64; INLINE_WORDS]),
+    Heap(Vec<u64>),
+}
+
+const INLINE_WORDS: usize = 4;
+
+impl PartialEq for Bits {
+    fn eq(&self, other: &Bits) -> bool {
+        self.words() == other.words()
+    }
+}
+impl Eq for Bits {}
+
+impl std::fmt::Debug for Bits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Bits").field(&self.words()).finish()
+    }
+}
 
 impl Bits {
     fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
+        let len = n.div_ceil(64);
+        if len <= INLINE_WORDS {
+            Bits(Words::Inline(len as u8, [0; INLINE_WORDS]))
+        } else {
+            Bits(Words::Heap(vec![0; len]))
+        }
+    }
+    fn words(&self) -> &[u64] {
+        match &self.0 {
+            Words::Inline(len, w) => &w[..*len as usize],
+            Words::Heap(w) => w,
+        }
+    }
+    fn words_mut(&mut self) -> &mut [u64] {
+        match &mut self.0 {
+            Words::Inline(len, w) => &mut w[..*len as usize],
+            Words::Heap(w) => w,
+        }
     }
     fn full(n: usize) -> Bits {
         let mut b = Bits::new(n);
@@ -82,19 +123,20 @@ impl Bits {
     }
     fn insert(&mut self, i: usize) -> bool {
         let (w, m) = (i / 64, 1u64 << (i % 64));
-        let old = self.0[w];
-        self.0[w] |= m;
-        old != self.0[w]
+        let word = &mut self.words_mut()[w];
+        let old = *word;
+        *word |= m;
+        old != *word
     }
     fn remove(&mut self, i: usize) {
-        self.0[i / 64] &= !(1u64 << (i % 64));
+        self.words_mut()[i / 64] &= !(1u64 << (i % 64));
     }
     fn contains(&self, i: usize) -> bool {
-        self.0[i / 64] & (1u64 << (i % 64)) != 0
+        self.words()[i / 64] & (1u64 << (i % 64)) != 0
     }
     fn union(&mut self, o: &Bits) -> bool {
         let mut changed = false;
-        for (a, b) in self.0.iter_mut().zip(&o.0) {
+        for (a, b) in self.words_mut().iter_mut().zip(o.words()) {
             let n = *a | *b;
             changed |= n != *a;
             *a = n;
@@ -102,15 +144,22 @@ impl Bits {
         changed
     }
     fn intersect(&mut self, o: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&o.0) {
+        for (a, b) in self.words_mut().iter_mut().zip(o.words()) {
             *a &= *b;
         }
     }
+    /// The elements in increasing order.
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            (0..64)
-                .filter(move |i| bits & (1u64 << i) != 0)
-                .map(move |i| w * 64 + i)
+        self.words().iter().enumerate().flat_map(|(w, &bits)| {
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let i = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(w * 64 + i)
+            })
         })
     }
 }
@@ -182,13 +231,19 @@ struct Cx<'a> {
     loans: Vec<Loan>,
 }
 
-fn successors(t: &Terminator) -> Vec<usize> {
-    match t {
-        Terminator::Goto(b) => vec![b.0 as usize],
-        Terminator::Switch(bs) => bs.iter().map(|b| b.0 as usize).collect(),
-        Terminator::Call { target, .. } => target.iter().map(|b| b.0 as usize).collect(),
-        Terminator::Return | Terminator::Unreachable => vec![],
-    }
+/// The blocks a terminator goes to, in order (without allocating: the dataflow asks on every
+/// pass over every block).
+fn successors(t: &Terminator) -> impl Iterator<Item = usize> + '_ {
+    let (first, rest): (Option<BlockId>, &[BlockId]) = match t {
+        Terminator::Goto(b) => (Some(*b), &[]),
+        Terminator::Switch(bs) => (None, bs),
+        Terminator::Call { target, .. } => (*target, &[]),
+        Terminator::Return | Terminator::Unreachable => (None, &[]),
+    };
+    first
+        .into_iter()
+        .chain(rest.iter().copied())
+        .map(|b| b.0 as usize)
 }
 
 /// Calls `f` for every place the statement reads (not the assigned place).
@@ -398,6 +453,7 @@ impl<'a> Cx<'a> {
         let mut live_in: Vec<Bits> = vec![Bits::new(n_locals); body.blocks.len()];
         let mut live_at: Vec<Bits> = vec![Bits::new(n_locals); self.n_points];
         let mut changed = true;
+        let mut uses = Vec::new();
         while changed {
             changed = false;
             for bi in (0..body.blocks.len()).rev() {
@@ -425,11 +481,11 @@ impl<'a> Cx<'a> {
                 }
                 live_at[tp] = live.clone();
                 for (si, s) in b.stmts.iter().enumerate().rev() {
-                    let mut uses = Vec::new();
+                    uses.clear();
                     if let Some(d) = uses_and_def(s, &mut uses) {
                         live.remove(d.0 as usize);
                     }
-                    for u in uses {
+                    for u in &uses {
                         live.insert(u.0 as usize);
                     }
                     if let StatementKind::StorageDead(l) = &s.kind {

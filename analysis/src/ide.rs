@@ -110,12 +110,12 @@ fn file_facts(db: &db::Database, file: SourceFile, window: Option<TextRange>) ->
                 continue;
             }
         }
-        let lowered = db::fn_body(db, file, *item);
+        let lowered = db::fn_body(db, *item);
         if lowered.body.tainted {
             continue;
         }
         let offset = item.offset(db);
-        let result = db::fn_borrowck(db, file, *item);
+        let result = db::fn_borrowck(db, *item);
         let func = funcs.len();
         let locals = lowered
             .body

@@ -265,44 +265,97 @@ pub(crate) fn file_range(offset: u32, s: ast::Span, len: u32) -> TextRange {
 }
 
 fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
+    let text = file.text(db);
+    let index = db::file_index(db, file);
     let mut out = Vec::new();
-    let len = file.text(db).len() as u32;
-    let range = |offset: u32, s: ast::Span| file_range(offset, s, len);
     for item in db::fn_items(db, file) {
-        let lowered = db::fn_body(db, file, *item);
+        let lowered = db::fn_body(db, *item);
         if lowered.body.tainted {
             continue;
         }
-        let offset = item.offset(db);
-        let result = db::fn_borrowck(db, file, *item);
-        let def = item.def(db);
-        let index = db::file_index(db, file);
-        let cx = fixes::FixCtx {
-            text: file.text(db),
-            offset,
-            def,
-            body: &lowered.body,
-            borrowck: result,
-            index,
+        let f = FnAnalysis {
+            offset: item.offset(db),
+            def: item.def(db),
+            lowered,
+            borrowck: db::fn_borrowck(db, *item),
         };
-        for e in lowered.errors.iter().chain(result.errors.iter()) {
-            out.push(Diagnostic {
-                code: e.code,
-                severity: Severity::Error,
-                range: range(offset, e.span),
-                message: e.message.clone(),
-                labels: e
-                    .labels
-                    .iter()
-                    .map(|(s, m)| Label {
-                        range: range(offset, *s),
-                        message: m.clone(),
-                    })
-                    .collect(),
-                fixes: fixes::fixes(&cx, e),
-            });
-        }
+        fn_diagnostics(text, index, &f, &mut out);
     }
+    sort_diagnostics(out)
+}
+
+/// The diagnostics of a text analysed once, as a fresh `AnalysisHost` answers them, without its
+/// machinery for edits: no database, no kept tree (`borrowlens check` analyses each file once,
+/// and setting up and tearing down a database per file was a tenth of its time).
+pub fn diagnostics_once(text: &str, edition: Edition) -> Vec<Diagnostic> {
+    let syntax = syntax::parse(text);
+    let mut builder = index::IndexBuilder::new(
+        index::shadowed_std_names(text),
+        index::control_free_macros(text),
+    );
+    for item in &syntax.items {
+        builder.add_item(item);
+    }
+    let index = builder.finish();
+    let mut out = Vec::new();
+    for item in &syntax.items {
+        let ast::Item::Fn(f) = item else { continue };
+        let lowered = lower::lower_fn(&f.def, &f.container, &index, edition);
+        if lowered.body.tainted {
+            continue;
+        }
+        let borrowck = db::check_fn(&lowered, &index);
+        let f = FnAnalysis {
+            offset: f.offset,
+            def: &f.def,
+            lowered: &lowered,
+            borrowck: &borrowck,
+        };
+        fn_diagnostics(text, &index, &f, &mut out);
+    }
+    sort_diagnostics(out)
+}
+
+/// What the diagnostics of one function are made of.
+struct FnAnalysis<'a> {
+    offset: u32,
+    def: &'a ast::FnDef,
+    lowered: &'a lower::Lowered,
+    borrowck: &'a borrowck::BorrowckResult,
+}
+
+fn fn_diagnostics(text: &str, index: &index::Index, f: &FnAnalysis, out: &mut Vec<Diagnostic>) {
+    let len = text.len() as u32;
+    let range = |offset: u32, s: ast::Span| file_range(offset, s, len);
+    let offset = f.offset;
+    let cx = fixes::FixCtx {
+        text,
+        offset,
+        def: f.def,
+        body: &f.lowered.body,
+        borrowck: f.borrowck,
+        index,
+    };
+    for e in f.lowered.errors.iter().chain(f.borrowck.errors.iter()) {
+        out.push(Diagnostic {
+            code: e.code,
+            severity: Severity::Error,
+            range: range(offset, e.span),
+            message: e.message.clone(),
+            labels: e
+                .labels
+                .iter()
+                .map(|(s, m)| Label {
+                    range: range(offset, *s),
+                    message: m.clone(),
+                })
+                .collect(),
+            fixes: fixes::fixes(&cx, e),
+        });
+    }
+}
+
+fn sort_diagnostics(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.code));
     out.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     out

@@ -207,7 +207,7 @@ impl ParsedTree {
         // A poisoned lock only means a conversion panicked: start over with an empty cache.
         let mut guard = self.1.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::take(&mut *guard);
-        let (file, new) = convert_cached(tree, text, old);
+        let (file, new) = convert_cached(tree, text, old, true);
         *guard = new;
         file
     }
@@ -257,29 +257,42 @@ fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> O
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
-    convert_cached(tree, text, ConvertCache::default()).0
+    convert_cached(tree, text, ConvertCache::default(), false).0
 }
 
-/// `convert`, reusing the functions of `cache` whose text did not change; returns the cache for
-/// the next conversion.
-fn convert_cached(tree: &Tree, text: &str, cache: ConvertCache) -> (SourceFile, ConvertCache) {
+/// `convert`, reusing the items of `cache` whose text did not change; returns the cache for
+/// the next conversion (empty, but for the macro parser, unless `caching`).
+fn convert_cached(
+    tree: &Tree,
+    text: &str,
+    mut cache: ConvertCache,
+    caching: bool,
+) -> (SourceFile, ConvertCache) {
+    let parser = cache.parser.take();
     let mut shared = Shared {
         items: Vec::new(),
         cache_old: cache,
         cache_new: ConvertCache::default(),
-        parser: None,
+        caching,
+        parser,
         depth: 0,
         macro_nesting: 0,
+        last_container: None,
         stack_start: stack_position(),
     };
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
     cx.item_list(root);
+    let mut cache = shared.cache_new;
+    if caching {
+        cache.text = text.into();
+    }
+    cache.parser = shared.parser;
     (
         SourceFile {
             items: shared.items,
         },
-        shared.cache_new,
+        cache,
     )
 }
 
@@ -631,22 +644,33 @@ impl Kids {
     }
 }
 
-/// State shared by the converter of a file and the converters of the macro arguments it reparses.
-/// The items converted from each function of the previous parse, keyed by the function's
-/// container and exact text (attributes included): a function whose text did not change converts
-/// to the same items, shifted to its new offset.
+/// What one conversion keeps for the next: the items converted from each item of the file
+/// (functions, and the impls, traits, modules and types around or beside them), keyed by the
+/// item's container and exact text (attributes included). An item whose text and container did
+/// not change since the previous conversion converts to the same items, shifted to its new
+/// offset, so a keystroke walks only the items around the edit: an unchanged impl, module or
+/// function is neither walked nor converted again.
 #[derive(Default)]
 pub(crate) struct ConvertCache {
-    /// By a hash of the container and the function's text (attributes included): the functions
-    /// with that hash, each with what it converted to.
-    fns: std::collections::HashMap<u64, Vec<CachedFn>, BuildIdentity>,
+    /// The text the entries were converted from; each entry is a range of it (one copy of the
+    /// file, rather than one of every item at every level of nesting).
+    text: Box<str>,
+    /// By a hash of the container and the item's text: the items with that hash, each with what
+    /// it converted to.
+    items: std::collections::HashMap<u64, Vec<CachedItem>, BuildIdentity>,
+    /// The parser for macro arguments, kept from one conversion to the next (making one and
+    /// setting its language costs more than parsing a short macro's arguments).
+    parser: Option<Parser>,
+    /// Parses of macro arguments by their text (see `Cx::macro_tree`).
+    macros: std::collections::HashMap<Box<str>, Option<Tree>, FxBuild>,
 }
 
-/// A converted function: its container and text (the key), and its items, offsets relative to
-/// the function's start.
-struct CachedFn {
+/// A converted item: its container and range of the cache's text (the key), and its items
+/// (the item itself first, then what it holds or hoists), offsets relative to the range's start.
+struct CachedItem {
     container: Container,
-    text: Box<str>,
+    start: u32,
+    end: u32,
     items: Vec<Item>,
 }
 
@@ -679,7 +703,11 @@ impl std::hash::Hasher for IdentityHasher {
 
 /// A fast hash (FxHash's multiply-rotate, eight bytes at a time): the cache hashes every
 /// function's text on every keystroke, where SipHash costs more than the rest of the lookup.
-struct FxHasher(u64);
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+/// `HashMap`s keyed by `FxHasher`, for keys hashed on every keystroke.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 impl std::hash::Hasher for FxHasher {
     fn finish(&self) -> u64 {
@@ -687,6 +715,26 @@ impl std::hash::Hasher for FxHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        // Long texts (whole items, on every keystroke) go 32 bytes at a time in four independent
+        // lanes, which the processor runs side by side.
+        let mut blocks = bytes.chunks_exact(32);
+        if bytes.len() >= 64 {
+            let mut lanes = [self.0, K, K.rotate_left(17), K.rotate_left(41)];
+            for block in &mut blocks {
+                for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+                    let w = u64::from_le_bytes(w.try_into().unwrap());
+                    *lane = (lane.rotate_left(5) ^ w).wrapping_mul(K);
+                }
+            }
+            self.0 = lanes
+                .iter()
+                .fold(0, |acc: u64, &l| (acc.rotate_left(5) ^ l).wrapping_mul(K));
+        }
+        let bytes = if bytes.len() >= 64 {
+            blocks.remainder()
+        } else {
+            bytes
+        };
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let w = u64::from_le_bytes(c.try_into().unwrap());
@@ -700,15 +748,22 @@ impl std::hash::Hasher for FxHasher {
 
 struct Shared {
     items: Vec<Item>,
-    /// Last conversion's functions, and this one's.
+    /// Last conversion's items, and this one's (its `text` is set at the end).
     cache_old: ConvertCache,
     cache_new: ConvertCache,
-    /// A parser for macro arguments, made on first use and reused for every macro of the file.
+    /// Whether this conversion fills `cache_new`: a text converted once (a batch check, a
+    /// fresh parse) has no use for it.
+    caching: bool,
+    /// A parser for macro arguments, made on first use and reused for every macro of the file
+    /// (and, through the cache, of the next conversion).
     parser: Option<Parser>,
     /// Nesting depth of the conversion, counted across reparsed macro arguments.
     depth: u32,
     /// How many reparsed macro arguments enclose the node being converted.
     macro_nesting: u32,
+    /// The container of the last function converted, for the next ones in the same impl, trait
+    /// or module to share.
+    last_container: Option<Arc<Container>>,
     /// The stack position when the conversion started, to measure `STACK_BUDGET` against.
     stack_start: usize,
 }
@@ -752,7 +807,7 @@ impl<'t, 's> Cx<'t, 's> {
             g: grammar(),
             text,
             cursor: root.walk(),
-            kids: Vec::new(),
+            kids: Vec::with_capacity(256),
             base,
             delta,
             container,
@@ -794,6 +849,18 @@ impl<'t, 's> Cx<'t, 's> {
         Span {
             start: self.rel(node.start_byte()),
             end: self.rel(node.end_byte()),
+        }
+    }
+
+    /// The current container, shared with the functions before when equal to theirs.
+    fn shared_container(&mut self) -> Arc<Container> {
+        match &self.sh.last_container {
+            Some(c) if **c == self.container => c.clone(),
+            _ => {
+                let c = Arc::new(self.container.clone());
+                self.sh.last_container = Some(c.clone());
+                c
+            }
         }
     }
 
@@ -974,6 +1041,98 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn item(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
+        let cacheable = matches!(
+            k.kind,
+            K::FunctionItem
+                | K::FunctionSignatureItem
+                | K::StructItem
+                | K::UnionItem
+                | K::EnumItem
+                | K::ImplItem
+                | K::TraitItem
+                | K::ModItem
+        );
+        // An item nested in a function is in the cache entry of the outermost one; its own entry
+        // would copy the items of every function inside it again, quadratic in the nesting (the
+        // fuzzer's 28 kB of nested functions took 380 MB and a second). Reparsed macro arguments
+        // are not the file's text, which the entries are ranges of.
+        // An item with syntax errors converts as tree-sitter recovered from them, which depends
+        // on the trees the parse reused, not only on the item's text.
+        let broken = k.node.has_error() || attrs.iter().any(|a| a.has_error());
+        if cacheable && !broken && self.container.parent_fns.is_empty() && self.delta == 0 {
+            self.item_cached(k, attrs);
+        } else {
+            self.item_uncached(k, attrs);
+        }
+    }
+
+    /// An item whose text (attributes included) and container did not change since the last
+    /// parse converts to the same items: reuse them, shifted to the new offset. The entry moves
+    /// from the old cache to the new one, so a hit allocates only the items' copies.
+    fn item_cached(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
+        use std::hash::{Hash, Hasher};
+        let node = k.node;
+        let start = attrs
+            .first()
+            .map_or(node.start_byte(), |a| a.start_byte().min(node.start_byte()));
+        let end = node.end_byte();
+        let (Some(key_text), Ok(start32), Ok(end32)) = (
+            self.text.get(start..end),
+            u32::try_from(start),
+            u32::try_from(end),
+        ) else {
+            return self.item_uncached(k, attrs);
+        };
+        let mut hasher = FxHasher(0);
+        self.container.hash(&mut hasher);
+        hasher.write(key_text.as_bytes());
+        let hash = hasher.finish();
+        let old_text = &*self.sh.cache_old.text;
+        let hit = self.sh.cache_old.items.get_mut(&hash).and_then(|entries| {
+            let i = entries.iter().position(|e| {
+                e.container == self.container
+                    && old_text.get(e.start as usize..e.end as usize) == Some(key_text)
+            })?;
+            Some(entries.swap_remove(i))
+        });
+        if let Some(mut entry) = hit {
+            self.sh.items.extend(entry.items.iter().map(|item| {
+                let mut item = item.clone();
+                if let Item::Fn(f) = &mut item {
+                    f.offset = f.offset.saturating_add(start32);
+                }
+                item
+            }));
+            if self.sh.caching {
+                (entry.start, entry.end) = (start32, end32);
+                self.sh.cache_new.items.entry(hash).or_default().push(entry);
+            }
+            return;
+        }
+        let first = self.sh.items.len();
+        self.item_uncached(k, attrs);
+        if self.sh.caching {
+            let items: Vec<Item> = self.sh.items[first..]
+                .iter()
+                .map(|item| {
+                    let mut item = item.clone();
+                    if let Item::Fn(f) = &mut item {
+                        f.offset = f.offset.saturating_sub(start32);
+                    }
+                    item
+                })
+                .collect();
+            let entry = CachedItem {
+                container: self.container.clone(),
+                start: start32,
+                end: end32,
+                items,
+            };
+            self.sh.cache_new.items.entry(hash).or_default().push(entry);
+        }
+    }
+
+    fn item_uncached(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
         match k.kind {
             K::FunctionItem | K::FunctionSignatureItem => self.fn_item(k.node, attrs),
             K::StructItem | K::UnionItem => self.struct_item(k.node, attrs),
@@ -1065,67 +1224,6 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     fn fn_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
-        // A function nested in another is in the cache entry of the outermost one; its own entry
-        // would copy the text and items of every function inside it again, quadratic in the
-        // nesting (the fuzzer's 28 kB of nested functions took 380 MB and a second).
-        if !self.container.parent_fns.is_empty() {
-            return self.fn_item_uncached(node, attrs);
-        }
-        // A function whose text (attributes included) and container did not change since the
-        // last parse converts to the same items: reuse them, shifted to the new offset. The
-        // entry moves from the old cache to the new one, so a hit allocates nothing.
-        use std::hash::{Hash, Hasher};
-        let abs_start = self.abs(node.start_byte());
-        let key_start = attrs
-            .first()
-            .map_or(node.start_byte(), |a| a.start_byte().min(node.start_byte()));
-        let key_text = self.text.get(key_start..node.end_byte()).unwrap_or("");
-        let mut hasher = FxHasher(0);
-        self.container.hash(&mut hasher);
-        hasher.write(key_text.as_bytes());
-        let hash = hasher.finish();
-        if abs_start >= 0 {
-            let hit = self.sh.cache_old.fns.get_mut(&hash).and_then(|entries| {
-                let i = entries
-                    .iter()
-                    .position(|e| e.container == self.container && &*e.text == key_text)?;
-                Some(entries.swap_remove(i))
-            });
-            if let Some(entry) = hit {
-                for item in &entry.items {
-                    let mut item = item.clone();
-                    if let Item::Fn(f) = &mut item {
-                        f.offset = f.offset.saturating_add(abs_start as u32);
-                    }
-                    self.sh.items.push(item);
-                }
-                self.sh.cache_new.fns.entry(hash).or_default().push(entry);
-                return;
-            }
-        }
-        let first = self.sh.items.len();
-        self.fn_item_uncached(node, attrs);
-        if abs_start >= 0 {
-            let items: Vec<Item> = self.sh.items[first..]
-                .iter()
-                .map(|item| {
-                    let mut item = item.clone();
-                    if let Item::Fn(f) = &mut item {
-                        f.offset = f.offset.saturating_sub(abs_start as u32);
-                    }
-                    item
-                })
-                .collect();
-            let entry = CachedFn {
-                container: self.container.clone(),
-                text: key_text.into(),
-                items,
-            };
-            self.sh.cache_new.fns.entry(hash).or_default().push(entry);
-        }
-    }
-
-    fn fn_item_uncached(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
         if !self.enter() {
             return;
         }
@@ -1200,7 +1298,7 @@ impl<'t, 's> Cx<'t, 's> {
             attrs,
         };
         let item = Item::Fn(FnItem {
-            container: self.container.clone(),
+            container: self.shared_container(),
             offset,
             len,
             def: Arc::new(def),
@@ -3034,8 +3132,7 @@ impl<'t, 's> Cx<'t, 's> {
         src.push_str(inner);
         src.push_str(MACRO_SUFFIX);
         let tree = if self.sh.macro_nesting < MAX_MACRO_NESTING {
-            let parser = self.sh.parser.get_or_insert_with(new_parser);
-            parse_within_budget(parser, &src, None)
+            self.macro_tree(src.as_str())
         } else {
             None
         };
@@ -3063,6 +3160,31 @@ impl<'t, 's> Cx<'t, 's> {
         self.container = std::mem::take(&mut sub.container);
         self.sh.macro_nesting -= 1;
         result
+    }
+
+    /// The parse of a macro's arguments (wrapped in `MACRO_PREFIX` and `MACRO_SUFFIX`). The
+    /// function being edited is converted again on every keystroke, and its macros' arguments
+    /// with it: a conversion that follows another keeps the parses it made, by their text, for
+    /// the next one (only theirs: the first conversion of a file would keep every macro's).
+    fn macro_tree(&mut self, src: &str) -> Option<Tree> {
+        let sh = &mut *self.sh;
+        let keep = sh.caching && !sh.cache_old.text.is_empty();
+        let tree = match sh.cache_old.macros.remove_entry(src) {
+            Some((src, tree)) => {
+                if keep {
+                    sh.cache_new.macros.insert(src, tree.clone());
+                }
+                return tree;
+            }
+            None => {
+                let parser = sh.parser.get_or_insert_with(new_parser);
+                parse_within_budget(parser, src, None)
+            }
+        };
+        if keep {
+            sh.cache_new.macros.insert(src.into(), tree.clone());
+        }
+        tree
     }
 
     fn macro_array(
@@ -3825,6 +3947,84 @@ mod tests {
     //! failing case shows the whole shape at once.
 
     use super::*;
+
+    /// The conversion cache is invisible: after any edit, converting the incremental parse with
+    /// the cache gives what converting it without gives.
+    #[test]
+    fn cached_conversion_equals_uncached() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).expect("the corpora beside the repository") {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let inserts = [
+            "x",
+            "\n",
+            "{",
+            "}",
+            ";",
+            "\"",
+            "//",
+            "/*",
+            "(",
+            ")",
+            "let y = &mut v;",
+            "fn q() {}",
+            "impl X {",
+            "mod z {",
+            "#[derive(Clone)]",
+            "println!(\"{}\", a);",
+            "vec![a, b]",
+        ];
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for path in &files {
+            let mut text = std::fs::read_to_string(path).unwrap();
+            let mut tree = ParsedTree::new(&text);
+            let _ = tree.convert(&text);
+            for _ in 0..20 {
+                let floor = |mut i: usize| {
+                    while !text.is_char_boundary(i) {
+                        i -= 1;
+                    }
+                    i
+                };
+                let a = floor(next() % (text.len() + 1));
+                let b = floor((a + next() % 6).min(text.len()));
+                let new = format!(
+                    "{}{}{}",
+                    &text[..a],
+                    inserts[next() % inserts.len()],
+                    &text[b..]
+                );
+                tree = tree.reparse(&text, &new);
+                let uncached = match tree.0.as_ref() {
+                    Some(t) => convert(t, &new),
+                    None => SourceFile::default(),
+                };
+                assert!(
+                    tree.convert(&new) == uncached,
+                    "{} after {a}..{b}",
+                    path.display()
+                );
+                text = new;
+            }
+        }
+    }
     use crate::ast::*;
     use std::fmt::Write;
 

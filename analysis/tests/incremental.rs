@@ -151,3 +151,62 @@ fn incremental_reparse_equals_a_fresh_parse() {
     }
     assert_eq!(edits, 12 * 40);
 }
+
+#[test]
+fn edit_inside_one_function_keeps_the_index() {
+    let after = BEFORE.replace("x.push(1);", "x.push(2);\n    x.push(3);");
+    let (_, _, indexes) = executions(BEFORE, &after);
+    assert_eq!(indexes, 0, "a body edit leaves every signature as it was");
+    let after = BEFORE.replace("fn b(x: &mut Vec<i32>)", "fn b(x: &mut Vec<i32>, y: u8)");
+    let (_, _, indexes) = executions(BEFORE, &after);
+    assert_eq!(indexes, 1, "a signature edit rebuilds the index");
+}
+
+#[test]
+fn reused_items_follow_their_containers() {
+    use borrowlens_analysis::syntax;
+    let text = "mod m {
+    struct A { v: Vec<i32> }
+    impl A {
+        fn f(&mut self) -> &i32 { &self.v[0] }
+        fn g(&self) {}
+    }
+    trait T { fn t(&self) {} }
+    mod inner { fn h() {} }
+}
+#[derive(Clone)]
+enum E { X(u8) }
+fn top() { fn nested() {} }
+";
+    // Each edit keeps most items' text but may change their container or neighbours.
+    let edits = [
+        ("impl A {", "impl B {"),
+        ("impl A {", "impl T for A {"),
+        ("mod m {", "mod n {"),
+        ("mod inner {", "mod outer {"),
+        ("trait T {", "trait U {"),
+        ("#[derive(Clone)]", "#[derive(Clone, Copy)]"),
+        ("fn top() {", "fn top2() {"),
+        ("    struct A", "    }\n    struct A"),
+        ("fn g(&self) {}", "fn g(&self) {} }"),
+        ("mod m {", "mod m {}"),
+    ];
+    for (from, to) in edits {
+        let mut tree = syntax::ParsedTree::new(text);
+        assert_eq!(tree.convert(text), syntax::parse(text));
+        let new = text.replacen(from, to, 1);
+        tree = tree.reparse(text, &new);
+        assert_eq!(
+            tree.convert(&new),
+            syntax::parse(&new),
+            "{from:?} -> {to:?}"
+        );
+        // And back, through the entries of the edited text.
+        tree = tree.reparse(&new, text);
+        assert_eq!(
+            tree.convert(text),
+            syntax::parse(text),
+            "{to:?} -> {from:?}"
+        );
+    }
+}

@@ -4,8 +4,9 @@
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use borrowlens_analysis::{AnalysisHost, Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
+use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
 
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
@@ -123,82 +124,65 @@ pub fn run(options: &Options) -> bool {
     any_error
 }
 
-/// The diagnostics of every input, in input order. The inputs are cut into one run of
-/// neighbouring files per thread, of about equal size in bytes; each thread puts its files into
-/// its own `AnalysisHost`. A panic in the analysis of a file is caught and returned for that file.
-/// The threads have the stack the analysis asks for (`ANALYSIS_STACK_SIZE`): deeply nested code
-/// recurses deeply.
+/// The diagnostics of every input, in input order. `THREADS` threads take the files one at a
+/// time, the largest first, until none is left: a thread that runs slower (the machine is busy)
+/// takes fewer, and no thread idles while the other still has a long run of files ahead. Each
+/// file is analysed on its own (`diagnostics_once`, what a fresh `AnalysisHost` answers) and its
+/// analysis dropped once its diagnostics are known, so the working set stays one file's (and
+/// memory stays flat over a large tree). A panic in the analysis of a file
+/// is caught and returned for that file. The threads have the stack the analysis asks for
+/// (`ANALYSIS_STACK_SIZE`): deeply nested code recurses deeply.
 pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
-    let chunks = split_by_size(inputs, THREADS);
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(inputs[i].text.len()));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Vec<Diagnostic>, Panicked>>> =
+        (0..inputs.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
+        let handles: Vec<_> = (0..THREADS.min(inputs.len()))
+            .map(|_| {
+                let (next, order) = (&next, &order);
                 std::thread::Builder::new()
                     .stack_size(ANALYSIS_STACK_SIZE)
-                    .spawn_scoped(scope, move || analyze_chunk(chunk))
+                    .spawn_scoped(scope, move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                                return done;
+                            };
+                            done.push((i, analyze_one(&inputs[i])));
+                        }
+                    })
                     .expect("start an analysis thread")
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|it| {
-                it.join()
-                    .unwrap_or_else(|payload| panic::resume_unwind(payload))
-            })
-            .collect()
-    })
-}
-
-fn analyze_chunk(chunk: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
-    // Files are independent: each gets a fresh host that is dropped once its diagnostics are
-    // known, so the working set stays one file's (and memory stays flat over a large tree).
-    chunk
-        .iter()
-        .map(|it| {
-            panic::catch_unwind(AssertUnwindSafe(|| {
-                let mut host = AnalysisHost::new();
-                let file = host.set_file(&it.path, it.text.clone(), it.edition);
-                host.diagnostics(file)
-            }))
-            .map_err(|payload| {
-                let message = payload
-                    .downcast_ref::<&str>()
-                    .map(|it| it.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Panicked(message)
-            })
-        })
+        for handle in handles {
+            let done = handle
+                .join()
+                .unwrap_or_else(|payload| panic::resume_unwind(payload));
+            for (i, result) in done {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|it| it.expect("every input was analysed"))
         .collect()
 }
 
-/// At most `n` runs of neighbouring inputs, none empty, each about `1/n` of the text.
-fn split_by_size(inputs: &[Input], n: usize) -> Vec<&[Input]> {
-    let total: usize = inputs.iter().map(|it| it.text.len()).sum();
-    let mut chunks = Vec::new();
-    let mut rest = inputs;
-    let mut done = 0;
-    for k in 1..n {
-        let target = total * k / n;
-        let mut take = 0;
-        while take < rest.len() && done < target {
-            done += rest[take].text.len();
-            take += 1;
-        }
-        // Leave at least one input for each later chunk that can have one.
-        let take = take.max(1).min(rest.len().saturating_sub(1));
-        if take == 0 {
-            break;
-        }
-        let (chunk, tail) = rest.split_at(take);
-        chunks.push(chunk);
-        rest = tail;
-    }
-    if !rest.is_empty() {
-        chunks.push(rest);
-    }
-    chunks
+fn analyze_one(input: &Input) -> Result<Vec<Diagnostic>, Panicked> {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        borrowlens_analysis::diagnostics_once(&input.text, input.edition)
+    }))
+    .map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|it| it.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Panicked(message)
+    })
 }
 
 #[cfg(test)]
@@ -216,41 +200,29 @@ mod tests {
             .collect()
     }
 
-    fn sizes(chunks: Vec<&[Input]>) -> Vec<Vec<usize>> {
-        chunks
-            .into_iter()
-            .map(|it| it.iter().map(|it| it.text.len()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn splits_by_size_keeping_order() {
-        assert_eq!(
-            sizes(split_by_size(&inputs(&[]), 2)),
-            Vec::<Vec<usize>>::new()
-        );
-        assert_eq!(sizes(split_by_size(&inputs(&[5]), 2)), [vec![5]]);
-        assert_eq!(
-            sizes(split_by_size(&inputs(&[100, 1]), 2)),
-            [vec![100], vec![1]]
-        );
-        assert_eq!(
-            sizes(split_by_size(&inputs(&[1, 1, 1, 100]), 2)),
-            [vec![1, 1, 1], vec![100]]
-        );
-        assert_eq!(
-            sizes(split_by_size(&inputs(&[2, 2, 2, 2]), 2)),
-            [vec![2, 2], vec![2, 2]]
-        );
-        assert_eq!(
-            sizes(split_by_size(&inputs(&[0, 0, 0]), 2)),
-            [vec![0], vec![0, 0]]
-        );
-    }
-
     #[test]
     fn analyze_answers_every_input_in_order() {
         let inputs = inputs(&[3, 1, 4, 1, 5]);
         assert_eq!(analyze(&inputs).len(), inputs.len());
+        // Files of different sizes, analysed largest first, answer in input order.
+        let bad = "fn f() { let mut v = vec![1]; let r = &v; v.push(2); r.len(); }\n";
+        let mut inputs = Vec::new();
+        for i in 0..9 {
+            let text = if i % 3 == 0 {
+                bad.repeat(i + 1)
+            } else {
+                "fn g() {}\n".repeat(9 - i)
+            };
+            inputs.push(Input {
+                path: format!("{i}.rs"),
+                text,
+                edition: Edition::E2021,
+            });
+        }
+        let counts: Vec<usize> = analyze(&inputs)
+            .into_iter()
+            .map(|it| it.unwrap().len())
+            .collect();
+        assert_eq!(counts, [1, 0, 0, 4, 0, 0, 7, 0, 0]);
     }
 }

@@ -48,8 +48,38 @@ pub fn error(message: &str) {
 }
 
 /// The language server's stdout: the protocol's channel, written only by tower-lsp-server.
-pub fn protocol() -> tokio::io::Stdout {
-    tokio::io::stdout()
+pub fn protocol() -> Protocol {
+    Protocol(io::stdout())
+}
+
+/// Stdout written directly by the task that writes the protocol's messages. tokio's own stdout
+/// hands every write to its blocking pool, which costs each message (every keystroke's
+/// diagnostics) one more wake-up of another thread. A write to the client's pipe returns at once
+/// unless the client stops reading, and then there is nothing else to send anyway.
+pub struct Protocol(io::Stdout);
+
+impl tokio::io::AsyncWrite for Protocol {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<io::Result<usize>> {
+        std::task::Poll::Ready(self.get_mut().0.write(buf))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::task::Poll::Ready(self.get_mut().0.flush())
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        self.poll_flush(cx)
+    }
 }
 
 /// Logs (`tracing`) go to stderr, since stdout is the protocol. `BORROWLENS_LOG` sets the level

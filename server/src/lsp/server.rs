@@ -102,9 +102,9 @@ pub struct Query {
 
 impl Server {
     fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
-        let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
-        let writer = Writer::spawn(events);
-        tokio::spawn(diagnostics::run(client.clone(), writer.clone(), receiver));
+        let queue = diagnostics::Queue::default();
+        let writer = Writer::spawn(queue.clone());
+        diagnostics::spawn(client.clone(), queue, tokio::runtime::Handle::current());
         Server {
             client,
             writer,

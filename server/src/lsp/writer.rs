@@ -11,31 +11,33 @@
 //!
 //! - `didOpen`/`didChange`/`didClose`: the document's rope is edited here (changes in order, each
 //!   range in the negotiated encoding), its full text is handed to `AnalysisHost::set_file`, and
-//!   the diagnostics task is told the document is dirty.
+//!   the document is dirty: once every queued message is applied, the writer hands the
+//!   diagnostics thread a snapshot to compute it with (`diagnostics.rs`).
 //! - A request sends `Snapshot` with a oneshot reply: it gets an `Analysis` snapshot that holds
 //!   every earlier edit, with the document's rope of that very version for converting positions,
 //!   and runs its query on the blocking pool (`job::spawn`).
 //!
 //! `set_file` cancels the queries running on snapshots and waits until every snapshot is
 //! dropped, so this thread never keeps one: each snapshot is handed out as it is made (when the
-//! asker is gone, it is dropped right here). A panic while applying a message is logged and the
-//! thread goes on with the next one.
+//! asker is gone, it is dropped right here), and the snapshots queued for the diagnostics thread
+//! are taken back before any change. A panic while applying a message is logged and the thread
+//! goes on with the next one.
 //!
 //! Edits reparse incrementally, and tree-sitter's recovery from syntax errors depends on the
-//! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER` (less than the
-//! diagnostics' debounce), each edited document whose tree has errors is parsed afresh
-//! (`AnalysisHost::settle`): once typing pauses, the analysis is that of a fresh open.
+//! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER`, each edited document
+//! whose tree has errors is parsed afresh (`AnalysisHost::settle`) and computed again: once typing
+//! pauses, the analysis is that of a fresh open.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, TryRecvError};
 
 use borrowlens_analysis::{Analysis, AnalysisHost, Edition, FileId};
-use tokio::sync::{mpsc::UnboundedSender, oneshot};
+use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::{FileChangeType, TextDocumentContentChangeEvent, Uri};
 
 use crate::edition::{self, CargoEditions};
-use crate::lsp::diagnostics::Event;
+use crate::lsp::diagnostics::{Notice, Queue};
 use crate::lsp::settings::Settings;
 use crate::lsp::text::{Encoding, Text};
 use crate::lsp::workspace::{self, DiskFile, Root};
@@ -108,8 +110,8 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread; it tells the diagnostics task which documents changed.
-    pub fn spawn(diagnostics: UnboundedSender<Event>) -> Writer {
+    /// Starts the writer thread; it queues the diagnostics to compute on `diagnostics`.
+    pub fn spawn(diagnostics: Queue) -> Writer {
         let (tx, rx) = mpsc::channel();
         let state = State::new(diagnostics);
         std::thread::Builder::new()
@@ -165,7 +167,9 @@ struct State {
     /// The files known from disk (indexed or reported by the watcher), by path.
     disk: HashSet<String>,
     cargo: CargoEditions,
-    diagnostics: UnboundedSender<Event>,
+    diagnostics: Queue,
+    /// Open documents whose diagnostics are to be computed, in the order they became dirty.
+    dirty: Vec<Uri>,
     /// Open documents edited since they were last settled.
     unsettled: HashSet<Uri>,
 }
@@ -184,6 +188,7 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = job::catch("settle", || {
                         state.settle();
+                        state.dispatch();
                         Ok(())
                     });
                     continue;
@@ -199,6 +204,19 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
             Ok(())
         });
         tracing::debug!("writer: {name} in {:?}", start.elapsed());
+        // Once every queued message is applied, the dirty documents are computed, at once.
+        if next.is_none() {
+            match rx.try_recv() {
+                Ok(op) => next = Some(op),
+                Err(TryRecvError::Empty) => {
+                    let _ = job::catch("diagnostics", || {
+                        state.dispatch();
+                        Ok(())
+                    });
+                }
+                Err(TryRecvError::Disconnected) => return,
+            }
+        }
     }
 }
 
@@ -255,7 +273,7 @@ impl Op {
 }
 
 impl State {
-    fn new(diagnostics: UnboundedSender<Event>) -> State {
+    fn new(diagnostics: Queue) -> State {
         State {
             host: AnalysisHost::new(),
             encoding: Encoding::default(),
@@ -266,11 +284,15 @@ impl State {
             disk: HashSet::new(),
             cargo: CargoEditions::default(),
             diagnostics,
+            dirty: Vec::new(),
             unsettled: HashSet::new(),
         }
     }
 
     fn apply(&mut self, op: Op) {
+        if !matches!(op, Op::Snapshot { .. } | Op::Status { .. }) {
+            self.before_change();
+        }
         match op {
             Op::Init {
                 encoding,
@@ -343,7 +365,8 @@ impl State {
         if let Some(old) = self.open_paths.get(&path).filter(|it| **it != uri).cloned() {
             // The same file under another spelling of its URI: the newer one is the document.
             self.docs.remove(&old);
-            let _ = self.diagnostics.send(Event::Closed(old));
+            self.dirty.retain(|it| *it != old);
+            self.diagnostics.push(Notice::Closed(old));
         }
         let cargo_edition = from_lsp::file_path(&uri).and_then(|it| self.cargo.for_file(&it));
         let edition = edition::from_directive(&text)
@@ -388,6 +411,10 @@ impl State {
 
     /// Parses afresh the edited documents whose incremental parse may differ from a fresh one.
     fn settle(&mut self) {
+        if self.unsettled.is_empty() {
+            return;
+        }
+        self.before_change();
         for uri in std::mem::take(&mut self.unsettled) {
             let Some(doc) = self.docs.get(&uri) else {
                 continue;
@@ -421,13 +448,15 @@ impl State {
                 self.host.remove_file(&doc.path);
             }
         }
-        let _ = self.diagnostics.send(Event::Closed(uri));
+        self.dirty.retain(|it| *it != uri);
+        self.diagnostics.push(Notice::Closed(uri));
     }
 
     fn configure(&mut self, settings: Settings) {
         let before = std::mem::replace(&mut self.settings, settings);
         if before.diagnostics && !settings.diagnostics {
-            let _ = self.diagnostics.send(Event::ClearAll);
+            self.dirty.clear();
+            self.diagnostics.push(Notice::ClearAll);
         } else if !before.diagnostics && settings.diagnostics {
             let uris: Vec<Uri> = self.docs.keys().cloned().collect();
             for uri in uris {
@@ -500,9 +529,42 @@ impl State {
         })
     }
 
-    fn dirty(&self, uri: Uri) {
-        if self.settings.diagnostics {
-            let _ = self.diagnostics.send(Event::Dirty(uri));
+    fn dirty(&mut self, uri: Uri) {
+        if self.settings.diagnostics && !self.dirty.contains(&uri) {
+            self.dirty.push(uri);
+        }
+    }
+
+    /// Before the analysis changes: the computations queued for the diagnostics thread are
+    /// taken back (their snapshots would make `set_file` wait), and their documents, with the
+    /// one being computed (which the change cancels), are dirty again, ahead of later ones.
+    fn before_change(&mut self) {
+        let mut again = self.diagnostics.retract();
+        if again.is_empty() {
+            return;
+        }
+        again.retain(|it| self.docs.contains_key(it));
+        for uri in std::mem::take(&mut self.dirty) {
+            if !again.contains(&uri) {
+                again.push(uri);
+            }
+        }
+        self.dirty = again;
+    }
+
+    /// Hands the diagnostics thread the dirty documents, each with a snapshot of now.
+    fn dispatch(&mut self) {
+        for uri in std::mem::take(&mut self.dirty) {
+            let Some(doc) = self.docs.get(&uri).filter(|_| self.settings.diagnostics) else {
+                continue;
+            };
+            self.diagnostics.push(Notice::Compute {
+                analysis: self.host.snapshot(),
+                uri,
+                file: doc.file,
+                version: doc.version,
+                text: doc.text.clone(),
+            });
         }
     }
 }
