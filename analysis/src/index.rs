@@ -568,6 +568,19 @@ impl Index {
         go(self, name, 0)
     }
 
+    /// Whether the bounds of an `impl Trait` (as written: `Fn()`, `Iterator<Item = u8>`,
+    /// `std::fmt::Debug`, `'a`) make it `Copy`.
+    pub fn bounds_copy(&self, bounds: &[Name]) -> Option<bool> {
+        let names: Vec<Name> = bounds
+            .iter()
+            .map(|b| {
+                let head = b.split(['(', '<']).next().unwrap_or("").trim();
+                Name::from(head.rsplit("::").next().unwrap_or(head))
+            })
+            .collect();
+        bounds_copy(&names, &|b| self.trait_implies_copy(b))
+    }
+
     /// Each type parameter with whether its bounds, the crate's traits included, make it `Copy`.
     pub fn generic_copy(&self, g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
         generic_copy_with(g, &|b| self.trait_implies_copy(b))

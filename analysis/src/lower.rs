@@ -115,7 +115,14 @@ pub fn lower_fn(
     }
     let mut arg_pats = Vec::new();
     for p in &def.params {
-        let ty = Ty::from_ast(&p.ty, &cx.generics, self_ty.as_ref());
+        let ty = match &p.ty {
+            // `x: impl Trait` is an anonymous type parameter.
+            ast::Type::ImplTrait(bounds) => Ty::Param {
+                name: "impl Trait".into(),
+                copy: index.bounds_copy(bounds),
+            },
+            t => Ty::from_ast(t, &cx.generics, self_ty.as_ref()),
+        };
         match &p.pat.kind {
             PatKind::Binding {
                 by_ref: None,
@@ -3034,6 +3041,9 @@ impl<'a> Lower<'a> {
             }
         }
         let mut ops = Vec::new();
+        // The captured values' types (a reference for a borrow): a closure is `Copy` when they
+        // all are.
+        let mut capture_tys = Vec::new();
         for (l, path, sp, u) in caps {
             let mut place = Place::local(l);
             for f in path {
@@ -3045,6 +3055,7 @@ impl<'a> Lower<'a> {
                 CaptureUse::Move => {
                     let op = self.operand_of(place);
                     let unc = matches!(op, Operand::Use(_));
+                    capture_tys.push(if unc { Ty::Unknown } else { ty.clone() });
                     let t = self.temp(ty, sp);
                     self.assign(Place::local(t), Rvalue::Use(op), span, unc);
                     ops.push(Operand::Move(Place::local(t)));
@@ -3075,6 +3086,11 @@ impl<'a> Lower<'a> {
                         _ => (place, u != CaptureUse::Unknown),
                     };
 
+                    capture_tys.push(if certain {
+                        Ty::Ref(m, Box::new(ty.clone()))
+                    } else {
+                        Ty::Unknown
+                    });
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
                     self.body.capture_temps.push(t);
                     self.assign(
@@ -3091,7 +3107,7 @@ impl<'a> Lower<'a> {
         if dest.proj.is_empty() {
             self.body.locals[dest.local.0 as usize].ty = Ty::Adt {
                 name: "{closure}".into(),
-                args: vec![],
+                args: capture_tys,
                 lifetimes: 1,
             };
         }

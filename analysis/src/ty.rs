@@ -253,6 +253,8 @@ impl Ty {
                     return Some(false);
                 }
                 match &**name {
+                    // A closure is `Copy` when its captures (by value, or references) all are.
+                    "{closure}" => all_known(args.iter().map(|t| t.is_copy(index))),
                     "Option" => args.first().and_then(|t| t.is_copy(index)),
                     "Result" if args.len() == 2 => all_known(args.iter().map(|t| t.is_copy(index))),
                     "Ordering" | "Duration" | "Instant" | "PhantomData" | "NonZeroUsize"

@@ -1385,3 +1385,48 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn closures_and_impl_trait_parameters_are_copy_only_when_they_can_be() {
+    check_diagnostics(
+        r#"
+fn takes_fnonce(_: impl FnOnce()) {}
+
+fn takes_fn(f: impl Fn()) {
+    takes_fnonce(f);
+    takes_fnonce(f); //~ ERROR E0382
+}
+
+fn takes_copy(f: impl Fn() + Copy) {
+    takes_fnonce(f);
+    takes_fnonce(f);
+}
+
+fn mutable_capture() {
+    let mut x = 0;
+    let mut closure = || {
+        x += 1;
+    };
+    takes_fnonce(closure);
+    closure(); //~ ERROR E0382
+}
+
+fn shared_capture() {
+    let x = 0;
+    let closure = || {
+        let _ = x + 1;
+    };
+    takes_fnonce(closure);
+    closure();
+}
+
+fn no_capture() {
+    let closure = || {};
+    takes_fnonce(closure);
+    closure();
+}
+
+fn main() {}
+"#,
+    );
+}
