@@ -385,7 +385,9 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Assign(Box<Expr>, Box<Expr>),
     CompoundAssign(BinOp, Box<Expr>, Box<Expr>),
-    Call(Box<Expr>, Vec<Expr>),
+    /// `f(args)`; the third part holds the generic arguments written on the callee's path
+    /// (`E::V::<&'static u32>(..)`), empty when there are none.
+    Call(Box<Expr>, Vec<Expr>, Vec<GenericArg>),
     MethodCall {
         receiver: Box<Expr>,
         method: Name,
@@ -402,6 +404,8 @@ pub enum ExprKind {
         path: Vec<Name>,
         fields: Vec<(FieldName, Expr)>,
         base: Option<Box<Expr>>,
+        /// Generic arguments written on the path (`S::<&'static u32> { .. }`).
+        generics: Vec<GenericArg>,
     },
     Block {
         block: Block,
@@ -508,12 +512,16 @@ pub enum PatKind {
     TupleStruct {
         path: Vec<Name>,
         elems: Vec<Pat>,
+        /// Generic arguments written on the path (`E::V::<'static>(x)`).
+        generics: Vec<GenericArg>,
     },
     /// `S { a, b: p, .. }`: shorthand `a` becomes `(a, Binding a)`.
     Struct {
         path: Vec<Name>,
         fields: Vec<(FieldName, Pat)>,
         rest: bool,
+        /// Generic arguments written on the path (`Foo::<'static> { .. }`).
+        generics: Vec<GenericArg>,
     },
     /// A path with more than one segment (`Foo::Bar`, `std::f64::NAN`).
     Path(Vec<Name>),

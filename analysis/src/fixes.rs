@@ -1140,7 +1140,7 @@ fn bind_first(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
     let mut arg: Option<(Span, bool, String)> = None;
     let mut visit = |x: &Expr| {
         let args: &[Expr] = match &x.kind {
-            ExprKind::Call(_, args) => args,
+            ExprKind::Call(_, args, ..) => args,
             ExprKind::MethodCall { args, .. } => args,
             _ => return,
         };
@@ -1251,7 +1251,7 @@ fn borrow_matched(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix>) {
                     // value would no longer type-check.
                     walk_all(&a.body, &mut |e| {
                         let args = match &e.kind {
-                            ExprKind::Call(_, args) => args,
+                            ExprKind::Call(_, args, ..) => args,
                             ExprKind::MethodCall { args, .. } => args,
                             _ => return,
                         };

@@ -681,7 +681,7 @@ impl<'a> Lower<'a> {
                     _ => Ty::Unknown,
                 },
             },
-            ExprKind::Call(f, args) => self.call_ty(f, args),
+            ExprKind::Call(f, args, ..) => self.call_ty(f, args),
             ExprKind::MethodCall {
                 receiver, method, ..
             } => {
@@ -1309,6 +1309,25 @@ impl<'a> Lower<'a> {
                 message: "lifetime may not live long enough".into(),
                 labels: vec![],
             });
+        }
+    }
+
+    /// A value built or matched as `path::<generics>` (a constructor, a struct literal or
+    /// pattern with turbofish) has the type those arguments give the crate's type it names: when
+    /// all its regions outlive the body, so must what `place` holds.
+    fn annotated_value(&mut self, path: &[Name], generics: &[ast::GenericArg], place: &Place) {
+        if generics.is_empty() || !place.proj.is_empty() {
+            return;
+        }
+        let Ty::Adt { name, .. } = self.path_adt(path) else {
+            return;
+        };
+        let t = ast::Type::Path {
+            segments: vec![name],
+            args: generics.to_vec(),
+        };
+        if self.all_free(&t) {
+            self.body.static_locals.push(place.local);
         }
     }
 
@@ -2050,7 +2069,12 @@ impl<'a> Lower<'a> {
                 }
                 self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
             }
-            ExprKind::Call(f, args) => self.lower_call(f, args, dest, span),
+            ExprKind::Call(f, args, generics) => {
+                self.lower_call(f, args, dest, span);
+                if let ExprKind::Path(segs) = &f.kind {
+                    self.annotated_value(segs, generics, dest);
+                }
+            }
             ExprKind::MethodCall {
                 receiver,
                 method,
@@ -2068,7 +2092,13 @@ impl<'a> Lower<'a> {
                 let n = self.expr_operand(n);
                 self.assign(dest.clone(), Rvalue::Aggregate(vec![a, n]), span, false);
             }
-            ExprKind::Struct { path, fields, base } => {
+            ExprKind::Struct {
+                path,
+                fields,
+                base,
+                generics,
+            } => {
+                self.annotated_value(path, generics, dest);
                 let statics: Vec<FieldName> = self
                     .path_adt(path)
                     .adt_name()
@@ -2926,10 +2956,10 @@ impl<'a> Lower<'a> {
                 raw: false,
                 expr,
             } => self.is_constant(expr),
-            ExprKind::Call(f, args) => {
+            ExprKind::Call(f, args, ..) => {
                 is_constant_expr(&Expr {
                     span: e.span,
-                    kind: ExprKind::Call(f.clone(), Vec::new()),
+                    kind: ExprKind::Call(f.clone(), Vec::new(), Vec::new()),
                 }) && args.iter().all(|a| self.is_constant(a))
             }
             _ => is_constant_expr(e),
@@ -3336,7 +3366,7 @@ impl<'a> Lower<'a> {
                 }
                 self.capture_subexprs(e, bound, out);
             }
-            ExprKind::Call(callee, args) => {
+            ExprKind::Call(callee, args, ..) => {
                 // Calling a captured closure borrows or moves it depending on its `Fn*` trait.
                 match &callee.kind {
                     ExprKind::Path(p) if p.len() == 1 => {
@@ -3665,7 +3695,12 @@ impl<'a> Lower<'a> {
                     span,
                 );
             }
-            PatKind::TupleStruct { path, elems } => {
+            PatKind::TupleStruct {
+                path,
+                elems,
+                generics,
+            } => {
+                self.annotated_value(path, generics, place);
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum);
                 if !is_struct {
@@ -3708,7 +3743,13 @@ impl<'a> Lower<'a> {
                 };
                 self.bind_positional(elems, &base, elem_ty, arity, mode, span);
             }
-            PatKind::Struct { path, fields, .. } => {
+            PatKind::Struct {
+                path,
+                fields,
+                generics,
+                ..
+            } => {
+                self.annotated_value(path, generics, place);
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 let is_struct = self.index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self";
                 if !is_struct {
@@ -4094,7 +4135,7 @@ fn tested_places(pat: &Pat, place: &Place, index: &Index, acc: &mut Vec<Place>) 
         PatKind::Or(alts) => alts
             .iter()
             .for_each(|a| tested_places(a, place, index, acc)),
-        PatKind::TupleStruct { path, elems } => {
+        PatKind::TupleStruct { path, elems, .. } => {
             let last = path.last().map(|s| &**s).unwrap_or("");
             if index.adt(last).is_some_and(|a| !a.is_enum) {
                 for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
@@ -4189,7 +4230,7 @@ fn is_constant_expr(e: &Expr) -> bool {
                     .is_some_and(|n| n.starts_with(|c: char| c.is_uppercase()))
         }
         // Tuple-struct and variant constructors of constants are constants (`&Some(1)`).
-        ExprKind::Call(f, args) => {
+        ExprKind::Call(f, args, ..) => {
             matches!(&f.kind, ExprKind::Path(p) if p.last().is_some_and(|n| n.starts_with(|c: char| c.is_uppercase())))
                 && args.iter().all(is_constant_expr)
         }
@@ -4424,7 +4465,7 @@ pub(crate) fn for_each_child<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
             f(a);
             f(b);
         }
-        ExprKind::Call(g, args) => {
+        ExprKind::Call(g, args, ..) => {
             f(g);
             args.iter().for_each(&mut *f);
         }

@@ -1864,6 +1864,45 @@ impl<'t, 's> Cx<'t, 's> {
     /// `path` fields in a loop so that long paths cost no recursion. `<T>::f` gives `T`'s path
     /// and, when `qualified` is allowed, `<T as Tr>::f` gives `Tr`'s path; otherwise such paths
     /// are unreadable (`None`).
+    /// The generic arguments written on any segment of a path (`E::<T>::V`, `E::V::<T>`,
+    /// `f::<T>`), in order.
+    fn path_generic_args(&mut self, node: Node<'t>) -> Vec<GenericArg> {
+        let f = &self.g.f;
+        let mut groups = Vec::new();
+        let mut cur = node;
+        for _ in 0..64 {
+            if cur.is_missing() {
+                break;
+            }
+            match self.kind(cur) {
+                K::ScopedIdentifier | K::ScopedTypeIdentifier => {
+                    match cur.child_by_field_id(f.path) {
+                        Some(p) => cur = p,
+                        None => break,
+                    }
+                }
+                K::GenericType | K::GenericTypeWithTurbofish | K::GenericFunction => {
+                    if let Some(a) = cur.child_by_field_id(f.type_arguments) {
+                        groups.push(a);
+                    }
+                    let inner = cur
+                        .child_by_field_id(f.type_)
+                        .or_else(|| cur.child_by_field_id(f.function));
+                    match inner {
+                        Some(i) => cur = i,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        groups.reverse();
+        groups
+            .into_iter()
+            .flat_map(|a| self.generic_args(a))
+            .collect()
+    }
+
     fn path_segments(&mut self, node: Node<'t>, qualified: bool) -> Option<Vec<Name>> {
         let f = &self.g.f;
         let mut segments = Vec::new();
@@ -2324,8 +2363,9 @@ impl<'t, 's> Cx<'t, 's> {
         if func.is_missing() {
             return None;
         }
+        let generics = self.path_generic_args(func);
         let func = self.boxed(func);
-        Some(ExprKind::Call(func, self.args(args)))
+        Some(ExprKind::Call(func, self.args(args), generics))
     }
 
     fn field_expr(&mut self, kids: Kids) -> Option<ExprKind> {
@@ -2537,6 +2577,7 @@ impl<'t, 's> Cx<'t, 's> {
         let name = self.field(kids, self.g.f.name)?;
         let body = self.field(kids, self.g.f.body);
         let path = self.path_segments(name, true)?;
+        let generics = self.path_generic_args(name);
         let mut fields = Vec::new();
         let mut base = None;
         if let Some(body) = body {
@@ -2588,7 +2629,12 @@ impl<'t, 's> Cx<'t, 's> {
             }
             self.pop_kids(kids);
         }
-        Some(ExprKind::Struct { path, fields, base })
+        Some(ExprKind::Struct {
+            path,
+            fields,
+            base,
+            generics,
+        })
     }
 
     fn else_clause(&mut self, node: Node<'t>) -> Expr {
@@ -2849,23 +2895,27 @@ impl<'t, 's> Cx<'t, 's> {
             }
             K::TuplePattern => PatKind::Tuple(self.pat_list(kids, NO_FIELD)),
             K::SlicePattern => PatKind::Slice(self.pat_list(kids, NO_FIELD)),
-            K::TupleStructPattern => match self
-                .field(kids, f.type_)
-                .and_then(|t| self.path_segments(t, true))
-            {
-                Some(path) => PatKind::TupleStruct {
-                    path,
-                    elems: self.pat_list(kids, f.type_),
-                },
-                None => PatKind::Unknown,
-            },
-            K::StructPattern => match self
-                .field(kids, f.type_)
-                .and_then(|t| self.path_segments(t, true))
-            {
-                Some(path) => self.struct_pattern(path, kids),
-                None => PatKind::Unknown,
-            },
+            K::TupleStructPattern => {
+                let ty = self.field(kids, f.type_);
+                match ty.and_then(|t| self.path_segments(t, true)) {
+                    Some(path) => PatKind::TupleStruct {
+                        path,
+                        generics: ty.map_or_else(Vec::new, |t| self.path_generic_args(t)),
+                        elems: self.pat_list(kids, f.type_),
+                    },
+                    None => PatKind::Unknown,
+                }
+            }
+            K::StructPattern => {
+                let ty = self.field(kids, f.type_);
+                match ty.and_then(|t| self.path_segments(t, true)) {
+                    Some(path) => {
+                        let generics = ty.map_or_else(Vec::new, |t| self.path_generic_args(t));
+                        self.struct_pattern(path, generics, kids)
+                    }
+                    None => PatKind::Unknown,
+                }
+            }
             K::ReferencePattern => {
                 let is_mut = self.first_of(kids, K::MutableSpecifier).is_some();
                 match self.pat_kids(kids).first() {
@@ -2923,7 +2973,12 @@ impl<'t, 's> Cx<'t, 's> {
         out
     }
 
-    fn struct_pattern(&mut self, path: Vec<Name>, kids: Kids) -> PatKind {
+    fn struct_pattern(
+        &mut self,
+        path: Vec<Name>,
+        generics: Vec<GenericArg>,
+        kids: Kids,
+    ) -> PatKind {
         let mut fields = Vec::new();
         let mut rest = false;
         for i in kids.iter() {
@@ -2963,7 +3018,12 @@ impl<'t, 's> Cx<'t, 's> {
                 _ => {}
             }
         }
-        PatKind::Struct { path, fields, rest }
+        PatKind::Struct {
+            path,
+            fields,
+            rest,
+            generics,
+        }
     }
 
     /// `A | B | C` nests to the left in the tree; it is flattened with an explicit stack so that
@@ -4148,7 +4208,7 @@ mod tests {
             ExprKind::Binary(op, l, r) => format!("({op:?} {} {})", r_expr(l), r_expr(r)),
             ExprKind::Assign(l, r) => format!("(= {} {})", r_expr(l), r_expr(r)),
             ExprKind::CompoundAssign(op, l, r) => format!("({op:?}= {} {})", r_expr(l), r_expr(r)),
-            ExprKind::Call(f, args) => {
+            ExprKind::Call(f, args, ..) => {
                 format!("(call {} [{}])", r_expr(f), list(args, r_expr, ", "))
             }
             ExprKind::MethodCall {
@@ -4170,7 +4230,9 @@ mod tests {
             ExprKind::Tuple(xs) => format!("(tuple {})", list(xs, r_expr, ", ")),
             ExprKind::Array(xs) => format!("[{}]", list(xs, r_expr, ", ")),
             ExprKind::ArrayRepeat(a, n) => format!("[{}; {}]", r_expr(a), r_expr(n)),
-            ExprKind::Struct { path, fields, base } => {
+            ExprKind::Struct {
+                path, fields, base, ..
+            } => {
                 let fields = list(
                     fields,
                     |(n, e)| match n {
@@ -4336,10 +4398,12 @@ mod tests {
                 format!("{r}{m}{name}{sub}")
             }
             PatKind::Tuple(ps) => format!("({})", list(ps, r_pat, ", ")),
-            PatKind::TupleStruct { path, elems } => {
+            PatKind::TupleStruct { path, elems, .. } => {
                 format!("{}({})", path.join("::"), list(elems, r_pat, ", "))
             }
-            PatKind::Struct { path, fields, rest } => {
+            PatKind::Struct {
+                path, fields, rest, ..
+            } => {
                 let mut fs: Vec<String> = fields
                     .iter()
                     .map(|(n, p)| match n {

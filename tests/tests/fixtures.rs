@@ -1430,3 +1430,41 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn turbofish_arguments_annotate_the_value() {
+    check_diagnostics(
+        r#"
+struct SomeStruct<T> {
+    t: T,
+}
+
+enum SomeEnum<T> {
+    SomeVariant(T),
+    Braced { t: T },
+}
+
+fn static_struct() {
+    let c = 66;
+    SomeStruct::<&'static u32> { t: &c }; //~ ERROR E0597
+}
+
+fn named_variant<'a>(_d: &'a u32) {
+    let c = 66;
+    SomeEnum::SomeVariant::<&'a u32>(&c); //~ ERROR E0597
+    let e = 67;
+    SomeEnum::Braced::<&'a u32> { t: &e }; //~ ERROR E0597
+}
+
+fn any_lifetime() {
+    let c = 66;
+    SomeStruct::<&u32> { t: &c };
+    SomeEnum::SomeVariant::<&u32>(&c);
+    SomeEnum::SomeVariant::<_>(&c);
+    let _v: SomeEnum<u8> = SomeEnum::SomeVariant::<u8>(1);
+}
+
+fn main() {}
+"#,
+    );
+}
