@@ -1607,20 +1607,50 @@ fn bind_tail(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
     });
 }
 
-/// `let y: &'static T = &x;`: the annotation asks the borrow to outlive the function; let it be
-/// inferred instead (`&T`).
+/// `let y: &'static T = &x;` or `S::<&'static T> { t: &x }`: the annotation asks the borrow to
+/// outlive the function; let it be inferred instead (`&T`).
 fn drop_annotated_lifetime(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    let mut found: Option<(Span, u32)> = None;
+    let mut annotation: Option<Span> = None;
     visit_lets_with_pat(root, &mut |pat, ty, init| {
         if ty.is_some() && contains(init.span, e.span) {
-            found = Some((pat.span, init.span.start));
+            annotation = Some(Span::new(pat.span.end, init.span.start));
         }
     });
-    let Some((pat, init_start)) = found else {
+    if annotation.is_none() {
+        // The innermost constructor or struct literal with turbofish arguments around the borrow:
+        // its path, up to the first `(` or `{`.
+        find_expr(root, &mut |x| {
+            let annotated = match &x.kind {
+                ExprKind::Struct { generics, .. } | ExprKind::Call(_, _, generics) => {
+                    !generics.is_empty()
+                }
+                _ => false,
+            };
+            if annotated && contains(x.span, e.span) {
+                let text = cx.src(x.span);
+                if let Some(end) = text.find(['(', '{']) {
+                    annotation = Some(Span::new(x.span.start, x.span.start + end as u32));
+                }
+            }
+        });
+    }
+    let Some(annotation) = annotation else {
         return;
     };
-    // The annotation's text, between the pattern and the initializer.
-    let r = cx.abs(Span::new(pat.end, init_start));
+    let Some(edits) = drop_ref_lifetimes(cx, annotation) else {
+        return;
+    };
+    out.push(Fix {
+        kind: "drop-lifetime",
+        title: "Let the borrow's lifetime be inferred".into(),
+        edits,
+    });
+}
+
+/// The edits that turn every `&'x ` of the text at `s` into `&`, when those are all the
+/// lifetimes written there.
+fn drop_ref_lifetimes(cx: &FixCtx, s: Span) -> Option<Vec<TextEdit>> {
+    let r = cx.abs(s);
     let annotation = &cx.text[r.start as usize..r.end as usize];
     let mut edits = Vec::new();
     let mut rest = annotation;
@@ -1640,15 +1670,7 @@ fn drop_annotated_lifetime(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut
         });
         rest = &annotation[end..];
     }
-    // Only when those were all the lifetimes written.
-    if edits.is_empty() || annotation.matches('\'').count() != edits.len() {
-        return;
-    }
-    out.push(Fix {
-        kind: "drop-lifetime",
-        title: "Let the borrow's lifetime be inferred".into(),
-        edits,
-    });
+    (!edits.is_empty() && annotation.matches('\'').count() == edits.len()).then_some(edits)
 }
 
 fn label_ending(e: &StaticError, suffix: &str) -> Option<Span> {
