@@ -75,6 +75,17 @@ pub enum Item {
     Impl(ImplDef),
     Trait(TraitDef),
     Static(StaticDef),
+    /// `type Name = Type;` outside impls and traits.
+    TypeAlias(TypeAliasDef),
+}
+
+/// `type Name<generics> = Type;`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeAliasDef {
+    pub container: Container,
+    pub name: Name,
+    pub generics: Generics,
+    pub ty: Type,
 }
 
 /// `static [mut] NAME: Type = ..;`
@@ -227,8 +238,8 @@ pub enum Type {
     /// `[T; N]` with `N` when it is an integer literal.
     Array(Box<Type>, Option<u64>),
     Slice(Box<Type>),
-    /// `fn(A) -> B`
-    FnPtr,
+    /// `fn(A) -> B`, with `B` when written.
+    FnPtr(Option<Box<Type>>),
     /// `impl Trait + 'a` with the bounds' text.
     ImplTrait(Vec<Name>),
     /// `dyn Trait + 'a` / bare trait objects, bounds' text.

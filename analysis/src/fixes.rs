@@ -13,7 +13,7 @@ use crate::ast::*;
 use crate::borrowck::BorrowckResult;
 use crate::index::Index;
 use crate::lower::StaticError;
-use crate::mir::{Body, LocalKind};
+use crate::mir::{Body, LocalKind, Rvalue, StatementKind};
 use crate::ty::Ty;
 use crate::TextRange;
 
@@ -87,7 +87,10 @@ pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
         }
         "E0373" => add_move(cx, e, &mut out),
         "E0381" => initialize(cx, root, e, &mut out),
-        "E0507" | "E0508" | "E0509" => borrow_instead(cx, root, e, &mut out),
+        "E0507" | "E0508" | "E0509" => {
+            borrow_instead(cx, root, e, &mut out);
+            clone_moved_out(cx, root, e, &mut out);
+        }
         _ => {}
     }
     out
@@ -1411,6 +1414,56 @@ fn restrict_copy(cx: &FixCtx, moved: Span, out: &mut Vec<Fix>) {
         }
         i += 1;
     }
+}
+
+/// A move out of something that cannot be moved from (an `Rc`, a static, a reference): move a
+/// clone instead, when the moved value's type is known to be `Clone` (rustc's "consider cloning
+/// the value").
+fn clone_moved_out(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+    let text = cx.src(e.span);
+    let simple = text.trim_start_matches('*');
+    if text.is_empty() || !is_simple_place(simple) {
+        return;
+    }
+    // An expression, not a binding of a pattern.
+    let mut is_expr = false;
+    find_expr(root, &mut |x| {
+        is_expr |= x.span == e.span
+            && matches!(
+                x.kind,
+                ExprKind::Path(_) | ExprKind::Field(..) | ExprKind::Unary(UnOp::Deref, _)
+            )
+    });
+    if !is_expr {
+        return;
+    }
+    // The lowering reads the place at the error's span (as an argument or an initializer).
+    let mut ty = None;
+    for b in &cx.body.blocks {
+        for st in &b.stmts {
+            if let StatementKind::Assign(_, Rvalue::Use(op)) = &st.kind {
+                if st.span == e.span {
+                    if let Some(p) = op.place() {
+                        ty = crate::ty::place_tys(cx.body, cx.index, p).pop();
+                    }
+                }
+            }
+        }
+    }
+    let Some(ty) = ty else { return };
+    if is_clone(cx.index, &ty) != Some(true) {
+        return;
+    }
+    let new_text = if text.starts_with('*') {
+        format!("({text}).clone()")
+    } else {
+        format!("{text}.clone()")
+    };
+    out.push(Fix {
+        kind: "clone",
+        title: format!("Clone `{text}` instead of moving it"),
+        edits: vec![cx.edit(e.span, new_text)],
+    });
 }
 
 /// The type of a place like `x` or `x.f` at `at`, from the body's locals.

@@ -128,6 +128,9 @@ pub struct Index {
     traits: HashMap<Name, Option<Vec<Name>>>,
     /// `static` items: mutability and type; `None` when the name is declared twice.
     statics: HashMap<Name, Option<(bool, Ty)>>,
+    /// Type aliases without parameters (`type MakeRef = fn() -> &'static u8;`); `None` when the
+    /// name is declared twice or takes parameters.
+    aliases: HashMap<Name, Option<ast::Type>>,
 }
 
 /// What a function item contributes to the index. Computed per function (see `db`), so that an
@@ -373,6 +376,18 @@ impl IndexBuilder {
                 }
             }
             ast::Item::Fn(f) => self.add_fn(&fn_entry(&f.def, &f.container)),
+            ast::Item::TypeAlias(a) => {
+                let plain = a.generics.types.is_empty() && a.generics.lifetimes.is_empty();
+                let entry = plain.then(|| a.ty.clone());
+                match self.index.aliases.entry(a.name.clone()) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.insert(None);
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(entry);
+                    }
+                }
+            }
             ast::Item::Static(st) => {
                 let entry = Some((st.mutable, Ty::from_ast(&st.ty, &[], None)));
                 match self.index.statics.entry(st.name.clone()) {
@@ -535,6 +550,53 @@ impl Index {
         self.adts
             .get(name)
             .and_then(|a| if a.opaque { None } else { Some(a.copy) })
+    }
+
+    /// A type with the crate's parameterless aliases replaced by what they stand for (a few
+    /// levels deep: an alias may name another).
+    pub fn expand_aliases(&self, ty: Ty) -> Ty {
+        fn go(index: &Index, ty: Ty, depth: u32) -> Ty {
+            if depth > 8 || index.aliases.is_empty() {
+                return ty;
+            }
+            if let Ty::Adt {
+                name,
+                args,
+                lifetimes,
+            } = &ty
+            {
+                if !index.adts.contains_key(name) {
+                    match index.aliases.get(name) {
+                        Some(Some(t)) if args.is_empty() && *lifetimes == 0 => {
+                            return go(index, Ty::from_ast(t, &[], None), depth + 1);
+                        }
+                        // An alias with parameters (`type Result<T> = ..`): not the std type
+                        // of that name, and beyond us.
+                        Some(_) => return Ty::Unknown,
+                        None => {}
+                    }
+                }
+            }
+            match ty {
+                Ty::Ref(m, t) => Ty::Ref(m, Box::new(go(index, *t, depth + 1))),
+                Ty::Tuple(ts) => {
+                    Ty::Tuple(ts.into_iter().map(|t| go(index, t, depth + 1)).collect())
+                }
+                Ty::Array(t, n) => Ty::Array(Box::new(go(index, *t, depth + 1)), n),
+                Ty::Slice(t) => Ty::Slice(Box::new(go(index, *t, depth + 1))),
+                Ty::Adt {
+                    name,
+                    args,
+                    lifetimes,
+                } => Ty::Adt {
+                    name,
+                    args: args.into_iter().map(|t| go(index, t, depth + 1)).collect(),
+                    lifetimes,
+                },
+                other => other,
+            }
+        }
+        go(self, ty, 0)
     }
 
     /// The crate's `static` item of this name: whether it is `mut`, and its type.

@@ -308,6 +308,9 @@ struct Lower<'a> {
     shared_ptr_temps: Vec<(Local, Name)>,
     /// The `static` items named so far, with their locals.
     statics_used: Vec<(Name, Local)>,
+    /// Temporaries holding the result of a call through a fn pointer: writing through them is
+    /// writing "data in a `&` reference".
+    call_result_temps: Vec<Local>,
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
@@ -379,6 +382,7 @@ impl<'a> Lower<'a> {
             is_fn_closure: false,
             shared_ptr_temps: Vec::new(),
             statics_used: Vec::new(),
+            call_result_temps: Vec::new(),
             free_lifetimes: Vec::new(),
             unrelated_lifetimes: Vec::new(),
         }
@@ -394,6 +398,7 @@ impl<'a> Lower<'a> {
         kind: LocalKind,
         span: Span,
     ) -> Local {
+        let ty = self.index.expand_aliases(ty);
         self.body.locals.push(LocalDecl {
             name,
             ty,
@@ -2660,6 +2665,18 @@ impl<'a> Lower<'a> {
                     true,
                 );
                 let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                // A fn pointer's result has its written return type, and holds no borrow of
+                // the arguments when that type names only `'static`.
+                if let Ty::FnPtr(Some(ret)) = self.local_ty(l) {
+                    if dest.proj.is_empty()
+                        && self.body.locals[dest.local.0 as usize].ty.is_unknown()
+                    {
+                        self.body.locals[dest.local.0 as usize].ty = *ret;
+                    }
+                    if self.body.locals[dest.local.0 as usize].kind == LocalKind::Temp {
+                        self.call_result_temps.push(dest.local);
+                    }
+                }
                 self.call(ops, dest.clone(), vec![], span);
                 return;
             }
@@ -3945,6 +3962,13 @@ impl<'a> Lower<'a> {
             Some((i, base_ty)) => {
                 match base_ty {
                     Ty::Ref(Mutability::Not, _) => {
+                        if i == 0 && self.call_result_temps.contains(&place.local) {
+                            return Some(if borrow {
+                                "cannot borrow data in a `&` reference as mutable".into()
+                            } else {
+                                "cannot assign to data in a `&` reference".into()
+                            });
+                        }
                         // A temporary reference (`*tmp` of an index or a deref): the error is the
                         // callee's business, not a place of the user's.
                         if decl.kind == LocalKind::Temp && i == 0 {
@@ -3959,6 +3983,13 @@ impl<'a> Lower<'a> {
                     Ty::Ref(Mutability::Mut, _) => None,
                     // Outside unsafe code the deref itself is the error (E0133), not ours to give.
                     Ty::RawPtr(Mutability::Not, _) if self.unsafe_depth > 0 => {
+                        if i == 0 && self.call_result_temps.contains(&place.local) {
+                            return Some(if borrow {
+                                "cannot borrow data in a `*const` pointer as mutable".into()
+                            } else {
+                                "cannot assign to data in a `*const` pointer".into()
+                            });
+                        }
                         if decl.kind == LocalKind::Temp && i == 0 {
                             return None;
                         }

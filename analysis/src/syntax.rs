@@ -28,7 +28,7 @@ use crate::ast::{
     Arm, BinOp, Block, ClosureParam, Container, EnumDef, Expr, ExprKind, FieldName, Fields, FnDef,
     FnItem, GenericArg, Generics, ImplDef, Item, Lit, MacroArgs, MacroCall, Mutability, Name,
     Param, Pat, PatKind, SelfParam, SourceFile, Span, StaticDef, Stmt, StructDef, TraitDef, Type,
-    UnOp,
+    TypeAliasDef, UnOp,
 };
 
 /// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code
@@ -504,6 +504,7 @@ impl K {
                 | K::TraitItem
                 | K::ModItem
                 | K::StaticItem
+                | K::TypeItem
         )
     }
 
@@ -513,7 +514,6 @@ impl K {
             self,
             K::ConstItem
                 | K::UseDeclaration
-                | K::TypeItem
                 | K::MacroDefinition
                 | K::ExternCrateDeclaration
                 | K::ForeignModItem
@@ -1141,6 +1141,12 @@ impl<'t, 's> Cx<'t, 's> {
             K::TraitItem => self.trait_item(k.node),
             K::ModItem => self.mod_item(k.node),
             K::StaticItem => self.static_item(k.node),
+            // In impls and traits: associated types, read by `impl_item`.
+            K::TypeItem
+                if self.container.impl_self.is_none() && self.container.trait_name.is_none() =>
+            {
+                self.type_alias_item(k.node)
+            }
             K::Error => self.item_list(k.node),
             // Extern blocks, macro definitions and invocations, uses, consts and the like.
             _ => {}
@@ -1163,6 +1169,28 @@ impl<'t, 's> Cx<'t, 's> {
             container,
             name,
             mutable,
+            ty,
+        }));
+    }
+
+    fn type_alias_item(&mut self, node: Node<'t>) {
+        let kids = self.push_kids(node);
+        let name = self.field(kids, self.g.f.name);
+        let tparams = self.field(kids, self.g.f.type_parameters);
+        let ty = self.field(kids, self.g.f.type_);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        self.pop_kids(kids);
+        let (Some(name), Some(ty)) = (name, ty) else {
+            return;
+        };
+        let name = self.ident(name);
+        let generics = self.generics(tparams, where_clause);
+        let ty = self.ty(ty);
+        let container = self.container.clone();
+        self.sh.items.push(Item::TypeAlias(TypeAliasDef {
+            container,
+            name,
+            generics,
             ty,
         }));
     }
@@ -1809,7 +1837,10 @@ impl<'t, 's> Cx<'t, 's> {
             // `Fn(A) -> B` written without `dyn` is a (2015) bare trait object.
             K::FunctionType => match node.child_by_field_id(f.trait_) {
                 Some(_) => Type::DynTrait(self.bounds_of(node)),
-                None => Type::FnPtr,
+                None => Type::FnPtr(
+                    node.child_by_field_id(f.return_type)
+                        .map(|r| Box::new(self.ty(r))),
+                ),
             },
             K::AbstractType => Type::ImplTrait(self.bounds_of(node)),
             K::DynamicType => Type::DynTrait(self.bounds_of(node)),
@@ -4482,7 +4513,7 @@ mod tests {
             Type::Tuple(ts) => format!("({})", list(ts, r_ty, ", ")),
             Type::Array(t, _) => format!("[{}; _]", r_ty(t)),
             Type::Slice(t) => format!("[{}]", r_ty(t)),
-            Type::FnPtr => "fn".into(),
+            Type::FnPtr(_) => "fn".into(),
             Type::ImplTrait(b) => format!("impl {}", b.join(" + ")),
             Type::DynTrait(b) => format!("dyn {}", b.join(" + ")),
             Type::Never => "!".into(),
@@ -5207,6 +5238,13 @@ mod tests {
                     r_generics(&t.generics),
                     t.supertraits,
                     c(&t.container)
+                ),
+                Item::TypeAlias(a) => format!(
+                    "type {}{} = {}{}",
+                    a.name,
+                    r_generics(&a.generics),
+                    r_ty(&a.ty),
+                    c(&a.container)
                 ),
                 Item::Static(s) => format!(
                     "static {}{}: {}{}",

@@ -34,7 +34,8 @@ pub enum Ty {
         name: Name,
         copy: Option<bool>,
     },
-    FnPtr,
+    /// `fn(..) -> R`, with `R` when written (`None`: `()`).
+    FnPtr(Option<Box<Ty>>),
     Never,
     /// `impl Trait`: opaque.
     Opaque,
@@ -136,7 +137,10 @@ impl Ty {
             ),
             ast::Type::Array(t, n) => Ty::Array(Box::new(Ty::from_ast(t, generics, self_ty)), *n),
             ast::Type::Slice(t) => Ty::Slice(Box::new(Ty::from_ast(t, generics, self_ty))),
-            ast::Type::FnPtr => Ty::FnPtr,
+            ast::Type::FnPtr(ret) => Ty::FnPtr(
+                ret.as_ref()
+                    .map(|r| Box::new(Ty::from_ast(r, generics, self_ty))),
+            ),
             ast::Type::Never => Ty::Never,
             ast::Type::DynTrait(bounds) => match bounds.iter().find(|b| {
                 !b.starts_with('\'')
@@ -214,7 +218,7 @@ impl Ty {
     /// Whether values of this type are `Copy`.
     pub fn is_copy(&self, index: &Index) -> Option<bool> {
         match self {
-            Ty::Prim(_) | Ty::RawPtr(..) | Ty::FnPtr | Ty::Never => Some(true),
+            Ty::Prim(_) | Ty::RawPtr(..) | Ty::FnPtr(_) | Ty::Never => Some(true),
             Ty::Ref(Mutability::Not, _) => Some(true),
             Ty::Ref(Mutability::Mut, _) => Some(false),
             Ty::Str | Ty::Slice(_) => None,
@@ -361,7 +365,7 @@ impl Ty {
     pub fn holds_borrow(&self) -> Option<bool> {
         match self {
             Ty::Ref(..) => Some(true),
-            Ty::Prim(_) | Ty::Str | Ty::RawPtr(..) | Ty::FnPtr | Ty::Never => Some(false),
+            Ty::Prim(_) | Ty::Str | Ty::RawPtr(..) | Ty::FnPtr(_) | Ty::Never => Some(false),
             Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.holds_borrow())),
             Ty::Array(t, _) | Ty::Slice(t) => t.holds_borrow(),
             Ty::Adt {
@@ -430,7 +434,7 @@ pub fn display(ty: &Ty) -> String {
             )
         }
         Ty::Param { name, .. } => name.to_string(),
-        Ty::FnPtr => "fn()".into(),
+        Ty::FnPtr(_) => "fn()".into(),
         Ty::Never => "!".into(),
     }
 }

@@ -1468,3 +1468,42 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn type_aliases_and_fn_pointer_results() {
+    check_diagnostics(
+        r#"
+type MakeRef = fn() -> &'static (i32,);
+type MakePtr = fn() -> *const (i32,);
+type Pair = (String, i32);
+type Generic<T> = Vec<T>;
+
+fn unnamed_ref(f: MakeRef) {
+    *f() = (1,); //~ ERROR E0594
+    f().0 = 1; //~ ERROR E0594
+    let _a = &mut *f(); //~ ERROR E0596
+    let _b = f().0 + 1;
+}
+
+unsafe fn unnamed_ptr(f: MakePtr) {
+    (*f()).0 = 1; //~ ERROR E0594
+    let _c = (*f()).0;
+}
+
+fn pairs() -> i32 {
+    let t: Pair = (String::new(), 0);
+    drop(t);
+    let u: Pair = (String::new(), 1);
+    let _s = u.0;
+    u.1 + t.1 //~ ERROR E0382
+}
+
+fn generic(v: Generic<u8>) -> usize {
+    let w = v;
+    w.len()
+}
+
+fn main() {}
+"#,
+    );
+}
