@@ -555,6 +555,20 @@ impl Index {
     /// A type with the crate's parameterless aliases replaced by what they stand for (a few
     /// levels deep: an alias may name another).
     pub fn expand_aliases(&self, ty: Ty) -> Ty {
+        // Most types name no alias: answer those without rebuilding them.
+        fn names_alias(index: &Index, ty: &Ty) -> bool {
+            match ty {
+                Ty::Adt { name, args, .. } => {
+                    index.aliases.contains_key(name) || args.iter().any(|t| names_alias(index, t))
+                }
+                Ty::Ref(_, t) | Ty::Array(t, _) | Ty::Slice(t) => names_alias(index, t),
+                Ty::Tuple(ts) => ts.iter().any(|t| names_alias(index, t)),
+                _ => false,
+            }
+        }
+        if self.aliases.is_empty() || !names_alias(self, &ty) {
+            return ty;
+        }
         fn go(index: &Index, ty: Ty, depth: u32) -> Ty {
             if depth > 8 || index.aliases.is_empty() {
                 return ty;

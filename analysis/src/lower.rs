@@ -707,11 +707,15 @@ impl<'a> Lower<'a> {
                 _ => Ty::Unknown,
             },
             ExprKind::Struct { path, fields, .. } => {
+                let ty = self.path_adt(path);
+                if !self.is_generic_adt(&ty) {
+                    return ty;
+                }
                 let given: Vec<(FieldName, Ty)> = fields
                     .iter()
                     .map(|(f, e)| (f.clone(), self.infer(e)))
                     .collect();
-                self.instantiate(self.path_adt(path), path.last(), &given)
+                self.instantiate(ty, path.last(), &given)
             }
             ExprKind::Array(es) => Ty::Array(
                 Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))),
@@ -835,8 +839,12 @@ impl<'a> Lower<'a> {
                     return sig.ret.clone();
                 }
                 if self.index.adt(name).is_some_and(|a| !a.is_enum) {
+                    let ty = self.path_adt(&segs[..]);
+                    if !self.is_generic_adt(&ty) {
+                        return ty;
+                    }
                     let given = self.positional(args);
-                    return self.instantiate(self.path_adt(&segs[..]), None, &given);
+                    return self.instantiate(ty, None, &given);
                 }
                 Ty::Unknown
             }
@@ -853,7 +861,11 @@ impl<'a> Lower<'a> {
                 };
                 if let Some(a) = self.index.adt(owner) {
                     if a.is_enum {
-                        let given = self.positional(args);
+                        let given = if a.params.is_empty() {
+                            Vec::new()
+                        } else {
+                            self.positional(args)
+                        };
                         let ty = Ty::Adt {
                             name: (*owner).into(),
                             args: vec![Ty::Unknown; a.params.len()],
@@ -873,6 +885,14 @@ impl<'a> Lower<'a> {
             }
             _ => Ty::Unknown,
         }
+    }
+
+    /// Whether `ty` is one of the crate's types with type parameters (worth inferring its
+    /// arguments for).
+    fn is_generic_adt(&self, ty: &Ty) -> bool {
+        ty.adt_name()
+            .and_then(|n| self.index.adt(n))
+            .is_some_and(|a| !a.params.is_empty() && !a.opaque)
     }
 
     /// The types of a constructor's arguments, as the fields `0`, `1`, ...
