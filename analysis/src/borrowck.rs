@@ -233,6 +233,15 @@ struct Cx<'a> {
 
 /// The blocks a terminator goes to, in order (without allocating: the dataflow asks on every
 /// pass over every block).
+/// Whether the value at `p` holds borrows (`Ty::holds_borrow` of its type), without building
+/// the types of its prefixes for a whole local.
+fn holds_borrow(body: &Body, index: &Index, p: &Place) -> Option<bool> {
+    if p.proj.is_empty() {
+        return body.local(p.local).ty.holds_borrow();
+    }
+    place_tys(body, index, p).pop().unwrap().holds_borrow()
+}
+
 fn successors(t: &Terminator) -> impl Iterator<Item = usize> + '_ {
     let (first, rest): (Option<BlockId>, &[BlockId]) = match t {
         Terminator::Goto(b) => (Some(*b), &[]),
@@ -529,6 +538,9 @@ impl<'a> Cx<'a> {
         }
         let mut constraints: Vec<(usize, usize)> = Vec::new(); // (sup, sub): sup ⊇ sub
         let flows = |cx: &Cx, p: &Place| -> bool {
+            if p.proj.is_empty() {
+                return cx.body.local(p.local).ty.holds_borrow() != Some(false);
+            }
             let tys = place_tys(cx.body, cx.index, p);
             // Reading a value from behind a reference gives it the inner regions, not the
             // reference's own: one region per local cannot follow that, so say nothing.
@@ -545,11 +557,7 @@ impl<'a> Cx<'a> {
                 if let StatementKind::Assign(dest, rv) = &s.kind {
                     let d = dest.local.0 as usize;
                     // Nothing flows into a value that holds no borrow (a raw pointer, an integer).
-                    let dest_holds = place_tys(body, self.index, dest)
-                        .pop()
-                        .unwrap()
-                        .holds_borrow()
-                        != Some(false);
+                    let dest_holds = holds_borrow(body, self.index, dest) != Some(false);
                     match rv {
                         Rvalue::Use(_) | Rvalue::Aggregate(_) if !dest_holds => {}
                         Rvalue::Ref(_, place) => {
@@ -618,8 +626,7 @@ impl<'a> Cx<'a> {
                 ..
             } = &b.term
             {
-                let dest_ty = place_tys(body, self.index, dest).pop().unwrap();
-                let ret_borrows: &[usize] = if dest_ty.holds_borrow() == Some(false) {
+                let ret_borrows: &[usize] = if holds_borrow(body, self.index, dest) == Some(false) {
                     &[]
                 } else {
                     ret_borrows
