@@ -239,7 +239,7 @@ fn holds_borrow(body: &Body, index: &Index, p: &Place) -> Option<bool> {
     if p.proj.is_empty() {
         return body.local(p.local).ty.holds_borrow();
     }
-    place_tys(body, index, p).pop().unwrap().holds_borrow()
+    crate::ty::place_ty(body, index, p).holds_borrow()
 }
 
 fn successors(t: &Terminator) -> impl Iterator<Item = usize> + '_ {
@@ -1326,7 +1326,9 @@ impl<'a> Cx<'a> {
                 _ => return false,
             }
         }
-        if borrowed.proj.len() > access.proj.len() {
+        if borrowed.proj.len() > access.proj.len()
+            && borrowed.proj[access.proj.len()..].contains(&Proj::Deref)
+        {
             let tys = place_tys(self.body, self.index, borrowed);
             for i in access.proj.len()..borrowed.proj.len() {
                 if borrowed.proj[i] == Proj::Deref {
@@ -1474,6 +1476,9 @@ impl<'a> Cx<'a> {
     /// Borrows of places behind a shared reference are not tracked by rustc: nothing can
     /// invalidate them while the reference lives.
     fn behind_shared_ref(&self, place: &Place) -> bool {
+        if !place.proj.contains(&Proj::Deref) {
+            return false;
+        }
         let tys = place_tys(self.body, self.index, place);
         place
             .proj

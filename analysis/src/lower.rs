@@ -575,9 +575,7 @@ impl<'a> Lower<'a> {
 
     /// The type of a place, walking its projections.
     fn place_ty(&self, p: &Place) -> Ty {
-        crate::ty::place_tys(&self.body, self.index, p)
-            .pop()
-            .unwrap_or(Ty::Unknown)
+        crate::ty::place_ty(&self.body, self.index, p)
     }
 
     fn field_ty(&self, ty: &Ty, f: &FieldName) -> Ty {
