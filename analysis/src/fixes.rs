@@ -1268,37 +1268,27 @@ fn borrow_matched(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix>) {
     });
     let Some(sc) = scrutinee else { return };
     // `mut x` resets the binding mode: matched by reference it would move out of the reference.
+    let binds_mut = |pat: &Pat| {
+        let mut found = false;
+        pat.walk(&mut |p| {
+            found |= matches!(
+                p.kind,
+                PatKind::Binding {
+                    by_ref: None,
+                    mutability: Mutability::Mut,
+                    ..
+                }
+            )
+        });
+        found
+    };
     let mut has_mut_binding = false;
     visit_lets_with_pat(root, &mut |pat, _, init| {
-        if init.span == sc {
-            pat.walk(&mut |p| {
-                has_mut_binding |= matches!(
-                    p.kind,
-                    PatKind::Binding {
-                        by_ref: None,
-                        mutability: Mutability::Mut,
-                        ..
-                    }
-                )
-            });
-        }
+        has_mut_binding |= init.span == sc && binds_mut(pat);
     });
     find_expr(root, &mut |x| {
         if let ExprKind::Match { scrutinee: s, arms } = &x.kind {
-            if s.span == sc {
-                for a in arms {
-                    a.pat.walk(&mut |p| {
-                        has_mut_binding |= matches!(
-                            p.kind,
-                            PatKind::Binding {
-                                by_ref: None,
-                                mutability: Mutability::Mut,
-                                ..
-                            }
-                        )
-                    });
-                }
-            }
+            has_mut_binding |= s.span == sc && arms.iter().any(|a| binds_mut(&a.pat));
         }
     });
     if passed_on || has_mut_binding {

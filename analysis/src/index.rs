@@ -215,29 +215,7 @@ impl IndexBuilder {
     pub fn add_item(&mut self, item: &ast::Item) {
         match item {
             ast::Item::Struct(s) => {
-                let generics = generic_copy(&s.generics);
-                let fields = match &s.fields {
-                    ast::Fields::Named(fs) => fs
-                        .iter()
-                        .map(|(n, t)| {
-                            (
-                                ast::FieldName::Named(n.clone()),
-                                Ty::from_ast(t, &generics, None),
-                            )
-                        })
-                        .collect(),
-                    ast::Fields::Tuple(ts) => ts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| {
-                            (
-                                ast::FieldName::Index(i as u32),
-                                Ty::from_ast(t, &generics, None),
-                            )
-                        })
-                        .collect(),
-                    ast::Fields::Unit => Vec::new(),
-                };
+                let fields = field_types(&s.fields, &generic_copy(&s.generics));
                 let static_fields = match &s.fields {
                     ast::Fields::Named(fs) => fs
                         .iter()
@@ -277,31 +255,7 @@ impl IndexBuilder {
                 let variants = e
                     .variants
                     .iter()
-                    .map(|(v, fields)| {
-                        let fs = match fields {
-                            ast::Fields::Named(fs) => fs
-                                .iter()
-                                .map(|(n, t)| {
-                                    (
-                                        ast::FieldName::Named(n.clone()),
-                                        Ty::from_ast(t, &generics, None),
-                                    )
-                                })
-                                .collect(),
-                            ast::Fields::Tuple(ts) => ts
-                                .iter()
-                                .enumerate()
-                                .map(|(i, t)| {
-                                    (
-                                        ast::FieldName::Index(i as u32),
-                                        Ty::from_ast(t, &generics, None),
-                                    )
-                                })
-                                .collect(),
-                            ast::Fields::Unit => Vec::new(),
-                        };
-                        (v.clone(), fs)
-                    })
+                    .map(|(v, fields)| (v.clone(), field_types(fields, &generics)))
                     .collect();
                 self.index.add_adt(
                     &e.name,
@@ -378,37 +332,19 @@ impl IndexBuilder {
             ast::Item::Fn(f) => self.add_fn(&fn_entry(&f.def, &f.container)),
             ast::Item::TypeAlias(a) => {
                 let plain = a.generics.types.is_empty() && a.generics.lifetimes.is_empty();
-                let entry = plain.then(|| a.ty.clone());
-                match self.index.aliases.entry(a.name.clone()) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        e.insert(None);
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(entry);
-                    }
-                }
+                insert_once(
+                    &mut self.index.aliases,
+                    a.name.clone(),
+                    plain.then(|| a.ty.clone()),
+                );
             }
             ast::Item::Static(st) => {
                 let entry = Some((st.mutable, Ty::from_ast(&st.ty, &[], None)));
-                match self.index.statics.entry(st.name.clone()) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        e.insert(None);
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(entry);
-                    }
-                }
+                insert_once(&mut self.index.statics, st.name.clone(), entry);
             }
             ast::Item::Trait(t) => {
                 let supertraits = Some(t.supertraits.clone());
-                match self.index.traits.entry(t.name.clone()) {
-                    std::collections::hash_map::Entry::Occupied(mut e) => {
-                        e.insert(None);
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(supertraits);
-                    }
-                }
+                insert_once(&mut self.index.traits, t.name.clone(), supertraits);
             }
         }
     }
@@ -646,7 +582,7 @@ impl Index {
 
     /// Whether the bounds of an `impl Trait` (as written: `Fn()`, `Iterator<Item = u8>`,
     /// `std::fmt::Debug`, `'a`) make it `Copy`.
-    pub fn bounds_copy(&self, bounds: &[Name]) -> Option<bool> {
+    pub fn impl_trait_copy(&self, bounds: &[Name]) -> Option<bool> {
         let names: Vec<Name> = bounds
             .iter()
             .map(|b| {
@@ -706,6 +642,47 @@ impl Index {
             Ty::Array(t, _) => self.has_significant_drop(t),
             Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => None,
             _ => Some(false),
+        }
+    }
+}
+
+/// The fields of a struct or variant with their types.
+fn field_types(
+    fields: &ast::Fields,
+    generics: &[(Name, Option<bool>)],
+) -> Vec<(ast::FieldName, Ty)> {
+    match fields {
+        ast::Fields::Named(fs) => fs
+            .iter()
+            .map(|(n, t)| {
+                (
+                    ast::FieldName::Named(n.clone()),
+                    Ty::from_ast(t, generics, None),
+                )
+            })
+            .collect(),
+        ast::Fields::Tuple(ts) => ts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    ast::FieldName::Index(i as u32),
+                    Ty::from_ast(t, generics, None),
+                )
+            })
+            .collect(),
+        ast::Fields::Unit => Vec::new(),
+    }
+}
+
+/// Records what a name declares; a name declared twice (in two modules, say) knows nothing.
+fn insert_once<V>(map: &mut HashMap<Name, Option<V>>, k: Name, v: Option<V>) {
+    match map.entry(k) {
+        std::collections::hash_map::Entry::Occupied(mut e) => {
+            e.insert(None);
+        }
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(v);
         }
     }
 }

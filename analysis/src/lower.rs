@@ -119,7 +119,7 @@ pub fn lower_fn(
             // `x: impl Trait` is an anonymous type parameter.
             ast::Type::ImplTrait(bounds) => Ty::Param {
                 name: "impl Trait".into(),
-                copy: index.bounds_copy(bounds),
+                copy: index.impl_trait_copy(bounds),
             },
             t => Ty::from_ast(t, &cx.generics, self_ty.as_ref()),
         };
