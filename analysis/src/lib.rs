@@ -156,10 +156,24 @@ impl AnalysisHost {
 
     /// The borrow-check diagnostics of a file, sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Vec<Diagnostic> {
+        self.diagnostics_until(file, &mut || false)
+            .unwrap_or_default()
+    }
+
+    /// `diagnostics`, asking `interrupted` between two functions whether to stop: `None` when it
+    /// said so. What was computed before stays memoized, so asking again after other work (that
+    /// changed no file) goes on where this stopped. For the language server, which computes on
+    /// the thread that applies the edits (the analysis's data is warm in that core's caches) and
+    /// must not keep a newer edit waiting behind a long computation.
+    pub fn diagnostics_until(
+        &self,
+        file: FileId,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Option<Vec<Diagnostic>> {
         let Some(&f) = self.files.get(file.0 as usize) else {
-            return Vec::new();
+            return Some(Vec::new());
         };
-        diagnostics(&self.db, f)
+        diagnostics(&self.db, f, interrupted)
     }
 
     /// The file with this path, if it was set.
@@ -224,7 +238,10 @@ impl Analysis {
 
     /// The borrow-check diagnostics of a file, sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {
-        Ok(self.with(file, diagnostics)?.unwrap_or_default())
+        Ok(self
+            .with(file, |db, f| diagnostics(db, f, &mut || false))?
+            .flatten()
+            .unwrap_or_default())
     }
 
     /// Inlay hints for the borrows in `range`: where each borrow's region ends, and what it
@@ -264,11 +281,18 @@ pub(crate) fn file_range(offset: u32, s: ast::Span, len: u32) -> TextRange {
     }
 }
 
-fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
+fn diagnostics(
+    db: &db::Database,
+    file: db::SourceFile,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Option<Vec<Diagnostic>> {
     let text = file.text(db);
     let index = db::file_index(db, file);
     let mut out = Vec::new();
     for item in db::fn_items(db, file) {
+        if interrupted() {
+            return None;
+        }
         let lowered = db::fn_body(db, *item);
         if lowered.body.tainted {
             continue;
@@ -281,7 +305,7 @@ fn diagnostics(db: &db::Database, file: db::SourceFile) -> Vec<Diagnostic> {
         };
         fn_diagnostics(text, index, &f, &mut out);
     }
-    sort_diagnostics(out)
+    Some(sort_diagnostics(out))
 }
 
 /// The diagnostics of a text analysed once, as a fresh `AnalysisHost` answers them, without its

@@ -210,3 +210,40 @@ fn top() { fn nested() {} }
         );
     }
 }
+
+/// An interrupted computation answers nothing; asked again, it goes on where it stopped (the
+/// functions it finished are not analysed again) and answers what an uninterrupted one does.
+#[test]
+fn interrupted_diagnostics_resume_where_they_stopped() {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let mut host = AnalysisHost::with_events(move |e| {
+        if let salsa::EventKind::WillExecute { .. } = e.kind {
+            sink.lock().unwrap().push(format!("{:?}", e.kind));
+        }
+    });
+    let file = host.set_file("lib.rs", BEFORE.to_string(), Edition::E2021);
+    let bodies = |log: &Arc<Mutex<Vec<String>>>| {
+        let n = log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("fn_body("))
+            .count();
+        log.lock().unwrap().clear();
+        n
+    };
+    // Stops before the second function.
+    let mut asked = 0;
+    let stopped = host.diagnostics_until(file, &mut || {
+        asked += 1;
+        asked == 2
+    });
+    assert_eq!(stopped, None);
+    assert_eq!(bodies(&log), 1, "only a() was analysed before the interruption");
+    let rest = host.diagnostics_until(file, &mut || false);
+    assert_eq!(bodies(&log), 2, "b() and c() are analysed, a() is not again");
+    let mut fresh = AnalysisHost::new();
+    let f = fresh.set_file("lib.rs", BEFORE.to_string(), Edition::E2021);
+    assert_eq!(rest, Some(fresh.diagnostics(f)));
+}

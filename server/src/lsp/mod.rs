@@ -5,7 +5,7 @@
 //! - `handlers/`: one file per method;
 //! - `writer.rs`: the single writer thread that owns the analysis and the documents, and the
 //!   queue that keeps edits and requests in arrival order;
-//! - `diagnostics.rs`: the task that coalesces queued edits and publishes diagnostics;
+//! - `diagnostics.rs`: publishing the diagnostics the writer computes;
 //! - `job.rs`: the panic and cancellation boundary around every query;
 //! - `framing.rs`: the gate that passes only well-formed messages from stdin to the protocol
 //!   library, which would stop reading at a malformed one;

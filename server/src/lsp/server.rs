@@ -102,9 +102,10 @@ pub struct Query {
 
 impl Server {
     fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
-        let queue = diagnostics::Queue::default();
-        let writer = Writer::spawn(queue.clone());
-        diagnostics::spawn(client.clone(), queue, tokio::runtime::Handle::current());
+        let writer = Writer::spawn(diagnostics::Publisher::new(
+            client.clone(),
+            tokio::runtime::Handle::current(),
+        ));
         Server {
             client,
             writer,

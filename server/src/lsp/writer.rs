@@ -11,17 +11,17 @@
 //!
 //! - `didOpen`/`didChange`/`didClose`: the document's rope is edited here (changes in order, each
 //!   range in the negotiated encoding), its full text is handed to `AnalysisHost::set_file`, and
-//!   the document is dirty: once every queued message is applied, the writer hands the
-//!   diagnostics thread a snapshot to compute it with (`diagnostics.rs`).
+//!   the document is dirty: once every queued message is applied, the writer computes its
+//!   diagnostics and publishes them (`diagnostics.rs`); a message arriving meanwhile interrupts
+//!   the computation between two functions and is applied first.
 //! - A request sends `Snapshot` with a oneshot reply: it gets an `Analysis` snapshot that holds
 //!   every earlier edit, with the document's rope of that very version for converting positions,
 //!   and runs its query on the blocking pool (`job::spawn`).
 //!
 //! `set_file` cancels the queries running on snapshots and waits until every snapshot is
 //! dropped, so this thread never keeps one: each snapshot is handed out as it is made (when the
-//! asker is gone, it is dropped right here), and the snapshots queued for the diagnostics thread
-//! are taken back before any change. A panic while applying a message is logged and the thread
-//! goes on with the next one.
+//! asker is gone, it is dropped right here). A panic while applying a message or computing a
+//! document's diagnostics is logged and the thread goes on with the next one.
 //!
 //! Edits reparse incrementally, and tree-sitter's recovery from syntax errors depends on the
 //! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER`, each edited document
@@ -37,11 +37,11 @@ use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::{FileChangeType, TextDocumentContentChangeEvent, Uri};
 
 use crate::edition::{self, CargoEditions};
-use crate::lsp::diagnostics::{Notice, Queue};
+use crate::lsp::diagnostics::Publisher;
 use crate::lsp::settings::Settings;
 use crate::lsp::text::{Encoding, Text};
 use crate::lsp::workspace::{self, DiskFile, Root};
-use crate::lsp::{ext, from_lsp, job};
+use crate::lsp::{ext, from_lsp, job, to_lsp};
 
 /// How long the queue stays empty before edited documents are settled.
 const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(10);
@@ -110,10 +110,10 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread; it queues the diagnostics to compute on `diagnostics`.
-    pub fn spawn(diagnostics: Queue) -> Writer {
+    /// Starts the writer thread; it publishes diagnostics through `publisher`.
+    pub fn spawn(publisher: Publisher) -> Writer {
         let (tx, rx) = mpsc::channel();
-        let state = State::new(diagnostics);
+        let state = State::new(publisher);
         std::thread::Builder::new()
             .name("borrowlens-writer".to_string())
             .stack_size(borrowlens_analysis::ANALYSIS_STACK_SIZE)
@@ -167,7 +167,7 @@ struct State {
     /// The files known from disk (indexed or reported by the watcher), by path.
     disk: HashSet<String>,
     cargo: CargoEditions,
-    diagnostics: Queue,
+    publisher: Publisher,
     /// Open documents whose diagnostics are to be computed, in the order they became dirty.
     dirty: Vec<Uri>,
     /// Open documents edited since they were last settled.
@@ -188,9 +188,9 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = job::catch("settle", || {
                         state.settle();
-                        state.dispatch();
                         Ok(())
                     });
+                    state.publish_dirty(&rx, &mut next);
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -208,12 +208,7 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
         if next.is_none() {
             match rx.try_recv() {
                 Ok(op) => next = Some(op),
-                Err(TryRecvError::Empty) => {
-                    let _ = job::catch("diagnostics", || {
-                        state.dispatch();
-                        Ok(())
-                    });
-                }
+                Err(TryRecvError::Empty) => state.publish_dirty(&rx, &mut next),
                 Err(TryRecvError::Disconnected) => return,
             }
         }
@@ -273,7 +268,7 @@ impl Op {
 }
 
 impl State {
-    fn new(diagnostics: Queue) -> State {
+    fn new(publisher: Publisher) -> State {
         State {
             host: AnalysisHost::new(),
             encoding: Encoding::default(),
@@ -283,16 +278,13 @@ impl State {
             open_paths: HashMap::new(),
             disk: HashSet::new(),
             cargo: CargoEditions::default(),
-            diagnostics,
+            publisher,
             dirty: Vec::new(),
             unsettled: HashSet::new(),
         }
     }
 
     fn apply(&mut self, op: Op) {
-        if !matches!(op, Op::Snapshot { .. } | Op::Status { .. }) {
-            self.before_change();
-        }
         match op {
             Op::Init {
                 encoding,
@@ -366,7 +358,7 @@ impl State {
             // The same file under another spelling of its URI: the newer one is the document.
             self.docs.remove(&old);
             self.dirty.retain(|it| *it != old);
-            self.diagnostics.push(Notice::Closed(old));
+            self.publisher.closed(old);
         }
         let cargo_edition = from_lsp::file_path(&uri).and_then(|it| self.cargo.for_file(&it));
         let edition = edition::from_directive(&text)
@@ -411,10 +403,6 @@ impl State {
 
     /// Parses afresh the edited documents whose incremental parse may differ from a fresh one.
     fn settle(&mut self) {
-        if self.unsettled.is_empty() {
-            return;
-        }
-        self.before_change();
         for uri in std::mem::take(&mut self.unsettled) {
             let Some(doc) = self.docs.get(&uri) else {
                 continue;
@@ -449,14 +437,14 @@ impl State {
             }
         }
         self.dirty.retain(|it| *it != uri);
-        self.diagnostics.push(Notice::Closed(uri));
+        self.publisher.closed(uri);
     }
 
     fn configure(&mut self, settings: Settings) {
         let before = std::mem::replace(&mut self.settings, settings);
         if before.diagnostics && !settings.diagnostics {
             self.dirty.clear();
-            self.diagnostics.push(Notice::ClearAll);
+            self.publisher.clear_all();
         } else if !before.diagnostics && settings.diagnostics {
             let uris: Vec<Uri> = self.docs.keys().cloned().collect();
             for uri in uris {
@@ -535,36 +523,51 @@ impl State {
         }
     }
 
-    /// Before the analysis changes: the computations queued for the diagnostics thread are
-    /// taken back (their snapshots would make `set_file` wait), and their documents, with the
-    /// one being computed (which the change cancels), are dirty again, ahead of later ones.
-    fn before_change(&mut self) {
-        let mut again = self.diagnostics.retract();
-        if again.is_empty() {
-            return;
-        }
-        again.retain(|it| self.docs.contains_key(it));
-        for uri in std::mem::take(&mut self.dirty) {
-            if !again.contains(&uri) {
-                again.push(uri);
-            }
-        }
-        self.dirty = again;
-    }
-
-    /// Hands the diagnostics thread the dirty documents, each with a snapshot of now.
-    fn dispatch(&mut self) {
-        for uri in std::mem::take(&mut self.dirty) {
+    /// Computes and publishes the dirty documents' diagnostics, in the order they became
+    /// dirty. A message that arrives meanwhile stops the computation between two functions: it
+    /// is kept in `next` to be applied first, and the documents not published stay dirty (the
+    /// functions already computed are memoized, so the next computation goes on from there).
+    fn publish_dirty(&mut self, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) {
+        while next.is_none() && !self.dirty.is_empty() {
+            let uri = self.dirty.remove(0);
             let Some(doc) = self.docs.get(&uri).filter(|_| self.settings.diagnostics) else {
                 continue;
             };
-            self.diagnostics.push(Notice::Compute {
-                analysis: self.host.snapshot(),
-                uri,
-                file: doc.file,
-                version: doc.version,
-                text: doc.text.clone(),
+            let mut interrupted = || match rx.try_recv() {
+                Ok(op) => {
+                    *next = Some(op);
+                    true
+                }
+                Err(TryRecvError::Empty) => false,
+                // Nothing more will come: the loop ends at its next `recv`.
+                Err(TryRecvError::Disconnected) => true,
+            };
+            let start = std::time::Instant::now();
+            let host = &self.host;
+            let computed = job::catch("textDocument/publishDiagnostics", || {
+                Ok(host
+                    .diagnostics_until(doc.file, &mut interrupted)
+                    .map(|diags| {
+                        diags
+                            .iter()
+                            .map(|it| to_lsp::diagnostic(&doc.text, &uri, it))
+                            .collect::<Vec<_>>()
+                    }))
             });
+            match computed {
+                Ok(Some(diags)) => {
+                    tracing::debug!("diagnostics of {} in {:?}", uri.as_str(), start.elapsed());
+                    let version = doc.version;
+                    self.publisher.publish(uri, version, diags);
+                }
+                // Interrupted: computed again once the message is applied.
+                Ok(None) => {
+                    self.dirty.insert(0, uri);
+                    return;
+                }
+                // Logged by the job boundary; computed again after the next edit.
+                Err(_) => {}
+            }
         }
     }
 }
