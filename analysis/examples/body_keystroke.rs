@@ -15,7 +15,7 @@ fn main() {
     let file = host.set_file(&path, text.clone(), Edition::E2021);
     host.diagnostics(file);
     let mut cur = text;
-    let mut times = Vec::new();
+    let (mut times, mut parts) = (Vec::new(), Vec::new());
     for i in 0..n {
         if i % 2 == 0 {
             cur.insert(at, ';');
@@ -24,14 +24,23 @@ fn main() {
         }
         let t = Instant::now();
         host.set_file(&path, cur.clone(), Edition::E2021);
+        let set = t.elapsed().as_secs_f64() * 1e3;
         let _ = host.diagnostics(file);
-        times.push(t.elapsed().as_secs_f64() * 1e3);
+        let total = t.elapsed().as_secs_f64() * 1e3;
+        times.push(total);
+        parts.push((set, total - set));
     }
     times.sort_by(f64::total_cmp);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     println!(
-        "keystroke: min {:.2} ms, p50 {:.2} ms, max {:.2} ms",
+        "keystroke: min {:.2} ms, p50 {:.2} ms, max {:.2} ms (p50 set_file {:.2} ms, diagnostics {:.2} ms)",
         times[0],
         times[times.len() / 2],
-        times[times.len() - 1]
+        times[times.len() - 1],
+        median(parts.iter().map(|it| it.0).collect()),
+        median(parts.iter().map(|it| it.1).collect()),
     );
 }

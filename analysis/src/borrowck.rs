@@ -459,54 +459,75 @@ impl<'a> Cx<'a> {
             .collect();
 
         // ---- liveness (backward) ----
+        // The live locals at a block's entry, to a fixpoint by a worklist over blocks (each
+        // block's statements are walked by `live_through`); the points' sets are made once, at
+        // the end, straight into the locals' regions.
+        let live_through = |bi: usize,
+                            live_in: &[Bits],
+                            uses: &mut Vec<Local>,
+                            visit: &mut dyn FnMut(usize, &Bits)|
+         -> Bits {
+            let b = &body.blocks[bi];
+            let mut live = Bits::new(n_locals);
+            for s in successors(&b.term) {
+                live.union(&live_in[s]);
+            }
+            // Terminator.
+            let tp = self.block_start[bi] + b.stmts.len();
+            if let Terminator::Call { args, dest, .. } = &b.term {
+                if dest.proj.is_empty() {
+                    live.remove(dest.local.0 as usize);
+                } else if dest.proj.contains(&Proj::Deref) {
+                    live.insert(dest.local.0 as usize);
+                }
+                for a in args {
+                    if let Some(p) = a.place() {
+                        live.insert(p.local.0 as usize);
+                    }
+                }
+            }
+            if matches!(b.term, Terminator::Return) {
+                live.insert(0);
+            }
+            visit(tp, &live);
+            for (si, s) in b.stmts.iter().enumerate().rev() {
+                uses.clear();
+                if let Some(d) = uses_and_def(s, uses) {
+                    live.remove(d.0 as usize);
+                }
+                for u in uses.iter() {
+                    live.insert(u.0 as usize);
+                }
+                if let StatementKind::StorageDead(l) = &s.kind {
+                    if drop_live[l.0 as usize] {
+                        live.insert(l.0 as usize);
+                    }
+                }
+                visit(self.block_start[bi] + si, &live);
+            }
+            live
+        };
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); body.blocks.len()];
+        for (bi, b) in body.blocks.iter().enumerate() {
+            for s in successors(&b.term) {
+                preds[s].push(bi);
+            }
+        }
         let mut live_in: Vec<Bits> = vec![Bits::new(n_locals); body.blocks.len()];
-        let mut live_at: Vec<Bits> = vec![Bits::new(n_locals); self.n_points];
-        let mut changed = true;
         let mut uses = Vec::new();
-        while changed {
-            changed = false;
-            for bi in (0..body.blocks.len()).rev() {
-                let b = &body.blocks[bi];
-                let mut live = Bits::new(n_locals);
-                for s in successors(&b.term) {
-                    live.union(&live_in[s]);
-                }
-                // Terminator.
-                let tp = self.block_start[bi] + b.stmts.len();
-                if let Terminator::Call { args, dest, .. } = &b.term {
-                    if dest.proj.is_empty() {
-                        live.remove(dest.local.0 as usize);
-                    } else if dest.proj.contains(&Proj::Deref) {
-                        live.insert(dest.local.0 as usize);
+        // Blocks mostly flow to later ones: the last are taken first.
+        let mut queued = vec![true; body.blocks.len()];
+        let mut worklist: Vec<usize> = (0..body.blocks.len()).collect();
+        while let Some(bi) = worklist.pop() {
+            queued[bi] = false;
+            let live = live_through(bi, &live_in, &mut uses, &mut |_, _| {});
+            if live != live_in[bi] {
+                live_in[bi] = live;
+                for &p in &preds[bi] {
+                    if !queued[p] {
+                        queued[p] = true;
+                        worklist.push(p);
                     }
-                    for a in args {
-                        if let Some(p) = a.place() {
-                            live.insert(p.local.0 as usize);
-                        }
-                    }
-                }
-                if matches!(b.term, Terminator::Return) {
-                    live.insert(0);
-                }
-                live_at[tp] = live.clone();
-                for (si, s) in b.stmts.iter().enumerate().rev() {
-                    uses.clear();
-                    if let Some(d) = uses_and_def(s, &mut uses) {
-                        live.remove(d.0 as usize);
-                    }
-                    for u in &uses {
-                        live.insert(u.0 as usize);
-                    }
-                    if let StatementKind::StorageDead(l) = &s.kind {
-                        if drop_live[l.0 as usize] {
-                            live.insert(l.0 as usize);
-                        }
-                    }
-                    live_at[self.block_start[bi] + si] = live.clone();
-                }
-                if live != live_in[bi] {
-                    live_in[bi] = live;
-                    changed = true;
                 }
             }
         }
@@ -517,10 +538,12 @@ impl<'a> Cx<'a> {
         let n_regions = n_locals + n_loans;
         let end = self.n_points;
         let mut values: Vec<Bits> = vec![Bits::new(self.n_points + 1); n_regions];
-        for (p, live) in live_at.iter().enumerate() {
-            for l in live.iter() {
-                values[l].insert(p);
-            }
+        for bi in 0..body.blocks.len() {
+            live_through(bi, &live_in, &mut uses, &mut |p, live| {
+                for l in live.iter() {
+                    values[l].insert(p);
+                }
+            });
         }
         // Free regions: the return place of a function returning a borrow, and reference
         // arguments.
@@ -689,13 +712,20 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let loans_by_local = |l: Local| -> Vec<usize> {
-            self.loans
+        // The loans of each local, as one list sorted by local.
+        let mut by_local: Vec<(Local, usize)> = self
+            .loans
+            .iter()
+            .enumerate()
+            .map(|(i, ln)| (ln.place.local, i))
+            .collect();
+        by_local.sort_unstable();
+        let loans_by_local = |l: Local| {
+            let from = by_local.partition_point(|it| it.0 < l);
+            by_local[from..]
                 .iter()
-                .enumerate()
-                .filter(|(_, ln)| ln.place.local == l)
-                .map(|(i, _)| i)
-                .collect()
+                .take_while(move |it| it.0 == l)
+                .map(|it| it.1)
         };
         let kill_on_assign = |state: &mut Bits, place: &Place| {
             for li in loans_by_local(place.local) {
@@ -714,32 +744,36 @@ impl<'a> Cx<'a> {
         for (li, l) in self.loans.iter().enumerate() {
             loan_of_point[l.point] = Some(li);
         }
-        let transfer = |bi: usize, state: &mut Bits, visit: &mut dyn FnMut(usize, &Bits)| {
+        // The loans in scope at a point are those of the point before that are still live here;
+        // `loan_effect` applies what the statement (or terminator) `si` of block `bi` does.
+        let loan_effect = |bi: usize, si: usize, p: usize, state: &mut Bits| {
             let b = &body.blocks[bi];
-            for (si, s) in b.stmts.iter().enumerate() {
+            match b.stmts.get(si).map(|s| &s.kind) {
+                Some(StatementKind::Assign(place, _)) => {
+                    kill_on_assign(state, place);
+                    if let Some(li) = loan_of_point[p] {
+                        state.insert(li);
+                    }
+                }
+                Some(StatementKind::StorageDead(l)) => {
+                    for li in loans_by_local(*l) {
+                        state.remove(li);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if let Terminator::Call { dest, .. } = &b.term {
+                        kill_on_assign(state, dest);
+                    }
+                }
+            }
+        };
+        let transfer = |bi: usize, state: &mut Bits, visit: &mut dyn FnMut(usize, &Bits)| {
+            for si in 0..=body.blocks[bi].stmts.len() {
                 let p = self.block_start[bi] + si;
                 state.intersect(&live_loans_at[p]);
                 visit(p, state);
-                match &s.kind {
-                    StatementKind::Assign(place, _) => {
-                        kill_on_assign(state, place);
-                        if let Some(li) = loan_of_point[p] {
-                            state.insert(li);
-                        }
-                    }
-                    StatementKind::StorageDead(l) => {
-                        for li in loans_by_local(*l) {
-                            state.remove(li);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let p = self.block_start[bi] + b.stmts.len();
-            state.intersect(&live_loans_at[p]);
-            visit(p, state);
-            if let Terminator::Call { dest, .. } = &b.term {
-                kill_on_assign(state, dest);
+                loan_effect(bi, si, p, state);
             }
         };
         let mut worklist: Vec<usize> = vec![0];
@@ -773,62 +807,62 @@ impl<'a> Cx<'a> {
             move_of_point[m.1].push(mi);
         }
         // State: moved-out set (bits 0..n_moves), maybe-uninit locals, maybe-init locals.
-        let init_transfer = |bi: usize, st: &mut Init, visit: &mut dyn FnMut(usize, &Init)| {
+        // What the statement (or terminator) `si` of block `bi`, at point `p`, does to moves and
+        // initialization.
+        let init_effect = |bi: usize, si: usize, p: usize, st: &mut Init| {
             let b = &body.blocks[bi];
-            for (si, s) in b.stmts.iter().enumerate() {
-                let p = self.block_start[bi] + si;
-                visit(p, st);
-                for &mi in &move_of_point[p] {
-                    st.moved.insert(mi);
-                }
-                match &s.kind {
-                    StatementKind::Assign(place, _) => {
-                        for (mi, m) in moves.iter().enumerate() {
-                            if place.is_prefix_of(&m.0) {
-                                st.moved.remove(mi);
-                            }
-                        }
-                        if place.proj.is_empty() {
-                            st.uninit.remove(place.local.0 as usize);
-                            st.init.insert(place.local.0 as usize);
-                        }
-                    }
-                    StatementKind::MaybeInit(l) => {
-                        // Not "maybe initialized" for E0384: the macro may not have written it.
-                        st.uninit.remove(l.0 as usize);
-                        for (mi, m) in moves.iter().enumerate() {
-                            if m.0.local == *l {
-                                st.moved.remove(mi);
-                            }
-                        }
-                    }
-                    StatementKind::StorageDead(l) => {
-                        st.uninit.insert(l.0 as usize);
-                        st.init.remove(l.0 as usize);
-                        for (mi, m) in moves.iter().enumerate() {
-                            if m.0.local == *l {
-                                st.moved.remove(mi);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let p = self.block_start[bi] + b.stmts.len();
-            visit(p, st);
             for &mi in &move_of_point[p] {
                 st.moved.insert(mi);
             }
-            if let Terminator::Call { dest, .. } = &b.term {
-                for (mi, m) in moves.iter().enumerate() {
-                    if dest.is_prefix_of(&m.0) {
-                        st.moved.remove(mi);
+            match b.stmts.get(si).map(|s| &s.kind) {
+                Some(StatementKind::Assign(place, _)) => {
+                    for (mi, m) in moves.iter().enumerate() {
+                        if place.is_prefix_of(&m.0) {
+                            st.moved.remove(mi);
+                        }
+                    }
+                    if place.proj.is_empty() {
+                        st.uninit.remove(place.local.0 as usize);
+                        st.init.insert(place.local.0 as usize);
                     }
                 }
-                if dest.proj.is_empty() {
-                    st.uninit.remove(dest.local.0 as usize);
-                    st.init.insert(dest.local.0 as usize);
+                Some(StatementKind::MaybeInit(l)) => {
+                    // Not "maybe initialized" for E0384: the macro may not have written it.
+                    st.uninit.remove(l.0 as usize);
+                    for (mi, m) in moves.iter().enumerate() {
+                        if m.0.local == *l {
+                            st.moved.remove(mi);
+                        }
+                    }
                 }
+                Some(StatementKind::StorageDead(l)) => {
+                    st.uninit.insert(l.0 as usize);
+                    st.init.remove(l.0 as usize);
+                    for (mi, m) in moves.iter().enumerate() {
+                        if m.0.local == *l {
+                            st.moved.remove(mi);
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if let Terminator::Call { dest, .. } = &b.term {
+                        for (mi, m) in moves.iter().enumerate() {
+                            if dest.is_prefix_of(&m.0) {
+                                st.moved.remove(mi);
+                            }
+                        }
+                        if dest.proj.is_empty() {
+                            st.uninit.remove(dest.local.0 as usize);
+                            st.init.insert(dest.local.0 as usize);
+                        }
+                    }
+                }
+            }
+        };
+        let init_transfer = |bi: usize, st: &mut Init| {
+            for si in 0..=body.blocks[bi].stmts.len() {
+                init_effect(bi, si, self.block_start[bi] + si, st);
             }
         };
         let mut entry = Init {
@@ -848,7 +882,7 @@ impl<'a> Cx<'a> {
         let mut worklist: Vec<usize> = vec![0];
         while let Some(bi) = worklist.pop() {
             let mut st = init_in[bi].clone().unwrap();
-            init_transfer(bi, &mut st, &mut |_, _| {});
+            init_transfer(bi, &mut st);
             for s in successors(&body.blocks[bi].term) {
                 let changed = match &mut init_in[s] {
                     None => {
@@ -873,24 +907,23 @@ impl<'a> Cx<'a> {
         let mut reported_moves: Vec<Vec<usize>> = Vec::new();
         let mut reported_uninit: Vec<Local> = Vec::new();
         let mut reservation_errors: Vec<usize> = Vec::new();
+        // The accesses of one point (kept across points: allocated once).
+        let mut accesses: Vec<Access> = Vec::new();
         for bi in 0..body.blocks.len() {
             if !self.reachable[bi] {
                 continue;
             }
-            let (Some(lin), Some(iin)) = (loans_in[bi].clone(), init_in[bi].clone()) else {
+            let (Some(lin), Some(iin)) = (&loans_in[bi], &init_in[bi]) else {
                 continue;
             };
-            let mut at: Vec<(usize, Bits)> = Vec::new();
-            let mut state = lin;
-            transfer(bi, &mut state, &mut |p, s| at.push((p, s.clone())));
-            let mut iat: Vec<(usize, Init)> = Vec::new();
-            let mut ist = iin;
-            init_transfer(bi, &mut ist, &mut |p, s| iat.push((p, s.clone())));
+            // Both states walk the block together, point by point.
+            let (mut scope_state, mut init_state) = (lin.clone(), iin.clone());
             let b = &body.blocks[bi];
-            for (k, (p, in_scope)) in at.iter().enumerate() {
-                let init = &iat[k].1;
-                let si = p - self.block_start[bi];
-                let mut accesses: Vec<Access> = Vec::new();
+            for si in 0..=b.stmts.len() {
+                let p = &(self.block_start[bi] + si);
+                scope_state.intersect(&live_loans_at[*p]);
+                let (in_scope, init) = (&scope_state, &init_state);
+                accesses.clear();
                 let mut assigned: Option<(&Place, Span, bool)> = None;
                 if si < b.stmts.len() {
                     let s = &b.stmts[si];
@@ -996,6 +1029,8 @@ impl<'a> Cx<'a> {
                     }
                     self.check_conflicts(&a, *p, in_scope, None, &carriers, &mut errors);
                 }
+                loan_effect(bi, si, *p, &mut scope_state);
+                init_effect(bi, si, *p, &mut init_state);
             }
         }
 
@@ -1739,7 +1774,7 @@ impl<'a> Cx<'a> {
         {
             return;
         }
-        let name = decl.name.as_deref().unwrap_or("_").to_string();
+        let name = decl.name.as_deref().unwrap_or("_");
         if init.uninit.contains(a.place.local.0 as usize) && a.kind != AccessKind::MatchedPlace {
             if reported_uninit.contains(&a.place.local) {
                 return;

@@ -240,9 +240,17 @@ fn interrupted_diagnostics_resume_where_they_stopped() {
         asked == 2
     });
     assert_eq!(stopped, None);
-    assert_eq!(bodies(&log), 1, "only a() was analysed before the interruption");
+    assert_eq!(
+        bodies(&log),
+        1,
+        "only a() was analysed before the interruption"
+    );
     let rest = host.diagnostics_until(file, &mut || false);
-    assert_eq!(bodies(&log), 2, "b() and c() are analysed, a() is not again");
+    assert_eq!(
+        bodies(&log),
+        2,
+        "b() and c() are analysed, a() is not again"
+    );
     let mut fresh = AnalysisHost::new();
     let f = fresh.set_file("lib.rs", BEFORE.to_string(), Edition::E2021);
     assert_eq!(rest, Some(fresh.diagnostics(f)));
