@@ -190,12 +190,19 @@ impl ParsedTree {
             old_end_position: old_end_point,
             new_end_position: new_end_point,
         });
+        // The parser kept with the conversion cache (making one and setting its language costs a
+        // keystroke tens of microseconds), unless a conversion holds it now.
+        let kept = match self.1.try_lock() {
+            Ok(mut cache) => cache.parser.take(),
+            Err(_) => None,
+        };
+        let mut parser = kept.unwrap_or_else(new_parser);
+        let new_tree = parse_within_budget(&mut parser, new_text, Some(&tree));
+        if let Ok(mut cache) = self.1.try_lock() {
+            cache.parser.get_or_insert(parser);
+        }
         // The conversion cache passes on: the new parse reuses the old parse's functions.
-        ParsedTree(
-            std::sync::Arc::new(parse_tree(new_text, Some(&tree))),
-            self.1.clone(),
-            true,
-        )
+        ParsedTree(std::sync::Arc::new(new_tree), self.1.clone(), true)
     }
 
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is

@@ -47,16 +47,51 @@ pub fn error(message: &str) {
     let _ = writeln!(io::stderr().lock(), "error: {message}");
 }
 
-/// The language server's stdout: the protocol's channel, written only by tower-lsp-server.
+/// The language server's stdout: the protocol's channel. tower-lsp-server writes its messages
+/// through it, and the writer thread writes the diagnostics it publishes with `protocol_frame`.
 pub fn protocol() -> Protocol {
-    Protocol(io::stdout())
+    Protocol
 }
 
-/// Stdout written directly by the task that writes the protocol's messages. tokio's own stdout
-/// hands every write to its blocking pool, which costs each message (every keystroke's
-/// diagnostics) one more wake-up of another thread. A write to the client's pipe returns at once
-/// unless the client stops reading, and then there is nothing else to send anyway.
-pub struct Protocol(io::Stdout);
+/// Stdout for the protocol: unbuffered (one `write` per message, where the standard library's
+/// line-buffered stdout takes two, the header's line and then the body) and locked per message,
+/// so the messages of the two writers never interleave. Written directly by the task or thread
+/// that has a message to send: tokio's own stdout hands every write to its blocking pool, and
+/// tower-lsp-server's client hands every notification to its output task, each costing a message
+/// (every keystroke's diagnostics) one more wake-up of another thread. A write to the client's
+/// pipe returns at once unless the client stops reading, and then there is nothing else to send
+/// anyway.
+pub struct Protocol;
+
+fn protocol_out() -> io::Result<std::sync::MutexGuard<'static, std::fs::File>> {
+    use std::os::fd::AsFd;
+    use std::sync::{Mutex, OnceLock};
+    static OUT: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    let out = OUT.get_or_init(|| {
+        let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+        Some(Mutex::new(std::fs::File::from(fd)))
+    });
+    match out {
+        // A poisoned lock only means a writer panicked between two messages.
+        Some(out) => Ok(out.lock().unwrap_or_else(|e| e.into_inner())),
+        None => Err(io::Error::other("stdout cannot be written")),
+    }
+}
+
+/// Writes whole messages (tower-lsp-server's buffer holds only whole ones): all of `buf`, at
+/// once, under the lock.
+fn write_frames(buf: &[u8]) -> io::Result<usize> {
+    protocol_out()?.write_all(buf)?;
+    Ok(buf.len())
+}
+
+/// Sends one JSON-RPC message (its body) on the protocol's stdout, framed.
+pub fn protocol_frame(body: &[u8]) -> io::Result<()> {
+    let mut frame = Vec::with_capacity(body.len() + 32);
+    frame.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    frame.extend_from_slice(body);
+    write_frames(&frame).map(|_| ())
+}
 
 impl tokio::io::AsyncWrite for Protocol {
     fn poll_write(
@@ -64,14 +99,15 @@ impl tokio::io::AsyncWrite for Protocol {
         _: &mut std::task::Context<'_>,
         buf: &[u8],
     ) -> std::task::Poll<io::Result<usize>> {
-        std::task::Poll::Ready(self.get_mut().0.write(buf))
+        std::task::Poll::Ready(write_frames(buf))
     }
 
     fn poll_flush(
         self: std::pin::Pin<&mut Self>,
         _: &mut std::task::Context<'_>,
     ) -> std::task::Poll<io::Result<()>> {
-        std::task::Poll::Ready(self.get_mut().0.flush())
+        // Nothing is buffered.
+        std::task::Poll::Ready(Ok(()))
     }
 
     fn poll_shutdown(

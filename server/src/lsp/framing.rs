@@ -247,6 +247,7 @@ pub fn gate(mut input: impl AsyncRead + Unpin + Send + 'static) -> DuplexStream 
                     0
                 }
             };
+            crate::trace_tmp::mark("a_read");
             framer.push(&chunk[..n]);
             while let Some(frame) = framer.next(n == 0) {
                 match frame {

@@ -66,6 +66,7 @@ pub fn run() -> ExitCode {
     // After `exit` the client may keep stdin open, so the thread reading it may never return:
     // do not wait for it (nor for queries still running; their answers have nowhere to go).
     runtime.shutdown_background();
+    crate::trace_tmp::dump();
     tracing::info!("exit");
     if shutdown.load(Ordering::SeqCst) {
         ExitCode::SUCCESS

@@ -102,10 +102,7 @@ pub struct Query {
 
 impl Server {
     fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
-        let writer = Writer::spawn(diagnostics::Publisher::new(
-            client.clone(),
-            tokio::runtime::Handle::current(),
-        ));
+        let writer = Writer::spawn(diagnostics::Publisher::default());
         Server {
             client,
             writer,

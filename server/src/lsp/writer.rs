@@ -196,6 +196,9 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             },
         };
+        if matches!(op, Op::Change { .. }) {
+            crate::trace_tmp::mark("c_writer");
+        }
         let op = coalesce(op, &rx, &mut next);
         let (name, start) = (op.name(), std::time::Instant::now());
         // The job boundary logs a panic once; the thread goes on with the next message.
@@ -396,7 +399,9 @@ impl State {
         let edition = edition::from_directive(&text)
             .or(doc.cargo_edition)
             .unwrap_or(edition::DEFAULT);
+        crate::trace_tmp::mark("c2_before_set_file");
         self.host.set_file(&doc.path, text, edition);
+        crate::trace_tmp::mark("c3_after_set_file");
         self.unsettled.insert(uri.clone());
         self.dirty(uri.clone());
     }
@@ -556,6 +561,7 @@ impl State {
             });
             match computed {
                 Ok(Some(diags)) => {
+                    crate::trace_tmp::mark("f_computed");
                     tracing::debug!("diagnostics of {} in {:?}", uri.as_str(), start.elapsed());
                     let version = doc.version;
                     self.publisher.publish(uri, version, diags);

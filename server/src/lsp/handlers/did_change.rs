@@ -7,6 +7,7 @@ use crate::lsp::server::Server;
 use crate::lsp::writer::Op;
 
 pub fn handle(server: &Server, params: DidChangeTextDocumentParams) {
+    crate::trace_tmp::mark("b_handler");
     let doc = params.text_document;
     server.writer.send(Op::Change {
         uri: doc.uri,
