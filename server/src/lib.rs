@@ -17,25 +17,3 @@ pub mod output;
 pub mod to_human;
 pub mod to_json;
 pub mod walk;
-
-#[doc(hidden)]
-pub mod trace_tmp {
-    use std::sync::Mutex;
-    use std::time::Instant;
-    pub static T: Mutex<Vec<(&'static str, Instant)>> = Mutex::new(Vec::new());
-    pub fn mark(what: &'static str) {
-        T.lock().unwrap().push((what, Instant::now()));
-    }
-    pub fn dump() {
-        use std::io::Write;
-        let Ok(path) = std::env::var("BL_TRACE") else {
-            return;
-        };
-        let t = T.lock().unwrap();
-        let mut f = std::fs::File::create(format!("{path}.{}", std::process::id())).unwrap();
-        let base = t.first().map(|x| x.1);
-        for (w, i) in t.iter() {
-            writeln!(f, "{} {}", w, i.duration_since(base.unwrap()).as_nanos()).unwrap();
-        }
-    }
-}

@@ -900,3 +900,40 @@ fn the_workspace_is_indexed_and_watched() {
     client.drain(Duration::from_millis(50));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// The server measures how long each edit waits for its diagnostics, from its `didChange` read
+/// to its `publishDiagnostics` written: a part of what the client waits, one figure per edit.
+#[test]
+fn status_reports_each_edits_wait_for_its_diagnostics() {
+    let mut client = Client::start(json!({}), Value::Null);
+    let uri = "untitled:timed.rs";
+    client.open(uri, "fn main() {\n    let x = 1;\n}\n");
+    client.diagnostics(uri, Some(1));
+    let mut round_trips = Vec::new();
+    for version in 2..5i64 {
+        let text = format!("fn main() {{\n    let x = {version};\n}}\n");
+        let sent = std::time::Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        client.diagnostics(uri, Some(version));
+        round_trips.push(sent.elapsed().as_micros() as u64);
+    }
+    let status = client.request("borrowlens/status", Value::Null).unwrap();
+    let waits: Vec<u64> = status["keystrokeMicros"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no keystrokeMicros in {status}"))
+        .iter()
+        .map(|it| it.as_u64().unwrap())
+        .collect();
+    // The open is not an edit.
+    assert_eq!(waits.len(), 3, "{waits:?}");
+    for (wait, round_trip) in waits.iter().zip(&round_trips) {
+        assert!(
+            *wait > 0 && wait <= round_trip,
+            "server time {wait} us, round trip {round_trip} us"
+        );
+    }
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

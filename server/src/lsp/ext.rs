@@ -2,8 +2,9 @@
 //!
 //! - `borrowlens/regions`: the live ranges of the borrows at a position or created in a range,
 //!   for editors that draw highlights.
-//! - `borrowlens/status`: which files the server knows and which are open; for tests and for
-//!   users who wonder what was indexed.
+//! - `borrowlens/status`: which files the server knows and which are open, and how long the
+//!   latest edits waited for their diagnostics; for tests, the benchmark, and users who wonder
+//!   what was indexed or how fast it answers.
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentIdentifier};
@@ -54,4 +55,9 @@ pub struct Status {
     pub open: Vec<String>,
     /// The workspace folders being indexed and watched.
     pub roots: Vec<String>,
+    /// How long the latest edits (at most 1000, oldest first) waited for their diagnostics, in
+    /// microseconds: from their `didChange` read from stdin to the `publishDiagnostics` written
+    /// to stdout.
+    #[serde(default)]
+    pub keystroke_micros: Vec<u64>,
 }

@@ -12,9 +12,14 @@
 //! Frames passed on are written again in the canonical form (`Content-Length: N\r\n\r\n`): header
 //! names are read in any case, lines may end in `\n` alone, and other headers are ignored.
 
+use std::sync::Arc;
+use std::time::Instant;
+
 use serde::de::IgnoredAny;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tower_lsp_server::jsonrpc::{Request, Response};
+
+use crate::lsp::timing::Arrivals;
 
 /// The largest message accepted; a header announcing more is dropped.
 pub const MAX_MESSAGE: usize = 256 << 20;
@@ -234,7 +239,10 @@ fn find_ignore_case(buf: &[u8], word: &[u8]) -> Option<usize> {
 
 /// Reads `input`, and returns the stream of its well-formed messages for the protocol library.
 /// The stream ends when `input` does.
-pub fn gate(mut input: impl AsyncRead + Unpin + Send + 'static) -> DuplexStream {
+pub fn gate(
+    mut input: impl AsyncRead + Unpin + Send + 'static,
+    arrivals: Arc<Arrivals>,
+) -> DuplexStream {
     let (mut tx, rx) = tokio::io::duplex(64 << 10);
     tokio::spawn(async move {
         let mut framer = Framer::default();
@@ -247,11 +255,12 @@ pub fn gate(mut input: impl AsyncRead + Unpin + Send + 'static) -> DuplexStream 
                     0
                 }
             };
-            crate::trace_tmp::mark("a_read");
+            let read_at = Instant::now();
             framer.push(&chunk[..n]);
             while let Some(frame) = framer.next(n == 0) {
                 match frame {
                     Frame::Message(body) => {
+                        arrivals.record(&body, read_at);
                         let header = format!("Content-Length: {}\r\n\r\n", body.len());
                         let sent = async {
                             tx.write_all(header.as_bytes()).await?;

@@ -11,7 +11,8 @@
 //!   library, which would stop reading at a malformed one;
 //! - `workspace.rs`: workspace folders, `.gitignore`, background indexing;
 //! - `from_lsp.rs`, `to_lsp.rs`, `text.rs`: positions, encodings and the protocol's types;
-//! - `settings.rs`, `ext.rs`: the user's settings and borrowlens's own requests.
+//! - `settings.rs`, `ext.rs`: the user's settings and borrowlens's own requests;
+//! - `timing.rs`: how long each edit waits for its diagnostics, measured by the server.
 
 pub mod diagnostics;
 pub mod ext;
@@ -22,6 +23,7 @@ pub mod job;
 pub mod server;
 pub mod settings;
 pub mod text;
+pub mod timing;
 pub mod to_lsp;
 pub mod workspace;
 pub mod writer;
@@ -53,12 +55,13 @@ pub fn run() -> ExitCode {
         }
     };
     let shutdown = Arc::new(AtomicBool::new(false));
+    let arrivals = Arc::new(timing::Arrivals::default());
     let (service, socket) = {
         let _guard = runtime.enter();
-        server::service(shutdown.clone())
+        server::service(shutdown.clone(), arrivals.clone())
     };
     runtime.block_on(async move {
-        let input = framing::gate(tokio::io::stdin());
+        let input = framing::gate(tokio::io::stdin(), arrivals);
         tower_lsp_server::Server::new(input, output::protocol(), socket)
             .serve(service)
             .await;
@@ -66,7 +69,6 @@ pub fn run() -> ExitCode {
     // After `exit` the client may keep stdin open, so the thread reading it may never return:
     // do not wait for it (nor for queries still running; their answers have nowhere to go).
     runtime.shutdown_background();
-    crate::trace_tmp::dump();
     tracing::info!("exit");
     if shutdown.load(Ordering::SeqCst) {
         ExitCode::SUCCESS

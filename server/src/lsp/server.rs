@@ -15,6 +15,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService};
 use crate::lsp::handlers;
 use crate::lsp::settings::Settings;
 use crate::lsp::text::Text;
+use crate::lsp::timing::Arrivals;
 use crate::lsp::workspace::Root;
 use crate::lsp::writer::Writer;
 use crate::lsp::{diagnostics, ext, job};
@@ -26,6 +27,8 @@ pub struct Server {
     pub session: OnceLock<Session>,
     /// `shutdown` was asked for; `exit` then ends the process with status 0 instead of 1.
     pub shutdown: Arc<AtomicBool>,
+    /// When each `didChange` was read from stdin.
+    pub arrivals: Arc<Arrivals>,
 }
 
 pub struct Session {
@@ -34,8 +37,11 @@ pub struct Session {
 }
 
 /// The service with every method routed, ready to serve.
-pub fn service(shutdown: Arc<AtomicBool>) -> (LspService<Server>, tower_lsp_server::ClientSocket) {
-    LspService::build(|client| Server::new(client, shutdown))
+pub fn service(
+    shutdown: Arc<AtomicBool>,
+    arrivals: Arc<Arrivals>,
+) -> (LspService<Server>, tower_lsp_server::ClientSocket) {
+    LspService::build(|client| Server::new(client, shutdown, arrivals))
         .custom_method(ext::REGIONS, Server::regions)
         .custom_method(ext::STATUS, Server::status)
         .finish()
@@ -101,13 +107,14 @@ pub struct Query {
 }
 
 impl Server {
-    fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
+    fn new(client: Client, shutdown: Arc<AtomicBool>, arrivals: Arc<Arrivals>) -> Server {
         let writer = Writer::spawn(diagnostics::Publisher::default());
         Server {
             client,
             writer,
             session: OnceLock::new(),
             shutdown,
+            arrivals,
         }
     }
 

@@ -31,6 +31,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, TryRecvError};
+use std::time::Instant;
 
 use borrowlens_analysis::{Analysis, AnalysisHost, Edition, FileId};
 use tokio::sync::oneshot;
@@ -40,6 +41,7 @@ use crate::edition::{self, CargoEditions};
 use crate::lsp::diagnostics::Publisher;
 use crate::lsp::settings::Settings;
 use crate::lsp::text::{Encoding, Text};
+use crate::lsp::timing::Latencies;
 use crate::lsp::workspace::{self, DiskFile, Root};
 use crate::lsp::{ext, from_lsp, job, to_lsp};
 
@@ -63,6 +65,8 @@ pub enum Op {
         uri: Uri,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
+        /// When the `didChange` was read from stdin (see `timing.rs`).
+        received: Option<Instant>,
     },
     Close {
         uri: Uri,
@@ -154,6 +158,8 @@ struct Doc {
     path: String,
     /// The edition of the package the file is in, if any; a `//@ edition:` line wins over it.
     cargo_edition: Option<Edition>,
+    /// When the oldest edit whose diagnostics are not published yet was read from stdin.
+    waiting_since: Option<Instant>,
 }
 
 struct State {
@@ -172,6 +178,8 @@ struct State {
     dirty: Vec<Uri>,
     /// Open documents edited since they were last settled.
     unsettled: HashSet<Uri>,
+    /// The latest waits from an edit to its diagnostics.
+    latencies: Latencies,
 }
 
 fn run(rx: mpsc::Receiver<Op>, mut state: State) {
@@ -196,9 +204,6 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             },
         };
-        if matches!(op, Op::Change { .. }) {
-            crate::trace_tmp::mark("c_writer");
-        }
         let op = coalesce(op, &rx, &mut next);
         let (name, start) = (op.name(), std::time::Instant::now());
         // The job boundary logs a panic once; the thread goes on with the next message.
@@ -226,6 +231,7 @@ fn coalesce(op: Op, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) -> Op {
         uri,
         mut version,
         mut changes,
+        received,
     } = op
     else {
         return op;
@@ -236,6 +242,7 @@ fn coalesce(op: Op, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) -> Op {
                 uri: same,
                 version: later,
                 changes: more,
+                ..
             } if same == uri => {
                 version = later;
                 changes.extend(more);
@@ -246,10 +253,12 @@ fn coalesce(op: Op, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) -> Op {
             }
         }
     }
+    // The first edit waits the longest: its wait is the burst's.
     Op::Change {
         uri,
         version,
         changes,
+        received,
     }
 }
 
@@ -284,6 +293,7 @@ impl State {
             publisher,
             dirty: Vec::new(),
             unsettled: HashSet::new(),
+            latencies: Latencies::default(),
         }
     }
 
@@ -303,7 +313,8 @@ impl State {
                 uri,
                 version,
                 changes,
-            } => self.change(&uri, version, &changes),
+                received,
+            } => self.change(&uri, version, &changes, received),
             Op::Close { uri } => self.close(uri),
             Op::Configure(settings) => self.configure(settings),
             Op::Roots { added, removed } => self.change_roots(added, removed),
@@ -350,6 +361,7 @@ impl State {
                     files: files.into_iter().collect(),
                     open,
                     roots,
+                    keystroke_micros: self.latencies.micros(),
                 });
             }
         }
@@ -378,12 +390,19 @@ impl State {
                 file,
                 path,
                 cargo_edition,
+                waiting_since: None,
             },
         );
         self.dirty(uri);
     }
 
-    fn change(&mut self, uri: &Uri, version: i32, changes: &[TextDocumentContentChangeEvent]) {
+    fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        received: Option<Instant>,
+    ) {
         let Some(doc) = self.docs.get_mut(uri) else {
             tracing::warn!(
                 "didChange for a document that is not open: {}",
@@ -395,13 +414,12 @@ impl State {
             doc.text.apply(change);
         }
         doc.version = version;
+        doc.waiting_since = doc.waiting_since.or(received);
         let text = doc.text.rope.to_string();
         let edition = edition::from_directive(&text)
             .or(doc.cargo_edition)
             .unwrap_or(edition::DEFAULT);
-        crate::trace_tmp::mark("c2_before_set_file");
         self.host.set_file(&doc.path, text, edition);
-        crate::trace_tmp::mark("c3_after_set_file");
         self.unsettled.insert(uri.clone());
         self.dirty(uri.clone());
     }
@@ -561,10 +579,16 @@ impl State {
             });
             match computed {
                 Ok(Some(diags)) => {
-                    crate::trace_tmp::mark("f_computed");
                     tracing::debug!("diagnostics of {} in {:?}", uri.as_str(), start.elapsed());
                     let version = doc.version;
-                    self.publisher.publish(uri, version, diags);
+                    let sent = self.publisher.publish(uri.clone(), version, diags);
+                    let waited = self
+                        .docs
+                        .get_mut(&uri)
+                        .and_then(|doc| doc.waiting_since.take());
+                    if let (true, Some(since)) = (sent, waited) {
+                        self.latencies.push(since.elapsed());
+                    }
                 }
                 // Interrupted: computed again once the message is applied.
                 Ok(None) => {
@@ -593,6 +617,7 @@ mod tests {
             uri: Uri::from_str(uri).unwrap(),
             version,
             changes,
+            received: None,
         }
     }
 

@@ -7,11 +7,12 @@ use crate::lsp::server::Server;
 use crate::lsp::writer::Op;
 
 pub fn handle(server: &Server, params: DidChangeTextDocumentParams) {
-    crate::trace_tmp::mark("b_handler");
     let doc = params.text_document;
+    let received = server.arrivals.take(doc.uri.as_str(), doc.version);
     server.writer.send(Op::Change {
         uri: doc.uri,
         version: doc.version,
         changes: params.content_changes,
+        received,
     });
 }
