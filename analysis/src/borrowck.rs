@@ -229,6 +229,9 @@ struct Cx<'a> {
     n_points: usize,
     reachable: Vec<bool>,
     loans: Vec<Loan>,
+    /// For each loan, whether its place is behind a shared reference (`behind_shared_ref`),
+    /// asked for every access the loan is in scope at.
+    loan_behind_shared_ref: Vec<bool>,
 }
 
 /// The blocks a terminator goes to, in order (without allocating: the dataflow asks on every
@@ -366,8 +369,14 @@ impl<'a> Cx<'a> {
             n_points: n,
             reachable,
             loans: Vec::new(),
+            loan_behind_shared_ref: Vec::new(),
         };
         cx.collect_loans();
+        cx.loan_behind_shared_ref = cx
+            .loans
+            .iter()
+            .map(|it| cx.behind_shared_ref(&it.place))
+            .collect();
         cx
     }
 
@@ -1400,7 +1409,7 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let loan = &self.loans[li];
-            if loan.point == point || self.behind_shared_ref(&loan.place) {
+            if loan.point == point || self.loan_behind_shared_ref[li] {
                 continue;
             }
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })

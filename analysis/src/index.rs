@@ -3,7 +3,8 @@
 //! Position-independent by construction (no spans), so editing a function body leaves the index
 //! equal and salsa does not re-run the bodies that depend on it.
 
-use std::collections::HashMap;
+/// The index is read on every expression lowered: its maps hash names with `FxHasher`, not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::syntax::FxBuild>;
 use std::ops::ControlFlow;
 
 use crate::ast::{self, Mutability, Name};

@@ -240,7 +240,7 @@ const AUTODEREF_LIMIT: usize = 128;
 struct Scope {
     /// Each name's latest binding in this scope. A map, not a list: a function of 20,000 `let`s
     /// looks names up 20,000 times, and most lookups (of functions, of constants) find nothing.
-    names: std::collections::HashMap<Name, Local>,
+    names: std::collections::HashMap<Name, Local, crate::syntax::FxBuild>,
     /// Locals whose storage ends with this scope, in declaration order.
     locals: Vec<Local>,
 }

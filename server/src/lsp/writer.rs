@@ -415,7 +415,7 @@ impl State {
         }
         doc.version = version;
         doc.waiting_since = doc.waiting_since.or(received);
-        let text = doc.text.rope.to_string();
+        let text = String::from(&doc.text.rope);
         let edition = edition::from_directive(&text)
             .or(doc.cargo_edition)
             .unwrap_or(edition::DEFAULT);
