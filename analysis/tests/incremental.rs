@@ -233,7 +233,7 @@ fn interrupted_diagnostics_resume_where_they_stopped() {
         log.lock().unwrap().clear();
         n
     };
-    // Stops before the second function.
+    // Asked before b() (false) and before c() (true): stops there.
     let mut asked = 0;
     let stopped = host.diagnostics_until(file, &mut || {
         asked += 1;
@@ -242,16 +242,21 @@ fn interrupted_diagnostics_resume_where_they_stopped() {
     assert_eq!(stopped, None);
     assert_eq!(
         bodies(&log),
-        1,
-        "only a() was analysed before the interruption"
+        2,
+        "a() and b() were analysed before the interruption"
     );
     let rest = host.diagnostics_until(file, &mut || false);
     assert_eq!(
         bodies(&log),
-        2,
-        "b() and c() are analysed, a() is not again"
+        1,
+        "c() is analysed, a() and b() are not again"
     );
     let mut fresh = AnalysisHost::new();
     let f = fresh.set_file("lib.rs", BEFORE.to_string(), Edition::E2021);
     assert_eq!(rest, Some(fresh.diagnostics(f)));
+    // However many messages arrive, each computation analyses one more function.
+    let edited = BEFORE.replace("let r = &v;", "let r = &v; // edited");
+    host.set_file("lib.rs", edited, Edition::E2021);
+    assert_eq!(host.diagnostics_until(file, &mut || true), None);
+    assert_eq!(bodies(&log), 1, "the edited a() is analysed");
 }
