@@ -819,52 +819,46 @@ impl<'a> Cx<'a> {
         // What the statement (or terminator) `si` of block `bi`, at point `p`, does to moves and
         // initialization.
         let init_effect = |bi: usize, si: usize, p: usize, st: &mut Init| {
+            // An assignment re-initializes what was moved out of the place, and the whole local
+            // when it is the place.
+            let assigned = |place: &Place, st: &mut Init| {
+                for (mi, m) in moves.iter().enumerate() {
+                    if place.is_prefix_of(&m.0) {
+                        st.moved.remove(mi);
+                    }
+                }
+                if place.proj.is_empty() {
+                    st.uninit.remove(place.local.0 as usize);
+                    st.init.insert(place.local.0 as usize);
+                }
+            };
+            let forget_moves_of = |l: Local, st: &mut Init| {
+                for (mi, m) in moves.iter().enumerate() {
+                    if m.0.local == l {
+                        st.moved.remove(mi);
+                    }
+                }
+            };
             let b = &body.blocks[bi];
             for &mi in &move_of_point[p] {
                 st.moved.insert(mi);
             }
             match b.stmts.get(si).map(|s| &s.kind) {
-                Some(StatementKind::Assign(place, _)) => {
-                    for (mi, m) in moves.iter().enumerate() {
-                        if place.is_prefix_of(&m.0) {
-                            st.moved.remove(mi);
-                        }
-                    }
-                    if place.proj.is_empty() {
-                        st.uninit.remove(place.local.0 as usize);
-                        st.init.insert(place.local.0 as usize);
-                    }
-                }
+                Some(StatementKind::Assign(place, _)) => assigned(place, st),
                 Some(StatementKind::MaybeInit(l)) => {
                     // Not "maybe initialized" for E0384: the macro may not have written it.
                     st.uninit.remove(l.0 as usize);
-                    for (mi, m) in moves.iter().enumerate() {
-                        if m.0.local == *l {
-                            st.moved.remove(mi);
-                        }
-                    }
+                    forget_moves_of(*l, st);
                 }
                 Some(StatementKind::StorageDead(l)) => {
                     st.uninit.insert(l.0 as usize);
                     st.init.remove(l.0 as usize);
-                    for (mi, m) in moves.iter().enumerate() {
-                        if m.0.local == *l {
-                            st.moved.remove(mi);
-                        }
-                    }
+                    forget_moves_of(*l, st);
                 }
                 Some(_) => {}
                 None => {
                     if let Terminator::Call { dest, .. } = &b.term {
-                        for (mi, m) in moves.iter().enumerate() {
-                            if dest.is_prefix_of(&m.0) {
-                                st.moved.remove(mi);
-                            }
-                        }
-                        if dest.proj.is_empty() {
-                            st.uninit.remove(dest.local.0 as usize);
-                            st.init.insert(dest.local.0 as usize);
-                        }
+                        assigned(dest, st);
                     }
                 }
             }

@@ -22,16 +22,22 @@ fn c() {
 }
 ";
 
-/// Runs the analysis on `before`, then on `after`, and returns how many times each per-function
-/// query executed for the second run.
-fn executions(before: &str, after: &str) -> (usize, usize, usize) {
+/// A host that logs every query salsa executes.
+fn logging_host() -> (AnalysisHost, Arc<Mutex<Vec<String>>>) {
     let log: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = log.clone();
-    let mut host = AnalysisHost::with_events(move |e| {
+    let host = AnalysisHost::with_events(move |e| {
         if let salsa::EventKind::WillExecute { .. } = e.kind {
             sink.lock().unwrap().push(format!("{:?}", e.kind));
         }
     });
+    (host, log)
+}
+
+/// Runs the analysis on `before`, then on `after`, and returns how many times each per-function
+/// query executed for the second run.
+fn executions(before: &str, after: &str) -> (usize, usize, usize) {
+    let (mut host, log) = logging_host();
     let file = host.set_file("lib.rs", before.to_string(), Edition::E2021);
     let first = host.diagnostics(file);
     assert!(!first.is_empty(), "the fixture has errors in a() and c()");
@@ -215,13 +221,7 @@ fn top() { fn nested() {} }
 /// functions it finished are not analysed again) and answers what an uninterrupted one does.
 #[test]
 fn interrupted_diagnostics_resume_where_they_stopped() {
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let sink = log.clone();
-    let mut host = AnalysisHost::with_events(move |e| {
-        if let salsa::EventKind::WillExecute { .. } = e.kind {
-            sink.lock().unwrap().push(format!("{:?}", e.kind));
-        }
-    });
+    let (mut host, log) = logging_host();
     let file = host.set_file("lib.rs", BEFORE.to_string(), Edition::E2021);
     let bodies = |log: &Arc<Mutex<Vec<String>>>| {
         let n = log

@@ -164,13 +164,13 @@ fn main() {
     let copy = scratch.join(format!("regex-automata-{version}"));
     inputs::copy_dir(&crate_dir, &copy);
     let lsp_dense = copy.join("src/dfa/dense.rs");
-    let (raw, served) = lsp_edits(&server, &lsp_dense, &dense, keystrokes, |i| {
-        if i % 2 == 0 {
-            (keystroke_at, keystroke_at, ";")
-        } else {
-            (keystroke_at, keystroke_at + 1, "")
-        }
-    });
+    let (raw, served) = lsp_edits(
+        &server,
+        &lsp_dense,
+        &dense,
+        keystrokes,
+        typed_then_deleted(keystroke_at, ";"),
+    );
     let what = format!("keystroke in a body, {dense_lines}-line file");
     let key = report.row(
         format!("{what}: server time, didChange read -> publishDiagnostics written"),
@@ -194,38 +194,25 @@ fn main() {
         "<= 10 ms",
         Some(key.p99 <= 10.0),
     );
-    let sig_len = signature_text.len();
-    let (raw, served) = lsp_edits(&server, &lsp_dense, &dense, signature_edits, |i| {
-        if i % 2 == 0 {
-            (signature_at, signature_at, signature_text)
-        } else {
-            (signature_at, signature_at + sig_len, "")
-        }
-    });
+    let (raw, served) = lsp_edits(
+        &server,
+        &lsp_dense,
+        &dense,
+        signature_edits,
+        typed_then_deleted(signature_at, signature_text),
+    );
     let what = format!("signature edit (`{signature_text}` typed/deleted as one change)");
     report.row(format!("{what}: server time"), &served, "ms");
     report.row(format!("{what}: round trip"), &raw, "ms");
 
     eprintln!("== 3./7. in-process: AnalysisHost::set_file + diagnostics");
-    let (floor, bodies) = in_process(&dense, keystrokes, |i| {
-        if i % 2 == 0 {
-            (keystroke_at, keystroke_at, ";")
-        } else {
-            (keystroke_at, keystroke_at + 1, "")
-        }
-    });
+    let (floor, bodies) = in_process(&dense, keystrokes, typed_then_deleted(keystroke_at, ";"));
     report.row(
         "in-process keystroke: set_file (incl. incremental reparse) + diagnostics",
         &floor,
         "ms",
     );
-    let reparse = reparse_floor(&dense, keystrokes, |i| {
-        if i % 2 == 0 {
-            (keystroke_at, keystroke_at, ";")
-        } else {
-            (keystroke_at, keystroke_at + 1, "")
-        }
-    });
+    let reparse = reparse_floor(&dense, keystrokes, typed_then_deleted(keystroke_at, ";"));
     report.row(
         "floor: tree-sitter's incremental reparse of the same keystroke alone",
         &reparse,
@@ -242,13 +229,11 @@ fn main() {
         "1",
         Some(per_key.min == 1.0 && per_key.max == 1.0),
     );
-    let (sig_floor, sig_bodies) = in_process(&dense, signature_edits, |i| {
-        if i % 2 == 0 {
-            (signature_at, signature_at, signature_text)
-        } else {
-            (signature_at, signature_at + sig_len, "")
-        }
-    });
+    let (sig_floor, sig_bodies) = in_process(
+        &dense,
+        signature_edits,
+        typed_then_deleted(signature_at, signature_text),
+    );
     report.row(
         "in-process signature edit: set_file + diagnostics",
         &sig_floor,
@@ -561,6 +546,18 @@ fn signature_edit(text: &str) -> (usize, &'static str) {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].matches('\n').count() + 1
+}
+
+/// The edits of the benchmark: `text` typed at `at`, then deleted, again and again (edit `i` as
+/// a byte range and its replacement).
+fn typed_then_deleted<'a>(at: usize, text: &'a str) -> impl Fn(usize) -> (usize, usize, &'a str) {
+    move |i| {
+        if i % 2 == 0 {
+            (at, at, text)
+        } else {
+            (at, at + text.len(), "")
+        }
+    }
 }
 
 /// Opens `path` (holding `text`) in a fresh server, waits for its first diagnostics, then sends
