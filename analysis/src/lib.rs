@@ -310,11 +310,27 @@ fn diagnostics(
     Some(sort_diagnostics(out))
 }
 
+/// The parse of a text exhausted its budget (tree-sitter's operations or reads, see
+/// `syntax::parse_tree`): the text reads as empty and nothing in it is analysed. Real code parses
+/// well within the budget; pathological or corrupted texts may not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseGaveUp;
+
+impl std::fmt::Display for ParseGaveUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not analysed: the parser gave up on this text within its time budget")
+    }
+}
+
 /// The diagnostics of a text analysed once, as a fresh `AnalysisHost` answers them, without its
 /// machinery for edits: no database, no kept tree (`borrowlens check` analyses each file once,
-/// and setting up and tearing down a database per file was a tenth of its time).
-pub fn diagnostics_once(text: &str, edition: Edition) -> Vec<Diagnostic> {
-    let syntax = syntax::parse(text);
+/// and setting up and tearing down a database per file was a tenth of its time). `Err` when the
+/// text could not be parsed within the budget, where a host answers no diagnostics.
+pub fn diagnostics_once(text: &str, edition: Edition) -> Result<Vec<Diagnostic>, ParseGaveUp> {
+    let Some(tree) = syntax::parse_tree(text, None) else {
+        return Err(ParseGaveUp);
+    };
+    let syntax = syntax::convert(&tree, text);
     let mut builder = index::IndexBuilder::new(
         index::shadowed_std_names(text),
         index::control_free_macros(text),
@@ -339,7 +355,7 @@ pub fn diagnostics_once(text: &str, edition: Edition) -> Vec<Diagnostic> {
         };
         fn_diagnostics(text, &index, &f, &mut out);
     }
-    sort_diagnostics(out)
+    Ok(sort_diagnostics(out))
 }
 
 /// What the diagnostics of one function are made of.

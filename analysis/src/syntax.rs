@@ -228,9 +228,17 @@ pub fn parse_tree(text: &str, old: Option<&Tree>) -> Option<Tree> {
 }
 
 /// Parses `text` with `parser`, giving up after `parse_budget` operations or `read_budget` bytes
-/// read. Tree-sitter reports progress every 100 operations; past the read budget the text ends
-/// early, so that the parse finishes at once, and its tree is thrown away. A parse given up is
-/// reset, or the parser's next parse would resume it.
+/// read. Tree-sitter reports progress every 100 operations, and the parse stops at the first
+/// report past either budget; its tree is thrown away. A parse given up is reset, or the parser's
+/// next parse would resume it.
+///
+/// The input always hands out the text itself, in pieces that end on character boundaries: a text
+/// that ends early (an empty piece before its end) is a state tree-sitter's lexer does not survive.
+/// When a piece ends inside a multi-byte character, the lexer asks again for the piece at that
+/// character, and if that piece is empty it decodes a null pointer (SIGSEGV; found by the fuzzer,
+/// `fuzz_regressions.rs`). Past the read budget the parse goes on until the next progress report,
+/// at most 100 more operations: each reads at most the rest of the text, so the work stays
+/// linear in the text's length.
 fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Option<Tree> {
     let reports = parse_budget(text.len()) / 100;
     let read_budget = read_budget(text.len());
@@ -245,13 +253,8 @@ fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> O
         }
     };
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
-    let bytes = text.as_bytes();
     let mut input = |at: usize, _| {
-        if read.get() > read_budget {
-            return &[][..];
-        }
-        let chunk = bytes.get(at..).unwrap_or_default();
-        let chunk = &chunk[..chunk.len().min(READ_CHUNK)];
+        let chunk = read_chunk(text, at);
         read.set(read.get() + chunk.len());
         chunk
     };
@@ -260,6 +263,21 @@ fn parse_within_budget(parser: &mut Parser, text: &str, old: Option<&Tree>) -> O
         parser.reset();
     }
     tree.filter(|_| read.get() <= read_budget)
+}
+
+/// The piece of `text` that tree-sitter's lexer reads at byte `at`: at most `READ_CHUNK` bytes,
+/// more only to finish the character the limit falls in, so that a piece never ends inside a
+/// character. Empty only at or past the end of the text.
+fn read_chunk(text: &str, at: usize) -> &[u8] {
+    let bytes = text.as_bytes();
+    if at >= bytes.len() {
+        return &[];
+    }
+    let mut end = (at + READ_CHUNK).min(bytes.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    &bytes[at..end]
 }
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
@@ -4045,6 +4063,22 @@ mod tests {
     //! failing case shows the whole shape at once.
 
     use super::*;
+
+    /// The lexer's pieces of text end on character boundaries, whatever the offset asked for, and
+    /// are empty only at the end: a character cut at a piece's end made tree-sitter ask again and
+    /// decode a null pointer once the input had ended early.
+    #[test]
+    fn read_pieces_end_on_character_boundaries() {
+        let text = format!("{}\u{feff}é𝄞{}", "x".repeat(READ_CHUNK - 2), "é".repeat(READ_CHUNK));
+        for at in (0..text.len()).filter(|&at| text.is_char_boundary(at)) {
+            let chunk = read_chunk(&text, at);
+            assert!(!chunk.is_empty(), "empty piece at {at}");
+            assert!(chunk.len() <= READ_CHUNK + 3);
+            assert!(std::str::from_utf8(chunk).is_ok(), "piece at {at} cuts a character");
+        }
+        assert!(read_chunk(&text, text.len()).is_empty());
+        assert!(read_chunk(&text, text.len() + 5).is_empty());
+    }
 
     /// The conversion cache is invisible: after any edit, converting the incremental parse with
     /// the cache gives what converting it without gives.

@@ -93,6 +93,28 @@ fn a_quote_before_thousands_of_statements() {
     );
 }
 
+/// 828 byte-order marks (U+FEFF, three bytes each) after a raw string's `r#"` (found by the fuzzer,
+/// seed 13, input 101,595): the lexer rescans them past the read budget, the input then ended
+/// early, and when a piece of text had ended inside a mark, tree-sitter asked again for it, got an
+/// empty piece and decoded a null pointer (SIGSEGV in `ts_decode_utf8`). The input now always hands
+/// out the text in pieces that end on characters, and the parse stops at its next progress report.
+#[test]
+fn byte_order_marks_in_a_raw_string() {
+    let text = include_str!("data/sigsegv-raw-string-bom.rs");
+    assert_eq!(
+        borrowlens_analysis::diagnostics_once(text, Edition::E2021),
+        Err(borrowlens_analysis::ParseGaveUp)
+    );
+    query_everywhere(text);
+    // The same marks at every offset around a piece's end.
+    for shift in 0..4 {
+        let text = format!("{}{}", " ".repeat(1_021 + shift), text);
+        let mut host = AnalysisHost::new();
+        let file = host.set_file("lib.rs", text, Edition::E2021);
+        assert!(host.diagnostics(file).is_empty());
+    }
+}
+
 /// Tree-sitter's incremental reparse of broken code can recover from errors differently from a
 /// fresh parse: after these four versions of a file (found by the fuzzer), the diagnostics differ
 /// from those of a fresh open. `settle` parses afresh (with an empty conversion cache: the LSP

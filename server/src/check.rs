@@ -39,9 +39,14 @@ pub struct Input {
     pub edition: Edition,
 }
 
-/// The analysis of one file panicked; the message is the panic's.
+/// Why a file was not analysed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Panicked(pub String);
+pub enum NotAnalysed {
+    /// The analysis panicked; the message is the panic's.
+    Panicked(String),
+    /// The parser gave up within its budget (a pathological or corrupted text).
+    ParseGaveUp,
+}
 
 /// Runs the check and says whether any error (not a warning) was reported. Paths that cannot be
 /// checked are reported on stderr and do not count.
@@ -91,10 +96,18 @@ pub fn run(options: &Options) -> bool {
     for (input, diags) in inputs.iter().zip(analyze(&inputs)) {
         let diags = match diags {
             Ok(diags) => diags,
-            Err(Panicked(message)) => {
+            Err(NotAnalysed::Panicked(message)) => {
                 output::error(&format!(
                     "{}: internal error: the analysis panicked: {message}",
                     input.path
+                ));
+                continue;
+            }
+            Err(NotAnalysed::ParseGaveUp) => {
+                output::warning(&format!(
+                    "{}: {}",
+                    input.path,
+                    borrowlens_analysis::ParseGaveUp
                 ));
                 continue;
             }
@@ -132,11 +145,11 @@ pub fn run(options: &Options) -> bool {
 /// memory stays flat over a large tree). A panic in the analysis of a file
 /// is caught and returned for that file. The threads have the stack the analysis asks for
 /// (`ANALYSIS_STACK_SIZE`): deeply nested code recurses deeply.
-pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
+pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, NotAnalysed>> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(inputs[i].text.len()));
     let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<Vec<Diagnostic>, Panicked>>> =
+    let mut results: Vec<Option<Result<Vec<Diagnostic>, NotAnalysed>>> =
         (0..inputs.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..THREADS.min(inputs.len()))
@@ -171,18 +184,21 @@ pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, Panicked>> {
         .collect()
 }
 
-fn analyze_one(input: &Input) -> Result<Vec<Diagnostic>, Panicked> {
-    panic::catch_unwind(AssertUnwindSafe(|| {
+fn analyze_one(input: &Input) -> Result<Vec<Diagnostic>, NotAnalysed> {
+    match panic::catch_unwind(AssertUnwindSafe(|| {
         borrowlens_analysis::diagnostics_once(&input.text, input.edition)
-    }))
-    .map_err(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|it| it.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Panicked(message)
-    })
+    })) {
+        Ok(Ok(diags)) => Ok(diags),
+        Ok(Err(borrowlens_analysis::ParseGaveUp)) => Err(NotAnalysed::ParseGaveUp),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|it| it.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(NotAnalysed::Panicked(message))
+        }
+    }
 }
 
 #[cfg(test)]

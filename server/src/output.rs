@@ -47,6 +47,11 @@ pub fn error(message: &str) {
     let _ = writeln!(io::stderr().lock(), "error: {message}");
 }
 
+/// `warning: MESSAGE` on stderr.
+pub fn warning(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "warning: {message}");
+}
+
 /// The language server's stdout: the protocol's channel. tower-lsp-server writes its messages
 /// through it, and the writer thread writes the diagnostics it publishes with `protocol_frame`.
 pub fn protocol() -> Protocol {
