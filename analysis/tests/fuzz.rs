@@ -3,24 +3,37 @@
 //! Seeds are every `.rs` file of `../shared/corpus`. Each execution takes a seed, stacks one to
 //! four random mutations on it (delete, duplicate, swap or splice ranges, insert Rust tokens,
 //! brackets, multi-byte and astral characters, NUL and CR, truncate, nest a range thousands of
-//! levels deep, flip bytes), and runs the result through the analysis as an editor would: the
-//! seed, then each mutation as an edit of the text before (incremental reparses), diagnostics,
-//! inlay hints over the file and over a random range, hovers and regions at random offsets (in
-//! range and out, on character boundaries and not). It fails on:
+//! levels deep, flip bytes, and tree-sitter's edge cases: U+FEFF anywhere and in runs, raw strings
+//! with mismatched hashes, multi-byte characters across the 1 KiB pieces the lexer reads,
+//! unterminated literals and comments), and runs the result through the analysis as an editor
+//! would: the seed, then each mutation as an edit of the text before (incremental reparses),
+//! diagnostics, inlay hints over the file and over a random range, hovers and regions at random
+//! offsets (in range and out, on character boundaries and not).
 //!
-//! - a panic (the input is saved and the failure names its file);
-//! - an input that takes longer than `BORROWLENS_FUZZ_INPUT_SECS` (default 10 s, debug build);
-//! - the process's resident memory above 2 GiB;
+//! The analysis runs in a child process (this test binary again, `BORROWLENS_FUZZ_CHILD` set),
+//! which receives each input on its stdin and answers on its stdout; the test supervises it, so
+//! that every failure names its input and the command that replays it, a crash by a signal or an
+//! abort included (a signal leaves a process no chance to save anything). It fails on:
+//!
+//! - a panic in the analysis;
+//! - the child's death by a signal (SIGSEGV in C code, an abort, a stack overflow) or its exit;
+//! - an input that takes longer than `BORROWLENS_FUZZ_INPUT_SECS` (default 10 s, debug build):
+//!   the child is killed;
+//! - the child's resident memory above 2 GiB;
 //! - diagnostics after the edits, once settled (`AnalysisHost::settle`), that differ from a fresh
 //!   analysis of the same text (a desync between incremental and fresh state; before settling
 //!   they may differ on broken code, and the summary counts how often they did);
 //! - a range outside the text or inside a character.
 //!
 //! `BORROWLENS_FUZZ_SECS` sets the time budget (default 10 s; CI runs 60 s in a release build,
-//! longer runs are for local use), `BORROWLENS_FUZZ_SEED` the seed of the random sequence
-//! (default 1; the inputs depend only on it, not on the time). The count of executions is
-//! printed. A saved failing input is replayed with `BORROWLENS_FUZZ_REPLAY=FILE`.
+//! longer runs are for local use), `BORROWLENS_FUZZ_EXECS` a number of executions to stop at,
+//! `BORROWLENS_FUZZ_SEED` the seed of the random sequence (default 1; the inputs depend only on
+//! it, not on the time). The count of executions is printed. A failing input is saved in the
+//! temporary directory and replayed with `BORROWLENS_FUZZ_REPLAY=FILE`. The tests
+//! `a_crash_is_named` and `a_hang_is_named` make the child abort or hang on purpose and check
+//! that the supervisor names the input.
 
+use std::io::{BufRead, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -225,7 +238,7 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
     let (a, b) = range(rng, text);
     let at = floor_boundary(text, rng.below(text.len() + 1));
     let mut out = String::with_capacity(text.len() + 64);
-    match rng.below(12) {
+    match rng.below(14) {
         // Delete a range.
         0 => {
             out.push_str(&text[..a]);
@@ -313,6 +326,8 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
             out.push_str(&rng.pick(TOKENS).repeat(1 + rng.below(3_000)));
             out.push_str(&text[at..]);
         }
+        // Tree-sitter's edge cases.
+        11 | 12 => edge_case(rng, text, &mut out),
         // Another seed's whole text in the middle.
         _ => {
             out.push_str(&text[..at]);
@@ -324,6 +339,64 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
         out.truncate(floor_boundary(&out, MAX_INPUT));
     }
     out
+}
+
+/// The size of the pieces of text tree-sitter's lexer is handed (`syntax::READ_CHUNK`): a
+/// character across a piece's end is an edge of the lexer's own.
+const LEXER_PIECE: usize = 1 << 10;
+
+/// Multi-byte characters: a byte-order mark, two bytes, three, four.
+const WIDE: &[&str] = &["\u{feff}", "é", "日", "𝄞", "\u{200b}"];
+
+/// Openings that the lexer's external scanners and literal rules read far ahead from.
+const UNTERMINATED: &[&str] = &[
+    "\"", "b\"", "c\"", "'", "b'", "'\\", "'\\u{", "\"\\", "/*", "/**", "/*!", "/* /*", "*/",
+    "r", "r#", "br#", "cr#", "\0", "\u{feff}",
+];
+
+/// One of tree-sitter's edge cases, written into `out`: multi-byte characters across the end of
+/// a piece the lexer reads, a raw string whose closing hashes differ from its opening ones (or
+/// that never closes), a run of byte-order marks, an unterminated literal or comment.
+fn edge_case(rng: &mut Rng, text: &str, out: &mut String) {
+    let (a, b) = range(rng, text);
+    match rng.below(4) {
+        0 => {
+            let piece_end = LEXER_PIECE * (1 + rng.below(text.len() / LEXER_PIECE + 1));
+            let at = floor_boundary(text, piece_end.saturating_sub(1 + rng.below(4)));
+            out.push_str(&text[..at]);
+            for _ in 0..1 + rng.below(3) {
+                out.push_str(rng.pick::<&str>(WIDE));
+            }
+            out.push_str(&text[at..]);
+        }
+        1 => {
+            let prefix = *rng.pick(&["r", "br", "cr"]);
+            let opening = format!("{prefix}{}\"", "#".repeat(rng.below(4)));
+            out.push_str(&text[..a]);
+            // Many openings make the scanner read to the end of the text from each of them.
+            let times = if rng.chance(2) { 1 } else { 1 + rng.below(1_000) };
+            out.push_str(&opening.repeat(times));
+            if rng.chance(2) {
+                out.push_str(&rng.pick::<&str>(WIDE).repeat(rng.below(1_000)));
+            }
+            out.push_str(&text[a..b]);
+            if !rng.chance(3) {
+                out.push('"');
+                out.push_str(&"#".repeat(rng.below(4)));
+            }
+            out.push_str(&text[b..]);
+        }
+        2 => {
+            out.push_str(&text[..a]);
+            out.push_str(&rng.pick::<&str>(WIDE).repeat(1 + rng.below(2_000)));
+            out.push_str(&text[a..]);
+        }
+        _ => {
+            out.push_str(&text[..a]);
+            out.push_str(rng.pick::<&str>(UNTERMINATED));
+            out.push_str(&text[a..]);
+        }
+    }
 }
 
 /// One execution's input: a seed, its mutation and the offsets the queries use.
@@ -551,33 +624,103 @@ fn load(path: &Path) -> Input {
     }
 }
 
-/// The message and place of the worker's last panic, from the panic hook.
-static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// Set in the child process's environment: the test then serves inputs from its stdin.
+const CHILD: &str = "BORROWLENS_FUZZ_CHILD";
 
-/// What the worker thread says about one input.
+/// What the supervisor asks the child to do with an input besides analysing it: the test-only
+/// switch that shows the supervisor catches what it is made to catch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sabotage {
+    None,
+    /// Abort the child (SIGABRT) before analysing the input.
+    Abort,
+    /// Never answer.
+    Hang,
+}
+
+/// What the child says about one input.
+#[derive(Debug)]
 enum Outcome {
-    /// Passed; whether the analysis differed from a fresh one before it was settled.
-    Ok(bool),
+    /// Passed: whether the analysis differed from a fresh one before it was settled, how long
+    /// it took, and the child's resident memory after it.
+    Ok {
+        diverged: bool,
+        elapsed: Duration,
+        rss: u64,
+    },
+    /// The analysis panicked; the message and where, from the panic hook.
     Panicked(String),
 }
 
-#[test]
-fn fuzz_the_analysis() {
-    let budget = Duration::from_secs(env_u64("BORROWLENS_FUZZ_SECS", 10));
-    let per_input = Duration::from_secs(env_u64("BORROWLENS_FUZZ_INPUT_SECS", 10));
-    let seed = env_u64("BORROWLENS_FUZZ_SEED", 1);
-    let seeds = corpus_seeds();
+/// The child's framing: one input on stdin, the sabotage byte first.
+fn write_input(w: &mut impl Write, input: &Input, sabotage: Sabotage) -> std::io::Result<()> {
+    let edition = EDITIONS.iter().position(|e| *e == input.edition).unwrap_or(2);
+    let mut frame = vec![sabotage as u8, edition as u8];
+    for n in input.picks {
+        frame.extend_from_slice(&n.to_le_bytes());
+    }
+    frame.extend_from_slice(&(input.steps.len() as u64).to_le_bytes());
+    for text in std::iter::once(&input.seed)
+        .chain(&input.steps)
+        .chain(std::iter::once(&input.text))
+    {
+        frame.extend_from_slice(&(text.len() as u64).to_le_bytes());
+        frame.extend_from_slice(text.as_bytes());
+    }
+    w.write_all(&frame)?;
+    w.flush()
+}
 
-    // Inputs go to one worker with the analysis's stack; the test thread times each of them.
-    let (to_worker, inputs) = mpsc::sync_channel::<Input>(0);
-    let (to_test, outcomes) = mpsc::channel::<(Outcome, Duration)>();
-    // The worker's panics are kept (with where they happened: the analysis's frames of the
-    // backtrace) for the failure message instead of being printed.
-    let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        if std::thread::current().name() != Some("fuzz-worker") {
-            return default_hook(info);
-        }
+/// Reads what `write_input` wrote; `None` at the end of the input.
+fn read_input(r: &mut impl Read) -> Option<(Input, Sabotage)> {
+    let mut head = [0u8; 2];
+    r.read_exact(&mut head).ok()?;
+    fn u64_from(r: &mut impl Read) -> Option<u64> {
+        let mut n = [0u8; 8];
+        r.read_exact(&mut n).ok()?;
+        Some(u64::from_le_bytes(n))
+    }
+    let mut picks = [0u64; 8];
+    for p in &mut picks {
+        *p = u64_from(r)?;
+    }
+    let steps = u64_from(r)? as usize;
+    let mut texts = Vec::with_capacity(steps + 2);
+    for _ in 0..steps + 2 {
+        let len = u64_from(r)? as usize;
+        let mut bytes = vec![0u8; len];
+        r.read_exact(&mut bytes).ok()?;
+        texts.push(String::from_utf8(bytes).ok()?);
+    }
+    let text = texts.pop()?;
+    let seed = texts.remove(0);
+    let sabotage = match head[0] {
+        1 => Sabotage::Abort,
+        2 => Sabotage::Hang,
+        _ => Sabotage::None,
+    };
+    let input = Input {
+        seed,
+        steps: texts,
+        text,
+        edition: EDITIONS[head[1] as usize % 4],
+        picks,
+    };
+    Some((input, sabotage))
+}
+
+/// The start of each of the child's answers on its stdout, which the test harness shares.
+const ANSWER: &str = "@@borrowlens-fuzz ";
+
+/// The message and place of the worker's last panic, from the panic hook.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The child: analyses each input from stdin on a thread with the analysis's stack, answering
+/// each on stdout, until stdin ends.
+fn serve() {
+    // Panics are kept (with where they happened: the analysis's frames of the backtrace) for
+    // the answer instead of being printed.
+    panic::set_hook(Box::new(|info| {
         let backtrace = std::backtrace::Backtrace::force_capture().to_string();
         let frames: Vec<&str> = backtrace
             .lines()
@@ -586,44 +729,232 @@ fn fuzz_the_analysis() {
             .collect();
         *LAST_PANIC.lock().unwrap() = Some(format!("{info}\n{}", frames.join("\n")));
     }));
-    std::thread::Builder::new()
-        .name("fuzz-worker".to_string())
+    let worker = std::thread::Builder::new()
         .stack_size(ANALYSIS_STACK_SIZE)
-        .spawn(move || {
-            for input in inputs {
+        .spawn(|| {
+            let mut stdin = std::io::BufReader::new(std::io::stdin().lock());
+            let mut stdout = std::io::stdout().lock();
+            while let Some((input, sabotage)) = read_input(&mut stdin) {
+                match sabotage {
+                    Sabotage::Abort => std::process::abort(),
+                    Sabotage::Hang => loop {
+                        std::thread::sleep(Duration::from_secs(3600));
+                    },
+                    Sabotage::None => {}
+                }
                 let start = Instant::now();
-                let outcome = match panic::catch_unwind(AssertUnwindSafe(|| execute(&input))) {
-                    Ok(diverged) => Outcome::Ok(diverged),
+                let answer = match panic::catch_unwind(AssertUnwindSafe(|| execute(&input))) {
+                    Ok(diverged) => format!(
+                        "ok {} {} {}\n",
+                        u8::from(diverged),
+                        start.elapsed().as_nanos(),
+                        rss().unwrap_or(0)
+                    ),
                     Err(_) => {
-                        Outcome::Panicked(LAST_PANIC.lock().unwrap().take().unwrap_or_default())
+                        let message = LAST_PANIC.lock().unwrap().take().unwrap_or_default();
+                        format!("panic {}\n{message}", message.len())
                     }
                 };
-                if to_test.send((outcome, start.elapsed())).is_err() {
-                    break;
+                // A newline first: the harness may have left a line unfinished.
+                if write!(stdout, "\n{ANSWER}{answer}")
+                    .and_then(|()| stdout.flush())
+                    .is_err()
+                {
+                    return;
                 }
             }
         })
         .unwrap();
+    worker.join().unwrap();
+}
 
-    if let Ok(path) = std::env::var("BORROWLENS_FUZZ_REPLAY") {
-        to_worker.send(load(Path::new(&path))).unwrap();
-        let (outcome, elapsed) = outcomes
-            .recv_timeout(per_input)
-            .expect("the replay finished in time");
-        if let Outcome::Panicked(message) = outcome {
-            panic!("replay of {path}: {message}");
+/// Reads the child's answers off its stdout, skipping what the test harness prints there.
+fn read_answers(stdout: impl Read, to: mpsc::Sender<Outcome>) {
+    let mut r = std::io::BufReader::new(stdout);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match r.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
         }
-        eprintln!("replay of {path}: fine in {elapsed:?}");
-        return;
+        let Some(answer) = line.trim_end().strip_prefix(ANSWER) else {
+            continue;
+        };
+        let words: Vec<&str> = answer.split(' ').collect();
+        let outcome = match words.as_slice() {
+            ["ok", diverged, nanos, rss] => Outcome::Ok {
+                diverged: *diverged == "1",
+                elapsed: Duration::from_nanos(nanos.parse().unwrap_or(0)),
+                rss: rss.parse().unwrap_or(0),
+            },
+            ["panic", len] => {
+                let mut message = vec![0u8; len.parse().unwrap_or(0)];
+                if r.read_exact(&mut message).is_err() {
+                    return;
+                }
+                Outcome::Panicked(String::from_utf8_lossy(&message).into_owned())
+            }
+            _ => continue,
+        };
+        if to.send(outcome).is_err() {
+            return;
+        }
+    }
+}
+
+/// The child process that analyses the inputs, and the answers it gives.
+struct Child {
+    process: std::process::Child,
+    stdin: std::process::ChildStdin,
+    answers: mpsc::Receiver<Outcome>,
+}
+
+impl Child {
+    fn start() -> Child {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let mut process = std::process::Command::new(exe)
+            .args(["fuzz_the_analysis", "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the fuzzer's child process");
+        let stdin = process.stdin.take().unwrap();
+        let stdout = process.stdout.take().unwrap();
+        let (to, answers) = mpsc::channel();
+        std::thread::spawn(move || read_answers(stdout, to));
+        Child {
+            process,
+            stdin,
+            answers,
+        }
     }
 
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    /// Analyses one input in the child: its outcome, or how the child failed.
+    fn run(&mut self, input: &Input, sabotage: Sabotage, limit: Duration) -> Result<Outcome, Death> {
+        let sent = write_input(&mut self.stdin, input, sabotage);
+        match self.answers.recv_timeout(limit) {
+            Ok(outcome) => Ok(outcome),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = self.process.kill();
+                let _ = self.process.wait();
+                Err(Death::Hang(limit))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let status = self.process.wait().ok();
+                Err(Death::Exited(status, sent.err().map(|e| e.to_string())))
+            }
+        }
+    }
+
+    /// Ends the child: its stdin closes and it returns.
+    fn finish(mut self) {
+        drop(self.stdin);
+        let _ = self.process.wait();
+    }
+}
+
+/// How the child failed on an input.
+#[derive(Debug)]
+enum Death {
+    /// It did not answer within the limit, and was killed.
+    Hang(Duration),
+    /// It ended: killed by a signal, or exited.
+    Exited(Option<std::process::ExitStatus>, Option<String>),
+}
+
+impl std::fmt::Display for Death {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::os::unix::process::ExitStatusExt;
+        match self {
+            Death::Hang(limit) => write!(f, "took more than {limit:?} (the child was killed)"),
+            Death::Exited(Some(status), _) if status.signal().is_some() => {
+                let signal = status.signal().unwrap_or(0);
+                let name = match signal {
+                    4 => "SIGILL",
+                    6 => "SIGABRT",
+                    7 => "SIGBUS",
+                    8 => "SIGFPE",
+                    9 => "SIGKILL",
+                    11 => "SIGSEGV",
+                    _ => "a signal",
+                };
+                write!(f, "killed the analysis by {name} (signal {signal})")
+            }
+            Death::Exited(status, write_error) => {
+                write!(f, "ended the analysis's process ({status:?}")?;
+                if let Some(e) = write_error {
+                    write!(f, "; writing the input failed: {e}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// How a campaign runs.
+struct Campaign {
+    seed: u64,
+    budget: Duration,
+    /// Stop after this many executions.
+    executions: Option<u64>,
+    per_input: Duration,
+    /// The execution (counted from 1) whose child is sabotaged, and how.
+    sabotage: Option<(u64, Sabotage)>,
+}
+
+/// What a campaign did, when nothing failed.
+#[derive(Debug)]
+struct Summary {
+    executions: u64,
+    elapsed: Duration,
+    slowest: Duration,
+    slowest_saved: Option<PathBuf>,
+    peak_rss: u64,
+    diverged: u64,
+}
+
+/// A failed execution: which one, why, and where its input was saved.
+#[derive(Debug)]
+struct Failure {
+    execution: u64,
+    seed: u64,
+    saved: PathBuf,
+    why: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "input {} (seed {}) {}\nsaved to {} (and its seed and steps beside it); replay with\n  \
+             BORROWLENS_FUZZ_REPLAY={} cargo test --release -p borrowlens-analysis --test fuzz \
+             fuzz_the_analysis -- --nocapture",
+            self.execution,
+            self.seed,
+            self.why,
+            self.saved.display(),
+            self.saved.display()
+        )
+    }
+}
+
+/// Generates the campaign's inputs and has a child process analyse them, one at a time.
+fn campaign(c: &Campaign) -> Result<Summary, Failure> {
+    let seeds = corpus_seeds();
+    let mut rng = Rng(c.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut child = Child::start();
     let start = Instant::now();
-    let mut executions = 0u64;
-    let (mut slowest, mut peak) = (Duration::ZERO, 0u64);
-    let mut slowest_saved = None;
-    let mut diverged = 0u64;
-    while start.elapsed() < budget {
+    let mut s = Summary {
+        executions: 0,
+        elapsed: Duration::ZERO,
+        slowest: Duration::ZERO,
+        slowest_saved: None,
+        peak_rss: 0,
+        diverged: 0,
+    };
+    while start.elapsed() < c.budget && c.executions.is_none_or(|n| s.executions < n) {
         let base = rng.pick(&seeds).clone();
         let mut text = base.clone();
         let mut steps = Vec::new();
@@ -641,66 +972,134 @@ fn fuzz_the_analysis() {
             edition: *rng.pick(&EDITIONS),
             picks,
         };
-        to_worker.send(input.clone()).unwrap();
-        executions += 1;
-        let (outcome, elapsed) = match outcomes.recv_timeout(per_input) {
-            Ok(it) => it,
-            Err(_) => {
-                let path = save(&input, executions, seed);
-                panic!(
-                    "input {executions} (seed {seed}) took more than {per_input:?}\nsaved to {} (and its \
-                     seed beside it); replay with BORROWLENS_FUZZ_REPLAY={}",
-                    path.display(),
-                    path.display()
-                )
-            }
+        s.executions += 1;
+        let sabotage = match c.sabotage {
+            Some((n, sabotage)) if n == s.executions => sabotage,
+            _ => Sabotage::None,
         };
-        if elapsed > slowest {
-            slowest = elapsed;
-            // Kept for a look: a slow input is a bound waiting to be broken.
-            if elapsed > per_input / 10 {
-                slowest_saved = Some(save(&input, executions, seed));
-            }
-        }
-        if let Outcome::Ok(true) = outcome {
-            diverged += 1;
-            if diverged == 1 {
-                eprintln!(
-                    "fuzz: input {executions} differed from a fresh analysis until settled; saved as {}",
-                    save(&input, executions, seed).display()
-                );
-            }
-        }
-        if let Outcome::Panicked(message) = outcome {
-            let path = save(&input, executions, seed);
-            panic!(
-                "input {executions} (seed {seed}) failed: {message}\nsaved to {} (and its seed beside it); \
-                 replay with BORROWLENS_FUZZ_REPLAY={}",
-                path.display(),
-                path.display()
-            );
-        }
-        if executions.is_multiple_of(16) {
-            if let Some(now) = rss() {
-                peak = peak.max(now);
-                assert!(
-                    now < MAX_RSS,
-                    "resident memory {} MiB after input {executions}",
-                    now >> 20
-                );
+        let fail = |why: String| Failure {
+            execution: s.executions,
+            seed: c.seed,
+            saved: save(&input, s.executions, c.seed),
+            why,
+        };
+        match child.run(&input, sabotage, c.per_input) {
+            Err(death) => return Err(fail(death.to_string())),
+            Ok(Outcome::Panicked(message)) => return Err(fail(format!("failed: {message}"))),
+            Ok(Outcome::Ok {
+                diverged,
+                elapsed,
+                rss,
+            }) => {
+                if elapsed > s.slowest {
+                    s.slowest = elapsed;
+                    // Kept for a look: a slow input is a bound waiting to be broken.
+                    if elapsed > c.per_input / 10 {
+                        s.slowest_saved = Some(save(&input, s.executions, c.seed));
+                    }
+                }
+                if diverged {
+                    s.diverged += 1;
+                    if s.diverged == 1 {
+                        eprintln!(
+                            "fuzz: input {} differed from a fresh analysis until settled; saved as {}",
+                            s.executions,
+                            save(&input, s.executions, c.seed).display()
+                        );
+                    }
+                }
+                s.peak_rss = s.peak_rss.max(rss);
+                if rss > MAX_RSS {
+                    return Err(fail(format!("left the child at {} MiB resident", rss >> 20)));
+                }
             }
         }
     }
+    child.finish();
+    s.elapsed = start.elapsed();
+    Ok(s)
+}
+
+#[test]
+fn fuzz_the_analysis() {
+    if std::env::var_os(CHILD).is_some() {
+        return serve();
+    }
+    let per_input = Duration::from_secs(env_u64("BORROWLENS_FUZZ_INPUT_SECS", 10));
+    if let Ok(path) = std::env::var("BORROWLENS_FUZZ_REPLAY") {
+        let mut child = Child::start();
+        match child.run(&load(Path::new(&path)), Sabotage::None, per_input) {
+            Ok(Outcome::Ok { elapsed, .. }) => eprintln!("replay of {path}: fine in {elapsed:?}"),
+            Ok(Outcome::Panicked(message)) => panic!("replay of {path}: {message}"),
+            Err(death) => panic!("replay of {path}: {death}"),
+        }
+        child.finish();
+        return;
+    }
+    let c = Campaign {
+        seed: env_u64("BORROWLENS_FUZZ_SEED", 1),
+        budget: Duration::from_secs(env_u64("BORROWLENS_FUZZ_SECS", 10)),
+        executions: std::env::var("BORROWLENS_FUZZ_EXECS")
+            .ok()
+            .map(|_| env_u64("BORROWLENS_FUZZ_EXECS", 0)),
+        per_input,
+        sabotage: None,
+    };
+    let s = campaign(&c).unwrap_or_else(|failure| panic!("{failure}"));
     eprintln!(
-        "fuzz: {executions} executions in {:.1} s (seed {seed}, {} seeds), slowest input {slowest:?}, \
-         peak RSS {} MiB, no failure; {diverged} incremental analyses differed from a fresh one \
-         until settled",
-        start.elapsed().as_secs_f64(),
-        seeds.len(),
-        peak >> 20
+        "fuzz: {} executions in {:.1} s (seed {}, {} seeds), slowest input {:?}, peak RSS {} MiB, \
+         no failure; {} incremental analyses differed from a fresh one until settled",
+        s.executions,
+        s.elapsed.as_secs_f64(),
+        c.seed,
+        corpus_seeds().len(),
+        s.slowest,
+        s.peak_rss >> 20,
+        s.diverged
     );
-    if let Some(path) = slowest_saved {
+    if let Some(path) = s.slowest_saved {
         eprintln!("fuzz: the slowest input is saved as {}", path.display());
     }
-    assert!(executions > 0, "the budget allowed no execution");
+    assert!(s.executions > 0, "the budget allowed no execution");
+}
+
+/// A child that aborts on its third input (the test-only sabotage switch): the supervisor names
+/// the signal and that input, and saves it as it was generated.
+#[test]
+fn a_crash_is_named() {
+    let c = Campaign {
+        seed: 7,
+        budget: Duration::from_secs(600),
+        executions: Some(5),
+        per_input: Duration::from_secs(60),
+        sabotage: Some((3, Sabotage::Abort)),
+    };
+    let failure = campaign(&c).expect_err("the sabotaged child aborts");
+    assert_eq!(failure.execution, 3);
+    let message = failure.to_string();
+    assert!(message.contains("SIGABRT"), "{message}");
+    assert!(message.contains("BORROWLENS_FUZZ_REPLAY="), "{message}");
+    let saved = load(&failure.saved);
+    assert!(message.contains(&failure.saved.display().to_string()));
+    // The saved input is the one the campaign generated third, and replays without failing.
+    let mut child = Child::start();
+    let outcome = child.run(&saved, Sabotage::None, Duration::from_secs(60));
+    assert!(matches!(outcome, Ok(Outcome::Ok { .. })), "{outcome:?}");
+    child.finish();
+}
+
+/// A child that never answers its second input is killed after the limit, and the input named.
+#[test]
+fn a_hang_is_named() {
+    let c = Campaign {
+        seed: 7,
+        budget: Duration::from_secs(600),
+        executions: Some(5),
+        per_input: Duration::from_secs(3),
+        sabotage: Some((2, Sabotage::Hang)),
+    };
+    let failure = campaign(&c).expect_err("the sabotaged child hangs");
+    assert_eq!(failure.execution, 2);
+    assert!(failure.why.contains("took more than 3s"), "{}", failure.why);
+    assert!(failure.saved.exists());
 }
