@@ -6,6 +6,8 @@
 use crate::ast::{FieldName, Name, Span};
 use crate::ty::Ty;
 
+pub mod pretty;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Local(pub u32);
 
