@@ -986,7 +986,19 @@ fn campaign(c: &Campaign) -> Result<Summary, Failure> {
         peak_rss: 0,
         diverged: 0,
     };
+    let mut reported = Instant::now();
     while start.elapsed() < c.budget && c.executions.is_none_or(|n| s.executions < n) {
+        // Long runs say how far they are.
+        if reported.elapsed() > Duration::from_secs(300) {
+            reported = Instant::now();
+            eprintln!(
+                "fuzz: {} executions in {:.0} s (seed {}), slowest input {:?}",
+                s.executions,
+                start.elapsed().as_secs_f64(),
+                c.seed,
+                s.slowest
+            );
+        }
         let base = rng.pick(&seeds).clone();
         let mut text = base.clone();
         let mut steps = Vec::new();
