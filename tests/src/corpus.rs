@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use borrowlens::check::{self, Input, Panicked};
+use borrowlens::check::{self, Input, NotAnalysed};
 use borrowlens::line_index::LineIndex;
 use borrowlens_analysis::Edition;
 use serde_json::Value;
@@ -107,12 +107,18 @@ pub fn predict(corpus: &Path, rows: &[Row]) -> Result<HashMap<String, Vec<(Strin
                     .collect();
                 acc.insert(input.path.clone(), found);
             }
-            Err(Panicked(message)) => panics.push(format!("{}: {message}", input.path)),
+            Err(NotAnalysed::Panicked(message)) => {
+                panics.push(format!("{}: {message}", input.path))
+            }
+            // Every corpus file is real code, which parses well within the budget.
+            Err(NotAnalysed::ParseGaveUp) => {
+                panics.push(format!("{}: {}", input.path, borrowlens_analysis::ParseGaveUp))
+            }
         }
     }
     if !panics.is_empty() {
         return Err(format!(
-            "the analysis panicked on {} files:\n{}",
+            "the analysis panicked on (or did not parse) {} files:\n{}",
             panics.len(),
             panics.join("\n")
         ));

@@ -1,14 +1,17 @@
-//! Helpers for the end-to-end tests: diagnostic fixtures, corpus scoring, and the walk and code
+//! Helpers for the end-to-end tests: diagnostic fixtures (single-file with compiletest's markers,
+//! multi-file with spans annotated), corpus scoring, and the walk and code
 //! scanner that the tidy test uses.
 
 pub mod corpus;
 pub mod fixcheck;
 pub mod fixture;
+pub mod multi;
 pub mod scan;
 
 use std::path::{Path, PathBuf};
 
 pub use fixture::{check_diagnostics, check_diagnostics_pending};
+pub use multi::{check_fixture, check_fixture_pending, Fixture};
 
 /// The repository root (the workspace holding `analysis/`, `server/` and `tests/`). Cargo sets
 /// `CARGO_MANIFEST_DIR` when it runs a test too; that value is preferred over the one compiled
