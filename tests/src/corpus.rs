@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use borrowlens::check::{self, Input, Panicked};
+use borrowlens::check::{self, Input, NotAnalysed};
 use borrowlens::line_index::LineIndex;
 use borrowlens_analysis::Edition;
 use serde_json::Value;
@@ -107,7 +107,11 @@ pub fn predict(corpus: &Path, rows: &[Row]) -> Result<HashMap<String, Vec<(Strin
                     .collect();
                 acc.insert(input.path.clone(), found);
             }
-            Err(Panicked(message)) => panics.push(format!("{}: {message}", input.path)),
+            Err(NotAnalysed::Panicked(message)) => {
+                panics.push(format!("{}: {message}", input.path))
+            }
+            // `borrowlens check` reports nothing for a file whose parse gave up: neither does this.
+            Err(NotAnalysed::ParseGaveUp) => {}
         }
     }
     if !panics.is_empty() {
