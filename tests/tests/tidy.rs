@@ -1,6 +1,6 @@
 //! House rules, checked on every `cargo test`: file headers, where output and tree-sitter may
-//! appear, no ignored or should-panic tests, no `dbg!`, a pure `analysis` crate, and panics that
-//! unwind.
+//! appear, no ignored or should-panic tests, no `dbg!`, a pure `analysis` crate, panics that
+//! unwind, and files and functions of `analysis/src` short enough to read.
 //!
 //! Code searches run on `scan::code_only` text, so comments, docs and string literals (fixtures,
 //! these patterns) never count.
@@ -12,15 +12,21 @@ use borrowlens_tests::{rust_files, scan::code_only, workspace_root};
 
 const CRATE_DIRS: [&str; 4] = ["analysis", "server", "tests", "bench"];
 
-/// Every `.rs` file of the crates, with its path relative to the root (`/`-separated).
+/// Every `.rs` file of the crates, with its path relative to the root (`/`-separated). Files
+/// under a `tests/data/` directory are inputs that tests read (a fuzzer's find kept byte for
+/// byte), not the project's code: the rules do not apply to them.
 fn sources() -> Vec<(String, String)> {
     let root = workspace_root();
     let mut acc = Vec::new();
     for dir in CRATE_DIRS {
         for path in rust_files(&root.join(dir)) {
+            let relative = relative(&root, &path);
+            if relative.contains("/tests/data/") {
+                continue;
+            }
             let text =
                 fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-            acc.push((relative(&root, &path), text));
+            acc.push((relative, text));
         }
     }
     assert!(
@@ -119,7 +125,7 @@ fn dbg_calls(files: &[(String, String)]) -> Vec<String> {
 fn tree_sitter_outside_syntax(files: &[(String, String)]) -> Vec<String> {
     find_in_code(
         files,
-        |path| path == "analysis/src/syntax.rs" || path.starts_with("analysis/src/syntax/"),
+        |path| path.starts_with("analysis/src/syntax/"),
         |line| identifiers(line).any(|it| it == "tree_sitter" || it == "tree_sitter_rust"),
     )
 }
@@ -157,6 +163,185 @@ fn impure_dependencies(manifest: &str) -> Vec<String> {
     acc
 }
 
+/// The most lines a file of `analysis/src` may have: past this, split it by what its parts do.
+const MAX_FILE_LINES: usize = 1_500;
+
+/// The most lines a function of `analysis/src` may span, from its `fn` to its closing brace.
+const MAX_FN_LINES: usize = 250;
+
+/// Generated files, exempt from the length of files: tables, not code to read.
+const GENERATED: [&str; 1] = [
+    // The std method table, written by tools/gen_std_api.py.
+    "analysis/src/std_api.rs",
+];
+
+/// The files over `MAX_FILE_LINES` on the day the rule came (issue 14, which splits them), so
+/// that the rule holds for every other file now. Each entry is to be removed when its file is
+/// split; `the_allow_lists_hold_only_todays_violations` fails on an entry no longer needed.
+const LONG_FILES_TODAY: [&str; 3] = [
+    // 4,586 lines: remove when lower.rs is split.
+    "analysis/src/lower.rs",
+    // 2,047 lines: remove when fixes.rs is split.
+    "analysis/src/fixes.rs",
+    // 1,964 lines: remove when borrowck.rs is split.
+    "analysis/src/borrowck.rs",
+];
+
+/// The functions over `MAX_FN_LINES` on the day the rule came, by file and name, so that a new
+/// long function fails even in these files. Each entry is to be removed when its file is split.
+const LONG_FNS_TODAY: [(&str, &str); 3] = [
+    // `Cx::run`, 726 lines: remove when borrowck.rs is split into its phases.
+    ("analysis/src/borrowck.rs", "run"),
+    // 466 lines: remove when lower.rs is split.
+    ("analysis/src/lower.rs", "expr_into"),
+    // 276 lines: remove when lower.rs is split.
+    ("analysis/src/lower.rs", "capture_uses"),
+];
+
+fn in_analysis_src(path: &str) -> bool {
+    path.starts_with("analysis/src/")
+}
+
+/// `(path, lines)` of the files of `analysis/src` over `MAX_FILE_LINES`, generated ones aside.
+fn long_files(files: &[(String, String)]) -> Vec<(String, usize)> {
+    files
+        .iter()
+        .filter(|(path, _)| in_analysis_src(path) && !GENERATED.contains(&path.as_str()))
+        .map(|(path, text)| (path.clone(), text.lines().count()))
+        .filter(|(_, lines)| *lines > MAX_FILE_LINES)
+        .collect()
+}
+
+fn long_files_not_allowed(files: &[(String, String)], allowed: &[&str]) -> Vec<String> {
+    long_files(files)
+        .into_iter()
+        .filter(|(path, _)| !allowed.contains(&path.as_str()))
+        .map(|(path, lines)| format!("{path}: {lines} lines"))
+        .collect()
+}
+
+/// A function with a body: its name, the line of its `fn` keyword (1-based) and how many lines it
+/// spans, from that line to the line of its closing brace.
+#[derive(Debug, PartialEq)]
+struct Function {
+    name: String,
+    line: usize,
+    lines: usize,
+}
+
+/// The functions with bodies in `text`, nested ones included, found in its `code_only` text: a
+/// `fn` keyword and a name, then the first `{` outside parentheses and brackets opens the body
+/// (a `;` before it ends a declaration without one), and the braces are matched to its end.
+fn functions(text: &str) -> Vec<Function> {
+    let code: Vec<char> = code_only(text).chars().collect();
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    // The line of each character, 1-based.
+    let line_of: Vec<usize> = code
+        .iter()
+        .scan(1, |line, &c| {
+            let at = *line;
+            *line += usize::from(c == '\n');
+            Some(at)
+        })
+        .collect();
+    let mut acc = Vec::new();
+    for i in 0..code.len() {
+        let is_fn = code[i..].starts_with(&['f', 'n'])
+            && (i == 0 || !is_ident(code[i - 1]))
+            && code.get(i + 2).is_some_and(|c| c.is_whitespace());
+        if !is_fn {
+            continue;
+        }
+        let name_start = (i + 2..code.len())
+            .find(|&j| !code[j].is_whitespace())
+            .unwrap_or(code.len());
+        let name: String = code[name_start..]
+            .iter()
+            .take_while(|&&c| is_ident(c))
+            .collect();
+        // `fn (u8)`, a function pointer type, has no name.
+        if name.is_empty() {
+            continue;
+        }
+        let mut depth = 0i32;
+        let mut open = None;
+        for (j, &c) in code.iter().enumerate().skip(name_start + name.len()) {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                ';' if depth == 0 => break,
+                '{' if depth == 0 => {
+                    open = Some(j);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(open) = open else {
+            continue;
+        };
+        let mut braces = 0i32;
+        let close = (open..code.len()).find(|&j| {
+            match code[j] {
+                '{' => braces += 1,
+                '}' => braces -= 1,
+                _ => {}
+            }
+            braces == 0
+        });
+        if let Some(close) = close {
+            acc.push(Function {
+                name,
+                line: line_of[i],
+                lines: line_of[close] - line_of[i] + 1,
+            });
+        }
+    }
+    acc
+}
+
+/// `(path, function)` of the functions of `analysis/src` over `MAX_FN_LINES`.
+fn long_functions(files: &[(String, String)]) -> Vec<(String, Function)> {
+    files
+        .iter()
+        .filter(|(path, _)| in_analysis_src(path))
+        .flat_map(|(path, text)| functions(text).into_iter().map(|f| (path.clone(), f)))
+        .filter(|(_, f)| f.lines > MAX_FN_LINES)
+        .collect()
+}
+
+fn long_functions_not_allowed(files: &[(String, String)], allowed: &[(&str, &str)]) -> Vec<String> {
+    long_functions(files)
+        .into_iter()
+        .filter(|(path, f)| !allowed.contains(&(path.as_str(), f.name.as_str())))
+        .map(|(path, f)| format!("{path}:{}: fn {} is {} lines", f.line, f.name, f.lines))
+        .collect()
+}
+
+/// The entries of the allow-lists that no longer stand for a violation: a file split, a function
+/// shortened or gone.
+fn stale_allowances(
+    files: &[(String, String)],
+    allowed_files: &[&str],
+    allowed_fns: &[(&str, &str)],
+) -> Vec<String> {
+    let long_files = long_files(files);
+    let long_fns = long_functions(files);
+    let files_gone = allowed_files
+        .iter()
+        .filter(|allowed| !long_files.iter().any(|(path, _)| path == *allowed))
+        .map(|path| format!("{path} is no longer over {MAX_FILE_LINES} lines"));
+    let fns_gone = allowed_fns
+        .iter()
+        .filter(|(allowed, name)| {
+            !long_fns
+                .iter()
+                .any(|(path, f)| path == allowed && f.name == *name)
+        })
+        .map(|(path, name)| format!("{path}: fn {name} is no longer over {MAX_FN_LINES} lines"));
+    files_gone.chain(fns_gone).collect()
+}
+
 #[test]
 fn every_file_opens_with_a_doc_line() {
     assert_none("every file opens with `//!`", missing_doc_line(&sources()));
@@ -186,8 +371,36 @@ fn no_dbg() {
 #[test]
 fn only_the_syntax_module_names_tree_sitter() {
     assert_none(
-        "tree-sitter is named only in analysis/src/syntax.rs",
+        "tree-sitter is named only in analysis/src/syntax/",
         tree_sitter_outside_syntax(&sources()),
+    );
+}
+
+#[test]
+fn files_are_short() {
+    assert_none(
+        &format!(
+            "no file of analysis/src over {MAX_FILE_LINES} lines: split it by what its parts do"
+        ),
+        long_files_not_allowed(&sources(), &LONG_FILES_TODAY),
+    );
+}
+
+#[test]
+fn functions_are_short() {
+    assert_none(
+        &format!(
+            "no function of analysis/src over {MAX_FN_LINES} lines: split it into named helpers"
+        ),
+        long_functions_not_allowed(&sources(), &LONG_FNS_TODAY),
+    );
+}
+
+#[test]
+fn the_allow_lists_hold_only_todays_violations() {
+    assert_none(
+        "remove these entries from LONG_FILES_TODAY or LONG_FNS_TODAY",
+        stale_allowances(&sources(), &LONG_FILES_TODAY, &LONG_FNS_TODAY),
     );
 }
 
@@ -244,7 +457,10 @@ fn the_rules_catch_violations() {
         file("tests/tests/a.rs", "// not a doc line\n#[ignore]\n#[test]\n#[should_panic(expected = \"x\")]\nfn t() { dbg!(1); }\n"),
         file("analysis/src/body.rs", "//! x\nuse tree_sitter::Node;\nfn uses_tree_sitter() { let _ = \"tree_sitter dbg!(1) println!()\"; } // tree_sitter\n"),
         file("server/src/lsp.rs", "//! x\nfn f() -> tree_sitter_rust::Language {}\n"),
-        file("analysis/src/syntax.rs", "//! x\nuse tree_sitter::Parser;\n"),
+        file("analysis/src/syntax/parse.rs", "//! x\nuse tree_sitter::Parser;\n"),
+        file("analysis/src/syntax/tests/render.rs", "//! x\nfn f(_: tree_sitter::Node) {}\n"),
+        file("analysis/src/syntax.rs", "//! x\nuse tree_sitter::Tree;\n"),
+        file("analysis/src/syntax_extra.rs", "//! x\nuse tree_sitter::Tree;\n"),
     ];
     assert_eq!(
         missing_doc_line(&files),
@@ -272,8 +488,90 @@ fn the_rules_catch_violations() {
         tree_sitter_outside_syntax(&files),
         [
             "analysis/src/body.rs:2: use tree_sitter::Node;",
-            "server/src/lsp.rs:2: fn f() -> tree_sitter_rust::Language {}"
+            "server/src/lsp.rs:2: fn f() -> tree_sitter_rust::Language {}",
+            "analysis/src/syntax.rs:2: use tree_sitter::Tree;",
+            "analysis/src/syntax_extra.rs:2: use tree_sitter::Tree;"
         ]
+    );
+
+    // Files: one line too many, except where generated, allowed or outside analysis/src.
+    let lines = |n: usize| "//! x\n".to_string() + &"let _ = 0;\n".repeat(n - 1);
+    let files = [
+        file("analysis/src/lower/expr.rs", &lines(MAX_FILE_LINES + 1)),
+        file("analysis/src/ok.rs", &lines(MAX_FILE_LINES)),
+        file("analysis/src/std_api.rs", &lines(MAX_FILE_LINES + 1)),
+        file("analysis/src/lower.rs", &lines(MAX_FILE_LINES + 1)),
+        file("server/src/cli.rs", &lines(MAX_FILE_LINES + 1)),
+    ];
+    assert_eq!(
+        long_files_not_allowed(&files, &["analysis/src/lower.rs"]),
+        ["analysis/src/lower/expr.rs: 1501 lines"]
+    );
+    assert_eq!(
+        stale_allowances(
+            &files,
+            &["analysis/src/lower.rs", "analysis/src/ok.rs"],
+            &[]
+        ),
+        ["analysis/src/ok.rs is no longer over 1500 lines"]
+    );
+
+    // Functions: from `fn` to the closing brace, braces in comments, strings and characters
+    // ignored, declarations without a body skipped, nested functions counted on their own.
+    let body = |n: usize| "    let _ = 0;\n".repeat(n);
+    let text = format!(
+        "//! x\ntrait T {{\n    fn declared(&self) -> [u8; 2];\n}}\n\
+         pub(crate) fn long(f: fn(u8) -> u8, a: [u8; 2]) -> Vec<u8>\nwhere\n    u8: Copy,\n{{\n\
+         {}    // }} {{\n    let _ = (\"}}\", '{{', r#\"}}\"#);\n    fn inner() {{}}\n}}\n\
+         fn exact() {{\n{}}}\nfn my_fn() {{}}\n",
+        // `long` has eight lines besides these, `exact` two.
+        body(MAX_FN_LINES + 1 - 8),
+        body(MAX_FN_LINES - 2)
+    );
+    assert_eq!(
+        functions(&text),
+        [
+            Function {
+                name: "long".into(),
+                line: 5,
+                lines: MAX_FN_LINES + 1
+            },
+            Function {
+                name: "inner".into(),
+                line: 5 + MAX_FN_LINES - 1,
+                lines: 1
+            },
+            Function {
+                name: "exact".into(),
+                line: 5 + MAX_FN_LINES + 1,
+                lines: MAX_FN_LINES
+            },
+            Function {
+                name: "my_fn".into(),
+                line: 5 + 2 * MAX_FN_LINES + 1,
+                lines: 1
+            },
+        ]
+    );
+    let files = [
+        file("analysis/src/a.rs", &text),
+        file("analysis/src/b.rs", &text),
+        file("server/src/c.rs", &text),
+    ];
+    assert_eq!(
+        long_functions_not_allowed(&files, &[("analysis/src/b.rs", "long")]),
+        ["analysis/src/a.rs:5: fn long is 251 lines"]
+    );
+    assert_eq!(
+        stale_allowances(
+            &files,
+            &[],
+            &[
+                ("analysis/src/b.rs", "long"),
+                ("analysis/src/b.rs", "exact")
+            ]
+        ),
+        ["analysis/src/b.rs: fn exact is no longer over 250 lines"]
     );
 
     assert_eq!(

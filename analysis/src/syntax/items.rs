@@ -1,0 +1,683 @@
+//! Items: the item lists of files, modules, impls and traits, functions with their signatures
+//! (parameters, receivers, generics, bounds), structs, unions, enums, impls, traits, statics and
+//! type aliases, and the attributes they keep.
+
+use std::sync::Arc;
+
+use tree_sitter::Node;
+
+use super::cx::{mut_if, Cx};
+use super::kinds::{Kid, K};
+use super::patterns::set_mut;
+use crate::ast::{
+    Container, EnumDef, Fields, FnDef, FnItem, Generics, ImplDef, Item, Name, Param, Pat, PatKind,
+    SelfParam, Span, StaticDef, StructDef, TraitDef, Type, TypeAliasDef,
+};
+
+impl<'t, 's> Cx<'t, 's> {
+    /// Collects the items of a file, module body, impl or trait body, or of an `ERROR` node in
+    /// item position (tree-sitter sometimes wraps whole items in one when the text around them is
+    /// broken).
+    pub(super) fn item_list(&mut self, node: Node<'t>) {
+        if !self.enter() {
+            return;
+        }
+        let kids = self.push_kids(node);
+        let mut attrs_start = None;
+        for i in kids.iter() {
+            let k = self.kid(i);
+            if k.kind == K::AttributeItem {
+                attrs_start.get_or_insert(i);
+                continue;
+            }
+            let attrs: Vec<Node<'t>> = match attrs_start.take() {
+                Some(s) => self.kids[s..i].iter().map(|k| k.node).collect(),
+                None => Vec::new(),
+            };
+            self.item(k, &attrs);
+        }
+        self.pop_kids(kids);
+        self.leave();
+    }
+
+    pub(super) fn item(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
+        let cacheable = matches!(
+            k.kind,
+            K::FunctionItem
+                | K::FunctionSignatureItem
+                | K::StructItem
+                | K::UnionItem
+                | K::EnumItem
+                | K::ImplItem
+                | K::TraitItem
+                | K::ModItem
+        );
+        // An item nested in a function is in the cache entry of the outermost one; its own entry
+        // would copy the items of every function inside it again, quadratic in the nesting (the
+        // fuzzer's 28 kB of nested functions took 380 MB and a second). Reparsed macro arguments
+        // are not the file's text, which the entries are ranges of.
+        // An item with syntax errors converts as tree-sitter recovered from them, which depends
+        // on the trees the parse reused, not only on the item's text.
+        let broken = k.node.has_error() || attrs.iter().any(|a| a.has_error());
+        if cacheable && !broken && self.container.parent_fns.is_empty() && self.delta == 0 {
+            self.item_cached(k, attrs);
+        } else {
+            self.item_uncached(k, attrs);
+        }
+    }
+
+    pub(super) fn item_uncached(&mut self, k: Kid<'t>, attrs: &[Node<'t>]) {
+        match k.kind {
+            K::FunctionItem | K::FunctionSignatureItem => self.fn_item(k.node, attrs),
+            K::StructItem | K::UnionItem => self.struct_item(k.node, attrs),
+            K::EnumItem => self.enum_item(k.node, attrs),
+            K::ImplItem => self.impl_item(k.node),
+            K::TraitItem => self.trait_item(k.node),
+            K::ModItem => self.mod_item(k.node),
+            K::StaticItem => self.static_item(k.node),
+            // In impls and traits: associated types, read by `impl_item`.
+            K::TypeItem
+                if self.container.impl_self.is_none() && self.container.trait_name.is_none() =>
+            {
+                self.type_alias_item(k.node)
+            }
+            K::Error => self.item_list(k.node),
+            // Extern blocks, macro definitions and invocations, uses, consts and the like.
+            _ => {}
+        }
+    }
+
+    fn static_item(&mut self, node: Node<'t>) {
+        let kids = self.push_kids(node);
+        let name = self.field(kids, self.g.f.name);
+        let ty = self.field(kids, self.g.f.type_);
+        let mutable = self.first_of(kids, K::MutableSpecifier).is_some();
+        self.pop_kids(kids);
+        let (Some(name), Some(ty)) = (name, ty) else {
+            return;
+        };
+        let name = self.ident(name);
+        let ty = self.ty(ty);
+        let container = self.container.clone();
+        self.sh.items.push(Item::Static(StaticDef {
+            container,
+            name,
+            mutable,
+            ty,
+        }));
+    }
+
+    fn type_alias_item(&mut self, node: Node<'t>) {
+        let kids = self.push_kids(node);
+        let name = self.field(kids, self.g.f.name);
+        let tparams = self.field(kids, self.g.f.type_parameters);
+        let ty = self.field(kids, self.g.f.type_);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        self.pop_kids(kids);
+        let (Some(name), Some(ty)) = (name, ty) else {
+            return;
+        };
+        let name = self.ident(name);
+        let generics = self.generics(tparams, where_clause);
+        let ty = self.ty(ty);
+        let container = self.container.clone();
+        self.sh.items.push(Item::TypeAlias(TypeAliasDef {
+            container,
+            name,
+            generics,
+            ty,
+        }));
+    }
+
+    fn mod_item(&mut self, node: Node<'t>) {
+        let kids = self.push_kids(node);
+        let name = self.field(kids, self.g.f.name).map(|n| self.ident(n));
+        let body = self.field(kids, self.g.f.body);
+        self.pop_kids(kids);
+        if let (Some(name), Some(body)) = (name, body) {
+            self.container.modules.push(name);
+            self.item_list(body);
+            self.container.modules.pop();
+        }
+    }
+
+    /// Each attribute's text without `#[` `]`.
+    fn attr_texts(&mut self, attrs: &[Node<'t>]) -> Vec<Name> {
+        attrs
+            .iter()
+            .filter_map(|a| a.named_child(0))
+            .map(|a| self.name(a))
+            .collect()
+    }
+
+    /// `#[derive(A, b::B)]` gives `A` and `B`: the last identifier before each top-level comma.
+    fn derives(&mut self, attrs: &[Node<'t>]) -> Vec<Name> {
+        let mut out = Vec::new();
+        for &attr_item in attrs {
+            let Some(attr) = attr_item.named_child(0) else {
+                continue;
+            };
+            let kids = self.push_kids(attr);
+            let is_derive = kids.start < kids.end && {
+                let first = self.kid(kids.start);
+                first.kind == K::Identifier && self.text(first.node) == "derive"
+            };
+            let args = self.field(kids, self.g.f.arguments);
+            self.pop_kids(kids);
+            let Some(args) = args.filter(|_| is_derive) else {
+                continue;
+            };
+            let kids = self.push_kids(args);
+            let mut last = None;
+            for i in kids.iter() {
+                let k = self.kid(i);
+                match k.kind {
+                    K::Identifier => last = Some(self.ident(k.node)),
+                    K::Anon if matches!(self.text(k.node), "," | ")" | "]" | "}") => {
+                        out.extend(last.take());
+                    }
+                    _ => {}
+                }
+            }
+            out.extend(last);
+            self.pop_kids(kids);
+        }
+        out
+    }
+
+    fn fn_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
+        if !self.enter() {
+            return;
+        }
+        let outer_base = self.base;
+        self.base = self.abs(node.start_byte());
+        let offset = self.base.clamp(0, u32::MAX as i64) as u32;
+        let len = (node.end_byte() - node.start_byte()).min(u32::MAX as usize) as u32;
+        // The function goes before the items nested in its body, which are pushed while the body
+        // is converted.
+        let slot = self.sh.items.len();
+
+        let f = &self.g.f;
+        let kids = self.push_kids(node);
+        let name_node = self.field(kids, f.name);
+        let tparams = self.field(kids, f.type_parameters);
+        let params = self.field(kids, f.parameters);
+        let ret = self.field(kids, f.return_type);
+        let body = self.field(kids, f.body);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        let modifiers = self.first_of(kids, K::FunctionModifiers);
+        self.pop_kids(kids);
+
+        let (name, name_span) = match name_node {
+            Some(n) => (self.ident(n), self.span(n)),
+            None => (Arc::from(""), Span::default()),
+        };
+        let (mut is_unsafe, mut is_async, mut is_const) = (false, false, false);
+        if let Some(m) = modifiers {
+            let kids = self.push_kids(m);
+            is_unsafe = self.has_anon(kids, "unsafe");
+            is_async = self.has_anon(kids, "async");
+            is_const = self.has_anon(kids, "const");
+            self.pop_kids(kids);
+        }
+        let generics = self.generics(tparams, where_clause);
+        let (self_param, params) = match params {
+            Some(p) => self.params(p),
+            None => (None, Vec::new()),
+        };
+        let ret = ret.map(|t| self.ty(t));
+        let attrs = attrs
+            .iter()
+            .filter_map(|a| a.named_child(0))
+            .map(|a| self.name(a))
+            .collect();
+
+        // Items declared in the body are not methods of an enclosing impl or trait.
+        let inner = Container {
+            modules: self.container.modules.clone(),
+            parent_fns: {
+                let mut p = self.container.parent_fns.clone();
+                p.push(name.clone());
+                p
+            },
+            ..Container::default()
+        };
+        let container = std::mem::replace(&mut self.container, inner);
+        let body = body.map(|b| self.block(b));
+        self.container = container;
+
+        let def = FnDef {
+            name,
+            name_span,
+            generics,
+            self_param,
+            params,
+            ret,
+            body,
+            is_unsafe,
+            is_async,
+            is_const,
+            attrs,
+        };
+        let item = Item::Fn(FnItem {
+            container: self.shared_container(),
+            offset,
+            len,
+            def: Arc::new(def),
+        });
+        let slot = slot.min(self.sh.items.len());
+        self.sh.items.insert(slot, item);
+        self.base = outer_base;
+        self.leave();
+    }
+
+    fn params(&mut self, node: Node<'t>) -> (Option<SelfParam>, Vec<Param>) {
+        let mut self_param = None;
+        let mut params = Vec::new();
+        let kids = self.push_kids(node);
+        for i in kids.iter() {
+            let k = self.kid(i);
+            let span = self.span(k.node);
+            match k.kind {
+                K::SelfParameter => {
+                    let sk = self.push_kids(k.node);
+                    let mutability = mut_if(self.first_of(sk, K::MutableSpecifier).is_some());
+                    let lifetime = self.first_of(sk, K::Lifetime);
+                    let is_ref = self.has_anon(sk, "&");
+                    self.pop_kids(sk);
+                    let lifetime = lifetime.map(|l| self.label_name(l));
+                    self_param = Some(if is_ref {
+                        SelfParam::Ref {
+                            mutability,
+                            lifetime,
+                            span,
+                        }
+                    } else {
+                        SelfParam::Value { mutability, span }
+                    });
+                }
+                K::Parameter => {
+                    let pk = self.push_kids(k.node);
+                    let is_mut = self.first_of(pk, K::MutableSpecifier).is_some();
+                    let pat = self.field(pk, self.g.f.pattern);
+                    let ty = self.field(pk, self.g.f.type_);
+                    self.pop_kids(pk);
+                    let ty = ty.map_or(Type::Unknown, |t| self.ty(t));
+                    match pat {
+                        Some(p) if self.kind(p) == K::SelfKw => {
+                            self_param = Some(SelfParam::Typed {
+                                mutability: mut_if(is_mut),
+                                ty,
+                                span,
+                            });
+                        }
+                        _ => {
+                            let mut pat = match pat {
+                                Some(p) => self.pat(p),
+                                None => Pat {
+                                    span,
+                                    kind: PatKind::Unknown,
+                                },
+                            };
+                            if is_mut {
+                                set_mut(&mut pat);
+                            }
+                            params.push(Param { pat, ty, span });
+                        }
+                    }
+                }
+                // Anonymous parameters (`fn f(u8);` in 2015 traits) have a type only.
+                kind if kind.is_type() => {
+                    let ty = self.ty(k.node);
+                    params.push(Param {
+                        pat: Pat {
+                            span,
+                            kind: PatKind::Wild,
+                        },
+                        ty,
+                        span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.pop_kids(kids);
+        (self_param, params)
+    }
+
+    fn generics(&mut self, tparams: Option<Node<'t>>, where_clause: Option<Node<'t>>) -> Generics {
+        let mut g = Generics::default();
+        if let Some(tp) = tparams {
+            let kids = self.push_kids(tp);
+            for i in kids.iter() {
+                let k = self.kid(i);
+                match k.kind {
+                    K::LifetimeParameter => {
+                        let lk = self.push_kids(k.node);
+                        let name = self.field(lk, self.g.f.name);
+                        if self.field(lk, self.g.f.bounds).is_some() {
+                            g.has_lifetime_bounds = true;
+                        }
+                        self.pop_kids(lk);
+                        if let Some(n) = name {
+                            let name = self.label_name(n);
+                            g.lifetimes.push(name);
+                        }
+                    }
+                    K::TypeParameter => {
+                        let tk = self.push_kids(k.node);
+                        let name = self.field(tk, self.g.f.name);
+                        let bounds = self.field(tk, self.g.f.bounds);
+                        self.pop_kids(tk);
+                        let mut names = Vec::new();
+                        if let Some(b) = bounds {
+                            self.bound_names(b, &mut names);
+                        }
+                        if let Some(n) = name {
+                            g.types.push((self.ident(n), names));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.pop_kids(kids);
+        }
+        if let Some(wc) = where_clause {
+            let kids = self.push_kids(wc);
+            for i in kids.iter() {
+                let k = self.kid(i);
+                if k.kind != K::WherePredicate {
+                    continue;
+                }
+                let pk = self.push_kids(k.node);
+                let left = self.field(pk, self.g.f.left);
+                let bounds = self.field(pk, self.g.f.bounds);
+                self.pop_kids(pk);
+                let (Some(left), Some(bounds)) = (left, bounds) else {
+                    continue;
+                };
+                if self.text(left).starts_with('\'') {
+                    g.has_lifetime_bounds = true;
+                }
+                if self.kind(left) != K::TypeIdentifier {
+                    continue;
+                }
+                let left = self.text(left);
+                if let Some(pos) = g.types.iter().position(|(n, _)| &**n == left) {
+                    let mut names = std::mem::take(&mut g.types[pos].1);
+                    self.bound_names(bounds, &mut names);
+                    g.types[pos].1 = names;
+                }
+            }
+            self.pop_kids(kids);
+        }
+        g
+    }
+
+    /// The names of the bounds in a `trait_bounds` or `bounded_type` node (or of a single bound):
+    /// last path segments, `?Sized`, and lifetimes with their quote.
+    pub(super) fn bound_names(&mut self, node: Node<'t>, out: &mut Vec<Name>) {
+        if !self.enter() {
+            return;
+        }
+        match self.kind(node) {
+            K::TraitBounds | K::BoundedType => {
+                let kids = self.push_kids(node);
+                for i in kids.iter() {
+                    let k = self.kid(i);
+                    if !matches!(k.kind, K::Anon | K::Error) {
+                        self.bound_names(k.node, out);
+                    }
+                }
+                self.pop_kids(kids);
+            }
+            K::Lifetime => out.push(self.name(node)),
+            K::TypeIdentifier | K::PrimitiveType | K::Identifier => out.push(self.ident(node)),
+            K::ScopedTypeIdentifier | K::ScopedIdentifier => {
+                if let Some(n) = node.child_by_field_id(self.g.f.name) {
+                    out.push(self.ident(n));
+                }
+            }
+            K::GenericType => {
+                if let Some(n) = node.child_by_field_id(self.g.f.type_) {
+                    self.bound_names(n, out);
+                }
+            }
+            K::FunctionType => match node.child_by_field_id(self.g.f.trait_) {
+                Some(n) => self.bound_names(n, out),
+                None => out.push(Arc::from("fn")),
+            },
+            K::HigherRankedTraitBound => {
+                if let Some(n) = node.child_by_field_id(self.g.f.type_) {
+                    self.bound_names(n, out);
+                }
+            }
+            K::DynamicType | K::AbstractType => {
+                if let Some(n) = node.child_by_field_id(self.g.f.trait_) {
+                    self.bound_names(n, out);
+                }
+            }
+            K::RemovedTraitBound => {
+                let mut inner = Vec::new();
+                if let Some(n) = node.named_child(0) {
+                    self.bound_names(n, &mut inner);
+                }
+                out.extend(inner.into_iter().map(|n| Arc::from(format!("?{n}"))));
+            }
+            _ => {}
+        }
+        self.leave();
+    }
+
+    fn struct_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
+        let f = &self.g.f;
+        let kids = self.push_kids(node);
+        let name = self.field(kids, f.name);
+        let tparams = self.field(kids, f.type_parameters);
+        let body = self.field(kids, f.body);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        self.pop_kids(kids);
+        let Some(name) = name else { return };
+        let name = self.ident(name);
+        let generics = self.generics(tparams, where_clause);
+        let fields = body.map_or(Fields::Unit, |b| self.fields(b));
+        let derives = self.derives(attrs);
+        let attrs = self.attr_texts(attrs);
+        let container = self.container.clone();
+        let is_union = self.kind(node) == K::UnionItem;
+        self.sh.items.push(Item::Struct(StructDef {
+            container,
+            name,
+            generics,
+            fields,
+            derives,
+            attrs,
+            is_union,
+        }));
+    }
+
+    fn fields(&mut self, node: Node<'t>) -> Fields {
+        let kids = self.push_kids(node);
+        let fields = match self.kind(node) {
+            K::FieldDeclarationList => {
+                let mut named = Vec::new();
+                for i in kids.iter() {
+                    let k = self.kid(i);
+                    if k.kind != K::FieldDeclaration {
+                        continue;
+                    }
+                    let name = k.node.child_by_field_id(self.g.f.name);
+                    let ty = k.node.child_by_field_id(self.g.f.type_);
+                    if let Some(name) = name {
+                        let ty = ty.map_or(Type::Unknown, |t| self.ty(t));
+                        named.push((self.ident(name), ty));
+                    }
+                }
+                Fields::Named(named)
+            }
+            K::OrderedFieldDeclarationList => {
+                let mut types = Vec::new();
+                for i in kids.iter() {
+                    let k = self.kid(i);
+                    if k.field == self.g.f.type_ {
+                        types.push(self.ty(k.node));
+                    }
+                }
+                Fields::Tuple(types)
+            }
+            _ => Fields::Unit,
+        };
+        self.pop_kids(kids);
+        fields
+    }
+
+    fn enum_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
+        let f = &self.g.f;
+        let kids = self.push_kids(node);
+        let name = self.field(kids, f.name);
+        let tparams = self.field(kids, f.type_parameters);
+        let body = self.field(kids, f.body);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        self.pop_kids(kids);
+        let Some(name) = name else { return };
+        let name = self.ident(name);
+        let generics = self.generics(tparams, where_clause);
+        let mut variants = Vec::new();
+        if let Some(body) = body {
+            let kids = self.push_kids(body);
+            for i in kids.iter() {
+                let k = self.kid(i);
+                if k.kind != K::EnumVariant {
+                    continue;
+                }
+                let vname = k.node.child_by_field_id(self.g.f.name);
+                let vbody = k.node.child_by_field_id(self.g.f.body);
+                if let Some(vname) = vname {
+                    let fields = vbody.map_or(Fields::Unit, |b| self.fields(b));
+                    variants.push((self.ident(vname), fields));
+                }
+            }
+            self.pop_kids(kids);
+        }
+        let derives = self.derives(attrs);
+        let attrs = self.attr_texts(attrs);
+        let container = self.container.clone();
+        self.sh.items.push(Item::Enum(EnumDef {
+            container,
+            name,
+            generics,
+            variants,
+            derives,
+            attrs,
+        }));
+    }
+
+    fn impl_item(&mut self, node: Node<'t>) {
+        let f = &self.g.f;
+        let kids = self.push_kids(node);
+        let tparams = self.field(kids, f.type_parameters);
+        let trait_node = self.field(kids, f.trait_);
+        let self_node = self.field(kids, f.type_);
+        let body = self.field(kids, f.body);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        let negative = self.has_anon(kids, "!");
+        self.pop_kids(kids);
+        let generics = self.generics(tparams, where_clause);
+        let trait_name = trait_node.and_then(|t| {
+            let mut names = Vec::new();
+            self.bound_names(t, &mut names);
+            names.pop()
+        });
+        let self_ty = self_node.map_or(Type::Unknown, |t| self.ty(t));
+        let mut assoc_types = Vec::new();
+        if let Some(body) = body {
+            let kids = self.push_kids(body);
+            for i in kids.iter() {
+                let k = self.kid(i);
+                if k.kind != K::TypeItem {
+                    continue;
+                }
+                let name = k.node.child_by_field_id(self.g.f.name);
+                let ty = k.node.child_by_field_id(self.g.f.type_);
+                if let Some(name) = name {
+                    let ty = ty.map_or(Type::Unknown, |t| self.ty(t));
+                    assoc_types.push((self.ident(name), ty));
+                }
+            }
+            self.pop_kids(kids);
+        }
+        let container = self.container.clone();
+        self.sh.items.push(Item::Impl(ImplDef {
+            container,
+            generics: generics.clone(),
+            self_ty: self_ty.clone(),
+            trait_name: trait_name.clone(),
+            negative,
+            assoc_types,
+        }));
+        if let Some(body) = body {
+            let outer = self.container.clone();
+            self.container.impl_self = Some(self_ty);
+            self.container.impl_trait = trait_name;
+            self.container.trait_name = None;
+            self.container.impl_generics = generics;
+            self.item_list(body);
+            self.container = outer;
+        }
+    }
+
+    fn trait_item(&mut self, node: Node<'t>) {
+        let f = &self.g.f;
+        let kids = self.push_kids(node);
+        let name = self.field(kids, f.name);
+        let tparams = self.field(kids, f.type_parameters);
+        let bounds = self.field(kids, f.bounds);
+        let body = self.field(kids, f.body);
+        let where_clause = self.first_of(kids, K::WhereClause);
+        self.pop_kids(kids);
+        let Some(name) = name else { return };
+        let name = self.ident(name);
+        let generics = self.generics(tparams, where_clause);
+        let mut supertraits = Vec::new();
+        if let Some(b) = bounds {
+            self.bound_names(b, &mut supertraits);
+        }
+        // `where Self: Bound` says what `: Bound` says.
+        if let Some(wc) = where_clause {
+            let kids = self.push_kids(wc);
+            for i in kids.iter() {
+                let k = self.kid(i);
+                if k.kind != K::WherePredicate {
+                    continue;
+                }
+                let pk = self.push_kids(k.node);
+                let left = self.field(pk, self.g.f.left);
+                let bounds = self.field(pk, self.g.f.bounds);
+                self.pop_kids(pk);
+                if let (Some(left), Some(bounds)) = (left, bounds) {
+                    if self.text(left) == "Self" {
+                        self.bound_names(bounds, &mut supertraits);
+                    }
+                }
+            }
+            self.pop_kids(kids);
+        }
+        supertraits.retain(|n| !n.starts_with('\''));
+        let container = self.container.clone();
+        self.sh.items.push(Item::Trait(TraitDef {
+            container,
+            name: name.clone(),
+            generics: generics.clone(),
+            supertraits,
+        }));
+        if let Some(body) = body {
+            let outer = self.container.clone();
+            self.container.impl_self = None;
+            self.container.impl_trait = None;
+            self.container.trait_name = Some(name);
+            self.container.impl_generics = generics;
+            self.item_list(body);
+            self.container = outer;
+        }
+    }
+}

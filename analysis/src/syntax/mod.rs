@@ -1,0 +1,149 @@
+//! Tree-sitter to `ast`: the only module that names tree-sitter node kinds and fields.
+//!
+//! `parse_tree` runs tree-sitter-rust over a file and `convert` walks the concrete tree once,
+//! building the owned `ast`. Nothing tree-sitter leaves this module except the `Tree` in those two
+//! signatures, so that a server can keep the tree and reparse incrementally.
+//!
+//! The converter never fails and never panics. Tree-sitter always produces a tree, with `ERROR` and
+//! `MISSING` nodes where the text is broken; such pieces become `Unknown` expressions (carrying the
+//! identifiers inside them), `Unknown` patterns or `Unknown` types, so that lowering can still see
+//! which variables a broken region mentions. Recursion is capped at `MAX_DEPTH` nested nodes and at
+//! a stack budget, which keeps pathological nesting from overflowing the stack; whatever lies
+//! deeper becomes `Unknown`.
+//!
+//! Macro invocations are token trees to tree-sitter. Their arguments are read with a small lexer
+//! (single-token arguments directly), and lists that look like expressions are reparsed on their
+//! own with tree-sitter, with spans shifted back into the file; see `Cx::macro_args`.
+//!
+//! Speed matters because every keystroke may reparse a file: node kinds and field names are
+//! resolved to small integers once per process, children are gathered on one reusable stack
+//! instead of a fresh vector per node, and text is sliced rather than copied until a `Name` is
+//! needed. Tree-sitter's own parse remains most of the cost (see `examples/parse_speed.rs`).
+//!
+//! This file is the module's face (`parse`, `convert`, and the budgets that bound its work); the
+//! rest lives by what it does:
+//! - `parse.rs`: tree-sitter's parse within the budgets, and the incremental reparse of a
+//!   `ParsedTree`.
+//! - `cache.rs`: what one conversion keeps for the next (`ConvertCache`), the lookup of an
+//!   unchanged item in it, and the fast hash it is keyed by (`FxBuild`).
+//! - `kinds.rs`: the node kinds and field ids the converter tells apart, resolved once.
+//! - `cx.rs`: the converter `Cx` and its shared state: depth and stack checks, the kid stack,
+//!   spans and names.
+//! - `items.rs`: items (functions and their signatures, structs, enums, impls, traits, modules,
+//!   statics, type aliases), attributes, generics and bounds.
+//! - `types.rs`: types, generic arguments and paths.
+//! - `exprs.rs`: blocks, statements and expressions (closures, `if let` chains, match arms).
+//! - `patterns.rs`: patterns.
+//! - `macros.rs`: macro arguments (from tokens, or reparsed) and the names format strings use.
+//! - `lexer.rs`: the small lexer that reads macro token trees.
+//! - `tests.rs`: the conversion's tests, on the compact text form of `tests/render.rs`; the
+//!   parse, cache, kind table and lexer are tested beside their code.
+
+mod cache;
+mod cx;
+mod exprs;
+mod items;
+mod kinds;
+mod lexer;
+mod macros;
+mod parse;
+mod patterns;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use tree_sitter::Tree;
+
+use crate::ast::{Container, SourceFile};
+use cx::{stack_position, Cx, Shared};
+
+pub(crate) use cache::{ConvertCache, FxBuild};
+pub use parse::{parse_tree, ParsedTree};
+
+/// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code
+/// stays far below this; the cap exists so that a generated or hostile file cannot exhaust the
+/// stack of the thread that parses it.
+const MAX_DEPTH: u32 = 500;
+
+/// How much stack the conversion may use below `convert`'s own frame. Frame sizes differ a lot
+/// between optimised and unoptimised builds (a level of nesting costs a few hundred bytes in the
+/// first and several kilobytes in the second), so the depth cap alone cannot promise to fit a
+/// thread's stack; this budget does, for any thread with at least 2 MiB, as test threads have.
+const STACK_BUDGET: usize = 1 << 20;
+
+/// How many of tree-sitter's operations a parse of `len` bytes may take. Real code takes fewer
+/// than 3 per byte (2.8 at most over the 1.6 million lines of the registry's crates), but error
+/// recovery on some broken texts grows quadratically: 10,000 repetitions of `+ if c {1} else`
+/// take about 1,000 operations per byte and two minutes. Past the budget the parse gives up, which
+/// bounds the time any text can take, deterministically (the count does not depend on the
+/// machine), and the file reads as empty: it reports nothing rather than something unsure.
+fn parse_budget(len: usize) -> u64 {
+    100_000 + 10 * len as u64
+}
+
+/// How many bytes tree-sitter's lexer may read, in `READ_CHUNK` pieces, while parsing `len` bytes.
+/// The lexer reads text again when it backtracks, which real code keeps under twice its length
+/// (1.95 at most over the registry's crates), but some broken texts make it rescan to the end of
+/// the file from every token: a `'` before 4,000 `let r = &mut v;` read 1,800 times the text
+/// (a second for 70 kB) in only 1.75 operations per byte. Past this budget too the parse gives up.
+fn read_budget(len: usize) -> usize {
+    (64 << 10) + 8 * len
+}
+
+/// The most text handed to the lexer at a time: its reading is counted in these pieces.
+const READ_CHUNK: usize = 1 << 10;
+
+/// How many macro invocations, each inside the arguments of the previous one, are reparsed.
+/// Every level reparses the text of all the levels inside it, so the cap keeps the work linear
+/// in the file's length; deeper arguments keep only their identifiers (as `MacroArgs::Tokens`).
+const MAX_MACRO_NESTING: u32 = 8;
+
+/// Parses a whole file. Never fails: unreadable syntax becomes `Unknown` nodes, and a text that
+/// exhausts the parse budget becomes an empty file.
+pub fn parse(text: &str) -> SourceFile {
+    match parse_tree(text, None) {
+        Some(tree) => convert(&tree, text),
+        None => SourceFile::default(),
+    }
+}
+
+/// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
+pub fn convert(tree: &Tree, text: &str) -> SourceFile {
+    convert_cached(tree, text, ConvertCache::default(), false).0
+}
+
+/// `convert`, reusing the items of `cache` whose text did not change; returns the cache for
+/// the next conversion (empty, but for the macro parser, unless `caching`).
+fn convert_cached(
+    tree: &Tree,
+    text: &str,
+    mut cache: ConvertCache,
+    caching: bool,
+) -> (SourceFile, ConvertCache) {
+    let parser = cache.parser.take();
+    let mut shared = Shared {
+        items: Vec::new(),
+        cache_old: cache,
+        cache_new: ConvertCache::default(),
+        caching,
+        parser,
+        depth: 0,
+        macro_nesting: 0,
+        last_container: None,
+        stack_start: stack_position(),
+    };
+    let root = tree.root_node();
+    let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
+    cx.item_list(root);
+    let mut cache = shared.cache_new;
+    if caching {
+        cache.text = text.into();
+    }
+    cache.parser = shared.parser;
+    (
+        SourceFile {
+            items: shared.items,
+        },
+        cache,
+    )
+}
