@@ -42,8 +42,16 @@ struct Notification {
 
 impl Publisher {
     /// Writes the notification to the protocol's output at once, from this thread (see
-    /// `output::protocol_frame`).
-    fn send(&self, uri: Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
+    /// `output::protocol_frame`); the instant it was handed to the write, once serialized. Taken
+    /// before the write, not after: a thread preempted after its write returned would otherwise
+    /// count the time the client already had the message (the client's round trip could then be
+    /// shorter than the server's time).
+    fn send(
+        &self,
+        uri: Uri,
+        diagnostics: Vec<lsp::Diagnostic>,
+        version: Option<i32>,
+    ) -> std::time::Instant {
         let message = Notification {
             jsonrpc: "2.0",
             method: "textDocument/publishDiagnostics",
@@ -53,24 +61,34 @@ impl Publisher {
                 version,
             },
         };
+        let mut at = std::time::Instant::now();
         let sent = serde_json::to_vec(&message)
             .map_err(std::io::Error::other)
-            .and_then(|body| output::protocol_frame(&body));
+            .and_then(|body| {
+                at = std::time::Instant::now();
+                output::protocol_frame(&body)
+            });
         if let Err(err) = sent {
             tracing::error!("cannot publish diagnostics: {err}");
         }
+        at
     }
 
-    /// The diagnostics of `uri` at `version`, unless they were just published; whether they
-    /// were sent.
-    pub fn publish(&mut self, uri: Uri, version: i32, diags: Vec<lsp::Diagnostic>) -> bool {
+    /// The diagnostics of `uri` at `version`, unless they were just published; when they were
+    /// sent (handed to the write).
+    pub fn publish(
+        &mut self,
+        uri: Uri,
+        version: i32,
+        diags: Vec<lsp::Diagnostic>,
+    ) -> Option<std::time::Instant> {
         let it = (Some(version), diags);
         if self.published.get(&uri) == Some(&it) {
-            return false;
+            return None;
         }
-        self.send(uri.clone(), it.1.clone(), it.0);
+        let at = self.send(uri.clone(), it.1.clone(), it.0);
         self.published.insert(uri, it);
-        true
+        Some(at)
     }
 
     /// The document was closed: clear what was published for it.

@@ -586,8 +586,8 @@ impl State {
                         .docs
                         .get_mut(&uri)
                         .and_then(|doc| doc.waiting_since.take());
-                    if let (true, Some(since)) = (sent, waited) {
-                        self.latencies.push(since.elapsed());
+                    if let (Some(sent), Some(since)) = (sent, waited) {
+                        self.latencies.push(sent.saturating_duration_since(since));
                     }
                 }
                 // Interrupted: computed again once the message is applied.
