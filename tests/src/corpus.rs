@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use borrowlens::check::{self, Input, Panicked};
+use borrowlens::check::{self, Input, NotAnalysed};
 use borrowlens::line_index::LineIndex;
 use borrowlens_analysis::Edition;
 use serde_json::Value;
@@ -107,7 +107,13 @@ pub fn predict(corpus: &Path, rows: &[Row]) -> Result<HashMap<String, Vec<(Strin
                     .collect();
                 acc.insert(input.path.clone(), found);
             }
-            Err(Panicked(message)) => panics.push(format!("{}: {message}", input.path)),
+            Err(NotAnalysed::Panicked(message)) => {
+                panics.push(format!("{}: {message}", input.path))
+            }
+            // `check` reports nothing for a text the parser gave up on.
+            Err(NotAnalysed::ParseGaveUp) => {
+                acc.insert(input.path.clone(), Vec::new());
+            }
         }
     }
     if !panics.is_empty() {
