@@ -23,7 +23,7 @@ fn main() {
             );
             let r = borrowlens_analysis::borrowck::borrowck(&l.body, &index);
             for e in &r.errors {
-                println!("  borrowck: {} {} {:?}", e.code, e.message, e.span);
+                println!("  borrowck: {} {:?} {:?}", e.code(), e.kind, e.span);
             }
             if std::env::var("LOCALS").is_ok() {
                 for (i, d) in l.body.locals.iter().enumerate() {

@@ -9,13 +9,12 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::ast::{Mutability, Name, Span};
+pub use crate::errors::BorrowError;
+use crate::errors::{ConflictKind, ErrorKind, Owner, Uninit, UseKind};
 use crate::index::Index;
-use crate::lower::{describe_place, StaticError};
+use crate::lower::describe_place;
 use crate::mir::*;
 use crate::ty::{place_tys, Ty};
-
-/// A borrow-check error in function-relative spans.
-pub type BorrowError = StaticError;
 
 /// A borrow created by a `Ref` statement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -59,8 +58,8 @@ pub struct LoanFact {
     pub last_use: Option<Span>,
     /// The loan takes part in a borrow-check error.
     pub conflicting: bool,
-    /// That error, as `E0502: cannot borrow ...`.
-    pub error: Option<String>,
+    /// That error (`diagnostics::message` words it).
+    pub error: Option<BorrowError>,
     /// The guess of a lowering that did not know enough: say nothing about it.
     pub uncertain: bool,
 }
@@ -1041,7 +1040,7 @@ impl<'a> Cx<'a> {
         // place, or returned): E0597 / E0515 even where no storage end is reached.
         let reported_loans: Vec<Span> = errors
             .iter()
-            .flat_map(|e| e.labels.iter().map(|l| l.0))
+            .flat_map(|e| e.labels().into_iter().map(|l| l.0))
             .chain(errors.iter().map(|e| e.span))
             .collect();
         // rustc reports one "does not live long enough" per borrowed local.
@@ -1078,10 +1077,8 @@ impl<'a> Cx<'a> {
             let name = self.describe(&loan.place);
             if body.capture_temps.contains(&loan.holder) {
                 errors.push(BorrowError {
-                    code: "E0373",
                     span: loan.span,
-                    message: format!("closure may outlive the current function, but it borrows `{name}`, which is owned by the current function"),
-                    labels: vec![(loan.span, format!("may outlive borrowed value `{name}`"))],
+                    kind: ErrorKind::ClosureMayOutlive { name },
                 });
                 continue;
             }
@@ -1092,20 +1089,16 @@ impl<'a> Cx<'a> {
                 errors.push(self.returned_borrow(li, &name, &carriers));
             } else if decl.kind == LocalKind::Temp {
                 errors.push(BorrowError {
-                    code: "E0716",
                     span: decl.span,
-                    message: "temporary value dropped while borrowed".into(),
-                    labels: vec![(
-                        decl.span,
-                        "creates a temporary value which is freed while still in use".into(),
-                    )],
+                    kind: ErrorKind::TemporaryDropped { freed: None },
                 });
             } else {
                 errors.push(BorrowError {
-                    code: "E0597",
                     span: loan.span,
-                    message: format!("`{name}` does not live long enough"),
-                    labels: vec![(loan.span, "borrowed value does not live long enough".into())],
+                    kind: ErrorKind::DoesNotLiveLongEnough {
+                        name,
+                        dropped: None,
+                    },
                 });
             }
         }
@@ -1135,10 +1128,12 @@ impl<'a> Cx<'a> {
                 reported.push((p.clone(), r.clone()));
                 let name = body.local(*arg).name.clone().unwrap_or_else(|| "_".into());
                 errors.push(BorrowError {
-                    code: "lifetime",
                     span,
-                    message: "lifetime may not live long enough".into(),
-                    labels: vec![(span, format!("returning this value requires that `'{p}` must outlive `'{r}` (`{name}` has lifetime `'{p}`)"))],
+                    kind: ErrorKind::ReturnOutlives {
+                        param: p.clone(),
+                        ret: r.clone(),
+                        arg: name,
+                    },
                 });
             }
         }
@@ -1163,7 +1158,7 @@ impl<'a> Cx<'a> {
         // `access_place_error_reported`).
         let mut seen = std::collections::HashSet::new();
         errors.retain(|e| seen.insert(e.span));
-        errors.sort_by_key(|e| (e.span.start, e.code));
+        errors.sort_by_key(|e| (e.span.start, e.code()));
         let facts = self.facts(&errors, &live_spans, &carriers);
         BorrowckResult {
             errors,
@@ -1216,9 +1211,9 @@ impl<'a> Cx<'a> {
                 let error = errors
                     .iter()
                     .find(|e| {
-                        e.span == loan.span || e.labels.first().is_some_and(|l| l.0 == loan.span)
+                        e.span == loan.span || e.labels().first().is_some_and(|l| l.0 == loan.span)
                     })
-                    .map(|e| format!("{}: {}", e.code, e.message));
+                    .cloned();
                 let conflicting = error.is_some();
                 LoanFact {
                     mutable: matches!(loan.kind, BorrowKind::Mut { .. }),
@@ -1424,88 +1419,26 @@ impl<'a> Cx<'a> {
             if a.uncertain || loan.uncertain {
                 return;
             }
-            let ap = self.describe(a.place);
-            let lp = self.describe(&loan.place);
-            let later = self.later_use(li, point, carriers);
-            let (code, message, first, second) = match a.kind {
-                AccessKind::Reserve => (
-                    "E0499",
-                    format!("cannot borrow `{ap}` as mutable more than once at a time"),
-                    "first mutable borrow occurs here",
-                    "second mutable borrow occurs here",
-                ),
-                AccessKind::SharedBorrow => (
-                    "E0502",
-                    format!(
-                        "cannot borrow `{ap}` as immutable because it is also borrowed as mutable"
-                    ),
-                    "mutable borrow occurs here",
-                    "immutable borrow occurs here",
-                ),
-                AccessKind::MutBorrow if loan_mut => (
-                    "E0499",
-                    format!("cannot borrow `{ap}` as mutable more than once at a time"),
-                    "first mutable borrow occurs here",
-                    "second mutable borrow occurs here",
-                ),
-                AccessKind::MutBorrow => (
-                    "E0502",
-                    format!(
-                        "cannot borrow `{ap}` as mutable because it is also borrowed as immutable"
-                    ),
-                    "immutable borrow occurs here",
-                    "mutable borrow occurs here",
-                ),
-                AccessKind::Copy | AccessKind::FakeRead => (
-                    "E0503",
-                    format!("cannot use `{ap}` because it was mutably borrowed"),
-                    "`{lp}` is borrowed here",
-                    "use of borrowed `{lp}`",
-                ),
-                AccessKind::Move => (
-                    "E0505",
-                    format!("cannot move out of `{ap}` because it is borrowed"),
-                    "borrow of `{lp}` occurs here",
-                    "move out of `{ap}` occurs here",
-                ),
-                AccessKind::Assign => (
-                    "E0506",
-                    format!("cannot assign to `{ap}` because it is borrowed"),
-                    "`{lp}` is borrowed here",
-                    "`{ap}` is assigned to here but it was already borrowed",
-                ),
+            let kind = match a.kind {
+                AccessKind::Reserve => ConflictKind::SecondMutBorrow,
+                AccessKind::SharedBorrow => ConflictKind::SharedWhileMut,
+                AccessKind::MutBorrow if loan_mut => ConflictKind::SecondMutBorrow,
+                AccessKind::MutBorrow => ConflictKind::MutWhileShared,
+                AccessKind::Copy | AccessKind::FakeRead => ConflictKind::UseWhileMutBorrowed,
+                AccessKind::Move => ConflictKind::MoveWhileBorrowed,
+                AccessKind::Assign => ConflictKind::AssignWhileBorrowed,
                 AccessKind::Unknown | AccessKind::MatchedPlace => return,
             };
-            let fill = |s: &str| s.replace("{lp}", &lp).replace("{ap}", &ap);
-            let mut labels = vec![(loan.span, fill(first)), (a.span, fill(second))];
-            if let Some(sp) = later {
-                let what = if loan_mut {
-                    "mutable borrow"
-                } else {
-                    "immutable borrow"
-                };
-                let text = if matches!(
-                    a.kind,
-                    AccessKind::MutBorrow | AccessKind::SharedBorrow | AccessKind::Reserve
-                ) {
-                    format!(
-                        "{} later used here",
-                        if code == "E0499" {
-                            "first borrow"
-                        } else {
-                            what
-                        }
-                    )
-                } else {
-                    "borrow later used here".to_string()
-                };
-                labels.push((sp, text));
-            }
             errors.push(BorrowError {
-                code,
                 span: a.span,
-                message,
-                labels,
+                kind: ErrorKind::Conflict {
+                    kind,
+                    place: self.describe(a.place),
+                    borrowed: self.describe(&loan.place),
+                    loan: loan.kind,
+                    borrow: loan.span,
+                    later_use: self.later_use(li, point, carriers),
+                },
             });
             return;
         }
@@ -1608,34 +1541,17 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 errors.push(BorrowError {
-                    code: "E0716",
                     span: decl.span,
-                    message: "temporary value dropped while borrowed".into(),
-                    labels: vec![
-                        (
-                            decl.span,
-                            "creates a temporary value which is freed while still in use".into(),
-                        ),
-                        (
-                            span,
-                            "temporary value is freed at the end of this statement".into(),
-                        ),
-                    ],
+                    kind: ErrorKind::TemporaryDropped { freed: Some(span) },
                 });
                 return;
             }
-            let borrowed_span = loan.span;
             errors.push(BorrowError {
-                code: "E0597",
-                span: borrowed_span,
-                message: format!("`{name}` does not live long enough"),
-                labels: vec![
-                    (
-                        borrowed_span,
-                        "borrowed value does not live long enough".into(),
-                    ),
-                    (span, format!("`{name}` dropped here while still borrowed")),
-                ],
+                span: loan.span,
+                kind: ErrorKind::DoesNotLiveLongEnough {
+                    name,
+                    dropped: Some(span),
+                },
             });
             return;
         }
@@ -1660,22 +1576,20 @@ impl<'a> Cx<'a> {
     ) -> BorrowError {
         let loan = &self.loans[li];
         let decl = self.body.local(loan.place.local);
-        let what = match decl.kind {
-            LocalKind::Temp => "temporary value".to_string(),
-            LocalKind::Arg => format!("function parameter `{name}`"),
-            _ => format!("local variable `{name}`"),
-        };
-        let message = if loan.place.proj.is_empty() && decl.kind != LocalKind::Temp {
-            format!("cannot return reference to {what}")
-        } else {
-            format!("cannot return value referencing {what}")
+        let owner = match decl.kind {
+            LocalKind::Temp => Owner::Temporary,
+            LocalKind::Arg => Owner::Parameter,
+            _ => Owner::Local,
         };
         let span = self.return_span(li, carriers).unwrap_or(loan.span);
         BorrowError {
-            code: "E0515",
             span,
-            message,
-            labels: vec![(loan.span, format!("`{name}` is borrowed here"))],
+            kind: ErrorKind::ReturnsBorrow {
+                owner,
+                name: name.to_string(),
+                reference: loan.place.proj.is_empty() && decl.kind != LocalKind::Temp,
+                borrow: loan.span,
+            },
         }
     }
 
@@ -1783,21 +1697,20 @@ impl<'a> Cx<'a> {
                 return;
             }
             reported_uninit.push(a.place.local);
-            let message = if a.kind == AccessKind::Assign {
-                format!("partially assigned binding `{name}` isn't fully initialized")
+            let how = if a.kind == AccessKind::Assign {
+                Uninit::PartialAssign
             } else if init.init.contains(a.place.local.0 as usize) {
-                format!("used binding `{name}` is possibly-uninitialized")
+                Uninit::Possibly
             } else {
-                format!("used binding `{name}` isn't initialized")
+                Uninit::Never
             };
             errors.push(BorrowError {
-                code: "E0381",
                 span: a.span,
-                message,
-                labels: vec![(
-                    decl.span,
-                    "binding declared here but left uninitialized".to_string(),
-                )],
+                kind: ErrorKind::Uninitialized {
+                    name: name.into(),
+                    how,
+                    decl: decl.span,
+                },
             });
             return;
         }
@@ -1833,37 +1746,22 @@ impl<'a> Cx<'a> {
         }
         reported_moves.push(hit.clone());
         let m = &moves[hit[0]];
-        let partial = m.0.proj.len() > a.place.proj.len();
-        let what = self.describe(a.place);
-        let message = match a.kind {
-            AccessKind::Assign => {
-                format!("assign to part of moved value: `{}`", self.describe(&m.0))
-            }
+        let action = match a.kind {
+            AccessKind::Assign => UseKind::AssignToPart,
             AccessKind::SharedBorrow | AccessKind::MutBorrow | AccessKind::Reserve => {
-                if partial {
-                    format!("borrow of partially moved value: `{what}`")
-                } else {
-                    format!("borrow of moved value: `{what}`")
-                }
+                UseKind::Borrow
             }
-            _ => {
-                if partial {
-                    format!("use of partially moved value: `{what}`")
-                } else {
-                    format!("use of moved value: `{what}`")
-                }
-            }
+            _ => UseKind::Use,
         };
-        let mut labels: Vec<(Span, String)> = hit
-            .iter()
-            .map(|&mi| (moves[mi].2, "value moved here".to_string()))
-            .collect();
-        labels.push((a.span, "value used here after move".into()));
         errors.push(BorrowError {
-            code: "E0382",
             span: a.span,
-            message,
-            labels,
+            kind: ErrorKind::UseAfterMove {
+                action,
+                place: self.describe(a.place),
+                moved: self.describe(&m.0),
+                partial: m.0.proj.len() > a.place.proj.len(),
+                moves: hit.iter().map(|&mi| moves[mi].2).collect(),
+            },
         });
     }
 
@@ -1877,17 +1775,13 @@ impl<'a> Cx<'a> {
         if !init.init.contains(local.0 as usize) {
             return;
         }
-        let name = decl.name.as_deref().unwrap_or("_");
-        let message = if decl.kind == LocalKind::Arg {
-            format!("cannot assign to immutable argument `{name}`")
-        } else {
-            format!("cannot assign twice to immutable variable `{name}`")
-        };
         errors.push(BorrowError {
-            code: "E0384",
             span,
-            message,
-            labels: vec![(decl.span, "first assignment".into())],
+            kind: ErrorKind::Reassigned {
+                name: decl.name.clone().unwrap_or_else(|| "_".into()),
+                argument: decl.kind == LocalKind::Arg,
+                decl: decl.span,
+            },
         });
     }
 }

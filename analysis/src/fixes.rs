@@ -11,8 +11,8 @@ use std::collections::HashSet;
 
 use crate::ast::*;
 use crate::borrowck::BorrowckResult;
+use crate::errors::{BorrowError, ConflictKind, ErrorKind, Immutable, Pointer, Role, UseKind};
 use crate::index::Index;
-use crate::lower::StaticError;
 use crate::mir::{Body, LocalKind, Rvalue, StatementKind};
 use crate::ty::Ty;
 use crate::TextRange;
@@ -47,60 +47,62 @@ pub(crate) struct FixCtx<'a> {
 }
 
 /// The fixes for one error, best first.
-pub(crate) fn fixes(cx: &FixCtx, e: &StaticError) -> Vec<Fix> {
+pub(crate) fn fixes(cx: &FixCtx, e: &BorrowError) -> Vec<Fix> {
     let Some(root) = &cx.def.body else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    match e.code {
-        "E0596" | "E0594" | "E0384" => add_mut(cx, e, &mut out),
-        "E0499" | "E0502" | "E0503" | "E0505" | "E0506" => {
+    match &e.kind {
+        ErrorKind::NotMutable { .. } | ErrorKind::Reassigned { .. } => add_mut(cx, e, &mut out),
+        ErrorKind::Conflict { kind, .. } => {
             split_at_mut(cx, root, e, &mut out);
             collect_first(cx, root, e, &mut out);
-            if e.code != "E0505" {
+            if *kind != ConflictKind::MoveWhileBorrowed {
                 bind_first(cx, root, e, &mut out);
             }
-            if e.code == "E0505" {
-                if let Some(moved) = label(e, "move out of") {
+            if *kind == ConflictKind::MoveWhileBorrowed {
+                if let Some(moved) = e.label(Role::Access) {
                     clone_at(cx, root, moved, &mut out);
                 }
             }
             reorder(cx, root, e, &mut out);
         }
-        "E0382" => {
-            if let Some(moved) = label(e, "value moved here") {
+        ErrorKind::UseAfterMove {
+            action,
+            partial,
+            moves,
+            ..
+        } => {
+            if let Some(&moved) = moves.first() {
                 borrow_in_for(cx, root, moved, &mut out);
                 borrow_matched(cx, root, moved, &mut out);
                 clone_at(cx, root, moved, &mut out);
                 restrict_copy(cx, moved, &mut out);
                 // Only a use that borrows can go first: a use that moves would move it twice.
-                if e.message.starts_with("borrow of moved value") {
+                // (A use of a partially moved value keeps its fixes to the move.)
+                if *action == UseKind::Borrow && !partial {
                     use_before_move(cx, root, moved, e.span, &mut out);
                 }
             }
         }
-        "E0716" => bind_temporary(cx, root, e, &mut out),
-        "E0597" => {
+        ErrorKind::TemporaryDropped { .. } => bind_temporary(cx, root, e, &mut out),
+        ErrorKind::DoesNotLiveLongEnough { .. } => {
             hoist_declaration(cx, root, e, &mut out);
             bind_tail(cx, root, e, &mut out);
             drop_annotated_lifetime(cx, root, e, &mut out);
         }
-        "E0373" => add_move(cx, e, &mut out),
-        "E0381" => initialize(cx, root, e, &mut out),
-        "E0507" | "E0508" | "E0509" => {
+        ErrorKind::ClosureMayOutlive { .. } => add_move(cx, e, &mut out),
+        ErrorKind::Uninitialized { .. } => initialize(cx, root, e, &mut out),
+        ErrorKind::MoveOut(_) => {
             borrow_instead(cx, root, e, &mut out);
             clone_moved_out(cx, root, e, &mut out);
         }
-        _ => {}
+        ErrorKind::MutatedInGuard { .. }
+        | ErrorKind::ReturnsBorrow { .. }
+        | ErrorKind::ReturnOutlives { .. }
+        | ErrorKind::StaticOutlives => {}
     }
     out
-}
-
-fn label(e: &StaticError, prefix: &str) -> Option<Span> {
-    e.labels
-        .iter()
-        .find(|(_, m)| m.starts_with(prefix))
-        .map(|(s, _)| *s)
 }
 
 // ---- text helpers ----------------------------------------------------------------------------
@@ -484,18 +486,26 @@ fn base_name(place: &str) -> Option<&str> {
     (!name.is_empty() && name.chars().all(is_ident_char)).then_some(name)
 }
 
-/// The text between the first pair of backquotes of a message.
-fn quoted(message: &str) -> Option<&str> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-fn add_mut(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
-    let Some(place) = quoted(&e.message) else {
-        return;
+fn add_mut(cx: &FixCtx, e: &BorrowError, out: &mut Vec<Fix>) {
+    // The place the error names, and whether its binding lacks a `mut` (else the place is behind
+    // a `&` reference).
+    let (place, not_declared) = match &e.kind {
+        ErrorKind::NotMutable {
+            why: Immutable::NotDeclared { place, .. },
+            ..
+        } => (place.as_str(), true),
+        ErrorKind::Reassigned { name, .. } => (&**name, true),
+        ErrorKind::NotMutable {
+            why:
+                Immutable::BehindPointer {
+                    place,
+                    pointer: Pointer::SharedRef,
+                },
+            ..
+        } => (place.as_str(), false),
+        _ => return,
     };
-    if e.message.contains("not declared as mutable") || e.code == "E0384" {
+    if not_declared {
         let Some(name) = base_name(place) else { return };
         if name == "self" {
             if let Some(SelfParam::Value {
@@ -519,7 +529,7 @@ fn add_mut(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
             title: format!("Make `{name}` mutable: `mut {name}`"),
             edits: vec![cx.edit(Span::new(decl.start, decl.start), "mut ")],
         });
-    } else if e.message.contains("behind a `&` reference") {
+    } else {
         // `*x` or `x.f` through `x: &T` (a parameter) or `&self`: make the reference mutable.
         let base = place.trim_start_matches('*');
         let Some(name) = base_name(base) else { return };
@@ -719,19 +729,16 @@ fn visit_expr_pats(e: &Expr, f: &mut dyn FnMut(&Pat)) {
 
 // ---- conflicts: reorder statements -------------------------------------------------------------
 
-/// The borrow, the conflicting access and the later use of a conflict error.
-fn conflict_spans(e: &StaticError) -> Option<(Span, Span, Option<Span>)> {
-    let later = e
-        .labels
-        .iter()
-        .find(|(_, m)| m.contains("later used"))
-        .map(|(s, _)| *s);
-    let borrow = e
-        .labels
-        .iter()
-        .find(|(s, m)| *s != e.span && !m.contains("later used"))
-        .map(|(s, _)| *s)?;
-    Some((borrow, e.span, later))
+/// The borrow, the conflicting access and the later use of a conflict error; none when the
+/// borrow is the access itself.
+fn conflict_spans(e: &BorrowError) -> Option<(Span, Span, Option<Span>)> {
+    let ErrorKind::Conflict {
+        borrow, later_use, ..
+    } = &e.kind
+    else {
+        return None;
+    };
+    (*borrow != e.span).then_some((*borrow, e.span, *later_use))
 }
 
 /// The last use of the loan created at `borrow`, from the borrow checker's facts.
@@ -743,7 +750,7 @@ fn last_use(cx: &FixCtx, borrow: Span) -> Option<Span> {
         .and_then(|f| f.last_use)
 }
 
-fn reorder(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+fn reorder(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
     let Some((borrow, access, Some(later))) = conflict_spans(e) else {
         return;
     };
@@ -838,8 +845,14 @@ fn int_lit(cx: &FixCtx, e: &Expr) -> Option<u64> {
         .flatten()
 }
 
-fn split_at_mut(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    if e.code != "E0499" {
+fn split_at_mut(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
+    if !matches!(
+        e.kind,
+        ErrorKind::Conflict {
+            kind: ConflictKind::SecondMutBorrow,
+            ..
+        }
+    ) {
         return;
     }
     let Some((borrow, access, _)) = conflict_spans(e) else {
@@ -999,8 +1012,17 @@ fn split_at_mut(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) 
 
 // ---- mutating a collection while iterating it: collect first -----------------------------------
 
-fn collect_first(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    if e.code != "E0502" && e.code != "E0499" {
+fn collect_first(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
+    // A borrow against a borrow (E0499, E0502), not a use, move or assignment.
+    if !matches!(
+        e.kind,
+        ErrorKind::Conflict {
+            kind: ConflictKind::SecondMutBorrow
+                | ConflictKind::SharedWhileMut
+                | ConflictKind::MutWhileShared,
+            ..
+        }
+    ) {
         return;
     }
     let Some((borrow, access, _)) = conflict_spans(e) else {
@@ -1122,7 +1144,7 @@ fn find_expr(b: &Block, f: &mut dyn FnMut(&Expr)) {
 
 // ---- a conflict inside one call: bind the argument first ---------------------------------------
 
-fn bind_first(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+fn bind_first(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
     let Some((borrow, access, _)) = conflict_spans(e) else {
         return;
     };
@@ -1409,7 +1431,7 @@ fn restrict_copy(cx: &FixCtx, moved: Span, out: &mut Vec<Fix>) {
 /// A move out of something that cannot be moved from (an `Rc`, a static, a reference): move a
 /// clone instead, when the moved value's type is known to be `Clone` (rustc's "consider cloning
 /// the value").
-fn clone_moved_out(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+fn clone_moved_out(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
     let text = cx.src(e.span);
     let simple = text.trim_start_matches('*');
     if text.is_empty() || !is_simple_place(simple) {
@@ -1548,8 +1570,8 @@ fn use_before_move(cx: &FixCtx, root: &Block, moved: Span, used: Span, out: &mut
 
 // ---- E0716: bind the temporary ------------------------------------------------------------------
 
-fn bind_temporary(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    let Some(temp) = label(e, "creates a temporary value") else {
+fn bind_temporary(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
+    let Some(temp) = e.label(Role::Temporary) else {
         return;
     };
     let chain = locate(root, temp);
@@ -1597,8 +1619,12 @@ fn bind_temporary(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>
 /// A block's tail borrows a local into a temporary that is dropped after the block's locals:
 /// evaluate the tail into a new local first, so that its temporaries end with that statement
 /// (rustc's "you could save the expression's value in a new local variable").
-fn bind_tail(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    let Some(dropped) = label_ending(e, "dropped here while still borrowed") else {
+fn bind_tail(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
+    let ErrorKind::DoesNotLiveLongEnough {
+        dropped: Some(dropped),
+        ..
+    } = e.kind
+    else {
         return;
     };
     let chain = locate(root, e.span);
@@ -1652,7 +1678,7 @@ fn bind_tail(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
 
 /// `let y: &'static T = &x;` or `S::<&'static T> { t: &x }`: the annotation asks the borrow to
 /// outlive the function; let it be inferred instead (`&T`).
-fn drop_annotated_lifetime(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+fn drop_annotated_lifetime(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
     let mut annotation: Option<Span> = None;
     visit_lets_with_pat(root, &mut |pat, ty, init| {
         if ty.is_some() && contains(init.span, e.span) {
@@ -1716,31 +1742,22 @@ fn drop_ref_lifetimes(cx: &FixCtx, s: Span) -> Option<Vec<TextEdit>> {
     (!edits.is_empty() && annotation.matches('\'').count() == edits.len()).then_some(edits)
 }
 
-fn label_ending(e: &StaticError, suffix: &str) -> Option<Span> {
-    e.labels
-        .iter()
-        .find(|(_, m)| m.ends_with(suffix))
-        .map(|(s, _)| *s)
-}
-
-fn hoist_declaration(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    let Some(dropped) = e
-        .labels
-        .iter()
-        .find(|(_, m)| m.ends_with("dropped here while still borrowed"))
+fn hoist_declaration(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
+    let ErrorKind::DoesNotLiveLongEnough {
+        name,
+        dropped: Some(dropped),
+    } = &e.kind
     else {
         return;
     };
-    let Some(name) = quoted(&dropped.1) else {
-        return;
-    };
+    let name = name.as_str();
     if !name.chars().all(is_ident_char) {
         return;
     }
     // The block that ends at the drop, and the `let` in it that declares the value.
     let chain = locate(root, e.span);
     let Some(pos) = chain.iter().rposition(|(b, _)| {
-        b.span.end == dropped.0.end || contains(dropped.0, Span::new(b.span.end - 1, b.span.end))
+        b.span.end == dropped.end || contains(*dropped, Span::new(b.span.end - 1, b.span.end))
     }) else {
         return;
     };
@@ -1817,7 +1834,7 @@ fn hoist_declaration(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<F
 
 // ---- E0373: `move` closure -----------------------------------------------------------------------
 
-fn add_move(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
+fn add_move(cx: &FixCtx, e: &BorrowError, out: &mut Vec<Fix>) {
     let text = cx.src(e.span);
     if text.starts_with('|') {
         out.push(Fix {
@@ -1830,8 +1847,8 @@ fn add_move(cx: &FixCtx, e: &StaticError, out: &mut Vec<Fix>) {
 
 // ---- E0381: initialize the binding where it is declared ------------------------------------
 
-fn initialize(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
-    let Some(decl) = label(e, "binding declared here") else {
+fn initialize(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
+    let ErrorKind::Uninitialized { decl, .. } = e.kind else {
         return;
     };
     let Some(&(block, i)) = locate(root, decl).last() else {
@@ -1956,7 +1973,7 @@ fn is_default(index: &Index, ty: &Ty) -> Option<bool> {
 
 // ---- E0507 / E0508 / E0509: borrow instead of moving out ---------------------------------------
 
-fn borrow_instead(cx: &FixCtx, root: &Block, e: &StaticError, out: &mut Vec<Fix>) {
+fn borrow_instead(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Vec<Fix>) {
     // The moved place must be what a `let` without a type binds (directly or as a block's value)
     // or what a `match` inspects: borrowing it makes the bindings references.
     let mut ok = false;

@@ -300,7 +300,11 @@ fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> String {
         _ => md.push_str("not used after it is created: its region ends here"),
     }
     if let Some(e) = &loan.fact.error {
-        md.push_str(&format!("\n\n⚠ {e}"));
+        md.push_str(&format!(
+            "\n\n⚠ {}: {}",
+            e.code(),
+            crate::diagnostics::message(e)
+        ));
     }
     md
 }

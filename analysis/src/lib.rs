@@ -7,6 +7,8 @@
 pub mod ast;
 pub mod borrowck;
 pub mod db;
+mod diagnostics;
+pub mod errors;
 pub mod fixes;
 pub mod ide;
 pub mod index;
@@ -409,17 +411,18 @@ fn fn_diagnostics(text: &str, index: &index::Index, f: &FnAnalysis, out: &mut Ve
         index,
     };
     for e in f.lowered.errors.iter().chain(f.borrowck.errors.iter()) {
+        let d = diagnostics::render(e);
         out.push(Diagnostic {
-            code: e.code,
+            code: d.code,
             severity: Severity::Error,
-            range: range(offset, e.span),
-            message: e.message.clone(),
-            labels: e
+            range: range(offset, d.span),
+            message: d.message,
+            labels: d
                 .labels
-                .iter()
-                .map(|(s, m)| Label {
-                    range: range(offset, *s),
-                    message: m.clone(),
+                .into_iter()
+                .map(|(s, message)| Label {
+                    range: range(offset, s),
+                    message,
                 })
                 .collect(),
             fixes: fixes::fixes(&cx, e),

@@ -11,26 +11,19 @@ use crate::ast::{
     self, BinOp, Block, Expr, ExprKind, FieldName, FnDef, MacroArgs, Mutability, Name, Pat,
     PatKind, Span, Stmt, UnOp,
 };
+use crate::errors::{BorrowError, ErrorKind, Immutable, MoveOutOf, Mutation, Pointer, Sequence};
 use crate::index::{self, FnSig, Index, Receiver};
 use crate::mir::*;
 use crate::std_api;
 use crate::ty::Ty;
 use crate::Edition;
 
-/// An error found while lowering: it needs no dataflow (mutability of places, moves out of
-/// borrows).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct StaticError {
-    pub code: &'static str,
-    pub span: Span,
-    pub message: String,
-    pub labels: Vec<(Span, String)>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Lowered {
     pub body: Body,
-    pub errors: Vec<StaticError>,
+    /// Errors found while lowering: they need no dataflow (mutability of places, moves out of
+    /// borrows).
+    pub errors: Vec<BorrowError>,
     /// The bodies of the function's closures, checked on their own.
     pub closures: Vec<Body>,
 }
@@ -204,15 +197,15 @@ pub fn lower_fn(
 /// on one binding as one error at the binding's declaration.
 fn fold_not_mut_errors(
     body: &Body,
-    errors: Vec<StaticError>,
+    errors: Vec<BorrowError>,
     not_mut: &[(Local, Span)],
-) -> Vec<StaticError> {
+) -> Vec<BorrowError> {
     let mut out = Vec::new();
     let mut done: Vec<Local> = Vec::new();
     for e in errors {
         let local = not_mut
             .iter()
-            .find(|(_, sp)| *sp == e.span && e.code == "E0596")
+            .find(|(_, sp)| *sp == e.span && e.code() == "E0596")
             .map(|(l, _)| *l)
             .filter(|l| body.local(*l).kind != LocalKind::Upvar);
         match local {
@@ -222,7 +215,7 @@ fn fold_not_mut_errors(
                 }
                 done.push(l);
                 let decl = body.local(l);
-                out.push(StaticError {
+                out.push(BorrowError {
                     span: decl.span,
                     ..e
                 });
@@ -270,7 +263,7 @@ struct Lower<'a> {
     generics: Vec<(Name, Option<bool>)>,
     self_ty: Option<Ty>,
     body: Body,
-    errors: Vec<StaticError>,
+    errors: Vec<BorrowError>,
     cur: BlockId,
     scopes: Vec<Scope>,
     breakables: Vec<Breakable>,
@@ -1326,11 +1319,9 @@ impl<'a> Lower<'a> {
             }
         });
         if found {
-            self.errors.push(StaticError {
-                code: "lifetime",
+            self.errors.push(BorrowError {
                 span,
-                message: "lifetime may not live long enough".into(),
-                labels: vec![],
+                kind: ErrorKind::StaticOutlives,
             });
         }
     }
@@ -1495,7 +1486,12 @@ impl<'a> Lower<'a> {
     ) -> Place {
         let shared_only = matches!(name, "Rc" | "Arc") && !self.index.is_shadowed(name);
         if mutable && shared_only {
-            self.push_no_deref_mut(&format!("data in an `{name}`"), span);
+            self.push_no_deref_mut(
+                Immutable::SharedPointer {
+                    pointer: name.into(),
+                },
+                span,
+            );
         }
         let t = self.temp(
             Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))),
@@ -1644,9 +1640,10 @@ impl<'a> Lower<'a> {
                                 && !self.index.is_shadowed(name)
                         };
                         if mutable && no_index_mut {
-                            let what =
-                                format!("data in an index of `{}`", crate::ty::display(&inner));
-                            self.push_no_deref_mut(&what, e.span);
+                            let why = Immutable::NoIndexMut {
+                                container: crate::ty::display(&inner),
+                            };
+                            self.push_no_deref_mut(why, e.span);
                             self.uncertain_place = true;
                         }
                         let mutable = mutable && !no_index_mut;
@@ -1746,31 +1743,27 @@ impl<'a> Lower<'a> {
 
     /// E0510: a match guard writes (or mutably borrows) a place the match tests, or a prefix of
     /// one.
-    fn check_guard_write(&mut self, place: &Place, span: Span, what: &str) {
+    fn check_guard_write(&mut self, place: &Place, span: Span, action: Mutation) {
         if self.guard_tested.iter().any(|t| place.is_prefix_of(t)) {
-            let message = format!("cannot {what} `{}` in match guard", self.describe(place));
-            self.errors.push(StaticError {
-                code: "E0510",
+            let place = self.describe(place);
+            self.errors.push(BorrowError {
                 span,
-                message,
-                labels: vec![],
+                kind: ErrorKind::MutatedInGuard { action, place },
             });
         }
     }
 
     /// E0596 / E0594 for data behind a shared-only smart pointer or index (`Rc`, `HashMap[..]`):
     /// borrow or assignment depending on the context the place is lowered in.
-    fn push_no_deref_mut(&mut self, what: &str, span: Span) {
-        let (code, message) = if self.assign_ctx {
-            ("E0594", format!("cannot assign to {what}"))
+    fn push_no_deref_mut(&mut self, why: Immutable, span: Span) {
+        let action = if self.assign_ctx {
+            Mutation::Assign
         } else {
-            ("E0596", format!("cannot borrow {what} as mutable"))
+            Mutation::Borrow
         };
-        self.errors.push(StaticError {
-            code,
+        self.errors.push(BorrowError {
             span,
-            message,
-            labels: vec![],
+            kind: ErrorKind::NotMutable { action, why },
         });
     }
 
@@ -1815,29 +1808,21 @@ impl<'a> Lower<'a> {
         for i in start..p.proj.len() {
             let base = &tys[i];
             let bad = match (&p.proj[i], base) {
-                (Proj::Index, Ty::Array(..)) => Some("array"),
+                (Proj::Index, Ty::Array(..)) => Some(Sequence::Array),
                 (
                     Proj::Index | Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. },
                     Ty::Slice(_),
-                ) => Some("slice"),
+                ) => Some(Sequence::Slice),
                 (Proj::ConstIndex { .. } | Proj::Subslice | Proj::Range { .. }, Ty::Array(..))
                     if last_deref.is_some() =>
                 {
-                    Some("array")
+                    Some(Sequence::Array)
                 }
                 _ => None,
             };
-            if let Some(kind) = bad {
-                let message = format!(
-                    "cannot move out of type `{}`, a non-copy {kind}",
-                    crate::ty::display(base)
-                );
-                self.errors.push(StaticError {
-                    code: "E0508",
-                    span: self.match_span.unwrap_or(span),
-                    message,
-                    labels: vec![],
-                });
+            if let Some(sequence) = bad {
+                let ty = crate::ty::display(base);
+                self.push_move_out(MoveOutOf::NonCopyElement { ty, sequence }, span);
                 return false;
             }
         }
@@ -1845,15 +1830,8 @@ impl<'a> Lower<'a> {
         for i in start..p.proj.len() {
             if let (Proj::Field(_), Ty::Adt { name, .. }) = (&p.proj[i], &tys[i]) {
                 if self.index.adt(name).is_some_and(|a| a.drop) && last_deref.is_none() {
-                    let message = format!(
-                        "cannot move out of type `{name}`, which implements the `Drop` trait"
-                    );
-                    self.errors.push(StaticError {
-                        code: "E0509",
-                        span: self.match_span.unwrap_or(span),
-                        message,
-                        labels: vec![],
-                    });
+                    let ty = name.clone();
+                    self.push_move_out(MoveOutOf::DropType { ty }, span);
                     return false;
                 }
             }
@@ -1863,12 +1841,7 @@ impl<'a> Lower<'a> {
                 .name
                 .clone()
                 .unwrap_or_else(|| "_".into());
-            self.errors.push(StaticError {
-                code: "E0507",
-                span: self.match_span.unwrap_or(span),
-                message: format!("cannot move out of static item `{name}`"),
-                labels: vec![],
-            });
+            self.push_move_out(MoveOutOf::Static { name }, span);
             return false;
         }
         if let Some(i) = last_deref {
@@ -1880,46 +1853,39 @@ impl<'a> Lower<'a> {
                         .shared_ptr_temps
                         .iter()
                         .find(|(t, _)| *t == p.local && i == 0);
-                    let message = if let Some((_, name)) = shared_ptr {
-                        format!("cannot move out of an `{name}`")
+                    let from = if let Some((_, name)) = shared_ptr {
+                        MoveOutOf::SharedPointer {
+                            pointer: name.clone(),
+                        }
                     } else if is_index_temp {
-                        "cannot move out of index".to_string()
+                        MoveOutOf::Index
                     } else {
-                        format!(
-                            "cannot move out of `{}` which is behind a {} reference",
-                            self.describe(p),
-                            if *m == Mutability::Mut {
-                                "mutable"
-                            } else {
-                                "shared"
-                            }
-                        )
+                        MoveOutOf::Reference {
+                            place: self.describe(p),
+                            mutability: *m,
+                        }
                     };
-                    self.errors.push(StaticError {
-                        code: "E0507",
-                        span: self.match_span.unwrap_or(span),
-                        message,
-                        labels: vec![],
-                    });
+                    self.push_move_out(from, span);
                     return false;
                 }
                 Ty::Adt { name, .. } if &**name == "Box" => {}
                 Ty::RawPtr(..) if self.unsafe_depth > 0 => {
-                    self.errors.push(StaticError {
-                        code: "E0507",
-                        span: self.match_span.unwrap_or(span),
-                        message: format!(
-                            "cannot move out of `{}` which is behind a raw pointer",
-                            self.describe(p)
-                        ),
-                        labels: vec![],
-                    });
+                    let place = self.describe(p);
+                    self.push_move_out(MoveOutOf::RawPointer { place }, span);
                     return false;
                 }
                 _ => return false,
             }
         }
         true
+    }
+
+    /// E0507 / E0508 / E0509 at `span`, or at the scrutinee of the match being bound.
+    fn push_move_out(&mut self, from: MoveOutOf, span: Span) {
+        self.errors.push(BorrowError {
+            span: self.match_span.unwrap_or(span),
+            kind: ErrorKind::MoveOut(from),
+        });
     }
 
     fn call(&mut self, args: Vec<Operand>, dest: Place, ret_borrows: Vec<usize>, span: Span) {
@@ -1983,7 +1949,7 @@ impl<'a> Lower<'a> {
                 }
                 if mutable && !uncertain {
                     self.check_mutable(&place, span, true);
-                    self.check_guard_write(&place, span, "mutably borrow");
+                    self.check_guard_write(&place, span, Mutation::Borrow);
                 }
                 self.assign(
                     dest.clone(),
@@ -2046,7 +2012,7 @@ impl<'a> Lower<'a> {
                 let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
                 if let Some(p) = p {
                     if !uncertain {
-                        self.check_guard_write(&p, span, "assign");
+                        self.check_guard_write(&p, span, Mutation::Assign);
                     }
                     // Upvars and statics are not the dataflow's (E0384): their mutability is
                     // checked here.
@@ -3636,7 +3602,7 @@ impl<'a> Lower<'a> {
                         let guess = mode == BindMode::Unknown;
                         if m == Mutability::Mut && !guess {
                             self.check_mutable(place, pat.span, true);
-                            self.check_guard_write(place, pat.span, "mutably borrow");
+                            self.check_guard_write(place, pat.span, Mutation::Borrow);
                         }
                         (
                             Rvalue::Ref(borrow_kind(m, false), place.clone()),
@@ -3929,16 +3895,18 @@ impl<'a> Lower<'a> {
         if self.uncertain_place {
             return;
         }
-        if let Some(msg) = self.immutability(place, borrow) {
-            let code = if borrow { "E0596" } else { "E0594" };
-            if borrow && msg.contains("not declared as mutable") {
+        if let Some(why) = self.immutability(place) {
+            let action = if borrow {
+                Mutation::Borrow
+            } else {
+                Mutation::Assign
+            };
+            if borrow && matches!(why, Immutable::NotDeclared { .. }) {
                 self.not_mut.push((place.local, span));
             }
-            self.errors.push(StaticError {
-                code,
+            self.errors.push(BorrowError {
                 span,
-                message: msg,
-                labels: vec![],
+                kind: ErrorKind::NotMutable { action, why },
             });
         }
     }
@@ -3953,20 +3921,18 @@ impl<'a> Lower<'a> {
         self.check_mutable(place, span, false);
     }
 
-    /// Why `place` may not be mutated, when we are sure it may not.
-    fn immutability(&self, place: &Place, borrow: bool) -> Option<String> {
+    /// Why `place` may not be mutated (borrowed mutably or assigned), when we are sure it may not.
+    fn immutability(&self, place: &Place) -> Option<Immutable> {
         let decl = &self.body.locals[place.local.0 as usize];
-        let verb = if borrow { "borrow" } else { "assign to" };
-        let what = if borrow { " as mutable" } else { "" };
         let desc = self.describe(place);
         // An `Fn` closure cannot mutate what it captured, however it was declared.
         if self.is_fn_closure && decl.kind == LocalKind::Upvar && !place.proj.contains(&Proj::Deref)
         {
             let name = decl.name.clone().unwrap_or_else(|| "_".into());
-            return Some(match (place.proj.is_empty(), borrow) {
-                (true, true) => format!("cannot borrow `{name}` as mutable, as it is a captured variable in a `Fn` closure"),
-                (true, false) => format!("cannot assign to `{name}`, as it is a captured variable in a `Fn` closure"),
-                (false, _) => format!("cannot {verb} `{desc}`{what}, as `Fn` closures cannot mutate their captured variables"),
+            return Some(Immutable::FnCapture {
+                place: desc,
+                binding: name,
+                part: !place.proj.is_empty(),
             });
         }
         // The innermost deref decides.
@@ -3978,89 +3944,59 @@ impl<'a> Lower<'a> {
             .map(|i| (i, tys[i].clone()));
         match last_deref {
             Some((i, base_ty)) => {
-                match base_ty {
-                    Ty::Ref(Mutability::Not, _) => {
-                        if i == 0 && self.call_result_temps.contains(&place.local) {
-                            return Some(if borrow {
-                                "cannot borrow data in a `&` reference as mutable".into()
-                            } else {
-                                "cannot assign to data in a `&` reference".into()
-                            });
-                        }
-                        // A temporary reference (`*tmp` of an index or a deref): the error is the
-                        // callee's business, not a place of the user's.
-                        if decl.kind == LocalKind::Temp && i == 0 {
-                            return None;
-                        }
-                        Some(if borrow {
-                            format!("cannot borrow `{desc}` as mutable, as it is behind a `&` reference")
-                        } else {
-                            format!("cannot assign to `{desc}`, which is behind a `&` reference")
-                        })
-                    }
-                    Ty::Ref(Mutability::Mut, _) => None,
+                let pointer = match base_ty {
+                    Ty::Ref(Mutability::Not, _) => Pointer::SharedRef,
+                    Ty::Ref(Mutability::Mut, _) => return None,
                     // Outside unsafe code the deref itself is the error (E0133), not ours to give.
-                    Ty::RawPtr(Mutability::Not, _) if self.unsafe_depth > 0 => {
-                        if i == 0 && self.call_result_temps.contains(&place.local) {
-                            return Some(if borrow {
-                                "cannot borrow data in a `*const` pointer as mutable".into()
-                            } else {
-                                "cannot assign to data in a `*const` pointer".into()
-                            });
-                        }
-                        if decl.kind == LocalKind::Temp && i == 0 {
-                            return None;
-                        }
-                        Some(if borrow {
-                            format!("cannot borrow `{desc}` as mutable, as it is behind a `*const` pointer")
-                        } else {
-                            format!("cannot assign to `{desc}`, which is behind a `*const` pointer")
-                        })
-                    }
+                    Ty::RawPtr(Mutability::Not, _) if self.unsafe_depth > 0 => Pointer::ConstPtr,
                     Ty::Adt { ref name, .. } if &**name == "Box" => {
                         let base = Place {
                             local: place.local,
                             proj: place.proj[..i].to_vec(),
                         };
-                        self.immutability_of_base(&base, verb, what, &desc)
+                        return self.immutability_of_base(&base, desc);
                     }
-                    _ => None,
+                    _ => return None,
+                };
+                if i == 0 && self.call_result_temps.contains(&place.local) {
+                    return Some(Immutable::CallResult { pointer });
                 }
+                // A temporary reference (`*tmp` of an index or a deref): the error is the
+                // callee's business, not a place of the user's.
+                if decl.kind == LocalKind::Temp && i == 0 {
+                    return None;
+                }
+                Some(Immutable::BehindPointer {
+                    place: desc,
+                    pointer,
+                })
             }
-            None => self.immutability_of_base(place, verb, what, &desc),
+            None => self.immutability_of_base(place, desc),
         }
     }
 
-    fn immutability_of_base(
-        &self,
-        place: &Place,
-        verb: &str,
-        what: &str,
-        desc: &str,
-    ) -> Option<String> {
+    /// Why `place`, a place without derefs of pointers (`desc` names the place it is the base
+    /// of), may not be mutated.
+    fn immutability_of_base(&self, place: &Place, desc: String) -> Option<Immutable> {
         let decl = &self.body.locals[place.local.0 as usize];
         if decl.mutable || decl.kind == LocalKind::Temp || decl.kind == LocalKind::Return {
             return None;
         }
         if decl.kind == LocalKind::Static {
             let name = decl.name.clone().unwrap_or_else(|| "_".into());
-            let is_borrow = verb == "borrow";
-            return Some(match (place.proj.is_empty(), is_borrow) {
-                (true, true) => format!("cannot borrow immutable static item `{name}` as mutable"),
-                (true, false) => format!("cannot assign to immutable static item `{name}`"),
-                (false, _) => {
-                    format!("cannot {verb} `{desc}`{what}, as `{name}` is an immutable static item")
-                }
+            return Some(Immutable::Static {
+                place: desc,
+                name,
+                part: !place.proj.is_empty(),
             });
         }
         if decl.kind == LocalKind::Upvar && place.proj.is_empty() {
             let name = decl.name.clone().unwrap_or_else(|| "_".into());
-            let what = if verb == "borrow" {
-                format!("cannot borrow `{name}` as mutable")
-            } else {
-                format!("cannot assign to `{name}`")
-            };
-            return Some(format!("{what}, as it is not declared as mutable"));
+            return Some(Immutable::NotDeclared {
+                place: name.to_string(),
+                binding: name,
+                part: false,
+            });
         }
         if place.proj.contains(&Proj::Deref) || self.never_assigned.contains(&place.local) {
             return None;
@@ -4078,15 +4014,11 @@ impl<'a> Lower<'a> {
         if self.uncertain_place {
             return None;
         }
-        // rustc names the binding only when the place is a part of it.
-        let whose = if place.proj.is_empty() {
-            "it".to_string()
-        } else {
-            format!("`{name}`")
-        };
-        Some(format!(
-            "cannot {verb} `{desc}`{what}, as {whose} is not declared as mutable"
-        ))
+        Some(Immutable::NotDeclared {
+            place: desc,
+            binding: name,
+            part: !place.proj.is_empty(),
+        })
     }
 
     /// Renders a place as rustc does in messages.

@@ -1,11 +1,28 @@
 //! Rust source with comments and string and character literals blanked out, so the tidy test can
-//! search code for `dbg!` or `tree_sitter` without tripping over fixtures, docs or its own patterns.
-//! Line breaks are kept, so line numbers stay right. A lexer in miniature: good enough for the
-//! project's own files, not a Rust parser.
+//! search code for `dbg!` or `tree_sitter` without tripping over fixtures, docs or its own patterns;
+//! or with everything but string literals blanked out, so it can search the texts a program
+//! writes (rustc's messages) without tripping over docs. Line breaks are kept, so line numbers
+//! stay right. A lexer in miniature: good enough for the project's own files, not a Rust parser.
 
 /// `text` with every character inside a comment or a string, char or byte literal replaced by a
 /// space (line breaks kept).
 pub fn code_only(text: &str) -> String {
+    scan(text, Keep::Code)
+}
+
+/// `text` with every character outside a string literal (plain, raw or byte) replaced by a space
+/// (line breaks kept): code, comments and char literals are blanked, the literals' quotes too.
+pub fn strings_only(text: &str) -> String {
+    scan(text, Keep::Strings)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    Code,
+    Strings,
+}
+
+fn scan(text: &str, keep: Keep) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     let blank = |out: &mut Vec<char>, run: &[char]| {
@@ -17,29 +34,49 @@ pub fn code_only(text: &str) -> String {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let prev_ident = i > 0 && is_ident(chars[i - 1]);
-        let end = if c == '/' && next == Some('/') {
-            chars[i..]
+        // Where the comment or literal starting here ends, and whether it is a string.
+        let (end, string) = if c == '/' && next == Some('/') {
+            let end = chars[i..]
                 .iter()
                 .position(|&c| c == '\n')
-                .map_or(chars.len(), |n| i + n)
+                .map_or(chars.len(), |n| i + n);
+            (end, false)
         } else if c == '/' && next == Some('*') {
-            block_comment_end(&chars, i)
+            (block_comment_end(&chars, i), false)
         } else if c == '"' {
-            quoted_end(&chars, i, '"')
+            (quoted_end(&chars, i, '"'), true)
         } else if let Some(end) =
             raw_string_end(&chars, i).filter(|_| !prev_ident || prefixed(&chars, i, &['b', 'c']))
         {
-            end
+            (end, true)
         } else if let Some(end) =
             char_literal_end(&chars, i).filter(|_| !prev_ident || prefixed(&chars, i, &['b']))
         {
-            end
+            (end, false)
         } else {
-            out.push(c);
+            match keep {
+                Keep::Code => out.push(c),
+                Keep::Strings => blank(&mut out, &chars[i..i + 1]),
+            }
             i += 1;
             continue;
         };
-        blank(&mut out, &chars[i..end]);
+        if string && keep == Keep::Strings {
+            // The quotes (and a raw string's `r#`) are blanked; what is between them is kept.
+            let open = chars[i..end]
+                .iter()
+                .position(|&c| c == '"')
+                .map_or(end, |n| i + n + 1);
+            let close = chars[open..end]
+                .iter()
+                .rposition(|&c| c == '"')
+                .map_or(end, |n| open + n);
+            blank(&mut out, &chars[i..open]);
+            out.extend(&chars[open..close]);
+            blank(&mut out, &chars[close..end]);
+        } else {
+            blank(&mut out, &chars[i..end]);
+        }
         i = end;
     }
     out.into_iter().collect()
@@ -134,7 +171,19 @@ fn char_literal_end(chars: &[char], start: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::code_only;
+    use super::{code_only, strings_only};
+
+    #[test]
+    fn keeps_only_strings() {
+        let text =
+            "let a = \"cannot borrow\"; // \"not this\"\nf(r#\"raw \"x\"\"#, 'c', b\"bytes\");\n";
+        let code = strings_only(text);
+        assert_eq!(code.chars().count(), text.chars().count());
+        let lines: Vec<&str> = code.lines().map(str::trim).collect();
+        // After `raw "x"`: `"#, 'c', b"` blanked, 11 characters.
+        let second = format!("raw \"x\"{}bytes", " ".repeat(11));
+        assert_eq!(lines, ["cannot borrow", second.as_str()]);
+    }
 
     #[test]
     fn blanks_comments_and_literals() {

@@ -1,14 +1,17 @@
-//! House rules, checked on every `cargo test`: file headers, where output and tree-sitter may
-//! appear, no ignored or should-panic tests, no `dbg!`, a pure `analysis` crate, panics that
-//! unwind, and files and functions of `analysis/src` short enough to read.
+//! House rules, checked on every `cargo test`: file headers, where output, tree-sitter and
+//! rustc's message text may appear, no ignored or should-panic tests, no `dbg!`, a pure
+//! `analysis` crate, panics that unwind, and files and functions of `analysis/src` short enough
+//! to read.
 //!
 //! Code searches run on `scan::code_only` text, so comments, docs and string literals (fixtures,
-//! these patterns) never count.
+//! these patterns) never count; searches for message text run on `scan::strings_only` text, so
+//! only string literals count.
 
 use std::fs;
 use std::path::Path;
 
-use borrowlens_tests::{rust_files, scan::code_only, workspace_root};
+use borrowlens_tests::scan::{code_only, strings_only};
+use borrowlens_tests::{rust_files, workspace_root};
 
 const CRATE_DIRS: [&str; 4] = ["analysis", "server", "tests", "bench"];
 
@@ -50,10 +53,21 @@ fn find_in_code(
     skip: impl Fn(&str) -> bool,
     hit: impl Fn(&str) -> bool,
 ) -> Vec<String> {
+    find_in(files, code_only, skip, hit)
+}
+
+/// `path:line: text` for every line whose `view` (its code, or its string literals) `hit` is true
+/// of.
+fn find_in(
+    files: &[(String, String)],
+    view: fn(&str) -> String,
+    skip: impl Fn(&str) -> bool,
+    hit: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let mut acc = Vec::new();
     for (path, text) in files.iter().filter(|(path, _)| !skip(path)) {
         let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in code_only(text).lines().enumerate() {
+        for (i, line) in view(text).lines().enumerate() {
             if hit(line) {
                 acc.push(format!(
                     "{path}:{}: {}",
@@ -127,6 +141,38 @@ fn tree_sitter_outside_syntax(files: &[(String, String)]) -> Vec<String> {
         files,
         |path| path.starts_with("analysis/src/syntax/"),
         |line| identifiers(line).any(|it| it == "tree_sitter" || it == "tree_sitter_rust"),
+    )
+}
+
+/// Phrases of rustc's borrow-check messages and labels.
+const RUSTC_PHRASES: [&str; 16] = [
+    "cannot borrow",
+    "cannot move out",
+    "cannot assign",
+    "cannot use",
+    "cannot return",
+    "occurs here",
+    "later used here",
+    "moved value",
+    "value moved here",
+    "does not live long enough",
+    "not declared as mutable",
+    "is borrowed here",
+    "dropped here",
+    "may outlive",
+    "left uninitialized",
+    "in match guard",
+];
+
+/// String literals of the analysis, outside `analysis/src/diagnostics/`, that hold rustc's words:
+/// the lowering and the checker build typed errors (`errors.rs`) and only `diagnostics/` words
+/// them, so that nothing reads message text back.
+fn rustc_words_outside_diagnostics(files: &[(String, String)]) -> Vec<String> {
+    find_in(
+        files,
+        strings_only,
+        |path| !path.starts_with("analysis/src/") || path.starts_with("analysis/src/diagnostics/"),
+        |line| RUSTC_PHRASES.iter().any(|it| line.contains(it)),
     )
 }
 
@@ -405,6 +451,15 @@ fn the_allow_lists_hold_only_todays_violations() {
 }
 
 #[test]
+fn only_diagnostics_writes_rustc_words() {
+    assert_none(
+        "rustc's message text is written only in analysis/src/diagnostics/: build a typed error \
+         (analysis/src/errors.rs) and word it there",
+        rustc_words_outside_diagnostics(&sources()),
+    );
+}
+
+#[test]
 fn the_analysis_crate_is_pure() {
     let manifest = fs::read_to_string(workspace_root().join("analysis/Cargo.toml"))
         .expect("read analysis/Cargo.toml");
@@ -461,6 +516,9 @@ fn the_rules_catch_violations() {
         file("analysis/src/syntax/tests/render.rs", "//! x\nfn f(_: tree_sitter::Node) {}\n"),
         file("analysis/src/syntax.rs", "//! x\nuse tree_sitter::Tree;\n"),
         file("analysis/src/syntax_extra.rs", "//! x\nuse tree_sitter::Tree;\n"),
+        file("analysis/src/borrowck.rs", "//! \"cannot borrow\" in a doc\nfn f() {\n    let m = format!(\"cannot borrow `{x}` as mutable\"); // \"occurs here\"\n    let l = (span, r#\"immutable borrow occurs here\"#.to_string());\n    let cannot_borrow = 1;\n}\n"),
+        file("analysis/src/diagnostics/conflict_errors.rs", "//! x\nfn f() -> String { \"first mutable borrow occurs here\".into() }\n"),
+        file("analysis/tests/ide.rs", "//! x\nconst EXPECTED: &str = \"borrow of moved value: `v`\";\n"),
     ];
     assert_eq!(
         missing_doc_line(&files),
@@ -483,6 +541,13 @@ fn the_rules_catch_violations() {
     assert_eq!(
         dbg_calls(&files),
         ["tests/tests/a.rs:5: fn t() { dbg!(1); }"]
+    );
+    assert_eq!(
+        rustc_words_outside_diagnostics(&files),
+        [
+            "analysis/src/borrowck.rs:3: let m = format!(\"cannot borrow `{x}` as mutable\"); // \"occurs here\"",
+            "analysis/src/borrowck.rs:4: let l = (span, r#\"immutable borrow occurs here\"#.to_string());"
+        ]
     );
     assert_eq!(
         tree_sitter_outside_syntax(&files),

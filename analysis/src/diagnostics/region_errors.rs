@@ -1,0 +1,59 @@
+//! A borrow that outlives what it borrows: a value dropped while borrowed (E0597), a temporary
+//! freed while borrowed (E0716), a returned borrow of the function's values (E0515), a closure
+//! that may outlive what it borrows (E0373), and "lifetime may not live long enough".
+
+use crate::errors::{ErrorKind, Owner, Role};
+
+pub(super) fn message(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::DoesNotLiveLongEnough { name, .. } => format!("`{name}` does not live long enough"),
+        ErrorKind::TemporaryDropped { .. } => "temporary value dropped while borrowed".into(),
+        ErrorKind::ReturnsBorrow {
+            owner,
+            name,
+            reference,
+            ..
+        } => {
+            let what = match owner {
+                Owner::Temporary => "temporary value".to_string(),
+                Owner::Parameter => format!("function parameter `{name}`"),
+                Owner::Local => format!("local variable `{name}`"),
+            };
+            if *reference {
+                format!("cannot return reference to {what}")
+            } else {
+                format!("cannot return value referencing {what}")
+            }
+        }
+        ErrorKind::ClosureMayOutlive { name } => format!("closure may outlive the current function, but it borrows `{name}`, which is owned by the current function"),
+        ErrorKind::ReturnOutlives { .. } | ErrorKind::StaticOutlives => {
+            "lifetime may not live long enough".into()
+        }
+        _ => String::new(),
+    }
+}
+
+pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
+    match (kind, role) {
+        (ErrorKind::DoesNotLiveLongEnough { .. }, Role::Borrow) => {
+            "borrowed value does not live long enough".into()
+        }
+        (ErrorKind::DoesNotLiveLongEnough { name, .. }, Role::Drop) => {
+            format!("`{name}` dropped here while still borrowed")
+        }
+        (ErrorKind::TemporaryDropped { .. }, Role::Temporary) => {
+            "creates a temporary value which is freed while still in use".into()
+        }
+        (ErrorKind::TemporaryDropped { .. }, Role::Drop) => {
+            "temporary value is freed at the end of this statement".into()
+        }
+        (ErrorKind::ReturnsBorrow { name, .. }, Role::Borrow) => format!("`{name}` is borrowed here"),
+        (ErrorKind::ClosureMayOutlive { name }, Role::Borrow) => {
+            format!("may outlive borrowed value `{name}`")
+        }
+        (ErrorKind::ReturnOutlives { param, ret, arg }, Role::Return) => format!(
+            "returning this value requires that `'{param}` must outlive `'{ret}` (`{arg}` has lifetime `'{param}`)"
+        ),
+        _ => String::new(),
+    }
+}
