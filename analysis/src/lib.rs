@@ -272,7 +272,7 @@ impl Analysis {
     /// relative to the function's start.
     pub fn view_mir(&self, file: FileId, offset: u32) -> Cancellable<Option<String>> {
         Ok(self
-            .with(file, move |db, f| view_mir(db, f, offset))?
+            .with(file, move |db, f| ide::view_mir(db, f, offset))?
             .flatten())
     }
 
@@ -282,27 +282,6 @@ impl Analysis {
             .with(file, move |db, f| ide::regions(db, f, query))?
             .unwrap_or_default())
     }
-}
-
-fn view_mir(db: &db::Database, file: db::SourceFile, offset: u32) -> Option<String> {
-    // The innermost function: the one starting last among those around the offset.
-    let item = db::fn_items(db, file)
-        .iter()
-        .filter(|item| {
-            let start = item.offset(db);
-            let def = item.def(db);
-            let end = start.saturating_add(def.body.as_ref().map_or(def.name_span.end, |b| b.span.end));
-            start <= offset && offset <= end
-        })
-        .max_by_key(|item| item.offset(db))?;
-    let lowered = db::fn_body(db, *item);
-    let mut out = format!("fn {}\n", item.def(db).name);
-    out.push_str(&mir::pretty::pretty(&lowered.body));
-    for (i, closure) in lowered.closures.iter().enumerate() {
-        out.push_str(&format!("closure #{i}\n"));
-        out.push_str(&mir::pretty::pretty(closure));
-    }
-    Some(out)
 }
 
 /// A span of the function at `offset`, in the file (clamped to its length `len`).

@@ -1,0 +1,26 @@
+//! View MIR (as rust-analyzer's command): the lowered body of the function around an offset,
+//! and of its closures, as text.
+
+use crate::db::{self, SourceFile};
+
+pub(crate) fn view_mir(db: &db::Database, file: SourceFile, offset: u32) -> Option<String> {
+    // The innermost function: the one starting last among those around the offset.
+    let item = db::fn_items(db, file)
+        .iter()
+        .filter(|item| {
+            let start = item.offset(db);
+            let def = item.def(db);
+            let end = start.saturating_add(def.body.as_ref().map_or(def.name_span.end, |b| b.span.end));
+            start <= offset && offset <= end
+        })
+        .max_by_key(|item| item.offset(db))?;
+    let lowered = db::fn_body(db, *item);
+    let mut out = format!("fn {}\n", item.def(db).name);
+    out.push_str(&crate::mir::pretty::pretty(&lowered.body));
+    for (i, closure) in lowered.closures.iter().enumerate() {
+        out.push_str(&format!("closure #{i}\n"));
+        out.push_str(&crate::mir::pretty::pretty(closure));
+    }
+    Some(out)
+}
+
