@@ -1,0 +1,349 @@
+//! Building the index item by item: each item's contribution (`IndexBuilder::add_item`), each
+//! function's entry (`fn_entry`, computed per function so that a body edit leaves it equal).
+
+use super::*;
+
+/// Attributes that are not macros: everything else on a type may rewrite it.
+pub(super) const BUILTIN_ATTRS: &[&str] = &[
+    "derive",
+    "doc",
+    "allow",
+    "warn",
+    "deny",
+    "forbid",
+    "expect",
+    "repr",
+    "non_exhaustive",
+    "must_use",
+    "cfg",
+    "cfg_attr",
+    "deprecated",
+    "automatically_derived",
+    "rustfmt",
+    "clippy",
+];
+
+pub(super) fn has_attribute_macro(attrs: &[Name]) -> bool {
+    attrs.iter().any(|a| {
+        let head = a.split(['(', '=', ' ', ':']).next().unwrap_or("");
+        !BUILTIN_ATTRS.contains(&head)
+    })
+}
+
+/// What a function item contributes to the index. Computed per function (see `db`), so that an
+/// edit recomputes only the edited function's entry, and an entry that stays equal (a body edit)
+/// leaves the index as it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FnEntry {
+    /// A free function of the crate, not nested in another.
+    Free(Name, FnSig),
+    /// A function in an impl or trait: its owner (the self type's or trait's name, when there is
+    /// one) and its signature (`None` for `impl Tr for &T`, which the index does not model).
+    Method {
+        owner: Option<Name>,
+        name: Name,
+        sig: Option<FnSig>,
+        /// Declared in a trait or a trait impl: such a method may be added to std types.
+        in_trait: bool,
+    },
+    /// A function nested in another one's body: not visible to the index.
+    Nested,
+}
+
+/// The entry of the function `def` in `container`.
+pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
+    if c.impl_self.is_none() && c.trait_name.is_none() {
+        if !c.parent_fns.is_empty() {
+            return FnEntry::Nested;
+        }
+        return FnEntry::Free(
+            def.name.clone(),
+            signature(def, &ast::Generics::default(), None),
+        );
+    }
+    let generics = [generic_copy(&def.generics), generic_copy(&c.impl_generics)].concat();
+    let self_ty = c
+        .impl_self
+        .as_ref()
+        .map(|t| Ty::from_ast(t, &generics, None));
+    let owner = c
+        .impl_self
+        .as_ref()
+        .and_then(type_name)
+        .or_else(|| c.trait_name.clone());
+    // `impl Tr for &T`: method lookup on a `&T` receiver finds these first; we do not model
+    // that, so the name knows nothing.
+    let sig = (!matches!(c.impl_self, Some(ast::Type::Ref { .. })) && owner.is_some()).then(|| {
+        let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
+        if let Some(t) = &c.impl_self {
+            sig.stores = stores_into_self(def, t);
+        }
+        sig
+    });
+    FnEntry::Method {
+        owner,
+        name: def.name.clone(),
+        sig,
+        in_trait: c.trait_name.is_some() || c.impl_trait.is_some(),
+    }
+}
+
+/// Builds an `Index` item by item, in the file's order.
+pub struct IndexBuilder {
+    index: Index,
+    /// `impl Copy for X`: whether the impl has bounds, and which arguments it wants `Copy`.
+    copy_impls: Vec<(Name, bool, Vec<usize>)>,
+    drop_impls: Vec<Name>,
+}
+
+impl IndexBuilder {
+    pub fn new(shadowed: Vec<Name>, control_free_macros: Vec<Name>) -> IndexBuilder {
+        IndexBuilder {
+            index: Index {
+                shadowed,
+                control_free_macros,
+                ..Index::default()
+            },
+            copy_impls: Vec::new(),
+            drop_impls: Vec::new(),
+        }
+    }
+
+    pub fn add_item(&mut self, item: &ast::Item) {
+        match item {
+            ast::Item::Struct(s) => {
+                let fields = field_types(&s.fields, &generic_copy(&s.generics));
+                let static_fields = match &s.fields {
+                    ast::Fields::Named(fs) => fs
+                        .iter()
+                        .filter(|(_, t)| mentions_static(t))
+                        .map(|(n, _)| ast::FieldName::Named(n.clone()))
+                        .collect(),
+                    ast::Fields::Tuple(ts) => ts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| mentions_static(t))
+                        .map(|(i, _)| ast::FieldName::Index(i as u32))
+                        .collect(),
+                    ast::Fields::Unit => Vec::new(),
+                };
+                self.index.add_adt(
+                    &s.name,
+                    AdtInfo {
+                        variants: Vec::new(),
+                        static_fields,
+                        fields,
+                        copy: s.derives.iter().any(|d| &**d == "Copy"),
+                        copy_if_args_copy: Some(true),
+                        copy_needs_copy_args: Vec::new(),
+                        clone: s.derives.iter().any(|d| &**d == "Clone"),
+                        default: s.derives.iter().any(|d| &**d == "Default"),
+                        drop: false,
+                        lifetimes: s.generics.lifetimes.len() as u8,
+                        params: s.generics.types.iter().map(|(n, _)| n.clone()).collect(),
+                        is_union: s.is_union,
+                        is_enum: false,
+                        opaque: has_attribute_macro(&s.attrs),
+                    },
+                );
+            }
+            ast::Item::Enum(e) => {
+                let generics = generic_copy(&e.generics);
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|(v, fields)| (v.clone(), field_types(fields, &generics)))
+                    .collect();
+                self.index.add_adt(
+                    &e.name,
+                    AdtInfo {
+                        variants,
+                        static_fields: Vec::new(),
+                        fields: Vec::new(),
+                        copy: e.derives.iter().any(|d| &**d == "Copy"),
+                        copy_if_args_copy: Some(true),
+                        copy_needs_copy_args: Vec::new(),
+                        clone: e.derives.iter().any(|d| &**d == "Clone"),
+                        default: e.derives.iter().any(|d| &**d == "Default"),
+                        drop: false,
+                        lifetimes: e.generics.lifetimes.len() as u8,
+                        params: e.generics.types.iter().map(|(n, _)| n.clone()).collect(),
+                        is_union: false,
+                        is_enum: true,
+                        opaque: has_attribute_macro(&e.attrs),
+                    },
+                );
+            }
+            ast::Item::Impl(i) => {
+                let name = type_name(&i.self_ty);
+                if let (Some(t), Some(n), false) = (
+                    &i.trait_name,
+                    &name,
+                    matches!(i.self_ty, ast::Type::Ref { .. }),
+                ) {
+                    self.index
+                        .impls
+                        .entry(n.clone())
+                        .or_default()
+                        .push(t.clone());
+                    if &**t == "Deref" {
+                        if let (Some((_, target)), Some(params)) = (
+                            i.assoc_types.iter().find(|(a, _)| &**a == "Target"),
+                            self_params(&i.self_ty, &i.generics),
+                        ) {
+                            let generics = generic_copy(&i.generics);
+                            let target = Ty::from_ast(target, &generics, None);
+                            let unbound = target.subst(&params, &vec![Ty::Unknown; params.len()]);
+                            if !target.is_unknown() && !unbound.has_params() {
+                                self.index.deref_targets.insert(n.clone(), (params, target));
+                            }
+                        }
+                    }
+                }
+                match (i.trait_name.as_deref(), name) {
+                    (Some("Copy"), Some(n)) => {
+                        let bounded = i.generics.types.iter().any(|(_, bounds)| {
+                            bounds
+                                .iter()
+                                .any(|b| !b.starts_with('?') && !b.starts_with('\''))
+                        });
+                        let needs: Vec<usize> = self_params(&i.self_ty, &i.generics)
+                            .map(|ps| {
+                                ps.iter()
+                                    .enumerate()
+                                    .filter(|(_, p)| {
+                                        i.generics.types.iter().any(|(n, bounds)| {
+                                            n == *p && bounds.iter().any(|b| &**b == "Copy")
+                                        })
+                                    })
+                                    .map(|(k, _)| k)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        self.copy_impls.push((n, bounded, needs))
+                    }
+                    (Some("Drop"), Some(n)) => self.drop_impls.push(n),
+                    _ => {}
+                }
+            }
+            ast::Item::Fn(f) => self.add_fn(&fn_entry(&f.def, &f.container)),
+            ast::Item::TypeAlias(a) => {
+                let plain = a.generics.types.is_empty() && a.generics.lifetimes.is_empty();
+                insert_once(
+                    &mut self.index.aliases,
+                    a.name.clone(),
+                    plain.then(|| a.ty.clone()),
+                );
+            }
+            ast::Item::Static(st) => {
+                let entry = Some((st.mutable, Ty::from_ast(&st.ty, &[], None)));
+                insert_once(&mut self.index.statics, st.name.clone(), entry);
+            }
+            ast::Item::Trait(t) => {
+                let supertraits = Some(t.supertraits.clone());
+                insert_once(&mut self.index.traits, t.name.clone(), supertraits);
+            }
+        }
+    }
+
+    /// A function's entry (`fn_entry`). Functions and types fill different tables, so the
+    /// functions may come after all the types.
+    pub fn add_fn(&mut self, entry: &FnEntry) {
+        match entry {
+            FnEntry::Free(name, sig) => {
+                insert_unique(&mut self.index.fns, name.clone(), sig.clone())
+            }
+            FnEntry::Method {
+                owner,
+                name,
+                sig,
+                in_trait,
+            } => {
+                if *in_trait {
+                    *self.index.method_names.entry(name.clone()).or_default() += 1;
+                }
+                if let Some(owner) = owner {
+                    let methods = self.index.methods.entry(owner.clone()).or_default();
+                    match sig {
+                        Some(sig) => insert_unique(methods, name.clone(), sig.clone()),
+                        None => {
+                            methods.insert(name.clone(), None);
+                        }
+                    }
+                }
+            }
+            FnEntry::Nested => {}
+        }
+    }
+
+    pub fn finish(mut self) -> Index {
+        for (n, bounded, needs) in self.copy_impls {
+            if let Some(a) = self.index.adts.get_mut(&n) {
+                if !a.copy {
+                    a.copy = true;
+                    a.copy_if_args_copy = if bounded { None } else { Some(false) };
+                    a.copy_needs_copy_args = needs;
+                }
+            }
+        }
+        for n in self.drop_impls {
+            if let Some(a) = self.index.adts.get_mut(&n) {
+                a.drop = true;
+            }
+        }
+        self.index
+    }
+}
+
+/// The fields of a struct or variant with their types.
+pub(super) fn field_types(
+    fields: &ast::Fields,
+    generics: &[(Name, Option<bool>)],
+) -> Vec<(ast::FieldName, Ty)> {
+    match fields {
+        ast::Fields::Named(fs) => fs
+            .iter()
+            .map(|(n, t)| {
+                (
+                    ast::FieldName::Named(n.clone()),
+                    Ty::from_ast(t, generics, None),
+                )
+            })
+            .collect(),
+        ast::Fields::Tuple(ts) => ts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    ast::FieldName::Index(i as u32),
+                    Ty::from_ast(t, generics, None),
+                )
+            })
+            .collect(),
+        ast::Fields::Unit => Vec::new(),
+    }
+}
+
+/// Records what a name declares; a name declared twice (in two modules, say) knows nothing.
+pub(super) fn insert_once<V>(map: &mut HashMap<Name, Option<V>>, k: Name, v: Option<V>) {
+    match map.entry(k) {
+        std::collections::hash_map::Entry::Occupied(mut e) => {
+            e.insert(None);
+        }
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(v);
+        }
+    }
+}
+
+pub(super) fn insert_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<FnSig>>, k: K, v: FnSig) {
+    match map.get(&k) {
+        None => {
+            map.insert(k, Some(v));
+        }
+        Some(Some(old)) if *old == v => {}
+        Some(_) => {
+            map.insert(k, None);
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! What the analysis knows of a crate's items, by name today (ids are the next step): function
+//! and method signatures (receivers, elision, impl generics, what `&mut self` methods store),
+//! ADTs (fields, type parameters, Copy/Drop impls and their bounds, unions), generic `Deref`
+//! targets, traits and their supertraits, statics, parameterless type aliases, and the std table.
+//!
+//! Position-independent by construction (no spans), so editing a function body leaves the index
+//! equal and salsa does not re-run the bodies that depend on it. Built item by item
+//! (`builder.rs`); `signature.rs` reads a function's signature, `copy.rs` what generic bounds
+//! say of `Copy`, `regions.rs` the lifetimes of written types, `scan.rs` what the text says
+//! outside the items (imports that shadow std names, control-free `macro_rules!`).
+
+mod builder;
+mod copy;
+mod regions;
+mod scan;
+mod signature;
+#[cfg(test)]
+mod tests;
+
+pub use builder::{fn_entry, FnEntry, IndexBuilder};
+pub use copy::{generic_copy, generic_copy_with};
+pub use regions::{
+    lifetimes_named, mentions_static, names_lifetime, names_static_anywhere, regions_of,
+    type_name, walk_type, Regions,
+};
+pub use scan::{control_free_macros, shadowed_std_names};
+pub use signature::signature;
+
+use copy::*;
+use regions::*;
+use signature::*;
+
+use crate::ast::{self, Mutability, Name};
+use crate::std_api;
+use crate::ty::Ty;
+
+/// The index is read on every expression lowered: its maps hash names with `FxHasher`, not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::syntax::FxBuild>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Receiver {
+    /// An associated function without `self`.
+    None,
+    Value,
+    Ref,
+    RefMut,
+}
+
+/// What a call site needs to know of a function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FnSig {
+    pub receiver: Receiver,
+    /// Parameter types without `self`.
+    pub params: Vec<Ty>,
+    /// `None` when the return type was not written: `()`.
+    pub ret: Ty,
+    /// Indices of the arguments (counting `self` as 0 when there is a receiver) whose borrows the
+    /// return value may hold, by the elision rules and named lifetimes.
+    pub ret_borrows: Vec<usize>,
+    /// Does the return value keep those borrows at all (`false` for `-> usize`)?
+    pub ret_holds_borrow: bool,
+    /// Indices of the parameters (without `self`) whose type names `'static`.
+    pub static_params: Vec<usize>,
+    /// The parameter (without `self`) whose type is the return type's bare type parameter
+    /// (`fn id<T>(x: T) -> T`): the result's type is that argument's.
+    pub ret_param: Option<usize>,
+    /// Indices of the parameters (without `self`) bounded by `Fn(..)` (`f: F` with `F: Fn()`,
+    /// or `impl Fn()`): a closure passed there is an `Fn` closure.
+    pub fn_params: Vec<usize>,
+    /// For `&mut self` methods: indices of the parameters (without `self`) whose type shares the
+    /// self type's parameters (`fn push(&mut self, t: T)` in `impl<T> Bag<T>`, `s: &'a str` in
+    /// `impl<'a> Parser<'a>`): the receiver's type holds what is passed there.
+    pub stores: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AdtInfo {
+    pub fields: Vec<(ast::FieldName, Ty)>,
+    pub copy: bool,
+    /// How `Copy` depends on the type's arguments: `Some(true)` for `#[derive(Copy)]` (each
+    /// argument must be `Copy`), `Some(false)` for an `impl Copy` without bounds (never), `None`
+    /// for an `impl Copy` with bounds we cannot check.
+    pub copy_if_args_copy: Option<bool>,
+    /// For an `impl Copy` with bounds: the positions of the arguments it requires to be `Copy`.
+    pub copy_needs_copy_args: Vec<usize>,
+    /// `#[derive(Clone)]` (an `impl Clone` shows in `Index::implements`).
+    pub clone: bool,
+    /// `#[derive(Default)]`.
+    pub default: bool,
+    pub drop: bool,
+    pub lifetimes: u8,
+    /// A `union`: its fields overlap.
+    pub is_union: bool,
+    /// The type parameters' names, in order (the fields' types name them as `Ty::Param`).
+    pub params: Vec<Name>,
+    pub is_enum: bool,
+    /// Fields whose type names `'static`: what is stored there must live forever.
+    pub static_fields: Vec<ast::FieldName>,
+    /// For enums: each variant's fields with their types.
+    pub variants: Vec<(Name, Vec<(ast::FieldName, Ty)>)>,
+    /// An attribute macro rewrites the type (`#[salsa::input]`): it may be `Copy`, may have a
+    /// `Drop`, and its fields may not be what is written.
+    pub opaque: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Index {
+    adts: HashMap<Name, AdtInfo>,
+    fns: HashMap<Name, Option<FnSig>>,
+    /// self type name -> method -> signature; `None` when ambiguous. Nested, so that a lookup by
+    /// `&str`s allocates no key.
+    methods: HashMap<Name, HashMap<Name, Option<FnSig>>>,
+    /// std type names the file imports from elsewhere: nothing std says holds for them.
+    shadowed: Vec<Name>,
+    /// `macro_rules!` macros of the file whose bodies hold no `return`, `break`, `continue` or
+    /// `?`: they cannot divert control flow.
+    control_free_macros: Vec<Name>,
+    /// For each type, the traits it implements (`Index`, `IndexMut`, ...).
+    impls: HashMap<Name, Vec<Name>>,
+    /// `impl Deref for X { type Target = T; }`: X's target.
+    /// With the impl's type parameters as the self type's arguments name them (`impl<T> Deref
+    /// for Own<T> { type Target = T; }` gives `([T], T)`).
+    deref_targets: HashMap<Name, (Vec<Name>, Ty)>,
+    /// Names of the methods the crate's traits declare or its trait impls define: such a method
+    /// may be added to std types and shadow what the std table says (inherent methods cannot).
+    method_names: HashMap<Name, u32>,
+    /// The crate's traits with their supertraits; `None` when the name is declared twice.
+    traits: HashMap<Name, Option<Vec<Name>>>,
+    /// `static` items: mutability and type; `None` when the name is declared twice.
+    statics: HashMap<Name, Option<(bool, Ty)>>,
+    /// Type aliases without parameters (`type MakeRef = fn() -> &'static u8;`); `None` when the
+    /// name is declared twice or takes parameters.
+    aliases: HashMap<Name, Option<ast::Type>>,
+}
+
+impl Index {
+    pub fn build(file: &ast::SourceFile, shadowed: Vec<Name>) -> Index {
+        Index::build_with(file, shadowed, Vec::new())
+    }
+
+    pub fn build_with(
+        file: &ast::SourceFile,
+        shadowed: Vec<Name>,
+        control_free_macros: Vec<Name>,
+    ) -> Index {
+        let mut builder = IndexBuilder::new(shadowed, control_free_macros);
+        for item in &file.items {
+            builder.add_item(item);
+        }
+        builder.finish()
+    }
+
+    fn add_adt(&mut self, name: &Name, info: AdtInfo) {
+        // Two types of one name in one crate (in different modules): we cannot tell which is
+        // meant, so the name knows nothing.
+        if self.adts.contains_key(name) {
+            self.adts.insert(
+                name.clone(),
+                AdtInfo {
+                    opaque: true,
+                    ..AdtInfo::default()
+                },
+            );
+            return;
+        }
+        self.adts.insert(name.clone(), info);
+    }
+
+    /// A macro that cannot divert control flow: std's pure ones and the file's own whose bodies
+    /// hold no `return`, `break`, `continue` or `?`.
+    pub fn macro_is_control_free(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "stringify"
+                | "concat"
+                | "include_str"
+                | "include_bytes"
+                | "env"
+                | "option_env"
+                | "line"
+                | "file"
+                | "column"
+                | "module_path"
+                | "cfg"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "eprint"
+                | "print"
+        ) || self.control_free_macros.iter().any(|n| &**n == name)
+    }
+
+    /// The target of the crate's `Deref` impl for `ty`, with `ty`'s arguments substituted.
+    pub fn deref_target(&self, ty: &Ty) -> Option<Ty> {
+        let Ty::Adt { name, args, .. } = ty else {
+            return None;
+        };
+        let (params, target) = self.deref_targets.get(name)?;
+        if params.is_empty() {
+            return Some(target.clone());
+        }
+        (args.len() == params.len()).then(|| target.subst(params, args))
+    }
+
+    /// Whether the crate implements the trait for the type (by last path segments).
+    pub fn implements(&self, ty: &str, tr: &str) -> bool {
+        self.impls
+            .get(ty)
+            .is_some_and(|v| v.iter().any(|t| &**t == tr))
+    }
+
+    pub fn is_shadowed(&self, name: &str) -> bool {
+        self.shadowed.iter().any(|n| &**n == name)
+    }
+
+    pub fn adt(&self, name: &str) -> Option<&AdtInfo> {
+        self.adts.get(name)
+    }
+
+    pub fn adt_is_copy(&self, name: &str) -> Option<bool> {
+        self.adts
+            .get(name)
+            .and_then(|a| if a.opaque { None } else { Some(a.copy) })
+    }
+
+    /// A type with the crate's parameterless aliases replaced by what they stand for (a few
+    /// levels deep: an alias may name another).
+    pub fn expand_aliases(&self, ty: Ty) -> Ty {
+        // Most types name no alias: answer those without rebuilding them.
+        fn names_alias(index: &Index, ty: &Ty) -> bool {
+            match ty {
+                Ty::Adt { name, args, .. } => {
+                    index.aliases.contains_key(name) || args.iter().any(|t| names_alias(index, t))
+                }
+                Ty::Ref(_, t) | Ty::Array(t, _) | Ty::Slice(t) => names_alias(index, t),
+                Ty::Tuple(ts) => ts.iter().any(|t| names_alias(index, t)),
+                _ => false,
+            }
+        }
+        if self.aliases.is_empty() || !names_alias(self, &ty) {
+            return ty;
+        }
+        fn go(index: &Index, ty: Ty, depth: u32) -> Ty {
+            if depth > 8 || index.aliases.is_empty() {
+                return ty;
+            }
+            if let Ty::Adt {
+                name,
+                args,
+                lifetimes,
+            } = &ty
+            {
+                if !index.adts.contains_key(name) {
+                    match index.aliases.get(name) {
+                        Some(Some(t)) if args.is_empty() && *lifetimes == 0 => {
+                            return go(index, Ty::from_ast(t, &[], None), depth + 1);
+                        }
+                        // An alias with parameters (`type Result<T> = ..`): not the std type
+                        // of that name, and beyond us.
+                        Some(_) => return Ty::Unknown,
+                        None => {}
+                    }
+                }
+            }
+            match ty {
+                Ty::Ref(m, t) => Ty::Ref(m, Box::new(go(index, *t, depth + 1))),
+                Ty::Tuple(ts) => {
+                    Ty::Tuple(ts.into_iter().map(|t| go(index, t, depth + 1)).collect())
+                }
+                Ty::Array(t, n) => Ty::Array(Box::new(go(index, *t, depth + 1)), n),
+                Ty::Slice(t) => Ty::Slice(Box::new(go(index, *t, depth + 1))),
+                Ty::Adt {
+                    name,
+                    args,
+                    lifetimes,
+                } => Ty::Adt {
+                    name,
+                    args: args.into_iter().map(|t| go(index, t, depth + 1)).collect(),
+                    lifetimes,
+                },
+                other => other,
+            }
+        }
+        go(self, ty, 0)
+    }
+
+    /// The crate's `static` item of this name: whether it is `mut`, and its type.
+    pub fn static_item(&self, name: &str) -> Option<&(bool, Ty)> {
+        self.statics.get(name)?.as_ref()
+    }
+
+    /// A free function of the crate by name.
+    pub fn function(&self, name: &str) -> Option<&FnSig> {
+        self.fns.get(name).and_then(|s| s.as_ref())
+    }
+
+    /// A method of a workspace type by the type's name.
+    pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
+        self.methods
+            .get(owner)
+            .and_then(|methods| methods.get(name))
+            .and_then(|s| s.as_ref())
+    }
+
+    /// Whether a bound naming one of the crate's traits makes a type `Copy`, through the
+    /// supertraits (`trait A: Copy`); unknown for names that are not the crate's.
+    pub fn trait_implies_copy(&self, name: &str) -> Option<bool> {
+        fn go(index: &Index, name: &str, depth: u32) -> Option<bool> {
+            if depth > 16 || index.is_shadowed(name) {
+                return None;
+            }
+            let supertraits = index.traits.get(name)?.as_ref()?;
+            bounds_copy(supertraits, &|b| go(index, b, depth + 1))
+        }
+        go(self, name, 0)
+    }
+
+    /// Whether the bounds of an `impl Trait` (as written: `Fn()`, `Iterator<Item = u8>`,
+    /// `std::fmt::Debug`, `'a`) make it `Copy`.
+    pub fn impl_trait_copy(&self, bounds: &[Name]) -> Option<bool> {
+        let names: Vec<Name> = bounds
+            .iter()
+            .map(|b| {
+                let head = b.split(['(', '<']).next().unwrap_or("").trim();
+                Name::from(head.rsplit("::").next().unwrap_or(head))
+            })
+            .collect();
+        bounds_copy(&names, &|b| self.trait_implies_copy(b))
+    }
+
+    /// Each type parameter with whether its bounds, the crate's traits included, make it `Copy`.
+    pub fn generic_copy(&self, g: &ast::Generics) -> Vec<(Name, Option<bool>)> {
+        generic_copy_with(g, &|b| self.trait_implies_copy(b))
+    }
+
+    pub fn defines_method_named(&self, name: &str) -> bool {
+        self.method_names.contains_key(name)
+    }
+
+    /// Whether the type has a `Drop` that may use the borrows it holds.
+    pub fn has_significant_drop(&self, ty: &Ty) -> Option<bool> {
+        match ty {
+            Ty::Adt { name, args, .. } => {
+                if let Some(a) = self.adts.get(name) {
+                    return if a.opaque { None } else { Some(a.drop) };
+                }
+                if crate::ty::STD_GUARDS.contains(&&**name) {
+                    return Some(true);
+                }
+                // Containers drop their elements; std's containers are `#[may_dangle]` in
+                // their element types, so only an element with a significant drop counts.
+                let mut any = Some(false);
+                for t in args {
+                    match self.has_significant_drop(t) {
+                        Some(true) => return Some(true),
+                        None => any = None,
+                        Some(false) => {}
+                    }
+                }
+                if std_api::lookup(name, "new").is_some() || any == Some(false) {
+                    any
+                } else {
+                    None
+                }
+            }
+            Ty::Tuple(ts) => {
+                let mut any = Some(false);
+                for t in ts {
+                    match self.has_significant_drop(t) {
+                        Some(true) => return Some(true),
+                        None => any = None,
+                        Some(false) => {}
+                    }
+                }
+                any
+            }
+            Ty::Array(t, _) => self.has_significant_drop(t),
+            Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => None,
+            _ => Some(false),
+        }
+    }
+}
