@@ -13,8 +13,9 @@ pub use crate::errors::BorrowError;
 use crate::errors::{ConflictKind, ErrorKind, Owner, Uninit, UseKind};
 use crate::index::Index;
 use crate::lower::describe_place;
+use crate::mir::place_ty::place_tys;
 use crate::mir::*;
-use crate::ty::{place_tys, Ty};
+use crate::ty::Ty;
 
 /// A borrow created by a `Ref` statement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -241,7 +242,7 @@ fn holds_borrow(body: &Body, index: &Index, p: &Place) -> Option<bool> {
     if p.proj.is_empty() {
         return body.local(p.local).ty.holds_borrow();
     }
-    crate::ty::place_ty(body, index, p).holds_borrow()
+    crate::mir::place_ty::place_ty(body, index, p).holds_borrow()
 }
 
 fn successors(t: &Terminator) -> impl Iterator<Item = usize> + '_ {

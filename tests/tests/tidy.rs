@@ -1,7 +1,7 @@
 //! House rules, checked on every `cargo test`: file headers, where output, tree-sitter and
 //! rustc's message text may appear, no ignored or should-panic tests, no `dbg!`, a pure
-//! `analysis` crate, panics that unwind, and files and functions of `analysis/src` short enough
-//! to read.
+//! `analysis` crate, `ty` below `mir`, panics that unwind, and files and functions of
+//! `analysis/src` short enough to read.
 //!
 //! Code searches run on `scan::code_only` text, so comments, docs and string literals (fixtures,
 //! these patterns) never count; searches for message text run on `scan::strings_only` text, so
@@ -173,6 +173,18 @@ fn rustc_words_outside_diagnostics(files: &[(String, String)]) -> Vec<String> {
         strings_only,
         |path| !path.starts_with("analysis/src/") || path.starts_with("analysis/src/diagnostics/"),
         |line| RUSTC_PHRASES.iter().any(|it| line.contains(it)),
+    )
+}
+
+/// Lines of `analysis/src/ty.rs` (or `ty/`) that name the `mir` module, however the path is
+/// spelt (`crate::mir::Body`, `use crate::{ast, mir}`, `super::mir`): `ty` is below `mir` in the
+/// pipeline. The MIR holds types, so `mir` names `ty`; what needs a body (the types along a place,
+/// `mir::place_ty`) lives on the MIR side.
+fn ty_names_mir(files: &[(String, String)]) -> Vec<String> {
+    find_in_code(
+        files,
+        |path| path != "analysis/src/ty.rs" && !path.starts_with("analysis/src/ty/"),
+        |line| identifiers(line).any(|it| it == "mir"),
     )
 }
 
@@ -460,6 +472,15 @@ fn only_diagnostics_writes_rustc_words() {
 }
 
 #[test]
+fn ty_is_below_mir() {
+    assert_none(
+        "analysis/src/ty.rs names nothing of `mir` (the layers point down): put what needs a body \
+         on the MIR side (as analysis/src/mir/place_ty.rs)",
+        ty_names_mir(&sources()),
+    );
+}
+
+#[test]
 fn the_analysis_crate_is_pure() {
     let manifest = fs::read_to_string(workspace_root().join("analysis/Cargo.toml"))
         .expect("read analysis/Cargo.toml");
@@ -556,6 +577,23 @@ fn the_rules_catch_violations() {
             "server/src/lsp.rs:2: fn f() -> tree_sitter_rust::Language {}",
             "analysis/src/syntax.rs:2: use tree_sitter::Tree;",
             "analysis/src/syntax_extra.rs:2: use tree_sitter::Tree;"
+        ]
+    );
+
+    // Layers: `ty` names no `mir`, however the path is spelt (comments and strings aside); `mir`
+    // may name `ty`, and a file whose name only starts with `ty` is not `ty`.
+    let files = [
+        file("analysis/src/ty.rs", "//! x\nuse crate::index::Index;\nuse crate::mir::{Body, Place};\n// crate::mir::Body\nfn f() -> &'static str { \"crate::mir\" }\n"),
+        file("analysis/src/ty/subst.rs", "//! x\nuse crate::{ast, mir};\nfn admir() {}\n"),
+        file("analysis/src/mir.rs", "//! x\nuse crate::ty::Ty;\n"),
+        file("analysis/src/mir/place_ty.rs", "//! x\nuse super::Body;\nuse crate::ty::{field_ty, Ty};\n"),
+        file("analysis/src/type_check.rs", "//! x\nuse crate::mir::Body;\n"),
+    ];
+    assert_eq!(
+        ty_names_mir(&files),
+        [
+            "analysis/src/ty.rs:3: use crate::mir::{Body, Place};",
+            "analysis/src/ty/subst.rs:2: use crate::{ast, mir};"
         ]
     );
 
