@@ -568,7 +568,7 @@ impl<'a> Lower<'a> {
 
     /// The type of a place, walking its projections.
     fn place_ty(&self, p: &Place) -> Ty {
-        crate::ty::place_ty(&self.body, self.index, p)
+        crate::mir::place_ty::place_ty(&self.body, self.index, p)
     }
 
     fn field_ty(&self, ty: &Ty, f: &FieldName) -> Ty {
@@ -1798,7 +1798,7 @@ impl<'a> Lower<'a> {
     /// element. Returns false when the move is an error (so it is not recorded as a move).
     fn check_move_out(&mut self, op: &Operand, span: Span) -> bool {
         let Operand::Move(p) = op else { return true };
-        let tys = crate::ty::place_tys(&self.body, self.index, p);
+        let tys = crate::mir::place_ty::place_tys(&self.body, self.index, p);
         // Moving out of a `Box` is allowed: only derefs of references and pointers count.
         let last_deref = p.proj.iter().enumerate().rposition(|(i, q)| {
             *q == Proj::Deref && !matches!(&tys[i], Ty::Adt { name, .. } if &**name == "Box")
@@ -3936,7 +3936,7 @@ impl<'a> Lower<'a> {
             });
         }
         // The innermost deref decides.
-        let tys = crate::ty::place_tys(&self.body, self.index, place);
+        let tys = crate::mir::place_ty::place_tys(&self.body, self.index, place);
         let last_deref = place
             .proj
             .iter()

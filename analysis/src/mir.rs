@@ -6,6 +6,7 @@
 use crate::ast::{FieldName, Name, Span};
 use crate::ty::Ty;
 
+pub mod place_ty;
 pub mod pretty;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,7 +5,6 @@
 
 use crate::ast::{self, Mutability, Name};
 use crate::index::Index;
-use crate::mir::{Body, Place, Proj};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
@@ -437,54 +436,6 @@ pub fn display(ty: &Ty) -> String {
         Ty::FnPtr(_) => "fn()".into(),
         Ty::Never => "!".into(),
     }
-}
-
-/// The type of every prefix of a place: `tys[i]` is the type of `place.proj[..i]`.
-pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
-    let mut tys = Vec::with_capacity(place.proj.len() + 1);
-    walk_place_tys(body, index, place, &mut |t| tys.push(t.clone()));
-    tys
-}
-
-/// The type of a place (the last of `place_tys`), without keeping the others.
-pub fn place_ty(body: &Body, index: &Index, place: &Place) -> Ty {
-    walk_place_tys(body, index, place, &mut |_| {})
-}
-
-/// Calls `f` on the type of the place's local and of each projection's result, in order, and
-/// returns the last.
-fn walk_place_tys(body: &Body, index: &Index, place: &Place, f: &mut dyn FnMut(&Ty)) -> Ty {
-    let mut ty = body.local(place.local).ty.clone();
-    f(&ty);
-    let mut variant: Option<&crate::ast::Name> = None;
-    for proj in &place.proj {
-        let downcast = variant.take();
-        ty = match proj {
-            Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-            Proj::Field(fl) => match downcast {
-                Some(v) => variant_field_ty(index, &ty, v, fl),
-                None => field_ty(index, &ty, fl),
-            },
-            Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
-            Proj::Subslice => ty,
-            Proj::Range {
-                from,
-                to,
-                from_end: false,
-            } => match ty {
-                Ty::Array(elem, _) => Ty::Array(elem, Some(to.saturating_sub(*from) as u64)),
-                other => other,
-            },
-            Proj::Range { .. } => ty,
-            // The enum itself, seen as one of its variants: the next field is the variant's.
-            Proj::Downcast(v) => {
-                variant = Some(v);
-                ty
-            }
-        };
-        f(&ty);
-    }
-    ty
 }
 
 /// The type of field `f` of variant `v` of the enum `ty` (the crate's, `Option` or `Result`).

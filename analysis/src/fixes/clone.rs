@@ -65,7 +65,7 @@ pub(super) fn clone_moved_out(cx: &FixCtx, root: &Block, e: &BorrowError, out: &
             if let StatementKind::Assign(_, Rvalue::Use(op)) = &st.kind {
                 if st.span == e.span {
                     if let Some(p) = op.place() {
-                        ty = crate::ty::place_tys(cx.body, cx.index, p).pop();
+                        ty = crate::mir::place_ty::place_tys(cx.body, cx.index, p).pop();
                     }
                 }
             }

@@ -1,0 +1,301 @@
+//! Borrows that outlive what they borrow: a loan still live where its local's storage ends
+//! (E0597, E0716, E0515), a loan that must outlive the function (stored into an argument or a
+//! `'static` place, returned, or captured by a closure that may outlive it: E0597, E0716, E0515,
+//! E0373), and a parameter's value returned where nothing says its lifetime outlives the return
+//! type's ("lifetime may not live long enough").
+
+use super::bits::Bits;
+use super::conflicts::Depth;
+use super::regions::Regions;
+use super::{BorrowError, Cx, Loan};
+use crate::ast::{Name, Span};
+use crate::errors::{ErrorKind, Owner};
+use crate::mir::*;
+use crate::ty::Ty;
+
+impl Cx<'_> {
+    /// Loans of locals that must outlive the function (stored into an argument, a `'static`
+    /// place, or returned): E0597 / E0515 even where no storage end is reached.
+    pub(super) fn check_escaping_loans(&self, regions: &Regions, errors: &mut Vec<BorrowError>) {
+        let body = self.body;
+        let carriers = |li: usize| regions.carriers(li);
+        let reported_loans: Vec<Span> = errors
+            .iter()
+            .flat_map(|e| e.labels().into_iter().map(|l| l.0))
+            .chain(errors.iter().map(|e| e.span))
+            .collect();
+        // rustc reports one "does not live long enough" per borrowed local.
+        let mut dead_reported: Vec<Local> = self
+            .loans
+            .iter()
+            .filter(|l| reported_loans.contains(&l.span))
+            .map(|l| l.place.local)
+            .collect();
+        for (li, loan) in self.loans.iter().enumerate() {
+            if !regions.outlives_body(li)
+                || loan.uncertain
+                || !self.reachable[self.block_of(loan.point)]
+            {
+                continue;
+            }
+            if loan.place.proj.contains(&Proj::Deref) || reported_loans.contains(&loan.span) {
+                continue;
+            }
+            let decl = body.local(loan.place.local);
+            if matches!(decl.kind, LocalKind::Return)
+                || (decl.kind == LocalKind::Temp && !decl.is_statement_temp)
+            {
+                continue;
+            }
+            if self.maybe_deref_coerced(loan) {
+                continue;
+            }
+            if dead_reported.contains(&loan.place.local) {
+                continue;
+            }
+            dead_reported.push(loan.place.local);
+            let carry = carriers(li);
+            let name = self.describe(&loan.place);
+            if body.capture_temps.contains(&loan.holder) {
+                errors.push(BorrowError {
+                    span: loan.span,
+                    kind: ErrorKind::ClosureMayOutlive { name },
+                });
+                continue;
+            }
+            if carry[0] {
+                if !body.ret_holds_borrow {
+                    continue;
+                }
+                errors.push(self.returned_borrow(li, &name, &carriers));
+            } else if decl.kind == LocalKind::Temp {
+                errors.push(BorrowError {
+                    span: decl.span,
+                    kind: ErrorKind::TemporaryDropped { freed: None },
+                });
+            } else {
+                errors.push(BorrowError {
+                    span: loan.span,
+                    kind: ErrorKind::DoesNotLiveLongEnough {
+                        name,
+                        dropped: None,
+                    },
+                });
+            }
+        }
+    }
+
+    /// "lifetime may not live long enough": a parameter's value reaches the return place, and
+    /// nothing says the parameter's lifetime outlives the return type's.
+    pub(super) fn check_return_lifetimes(&self, regions: &Regions, errors: &mut Vec<BorrowError>) {
+        let body = self.body;
+        let (n_regions, succ) = (regions.succ.len(), &regions.succ);
+        if let Some(r) = &body.ret_lifetime {
+            let mut reported: Vec<(Name, Name)> = Vec::new();
+            for (arg, p) in &body.arg_lifetimes {
+                if p == r || &**p == "static" || reported.contains(&(p.clone(), r.clone())) {
+                    continue;
+                }
+                let mut seen = vec![false; n_regions];
+                let mut stack = vec![arg.0 as usize];
+                while let Some(x) = stack.pop() {
+                    if !seen[x] {
+                        seen[x] = true;
+                        stack.extend(succ[x].iter().copied());
+                    }
+                }
+                if !seen[0] {
+                    continue;
+                }
+                let Some(span) = self.return_span_from(&seen) else {
+                    continue;
+                };
+                reported.push((p.clone(), r.clone()));
+                let name = body.local(*arg).name.clone().unwrap_or_else(|| "_".into());
+                errors.push(BorrowError {
+                    span,
+                    kind: ErrorKind::ReturnOutlives {
+                        param: p.clone(),
+                        ret: r.clone(),
+                        arg: name,
+                    },
+                });
+            }
+        }
+    }
+
+    /// E0597 / E0716 / E0515: a loan of `local` is still live when its storage ends.
+    pub(super) fn check_storage_dead(
+        &self,
+        local: Local,
+        span: Span,
+        in_scope: &Bits,
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+        values_end: &dyn Fn(usize) -> bool,
+        errors: &mut Vec<BorrowError>,
+    ) {
+        let dead = Place::local(local);
+        for li in in_scope.iter() {
+            let loan = &self.loans[li];
+            if !self.places_conflict(&loan.place, &dead, Depth::Shallow) {
+                continue;
+            }
+            if loan.uncertain {
+                return;
+            }
+            let decl = self.body.local(local);
+            let name = decl.name.as_deref().unwrap_or("_").to_string();
+            if self.body.capture_temps.contains(&loan.holder) && values_end(li) {
+                // Reported as E0373 by the pass over loans that outlive the function.
+                return;
+            }
+            if self.maybe_deref_coerced(loan) {
+                return;
+            }
+            let carry = carriers(li);
+            if carry[0] && !self.body.ret_holds_borrow {
+                // A borrow flowing into a return type that holds none: our types are wrong.
+                return;
+            }
+            if carry[0] {
+                errors.push(self.returned_borrow(li, &name, carriers));
+                return;
+            }
+            if decl.kind == LocalKind::Temp {
+                if !decl.is_statement_temp {
+                    return;
+                }
+                errors.push(BorrowError {
+                    span: decl.span,
+                    kind: ErrorKind::TemporaryDropped { freed: Some(span) },
+                });
+                return;
+            }
+            errors.push(BorrowError {
+                span: loan.span,
+                kind: ErrorKind::DoesNotLiveLongEnough {
+                    name,
+                    dropped: Some(span),
+                },
+            });
+            return;
+        }
+    }
+
+    /// `&x` where `x` may itself be a reference can be deref-coerced into `&*x`, which borrows
+    /// the referent, not `x`.
+    fn maybe_deref_coerced(&self, loan: &Loan) -> bool {
+        loan.place.proj.is_empty()
+            && !matches!(
+                self.body.local(loan.place.local).ty,
+                Ty::Adt { .. } | Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..)
+            )
+    }
+
+    /// E0515: the loan flows into the returned value. `name` names the borrowed value.
+    fn returned_borrow(
+        &self,
+        li: usize,
+        name: &str,
+        carriers: &dyn Fn(usize) -> Vec<bool>,
+    ) -> BorrowError {
+        let loan = &self.loans[li];
+        let decl = self.body.local(loan.place.local);
+        let owner = match decl.kind {
+            LocalKind::Temp => Owner::Temporary,
+            LocalKind::Arg => Owner::Parameter,
+            _ => Owner::Local,
+        };
+        let span = self.return_span(li, carriers).unwrap_or(loan.span);
+        BorrowError {
+            span,
+            kind: ErrorKind::ReturnsBorrow {
+                owner,
+                name: name.to_string(),
+                reference: loan.place.proj.is_empty() && decl.kind != LocalKind::Temp,
+                borrow: loan.span,
+            },
+        }
+    }
+
+    /// The span of the returned expression that carries the loan.
+    fn return_span(&self, li: usize, carriers: &dyn Fn(usize) -> Vec<bool>) -> Option<Span> {
+        let point = self.loans[li].point;
+        self.return_span_where(&carriers(li), &|s: &Statement| self.stmt_point(s) == point)
+    }
+
+    /// The span of an assignment to the return place from a region in `carry`.
+    fn return_span_from(&self, carry: &[bool]) -> Option<Span> {
+        self.return_span_where(carry, &|_| false)
+    }
+
+    /// The smallest returned expression (`Body::return_exprs`) holding `span`, else `span`.
+    fn returned_expr(&self, span: Span) -> Span {
+        self.body
+            .return_exprs
+            .iter()
+            .filter(|r| r.start <= span.start && span.end <= r.end)
+            .min_by_key(|r| r.end - r.start)
+            .copied()
+            .unwrap_or(span)
+    }
+
+    /// The first assignment to the return place whose value comes from a local in `carry` (or,
+    /// for a borrow, that `is_loan` says creates the loan).
+    fn return_span_where(
+        &self,
+        carry: &[bool],
+        is_loan: &dyn Fn(&Statement) -> bool,
+    ) -> Option<Span> {
+        for b in &self.body.blocks {
+            for s in &b.stmts {
+                if let StatementKind::Assign(p, rv) = &s.kind {
+                    if p.local.0 != 0 || !p.proj.is_empty() {
+                        continue;
+                    }
+                    let carries = match rv {
+                        Rvalue::Use(o) => o.place().is_some_and(|q| carry[q.local.0 as usize]),
+                        Rvalue::Aggregate(ops) => ops
+                            .iter()
+                            .any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
+                        Rvalue::Ref(_, q) => carry[q.local.0 as usize] || is_loan(s),
+                        Rvalue::Opaque(_) => false,
+                    };
+                    if carries {
+                        return Some(self.returned_expr(s.span));
+                    }
+                }
+            }
+            if let Terminator::Call {
+                dest,
+                span,
+                args,
+                ret_borrows,
+                ..
+            } = &b.term
+            {
+                if dest.local.0 == 0
+                    && ret_borrows.iter().any(|i| {
+                        args.get(*i)
+                            .and_then(|a| a.place())
+                            .is_some_and(|q| carry[q.local.0 as usize])
+                    })
+                {
+                    return Some(self.returned_expr(*span));
+                }
+            }
+        }
+        None
+    }
+
+    fn stmt_point(&self, target: &Statement) -> usize {
+        for (bi, b) in self.body.blocks.iter().enumerate() {
+            for (si, s) in b.stmts.iter().enumerate() {
+                if std::ptr::eq(s, target) {
+                    return self.block_start[bi] + si;
+                }
+            }
+        }
+        usize::MAX
+    }
+}
