@@ -1,0 +1,259 @@
+//! Calls: arguments moved into temporaries at their own spans, calls of paths, locals and fn
+//! pointers (constructors, diverging calls, what a signature says the result borrows), and method
+//! calls with their receiver's autoderef and autoref (`&mut` autorefs are two-phase borrows).
+
+use super::{borrow_kind, Lower};
+use crate::ast::{Expr, ExprKind, Mutability, Name, Span};
+use crate::index::{FnSig, Receiver};
+use crate::mir::*;
+use crate::ty::Ty;
+
+impl Lower<'_> {
+    /// A call argument: a place is moved (or copied) into a temporary at the argument's own span,
+    /// as MIR does, so that errors point at the argument.
+    pub(super) fn arg_operand(&mut self, e: &Expr) -> Operand {
+        let op = self.expr_operand(e);
+        // A `&mut` passed where a `&mut` is expected is reborrowed, not moved; for a generic
+        // parameter it is moved. We cannot tell which.
+        let op = match op {
+            Operand::Move(p) if matches!(self.place_ty(&p), Ty::Ref(Mutability::Mut, _)) => {
+                Operand::Use(p)
+            }
+            op => op,
+        };
+        match &op {
+            Operand::Copy(p) | Operand::Move(p) | Operand::Use(p)
+                if self.body.locals[p.local.0 as usize].kind != LocalKind::Temp
+                    || !p.proj.is_empty() =>
+            {
+                let ty = self.place_ty(p);
+                let unc = matches!(op, Operand::Use(_));
+                let t = self.temp(ty, e.span);
+                self.assign(Place::local(t), Rvalue::Use(op), e.span, unc);
+                Operand::Move(Place::local(t))
+            }
+            _ => op,
+        }
+    }
+
+    pub(super) fn lower_call(&mut self, f: &Expr, args: &[Expr], dest: &Place, span: Span) {
+        let ExprKind::Path(segs) = &f.kind else {
+            // `(self.f)(x)` calls through `Fn`/`FnMut` (a borrow) or `FnOnce` (a move): unknown.
+            let fop = if self.is_place_expr(f) {
+                let saved = std::mem::replace(&mut self.uncertain_place, false);
+                let p = self.expr_place(f, false).unwrap();
+                self.uncertain_place = saved;
+                Operand::Use(p)
+            } else {
+                self.expr_operand(f)
+            };
+            self.push(StatementKind::Eval(fop), f.span, true);
+            let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+            self.call(ops, dest.clone(), vec![], span);
+            return;
+        };
+        let names: Vec<&str> = segs.iter().map(|s| &**s).collect();
+        // A local holding a closure or fn pointer.
+        if names.len() == 1 {
+            if let Some(l) = self.lookup(names[0]) {
+                self.push(
+                    StatementKind::Eval(Operand::Use(Place::local(l))),
+                    f.span,
+                    true,
+                );
+                let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                // A fn pointer's result has its written return type, and holds no borrow of
+                // the arguments when that type names only `'static`.
+                if let Ty::FnPtr(Some(ret)) = self.local_ty(l) {
+                    if dest.proj.is_empty()
+                        && self.body.locals[dest.local.0 as usize].ty.is_unknown()
+                    {
+                        self.body.locals[dest.local.0 as usize].ty = *ret;
+                    }
+                    if self.body.locals[dest.local.0 as usize].kind == LocalKind::Temp {
+                        self.call_result_temps.push(dest.local);
+                    }
+                }
+                self.call(ops, dest.clone(), vec![], span);
+                return;
+            }
+        }
+        let last = *names.last().unwrap();
+        // Closures passed where the callee wants `Fn` are `Fn` closures.
+        if names.len() == 1 {
+            if let Some(sig) = self.index.function(last) {
+                if sig.receiver == Receiver::None && sig.params.len() == args.len() {
+                    for &i in &sig.fn_params {
+                        if matches!(args[i].kind, ExprKind::Closure { .. }) {
+                            self.fn_closures.push(args[i].span);
+                        }
+                    }
+                }
+            }
+        }
+        let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+        // Constructors: tuple structs and variants hold what they are given.
+        if last.starts_with(|c: char| c.is_uppercase())
+            || matches!(
+                names.as_slice(),
+                [
+                    "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock",
+                    "new"
+                ]
+            )
+        {
+            self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            return;
+        }
+        let diverges = matches!(
+            names.as_slice(),
+            ["panic" | "unreachable"] | [.., "process", "exit"]
+        );
+        let sig: Option<FnSig> = if names.len() == 1 {
+            self.index.function(last).cloned()
+        } else if names.len() > 2 {
+            // A module path: the item may not be the one of this name in our index.
+            None
+        } else {
+            let owner = names[names.len() - 2];
+            let oname = if owner == "Self" {
+                self.self_ty
+                    .as_ref()
+                    .and_then(|t| t.adt_name().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            } else {
+                owner.to_string()
+            };
+            self.index.method(&oname, last).cloned()
+        };
+        let ret_borrows = match &sig {
+            Some(s) if s.ret_holds_borrow => s.ret_borrows.clone(),
+            _ => vec![],
+        };
+        if let Some(sig) = &sig {
+            if sig.receiver == Receiver::None && sig.params.len() == ops.len() {
+                for &i in &sig.static_params {
+                    if let Some(p) = ops[i].place() {
+                        if p.proj.is_empty()
+                            && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp
+                        {
+                            self.body.static_locals.push(p.local);
+                        }
+                    }
+                }
+            }
+        }
+        if diverges {
+            let b = self.cur.0 as usize;
+            self.body.blocks[b].term = Terminator::Call {
+                args: ops,
+                dest: dest.clone(),
+                target: None,
+                ret_borrows,
+                span,
+            };
+            self.body.blocks[b].term_span = span;
+            self.cur = self.new_block();
+            return;
+        }
+        self.call(ops, dest.clone(), ret_borrows, span);
+    }
+
+    pub(super) fn lower_method_call(
+        &mut self,
+        receiver: &Expr,
+        method: &Name,
+        args: &[Expr],
+        dest: &Place,
+        span: Span,
+    ) {
+        let rty = self.infer(receiver);
+        let resolved = self.resolve_method(&rty, method);
+        let Some(res) = resolved else {
+            // Unknown method: the receiver is used, somehow.
+            let saved = std::mem::replace(&mut self.uncertain_place, false);
+            let p = self.expr_place(receiver, false);
+            self.uncertain_place = saved;
+            if let Some(p) = p {
+                self.push(StatementKind::Eval(Operand::Use(p)), receiver.span, true);
+            }
+            let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+            self.call(ops, dest.clone(), vec![], span);
+            return;
+        };
+        let mutable = res.receiver == Receiver::RefMut;
+        let saved = std::mem::replace(&mut self.uncertain_place, false);
+        let is_rvalue = !self.is_place_expr(receiver);
+        let mut p = self.expr_place(receiver, mutable).unwrap();
+        if is_rvalue
+            && p.proj.is_empty()
+            && res.receiver != Receiver::Value
+            && !self.is_constant(receiver)
+        {
+            // A temporary receiver lives until the end of the enclosing statement.
+            self.body.locals[p.local.0 as usize].is_statement_temp = true;
+            self.stmt_temps.push(p.local);
+        }
+        for _ in 0..res.derefs {
+            p = p.deref();
+        }
+        let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+        let store_base = (!uncertain && !res.stores.is_empty()).then_some(p.local);
+        let recv = match res.receiver {
+            Receiver::Ref | Receiver::RefMut => {
+                let m = if mutable {
+                    Mutability::Mut
+                } else {
+                    Mutability::Not
+                };
+                if mutable && !uncertain {
+                    self.check_mutable(&p, receiver.span, true);
+                }
+                let t = self.temp(Ty::Ref(m, Box::new(self.place_ty(&p))), receiver.span);
+                let kind = borrow_kind(m, !res.overloaded);
+                self.assign(
+                    Place::local(t),
+                    Rvalue::Ref(kind, p),
+                    receiver.span,
+                    uncertain,
+                );
+                Operand::Move(Place::local(t))
+            }
+            Receiver::Value | Receiver::None => {
+                let op = self.operand_of(p);
+                let ok = uncertain || self.check_move_out(&op, receiver.span);
+                if uncertain || !ok {
+                    match op {
+                        Operand::Move(p) | Operand::Copy(p) | Operand::Use(p) => Operand::Use(p),
+                        c => c,
+                    }
+                } else {
+                    op
+                }
+            }
+        };
+        let mut ops = vec![recv];
+        for a in args {
+            ops.push(self.arg_operand(a));
+        }
+        // What the method stores into the receiver keeps its borrows as long as the receiver.
+        if let Some(base) = store_base {
+            for &i in &res.stores {
+                if let Some(p) = ops.get(i + 1).and_then(|o| o.place()).cloned() {
+                    self.push(StatementKind::Flow(p, base), span, false);
+                }
+            }
+        }
+        self.body.locals[dest.local.0 as usize].ty =
+            match &self.body.locals[dest.local.0 as usize].ty {
+                Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
+                t => t.clone(),
+            };
+        self.call(
+            ops,
+            dest.clone(),
+            if res.ret_borrows { vec![0] } else { vec![] },
+            span,
+        );
+    }
+}

@@ -1,0 +1,614 @@
+//! Closures: the outer variables a body uses and how (`capture_uses`), folded into captures of
+//! places (edition 2021: disjoint fields) by borrow or move, and the closure's body lowered as a
+//! body of its own, its captures as upvars.
+
+use super::expr::for_each_child;
+use super::pattern::is_constant_name;
+use super::static_errors::fold_not_mut_errors;
+use super::{borrow_kind, BindMode, Lower, Scope};
+use crate::ast::{
+    self, BinOp, Block, Expr, ExprKind, FieldName, MacroArgs, Mutability, Name, Pat, PatKind, Span,
+    Stmt, UnOp,
+};
+use crate::index::Receiver;
+use crate::mir::*;
+use crate::ty::Ty;
+use crate::Edition;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum CaptureUse {
+    Shared,
+    Unknown,
+    Mut,
+    /// Assigned to: a mutable capture whose mutability error is E0594.
+    Assign,
+    Move,
+}
+
+/// The outer variables a closure body uses, each with the field path it uses (edition 2021), the
+/// span of the use and how it uses it.
+type Uses = Vec<(Name, Vec<FieldName>, Span, CaptureUse)>;
+
+impl Lower<'_> {
+    pub(super) fn lower_closure(
+        &mut self,
+        is_move: bool,
+        params: &[ast::ClosureParam],
+        body: &Expr,
+        dest: &Place,
+        span: Span,
+    ) {
+        // Names bound by the closure itself shadow the captured ones.
+        let mut bound: Vec<Name> = Vec::new();
+        for p in params {
+            pat_names(&p.pat, &mut bound);
+        }
+        let mut uses: Vec<(Name, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
+        // The body's value is returned: moved out of what it names.
+        self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Move);
+        // Edition 2021 captures the precise field paths of owned structs and tuples; earlier
+        // editions capture whole variables. One capture per path; a path that extends another
+        // is folded into it, and the strongest use wins.
+        let disjoint = self.edition >= Edition::E2021;
+        let mut caps: Vec<(Local, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
+        for (n, path, sp, u) in uses {
+            let Some(l) = self.lookup(&n) else { continue };
+            let owned = matches!(self.local_ty(l), Ty::Adt { .. } | Ty::Tuple(_))
+                && !matches!(self.local_ty(l).adt_name(), Some("Box" | "Rc" | "Arc"));
+            let path = if disjoint && owned { path } else { Vec::new() };
+            let prefix =
+                |a: &[FieldName], b: &[FieldName]| a.len() <= b.len() && b[..a.len()] == *a;
+            let mut merged = false;
+            for c in caps.iter_mut().filter(|c| c.0 == l) {
+                if prefix(&c.1, &path) || prefix(&path, &c.1) {
+                    if path.len() < c.1.len() {
+                        c.1 = path.clone();
+                    }
+                    if u > c.3 {
+                        c.3 = u;
+                        c.2 = sp;
+                    }
+                    merged = true;
+                    break;
+                }
+            }
+            if !merged {
+                caps.push((l, path, sp, u));
+            }
+        }
+        let mut captured: Vec<Local> = Vec::new();
+        for c in &caps {
+            if !captured.contains(&c.0) {
+                captured.push(c.0);
+            }
+        }
+        let mut ops = Vec::new();
+        // The captured values' types (a reference for a borrow): a closure is `Copy` when they
+        // all are.
+        let mut capture_tys = Vec::new();
+        for (l, path, sp, u) in caps {
+            let mut place = Place::local(l);
+            for f in path {
+                place = place.project(Proj::Field(f));
+            }
+            let ty = self.place_ty(&place);
+            let u = if is_move { CaptureUse::Move } else { u };
+            match u {
+                CaptureUse::Move => {
+                    let op = self.operand_of(place);
+                    let unc = matches!(op, Operand::Use(_));
+                    capture_tys.push(if unc { Ty::Unknown } else { ty.clone() });
+                    let t = self.temp(ty, sp);
+                    self.assign(Place::local(t), Rvalue::Use(op), span, unc);
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+                CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unknown => {
+                    let m = if matches!(u, CaptureUse::Mut | CaptureUse::Assign) {
+                        Mutability::Mut
+                    } else {
+                        Mutability::Not
+                    };
+                    // A closure in an `Fn` closure cannot mutably borrow what that one captured.
+                    if m == Mutability::Mut
+                        && self.is_fn_closure
+                        && self.body.locals[l.0 as usize].kind == LocalKind::Upvar
+                        && !matches!(ty, Ty::Ref(..))
+                    {
+                        self.check_mutable(&place, span, true);
+                    }
+                    // Capturing a reference variable mutably reborrows through it.
+                    let (place, certain) = match (&ty, u) {
+                        (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => {
+                            (place.deref(), false)
+                        }
+                        (Ty::Ref(..), _) => (place, u == CaptureUse::Shared),
+                        (Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_), _) => {
+                            (place, false)
+                        }
+                        _ => (place, u != CaptureUse::Unknown),
+                    };
+
+                    capture_tys.push(if certain {
+                        Ty::Ref(m, Box::new(ty.clone()))
+                    } else {
+                        Ty::Unknown
+                    });
+                    let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
+                    self.body.capture_temps.push(t);
+                    self.assign(
+                        Place::local(t),
+                        Rvalue::Ref(borrow_kind(m, false), place),
+                        span,
+                        !certain,
+                    );
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+            }
+        }
+        self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+        if dest.proj.is_empty() {
+            self.body.locals[dest.local.0 as usize].ty = Ty::Adt {
+                name: "{closure}".into(),
+                args: capture_tys,
+                lifetimes: 1,
+            };
+        }
+        self.lower_closure_body(params, body, span, &captured);
+    }
+
+    /// Lowers a closure's body as a body of its own: each captured variable is an upvar local
+    /// with the outer binding's type and mutability, each parameter an argument.
+    fn lower_closure_body(
+        &mut self,
+        params: &[ast::ClosureParam],
+        body: &Expr,
+        span: Span,
+        captured: &[Local],
+    ) {
+        let mut inner = Lower::new(
+            self.index,
+            self.edition,
+            self.generics.clone(),
+            self.self_ty.clone(),
+        );
+        inner.is_fn_closure = self.fn_closures.contains(&span);
+        inner.free_lifetimes = self.free_lifetimes.clone();
+        inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
+        inner.cur = inner.new_block();
+        inner.scopes.push(Scope::default());
+        for &l in captured {
+            let d = self.body.locals[l.0 as usize].clone();
+            let Some(name) = d.name.clone() else { continue };
+            let nl = inner.new_local(
+                Some(name.clone()),
+                d.ty,
+                d.mutable,
+                LocalKind::Upvar,
+                d.span,
+            );
+            inner.bind_name(name, nl);
+        }
+        let mut pats = Vec::new();
+        for p in params {
+            let ty = p.ty.as_ref().map_or(Ty::Unknown, |t| {
+                Ty::from_ast(t, &inner.generics, inner.self_ty.as_ref())
+            });
+            match &p.pat.kind {
+                PatKind::Binding {
+                    by_ref: None,
+                    mutability,
+                    name,
+                    sub: None,
+                } if !is_constant_name(name) => {
+                    let l = inner.new_local(
+                        Some(name.clone()),
+                        ty,
+                        *mutability == Mutability::Mut,
+                        LocalKind::Arg,
+                        p.pat.span,
+                    );
+                    inner.bind_name(name.clone(), l);
+                }
+                _ => {
+                    let l = inner.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
+                    pats.push((p.pat.clone(), l, ty));
+                }
+            }
+        }
+        inner.body.n_args = inner.body.locals.len() as u32 - 1;
+        for (pat, l, ty) in pats {
+            inner.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
+        }
+        let ret = Place::local(Body::return_local());
+        inner.expr_into(body, &ret);
+        inner.exit_scopes_to(0, body.span);
+        inner.scopes.pop();
+        inner.terminate(Terminator::Return, Span::new(body.span.end, body.span.end));
+        let errors = fold_not_mut_errors(&inner.body, inner.errors, &inner.not_mut);
+        if !inner.body.tainted {
+            self.errors.extend(errors);
+        }
+        self.closures.append(&mut inner.closures);
+        self.closures.push(inner.body);
+    }
+
+    /// Walks a closure body for the outer variables it uses and how.
+    fn capture_uses(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Uses, ctx: CaptureUse) {
+        match &e.kind {
+            ExprKind::Path(s) if s.len() == 1 => self.capture_path(&s[0], e.span, bound, out, ctx),
+            ExprKind::Assign(l, r) | ExprKind::CompoundAssign(_, l, r) => {
+                self.capture_assign(e, l, r, bound, out)
+            }
+            ExprKind::Ref {
+                mutability, expr, ..
+            } => self.capture_ref(*mutability, expr, bound, out),
+            ExprKind::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => self.capture_method_call(receiver, method, args, bound, out),
+            ExprKind::Unary(UnOp::Deref, inner) => {
+                let c = if ctx == CaptureUse::Shared {
+                    CaptureUse::Shared
+                } else {
+                    CaptureUse::Unknown
+                };
+                self.capture_uses(inner, bound, out, c);
+            }
+            ExprKind::Field(..) | ExprKind::Index(..) => self.capture_field(e, bound, out, ctx),
+            ExprKind::Call(callee, args, ..) => self.capture_call(callee, args, bound, out),
+            ExprKind::Binary(op, a, b) => {
+                let c = if matches!(
+                    op,
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                ) {
+                    CaptureUse::Shared
+                } else {
+                    CaptureUse::Move
+                };
+                self.capture_uses(a, bound, out, c);
+                self.capture_uses(b, bound, out, c);
+            }
+            ExprKind::Macro(m) => self.capture_macro(m, bound, out),
+            ExprKind::Closure { params, body, .. } => {
+                let len = bound.len();
+                for p in params {
+                    pat_names(&p.pat, bound);
+                }
+                self.capture_uses(body, bound, out, CaptureUse::Unknown);
+                bound.truncate(len);
+            }
+            ExprKind::Block { block, .. } | ExprKind::OpaqueBlock(block) => {
+                self.capture_block(block, bound, out)
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                self.capture_uses(scrutinee, bound, out, CaptureUse::Unknown);
+                for a in arms {
+                    let len = bound.len();
+                    pat_names(&a.pat, bound);
+                    if let Some(g) = &a.guard {
+                        self.capture_uses(g, bound, out, CaptureUse::Shared);
+                    }
+                    self.capture_uses(&a.body, bound, out, CaptureUse::Move);
+                    bound.truncate(len);
+                }
+            }
+            ExprKind::If {
+                cond,
+                then_branch,
+                else_branch,
+            } => {
+                let len = bound.len();
+                self.capture_uses(cond, bound, out, CaptureUse::Shared);
+                self.capture_block(then_branch, bound, out);
+                bound.truncate(len);
+                if let Some(e) = else_branch {
+                    self.capture_uses(e, bound, out, CaptureUse::Move);
+                }
+            }
+            ExprKind::Let { pat, expr } => {
+                self.capture_uses(expr, bound, out, CaptureUse::Unknown);
+                pat_names(pat, bound);
+            }
+            ExprKind::For {
+                pat, iter, body, ..
+            } => {
+                self.capture_uses(iter, bound, out, CaptureUse::Move);
+                let len = bound.len();
+                pat_names(pat, bound);
+                self.capture_block(body, bound, out);
+                bound.truncate(len);
+            }
+            ExprKind::While { cond, body, .. } => {
+                let len = bound.len();
+                self.capture_uses(cond, bound, out, CaptureUse::Shared);
+                self.capture_block(body, bound, out);
+                bound.truncate(len);
+            }
+            ExprKind::Loop { body, .. } => self.capture_block(body, bound, out),
+            ExprKind::Unknown(ids) => {
+                for (n, sp) in ids {
+                    if !bound.contains(n) {
+                        out.push((n.clone(), Vec::new(), *sp, CaptureUse::Unknown));
+                    }
+                }
+            }
+            _ => {
+                for_each_child(e, &mut |c| {
+                    self.capture_uses(c, bound, out, CaptureUse::Move)
+                });
+            }
+        }
+    }
+
+    /// A variable named on its own: moved, copied (a shared capture) or used as `ctx` says.
+    fn capture_path(
+        &self,
+        name: &Name,
+        span: Span,
+        bound: &[Name],
+        out: &mut Uses,
+        ctx: CaptureUse,
+    ) {
+        if !bound.contains(name) {
+            let u = if ctx == CaptureUse::Move {
+                match self.lookup(name).map(|l| self.is_copy(&self.local_ty(l))) {
+                    Some(Some(true)) => CaptureUse::Shared,
+                    Some(Some(false)) => CaptureUse::Move,
+                    _ => CaptureUse::Unknown,
+                }
+            } else {
+                ctx
+            };
+            out.push((name.clone(), Vec::new(), span, u));
+        }
+    }
+
+    /// `l = r`, `l op= r`: the assigned place is captured for assignment (E0594 in an `Fn`).
+    fn capture_assign(&self, e: &Expr, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
+        self.capture_uses(r, bound, out, CaptureUse::Move);
+        if through_deref(l) {
+            self.capture_uses(l, bound, out, CaptureUse::Unknown);
+        } else if let Some((n, path)) = captured_var(l) {
+            if !bound.contains(&n) {
+                out.push((n, path, e.span, CaptureUse::Assign));
+            }
+        }
+        self.capture_subexprs(l, bound, out);
+    }
+
+    /// `&e`, `&mut e`: a shared or mutable capture of the place borrowed.
+    fn capture_ref(
+        &self,
+        mutability: Mutability,
+        expr: &Expr,
+        bound: &mut Vec<Name>,
+        out: &mut Uses,
+    ) {
+        if mutability == Mutability::Mut && through_deref(expr) {
+            self.capture_uses(expr, bound, out, CaptureUse::Unknown);
+        } else if mutability == Mutability::Mut {
+            if let Some((n, path)) = captured_var(expr) {
+                if !bound.contains(&n) {
+                    out.push((n, path, expr.span, CaptureUse::Mut));
+                }
+            }
+            self.capture_subexprs(expr, bound, out);
+        } else {
+            self.capture_uses(expr, bound, out, CaptureUse::Shared);
+        }
+    }
+
+    /// A method call captures its receiver as the method takes it.
+    fn capture_method_call(
+        &self,
+        receiver: &Expr,
+        method: &Name,
+        args: &[Expr],
+        bound: &mut Vec<Name>,
+        out: &mut Uses,
+    ) {
+        let u = match self.resolve_method(&self.infer(receiver), method) {
+            Some(r) => match r.receiver {
+                Receiver::Ref => CaptureUse::Shared,
+                Receiver::RefMut => CaptureUse::Mut,
+                _ => CaptureUse::Move,
+            },
+            None => CaptureUse::Unknown,
+        };
+        match captured_var(receiver) {
+            Some((n, path)) if !bound.contains(&n) && !through_deref(receiver) => {
+                let u = if u == CaptureUse::Move {
+                    match self.lookup(&n).map(|l| self.is_copy(&self.local_ty(l))) {
+                        Some(Some(false)) => CaptureUse::Move,
+                        Some(Some(true)) => CaptureUse::Shared,
+                        _ => CaptureUse::Unknown,
+                    }
+                } else {
+                    u
+                };
+                out.push((n, path, receiver.span, u));
+                self.capture_subexprs(receiver, bound, out);
+            }
+            _ => self.capture_uses(receiver, bound, out, CaptureUse::Move),
+        }
+        for a in args {
+            self.capture_uses(a, bound, out, CaptureUse::Move);
+        }
+    }
+
+    /// A field or an element read: a capture of the field path (edition 2021), and the uses in
+    /// index operands.
+    fn capture_field(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Uses, ctx: CaptureUse) {
+        if let Some((n, path)) = captured_var(e) {
+            if !bound.contains(&n) {
+                // Reading a field copies or moves only that field; say shared unless moved.
+                let u = if ctx == CaptureUse::Move {
+                    CaptureUse::Unknown
+                } else {
+                    ctx
+                };
+                out.push((n, path, e.span, u));
+            }
+        }
+        self.capture_subexprs(e, bound, out);
+    }
+
+    /// A call: a captured callee is used as its `Fn*` trait says (unknown), arguments are moved.
+    fn capture_call(&self, callee: &Expr, args: &[Expr], bound: &mut Vec<Name>, out: &mut Uses) {
+        // Calling a captured closure borrows or moves it depending on its `Fn*` trait.
+        match &callee.kind {
+            ExprKind::Path(p) if p.len() == 1 => {
+                if !bound.contains(&p[0]) {
+                    out.push((p[0].clone(), Vec::new(), callee.span, CaptureUse::Unknown));
+                }
+            }
+            _ => self.capture_uses(callee, bound, out, CaptureUse::Unknown),
+        }
+        for a in args {
+            self.capture_uses(a, bound, out, CaptureUse::Move);
+        }
+    }
+
+    /// A macro: format arguments are borrowed, other arguments and tokens used somehow.
+    fn capture_macro(&self, m: &ast::MacroCall, bound: &mut Vec<Name>, out: &mut Uses) {
+        let mut ids = Vec::new();
+        match &m.args {
+            MacroArgs::Exprs(es) => {
+                let fmt = matches!(
+                    &*m.name,
+                    "println"
+                        | "print"
+                        | "eprintln"
+                        | "eprint"
+                        | "format"
+                        | "panic"
+                        | "assert"
+                        | "assert_eq"
+                        | "assert_ne"
+                );
+                for x in es {
+                    if fmt {
+                        self.capture_uses(x, bound, out, CaptureUse::Shared);
+                    } else {
+                        self.capture_uses(x, bound, out, CaptureUse::Unknown);
+                    }
+                }
+            }
+            MacroArgs::Tokens(t) => ids.extend(t.iter().cloned()),
+            MacroArgs::Repeat(a, b) => {
+                self.capture_uses(a, bound, out, CaptureUse::Unknown);
+                self.capture_uses(b, bound, out, CaptureUse::Unknown);
+            }
+        }
+        ids.extend(m.format_idents.iter().cloned());
+        for (n, sp) in ids {
+            if !bound.contains(&n) {
+                out.push((n, Vec::new(), sp, CaptureUse::Shared));
+            }
+        }
+    }
+
+    /// Uses inside a place expression other than its base variable (index operands).
+    fn capture_subexprs(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
+        match &e.kind {
+            ExprKind::Field(b, _) | ExprKind::Unary(UnOp::Deref, b) => {
+                self.capture_subexprs(b, bound, out)
+            }
+            ExprKind::Index(b, i) => {
+                self.capture_subexprs(b, bound, out);
+                self.capture_uses(i, bound, out, CaptureUse::Move);
+            }
+            ExprKind::Path(_) => {}
+            _ => self.capture_uses(e, bound, out, CaptureUse::Move),
+        }
+    }
+
+    fn capture_block(&self, b: &Block, bound: &mut Vec<Name>, out: &mut Uses) {
+        let len = bound.len();
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    pat,
+                    init,
+                    else_block,
+                    ..
+                } => {
+                    if let Some(i) = init {
+                        // `let PAT = place` moves or borrows depending on PAT's bindings.
+                        let ctx = if matches!(
+                            pat.kind,
+                            PatKind::Binding {
+                                by_ref: None,
+                                sub: None,
+                                ..
+                            }
+                        ) {
+                            CaptureUse::Move
+                        } else {
+                            CaptureUse::Unknown
+                        };
+                        self.capture_uses(i, bound, out, ctx);
+                    }
+                    if let Some(e) = else_block {
+                        self.capture_block(e, bound, out);
+                    }
+                    pat_names(pat, bound);
+                }
+                Stmt::Expr { expr, .. } => self.capture_uses(expr, bound, out, CaptureUse::Move),
+                Stmt::Item(_) | Stmt::Cfg(_) => {}
+            }
+        }
+        if let Some(t) = &b.tail {
+            self.capture_uses(t, bound, out, CaptureUse::Move);
+        }
+        bound.truncate(len);
+    }
+}
+
+fn pat_names(p: &Pat, acc: &mut Vec<Name>) {
+    p.walk(&mut |q| {
+        if let PatKind::Binding { name, .. } = &q.kind {
+            if !is_constant_name(name) {
+                acc.push(name.clone());
+            }
+        }
+    });
+}
+
+/// The captured variable of a place expression, with the field path (edition 2021 captures
+/// `x.a.b`, cut at derefs and indexing).
+fn captured_var(e: &Expr) -> Option<(Name, Vec<FieldName>)> {
+    let mut e = e;
+    let mut path: Vec<FieldName> = Vec::new();
+    loop {
+        match &e.kind {
+            ExprKind::Path(s) if s.len() == 1 => {
+                path.reverse();
+                return Some((s[0].clone(), path));
+            }
+            ExprKind::Field(b, f) => {
+                path.push(f.clone());
+                e = b;
+            }
+            ExprKind::Index(b, _) => {
+                path.clear();
+                e = b;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Writing through a deref (`*p = v`) needs a unique borrow of `p`, not `mut p`: unknown.
+fn through_deref(e: &Expr) -> bool {
+    let mut e = e;
+    loop {
+        match &e.kind {
+            ExprKind::Unary(UnOp::Deref, _) => return true,
+            ExprKind::Field(b, _) | ExprKind::Index(b, _) => e = b,
+            _ => return false,
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! Lowering of one function's syntax to the control-flow graph of `mir`.
+//!
+//! Types come from annotations, signatures, literals, constructors, the crate index and the std
+//! table. Where a fact is missing the lowering says so (`Operand::Use`, `uncertain` statements,
+//! `Body::tainted`) rather than guess, so that the borrow checker stays silent there.
+//!
+//! This file is the module's face (`lower_fn`, `Lowered`) and the lowering context `Lower` with
+//! its scopes and breakable blocks; the rest lives by what it does, each part an `impl Lower`:
+//! - `builder.rs`: the building blocks: locals, blocks, statements, terminators, calls, and the
+//!   locals standing for `static` items.
+//! - `scope.rs`: names and scopes, storage ends of locals and of a statement's temporaries.
+//! - `types.rs`: types of places, and of expressions before they are lowered (`infer`).
+//! - `method.rs`: method resolution through autoderef, from the crate index or the std table.
+//! - `stmt.rs`: blocks and statements: `let` (with `else`), temporaries' lifetime extension,
+//!   written types whose regions outlive the body.
+//! - `expr.rs`: expressions to operands and into places (`expr_into`, one helper per family),
+//!   constant promotion, and the walk over sub-expressions (`for_each_child`).
+//! - `place.rs`: place expressions: autoderef through references, `Box`, std and crate `Deref`,
+//!   indexing; `describe_place`, a place's name in messages.
+//! - `call.rs`: calls and method calls: arguments, receivers and their autoref (two-phase
+//!   borrows), what a callee's signature says of its result.
+//! - `control.rs`: conditions with `let` chains, `if`, `match`, loops, `break`, `continue`,
+//!   `return` and `?`.
+//! - `macros.rs`: `println!`, `format!`, `write!`, `assert!`, `vec!`, `dbg!`, `matches!`; unknown
+//!   macros as uses of the identifiers in them.
+//! - `closure.rs`: closures: what they capture and how, and their bodies, lowered on their own.
+//! - `pattern.rs`: patterns: bindings and their modes, the places a `match` tests.
+//! - `static_errors.rs`: the errors found without dataflow: E0596/E0594 (mutability), E0507,
+//!   E0508, E0509 (moves out), E0510 (writes in guards).
+
+// Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
+#![allow(clippy::needless_range_loop)]
+
+mod builder;
+mod call;
+mod closure;
+mod control;
+mod expr;
+mod macros;
+mod method;
+mod pattern;
+mod place;
+mod scope;
+mod static_errors;
+mod stmt;
+mod types;
+
+use crate::ast::{self, FnDef, Mutability, Name, PatKind, Span};
+use crate::errors::BorrowError;
+use crate::index::{self, Index};
+use crate::mir::*;
+use crate::ty::Ty;
+use crate::Edition;
+
+pub(crate) use expr::for_each_child;
+pub use place::describe_place;
+use static_errors::fold_not_mut_errors;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Lowered {
+    pub body: Body,
+    /// Errors found while lowering: they need no dataflow (mutability of places, moves out of
+    /// borrows).
+    pub errors: Vec<BorrowError>,
+    /// The bodies of the function's closures, checked on their own.
+    pub closures: Vec<Body>,
+}
+
+pub fn lower_fn(
+    def: &FnDef,
+    container: &ast::Container,
+    index: &Index,
+    edition: Edition,
+) -> Lowered {
+    let mut generics = [
+        index.generic_copy(&def.generics),
+        index.generic_copy(&container.impl_generics),
+    ]
+    .concat();
+    let self_ty = container
+        .impl_self
+        .as_ref()
+        .map(|t| Ty::from_ast(t, &generics, None));
+    if container.trait_name.is_some() && self_ty.is_none() {
+        generics.push(("Self".into(), None));
+    }
+    let mut cx = Lower::new(index, edition, generics, self_ty.clone());
+    cx.unsafe_depth = def.is_unsafe as u32;
+    cx.free_lifetimes = [
+        def.generics.lifetimes.clone(),
+        container.impl_generics.lifetimes.clone(),
+    ]
+    .concat();
+    if let Some(t) = &container.impl_self {
+        index::lifetimes_named(t, &mut cx.free_lifetimes);
+    }
+    let signature_names_static = def
+        .params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(def.ret.as_ref())
+        .any(index::names_static_anywhere);
+    if !def.generics.has_lifetime_bounds && !signature_names_static {
+        cx.unrelated_lifetimes = def.generics.lifetimes.clone();
+    }
+    let sig = index::signature(def, &container.impl_generics, self_ty.as_ref());
+    cx.body.ret_holds_borrow = sig.ret_holds_borrow;
+    cx.new_local(
+        None,
+        sig.ret.clone(),
+        true,
+        LocalKind::Return,
+        def.name_span,
+    );
+    cx.cur = cx.new_block();
+    cx.scopes.push(Scope::default());
+    if let Some(sp) = &def.self_param {
+        let (ty, mutable, span) = match sp {
+            ast::SelfParam::Value { mutability, span } => (
+                self_ty.clone().unwrap_or(Ty::Unknown),
+                *mutability == Mutability::Mut,
+                *span,
+            ),
+            ast::SelfParam::Ref {
+                mutability, span, ..
+            } => (
+                Ty::Ref(
+                    *mutability,
+                    Box::new(self_ty.clone().unwrap_or(Ty::Unknown)),
+                ),
+                false,
+                *span,
+            ),
+            ast::SelfParam::Typed {
+                mutability,
+                ty,
+                span,
+            } => (
+                Ty::from_ast(ty, &cx.generics, self_ty.as_ref()),
+                *mutability == Mutability::Mut,
+                *span,
+            ),
+        };
+        let l = cx.new_local(Some("self".into()), ty, mutable, LocalKind::Arg, span);
+        cx.bind_name("self".into(), l);
+    }
+    let mut arg_pats = Vec::new();
+    for p in &def.params {
+        let ty = match &p.ty {
+            // `x: impl Trait` is an anonymous type parameter.
+            ast::Type::ImplTrait(bounds) => Ty::Param {
+                name: "impl Trait".into(),
+                copy: index.impl_trait_copy(bounds),
+            },
+            t => Ty::from_ast(t, &cx.generics, self_ty.as_ref()),
+        };
+        match &p.pat.kind {
+            PatKind::Binding {
+                by_ref: None,
+                mutability,
+                name,
+                sub: None,
+            } => {
+                let l = cx.new_local(
+                    Some(name.clone()),
+                    ty,
+                    *mutability == Mutability::Mut,
+                    LocalKind::Arg,
+                    p.pat.span,
+                );
+                cx.bind_name(name.clone(), l);
+            }
+            _ => {
+                let l = cx.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
+                arg_pats.push((p.pat.clone(), l, ty));
+            }
+        }
+    }
+    cx.body.n_args = cx.body.locals.len() as u32 - 1;
+    // Named lifetimes of the parameters and of the return type, when nothing relates them.
+    let own = |t: &ast::Type| match t {
+        ast::Type::Ref {
+            lifetime: Some(l), ..
+        } if &**l == "static" || def.generics.lifetimes.contains(l) => Some(l.clone()),
+        _ => None,
+    };
+    if !def.generics.has_lifetime_bounds {
+        if let Some(r) = def.ret.as_ref().and_then(own) {
+            cx.body.ret_lifetime = Some(r);
+            for (i, p) in def.params.iter().enumerate() {
+                let local = Local((i + 1 + usize::from(def.self_param.is_some())) as u32);
+                if let Some(l) = own(&p.ty) {
+                    cx.body.arg_lifetimes.push((local, l));
+                }
+            }
+        }
+    }
+    for (pat, l, ty) in arg_pats {
+        cx.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
+    }
+    match &def.body {
+        Some(block) => {
+            let ret = Place::local(Body::return_local());
+            cx.body
+                .return_exprs
+                .extend(block.tail.as_ref().map(|t| t.span));
+            cx.block_into(block, &ret, None);
+            cx.end_statement(0, block.span);
+            cx.exit_scopes_to(0, block.span);
+            cx.scopes.pop();
+            cx.terminate(
+                Terminator::Return,
+                Span::new(block.span.end, block.span.end),
+            );
+        }
+        None => {
+            cx.terminate(Terminator::Return, def.name_span);
+        }
+    }
+    if def.is_async || def.is_const {
+        cx.body.tainted = true;
+    }
+    if cx.lifetime_annotated {
+        cx.body.ret_lifetime = None;
+    }
+    let errors = fold_not_mut_errors(&cx.body, cx.errors, &cx.not_mut);
+    Lowered {
+        body: cx.body,
+        errors,
+        closures: cx.closures,
+    }
+}
+
+#[derive(Default)]
+struct Scope {
+    /// Each name's latest binding in this scope. A map, not a list: a function of 20,000 `let`s
+    /// looks names up 20,000 times, and most lookups (of functions, of constants) find nothing.
+    names: std::collections::HashMap<Name, Local, crate::syntax::FxBuild>,
+    /// Locals whose storage ends with this scope, in declaration order.
+    locals: Vec<Local>,
+}
+
+struct Breakable {
+    label: Option<Name>,
+    is_loop: bool,
+    break_to: BlockId,
+    continue_to: Option<BlockId>,
+    dest: Option<Place>,
+    scope_depth: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum BindMode {
+    /// Bindings take the value (move or copy).
+    Move,
+    /// Default binding mode after matching through a reference.
+    Ref(Mutability),
+    /// We cannot tell whether bindings move or borrow.
+    Unknown,
+}
+
+struct Lower<'a> {
+    index: &'a Index,
+    edition: Edition,
+    generics: Vec<(Name, Option<bool>)>,
+    self_ty: Option<Ty>,
+    body: Body,
+    errors: Vec<BorrowError>,
+    cur: BlockId,
+    scopes: Vec<Scope>,
+    breakables: Vec<Breakable>,
+    stmt_temps: Vec<Local>,
+    /// Set when a place was built through a type we do not know (a field of an unknown type):
+    /// accesses of it are uncertain.
+    uncertain_place: bool,
+    /// Locals declared by `let x;` and not yet assigned as a whole (lexically): assigning to their
+    /// fields is a (rejected) initialization, E0381, not a mutability error.
+    never_assigned: Vec<Local>,
+    /// While binding a `match`/`if let` pattern: the scrutinee's span, where rustc reports the
+    /// discriminant reads of the pattern's tests.
+    match_span: Option<Span>,
+    /// Locals declared by `let x;`: a macro we cannot expand may initialize any of them.
+    declared_uninit: Vec<Local>,
+    /// The bodies of the closures lowered so far.
+    closures: Vec<Body>,
+    /// The place being lowered is the left side of an assignment (E0594 rather than E0596).
+    assign_ctx: bool,
+    /// A `let` annotated a type with a lifetime.
+    lifetime_annotated: bool,
+    /// Inside a match guard: the places the match tests (E0510 when written).
+    guard_tested: Vec<Place>,
+    /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
+    not_mut: Vec<(Local, Span)>,
+    /// Inside an `unsafe fn` or `unsafe { }` block, where raw pointers may be dereferenced (and
+    /// a write through `*const` is rustc's E0594 rather than an unsafety error).
+    unsafe_depth: u32,
+    /// The spans of closures passed where an `Fn` closure is expected.
+    fn_closures: Vec<Span>,
+    /// This body is an `Fn` closure's: its captured variables cannot be mutated.
+    is_fn_closure: bool,
+    /// The temporaries that borrow an `Rc` or `Arc` for its deref, with the type's name (moving
+    /// out of their deref is "cannot move out of an `Rc`").
+    shared_ptr_temps: Vec<(Local, Name)>,
+    /// The `static` items named so far, with their locals.
+    statics_used: Vec<(Name, Local)>,
+    /// Temporaries holding the result of a call through a fn pointer: writing through them is
+    /// writing "data in a `&` reference".
+    call_result_temps: Vec<Local>,
+    /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
+    /// lifetime parameters (`'static` is always free).
+    free_lifetimes: Vec<Name>,
+    /// The function's own lifetime parameters that nothing relates to `'static` (no bounds, no
+    /// `'static` in the signature to imply one): `&'static &'a T` is not well-formed for them.
+    /// Empty in closures.
+    unrelated_lifetimes: Vec<Name>,
+}
+
+impl<'a> Lower<'a> {
+    /// A lowering with an empty body, for a function or a closure.
+    fn new(
+        index: &'a Index,
+        edition: Edition,
+        generics: Vec<(Name, Option<bool>)>,
+        self_ty: Option<Ty>,
+    ) -> Lower<'a> {
+        Lower {
+            index,
+            edition,
+            generics,
+            self_ty,
+            body: Body::default(),
+            errors: Vec::new(),
+            cur: BlockId(0),
+            scopes: Vec::new(),
+            breakables: Vec::new(),
+            stmt_temps: Vec::new(),
+            uncertain_place: false,
+            never_assigned: Vec::new(),
+            match_span: None,
+            assign_ctx: false,
+            lifetime_annotated: false,
+            guard_tested: Vec::new(),
+            not_mut: Vec::new(),
+            declared_uninit: Vec::new(),
+            closures: Vec::new(),
+            unsafe_depth: 0,
+            fn_closures: Vec::new(),
+            is_fn_closure: false,
+            shared_ptr_temps: Vec::new(),
+            statics_used: Vec::new(),
+            call_result_temps: Vec::new(),
+            free_lifetimes: Vec::new(),
+            unrelated_lifetimes: Vec::new(),
+        }
+    }
+}
+
+fn borrow_kind(m: Mutability, two_phase: bool) -> BorrowKind {
+    match m {
+        Mutability::Not => BorrowKind::Shared,
+        Mutability::Mut => BorrowKind::Mut { two_phase },
+    }
+}

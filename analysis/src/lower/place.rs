@@ -1,0 +1,360 @@
+//! Places: the place an expression denotes, through autoderef of references and `Box`, std's
+//! and the crate's `Deref` (a borrow into a temporary), built-in and overloaded indexing; and
+//! `describe_place`, a place's name as rustc writes it in messages.
+
+use super::{borrow_kind, Lower};
+use crate::ast::{Expr, ExprKind, FieldName, Mutability, Span, UnOp};
+use crate::errors::Immutable;
+use crate::mir::*;
+use crate::ty::Ty;
+
+/// rustc's default `recursion_limit`, which bounds autoderef.
+const AUTODEREF_LIMIT: usize = 128;
+
+impl Lower<'_> {
+    pub(super) fn is_place_expr(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Path(s) => {
+                s.len() == 1 && (self.lookup(&s[0]).is_some() || self.is_static(&s[0]))
+            }
+            // A field of a value expression is a field of its temporary: a place too.
+            ExprKind::Field(..) => true,
+            ExprKind::Index(..) | ExprKind::Unary(UnOp::Deref, _) => true,
+            _ => false,
+        }
+    }
+
+    pub(super) fn ensure_place(&mut self, p: Option<Place>, ty: Ty, span: Span) -> Place {
+        match p {
+            Some(p) => p,
+            None => Place::local(self.temp(ty, span)),
+        }
+    }
+
+    /// `*base` through the crate's own `Deref` (or `DerefMut` when `mutable` and implemented):
+    /// a borrow of `base` into a temporary reference to `target`, then its deref.
+    fn crate_deref(
+        &mut self,
+        base: Place,
+        name: &str,
+        target: &Ty,
+        mutable: bool,
+        span: Span,
+    ) -> Place {
+        let deref_mut = mutable && self.index.implements(name, "DerefMut");
+        if mutable && !deref_mut {
+            self.uncertain_place = true;
+        }
+        let m = if deref_mut {
+            Mutability::Mut
+        } else {
+            Mutability::Not
+        };
+        if deref_mut {
+            // `DerefMut::deref_mut(&mut x)`: `x` must be mutable.
+            self.check_mutable(&base, span, true);
+        }
+        let t = self.temp(Ty::Ref(m, Box::new(target.clone())), span);
+        self.assign(
+            Place::local(t),
+            Rvalue::Ref(borrow_kind(m, false), base),
+            span,
+            false,
+        );
+        Place::local(t).deref()
+    }
+
+    /// `*base` through the `Deref` of std's `Rc`, `Arc`, `String` or `Vec` (`name`, the type of
+    /// `base` being `bt`): a borrow of `base` into a temporary reference, then its deref. `Rc` and
+    /// `Arc` have no `DerefMut` (E0596/E0594 at `span` when `mutable`).
+    fn std_deref(
+        &mut self,
+        base: Place,
+        bt: &Ty,
+        name: &str,
+        mutable: bool,
+        span: Span,
+        borrow_span: Span,
+    ) -> Place {
+        let shared_only = matches!(name, "Rc" | "Arc") && !self.index.is_shadowed(name);
+        if mutable && shared_only {
+            self.push_no_deref_mut(
+                Immutable::SharedPointer {
+                    pointer: name.into(),
+                },
+                span,
+            );
+        }
+        let t = self.temp(
+            Ty::Ref(Mutability::Not, Box::new(bt.deref().unwrap_or(Ty::Unknown))),
+            span,
+        );
+        if shared_only {
+            self.shared_ptr_temps.push((t, name.into()));
+        }
+        let kind = if mutable && !shared_only {
+            BorrowKind::Mut { two_phase: false }
+        } else {
+            BorrowKind::Shared
+        };
+        self.assign(
+            Place::local(t),
+            Rvalue::Ref(kind, base),
+            borrow_span,
+            mutable && shared_only,
+        );
+        Place::local(t).deref()
+    }
+
+    /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
+    /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
+    /// (it picks `IndexMut` over `Index`).
+    pub(super) fn expr_place(&mut self, e: &Expr, mutable: bool) -> Option<Place> {
+        match &e.kind {
+            ExprKind::Path(segs) if segs.len() == 1 => {
+                if let Some(l) = self.lookup(&segs[0]) {
+                    return Some(Place::local(l));
+                }
+                if let Some(l) = self.static_local(&segs[0]) {
+                    return Some(Place::local(l));
+                }
+            }
+            ExprKind::Unary(UnOp::Deref, inner) => {
+                let base = self.expr_place(inner, false)?;
+                let bt = self.place_ty(&base);
+                return Some(match bt {
+                    Ty::Ref(..) | Ty::RawPtr(..) => base.deref(),
+                    Ty::Adt { ref name, .. } if &**name == "Box" => base.deref(),
+                    Ty::Adt { ref name, .. }
+                        if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") =>
+                    {
+                        self.std_deref(base, &bt, name, mutable, e.span, inner.span)
+                    }
+                    Ty::Adt { ref name, .. }
+                        if self.index.adt(name).is_some_and(|a| !a.opaque)
+                            && self.index.deref_target(&bt).is_some() =>
+                    {
+                        let target = self.index.deref_target(&bt).unwrap();
+                        self.crate_deref(base, name, &target, mutable, inner.span)
+                    }
+                    _ => {
+                        self.uncertain_place = true;
+                        base.deref()
+                    }
+                });
+            }
+            ExprKind::Field(base_e, f) => {
+                let mut base = self.expr_place(base_e, mutable)?;
+                // rustc stops autoderef at the recursion limit (E0055), and a crate's `Deref` may
+                // lead back to its own type: past the limit the body is not valid Rust.
+                // Each step derefs the type of the step before, not the whole place again.
+                let mut steps = 0;
+                let mut bt = self.place_ty(&base);
+                loop {
+                    steps += 1;
+                    if steps > AUTODEREF_LIMIT {
+                        self.uncertain_place = true;
+                        self.taint();
+                        break;
+                    }
+                    match bt {
+                        Ty::Ref(..) => base = base.deref(),
+                        Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
+                        Ty::Adt { ref name, .. }
+                            if matches!(&**name, "Rc" | "Arc")
+                                && !self.index.is_shadowed(name)
+                                && self.index.adt(name).is_none() =>
+                        {
+                            base = self.std_deref(base, &bt, name, mutable, e.span, base_e.span);
+                            bt = bt.deref().unwrap_or(Ty::Unknown);
+                            continue;
+                        }
+                        Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {
+                            self.uncertain_place = true;
+                            break;
+                        }
+                        Ty::Adt { ref name, .. } => {
+                            // A field the type does not declare is reached through `Deref`.
+                            let adt = self.index.adt(name).filter(|a| !a.opaque);
+                            let declared =
+                                adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
+                            if !declared {
+                                if let (Some(_), Some(target)) = (adt, self.index.deref_target(&bt))
+                                {
+                                    base =
+                                        self.crate_deref(base, name, &target, mutable, base_e.span);
+                                    bt = target;
+                                    continue;
+                                }
+                                self.uncertain_place = true;
+                            }
+                            break;
+                        }
+                        _ => break,
+                    }
+                    bt = bt.deref().unwrap_or(Ty::Unknown);
+                }
+                return Some(base.project(Proj::Field(f.clone())));
+            }
+            ExprKind::Index(base_e, idx) => {
+                let bt = self.infer(base_e);
+                let mut inner = bt.clone();
+                let mut derefs = 0;
+                while let Ty::Ref(_, t) = &inner {
+                    inner = (**t).clone();
+                    derefs += 1;
+                }
+                let is_range = matches!(idx.kind, ExprKind::Range { .. });
+                match &inner {
+                    Ty::Array(..) | Ty::Slice(_) if !is_range => {
+                        let mut base = self.expr_place(base_e, mutable)?;
+                        for _ in 0..derefs {
+                            base = base.deref();
+                        }
+                        let i = self.expr_operand(idx);
+                        self.push(StatementKind::Eval(i), idx.span, false);
+                        return Some(base.project(Proj::Index));
+                    }
+                    Ty::Adt { name, .. }
+                        if matches!(
+                            &**name,
+                            "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap"
+                        ) || self.index.implements(name, "Index")
+                            || (is_range
+                                && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
+                    {
+                        // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
+                        let user = self.index.adt(name).is_some();
+                        let no_index_mut = if user {
+                            !self.index.implements(name, "IndexMut")
+                        } else {
+                            matches!(&**name, "HashMap" | "BTreeMap")
+                                && !self.index.is_shadowed(name)
+                        };
+                        if mutable && no_index_mut {
+                            let why = Immutable::NoIndexMut {
+                                container: crate::ty::display(&inner),
+                            };
+                            self.push_no_deref_mut(why, e.span);
+                            self.uncertain_place = true;
+                        }
+                        let mutable = mutable && !no_index_mut;
+                        let mut base = self.expr_place(base_e, mutable)?;
+                        for _ in 0..derefs {
+                            base = base.deref();
+                        }
+                        let m = if mutable {
+                            Mutability::Mut
+                        } else {
+                            Mutability::Not
+                        };
+                        let r = self.temp(Ty::Ref(m, Box::new(inner.clone())), base_e.span);
+                        let elem_name = format!("{}[_]", describe_place(&self.body, &base));
+                        self.assign(
+                            Place::local(r),
+                            Rvalue::Ref(borrow_kind(m, false), base),
+                            base_e.span,
+                            false,
+                        );
+                        let i = self.expr_operand(idx);
+                        let elem = if is_range {
+                            Ty::Unknown
+                        } else {
+                            inner.index_elem().unwrap_or(Ty::Unknown)
+                        };
+                        let out = self.temp(Ty::Ref(m, Box::new(elem)), e.span);
+                        // Named after the element it points to, for messages (`v[_]`).
+                        self.body.locals[out.0 as usize].name = Some(elem_name.into());
+                        self.call(
+                            vec![Operand::Move(Place::local(r)), i],
+                            Place::local(out),
+                            vec![0],
+                            e.span,
+                        );
+                        return Some(Place::local(out).deref());
+                    }
+                    Ty::Array(..) | Ty::Slice(_) | Ty::Str => {
+                        let mut base = self.expr_place(base_e, mutable)?;
+                        for _ in 0..derefs {
+                            base = base.deref();
+                        }
+                        let i = self.expr_operand(idx);
+                        self.push(StatementKind::Eval(i), idx.span, false);
+                        return Some(base.project(Proj::Subslice));
+                    }
+                    _ => {
+                        let base = self.expr_place(base_e, mutable)?;
+                        let i = self.expr_operand(idx);
+                        self.push(StatementKind::Eval(i), idx.span, false);
+                        self.uncertain_place = true;
+                        return Some(base.project(Proj::Index));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let ty = self.infer(e);
+        let t = self.temp(ty, e.span);
+        self.expr_into(e, &Place::local(t));
+        Some(Place::local(t))
+    }
+
+    /// Renders a place as rustc does in messages.
+    pub(super) fn describe(&self, place: &Place) -> String {
+        describe_place(&self.body, place)
+    }
+}
+
+/// Renders a place as rustc does in messages (`*self`, `x.0`, `v[_]`).
+pub fn describe_place(body: &Body, place: &Place) -> String {
+    let decl = body.local(place.local);
+    let mut s = decl.name.as_deref().unwrap_or("_").to_string();
+    let mut deref_pending = false;
+    // An index temporary (`v[_]`) points at the element it names: its deref is the element.
+    let skip = usize::from(
+        decl.kind == LocalKind::Temp
+            && s.ends_with(']')
+            && place.proj.first() == Some(&Proj::Deref),
+    );
+    for proj in &place.proj[skip..] {
+        match proj {
+            Proj::Deref => {
+                if deref_pending {
+                    s = format!("*{s}");
+                }
+                deref_pending = true;
+            }
+            Proj::Field(f) => {
+                deref_pending = false;
+                match f {
+                    FieldName::Named(n) => s = format!("{s}.{n}"),
+                    FieldName::Index(i) => s = format!("{s}.{i}"),
+                }
+            }
+            Proj::Index | Proj::ConstIndex { .. } => {
+                if deref_pending {
+                    s = format!("(*{s})");
+                    deref_pending = false;
+                }
+                s = format!("{s}[_]");
+            }
+            Proj::Subslice | Proj::Range { .. } => {
+                if deref_pending {
+                    s = format!("(*{s})");
+                    deref_pending = false;
+                }
+                s = format!("{s}[..]");
+            }
+            Proj::Downcast(_) => {
+                if deref_pending {
+                    s = format!("(*{s})");
+                    deref_pending = false;
+                }
+            }
+        }
+    }
+    if deref_pending {
+        s = format!("*{s}");
+    }
+    s
+}

@@ -1,0 +1,361 @@
+//! Types: of locals, places and fields, and of an expression before it is lowered (`infer`:
+//! from locals, literals, constructors, signatures, method returns), with the crate's generic
+//! types instantiated from their fields.
+
+use super::Lower;
+use crate::ast::{self, BinOp, Expr, ExprKind, FieldName, MacroArgs, Mutability, Name, UnOp};
+use crate::mir::*;
+use crate::ty::Ty;
+
+impl Lower<'_> {
+    pub(super) fn local_ty(&self, l: Local) -> Ty {
+        self.body.locals[l.0 as usize].ty.clone()
+    }
+
+    /// The type of a place, walking its projections.
+    pub(super) fn place_ty(&self, p: &Place) -> Ty {
+        crate::mir::place_ty::place_ty(&self.body, self.index, p)
+    }
+
+    pub(super) fn field_ty(&self, ty: &Ty, f: &FieldName) -> Ty {
+        crate::ty::field_ty(self.index, ty, f)
+    }
+
+    /// The field types of variant `name` of the crate's enum `ty` (none generic).
+    pub(super) fn variant_fields(&self, ty: &Ty, name: &str) -> Option<Vec<(FieldName, Ty)>> {
+        let Ty::Adt { name: e, args, .. } = ty else {
+            return None;
+        };
+        let adt = self.index.adt(e).filter(|a| a.is_enum && !a.opaque)?;
+        let fs = adt.variants.iter().find(|(v, _)| &**v == name)?.1.clone();
+        if !args.is_empty() && fs.iter().any(|(_, t)| t.has_params()) {
+            return None;
+        }
+        Some(
+            fs.into_iter()
+                .map(|(f, t)| (f, if t.has_params() { Ty::Unknown } else { t }))
+                .collect(),
+        )
+    }
+
+    pub(super) fn is_copy(&self, ty: &Ty) -> Option<bool> {
+        ty.is_copy(self.index)
+    }
+
+    /// The operand that reads a place by value.
+    pub(super) fn operand_of(&self, place: Place) -> Operand {
+        let ty = self.place_ty(&place);
+        if matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+            // Where a `&mut` is expected it is reborrowed, elsewhere moved: we cannot tell.
+            return Operand::Use(place);
+        }
+        match self.is_copy(&ty) {
+            Some(true) => Operand::Copy(place),
+            Some(false) => Operand::Move(place),
+            None => Operand::Use(place),
+        }
+    }
+
+    /// Type of an expression without lowering it (for method resolution before lowering the
+    /// receiver).
+    pub(super) fn infer(&self, e: &Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
+                Some(l) => self.local_ty(l),
+                None if self.is_static(&segs[0]) => self
+                    .index
+                    .static_item(&segs[0])
+                    .map_or(Ty::Unknown, |(_, t)| t.clone()),
+                // A unit struct of the crate.
+                None => match self.index.adt(&segs[0]) {
+                    Some(a) if !a.is_enum && !a.opaque && a.fields.is_empty() => Ty::Adt {
+                        name: segs[0].clone(),
+                        args: vec![],
+                        lifetimes: 0,
+                    },
+                    _ => Ty::Unknown,
+                },
+            },
+            ExprKind::Lit(l) => lit_ty(l),
+            ExprKind::Unary(UnOp::Deref, inner) => self.infer(inner).deref().unwrap_or(Ty::Unknown),
+            ExprKind::Unary(_, inner) => match self.infer(inner) {
+                t @ Ty::Prim(_) => t,
+                _ => Ty::Unknown,
+            },
+            ExprKind::Ref {
+                mutability,
+                raw: false,
+                expr,
+            } => Ty::Ref(*mutability, Box::new(self.infer(expr))),
+            ExprKind::Field(base, f) => {
+                let mut t = self.infer(base);
+                while let Ty::Ref(_, inner) = &t {
+                    t = (**inner).clone();
+                }
+                if let Some(inner) = box_inner(&t) {
+                    t = inner;
+                }
+                self.field_ty(&t, f)
+            }
+            ExprKind::Index(base, idx) => {
+                if matches!(idx.kind, ExprKind::Range { .. }) {
+                    return Ty::Unknown;
+                }
+                let mut t = self.infer(base);
+                while let Ty::Ref(_, inner) = &t {
+                    t = (**inner).clone();
+                }
+                t.index_elem().unwrap_or(Ty::Unknown)
+            }
+            ExprKind::Tuple(es) => Ty::Tuple(es.iter().map(|e| self.infer(e)).collect()),
+            ExprKind::Cast(_, t) => Ty::from_ast(t, &self.generics, self.self_ty.as_ref()),
+            ExprKind::Binary(op, a, _) => match op {
+                BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::And
+                | BinOp::Or => Ty::prim("bool"),
+                _ => match self.infer(a) {
+                    t @ Ty::Prim(_) => t,
+                    _ => Ty::Unknown,
+                },
+            },
+            ExprKind::Call(f, args, ..) => self.call_ty(f, args),
+            ExprKind::MethodCall {
+                receiver, method, ..
+            } => {
+                let rt = self.infer(receiver);
+                self.resolve_method(&rt, method)
+                    .map_or(Ty::Unknown, |r| r.ret)
+            }
+            ExprKind::Macro(m) if m.qualified => Ty::Unknown,
+            ExprKind::Macro(m) => match &*m.name {
+                "format" => Ty::adt("String", vec![]),
+                "vec" => match &m.args {
+                    MacroArgs::Exprs(es) if !es.is_empty() => {
+                        Ty::adt("Vec", vec![self.infer(&es[0])])
+                    }
+                    MacroArgs::Repeat(e, _) => Ty::adt("Vec", vec![self.infer(e)]),
+                    _ => Ty::adt("Vec", vec![Ty::Unknown]),
+                },
+                _ => Ty::Unknown,
+            },
+            ExprKind::Struct { path, fields, .. } => {
+                let ty = self.path_adt(path);
+                if !self.is_generic_adt(&ty) {
+                    return ty;
+                }
+                let given: Vec<(FieldName, Ty)> = fields
+                    .iter()
+                    .map(|(f, e)| (f.clone(), self.infer(e)))
+                    .collect();
+                self.instantiate(ty, path.last(), &given)
+            }
+            ExprKind::Array(es) => Ty::Array(
+                Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))),
+                Some(es.len() as u64),
+            ),
+            ExprKind::Block { block, .. } => match &block.tail {
+                Some(t) if block.stmts.is_empty() => self.infer(t),
+                _ => Ty::Unknown,
+            },
+            _ => Ty::Unknown,
+        }
+    }
+
+    pub(super) fn path_adt(&self, path: &[Name]) -> Ty {
+        let Some(last) = path.last() else {
+            return Ty::Unknown;
+        };
+        if &**last == "Self" {
+            return self.self_ty.clone().unwrap_or(Ty::Unknown);
+        }
+        if let Some(a) = self.index.adt(last) {
+            if !a.is_enum {
+                return Ty::Adt {
+                    name: last.clone(),
+                    args: vec![Ty::Unknown; a.params.len()],
+                    lifetimes: a.lifetimes,
+                };
+            }
+        }
+        if path.len() >= 2 {
+            let owner = &path[path.len() - 2];
+            if let Some(a) = self.index.adt(owner) {
+                if a.is_enum {
+                    return Ty::Adt {
+                        name: owner.clone(),
+                        args: vec![Ty::Unknown; a.params.len()],
+                        lifetimes: a.lifetimes,
+                    };
+                }
+            }
+        }
+        Ty::Unknown
+    }
+
+    /// The crate's generic type `ty` (arguments unknown) built from `given` fields of its
+    /// struct or of its variant `variant`: each type parameter that a field's type is is that
+    /// field's value's type (`Single { value: &x }` is a `Single<&i32>`).
+    fn instantiate(&self, ty: Ty, variant: Option<&Name>, given: &[(FieldName, Ty)]) -> Ty {
+        let Ty::Adt {
+            name, lifetimes, ..
+        } = &ty
+        else {
+            return ty;
+        };
+        let Some(a) = self
+            .index
+            .adt(name)
+            .filter(|a| !a.opaque && !a.params.is_empty())
+        else {
+            return ty;
+        };
+        let decl: &[(FieldName, Ty)] = if a.is_enum {
+            match a.variants.iter().find(|(v, _)| Some(v) == variant) {
+                Some((_, fs)) => fs,
+                None => return ty,
+            }
+        } else {
+            &a.fields
+        };
+        let args = a
+            .params
+            .iter()
+            .map(|p| {
+                decl.iter()
+                    .find_map(|(f, t)| match t {
+                        Ty::Param { name, .. } if name == p => {
+                            given.iter().find(|(g, _)| g == f).map(|(_, t)| t.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or(Ty::Unknown)
+            })
+            .collect();
+        Ty::Adt {
+            name: name.clone(),
+            args,
+            lifetimes: *lifetimes,
+        }
+    }
+
+    /// The result type of `f(args)` when known.
+    fn call_ty(&self, f: &Expr, args: &[Expr]) -> Ty {
+        let ExprKind::Path(segs) = &f.kind else {
+            return Ty::Unknown;
+        };
+        if segs.iter().any(|s| self.index.is_shadowed(s)) {
+            return Ty::Unknown;
+        }
+        match segs.iter().map(|s| &**s).collect::<Vec<_>>().as_slice() {
+            ["Some"] => Ty::adt(
+                "Option",
+                vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
+            ),
+            ["Box", "new"] => Ty::adt(
+                "Box",
+                vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
+            ),
+            ["Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock", "new"] => Ty::adt(
+                &segs[0],
+                vec![args.first().map_or(Ty::Unknown, |a| self.infer(a))],
+            ),
+            ["String", "new" | "from" | "with_capacity"] => Ty::adt("String", vec![]),
+            ["Vec" | "VecDeque", "new" | "with_capacity"] => Ty::adt(&segs[0], vec![Ty::Unknown]),
+            ["HashMap" | "BTreeMap", "new"] => Ty::adt(&segs[0], vec![Ty::Unknown, Ty::Unknown]),
+            ["HashSet" | "BTreeSet", "new"] => Ty::adt(&segs[0], vec![Ty::Unknown]),
+            [name] if self.lookup(name).is_none() => {
+                if let Some(sig) = self.index.function(name) {
+                    if let (Ty::Unknown, Some(i)) = (&sig.ret, sig.ret_param) {
+                        return args.get(i).map_or(Ty::Unknown, |a| self.infer(a));
+                    }
+                    return sig.ret.clone();
+                }
+                if self.index.adt(name).is_some_and(|a| !a.is_enum) {
+                    let ty = self.path_adt(&segs[..]);
+                    if !self.is_generic_adt(&ty) {
+                        return ty;
+                    }
+                    let given = self.positional(args);
+                    return self.instantiate(ty, None, &given);
+                }
+                Ty::Unknown
+            }
+            // `module::Type::f`: another module's type of that name may differ from ours.
+            [owner, name] => {
+                let owner_ty = if *owner == "Self" {
+                    self.self_ty.clone()
+                } else {
+                    self.index.adt(owner).map(|a| Ty::Adt {
+                        name: (*owner).into(),
+                        args: vec![],
+                        lifetimes: a.lifetimes,
+                    })
+                };
+                if let Some(a) = self.index.adt(owner) {
+                    if a.is_enum {
+                        let given = if a.params.is_empty() {
+                            Vec::new()
+                        } else {
+                            self.positional(args)
+                        };
+                        let ty = Ty::Adt {
+                            name: (*owner).into(),
+                            args: vec![Ty::Unknown; a.params.len()],
+                            lifetimes: a.lifetimes,
+                        };
+                        return self.instantiate(ty, Some(&segs[1]), &given);
+                    }
+                }
+                let oname = owner_ty
+                    .as_ref()
+                    .and_then(|t| t.adt_name())
+                    .unwrap_or(owner);
+                if let Some(sig) = self.index.method(oname, name) {
+                    return sig.ret.clone();
+                }
+                Ty::Unknown
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Whether `ty` is one of the crate's types with type parameters (worth inferring its
+    /// arguments for).
+    fn is_generic_adt(&self, ty: &Ty) -> bool {
+        ty.adt_name()
+            .and_then(|n| self.index.adt(n))
+            .is_some_and(|a| !a.params.is_empty() && !a.opaque)
+    }
+
+    /// The types of a constructor's arguments, as the fields `0`, `1`, ...
+    fn positional(&self, args: &[Expr]) -> Vec<(FieldName, Ty)> {
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| (FieldName::Index(i as u32), self.infer(a)))
+            .collect()
+    }
+}
+
+fn lit_ty(l: &ast::Lit) -> Ty {
+    match l {
+        ast::Lit::Int => Ty::prim("i32"),
+        ast::Lit::Float => Ty::prim("f64"),
+        ast::Lit::Bool => Ty::prim("bool"),
+        ast::Lit::Char => Ty::prim("char"),
+        ast::Lit::Byte => Ty::prim("u8"),
+        ast::Lit::Str => Ty::Ref(Mutability::Not, Box::new(Ty::Str)),
+        ast::Lit::ByteStr => Ty::Ref(Mutability::Not, Box::new(Ty::Unknown)),
+    }
+}
+
+fn box_inner(t: &Ty) -> Option<Ty> {
+    match t {
+        Ty::Adt { name, args, .. } if &**name == "Box" => args.first().cloned(),
+        _ => None,
+    }
+}
