@@ -547,3 +547,118 @@ pub enum PatKind {
     /// `box p`, macros in pattern position, errors.
     Unknown,
 }
+
+/// Calls `f` on each direct sub-expression (blocks' statements included).
+pub fn for_each_child<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    let block = |b: &'e Block, f: &mut dyn FnMut(&'e Expr)| {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    init, else_block, ..
+                } => {
+                    if let Some(i) = init {
+                        f(i);
+                    }
+                    if let Some(b) = else_block {
+                        for s in &b.stmts {
+                            if let Stmt::Expr { expr, .. } = s {
+                                f(expr);
+                            }
+                        }
+                    }
+                }
+                Stmt::Expr { expr, .. } => f(expr),
+                Stmt::Item(_) | Stmt::Cfg(_) => {}
+            }
+        }
+        if let Some(t) = &b.tail {
+            f(t);
+        }
+    };
+    match &e.kind {
+        ExprKind::Path(_) | ExprKind::Lit(_) | ExprKind::Continue { .. } | ExprKind::Unknown(_) => {
+        }
+        ExprKind::Unary(_, a)
+        | ExprKind::Ref { expr: a, .. }
+        | ExprKind::Field(a, _)
+        | ExprKind::Try(a)
+        | ExprKind::Await(a)
+        | ExprKind::Cast(a, _) => f(a),
+        ExprKind::Binary(_, a, b)
+        | ExprKind::Assign(a, b)
+        | ExprKind::CompoundAssign(_, a, b)
+        | ExprKind::Index(a, b)
+        | ExprKind::ArrayRepeat(a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::Call(g, args, ..) => {
+            f(g);
+            args.iter().for_each(&mut *f);
+        }
+        ExprKind::MethodCall { receiver, args, .. } => {
+            f(receiver);
+            args.iter().for_each(&mut *f);
+        }
+        ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter().for_each(&mut *f),
+        ExprKind::Struct { fields, base, .. } => {
+            fields.iter().for_each(|(_, a)| f(a));
+            if let Some(b) = base {
+                f(b);
+            }
+        }
+        ExprKind::Block { block: b, .. } | ExprKind::OpaqueBlock(b) => block(b, f),
+        ExprKind::If {
+            cond,
+            then_branch,
+            else_branch,
+        } => {
+            f(cond);
+            block(then_branch, f);
+            if let Some(e) = else_branch {
+                f(e);
+            }
+        }
+        ExprKind::Let { expr, .. } => f(expr),
+        ExprKind::While { cond, body, .. } => {
+            f(cond);
+            block(body, f);
+        }
+        ExprKind::Loop { body, .. } => block(body, f),
+        ExprKind::For { iter, body, .. } => {
+            f(iter);
+            block(body, f);
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            f(scrutinee);
+            for a in arms {
+                if let Some(g) = &a.guard {
+                    f(g);
+                }
+                f(&a.body);
+            }
+        }
+        ExprKind::Closure { body, .. } => f(body),
+        ExprKind::Break { value, .. } | ExprKind::Return(value) => {
+            if let Some(v) = value {
+                f(v);
+            }
+        }
+        ExprKind::Range { start, end, .. } => {
+            if let Some(s) = start {
+                f(s);
+            }
+            if let Some(e) = end {
+                f(e);
+            }
+        }
+        ExprKind::Macro(m) => match &m.args {
+            MacroArgs::Exprs(es) => es.iter().for_each(&mut *f),
+            MacroArgs::Repeat(a, b) => {
+                f(a);
+                f(b);
+            }
+            MacroArgs::Tokens(_) => {}
+        },
+    }
+}

@@ -1,9 +1,9 @@
 //! Typed borrow-check errors: what an error is about, never its words.
 //!
-//! The lowering (`lower.rs`: errors that need no dataflow) and the checker (`borrowck.rs`) build
+//! The lowering (`lower/`: errors that need no dataflow) and the checker (`borrowck/`) build
 //! these values; `diagnostics/` is the only code that turns them into rustc's messages and
-//! labels; `fixes.rs` matches on their kinds and reads their spans. A place is named as rustc
-//! names it (`*self`, `v[_]`, from `lower::describe_place`): a place's name is data, rustc's
+//! labels; `fixes/` matches on their kinds and reads their spans. A place is named as rustc
+//! names it (`*self`, `v[_]`, from `mir::describe_place`): a place's name is data, rustc's
 //! sentence about it is not. Spans are relative to the function, as everywhere before `lib.rs`.
 
 use crate::ast::{Mutability, Name, Span};

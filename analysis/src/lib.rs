@@ -5,6 +5,7 @@
 //! Only the `syntax` module names tree-sitter node kinds and fields.
 
 pub mod ast;
+mod base;
 pub mod borrowck;
 pub mod db;
 mod diagnostics;

@@ -6,6 +6,8 @@
 use crate::ast::{FieldName, Name, Span};
 use crate::ty::Ty;
 
+pub mod describe;
+pub use describe::describe_place;
 pub mod place_ty;
 pub mod pretty;
 

@@ -188,6 +188,87 @@ fn ty_names_mir(files: &[(String, String)]) -> Vec<String> {
     )
 }
 
+/// The rooms of `analysis/src` and the rooms each may name, down the pipeline (ARCHITECTURE.md,
+/// "Layers"): `syntax` reads `ast`; `index` and `ty` answer questions about items and types
+/// (one layer: the index holds types, types ask the index); `mir` holds types; `errors` are
+/// typed values about places; `lower` builds `mir` from the AST asking the index and `ty`;
+/// `borrowck` reads `mir`; `diagnostics`, `fixes` and `ide` read the checker's results; `db`
+/// wires the rooms into salsa queries and `ide` asks it; `lib.rs` is the face and may name any.
+/// Names defined in `lib.rs` itself (`TextRange`, `Edition`, ...) are the shared words every
+/// room may use.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("base", &[]),
+    ("ast", &["base"]),
+    ("std_api", &[]),
+    ("syntax", &["base", "ast"]),
+    ("index", &["base", "ast", "std_api", "ty"]),
+    ("ty", &["base", "ast", "std_api", "index"]),
+    ("mir", &["base", "ast", "ty", "index"]),
+    ("errors", &["base", "ast", "mir"]),
+    ("lower", &["base", "ast", "std_api", "index", "ty", "mir", "errors"]),
+    ("borrowck", &["base", "ast", "index", "ty", "mir", "errors"]),
+    ("diagnostics", &["base", "ast", "ty", "mir", "errors"]),
+    ("fixes", &["base", "ast", "std_api", "index", "ty", "mir", "errors", "borrowck"]),
+    ("db", &["base", "ast", "syntax", "index", "ty", "mir", "errors", "lower", "borrowck"]),
+    ("ide", &["base", "ast", "index", "ty", "mir", "errors", "borrowck", "diagnostics", "db"]),
+];
+
+/// The room of a file of `analysis/src`: its first path component without `.rs`; `None` for
+/// `lib.rs` and files elsewhere.
+fn room(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("analysis/src/")?;
+    let first = rest.split('/').next()?;
+    let room = first.strip_suffix(".rs").unwrap_or(first);
+    (room != "lib").then_some(room)
+}
+
+/// The rooms a line of code names through `crate::`: `crate::mir::Body`, `use crate::{ast,
+/// mir::Place}` (on one line).
+fn rooms_named(line: &str) -> Vec<&str> {
+    let mut acc = Vec::new();
+    for (at, _) in line.match_indices("crate::") {
+        let rest = &line[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = &group[..group.find('}').unwrap_or(group.len())];
+            acc.extend(group.split(',').filter_map(|it| identifiers(it).next()));
+        } else if let Some(name) = identifiers(rest).next() {
+            if rest.starts_with(name) {
+                acc.push(name);
+            }
+        }
+    }
+    acc
+}
+
+/// `path:line: text` where a room of `analysis/src` names a room it may not (see `LAYERS`).
+fn layers_pointing_up(files: &[(String, String)]) -> Vec<String> {
+    let rooms: Vec<&str> = LAYERS.iter().map(|(room, _)| *room).collect();
+    let mut acc = Vec::new();
+    for (path, text) in files {
+        let Some(own) = room(path) else { continue };
+        let allowed = LAYERS
+            .iter()
+            .find(|(room, _)| *room == own)
+            .map(|(_, allowed)| *allowed);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in code_only(text).lines().enumerate() {
+            let bad = rooms_named(line).into_iter().any(|named| {
+                named != own
+                    && rooms.contains(&named)
+                    && allowed.is_none_or(|allowed| !allowed.contains(&named))
+            });
+            if bad || (allowed.is_none() && !rooms_named(line).is_empty()) {
+                acc.push(format!(
+                    "{path}:{}: {}",
+                    i + 1,
+                    lines.get(i).unwrap_or(&"").trim()
+                ));
+            }
+        }
+    }
+    acc
+}
+
 /// Dependencies of a Cargo.toml (not dev-dependencies) whose names start with a forbidden one.
 fn impure_dependencies(manifest: &str) -> Vec<String> {
     let forbidden = ["tower-lsp", "lsp-types", "tokio", "serde_json"];
@@ -462,6 +543,15 @@ fn only_diagnostics_writes_rustc_words() {
 }
 
 #[test]
+fn the_layers_point_down() {
+    assert_none(
+        "each room of analysis/src names only the rooms below it (LAYERS; a new room needs an \
+         entry there and in ARCHITECTURE.md)",
+        layers_pointing_up(&sources()),
+    );
+}
+
+#[test]
 fn ty_is_below_mir() {
     assert_none(
         "analysis/src/ty.rs names nothing of `mir` (the layers point down): put what needs a body \
@@ -584,6 +674,38 @@ fn the_rules_catch_violations() {
         [
             "analysis/src/ty.rs:3: use crate::mir::{Body, Place};",
             "analysis/src/ty/subst.rs:2: use crate::{ast, mir};"
+        ]
+    );
+
+    // Layers: a room names only the rooms below it; a room without an entry names none; the
+    // words of lib.rs (`crate::TextRange`) and lib.rs itself are free.
+    let files = [
+        file("analysis/src/borrowck/mod.rs", "//! x
+use crate::lower::describe_place;
+use crate::{ast, mir::Place, TextRange};
+"),
+        file("analysis/src/fixes/walk.rs", "//! x
+fn f() { crate::ast::for_each_child(e, &mut |c| g(c)); }
+// crate::db
+"),
+        file("analysis/src/ty.rs", "//! x
+use crate::{ast::Name, index::Index, mir::Body};
+"),
+        file("analysis/src/newroom.rs", "//! x
+use crate::mir::Body;
+use crate::TextRange;
+"),
+        file("analysis/src/lib.rs", "//! x
+use crate::ide::view_mir;
+"),
+    ];
+    assert_eq!(
+        layers_pointing_up(&files),
+        [
+            "analysis/src/borrowck/mod.rs:2: use crate::lower::describe_place;",
+            "analysis/src/ty.rs:2: use crate::{ast::Name, index::Index, mir::Body};",
+            "analysis/src/newroom.rs:2: use crate::mir::Body;",
+            "analysis/src/newroom.rs:3: use crate::TextRange;"
         ]
     );
 

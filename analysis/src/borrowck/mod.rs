@@ -29,7 +29,7 @@ mod regions;
 use crate::ast::{Name, Span};
 pub use crate::errors::BorrowError;
 use crate::index::Index;
-use crate::lower::describe_place;
+use crate::mir::describe_place;
 use crate::mir::*;
 
 /// A borrow created by a `Ref` statement.

@@ -251,7 +251,7 @@ fn visit_expr_pats(e: &Expr, f: &mut dyn FnMut(&Pat)) {
         visit_block_pats(b, f);
     }
     let blocks: Vec<Span> = child_blocks(e).iter().map(|b| b.span).collect();
-    crate::lower::for_each_child(e, &mut |c| {
+    crate::ast::for_each_child(e, &mut |c| {
         // Statements of child blocks were visited with their `let`s above.
         if !blocks.iter().any(|b| contains(*b, c.span)) {
             visit_expr_pats(c, f)

@@ -62,7 +62,7 @@ pub(super) fn locate(root: &Block, span: Span) -> Vec<(&Block, usize)> {
                 block = b;
                 continue 'outer;
             }
-            crate::lower::for_each_child(e, &mut |c| {
+            crate::ast::for_each_child(e, &mut |c| {
                 if contains(c.span, span) {
                     exprs.push(c)
                 }
@@ -134,7 +134,7 @@ pub(super) fn mentions_expr(e: &Expr, acc: &mut HashSet<Name>) {
             }
         }
     }
-    crate::lower::for_each_child(e, &mut |c| mentions_expr(c, acc));
+    crate::ast::for_each_child(e, &mut |c| mentions_expr(c, acc));
 }
 
 pub(super) fn mentions(s: &Stmt) -> HashSet<Name> {
@@ -194,7 +194,7 @@ fn may_exit(s: &Stmt) -> bool {
             ExprKind::Closure { .. } => false,
             _ => {
                 let mut any = false;
-                crate::lower::for_each_child(e, &mut |c| any |= expr(c));
+                crate::ast::for_each_child(e, &mut |c| any |= expr(c));
                 any
             }
         }

@@ -20,7 +20,7 @@ pub(super) fn find_expr(b: &Block, f: &mut dyn FnMut(&Expr)) {
 
 pub(super) fn walk_all(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(e);
-    crate::lower::for_each_child(e, &mut |c| walk_all(c, f));
+    crate::ast::for_each_child(e, &mut |c| walk_all(c, f));
 }
 
 pub(super) fn no_closure(e: &Expr) -> bool {
@@ -43,7 +43,7 @@ pub(super) fn visit_lets(b: &Block, f: &mut dyn FnMut(Option<&Type>, &Expr)) {
 pub(super) fn visit_lets_with_pat(b: &Block, f: &mut dyn FnMut(&Pat, Option<&Type>, &Expr)) {
     fn blocks_in<'a>(e: &'a Expr, acc: &mut Vec<&'a Block>) {
         acc.extend(child_blocks(e));
-        crate::lower::for_each_child(e, &mut |c| blocks_in(c, acc));
+        crate::ast::for_each_child(e, &mut |c| blocks_in(c, acc));
     }
     let mut blocks = vec![b];
     for s in &b.stmts {

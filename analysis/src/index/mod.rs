@@ -35,7 +35,7 @@ use crate::std_api;
 use crate::ty::Ty;
 
 /// The index is read on every expression lowered: its maps hash names with `FxHasher`, not SipHash.
-type HashMap<K, V> = std::collections::HashMap<K, V, crate::syntax::FxBuild>;
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::base::FxBuild>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Receiver {

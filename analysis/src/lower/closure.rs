@@ -2,7 +2,7 @@
 //! places (edition 2021: disjoint fields) by borrow or move, and the closure's body lowered as a
 //! body of its own, its captures as upvars.
 
-use super::expr::for_each_child;
+use crate::ast::for_each_child;
 use super::pattern::is_constant_name;
 use super::static_errors::fold_not_mut_errors;
 use super::{borrow_kind, BindMode, Lower, Scope};

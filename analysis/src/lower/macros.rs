@@ -2,7 +2,7 @@
 //! `vec!`, `dbg!`, `matches!`: borrows of their arguments, divergence, aggregates), and unknown
 //! macros read as uncertain uses (and possible initializations) of the identifiers in them.
 
-use super::expr::for_each_child;
+use crate::ast::for_each_child;
 use super::Lower;
 use crate::ast::{self, Expr, ExprKind, MacroArgs, Mutability, Name, Span};
 use crate::mir::*;

@@ -52,8 +52,7 @@ use crate::mir::*;
 use crate::ty::Ty;
 use crate::Edition;
 
-pub(crate) use expr::for_each_child;
-pub use place::describe_place;
+pub use crate::mir::describe_place;
 use static_errors::fold_not_mut_errors;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -235,7 +234,7 @@ pub fn lower_fn(
 struct Scope {
     /// Each name's latest binding in this scope. A map, not a list: a function of 20,000 `let`s
     /// looks names up 20,000 times, and most lookups (of functions, of constants) find nothing.
-    names: std::collections::HashMap<Name, Local, crate::syntax::FxBuild>,
+    names: std::collections::HashMap<Name, Local, crate::base::FxBuild>,
     /// Locals whose storage ends with this scope, in declaration order.
     locals: Vec<Local>,
 }

@@ -1,12 +1,13 @@
 //! What one conversion keeps for the next (`ConvertCache`): each item's converted items, by its
 //! container and text, and the parses of macro arguments. `Cx::item_cached` looks an item up, and
-//! `FxHasher` is the fast hash of texts rehashed on every keystroke.
+//! `base::FxHasher` hashes the texts it is keyed by, on every keystroke.
 
 use tree_sitter::{Node, Parser, Tree};
 
 use super::cx::Cx;
 use super::kinds::Kid;
 use crate::ast::{Container, Item};
+use crate::base::{FxBuild, FxHasher};
 
 /// What one conversion keeps for the next: the items converted from each item of the file
 /// (functions, and the impls, traits, modules and types around or beside them), keyed by the
@@ -62,51 +63,6 @@ impl std::hash::Hasher for IdentityHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
-    }
-}
-
-/// A fast hash (FxHash's multiply-rotate, eight bytes at a time): the cache hashes every
-/// function's text on every keystroke, where SipHash costs more than the rest of the lookup.
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-/// `HashMap`s keyed by `FxHasher`, for keys hashed on every keystroke.
-pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-
-impl std::hash::Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        // Long texts (whole items, on every keystroke) go 32 bytes at a time in four independent
-        // lanes, which the processor runs side by side.
-        let mut blocks = bytes.chunks_exact(32);
-        if bytes.len() >= 64 {
-            let mut lanes = [self.0, K, K.rotate_left(17), K.rotate_left(41)];
-            for block in &mut blocks {
-                for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
-                    let w = u64::from_le_bytes(w.try_into().unwrap());
-                    *lane = (lane.rotate_left(5) ^ w).wrapping_mul(K);
-                }
-            }
-            self.0 = lanes
-                .iter()
-                .fold(0, |acc: u64, &l| (acc.rotate_left(5) ^ l).wrapping_mul(K));
-        }
-        let bytes = if bytes.len() >= 64 {
-            blocks.remainder()
-        } else {
-            bytes
-        };
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().unwrap());
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
     }
 }
 

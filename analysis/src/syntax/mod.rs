@@ -25,7 +25,7 @@
 //! - `parse.rs`: tree-sitter's parse within the budgets, and the incremental reparse of a
 //!   `ParsedTree`.
 //! - `cache.rs`: what one conversion keeps for the next (`ConvertCache`), the lookup of an
-//!   unchanged item in it, and the fast hash it is keyed by (`FxBuild`).
+//!   unchanged item in it, and the fast hash it is keyed by (`base::FxBuild`).
 //! - `kinds.rs`: the node kinds and field ids the converter tells apart, resolved once.
 //! - `cx.rs`: the converter `Cx` and its shared state: depth and stack checks, the kid stack,
 //!   spans and names.
@@ -57,7 +57,7 @@ use tree_sitter::Tree;
 use crate::ast::{Container, SourceFile};
 use cx::{stack_position, Cx, Shared};
 
-pub(crate) use cache::{ConvertCache, FxBuild};
+pub(crate) use cache::ConvertCache;
 pub use parse::{parse_tree, ParsedTree};
 
 /// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code

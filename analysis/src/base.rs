@@ -1,0 +1,47 @@
+//! Shared words of the analysis, below every room: what all of them may use and none owns.
+//! Today the fast hash of the maps rebuilt on every keystroke; the ids of items are to come here.
+
+/// A fast hash (FxHash's multiply-rotate, eight bytes at a time): the cache hashes every
+/// function's text on every keystroke, where SipHash costs more than the rest of the lookup.
+#[derive(Default)]
+pub(crate) struct FxHasher(pub(crate) u64);
+
+/// `HashMap`s keyed by `FxHasher`, for keys hashed on every keystroke.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        // Long texts (whole items, on every keystroke) go 32 bytes at a time in four independent
+        // lanes, which the processor runs side by side.
+        let mut blocks = bytes.chunks_exact(32);
+        if bytes.len() >= 64 {
+            let mut lanes = [self.0, K, K.rotate_left(17), K.rotate_left(41)];
+            for block in &mut blocks {
+                for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+                    let w = u64::from_le_bytes(w.try_into().unwrap());
+                    *lane = (lane.rotate_left(5) ^ w).wrapping_mul(K);
+                }
+            }
+            self.0 = lanes
+                .iter()
+                .fold(0, |acc: u64, &l| (acc.rotate_left(5) ^ l).wrapping_mul(K));
+        }
+        let bytes = if bytes.len() >= 64 {
+            blocks.remainder()
+        } else {
+            bytes
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+}
