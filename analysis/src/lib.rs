@@ -3,20 +3,44 @@
 //! Architecture invariants: this crate is pure. It knows nothing about LSP, JSON, async or the
 //! file system; text arrives as salsa inputs and answers are plain data in byte offsets of the file.
 //! Only the `syntax` module names tree-sitter node kinds and fields.
+//!
+//! **The API is this file**: what it defines and re-exports. `AnalysisHost` takes files in,
+//! `Analysis` (a snapshot) answers queries on any thread, `diagnostics_once` analyses a text once;
+//! they answer `Diagnostic`s (with their `Fix`es), `InlayHint`s, `HoverResult`s and `Region`s.
+//! The modules below are the analysis's rooms (ARCHITECTURE.md). They are public only for the
+//! repository's examples, benchmark and the analysis's own tests, hidden from the documentation,
+//! and no API: the server and the test helpers name nothing but this file's items (a tidy rule).
 
+#![warn(missing_docs)]
+
+pub use fixes::{Fix, TextEdit};
+pub use ide::{HoverResult, InlayConfig, InlayHint, InlayKind, Region, RegionKind, RegionQuery};
+
+#[doc(hidden)]
 pub mod ast;
 mod base;
+#[doc(hidden)]
 pub mod borrowck;
+#[doc(hidden)]
 pub mod db;
 mod diagnostics;
+#[doc(hidden)]
 pub mod errors;
+#[doc(hidden)]
 pub mod fixes;
+#[doc(hidden)]
 pub mod ide;
+#[doc(hidden)]
 pub mod index;
+#[doc(hidden)]
 pub mod lower;
+#[doc(hidden)]
 pub mod mir;
+#[doc(hidden)]
 pub mod std_api;
+#[doc(hidden)]
 pub mod syntax;
+#[doc(hidden)]
 pub mod ty;
 
 /// The stack a thread that runs the analysis should have. Conversion from tree-sitter caps the
@@ -30,23 +54,32 @@ pub const ANALYSIS_STACK_SIZE: usize = 32 << 20;
 /// A byte range in a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextRange {
+    /// The first byte.
     pub start: u32,
+    /// One past the last byte.
     pub end: u32,
 }
 
+/// How bad a diagnostic is: rustc's borrow-check findings are errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Severity {
+    /// The program does not compile.
     Error,
+    /// The program compiles, but rustc warns.
     Warning,
 }
 
 /// The Rust edition a file is compiled with; it changes closure captures (2021: disjoint fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Edition {
+    /// Rust 2015, rustc's default for a lone file.
     E2015,
+    /// Rust 2018.
     E2018,
+    /// Rust 2021, the default here.
     #[default]
     E2021,
+    /// Rust 2024.
     E2024,
 }
 
@@ -67,7 +100,9 @@ impl Edition {
 /// A secondary label, as rustc prints them ("immutable borrow occurs here").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Label {
+    /// What the label points at.
     pub range: TextRange,
+    /// rustc's text for it.
     pub message: String,
 }
 
@@ -76,12 +111,16 @@ pub struct Label {
 pub struct Diagnostic {
     /// rustc's error code (`E0502`), or `lifetime` for the uncoded "lifetime may not live long enough".
     pub code: &'static str,
+    /// Error, or warning.
     pub severity: Severity,
+    /// rustc's primary span.
     pub range: TextRange,
+    /// rustc's message.
     pub message: String,
+    /// rustc's secondary labels, in its order.
     pub labels: Vec<Label>,
     /// Quick fixes, best first.
-    pub fixes: Vec<fixes::Fix>,
+    pub fixes: Vec<Fix>,
 }
 
 /// Identifies a file in an `AnalysisHost`.
@@ -97,6 +136,7 @@ pub struct AnalysisHost {
 }
 
 impl AnalysisHost {
+    /// A host with no file.
     pub fn new() -> AnalysisHost {
         AnalysisHost::default()
     }
@@ -205,6 +245,7 @@ impl AnalysisHost {
 
 /// A query was cancelled because the files changed; ask again.
 pub use salsa::Cancelled;
+/// The answer of a query, or `Cancelled` when a newer edit interrupted it.
 pub type Cancellable<T> = Result<T, Cancelled>;
 
 /// A read-only snapshot of the analysis: every query answers for the files as they were when

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use borrowlens_analysis::ide::{InlayConfig, RegionQuery};
+use borrowlens_analysis::{InlayConfig, RegionQuery};
 use borrowlens_analysis::{AnalysisHost, Diagnostic, Edition, TextRange, ANALYSIS_STACK_SIZE};
 
 /// The largest input the fuzzer builds: mutations that grow past it are cut.

@@ -1,6 +1,6 @@
 //! The crashes `tests/fuzz.rs` found, each reduced to its smallest input, so that they stay fixed.
 
-use borrowlens_analysis::ide::{InlayConfig, RegionQuery};
+use borrowlens_analysis::{InlayConfig, RegionQuery};
 use borrowlens_analysis::{AnalysisHost, Edition, TextRange};
 
 /// Every query at every byte offset of `text` (boundaries or not, and one past the end).

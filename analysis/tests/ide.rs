@@ -1,7 +1,7 @@
 //! Snapshot tests of the IDE insights: inlay hints spliced into the source, hover text at a `$0`
 //! cursor, and the live regions of the borrows at a cursor.
 
-use borrowlens_analysis::{ide, AnalysisHost, Edition, TextRange};
+use borrowlens_analysis::{AnalysisHost, Edition, InlayConfig, RegionQuery, TextRange};
 use expect_test::{expect, expect_file, Expect, ExpectFile};
 
 fn host(
@@ -17,7 +17,7 @@ fn host(
     (host.snapshot(), file, text)
 }
 
-fn hints_spliced(src: &str, config: ide::InlayConfig) -> String {
+fn hints_spliced(src: &str, config: InlayConfig) -> String {
     let (a, file, text) = host(src);
     let hints = a
         .inlay_hints(
@@ -37,12 +37,12 @@ fn hints_spliced(src: &str, config: ide::InlayConfig) -> String {
 }
 
 fn check_hints(src: &str, expect: Expect) {
-    expect.assert_eq(&hints_spliced(src, ide::InlayConfig::default()));
+    expect.assert_eq(&hints_spliced(src, InlayConfig::default()));
 }
 
 fn check_hints_file(path: &str, expect: ExpectFile) {
     let src = std::fs::read_to_string(path).unwrap();
-    expect.assert_eq(&hints_spliced(&src, ide::InlayConfig::default()));
+    expect.assert_eq(&hints_spliced(&src, InlayConfig::default()));
 }
 
 fn check_hover(src: &str, expect: Expect) {
@@ -66,7 +66,7 @@ fn check_regions(src: &str, expect: Expect) {
     let regions = a
         .regions(
             file,
-            ide::RegionQuery {
+            RegionQuery {
                 offset: Some(offset),
                 range: None,
             },
@@ -142,7 +142,7 @@ fn only_conflicting_borrows_when_asked() {
     "#]]
     .assert_eq(&hints_spliced(
         src,
-        ide::InlayConfig {
+        InlayConfig {
             only_conflicting: true,
         },
     ));
@@ -218,7 +218,7 @@ fn nothing_for_unknown_places() {
     let (a, file, _) = host("fn f() { $0 }");
     assert_eq!(a.hover(file, 9).unwrap(), None);
     assert!(a
-        .regions(file, ide::RegionQuery::default())
+        .regions(file, RegionQuery::default())
         .unwrap()
         .is_empty());
 }

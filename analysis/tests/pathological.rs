@@ -9,7 +9,7 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use borrowlens_analysis::ide::{InlayConfig, RegionQuery};
+use borrowlens_analysis::{InlayConfig, RegionQuery};
 use borrowlens_analysis::{AnalysisHost, Edition, TextRange, ANALYSIS_STACK_SIZE};
 
 /// A function with one E0502 (its `v.push(2)`), named `ok{n}`.

@@ -98,7 +98,7 @@ pub fn string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use borrowlens_analysis::fixes::{Fix, TextEdit};
+    use borrowlens_analysis::{Fix, TextEdit};
     use borrowlens_analysis::Label;
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use borrowlens::line_index::LineIndex;
-use borrowlens_analysis::fixes::Fix;
+use borrowlens_analysis::Fix;
 use borrowlens_analysis::AnalysisHost;
 use serde_json::Value;
 

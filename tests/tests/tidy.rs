@@ -269,6 +269,30 @@ fn layers_pointing_up(files: &[(String, String)]) -> Vec<String> {
     acc
 }
 
+/// `path:line: text` where the server or the test helpers name an analysis module
+/// (`borrowlens_analysis::ide::Region`) instead of the API that `analysis/src/lib.rs` defines and
+/// re-exports (`borrowlens_analysis::Region`). The modules are public only for the repository's
+/// examples, benchmark and the analysis's own tests.
+fn analysis_internals_named(files: &[(String, String)]) -> Vec<String> {
+    find_in_code(
+        files,
+        |path| {
+            !(path.starts_with("server/")
+                || path.starts_with("tests/src/")
+                || path.starts_with("tests/tests/"))
+        },
+        |line| {
+            line.match_indices("borrowlens_analysis::").any(|(at, m)| {
+                let rest = &line[at + m.len()..];
+                rest.starts_with(|c: char| c.is_ascii_lowercase())
+                    && identifiers(rest)
+                        .next()
+                        .is_some_and(|name| rest[name.len()..].starts_with("::"))
+            })
+        },
+    )
+}
+
 /// Dependencies of a Cargo.toml (not dev-dependencies) whose names start with a forbidden one.
 fn impure_dependencies(manifest: &str) -> Vec<String> {
     let forbidden = ["tower-lsp", "lsp-types", "tokio", "serde_json"];
@@ -543,6 +567,15 @@ fn only_diagnostics_writes_rustc_words() {
 }
 
 #[test]
+fn the_server_uses_only_the_analysis_api() {
+    assert_none(
+        "the server and the test helpers use only what analysis/src/lib.rs defines and \
+         re-exports (add a re-export there if the API needs it)",
+        analysis_internals_named(&sources()),
+    );
+}
+
+#[test]
 fn the_layers_point_down() {
     assert_none(
         "each room of analysis/src names only the rooms below it (LAYERS; a new room needs an \
@@ -699,6 +732,18 @@ use crate::TextRange;
 use crate::ide::view_mir;
 "),
     ];
+    let api_files = [
+        file("server/src/lsp/to_lsp.rs", "//! x\nuse borrowlens_analysis::ide::{self, Region};\nuse borrowlens_analysis::{Region, TextRange};\nfn f() -> borrowlens_analysis::diagnostics_once {}\n"),
+        file("tests/src/fixcheck.rs", "//! x\nuse borrowlens_analysis::fixes::Fix;\n"),
+        file("bench/src/main.rs", "//! x\nlet t = borrowlens_analysis::syntax::ParsedTree::new(text);\n"),
+    ];
+    assert_eq!(
+        analysis_internals_named(&api_files),
+        [
+            "server/src/lsp/to_lsp.rs:2: use borrowlens_analysis::ide::{self, Region};",
+            "tests/src/fixcheck.rs:2: use borrowlens_analysis::fixes::Fix;"
+        ]
+    );
     assert_eq!(
         layers_pointing_up(&files),
         [

@@ -80,7 +80,9 @@ use split_at_mut::split_at_mut;
 /// before any of them is applied, as in LSP's `WorkspaceEdit`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TextEdit {
+    /// The text replaced.
     pub range: TextRange,
+    /// What replaces it.
     pub new_text: String,
 }
 
@@ -89,7 +91,9 @@ pub struct TextEdit {
 pub struct Fix {
     /// What the fix does, for statistics: `add-mut`, `move-after-last-use`, `clone`, ...
     pub kind: &'static str,
+    /// The title for the menu (`Move \`v.push(4)\` after \`println!("{first}")\``).
     pub title: String,
+    /// The edits, all in the file as it is.
     pub edits: Vec<TextEdit>,
 }
 

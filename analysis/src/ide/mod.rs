@@ -25,6 +25,7 @@ pub struct InlayConfig {
     pub only_conflicting: bool,
 }
 
+/// Where an inlay hint goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum InlayKind {
     /// At the borrow expression: what it borrows (`&mut v`).
@@ -33,16 +34,20 @@ pub enum InlayKind {
     RegionEnd,
 }
 
+/// A hint drawn in the text: what a borrow borrows, or where its region ends.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct InlayHint {
     /// The hint is drawn at this offset.
     pub offset: u32,
+    /// The hint's text.
     pub label: String,
     /// Why the borrow lives that long (markdown).
     pub tooltip: String,
+    /// Where it goes.
     pub kind: InlayKind,
 }
 
+/// What a hover shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HoverResult {
     /// The range the hover is about.
@@ -51,15 +56,19 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
+/// The kind of a borrow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RegionKind {
+    /// `&`
     Shared,
+    /// `&mut`
     Mutable,
 }
 
 /// One borrow and where it is live.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Region {
+    /// Shared or mutable.
     pub kind: RegionKind,
     /// The borrowed place as rustc names it (`v`, `*self`, `x.0`).
     pub place: String,
@@ -75,7 +84,9 @@ pub struct Region {
 /// (all of the file when both are `None`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct RegionQuery {
+    /// The borrows live at this offset.
     pub offset: Option<u32>,
+    /// The borrows created in this range.
     pub range: Option<TextRange>,
 }
 

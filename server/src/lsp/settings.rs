@@ -4,7 +4,7 @@
 //! Each message gives the whole configuration: a key it leaves out takes its default, and a key
 //! with a value of the wrong type is reported and takes its default too.
 
-use borrowlens_analysis::ide::InlayConfig;
+use borrowlens_analysis::InlayConfig;
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

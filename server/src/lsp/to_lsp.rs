@@ -3,8 +3,8 @@
 
 use std::str::FromStr;
 
-use borrowlens_analysis::ide::{self, InlayKind, RegionKind};
-use borrowlens_analysis::{Severity, TextRange};
+use borrowlens_analysis as analysis;
+use borrowlens_analysis::{InlayKind, RegionKind, Severity, TextRange};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Hover,
     HoverContents, InlayHint, InlayHintLabel, InlayHintTooltip, Location, MarkupContent,
@@ -90,7 +90,7 @@ pub fn markdown(value: &str) -> MarkupContent {
 
 /// A hint that ends a region (`‹&mut x ends›`) follows code, so it keeps a space from it; a hint
 /// on a borrow (`&mut v`) precedes its expression, so it keeps a space after itself.
-pub fn inlay_hint(text: &Text, hint: &ide::InlayHint) -> InlayHint {
+pub fn inlay_hint(text: &Text, hint: &analysis::InlayHint) -> InlayHint {
     let region_end = hint.kind == InlayKind::RegionEnd;
     InlayHint {
         position: position(text, hint.offset),
@@ -105,14 +105,14 @@ pub fn inlay_hint(text: &Text, hint: &ide::InlayHint) -> InlayHint {
     }
 }
 
-pub fn hover(text: &Text, hover: &ide::HoverResult) -> Hover {
+pub fn hover(text: &Text, hover: &analysis::HoverResult) -> Hover {
     Hover {
         contents: HoverContents::Markup(markdown(&hover.markdown)),
         range: Some(range(text, hover.range)),
     }
 }
 
-pub fn region(text: &Text, region: &ide::Region) -> ext::Region {
+pub fn region(text: &Text, region: &analysis::Region) -> ext::Region {
     ext::Region {
         kind: match region.kind {
             RegionKind::Shared => ext::RegionKind::Shared,

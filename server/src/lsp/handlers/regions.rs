@@ -1,7 +1,7 @@
 //! `borrowlens/regions`: the borrows live at a position or created in a range, with their live
 //! ranges.
 
-use borrowlens_analysis::ide::RegionQuery;
+use borrowlens_analysis::RegionQuery;
 use tower_lsp_server::jsonrpc::Result;
 
 use crate::lsp::ext::{Region, RegionsParams};
