@@ -76,7 +76,7 @@ impl Cx<'_> {
             .map(|l| {
                 !moved_whole[l]
                     && (body.locals[l].kind != LocalKind::Temp || body.locals[l].is_statement_temp)
-                    && self.index.has_significant_drop(&body.locals[l].ty) == Some(true)
+                    && body.locals[l].ty.has_significant_drop(self.index) == Some(true)
                     && body.locals[l].ty.holds_borrow() != Some(false)
             })
             .collect()

@@ -39,7 +39,7 @@ pub(super) fn bind_tail(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut Ve
             && d.is_statement_temp
             && contains(tail.span, d.span)
             && d.span != tail.span
-            && cx.index.has_significant_drop(&d.ty) == Some(true)
+            && d.ty.has_significant_drop(cx.index) == Some(true)
             && d.ty.holds_borrow() == Some(true)
     });
     if !temporary_holds_it {

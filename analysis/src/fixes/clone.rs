@@ -4,9 +4,8 @@
 use super::edit::is_simple_place;
 use super::walk::find_expr;
 use super::{Fix, FixCtx};
-use crate::ast::{Block, ExprKind, FieldName, Mutability, Span, UnOp};
+use crate::ast::{Block, ExprKind, FieldName, Span, UnOp};
 use crate::errors::BorrowError;
-use crate::index::Index;
 use crate::mir::{LocalKind, Rvalue, StatementKind};
 use crate::ty::Ty;
 
@@ -27,7 +26,7 @@ pub(super) fn clone_at(cx: &FixCtx, root: &Block, moved: Span, out: &mut Vec<Fix
     let Some(ty) = place_ty(cx, text, moved.start) else {
         return;
     };
-    if is_clone(cx.index, &ty) != Some(true) {
+    if ty.is_clone(cx.index) != Some(true) {
         return;
     }
     out.push(Fix {
@@ -72,7 +71,7 @@ pub(super) fn clone_moved_out(cx: &FixCtx, root: &Block, e: &BorrowError, out: &
         }
     }
     let Some(ty) = ty else { return };
-    if is_clone(cx.index, &ty) != Some(true) {
+    if ty.is_clone(cx.index) != Some(true) {
         return;
     }
     let new_text = if text.starts_with('*') {
@@ -113,37 +112,4 @@ pub(super) fn place_ty(cx: &FixCtx, text: &str, at: u32) -> Option<Ty> {
         }
     }
     Some(ty)
-}
-
-/// Whether a type implements `Clone`, as far as the crate's text and std tell.
-fn is_clone(index: &Index, ty: &Ty) -> Option<bool> {
-    let all = |ts: &[Ty]| crate::ty::all_known(ts.iter().map(|t| is_clone(index, t)));
-    match ty {
-        Ty::Prim(_) | Ty::Ref(Mutability::Not, _) => Some(true),
-        Ty::Tuple(ts) => all(ts),
-        Ty::Array(t, _) => is_clone(index, t),
-        Ty::Adt { name, args, .. } => {
-            if index.is_shadowed(name) {
-                return None;
-            }
-            if let Some(adt) = index.adt(name) {
-                if adt.opaque {
-                    return None;
-                }
-                return if adt.clone || index.implements(name, "Clone") {
-                    all(args)
-                } else {
-                    Some(false)
-                };
-            }
-            match &**name {
-                "String" | "PathBuf" | "OsString" | "CString" => Some(true),
-                "Rc" | "Arc" => Some(true),
-                "Vec" | "Box" | "Option" | "Result" | "VecDeque" | "HashMap" | "HashSet"
-                | "BTreeMap" | "BTreeSet" => all(args),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }

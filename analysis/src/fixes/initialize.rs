@@ -96,39 +96,7 @@ fn default_value(index: &Index, ty: &Ty) -> Option<String> {
         Ty::Adt { name, .. } if &**name == "Option" && index.adt(name).is_none() => {
             Some("None".to_string())
         }
-        _ if is_default(index, ty) == Some(true) => Some("Default::default()".to_string()),
-        _ => None,
-    }
-}
-
-/// Whether a type implements `Default`, as far as the crate's text and std tell.
-fn is_default(index: &Index, ty: &Ty) -> Option<bool> {
-    let all = |ts: &[Ty]| crate::ty::all_known(ts.iter().map(|t| is_default(index, t)));
-    match ty {
-        Ty::Prim(_) => Some(true),
-        Ty::Tuple(ts) if ts.len() <= 12 => all(ts),
-        Ty::Array(t, Some(n)) if *n <= 32 => is_default(index, t),
-        Ty::Adt { name, args, .. } => {
-            if index.is_shadowed(name) {
-                return None;
-            }
-            if let Some(adt) = index.adt(name) {
-                if adt.opaque {
-                    return None;
-                }
-                return if adt.default || index.implements(name, "Default") {
-                    all(args)
-                } else {
-                    Some(false)
-                };
-            }
-            match &**name {
-                "String" | "Vec" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque"
-                | "Option" => Some(true),
-                "Box" => all(args),
-                _ => None,
-            }
-        }
+        _ if ty.is_default(index) == Some(true) => Some("Default::default()".to_string()),
         _ => None,
     }
 }

@@ -20,15 +20,14 @@
 //! - `borrow.rs`: `borrow`: iterate over `&v` or match on `&a` (a use after move), borrow instead
 //!   of moving out (E0507, E0508, E0509).
 //! - `clone.rs`: `clone`: clone at the move (a use after move, a move while borrowed) or instead of
-//!   moving out; whether a type is `Clone`.
+//!   moving out (whether a type is `Clone` is `ty`'s to say).
 //! - `restrict_copy.rs`: `restrict-copy`: bound a type parameter moved twice by `Copy`.
 //! - `bind_temporary.rs`: `bind-temporary` (E0716): bind the temporary to a variable.
 //! - `bind_tail.rs`: `bind-tail` (E0597): store a block's tail in a variable before the block ends.
 //! - `drop_lifetime.rs`: `drop-lifetime` (E0597): let an annotated borrow's lifetime be inferred.
 //! - `hoist.rs`: `hoist` (E0597): declare the value before its block.
 //! - `add_move.rs`: `add-move` (E0373): a `move` closure.
-//! - `initialize.rs`: `initialize` (E0381): initialize the binding where it is declared; whether
-//!   a type is `Default`.
+//! - `initialize.rs`: `initialize` (E0381): initialize the binding where it is declared.
 //!
 //! What several fixes share:
 //! - `edit.rs`: `FixCtx`'s text helpers: file offsets, edits, a statement's whole lines and their

@@ -31,7 +31,6 @@ use regions::*;
 use signature::*;
 
 use crate::ast::{self, Mutability, Name};
-use crate::std_api;
 use crate::ty::Ty;
 
 /// The index is read on every expression lowered: its maps hash names with `FxHasher`, not SipHash.
@@ -337,46 +336,4 @@ impl Index {
         self.method_names.contains_key(name)
     }
 
-    /// Whether the type has a `Drop` that may use the borrows it holds.
-    pub fn has_significant_drop(&self, ty: &Ty) -> Option<bool> {
-        match ty {
-            Ty::Adt { name, args, .. } => {
-                if let Some(a) = self.adts.get(name) {
-                    return if a.opaque { None } else { Some(a.drop) };
-                }
-                if crate::ty::STD_GUARDS.contains(&&**name) {
-                    return Some(true);
-                }
-                // Containers drop their elements; std's containers are `#[may_dangle]` in
-                // their element types, so only an element with a significant drop counts.
-                let mut any = Some(false);
-                for t in args {
-                    match self.has_significant_drop(t) {
-                        Some(true) => return Some(true),
-                        None => any = None,
-                        Some(false) => {}
-                    }
-                }
-                if std_api::lookup(name, "new").is_some() || any == Some(false) {
-                    any
-                } else {
-                    None
-                }
-            }
-            Ty::Tuple(ts) => {
-                let mut any = Some(false);
-                for t in ts {
-                    match self.has_significant_drop(t) {
-                        Some(true) => return Some(true),
-                        None => any = None,
-                        Some(false) => {}
-                    }
-                }
-                any
-            }
-            Ty::Array(t, _) => self.has_significant_drop(t),
-            Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => None,
-            _ => Some(false),
-        }
-    }
 }

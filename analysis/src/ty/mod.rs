@@ -6,6 +6,10 @@
 use crate::ast::{self, Mutability, Name};
 use crate::index::Index;
 
+mod traits;
+
+pub use traits::STD_GUARDS;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     Unknown,
@@ -45,46 +49,6 @@ pub enum Ty {
 pub(crate) const PRIMS: &[&str] = &[
     "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
     "f64", "bool", "char",
-];
-
-/// std types that are never `Copy` whatever their arguments.
-const STD_NOT_COPY: &[&str] = &[
-    "String",
-    "Vec",
-    "Box",
-    "HashMap",
-    "HashSet",
-    "BTreeMap",
-    "BTreeSet",
-    "VecDeque",
-    "BinaryHeap",
-    "LinkedList",
-    "Rc",
-    "Arc",
-    "RefCell",
-    "Cell",
-    "Mutex",
-    "RwLock",
-    "PathBuf",
-    "OsString",
-    "CString",
-    "File",
-    "Weak",
-    "UnsafeCell",
-    "Ref",
-    "RefMut",
-    "MutexGuard",
-];
-
-/// std types whose `Drop` uses the borrows they hold, so they stay live until dropped.
-pub const STD_GUARDS: &[&str] = &[
-    "Ref",
-    "RefMut",
-    "MutexGuard",
-    "RwLockReadGuard",
-    "RwLockWriteGuard",
-    "Drain",
-    "PeekMut",
 ];
 
 impl Ty {
@@ -211,87 +175,6 @@ impl Ty {
                     lifetimes,
                 }
             }
-        }
-    }
-
-    /// Whether values of this type are `Copy`.
-    pub fn is_copy(&self, index: &Index) -> Option<bool> {
-        match self {
-            Ty::Prim(_) | Ty::RawPtr(..) | Ty::FnPtr(_) | Ty::Never => Some(true),
-            Ty::Ref(Mutability::Not, _) => Some(true),
-            Ty::Ref(Mutability::Mut, _) => Some(false),
-            Ty::Str | Ty::Slice(_) => None,
-            Ty::Tuple(ts) => all_known(ts.iter().map(|t| t.is_copy(index))),
-            Ty::Array(t, _) => t.is_copy(index),
-            Ty::Param { copy, .. } => *copy,
-            Ty::Opaque | Ty::Dyn(_) | Ty::Unknown => None,
-            Ty::Adt { name, args, .. } => {
-                if index.is_shadowed(name) {
-                    return None;
-                }
-                if let Some(adt) = index.adt(name) {
-                    // A workspace type shadows a std one of the same name.
-                    if adt.opaque {
-                        return None;
-                    }
-                    if adt.copy {
-                        return match adt.copy_if_args_copy {
-                            // `#[derive(Copy)]` on a generic type is conditional on its arguments.
-                            Some(true) => all_known(args.iter().map(|t| t.is_copy(index))),
-                            Some(false) => Some(true),
-                            None if args.is_empty() => Some(true),
-                            // An `impl<T: Copy + ..> Copy`: not for an argument that is not.
-                            None if adt.copy_needs_copy_args.iter().any(|&i| {
-                                args.get(i).and_then(|t| t.is_copy(index)) == Some(false)
-                            }) =>
-                            {
-                                Some(false)
-                            }
-                            None => None,
-                        };
-                    }
-                    return Some(false);
-                }
-                if STD_NOT_COPY.contains(&&**name) {
-                    return Some(false);
-                }
-                match &**name {
-                    // A closure is `Copy` when its captures (by value, or references) all are.
-                    "{closure}" => all_known(args.iter().map(|t| t.is_copy(index))),
-                    "Option" => args.first().and_then(|t| t.is_copy(index)),
-                    "Result" if args.len() == 2 => all_known(args.iter().map(|t| t.is_copy(index))),
-                    "Ordering" | "Duration" | "Instant" | "PhantomData" | "NonZeroUsize"
-                    | "TypeId" => Some(true),
-                    _ => None,
-                }
-            }
-        }
-    }
-
-    /// The type behind one `*`: references, `Box`, and std smart pointers.
-    pub fn deref(&self) -> Option<Ty> {
-        match self {
-            Ty::Ref(_, t) | Ty::RawPtr(_, t) => Some((**t).clone()),
-            Ty::Adt { name, args, .. } => match &**name {
-                "Box" | "Rc" | "Arc" | "Ref" | "RefMut" | "MutexGuard" => args.first().cloned(),
-                "Vec" => Some(Ty::Slice(Box::new(
-                    args.first().cloned().unwrap_or(Ty::Unknown),
-                ))),
-                "String" => Some(Ty::Str),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// The type of `self[i]` for a non-range index.
-    pub fn index_elem(&self) -> Option<Ty> {
-        match self {
-            Ty::Array(t, _) | Ty::Slice(t) => Some((**t).clone()),
-            Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque") => {
-                args.first().cloned()
-            }
-            _ => None,
         }
     }
 
