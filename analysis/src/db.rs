@@ -63,8 +63,7 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
     let syntax = parse(db, file);
     // This runs on every keystroke: the path's prefix is written once per container (the
     // functions of an impl share theirs), and repeated names are counted with a fast hash.
-    let mut seen: std::collections::HashMap<String, u32, crate::base::FxBuild> =
-        Default::default();
+    let mut seen: std::collections::HashMap<String, u32, crate::base::FxBuild> = Default::default();
     let mut items = Vec::new();
     let mut prefix = String::new();
     let mut prefix_of: Option<&Arc<Container>> = None;

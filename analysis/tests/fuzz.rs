@@ -39,8 +39,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use borrowlens_analysis::{InlayConfig, RegionQuery};
 use borrowlens_analysis::{AnalysisHost, Diagnostic, Edition, TextRange, ANALYSIS_STACK_SIZE};
+use borrowlens_analysis::{InlayConfig, RegionQuery};
 
 /// The largest input the fuzzer builds: mutations that grow past it are cut.
 const MAX_INPUT: usize = 256 << 10;
@@ -350,8 +350,8 @@ const WIDE: &[&str] = &["\u{feff}", "é", "日", "𝄞", "\u{200b}"];
 
 /// Openings that the lexer's external scanners and literal rules read far ahead from.
 const UNTERMINATED: &[&str] = &[
-    "\"", "b\"", "c\"", "'", "b'", "'\\", "'\\u{", "\"\\", "/*", "/**", "/*!", "/* /*", "*/",
-    "r", "r#", "br#", "cr#", "\0", "\u{feff}",
+    "\"", "b\"", "c\"", "'", "b'", "'\\", "'\\u{", "\"\\", "/*", "/**", "/*!", "/* /*", "*/", "r",
+    "r#", "br#", "cr#", "\0", "\u{feff}",
 ];
 
 /// One of tree-sitter's edge cases, written into `out`: multi-byte characters across the end of
@@ -374,7 +374,11 @@ fn edge_case(rng: &mut Rng, text: &str, out: &mut String) {
             let opening = format!("{prefix}{}\"", "#".repeat(rng.below(4)));
             out.push_str(&text[..a]);
             // Many openings make the scanner read to the end of the text from each of them.
-            let times = if rng.chance(2) { 1 } else { 1 + rng.below(1_000) };
+            let times = if rng.chance(2) {
+                1
+            } else {
+                1 + rng.below(1_000)
+            };
             out.push_str(&opening.repeat(times));
             if rng.chance(2) {
                 out.push_str(&rng.pick::<&str>(WIDE).repeat(rng.below(1_000)));
@@ -654,7 +658,10 @@ enum Outcome {
 
 /// The child's framing: one input on stdin, the sabotage byte first.
 fn write_input(w: &mut impl Write, input: &Input, sabotage: Sabotage) -> std::io::Result<()> {
-    let edition = EDITIONS.iter().position(|e| *e == input.edition).unwrap_or(2);
+    let edition = EDITIONS
+        .iter()
+        .position(|e| *e == input.edition)
+        .unwrap_or(2);
     let mut frame = vec![sabotage as u8, edition as u8];
     for n in input.picks {
         frame.extend_from_slice(&n.to_le_bytes());
@@ -814,7 +821,12 @@ impl Child {
     fn start() -> Child {
         let exe = std::env::current_exe().expect("the test binary's path");
         let mut process = std::process::Command::new(exe)
-            .args(["fuzz_the_analysis", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "fuzz_the_analysis",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD, "1")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -834,7 +846,12 @@ impl Child {
     /// Analyses one input in the child: its outcome, or how the child failed. An input hangs when
     /// the child spends more than `limit` of processor time on it, or ten times that in all:
     /// the machines are shared, and a busy one must not make a slow input of a fast one.
-    fn run(&mut self, input: &Input, sabotage: Sabotage, limit: Duration) -> Result<Outcome, Death> {
+    fn run(
+        &mut self,
+        input: &Input,
+        sabotage: Sabotage,
+        limit: Duration,
+    ) -> Result<Outcome, Death> {
         let sent = write_input(&mut self.stdin, input, sabotage);
         let (start, cpu_start) = (Instant::now(), self.cpu_time());
         loop {
@@ -1054,7 +1071,10 @@ fn campaign(c: &Campaign) -> Result<Summary, Failure> {
                 }
                 s.peak_rss = s.peak_rss.max(rss);
                 if rss > MAX_RSS {
-                    return Err(fail(format!("left the child at {} MiB resident", rss >> 20)));
+                    return Err(fail(format!(
+                        "left the child at {} MiB resident",
+                        rss >> 20
+                    )));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! The crashes `tests/fuzz.rs` found, each reduced to its smallest input, so that they stay fixed.
 
-use borrowlens_analysis::{InlayConfig, RegionQuery};
 use borrowlens_analysis::{AnalysisHost, Edition, TextRange};
+use borrowlens_analysis::{InlayConfig, RegionQuery};
 
 /// Every query at every byte offset of `text` (boundaries or not, and one past the end).
 fn query_everywhere(text: &str) {

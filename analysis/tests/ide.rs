@@ -217,8 +217,5 @@ fn regions_at_a_cursor() {
 fn nothing_for_unknown_places() {
     let (a, file, _) = host("fn f() { $0 }");
     assert_eq!(a.hover(file, 9).unwrap(), None);
-    assert!(a
-        .regions(file, RegionQuery::default())
-        .unwrap()
-        .is_empty());
+    assert!(a.regions(file, RegionQuery::default()).unwrap().is_empty());
 }

@@ -9,8 +9,8 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use borrowlens_analysis::{InlayConfig, RegionQuery};
 use borrowlens_analysis::{AnalysisHost, Edition, TextRange, ANALYSIS_STACK_SIZE};
+use borrowlens_analysis::{InlayConfig, RegionQuery};
 
 /// A function with one E0502 (its `v.push(2)`), named `ok{n}`.
 fn conflict(n: usize) -> String {

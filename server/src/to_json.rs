@@ -98,8 +98,8 @@ pub fn string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use borrowlens_analysis::{Fix, TextEdit};
     use borrowlens_analysis::Label;
+    use borrowlens_analysis::{Fix, TextEdit};
 
     #[test]
     fn escapes() {

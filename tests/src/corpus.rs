@@ -111,9 +111,11 @@ pub fn predict(corpus: &Path, rows: &[Row]) -> Result<HashMap<String, Vec<(Strin
                 panics.push(format!("{}: {message}", input.path))
             }
             // Every corpus file is real code, which parses well within the budget.
-            Err(NotAnalysed::ParseGaveUp) => {
-                panics.push(format!("{}: {}", input.path, borrowlens_analysis::ParseGaveUp))
-            }
+            Err(NotAnalysed::ParseGaveUp) => panics.push(format!(
+                "{}: {}",
+                input.path,
+                borrowlens_analysis::ParseGaveUp
+            )),
         }
     }
     if !panics.is_empty() {

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use borrowlens::line_index::LineIndex;
-use borrowlens_analysis::Fix;
 use borrowlens_analysis::AnalysisHost;
+use borrowlens_analysis::Fix;
 use serde_json::Value;
 
 use crate::corpus::Row;

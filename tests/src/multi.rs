@@ -74,7 +74,10 @@ impl Fixture {
             if let Some(header) = line.strip_prefix("//- ") {
                 let mut words = header.split_whitespace();
                 let path = words.next().expect("a path after `//-`").to_string();
-                assert!(path.starts_with('/'), "fixture paths start with `/`: {path}");
+                assert!(
+                    path.starts_with('/'),
+                    "fixture paths start with `/`: {path}"
+                );
                 let mut edition = Edition::E2021;
                 for word in words {
                     let value = word.strip_prefix("edition:").unwrap_or_else(|| {
@@ -86,7 +89,11 @@ impl Fixture {
                 continue;
             }
             if sections.is_empty() {
-                let name = if src.contains("fn main(") { "/src/main.rs" } else { "/src/lib.rs" };
+                let name = if src.contains("fn main(") {
+                    "/src/main.rs"
+                } else {
+                    "/src/lib.rs"
+                };
                 sections.push((name.to_string(), Edition::E2021, String::new()));
             }
             sections.last_mut().unwrap().2.push_str(line);
@@ -160,7 +167,10 @@ fn annotations(text: &str) -> Vec<Annotation> {
                         .map_or(code_line.len(), |(b, _)| b);
                     (start + b) as u32
                 };
-                let (from_col, to_col) = (content[..from].chars().count(), content[..to].chars().count());
+                let (from_col, to_col) = (
+                    content[..from].chars().count(),
+                    content[..to].chars().count(),
+                );
                 acc.push(Annotation {
                     range: (byte(from_col), byte(to_col)),
                     primary,
@@ -257,7 +267,9 @@ pub fn check_fixture_pending(src: &str) {
     if report.is_empty() {
         eprintln!("pending fixture passes now: change `check_fixture_pending` to `check_fixture`");
     } else {
-        panic!("{report}(a pending fixture may report nothing or everything, never something else)");
+        panic!(
+            "{report}(a pending fixture may report nothing or everything, never something else)"
+        );
     }
 }
 
@@ -271,18 +283,15 @@ fn mismatch(f: &FixtureFile, expected: &[Annotation], actual: &[Annotation]) -> 
             if annotation_line(content).is_none() {
                 let _ = writeln!(out, "{content}");
                 let end = line_start + content.len();
-                for a in anns.iter().filter(|a| (line_start..=end).contains(&(a.range.0 as usize))) {
+                for a in anns
+                    .iter()
+                    .filter(|a| (line_start..=end).contains(&(a.range.0 as usize)))
+                {
                     let from = f.text[line_start..a.range.0 as usize].chars().count();
                     let to_byte = (a.range.1 as usize).clamp(a.range.0 as usize, end);
                     let width = f.text[a.range.0 as usize..to_byte].chars().count().max(1);
                     let mark = if a.primary { "^" } else { "-" };
-                    let _ = writeln!(
-                        out,
-                        "{}{} {}",
-                        " ".repeat(from),
-                        mark.repeat(width),
-                        a.text
-                    );
+                    let _ = writeln!(out, "{}{} {}", " ".repeat(from), mark.repeat(width), a.text);
                 }
             }
             line_start += line.len();
@@ -341,7 +350,9 @@ pub fn cargo_errors(fixture: &Fixture) -> Vec<(String, (u32, u32), String)> {
         write(
             &dir,
             "/Cargo.toml",
-            &format!("[package]\nname = \"fixture\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\n"),
+            &format!(
+                "[package]\nname = \"fixture\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\n"
+            ),
         );
     }
     for f in &fixture.files {
@@ -453,7 +464,9 @@ pub struct P;$0
         let result = std::panic::catch_unwind(|| check_fixture(src));
         let message = *result.unwrap_err().downcast::<String>().unwrap();
         assert!(
-            message.contains("--- expected\nfn f() {\n    let x = 1;\n        ^ E0384\n}\n--- actual\n"),
+            message.contains(
+                "--- expected\nfn f() {\n    let x = 1;\n        ^ E0384\n}\n--- actual\n"
+            ),
             "{message}"
         );
     }

@@ -205,12 +205,38 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ty", &["base", "ast", "std_api", "index"]),
     ("mir", &["base", "ast", "ty", "index"]),
     ("errors", &["base", "ast", "mir"]),
-    ("lower", &["base", "ast", "std_api", "index", "ty", "mir", "errors"]),
+    (
+        "lower",
+        &["base", "ast", "std_api", "index", "ty", "mir", "errors"],
+    ),
     ("borrowck", &["base", "ast", "index", "ty", "mir", "errors"]),
     ("diagnostics", &["base", "ast", "ty", "mir", "errors"]),
-    ("fixes", &["base", "ast", "std_api", "index", "ty", "mir", "errors", "borrowck"]),
-    ("db", &["base", "ast", "syntax", "index", "ty", "mir", "errors", "lower", "borrowck"]),
-    ("ide", &["base", "ast", "index", "ty", "mir", "errors", "borrowck", "diagnostics", "db"]),
+    (
+        "fixes",
+        &[
+            "base", "ast", "std_api", "index", "ty", "mir", "errors", "borrowck",
+        ],
+    ),
+    (
+        "db",
+        &[
+            "base", "ast", "syntax", "index", "ty", "mir", "errors", "lower", "borrowck",
+        ],
+    ),
+    (
+        "ide",
+        &[
+            "base",
+            "ast",
+            "index",
+            "ty",
+            "mir",
+            "errors",
+            "borrowck",
+            "diagnostics",
+            "db",
+        ],
+    ),
 ];
 
 /// The room of a file of `analysis/src`: its first path component without `.rs`; `None` for
@@ -713,24 +739,39 @@ fn the_rules_catch_violations() {
     // Layers: a room names only the rooms below it; a room without an entry names none; the
     // words of lib.rs (`crate::TextRange`) and lib.rs itself are free.
     let files = [
-        file("analysis/src/borrowck/mod.rs", "//! x
+        file(
+            "analysis/src/borrowck/mod.rs",
+            "//! x
 use crate::lower::describe_place;
 use crate::{ast, mir::Place, TextRange};
-"),
-        file("analysis/src/fixes/walk.rs", "//! x
+",
+        ),
+        file(
+            "analysis/src/fixes/walk.rs",
+            "//! x
 fn f() { crate::ast::for_each_child(e, &mut |c| g(c)); }
 // crate::db
-"),
-        file("analysis/src/ty.rs", "//! x
+",
+        ),
+        file(
+            "analysis/src/ty.rs",
+            "//! x
 use crate::{ast::Name, index::Index, mir::Body};
-"),
-        file("analysis/src/newroom.rs", "//! x
+",
+        ),
+        file(
+            "analysis/src/newroom.rs",
+            "//! x
 use crate::mir::Body;
 use crate::TextRange;
-"),
-        file("analysis/src/lib.rs", "//! x
+",
+        ),
+        file(
+            "analysis/src/lib.rs",
+            "//! x
 use crate::ide::view_mir;
-"),
+",
+        ),
     ];
     let api_files = [
         file("server/src/lsp/to_lsp.rs", "//! x\nuse borrowlens_analysis::ide::{self, Region};\nuse borrowlens_analysis::{Region, TextRange};\nfn f() -> borrowlens_analysis::diagnostics_once {}\n"),

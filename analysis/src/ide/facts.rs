@@ -35,7 +35,11 @@ pub(super) struct FuncFacts {
 
 /// The facts of the functions that overlap `window` (all of them without one): a query about one
 /// place of a large file analyses only the functions there.
-pub(super) fn file_facts(db: &db::Database, file: SourceFile, window: Option<TextRange>) -> FileFacts {
+pub(super) fn file_facts(
+    db: &db::Database,
+    file: SourceFile,
+    window: Option<TextRange>,
+) -> FileFacts {
     let text = file.text(db);
     let len = text.len() as u32;
     let mut loans = Vec::new();
@@ -246,4 +250,3 @@ pub(super) fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> S
     }
     md
 }
-

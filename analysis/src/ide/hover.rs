@@ -127,4 +127,3 @@ fn word_at(text: &str, offset: u32) -> Option<(&str, TextRange)> {
         },
     ))
 }
-

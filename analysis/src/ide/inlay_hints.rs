@@ -88,4 +88,3 @@ fn line_end(text: &str, end: u32) -> u32 {
     };
     end + code.trim_end().len() as u32
 }
-

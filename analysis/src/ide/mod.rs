@@ -17,7 +17,6 @@ pub(crate) use view_mir::view_mir;
 
 use crate::TextRange;
 
-
 /// Which borrows get inlay hints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct InlayConfig {
@@ -89,4 +88,3 @@ pub struct RegionQuery {
     /// The borrows created in this range.
     pub range: Option<TextRange>,
 }
-

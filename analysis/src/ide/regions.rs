@@ -37,4 +37,3 @@ pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -
         })
         .collect()
 }
-

@@ -10,7 +10,8 @@ pub(crate) fn view_mir(db: &db::Database, file: SourceFile, offset: u32) -> Opti
         .filter(|item| {
             let start = item.offset(db);
             let def = item.def(db);
-            let end = start.saturating_add(def.body.as_ref().map_or(def.name_span.end, |b| b.span.end));
+            let end =
+                start.saturating_add(def.body.as_ref().map_or(def.name_span.end, |b| b.span.end));
             start <= offset && offset <= end
         })
         .max_by_key(|item| item.offset(db))?;
@@ -23,4 +24,3 @@ pub(crate) fn view_mir(db: &db::Database, file: SourceFile, offset: u32) -> Opti
     }
     Some(out)
 }
-

@@ -336,7 +336,11 @@ pub(super) fn insert_once<V>(map: &mut HashMap<Name, Option<V>>, k: Name, v: Opt
     }
 }
 
-pub(super) fn insert_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<FnSig>>, k: K, v: FnSig) {
+pub(super) fn insert_unique<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, Option<FnSig>>,
+    k: K,
+    v: FnSig,
+) {
     match map.get(&k) {
         None => {
             map.insert(k, Some(v));

@@ -20,8 +20,8 @@ mod tests;
 pub use builder::{fn_entry, FnEntry, IndexBuilder};
 pub use copy::{generic_copy, generic_copy_with};
 pub use regions::{
-    lifetimes_named, mentions_static, names_lifetime, names_static_anywhere, regions_of,
-    type_name, walk_type, Regions,
+    lifetimes_named, mentions_static, names_lifetime, names_static_anywhere, regions_of, type_name,
+    walk_type, Regions,
 };
 pub use scan::{control_free_macros, shadowed_std_names};
 pub use signature::signature;
@@ -335,5 +335,4 @@ impl Index {
     pub fn defines_method_named(&self, name: &str) -> bool {
         self.method_names.contains_key(name)
     }
-
 }

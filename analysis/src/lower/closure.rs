@@ -2,10 +2,10 @@
 //! places (edition 2021: disjoint fields) by borrow or move, and the closure's body lowered as a
 //! body of its own, its captures as upvars.
 
-use crate::ast::for_each_child;
 use super::pattern::is_constant_name;
 use super::static_errors::fold_not_mut_errors;
 use super::{borrow_kind, BindMode, Lower, Scope};
+use crate::ast::for_each_child;
 use crate::ast::{
     self, BinOp, Block, Expr, ExprKind, FieldName, MacroArgs, Mutability, Name, Pat, PatKind, Span,
     Stmt, UnOp,

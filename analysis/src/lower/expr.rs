@@ -482,4 +482,3 @@ fn is_constant_expr(e: &Expr) -> bool {
         _ => false,
     }
 }
-

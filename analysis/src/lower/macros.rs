@@ -2,8 +2,8 @@
 //! `vec!`, `dbg!`, `matches!`: borrows of their arguments, divergence, aggregates), and unknown
 //! macros read as uncertain uses (and possible initializations) of the identifiers in them.
 
-use crate::ast::for_each_child;
 use super::Lower;
+use crate::ast::for_each_child;
 use crate::ast::{self, Expr, ExprKind, MacroArgs, Mutability, Name, Span};
 use crate::mir::*;
 use crate::ty::Ty;

@@ -56,7 +56,11 @@ fn header(body: &Body, out: &mut String) {
             LocalKind::Upvar => "upvar",
             LocalKind::Static => "static",
         };
-        let name = d.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
+        let name = d
+            .name
+            .as_deref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "    let {}_{i}: {}; // {kind}{name} {}",
@@ -209,7 +213,11 @@ pub fn ty(t: &Ty) -> String {
         Ty::Ref(mu, inner) => format!("&{}{}", m(mu), ty(inner)),
         Ty::RawPtr(mu, inner) => format!(
             "*{} {}",
-            if *mu == Mutability::Mut { "mut" } else { "const" },
+            if *mu == Mutability::Mut {
+                "mut"
+            } else {
+                "const"
+            },
             ty(inner)
         ),
         Ty::Tuple(ts) if ts.len() == 1 => format!("({},)", ty(&ts[0])),

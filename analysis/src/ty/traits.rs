@@ -185,8 +185,8 @@ impl Ty {
                     };
                 }
                 match &**name {
-                    "String" | "Vec" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque"
-                    | "Option" => Some(true),
+                    "String" | "Vec" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet"
+                    | "VecDeque" | "Option" => Some(true),
                     "Box" => all(args),
                     _ => None,
                 }
