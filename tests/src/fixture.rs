@@ -204,6 +204,17 @@ fn check_against_rustc_if_asked(src: &str) {
     );
 }
 
+/// The code of one of rustc's JSON diagnostics as the fixtures write it: `E0502`; `lifetime` for
+/// the uncoded "lifetime may not live long enough", `?` for any other uncoded error.
+pub fn rustc_code(diag: &Value) -> String {
+    let message = diag["message"].as_str().unwrap_or("");
+    match diag["code"]["code"].as_str() {
+        Some(code) => code.to_string(),
+        None if message.starts_with("lifetime may not live long enough") => "lifetime".to_string(),
+        None => "?".to_string(),
+    }
+}
+
 /// rustc's errors for a fixture as sorted `(line, code)`; uncoded "lifetime may not live long
 /// enough" is `lifetime`, any other uncoded error `?`.
 pub fn rustc_errors(src: &str) -> Vec<(u32, String)> {
@@ -252,13 +263,7 @@ pub fn rustc_errors(src: &str) -> Vec<(u32, String)> {
         if diag["level"] != "error" || message.starts_with("aborting due to") {
             continue;
         }
-        let code = match diag["code"]["code"].as_str() {
-            Some(code) => code.to_string(),
-            None if message.starts_with("lifetime may not live long enough") => {
-                "lifetime".to_string()
-            }
-            None => "?".to_string(),
-        };
+        let code = rustc_code(&diag);
         let spans = diag["spans"].as_array().cloned().unwrap_or_default();
         let primary = spans
             .iter()

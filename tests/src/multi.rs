@@ -370,17 +370,10 @@ pub fn cargo_errors(fixture: &Fixture) -> Vec<(String, (u32, u32), String)> {
             continue;
         };
         let diag = &msg["message"];
-        let message = diag["message"].as_str().unwrap_or("");
         if msg["reason"] != "compiler-message" || diag["level"] != "error" {
             continue;
         }
-        let code = match diag["code"]["code"].as_str() {
-            Some(code) => code.to_string(),
-            None if message.starts_with("lifetime may not live long enough") => {
-                "lifetime".to_string()
-            }
-            None => "?".to_string(),
-        };
+        let code = crate::fixture::rustc_code(diag);
         let spans = diag["spans"].as_array().cloned().unwrap_or_default();
         let Some(primary) = spans.iter().find(|it| it["is_primary"] == true) else {
             continue;

@@ -138,18 +138,8 @@ impl Ty {
             Ty::Tuple(ts) => all(ts),
             Ty::Array(t, _) => t.is_clone(index),
             Ty::Adt { name, args, .. } => {
-                if index.is_shadowed(name) {
-                    return None;
-                }
-                if let Some(adt) = index.adt(name) {
-                    if adt.opaque {
-                        return None;
-                    }
-                    return if adt.clone || index.implements(name, "Clone") {
-                        all(args)
-                    } else {
-                        Some(false)
-                    };
+                if let Some(crate_says) = crate_derivable(index, name, "Clone", |a| a.clone) {
+                    return crate_says.and_then(|it| if it { all(args) } else { Some(false) });
                 }
                 match &**name {
                     "String" | "PathBuf" | "OsString" | "CString" => Some(true),
@@ -171,18 +161,8 @@ impl Ty {
             Ty::Tuple(ts) if ts.len() <= 12 => all(ts),
             Ty::Array(t, Some(n)) if *n <= 32 => t.is_default(index),
             Ty::Adt { name, args, .. } => {
-                if index.is_shadowed(name) {
-                    return None;
-                }
-                if let Some(adt) = index.adt(name) {
-                    if adt.opaque {
-                        return None;
-                    }
-                    return if adt.default || index.implements(name, "Default") {
-                        all(args)
-                    } else {
-                        Some(false)
-                    };
+                if let Some(crate_says) = crate_derivable(index, name, "Default", |a| a.default) {
+                    return crate_says.and_then(|it| if it { all(args) } else { Some(false) });
                 }
                 match &**name {
                     "String" | "Vec" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet"
@@ -237,4 +217,25 @@ impl Ty {
             _ => Some(false),
         }
     }
+}
+
+/// What the crate says of a derivable trait (`Clone`, `Default`) for the type named `name`:
+/// `None` when the crate says nothing (the name is std's, if anyone's); `Some(None)` when it
+/// cannot tell (the name is imported from elsewhere, or the type is made by an attribute macro);
+/// `Some(Some(derived))` whether it derives or implements the trait (then it holds when the
+/// type's arguments have it too).
+fn crate_derivable(
+    index: &Index,
+    name: &str,
+    trait_name: &str,
+    derived: impl Fn(&crate::index::AdtInfo) -> bool,
+) -> Option<Option<bool>> {
+    if index.is_shadowed(name) {
+        return Some(None);
+    }
+    let adt = index.adt(name)?;
+    if adt.opaque {
+        return Some(None);
+    }
+    Some(Some(derived(adt) || index.implements(name, trait_name)))
 }
