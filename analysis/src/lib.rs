@@ -176,11 +176,13 @@ impl AnalysisHost {
         id
     }
 
-    /// Replaces a file's incremental parse by a fresh one when the two may differ (the file has
-    /// syntax errors); says whether it did. `set_file` reparses incrementally, which keeps
-    /// keystrokes fast, but tree-sitter recovers from errors differently depending on the trees
-    /// it reuses: a caller that wants the analysis of a fresh open of the same text (the language
-    /// server, once the edits pause) calls this.
+    /// Parses a file afresh when its parse is incremental, and replaces the incremental parse when
+    /// the two differ; says whether it did. `set_file` reparses incrementally, which keeps
+    /// keystrokes fast, but tree-sitter's result depends on the subtrees it reuses (its recovery
+    /// from errors, and even how a reused expression binds to what is typed after it): a caller
+    /// that wants the analysis of a fresh open of the same text (the language server, once the
+    /// edits pause) calls this. A parse found equal to the fresh one is kept, and nothing is
+    /// analysed again.
     pub fn settle(&mut self, file: FileId) -> bool {
         use salsa::Setter;
         let Some(&f) = self.files.get(file.0 as usize) else {
@@ -193,6 +195,11 @@ impl AnalysisHost {
             return false;
         }
         let fresh = tree.fresh(f.text(&self.db));
+        // The same syntax: the analysis stands, nothing is invalidated.
+        if fresh.same_syntax(&tree) {
+            tree.mark_settled();
+            return false;
+        }
         f.set_tree(&mut self.db).to(Some(fresh));
         true
     }

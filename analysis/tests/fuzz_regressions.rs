@@ -144,6 +144,56 @@ fn settle_gives_the_analysis_of_a_fresh_open() {
     assert!(!host.settle(file), "a fresh parse needs no settling");
 }
 
+/// An incremental reparse that differs from a fresh one without any syntax error (found by the
+/// fuzzer, seed 15, input 15,805): a newline typed inside a `//~^ ERROR ... [E0716]` comment
+/// after `&(v,)` turns `[E0716]` into code. Tree-sitter reused the whole `&(v,)` and read
+/// `(&(v,))[E0716]` (E0716 on the borrowed temporary); a fresh parse reads `&((v,)[E0716])`, as
+/// Rust's precedence says, where nothing is reported. `settle` used to parse afresh only trees
+/// with errors; it now compares every incremental parse with a fresh one.
+#[test]
+fn settle_catches_a_reused_subtree_that_binds_differently() {
+    let seed = "fn gimme(x: &(u32,)) -> &u32 {\n    &x.0\n}\n\nfn main() {\n    let x = gimme({\n        let v = 22;\n        &(v,)\n        //~^ ERROR temporary value dropped while borrowed [E0716]\n    });\n    println!(\"{:?}\", x);\n}\n";
+    let edited = seed.replace("while borrowed [E0716]", "while bo\n[E0716]");
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("lib.rs", seed.to_string(), Edition::E2021);
+    host.diagnostics(file);
+    host.set_file("lib.rs", edited.clone(), Edition::E2021);
+    let mut fresh = AnalysisHost::new();
+    let fresh_file = fresh.set_file("lib.rs", edited, Edition::E2021);
+    let want = fresh.diagnostics(fresh_file);
+    assert!(want.is_empty(), "{want:?}");
+    assert_ne!(
+        host.diagnostics(file),
+        want,
+        "the incremental parse binds differently"
+    );
+    assert!(
+        host.settle(file),
+        "the incremental parse differs from a fresh one"
+    );
+    assert_eq!(host.diagnostics(file), want);
+    assert!(!host.settle(file), "a fresh parse needs no settling");
+}
+
+/// An incremental reparse equal to a fresh one is kept: settling it analyses nothing again.
+#[test]
+fn settle_keeps_a_parse_equal_to_a_fresh_one() {
+    let text =
+        "fn f() {\n    let mut v = vec![1];\n    let r = &v;\n    v.push(2);\n    r.len();\n}\n";
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("lib.rs", text.to_string(), Edition::E2021);
+    host.set_file(
+        "lib.rs",
+        text.replace("vec![1]", "vec![12]"),
+        Edition::E2021,
+    );
+    let before = host.diagnostics(file);
+    assert_eq!(before.len(), 1);
+    assert!(!host.settle(file));
+    assert_eq!(host.diagnostics(file), before);
+    assert!(!host.settle(file));
+}
+
 /// Each function nested in another had its own entry in the conversion cache, holding its text and
 /// its items, the text and items of every function inside it included: quadratic in the nesting
 /// (28 kB of nested functions from the fuzzer took 380 MB and a second in a release build). This

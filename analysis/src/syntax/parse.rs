@@ -8,12 +8,13 @@ use crate::ast::SourceFile;
 
 /// A file's tree-sitter tree, kept between edits so that each reparse reuses the unchanged
 /// parts; `None` when the parse exhausted its budget. Equality is identity: two handles are
-/// equal only when they hold the same parse. The flag says the tree is an incremental reparse.
+/// equal only when they hold the same parse. The flag says the tree is an incremental reparse
+/// not yet compared with a fresh parse of its text (`AnalysisHost::settle` compares them).
 #[derive(Clone)]
 pub struct ParsedTree(
     pub(super) std::sync::Arc<Option<Tree>>,
     std::sync::Arc<std::sync::Mutex<ConvertCache>>,
-    bool,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
 );
 
 impl PartialEq for ParsedTree {
@@ -35,21 +36,32 @@ impl ParsedTree {
         ParsedTree(
             std::sync::Arc::new(parse_tree(text, None)),
             Default::default(),
-            false,
+            Default::default(),
         )
     }
 
-    /// Whether this parse may differ from a fresh parse of its text: an incremental reparse with
-    /// syntax errors. Tree-sitter's recovery from an error depends on the subtrees it reuses, so
-    /// after many edits of broken code the trees can differ (the LSP torture test found a body
-    /// that was broken in one and not in the other).
+    /// Whether this parse may differ from a fresh parse of its text: an incremental reparse not
+    /// yet compared with one. Tree-sitter's recovery from an error depends on the subtrees it
+    /// reuses, so after many edits of broken code the trees can differ (the LSP torture test found
+    /// a body that was broken in one and not in the other); and a reused subtree can even bind
+    /// differently from a fresh parse of text without errors (the fuzzer found `&(v,)` reused
+    /// whole before a `[i]` typed after it: `(&(v,))[i]` where a fresh parse reads `&((v,)[i])`).
     pub fn may_differ_from_fresh(&self) -> bool {
-        self.2
-            && self
-                .0
-                .as_ref()
-                .as_ref()
-                .is_some_and(|tree| tree.root_node().has_error())
+        self.2.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether this parse and `other` (of the same text) have the same syntax everywhere.
+    pub fn same_syntax(&self, other: &ParsedTree) -> bool {
+        match (self.0.as_ref(), other.0.as_ref()) {
+            (Some(a), Some(b)) => same_nodes(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
+    /// Records that this parse was found to equal a fresh one.
+    pub fn mark_settled(&self) {
+        self.2.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A fresh parse of `text` (the text of this tree), with an empty conversion cache: the
@@ -125,7 +137,11 @@ impl ParsedTree {
             cache.parser.get_or_insert(parser);
         }
         // The conversion cache passes on: the new parse reuses the old parse's functions.
-        ParsedTree(std::sync::Arc::new(new_tree), self.1.clone(), true)
+        ParsedTree(
+            std::sync::Arc::new(new_tree),
+            self.1.clone(),
+            std::sync::Arc::new(true.into()),
+        )
     }
 
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is
@@ -332,6 +348,42 @@ mod tests {
                 a.iter().filter(|&&x| x == b'\n').count(),
                 "{a:?}"
             );
+        }
+    }
+}
+
+/// Whether two trees have the same nodes (kinds and byte ranges) in the same shape, walked in
+/// lockstep. (`Tree::changed_ranges` is no test of this: it trusts reused subtrees, and reported
+/// nothing for two trees of one text that bound an expression differently.)
+fn same_nodes(a: &Tree, b: &Tree) -> bool {
+    let (mut x, mut y) = (a.walk(), b.walk());
+    loop {
+        let (m, n) = (x.node(), y.node());
+        if m.kind_id() != n.kind_id() || m.byte_range() != n.byte_range() {
+            return false;
+        }
+        let (down_x, down_y) = (x.goto_first_child(), y.goto_first_child());
+        if down_x != down_y {
+            return false;
+        }
+        if down_x {
+            continue;
+        }
+        loop {
+            let (next_x, next_y) = (x.goto_next_sibling(), y.goto_next_sibling());
+            if next_x != next_y {
+                return false;
+            }
+            if next_x {
+                break;
+            }
+            let (up_x, up_y) = (x.goto_parent(), y.goto_parent());
+            if up_x != up_y {
+                return false;
+            }
+            if !up_x {
+                return true;
+            }
         }
     }
 }

@@ -23,10 +23,11 @@
 //! asker is gone, it is dropped right here). A panic while applying a message or computing a
 //! document's diagnostics is logged and the thread goes on with the next one.
 //!
-//! Edits reparse incrementally, and tree-sitter's recovery from syntax errors depends on the
-//! subtrees it reuses. So when the queue has been empty for `SETTLE_AFTER`, each edited document
-//! whose tree has errors is parsed afresh (`AnalysisHost::settle`) and computed again: once typing
-//! pauses, the analysis is that of a fresh open.
+//! Edits reparse incrementally, and tree-sitter's result depends on the subtrees it reuses (its
+//! recovery from syntax errors, and how a reused expression binds). So when the queue has been
+//! empty for `SETTLE_AFTER`, each edited document is parsed afresh and, where the parses differ,
+//! computed again (`AnalysisHost::settle`): once typing pauses, the analysis is that of a fresh
+//! open.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
