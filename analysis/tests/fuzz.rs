@@ -862,7 +862,7 @@ impl Child {
                     if cpu > limit || start.elapsed() > limit * 10 {
                         let _ = self.process.kill();
                         let _ = self.process.wait();
-                        return Err(Death::Hang(limit));
+                        return Err(Death::Hang(limit, cpu > limit));
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -904,8 +904,9 @@ impl Child {
 /// How the child failed on an input.
 #[derive(Debug)]
 enum Death {
-    /// It did not answer within the limit, and was killed.
-    Hang(Duration),
+    /// It did not answer within the limit of processor time (`true`) or of wall time (ten
+    /// times the limit; `false`), and was killed.
+    Hang(Duration, bool),
     /// It ended: killed by a signal, or exited.
     Exited(Option<std::process::ExitStatus>, Option<String>),
 }
@@ -914,9 +915,15 @@ impl std::fmt::Display for Death {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use std::os::unix::process::ExitStatusExt;
         match self {
-            Death::Hang(limit) => write!(
+            Death::Hang(limit, true) => write!(
                 f,
                 "took more than {limit:?} of processor time (the child was killed)"
+            ),
+            Death::Hang(limit, false) => write!(
+                f,
+                "took more than {:?} of wall time (the child was killed; was the machine \
+                 suspended, or the child stopped?)",
+                *limit * 10
             ),
             Death::Exited(Some(status), _) if status.signal().is_some() => {
                 let signal = status.signal().unwrap_or(0);
