@@ -184,24 +184,35 @@ impl AnalysisHost {
     /// edits pause) calls this. A parse found equal to the fresh one is kept, and nothing is
     /// analysed again.
     pub fn settle(&mut self, file: FileId) -> bool {
+        self.settle_until(file, &mut || false).unwrap_or(false)
+    }
+
+    /// `settle`, asking `interrupted` during the fresh parse whether to stop: `None` when it said
+    /// so (nothing changed; settle again later). For the language server, which settles on the
+    /// thread that applies the edits and must not keep a newer edit waiting behind a parse.
+    pub fn settle_until(
+        &mut self,
+        file: FileId,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Option<bool> {
         use salsa::Setter;
         let Some(&f) = self.files.get(file.0 as usize) else {
-            return false;
+            return Some(false);
         };
         let Some(tree) = f.tree(&self.db).clone() else {
-            return false;
+            return Some(false);
         };
         if !tree.may_differ_from_fresh() {
-            return false;
+            return Some(false);
         }
-        let fresh = tree.fresh(f.text(&self.db));
+        let fresh = tree.fresh_until(f.text(&self.db), interrupted)?;
         // The same syntax: the analysis stands, nothing is invalidated.
         if fresh.same_syntax(&tree) {
             tree.mark_settled();
-            return false;
+            return Some(false);
         }
         f.set_tree(&mut self.db).to(Some(fresh));
-        true
+        Some(true)
     }
 
     /// The borrow-check diagnostics of a file, sorted by position.

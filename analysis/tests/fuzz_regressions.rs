@@ -167,6 +167,9 @@ fn settle_catches_a_reused_subtree_that_binds_differently() {
         want,
         "the incremental parse binds differently"
     );
+    // An interrupted settle changes nothing, and settles later.
+    assert_eq!(host.settle_until(file, &mut || true), None);
+    assert_ne!(host.diagnostics(file), want);
     assert!(
         host.settle(file),
         "the incremental parse differs from a fresh one"

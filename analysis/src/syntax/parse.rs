@@ -71,6 +71,21 @@ impl ParsedTree {
         ParsedTree::new(text)
     }
 
+    /// `fresh`, asking `interrupted` at each of tree-sitter's progress reports (every 100
+    /// operations) whether to stop: `None` when it said so.
+    pub fn fresh_until(
+        &self,
+        text: &str,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Option<ParsedTree> {
+        let tree = parse_until(&mut new_parser(), text, None, interrupted)?;
+        Some(ParsedTree(
+            std::sync::Arc::new(tree),
+            Default::default(),
+            Default::default(),
+        ))
+    }
+
     /// Parses `new_text`, which replaces `old_text` (the text this tree was parsed from): the
     /// changed range is where the two texts differ (one range around every change, so a burst of
     /// edits is one edit), and tree-sitter reparses only around it.
@@ -183,12 +198,29 @@ pub(super) fn parse_within_budget(
     text: &str,
     old: Option<&Tree>,
 ) -> Option<Tree> {
+    parse_until(parser, text, old, &mut || false).unwrap_or(None)
+}
+
+/// `parse_within_budget`, asking `interrupted` at each of tree-sitter's progress reports whether
+/// to stop: `None` when it said so (the parse is reset), else the parse (`None` inside when the
+/// budget ran out).
+fn parse_until(
+    parser: &mut Parser,
+    text: &str,
+    old: Option<&Tree>,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Option<Option<Tree>> {
     let reports = parse_budget(text.len()) / 100;
     let read_budget = read_budget(text.len());
     let read = std::cell::Cell::new(0usize);
+    let stopped = std::cell::Cell::new(false);
     let mut seen = 0u64;
     let mut progress = |_: &tree_sitter::ParseState| {
         seen += 1;
+        if interrupted() {
+            stopped.set(true);
+            return std::ops::ControlFlow::Break(());
+        }
         if seen > reports || read.get() > read_budget {
             std::ops::ControlFlow::Break(())
         } else {
@@ -205,7 +237,10 @@ pub(super) fn parse_within_budget(
     if tree.is_none() {
         parser.reset();
     }
-    tree.filter(|_| read.get() <= read_budget)
+    if stopped.get() {
+        return None;
+    }
+    Some(tree.filter(|_| read.get() <= read_budget))
 }
 
 /// The piece of `text` that tree-sitter's lexer reads at byte `at`: at most `READ_CHUNK` bytes,

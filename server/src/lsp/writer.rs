@@ -196,7 +196,7 @@ fn run(rx: mpsc::Receiver<Op>, mut state: State) {
                 Ok(op) => op,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = job::catch("settle", || {
-                        state.settle();
+                        state.settle(&rx, &mut next);
                         Ok(())
                     });
                     state.publish_dirty(&rx, &mut next);
@@ -426,14 +426,33 @@ impl State {
     }
 
     /// Parses afresh the edited documents whose incremental parse may differ from a fresh one.
-    fn settle(&mut self) {
-        for uri in std::mem::take(&mut self.unsettled) {
+    /// A message that arrives meanwhile interrupts the parse (it is kept in `next`, applied
+    /// first), and the documents not settled yet wait for the next pause.
+    fn settle(&mut self, rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) {
+        let mut pending: Vec<Uri> = std::mem::take(&mut self.unsettled).into_iter().collect();
+        while let Some(uri) = pending.pop() {
             let Some(doc) = self.docs.get(&uri) else {
                 continue;
             };
-            if self.host.settle(doc.file) {
-                tracing::debug!("settled {}", uri.as_str());
-                self.dirty(uri);
+            let mut interrupted = || match rx.try_recv() {
+                Ok(op) => {
+                    *next = Some(op);
+                    true
+                }
+                Err(TryRecvError::Empty) => false,
+                Err(TryRecvError::Disconnected) => true,
+            };
+            match self.host.settle_until(doc.file, &mut interrupted) {
+                Some(true) => {
+                    tracing::debug!("settled {}", uri.as_str());
+                    self.dirty(uri);
+                }
+                Some(false) => {}
+                None => {
+                    self.unsettled.insert(uri);
+                    self.unsettled.extend(pending);
+                    return;
+                }
             }
         }
     }
