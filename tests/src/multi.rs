@@ -237,12 +237,7 @@ fn compare(fixture: &Fixture) -> Vec<(&FixtureFile, Vec<Annotation>, Vec<Annotat
 pub fn check_fixture(src: &str) {
     let fixture = Fixture::parse(src);
     check_with_cargo_if_asked(&fixture);
-    let mut report = String::new();
-    for (f, expected, actual) in compare(&fixture) {
-        if expected != actual {
-            report.push_str(&mismatch(f, &expected, &actual));
-        }
-    }
+    let report = report(&compare(&fixture));
     assert!(report.is_empty(), "{report}");
 }
 
@@ -258,12 +253,7 @@ pub fn check_fixture_pending(src: &str) {
         eprintln!("pending: the analysis reports none of the annotations yet");
         return;
     }
-    let mut report = String::new();
-    for (f, expected, actual) in files {
-        if expected != actual {
-            report.push_str(&mismatch(f, &expected, &actual));
-        }
-    }
+    let report = report(&files);
     if report.is_empty() {
         eprintln!("pending fixture passes now: change `check_fixture_pending` to `check_fixture`");
     } else {
@@ -271,6 +261,15 @@ pub fn check_fixture_pending(src: &str) {
             "{report}(a pending fixture may report nothing or everything, never something else)"
         );
     }
+}
+
+/// The mismatches of the files whose annotations the analysis does not report; empty when none.
+fn report(files: &[(&FixtureFile, Vec<Annotation>, Vec<Annotation>)]) -> String {
+    files
+        .iter()
+        .filter(|(_, expected, actual)| expected != actual)
+        .map(|(f, expected, actual)| mismatch(f, expected, actual))
+        .collect()
 }
 
 /// The file's text with the annotations drawn under their lines, expected and actual.

@@ -176,7 +176,7 @@ fn operand(op: &Operand) -> String {
 }
 
 /// A place as rustc prints one: `(*_1).field`, `_2[_]`, `(_3 as Some).0`.
-pub fn place(p: &Place) -> String {
+fn place(p: &Place) -> String {
     let mut s = format!("_{}", p.local.0);
     for proj in &p.proj {
         s = match proj {
@@ -202,8 +202,10 @@ pub fn place(p: &Place) -> String {
     s
 }
 
-/// A partial type as the user would write it; `?` for what is unknown.
-pub fn ty(t: &Ty) -> String {
+/// A partial type with what the checker reads of it: `?` for unknown apart from `impl ?`,
+/// lifetime arguments, raw pointees, and whether a parameter is `Copy`. (`ty::display`, for the
+/// user, shows none of these.)
+fn ty(t: &Ty) -> String {
     let list = |ts: &[Ty]| ts.iter().map(ty).collect::<Vec<_>>().join(", ");
     let m = |m: &Mutability| if *m == Mutability::Mut { "mut " } else { "" };
     match t {

@@ -33,8 +33,13 @@ impl std::fmt::Debug for ParsedTree {
 impl ParsedTree {
     /// Parses `text` from scratch.
     pub fn new(text: &str) -> ParsedTree {
+        ParsedTree::fresh_tree(parse_tree(text, None))
+    }
+
+    /// A tree parsed from scratch, with an empty conversion cache.
+    fn fresh_tree(tree: Option<Tree>) -> ParsedTree {
         ParsedTree(
-            std::sync::Arc::new(parse_tree(text, None)),
+            std::sync::Arc::new(tree),
             Default::default(),
             Default::default(),
         )
@@ -64,26 +69,17 @@ impl ParsedTree {
         self.2.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// A fresh parse of `text` (the text of this tree), with an empty conversion cache: the
-    /// cache is keyed by a function's text, and a function with errors converts differently from
-    /// a different tree.
-    pub fn fresh(&self, text: &str) -> ParsedTree {
-        ParsedTree::new(text)
-    }
-
-    /// `fresh`, asking `interrupted` at each of tree-sitter's progress reports (every 100
-    /// operations) whether to stop: `None` when it said so.
+    /// A fresh parse of `text` (the text of this tree), asking `interrupted` at each of
+    /// tree-sitter's progress reports (every 100 operations) whether to stop: `None` when it said
+    /// so. Its conversion cache is empty: the cache is keyed by a function's text, and a
+    /// function converts differently from a different tree.
     pub fn fresh_until(
         &self,
         text: &str,
         interrupted: &mut dyn FnMut() -> bool,
     ) -> Option<ParsedTree> {
         let tree = parse_until(&mut new_parser(), text, None, interrupted)?;
-        Some(ParsedTree(
-            std::sync::Arc::new(tree),
-            Default::default(),
-            Default::default(),
-        ))
+        Some(ParsedTree::fresh_tree(tree))
     }
 
     /// Parses `new_text`, which replaces `old_text` (the text this tree was parsed from): the

@@ -183,6 +183,20 @@ struct State {
     latencies: Latencies,
 }
 
+/// Whether a message arrived that a long computation (diagnostics, a settle) should stop for; it
+/// is kept in `next`, to be applied first.
+fn message_arrived(rx: &mpsc::Receiver<Op>, next: &mut Option<Op>) -> bool {
+    match rx.try_recv() {
+        Ok(op) => {
+            *next = Some(op);
+            true
+        }
+        Err(TryRecvError::Empty) => false,
+        // Nothing more will come: the loop ends at its next `recv`.
+        Err(TryRecvError::Disconnected) => true,
+    }
+}
+
 fn run(rx: mpsc::Receiver<Op>, mut state: State) {
     let mut next = None;
     loop {
@@ -434,14 +448,7 @@ impl State {
             let Some(doc) = self.docs.get(&uri) else {
                 continue;
             };
-            let mut interrupted = || match rx.try_recv() {
-                Ok(op) => {
-                    *next = Some(op);
-                    true
-                }
-                Err(TryRecvError::Empty) => false,
-                Err(TryRecvError::Disconnected) => true,
-            };
+            let mut interrupted = || message_arrived(rx, next);
             match self.host.settle_until(doc.file, &mut interrupted) {
                 Some(true) => {
                     tracing::debug!("settled {}", uri.as_str());
@@ -576,15 +583,7 @@ impl State {
             let Some(doc) = self.docs.get(&uri).filter(|_| self.settings.diagnostics) else {
                 continue;
             };
-            let mut interrupted = || match rx.try_recv() {
-                Ok(op) => {
-                    *next = Some(op);
-                    true
-                }
-                Err(TryRecvError::Empty) => false,
-                // Nothing more will come: the loop ends at its next `recv`.
-                Err(TryRecvError::Disconnected) => true,
-            };
+            let mut interrupted = || message_arrived(rx, next);
             let start = std::time::Instant::now();
             let host = &self.host;
             let computed = job::catch("textDocument/publishDiagnostics", || {
