@@ -77,6 +77,60 @@ pub enum Item {
     Static(StaticDef),
     /// `type Name = Type;` outside impls and traits.
     TypeAlias(TypeAliasDef),
+    /// `use a::{b, c as d, e::*};`, flattened.
+    Use(UseDef),
+    /// `mod name;` or `mod name { .. }` (whose items are hoisted with the module in their
+    /// `Container`).
+    Mod(ModDef),
+    /// `const NAME: T = ..;`, by name: a value that is not a place.
+    Const(ConstDef),
+    /// `extern crate name [as alias];`
+    ExternCrate(ExternCrateDef),
+}
+
+/// A `use` declaration: one import per leaf of its tree.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UseDef {
+    pub container: Container,
+    pub imports: Vec<Import>,
+    /// `pub use` (any visibility but private): a re-export.
+    pub is_pub: bool,
+}
+
+/// One leaf of a `use` tree, its path with the group prefixes prepended: `a::b::c` (imported as
+/// `c`, or as `alias`; `self` in a group imports the group's module), or `a::b::*`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Import {
+    pub path: Vec<Name>,
+    /// `as alias` (`_` imports nothing by name).
+    pub alias: Option<Name>,
+    /// `path::*`.
+    pub glob: bool,
+}
+
+/// `mod name;` (its items are in another file) or `mod name { .. }`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ModDef {
+    pub container: Container,
+    pub name: Name,
+    pub inline: bool,
+    /// Every attribute's text without `#[` `]` (`path = "x.rs"`, `cfg(test)`).
+    pub attrs: Vec<Name>,
+}
+
+/// `const NAME: T = ..;` outside impls and traits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConstDef {
+    pub container: Container,
+    pub name: Name,
+}
+
+/// `extern crate name [as alias];`
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ExternCrateDef {
+    pub container: Container,
+    pub name: Name,
+    pub alias: Option<Name>,
 }
 
 /// `type Name<generics> = Type;`
@@ -201,6 +255,9 @@ pub struct ImplDef {
     pub self_ty: Type,
     /// The trait's last path segment for `impl Trait for Type` (`Drop`, `Copy`, `Deref`...).
     pub trait_name: Option<Name>,
+    /// The trait's path as written (`std::ops::Deref`), empty when there is none or it is not
+    /// a plain path.
+    pub trait_path: Vec<Name>,
     /// `impl !Send for T`
     pub negative: bool,
     /// Names of associated types with their types (`type Target = str;`).

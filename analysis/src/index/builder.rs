@@ -243,6 +243,8 @@ impl IndexBuilder {
                 let supertraits = Some(t.supertraits.clone());
                 insert_once(&mut self.index.traits, t.name.clone(), supertraits);
             }
+            // What these name is the def map's (`items`).
+            ast::Item::Use(_) | ast::Item::Mod(_) | ast::Item::Const(_) | ast::Item::ExternCrate(_) => {}
         }
     }
 

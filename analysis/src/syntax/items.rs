@@ -10,8 +10,9 @@ use super::cx::{mut_if, Cx};
 use super::kinds::{Kid, K};
 use super::patterns::set_mut;
 use crate::ast::{
-    Container, EnumDef, Fields, FnDef, FnItem, Generics, ImplDef, Item, Name, Param, Pat, PatKind,
-    SelfParam, Span, StaticDef, StructDef, TraitDef, Type, TypeAliasDef,
+    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, Generics, ImplDef,
+    Import, Item, ModDef, Name, Param, Pat, PatKind, SelfParam, Span, StaticDef, StructDef,
+    TraitDef, Type, TypeAliasDef, UseDef,
 };
 
 impl<'t, 's> Cx<'t, 's> {
@@ -73,8 +74,15 @@ impl<'t, 's> Cx<'t, 's> {
             K::EnumItem => self.enum_item(k.node, attrs),
             K::ImplItem => self.impl_item(k.node),
             K::TraitItem => self.trait_item(k.node),
-            K::ModItem => self.mod_item(k.node),
+            K::ModItem => self.mod_item(k.node, attrs),
             K::StaticItem => self.static_item(k.node),
+            K::UseDeclaration => self.use_item(k.node),
+            K::ConstItem
+                if self.container.impl_self.is_none() && self.container.trait_name.is_none() =>
+            {
+                self.const_item(k.node)
+            }
+            K::ExternCrateDeclaration => self.extern_crate_item(k.node),
             // In impls and traits: associated types, read by `impl_item`.
             K::TypeItem
                 if self.container.impl_self.is_none() && self.container.trait_name.is_none() =>
@@ -82,7 +90,7 @@ impl<'t, 's> Cx<'t, 's> {
                 self.type_alias_item(k.node)
             }
             K::Error => self.item_list(k.node),
-            // Extern blocks, macro definitions and invocations, uses, consts and the like.
+            // Extern blocks, macro definitions and invocations and the like.
             _ => {}
         }
     }
@@ -129,16 +137,148 @@ impl<'t, 's> Cx<'t, 's> {
         }));
     }
 
-    fn mod_item(&mut self, node: Node<'t>) {
+    fn mod_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
         let kids = self.push_kids(node);
         let name = self.field(kids, self.g.f.name).map(|n| self.ident(n));
         let body = self.field(kids, self.g.f.body);
         self.pop_kids(kids);
-        if let (Some(name), Some(body)) = (name, body) {
+        let Some(name) = name else { return };
+        let attrs = self.attr_texts(attrs);
+        let container = self.container.clone();
+        self.sh.items.push(Item::Mod(ModDef {
+            container,
+            name: name.clone(),
+            inline: body.is_some(),
+            attrs,
+        }));
+        if let Some(body) = body {
             self.container.modules.push(name);
             self.item_list(body);
             self.container.modules.pop();
         }
+    }
+
+    fn const_item(&mut self, node: Node<'t>) {
+        let Some(name) = node.child_by_field_id(self.g.f.name) else {
+            return;
+        };
+        let name = self.ident(name);
+        let container = self.container.clone();
+        self.sh.items.push(Item::Const(ConstDef { container, name }));
+    }
+
+    fn extern_crate_item(&mut self, node: Node<'t>) {
+        let Some(name) = node.child_by_field_id(self.g.f.name) else {
+            return;
+        };
+        let name = self.ident(name);
+        let alias = node
+            .child_by_field_id(self.g.f.alias)
+            .map(|a| self.ident(a));
+        let container = self.container.clone();
+        self.sh.items.push(Item::ExternCrate(ExternCrateDef {
+            container,
+            name,
+            alias,
+        }));
+    }
+
+    /// `use` declarations, their trees flattened into imports.
+    fn use_item(&mut self, node: Node<'t>) {
+        let kids = self.push_kids(node);
+        let is_pub = self.first_of(kids, K::VisibilityModifier).is_some();
+        let arg = self.field(kids, self.g.f.argument);
+        self.pop_kids(kids);
+        let Some(arg) = arg else { return };
+        let mut imports = Vec::new();
+        self.use_tree(arg, &mut Vec::new(), &mut imports);
+        if imports.is_empty() {
+            return;
+        }
+        let container = self.container.clone();
+        self.sh.items.push(Item::Use(UseDef {
+            container,
+            imports,
+            is_pub,
+        }));
+    }
+
+    fn use_tree(&mut self, node: Node<'t>, prefix: &mut Vec<Name>, out: &mut Vec<Import>) {
+        if !self.enter() {
+            return;
+        }
+        let f = &self.g.f;
+        let (path_field, alias_field, list_field) = (f.path, f.alias, f.list);
+        match self.kind(node) {
+            K::UseAsClause => {
+                let path = node.child_by_field_id(path_field);
+                let alias = node.child_by_field_id(alias_field).map(|a| self.ident(a));
+                if let Some(segs) = path.and_then(|p| self.path_segments(p, false)) {
+                    let mut path = prefix.clone();
+                    path.extend(segs);
+                    out.push(Import {
+                        path,
+                        alias: alias.or_else(|| Some(Arc::from("_"))),
+                        glob: false,
+                    });
+                }
+            }
+            K::ScopedUseList => {
+                let path = node.child_by_field_id(path_field);
+                let list = node.child_by_field_id(list_field);
+                let segs = match path {
+                    Some(p) => self.path_segments(p, false),
+                    None => Some(Vec::new()),
+                };
+                if let (Some(segs), Some(list)) = (segs, list) {
+                    let n = prefix.len();
+                    prefix.extend(segs);
+                    self.use_tree(list, prefix, out);
+                    prefix.truncate(n);
+                }
+            }
+            K::UseList => {
+                let kids = self.push_kids(node);
+                let nodes: Vec<Node<'t>> = kids
+                    .iter()
+                    .map(|i| self.kid(i))
+                    .filter(|k| !matches!(k.kind, K::Anon | K::Comment))
+                    .map(|k| k.node)
+                    .collect();
+                self.pop_kids(kids);
+                for n in nodes {
+                    self.use_tree(n, prefix, out);
+                }
+            }
+            K::UseWildcard => {
+                let path = node.named_child(0);
+                let segs = match path {
+                    Some(p) => self.path_segments(p, false),
+                    None => Some(Vec::new()),
+                };
+                if let Some(segs) = segs {
+                    let mut path = prefix.clone();
+                    path.extend(segs);
+                    out.push(Import {
+                        path,
+                        alias: None,
+                        glob: true,
+                    });
+                }
+            }
+            _ => {
+                if let Some(segs) = self.path_segments(node, false) {
+                    let mut path = prefix.clone();
+                    path.extend(segs);
+                    out.push(Import {
+                        path,
+                        alias: None,
+                        glob: false,
+                    });
+                }
+            }
+        }
+        self.leave();
     }
 
     /// Each attribute's text without `#[` `]`.
@@ -588,6 +728,9 @@ impl<'t, 's> Cx<'t, 's> {
             self.bound_names(t, &mut names);
             names.pop()
         });
+        let trait_path = trait_node
+            .and_then(|t| self.path_segments(t, false))
+            .unwrap_or_default();
         let self_ty = self_node.map_or(Type::Unknown, |t| self.ty(t));
         let mut assoc_types = Vec::new();
         if let Some(body) = body {
@@ -612,6 +755,7 @@ impl<'t, 's> Cx<'t, 's> {
             generics: generics.clone(),
             self_ty: self_ty.clone(),
             trait_name: trait_name.clone(),
+            trait_path,
             negative,
             assoc_types,
         }));

@@ -157,7 +157,12 @@ kinds! {
     UnitExpression = "unit_expression",
     UnitType = "unit_type",
     UnsafeBlock = "unsafe_block",
+    UseAsClause = "use_as_clause",
     UseDeclaration = "use_declaration",
+    UseList = "use_list",
+    UseWildcard = "use_wildcard",
+    ScopedUseList = "scoped_use_list",
+    VisibilityModifier = "visibility_modifier",
     VariadicParameter = "variadic_parameter",
     WhereClause = "where_clause",
     WherePredicate = "where_predicate",
@@ -204,6 +209,9 @@ impl K {
                 | K::ModItem
                 | K::StaticItem
                 | K::TypeItem
+                | K::UseDeclaration
+                | K::ConstItem
+                | K::ExternCrateDeclaration
         )
     }
 
@@ -211,11 +219,7 @@ impl K {
     pub(super) fn is_other_item(self) -> bool {
         matches!(
             self,
-            K::ConstItem
-                | K::UseDeclaration
-                | K::MacroDefinition
-                | K::ExternCrateDeclaration
-                | K::ForeignModItem
+            K::MacroDefinition | K::ForeignModItem
                 | K::AssociatedType
         )
     }
@@ -226,6 +230,7 @@ impl K {
 pub(super) struct FieldIds {
     pub(super) alias: u16,
     pub(super) alternative: u16,
+    pub(super) argument: u16,
     pub(super) arguments: u16,
     pub(super) body: u16,
     pub(super) bounds: u16,
@@ -236,6 +241,7 @@ pub(super) struct FieldIds {
     pub(super) function: u16,
     pub(super) left: u16,
     pub(super) length: u16,
+    pub(super) list: u16,
     pub(super) macro_: u16,
     pub(super) name: u16,
     pub(super) operator: u16,
@@ -294,6 +300,7 @@ pub(super) fn grammar() -> &'static Grammar {
         let f = FieldIds {
             alias: id("alias"),
             alternative: id("alternative"),
+            argument: id("argument"),
             arguments: id("arguments"),
             body: id("body"),
             bounds: id("bounds"),
@@ -304,6 +311,7 @@ pub(super) fn grammar() -> &'static Grammar {
             function: id("function"),
             left: id("left"),
             length: id("length"),
+            list: id("list"),
             macro_: id("macro"),
             name: id("name"),
             operator: id("operator"),
@@ -361,6 +369,7 @@ mod tests {
         for id in [
             f.alias,
             f.alternative,
+            f.argument,
             f.arguments,
             f.body,
             f.bounds,
@@ -371,6 +380,7 @@ mod tests {
             f.function,
             f.left,
             f.length,
+            f.list,
             f.macro_,
             f.name,
             f.operator,

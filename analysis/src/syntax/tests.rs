@@ -493,6 +493,15 @@ fn items_and_containers() {
         }
         extern "C" { fn ext(); }
         macro_rules! m { () => { fn from_macro() {} } }
+        pub use self::m::{n::{self, deep as d}, *};
+        use ::std::collections::HashMap as _;
+        use crate::E::{A, B};
+        #[cfg(test)]
+        #[path = "other.rs"]
+        mod tests;
+        const K: u8 = 1;
+        extern crate alloc as a;
+        fn uses() { use E::*; const L: u8 = 2; }
     "#;
     let file = parse(src);
     let mut got = Vec::new();
@@ -588,6 +597,35 @@ fn items_and_containers() {
                 r_ty(&s.ty),
                 c(&s.container)
             ),
+            Item::Use(u) => format!(
+                "use{} {}{}",
+                if u.is_pub { " pub" } else { "" },
+                list(
+                    &u.imports,
+                    |i| format!(
+                        "{}{}{}",
+                        i.path.join("::"),
+                        if i.glob { "::*" } else { "" },
+                        i.alias.as_ref().map(|a| format!(" as {a}")).unwrap_or_default()
+                    ),
+                    ", "
+                ),
+                c(&u.container)
+            ),
+            Item::Mod(m) => format!(
+                "mod {}{} attrs={:?}{}",
+                m.name,
+                if m.inline { " {}" } else { ";" },
+                m.attrs,
+                c(&m.container)
+            ),
+            Item::Const(k) => format!("const {}{}", k.name, c(&k.container)),
+            Item::ExternCrate(e) => format!(
+                "extern crate {}{}{}",
+                e.name,
+                e.alias.as_ref().map(|a| format!(" as {a}")).unwrap_or_default(),
+                c(&e.container)
+            ),
         });
     }
     assert_eq!(
@@ -603,6 +641,8 @@ fn items_and_containers() {
             "impl<T: Copy> Tr P<T> assoc=[Out=u8]",
             "fn req impl=P<T> for=Tr",
             "impl !Send U assoc=[]",
+            "mod m {} attrs=[]",
+            "mod n {} attrs=[] mod=m",
             "fn deep mod=m::n",
             "impl - super::U assoc=[] mod=m",
             "fn new mod=m impl=super::U",
@@ -612,6 +652,15 @@ fn items_and_containers() {
             "fn innermost in=outer/inner",
             "impl - U assoc=[] in=outer",
             "fn in_fn impl=U in=outer",
+            "use pub self::m::n::self, self::m::n::deep as d, self::m::*",
+            "use std::collections::HashMap as _",
+            "use crate::E::A, crate::E::B",
+            r#"mod tests; attrs=["cfg(test)", "path = \"other.rs\""]"#,
+            "const K",
+            "extern crate alloc as a",
+            "fn uses",
+            "use E::* in=uses",
+            "const L in=uses",
         ]
     );
     let outer = fns(&file)
