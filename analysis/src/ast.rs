@@ -36,6 +36,12 @@ impl Span {
 
 pub type Name = Arc<str>;
 
+/// The primitive types' names, but `str`: integers, floats, `bool`, `char`.
+pub const PRIMS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
+    "f64", "bool", "char",
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mutability {
     Not,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::ast::{self, Container, FnDef};
 use crate::borrowck::{self, BorrowckResult};
 use crate::index::{FnEntry, Index, IndexBuilder};
+use crate::items::{DefMap, FileScope, ItemTree, ModuleId};
 use crate::lower::{self, Lowered};
 use crate::Edition;
 
@@ -120,77 +121,189 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
     items
 }
 
+/// The files the host has, by path, and the roots of the crates among them. A file that no
+/// crate root reaches is a crate of its own.
+#[salsa::input(singleton)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: Arc<std::collections::BTreeMap<String, SourceFile>>,
+    #[returns(ref)]
+    pub roots: Arc<Vec<SourceFile>>,
+}
+
+/// What a file declares and imports: equal while only bodies or signatures change, so the def
+/// maps built from it are not rebuilt on such edits.
+#[salsa::tracked(returns(ref))]
+pub fn item_tree(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemTree> {
+    Arc::new(ItemTree::new(parse(db, file)))
+}
+
+/// The def map of the crate whose root is `root`: its module tree across the host's files when
+/// `root` is a crate root the host was given, else of that one file.
+#[salsa::tracked(returns(ref))]
+pub fn def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
+    let ws = Workspace::try_get(db);
+    let is_root = ws.is_some_and(|ws| ws.roots(db).contains(&root));
+    let mut load = |path: &str| -> Option<Arc<ItemTree>> {
+        if !is_root {
+            return None;
+        }
+        let file = *ws?.files(db).get(path)?;
+        Some(item_tree(db, file).clone())
+    };
+    Arc::new(DefMap::build(
+        root.path(db),
+        item_tree(db, root).clone(),
+        root.edition(db),
+        &mut load,
+    ))
+}
+
+/// The root of the crate a file is in: the first crate root whose module tree reaches it, or the
+/// file itself.
+#[salsa::tracked]
+pub fn crate_of(db: &dyn salsa::Database, file: SourceFile) -> SourceFile {
+    if let Some(ws) = Workspace::try_get(db) {
+        for &root in ws.roots(db).iter() {
+            if def_map(db, root).file_module(file.path(db)).is_some() {
+                return root;
+            }
+        }
+    }
+    file
+}
+
+/// The def map of a file's crate and the file's top module in it.
+fn file_scope(db: &dyn salsa::Database, file: SourceFile) -> (&DefMap, ModuleId) {
+    let map = def_map(db, *crate_of(db, file));
+    let top = map.file_module(file.path(db)).unwrap_or(ModuleId(0));
+    (map, top)
+}
+
 /// What the index takes from a file besides its functions' entries: its types, impls and
-/// traits, the std names it shadows and its control-free macros. Re-run on every edit of the text,
-/// but equal while only function bodies change, so salsa backdates it.
-#[derive(Debug)]
+/// traits with their paths resolved, the std names it shadows and its control-free macros.
+/// Re-run on every edit of the text, but equal while only function bodies change, so salsa
+/// backdates it.
+#[derive(Debug, PartialEq, Eq)]
 pub struct IndexInputs {
-    /// The file's syntax, of which the items that are not functions count (compared in place
-    /// rather than copied out on every keystroke).
-    syntax: Arc<ast::SourceFile>,
+    items: Vec<ast::Item>,
     shadowed: Vec<ast::Name>,
     control_free_macros: Vec<ast::Name>,
 }
 
-impl IndexInputs {
-    fn items(&self) -> impl Iterator<Item = &ast::Item> {
-        self.syntax
-            .items
-            .iter()
-            .filter(|it| !matches!(it, ast::Item::Fn(_)))
-    }
-}
-
-impl PartialEq for IndexInputs {
-    fn eq(&self, other: &IndexInputs) -> bool {
-        self.shadowed == other.shadowed
-            && self.control_free_macros == other.control_free_macros
-            && self.items().eq(other.items())
-    }
-}
-impl Eq for IndexInputs {}
-
 #[salsa::tracked(returns(ref))]
 pub fn index_inputs(db: &dyn salsa::Database, file: SourceFile) -> Arc<IndexInputs> {
     let text = file.text(db);
+    let (map, top) = file_scope(db, file);
+    let scope = FileScope { map, top };
     Arc::new(IndexInputs {
-        syntax: parse(db, file).clone(),
+        items: parse(db, file)
+            .items
+            .iter()
+            .filter_map(|it| scope.item(it))
+            .collect(),
         shadowed: crate::index::shadowed_std_names(text),
         control_free_macros: crate::index::control_free_macros(text),
     })
+}
+
+/// A function's signature and body with their paths resolved, and its container.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResolvedFn {
+    pub def: FnDef,
+    pub container: Container,
+    /// The function's id when it is a free function.
+    pub id: ast::Name,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn fn_resolved<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<ResolvedFn> {
+    let (map, top) = file_scope(db, item.file(db));
+    Arc::new(resolve_fn(
+        FileScope { map, top },
+        item.def(db),
+        item.container(db),
+    ))
+}
+
+pub(crate) fn resolve_fn(scope: FileScope, def: &FnDef, c: &Container) -> ResolvedFn {
+    ResolvedFn {
+        def: scope.fn_def(def, c),
+        container: scope.container(c),
+        id: scope.fn_id(&def.name, c),
+    }
 }
 
 /// What one function contributes to the index: re-run only when that function changes, and
 /// equal while its signature does not.
 #[salsa::tracked(returns(ref))]
 pub fn fn_index_entry<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<FnEntry> {
-    Arc::new(crate::index::fn_entry(item.def(db), item.container(db)))
+    Arc::new(resolved_entry(fn_resolved(db, item)))
 }
 
-/// The signatures the bodies of a file need. Position-independent, and built from queries that
-/// stay equal while function bodies are edited: a body edit neither rebuilds it nor re-runs the
-/// other bodies that depend on it.
-#[salsa::tracked(returns(ref))]
-pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> Arc<Index> {
-    let inputs = index_inputs(db, file);
-    let mut builder =
-        IndexBuilder::new(inputs.shadowed.clone(), inputs.control_free_macros.clone());
-    for item in inputs.items() {
-        builder.add_item(item);
+pub(crate) fn resolved_entry(f: &ResolvedFn) -> FnEntry {
+    match crate::index::fn_entry(&f.def, &f.container) {
+        FnEntry::Free(_, sig) => FnEntry::Free(f.id.clone(), sig),
+        other => other,
     }
-    for item in fn_items(db, file) {
-        builder.add_fn(fn_index_entry(db, *item));
+}
+
+/// The signatures the bodies of a crate need, from all its files. Position-independent, and
+/// built from queries that stay equal while function bodies are edited: a body edit neither
+/// rebuilds it nor re-runs the other bodies that depend on it.
+#[salsa::tracked(returns(ref))]
+pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
+    let map = def_map(db, root);
+    let files: Vec<SourceFile> = match Workspace::try_get(db) {
+        Some(ws) if map.files.len() > 1 => map
+            .files
+            .iter()
+            .filter_map(|p| ws.files(db).get(&**p).copied())
+            .collect(),
+        _ => vec![root],
+    };
+    let mut shadowed = Vec::new();
+    let mut macros = Vec::new();
+    for &f in &files {
+        let inputs = index_inputs(db, f);
+        for n in &inputs.shadowed {
+            if !shadowed.contains(n) {
+                shadowed.push(n.clone());
+            }
+        }
+        for n in &inputs.control_free_macros {
+            if !macros.contains(n) {
+                macros.push(n.clone());
+            }
+        }
+    }
+    let mut builder = IndexBuilder::new(shadowed, macros);
+    for &f in &files {
+        for item in &index_inputs(db, f).items {
+            builder.add_item(item);
+        }
+    }
+    for &f in &files {
+        for item in fn_items(db, f) {
+            builder.add_fn(fn_index_entry(db, *item));
+        }
     }
     Arc::new(builder.finish())
+}
+
+/// The index of the crate a file is in.
+pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> &Index {
+    crate_index(db, *crate_of(db, file))
 }
 
 #[salsa::tracked(returns(ref))]
 pub fn fn_body<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<Lowered> {
     let file = item.file(db);
     let index = file_index(db, file);
+    let f = fn_resolved(db, item);
     Arc::new(lower::lower_fn(
-        item.def(db),
-        item.container(db),
+        &f.def,
+        &f.container,
         index,
         file.edition(db),
     ))

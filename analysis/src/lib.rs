@@ -33,6 +33,8 @@ pub mod ide;
 #[doc(hidden)]
 pub mod index;
 #[doc(hidden)]
+pub mod items;
+#[doc(hidden)]
 pub mod lower;
 #[doc(hidden)]
 pub mod mir;
@@ -173,7 +175,49 @@ impl AnalysisHost {
         let id = FileId(self.files.len() as u32);
         self.files.push(f);
         self.by_path.insert(path.to_string(), id);
+        let mut files = self.workspace().files(&self.db).as_ref().clone();
+        files.insert(path.to_string(), f);
+        self.workspace()
+            .set_files(&mut self.db)
+            .to(std::sync::Arc::new(files));
         id
+    }
+
+    /// The workspace input, made on first use.
+    fn workspace(&mut self) -> db::Workspace {
+        match db::Workspace::try_get(&self.db) {
+            Some(ws) => ws,
+            None => db::Workspace::new(&self.db, Default::default(), Default::default()),
+        }
+    }
+
+    /// The root files of the crates (cargo's targets: `src/lib.rs`, `src/main.rs`, ...), by the
+    /// paths their files were set with; every file their module trees reach is analysed with the
+    /// facts of its whole crate. A file that no root reaches is a crate of its own. Paths of
+    /// files not set are ignored. Replaces the previous roots.
+    pub fn set_crate_roots(&mut self, roots: &[&str]) {
+        use salsa::Setter;
+        let roots: Vec<db::SourceFile> = roots
+            .iter()
+            .filter_map(|p| self.by_path.get(*p))
+            .map(|id| self.files[id.0 as usize])
+            .collect();
+        let ws = self.workspace();
+        if **ws.roots(&self.db) != roots {
+            ws.set_roots(&mut self.db).to(std::sync::Arc::new(roots));
+        }
+    }
+
+    /// What could not be read of the crates' module trees (a `mod x;` whose file the host does
+    /// not have, say), once each, for the user.
+    pub fn crate_problems(&self) -> Vec<String> {
+        let Some(ws) = db::Workspace::try_get(&self.db) else {
+            return Vec::new();
+        };
+        ws.roots(&self.db)
+            .iter()
+            .flat_map(|r| db::def_map(&self.db, *r).problems.clone())
+            .collect()
     }
 
     /// Parses a file afresh when its parse is incremental, and replaces the incremental parse when
@@ -402,18 +446,39 @@ pub fn diagnostics_once(text: &str, edition: Edition) -> Result<Vec<Diagnostic>,
         return Err(ParseGaveUp);
     };
     let syntax = syntax::convert(&tree, text);
+    let tree = std::sync::Arc::new(items::ItemTree::new(&syntax));
+    let map = items::DefMap::build("", tree, edition, &mut |_| None);
+    let scope = items::FileScope {
+        map: &map,
+        top: items::ModuleId(0),
+    };
     let mut builder = index::IndexBuilder::new(
         index::shadowed_std_names(text),
         index::control_free_macros(text),
     );
     for item in &syntax.items {
-        builder.add_item(item);
+        if let Some(item) = scope.item(item) {
+            builder.add_item(&item);
+        }
+    }
+    let resolved: Vec<Option<db::ResolvedFn>> = syntax
+        .items
+        .iter()
+        .map(|item| match item {
+            ast::Item::Fn(f) => Some(db::resolve_fn(scope, &f.def, &f.container)),
+            _ => None,
+        })
+        .collect();
+    for f in resolved.iter().flatten() {
+        builder.add_fn(&db::resolved_entry(f));
     }
     let index = builder.finish();
     let mut out = Vec::new();
-    for item in &syntax.items {
-        let ast::Item::Fn(f) = item else { continue };
-        let lowered = lower::lower_fn(&f.def, &f.container, &index, edition);
+    for (item, resolved) in syntax.items.iter().zip(&resolved) {
+        let (ast::Item::Fn(f), Some(r)) = (item, resolved) else {
+            continue;
+        };
+        let lowered = lower::lower_fn(&r.def, &r.container, &index, edition);
         if lowered.body.tainted {
             continue;
         }

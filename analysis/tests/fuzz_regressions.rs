@@ -118,7 +118,9 @@ fn byte_order_marks_in_a_raw_string() {
 /// Tree-sitter's incremental reparse of broken code can recover from errors differently from a
 /// fresh parse: after these four versions of a file (found by the fuzzer), the diagnostics differ
 /// from those of a fresh open. `settle` parses afresh (with an empty conversion cache: the LSP
-/// torture test found a broken function whose cached conversion outlived its tree).
+/// torture test found a broken function whose cached conversion outlived its tree). Each version
+/// starts with `use std::ops::Deref;`, which the fuzzer's cuts had removed: since paths resolve,
+/// an `impl Deref` of a trait not in scope says nothing, and the case needs the real `Deref`.
 #[test]
 fn settle_gives_the_analysis_of_a_fresh_open() {
     let versions: Vec<&str> = include_str!("data/incremental_differs.txt")

@@ -46,7 +46,7 @@ fn executions(before: &str, after: &str) -> (usize, usize, usize) {
     let _ = host.diagnostics(file);
     let log = log.lock().unwrap();
     let count = |q: &str| log.iter().filter(|l| l.contains(&format!("{q}("))).count();
-    (count("fn_body"), count("fn_borrowck"), count("file_index"))
+    (count("fn_body"), count("fn_borrowck"), count("crate_index"))
 }
 
 #[test]

@@ -82,8 +82,8 @@ fn f(p: &mut P) -> &mut i32 {$0
             fn f
             body(ret_holds_borrow) {
                 let mut _0: &mut i32; // return 3..4
-                let _1: &mut P; // arg `p` 5..6
-                let _2: &mut P; // user `r` 38..39
+                let _1: &mut P@crate; // arg `p` 5..6
+                let _2: &mut P@crate; // user `r` 38..39
                 let _3: &mut i32; // user `x` 59..60
                 let mut _4: ?; // temp 77..84
                 bb0: {

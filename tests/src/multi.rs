@@ -128,7 +128,29 @@ impl Fixture {
             .iter()
             .map(|f| host.set_file(&f.path, f.text.clone(), f.edition))
             .collect();
+        // cargo's targets, as a package without `[lib]` or `[[bin]]` sections has them.
+        let roots: Vec<&str> = self
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| is_target_root(p))
+            .collect();
+        host.set_crate_roots(&roots);
         (host, ids)
+    }
+}
+
+/// A crate root by cargo's target rules: `src/lib.rs`, `src/main.rs`, `src/bin/*.rs`,
+/// `src/bin/*/main.rs`, and `*.rs` directly in `tests/`, `examples/` or `benches/`.
+fn is_target_root(path: &str) -> bool {
+    let path = path.trim_start_matches('/');
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["src", "lib.rs" | "main.rs"] => true,
+        ["src", "bin", f] => f.ends_with(".rs"),
+        ["src", "bin", _, "main.rs"] => true,
+        ["tests" | "examples" | "benches", f] => f.ends_with(".rs"),
+        _ => false,
     }
 }
 

@@ -2,11 +2,12 @@
 //! (`borrowlens_tests::multi`). Each is confirmed by `cargo check` with
 //! `BORROWLENS_FIXTURES_RUSTC=1`.
 //!
-//! Today every file is analysed alone: a verdict that needs a fact from another file of the crate
-//! (a method's receiver, a field's type, a returned reference's lifetime) is `pending` until the
-//! crate is analysed as a whole (issue 15), and must not be guessed meanwhile.
+//! The files of a package are crates by cargo's target rules (`src/lib.rs`, `src/main.rs`, ...):
+//! a verdict may need a fact from another file of the crate (a method's receiver, a field's
+//! type), found by the crate's module tree and name resolution. `check_fixture_pending` marks
+//! what the analysis cannot know yet, and must not guess meanwhile.
 
-use borrowlens_tests::{check_fixture, check_fixture_pending};
+use borrowlens_tests::check_fixture;
 
 #[test]
 fn spans_and_labels_of_a_conflict() {
@@ -49,7 +50,7 @@ pub fn greeting() -> String {
 
 #[test]
 fn a_method_defined_in_another_file() {
-    check_fixture_pending(
+    check_fixture(
         r#"
 //- /src/main.rs
 mod model;
@@ -81,7 +82,7 @@ impl Counter {
 
 #[test]
 fn a_move_of_a_type_defined_in_another_file() {
-    check_fixture_pending(
+    check_fixture(
         r#"
 //- /src/lib.rs
 mod shapes;
@@ -129,6 +130,170 @@ pub struct Point {
 pub fn sum(p: Point) -> i32 {
     p.x + p.y
 }
+"#,
+    );
+}
+
+#[test]
+fn two_types_of_one_name_in_two_modules_never_mix() {
+    // `a::Node` is `Copy`, `b::Node` is not: each use must ask its own.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod a;
+mod b;
+
+pub fn twice_a(n: a::Node) -> (u8, u8) {
+    (a::read(n), a::read(n))
+}
+
+pub fn twice_b(n: b::Node) -> (u8, u8) {
+    (b::read(n), b::read(n))
+//                       ^ E0382
+}
+//- /src/a.rs
+#[derive(Clone, Copy)]
+pub struct Node(pub u8);
+
+pub fn read(n: Node) -> u8 {
+    n.0
+}
+//- /src/b.rs
+pub struct Node(pub u8);
+
+pub fn read(n: Node) -> u8 {
+    n.0
+}
+"#,
+    );
+}
+
+#[test]
+fn imports_renamed_grouped_globbed_and_re_exported() {
+    check_fixture(
+        r#"
+//- /src/main.rs
+mod store;
+mod prelude {
+    pub use crate::store::{Store as Db, *};
+}
+use prelude::*;
+
+fn main() {
+    let mut db = Db::new();
+    let first = db.get(0);
+    db.put(1);
+//  ^^^^^^^^^ E0502
+    println!("{first}");
+    let k = Key(1);
+    let kept = k;
+    drop(k);
+//       ^ E0382
+    drop(kept);
+}
+//- /src/store/mod.rs
+mod key;
+pub use self::key::Key;
+
+pub struct Store {
+    items: Vec<u32>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store { items: vec![0] }
+    }
+    pub fn get(&self, i: usize) -> &u32 {
+        &self.items[i]
+    }
+    pub fn put(&mut self, x: u32) {
+        self.items.push(x);
+    }
+}
+//- /src/store/key.rs
+pub struct Key(pub u32);
+"#,
+    );
+}
+
+#[test]
+fn a_module_file_named_by_path_and_a_nested_module_folder() {
+    check_fixture(
+        r#"
+//- /src/lib.rs
+#[path = "geometry/shapes.rs"]
+mod shapes;
+
+pub fn grow(r: &mut shapes::inner::Rect) -> u32 {
+    let w = r.width();
+    r.scale(2);
+//  ^^^^^^^^^^ E0502
+    *w
+}
+//- /src/geometry/shapes.rs
+pub mod inner;
+//- /src/geometry/inner.rs
+pub struct Rect {
+    pub w: u32,
+}
+
+impl Rect {
+    pub fn width(&self) -> &u32 {
+        &self.w
+    }
+    pub fn scale(&mut self, k: u32) {
+        self.w *= k;
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn an_impl_in_another_file_than_its_type() {
+    // `Copy` comes from an impl in another module: the moves are copies.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod types;
+mod impls;
+use types::Id;
+
+pub fn both(id: Id) -> (Id, Id) {
+    let a = id;
+    (a, id)
+}
+//- /src/types.rs
+pub struct Id(pub u32);
+//- /src/impls.rs
+use crate::types::Id;
+
+impl Clone for Id {
+    fn clone(&self) -> Id {
+        *self
+    }
+}
+impl Copy for Id {}
+"#,
+    );
+}
+
+#[test]
+fn a_crate_type_named_like_a_std_type_is_the_crate_type() {
+    // `Vec` here is not std's but the crate's, which is `Copy`: what std says of its `Vec` (not
+    // `Copy`) would make this an error to report wrongly.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod other;
+use other::Vec;
+
+pub fn f(v: Vec) -> (Vec, Vec) {
+    (v, v)
+}
+//- /src/other.rs
+#[derive(Clone, Copy)]
+pub struct Vec;
 "#,
     );
 }

@@ -189,16 +189,22 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ast", &["base"]),
     ("std_api", &[]),
     ("syntax", &["base", "ast"]),
-    ("index", &["base", "ast", "std_api", "ty"]),
-    ("ty", &["base", "ast", "std_api", "index"]),
+    ("items", &["base", "ast"]),
+    ("index", &["base", "ast", "std_api", "items", "ty"]),
+    ("ty", &["base", "ast", "std_api", "items", "index"]),
     ("mir", &["base", "ast", "ty", "index"]),
     ("errors", &["base", "ast", "mir"]),
     (
         "lower",
-        &["base", "ast", "std_api", "index", "ty", "mir", "errors"],
+        &[
+            "base", "ast", "std_api", "items", "index", "ty", "mir", "errors",
+        ],
     ),
     ("borrowck", &["base", "ast", "index", "ty", "mir", "errors"]),
-    ("diagnostics", &["base", "ast", "ty", "mir", "errors"]),
+    (
+        "diagnostics",
+        &["base", "ast", "items", "ty", "mir", "errors"],
+    ),
     (
         "fixes",
         &[
@@ -208,7 +214,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "db",
         &[
-            "base", "ast", "syntax", "index", "ty", "mir", "errors", "lower", "borrowck",
+            "base", "ast", "syntax", "items", "index", "ty", "mir", "errors", "lower", "borrowck",
         ],
     ),
     (

@@ -54,6 +54,7 @@ fn move_out_message(from: &MoveOutOf) -> String {
             format!("cannot move out of type `{ty}`, a non-copy {sequence}")
         }
         MoveOutOf::DropType { ty } => {
+            let ty = crate::items::display_name(ty);
             format!("cannot move out of type `{ty}`, which implements the `Drop` trait")
         }
     }

@@ -244,7 +244,10 @@ impl IndexBuilder {
                 insert_once(&mut self.index.traits, t.name.clone(), supertraits);
             }
             // What these name is the def map's (`items`).
-            ast::Item::Use(_) | ast::Item::Mod(_) | ast::Item::Const(_) | ast::Item::ExternCrate(_) => {}
+            ast::Item::Use(_)
+            | ast::Item::Mod(_)
+            | ast::Item::Const(_)
+            | ast::Item::ExternCrate(_) => {}
         }
     }
 

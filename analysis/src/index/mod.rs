@@ -321,6 +321,9 @@ impl Index {
             .iter()
             .map(|b| {
                 let head = b.split(['(', '<']).next().unwrap_or("").trim();
+                if crate::items::is_id(head) {
+                    return Name::from(head);
+                }
                 Name::from(head.rsplit("::").next().unwrap_or(head))
             })
             .collect();

@@ -129,7 +129,7 @@ impl Lower<'_> {
         }
         let (mutable, ty) = self.index.static_item(name)?.clone();
         let l = self.new_local(
-            Some(name.clone()),
+            Some(crate::items::display_name(name).into()),
             ty,
             mutable,
             LocalKind::Static,

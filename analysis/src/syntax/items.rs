@@ -10,9 +10,9 @@ use super::cx::{mut_if, Cx};
 use super::kinds::{Kid, K};
 use super::patterns::set_mut;
 use crate::ast::{
-    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, Generics, ImplDef,
-    Import, Item, ModDef, Name, Param, Pat, PatKind, SelfParam, Span, StaticDef, StructDef,
-    TraitDef, Type, TypeAliasDef, UseDef,
+    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, Generics, ImplDef, Import,
+    Item, ModDef, Name, Param, Pat, PatKind, SelfParam, Span, StaticDef, StructDef, TraitDef, Type,
+    TypeAliasDef, UseDef,
 };
 
 impl<'t, 's> Cx<'t, 's> {
@@ -164,7 +164,9 @@ impl<'t, 's> Cx<'t, 's> {
         };
         let name = self.ident(name);
         let container = self.container.clone();
-        self.sh.items.push(Item::Const(ConstDef { container, name }));
+        self.sh
+            .items
+            .push(Item::Const(ConstDef { container, name }));
     }
 
     fn extern_crate_item(&mut self, node: Node<'t>) {

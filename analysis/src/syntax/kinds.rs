@@ -219,8 +219,7 @@ impl K {
     pub(super) fn is_other_item(self) -> bool {
         matches!(
             self,
-            K::MacroDefinition | K::ForeignModItem
-                | K::AssociatedType
+            K::MacroDefinition | K::ForeignModItem | K::AssociatedType
         )
     }
 }

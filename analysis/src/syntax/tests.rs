@@ -606,7 +606,10 @@ fn items_and_containers() {
                         "{}{}{}",
                         i.path.join("::"),
                         if i.glob { "::*" } else { "" },
-                        i.alias.as_ref().map(|a| format!(" as {a}")).unwrap_or_default()
+                        i.alias
+                            .as_ref()
+                            .map(|a| format!(" as {a}"))
+                            .unwrap_or_default()
                     ),
                     ", "
                 ),
@@ -623,7 +626,10 @@ fn items_and_containers() {
             Item::ExternCrate(e) => format!(
                 "extern crate {}{}{}",
                 e.name,
-                e.alias.as_ref().map(|a| format!(" as {a}")).unwrap_or_default(),
+                e.alias
+                    .as_ref()
+                    .map(|a| format!(" as {a}"))
+                    .unwrap_or_default(),
                 c(&e.container)
             ),
         });

@@ -46,10 +46,7 @@ pub enum Ty {
     Dyn(Name),
 }
 
-pub(crate) const PRIMS: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
-    "f64", "bool", "char",
-];
+pub(crate) use crate::ast::PRIMS;
 
 impl Ty {
     pub fn unit() -> Ty {
@@ -110,6 +107,10 @@ impl Ty {
                     && !b.starts_with('?')
                     && !matches!(&***b, "Send" | "Sync" | "Unpin")
             }) {
+                // A crate trait's id, its arguments dropped.
+                Some(b) if crate::items::is_id(b) => {
+                    Ty::Dyn(b.split(['<', '(']).next().unwrap_or(b).trim().into())
+                }
                 Some(b) => Ty::Dyn(
                     b.rsplit("::")
                         .next()
@@ -293,7 +294,7 @@ fn any_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
 pub fn display(ty: &Ty) -> String {
     match ty {
         Ty::Unknown | Ty::Opaque => "_".into(),
-        Ty::Dyn(t) => format!("dyn {t}"),
+        Ty::Dyn(t) => format!("dyn {}", crate::items::display_name(t)),
         Ty::Prim(n) => n.to_string(),
         Ty::Str => "str".into(),
         Ty::Ref(Mutability::Not, t) => format!("&{}", display(t)),
@@ -307,11 +308,13 @@ pub fn display(ty: &Ty) -> String {
         Ty::Array(t, Some(n)) => format!("[{}; {n}]", display(t)),
         Ty::Array(t, None) => format!("[{}; _]", display(t)),
         Ty::Slice(t) => format!("[{}]", display(t)),
-        Ty::Adt { name, args, .. } if args.is_empty() => name.to_string(),
+        Ty::Adt { name, args, .. } if args.is_empty() => {
+            crate::items::display_name(name).to_string()
+        }
         Ty::Adt { name, args, .. } => {
             format!(
                 "{}<{}>",
-                name,
+                crate::items::display_name(name),
                 args.iter().map(display).collect::<Vec<_>>().join(", ")
             )
         }

@@ -1,0 +1,708 @@
+//! A crate's def map: its module tree across files (rustc's rules for `mod x;` and `#[path]`),
+//! and in each module the names it defines and imports (`use` with groups, renames and globs,
+//! `pub use` re-exports), resolved to a fixpoint as rust-analyzer's `nameres` does. Items declared
+//! in function bodies live in block scopes, which see the scopes around them.
+//!
+//! What cannot be known from the crate's own text is `Res::Unknown`: extern crates (read by the
+//! dependencies' analysis, not here), names two definitions or two globs give, modules whose
+//! file is missing. Visibility is not checked: a crate that compiles names only what it may see,
+//! except that a glob imports private items here (rustc skips them).
+
+use std::sync::Arc;
+
+use super::tree::{DefKind, ItemTree, TreeKind};
+use super::{id_of, PRELUDE_TYPES, PRELUDE_VALUES};
+use crate::ast::{Import, Name};
+use crate::Edition;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::base::FxBuild>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleId(pub u32);
+
+/// What a name resolves to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Res {
+    Module(ModuleId),
+    /// An item of the crate: its id (`super::id_of`) and what it is.
+    Item {
+        id: Name,
+        kind: DefKind,
+    },
+    /// A variant of the crate's enum `enum_id`.
+    Variant {
+        enum_id: Name,
+        name: Name,
+    },
+    /// An item or module of std, core or alloc, by its last path segment (std's table is keyed
+    /// by it).
+    Std(Name),
+    /// Something this analysis cannot see: an extern crate's item, a macro's, a module without
+    /// its file, or a name given twice.
+    Unknown,
+}
+
+/// The namespaces of Rust paths that matter here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ns {
+    Types,
+    Values,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Module {
+    pub parent: Option<ModuleId>,
+    /// `crate`, `crate::a::b`; for a block scope the function's path with `()` (`crate::f()`).
+    pub path: Name,
+    /// A function body's scope: it sees the scopes around it.
+    pub is_block: bool,
+    /// The file (an index into `DefMap::files`) and the inline modules from its top.
+    pub file: u32,
+    pub inline: Vec<Name>,
+    /// The module is its file's top and that file is a `mod.rs`, a crate root or a `#[path]`
+    /// target taken as such: `mod x;` in it looks beside it, not in a folder of its name.
+    mod_rs: bool,
+    types: HashMap<Name, Res>,
+    values: HashMap<Name, Res>,
+    glob_types: HashMap<Name, Res>,
+    glob_values: HashMap<Name, Res>,
+    blocks: HashMap<Name, ModuleId>,
+    /// A glob from something unknown (`use serde::*`): any name may come from it.
+    pub unknown_glob: bool,
+    /// A glob from std (`use std::collections::*`).
+    pub std_glob: bool,
+}
+
+impl Module {
+    fn scope(&self, ns: Ns) -> &HashMap<Name, Res> {
+        match ns {
+            Ns::Types => &self.types,
+            Ns::Values => &self.values,
+        }
+    }
+
+    fn globs(&self, ns: Ns) -> &HashMap<Name, Res> {
+        match ns {
+            Ns::Types => &self.glob_types,
+            Ns::Values => &self.glob_values,
+        }
+    }
+
+    /// A name as the module itself gives it: defined or imported, then glob-imported.
+    pub fn get(&self, name: &str, ns: Ns) -> Option<&Res> {
+        self.scope(ns)
+            .get(name)
+            .or_else(|| self.globs(ns).get(name))
+    }
+}
+
+/// The modules of a crate with what each names.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DefMap {
+    pub edition: Edition,
+    pub modules: Vec<Module>,
+    /// The crate's files, its root first, as the host names them.
+    pub files: Vec<Name>,
+    /// What could not be read, once each (a `mod x;` without its file), for the user.
+    pub problems: Vec<String>,
+}
+
+/// One `use` leaf waiting to be resolved.
+struct Pending {
+    module: ModuleId,
+    import: Import,
+}
+
+impl DefMap {
+    /// The def map of the crate whose root file is `root`. `load` gives the item tree of the file
+    /// at a path, when the host has that file.
+    pub fn build(
+        root: &str,
+        root_tree: Arc<ItemTree>,
+        edition: Edition,
+        load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
+    ) -> DefMap {
+        let mut map = DefMap {
+            edition,
+            modules: vec![Module {
+                path: "crate".into(),
+                mod_rs: true,
+                ..Module::default()
+            }],
+            files: vec![root.into()],
+            problems: Vec::new(),
+        };
+        let mut pending = Vec::new();
+        let mut queue = vec![(ModuleId(0), root_tree)];
+        while let Some((top, tree)) = queue.pop() {
+            map.collect(top, &tree, &mut pending, &mut queue, load);
+        }
+        map.resolve_imports(pending);
+        map
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0 as usize]
+    }
+
+    /// The top module of the file with this path, if the crate has the file.
+    pub fn file_module(&self, path: &str) -> Option<ModuleId> {
+        let file = self.files.iter().position(|f| &**f == path)? as u32;
+        self.modules
+            .iter()
+            .position(|m| m.file == file && m.inline.is_empty() && !m.is_block)
+            .map(|i| ModuleId(i as u32))
+    }
+
+    /// The scope of code at `modules` (inline modules from the file's top) and in the bodies of
+    /// `fns`, in the file whose top module is `top`: the innermost module or block scope the def
+    /// map has (a body without items has no scope of its own).
+    pub fn scope_at(&self, top: ModuleId, modules: &[Name], fns: &[Name]) -> ModuleId {
+        let mut cur = top;
+        for m in modules {
+            match self.module(cur).types.get(m) {
+                Some(Res::Module(id)) if self.module(*id).file == self.module(cur).file => {
+                    cur = *id
+                }
+                _ => return cur,
+            }
+        }
+        for f in fns {
+            match self.module(cur).blocks.get(f) {
+                Some(id) => cur = *id,
+                None => return cur,
+            }
+        }
+        cur
+    }
+
+    fn collect(
+        &mut self,
+        top: ModuleId,
+        tree: &ItemTree,
+        pending: &mut Vec<Pending>,
+        queue: &mut Vec<(ModuleId, Arc<ItemTree>)>,
+        load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
+    ) {
+        for item in &tree.items {
+            let m = self.scope_creating(top, &item.modules, &item.parent_fns);
+            match &item.kind {
+                TreeKind::Def { name, kind } => {
+                    let id = id_of(name, &self.module(m).path);
+                    let res = Res::Item {
+                        id,
+                        kind: kind.clone(),
+                    };
+                    if kind.in_types() {
+                        self.define(m, Ns::Types, name, res.clone());
+                    }
+                    if kind.in_values() {
+                        self.define(m, Ns::Values, name, res);
+                    }
+                }
+                TreeKind::Mod {
+                    name, inline: true, ..
+                } => {
+                    self.child(m, name);
+                }
+                TreeKind::Mod {
+                    name,
+                    inline: false,
+                    path_attr,
+                } => {
+                    let candidates = self.mod_file_candidates(m, name, path_attr.as_deref());
+                    let found = candidates
+                        .iter()
+                        .find_map(|p| load(p).map(|t| (p.clone(), t)));
+                    match found {
+                        Some((path, _)) if self.files.iter().any(|f| **f == *path) => {
+                            self.problems
+                                .push(format!("{path}: reached by two `mod` declarations"));
+                            self.define(m, Ns::Types, name, Res::Unknown);
+                        }
+                        Some((path, t)) => {
+                            let child = self.child(m, name);
+                            let file = self.files.len() as u32;
+                            self.files.push(path.as_str().into());
+                            let c = &mut self.modules[child.0 as usize];
+                            c.file = file;
+                            c.inline.clear();
+                            c.mod_rs = path_attr.is_some() || path.ends_with("/mod.rs");
+                            queue.push((child, t));
+                        }
+                        None => {
+                            self.problems.push(format!(
+                                "{}: no file for `mod {name};` (looked for {})",
+                                self.files[self.module(m).file as usize],
+                                candidates.join(", ")
+                            ));
+                            self.define(m, Ns::Types, name, Res::Unknown);
+                        }
+                    }
+                }
+                TreeKind::Use { import, .. } => pending.push(Pending {
+                    module: m,
+                    import: import.clone(),
+                }),
+                TreeKind::ExternCrate { name, alias } => {
+                    let res = match &**name {
+                        "std" | "core" | "alloc" => Res::Std(name.clone()),
+                        "self" => Res::Module(ModuleId(0)),
+                        _ => Res::Unknown,
+                    };
+                    let as_name = alias.as_ref().unwrap_or(name);
+                    if &**as_name != "_" {
+                        self.define(m, Ns::Types, as_name, res);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where `mod name;` in module `m` finds its file, by rustc's rules.
+    fn mod_file_candidates(&self, m: ModuleId, name: &str, path_attr: Option<&str>) -> Vec<String> {
+        let module = self.module(m);
+        let file = &*self.files[module.file as usize];
+        let dir = match file.rfind('/') {
+            Some(i) => &file[..i],
+            None => "",
+        };
+        let top = self.top_of(m);
+        // The folder of the file's own module: beside a mod-rs file, else a folder of its name.
+        let mut base = if self.module(top).mod_rs {
+            dir.to_string()
+        } else {
+            let stem = file.rsplit('/').next().unwrap_or(file);
+            join(dir, stem.strip_suffix(".rs").unwrap_or(stem))
+        };
+        for i in &module.inline {
+            base = join(&base, i);
+        }
+        if let Some(p) = path_attr {
+            // Outside inline modules a `#[path]` is relative to the file's folder.
+            let from = if module.inline.is_empty() { dir } else { &base };
+            return vec![normalize(&join(from, p))];
+        }
+        vec![
+            normalize(&join(&base, &format!("{name}.rs"))),
+            normalize(&join(&base, &format!("{name}/mod.rs"))),
+        ]
+    }
+
+    /// The file's top module of `m`.
+    fn top_of(&self, mut m: ModuleId) -> ModuleId {
+        loop {
+            let module = self.module(m);
+            if module.inline.is_empty() && !module.is_block {
+                return m;
+            }
+            match module.parent {
+                Some(p) => m = p,
+                None => return m,
+            }
+        }
+    }
+
+    fn scope_creating(&mut self, top: ModuleId, modules: &[Name], fns: &[Name]) -> ModuleId {
+        let mut cur = top;
+        for m in modules {
+            cur = self.child(cur, m);
+        }
+        for f in fns {
+            cur = match self.module(cur).blocks.get(f) {
+                Some(id) => *id,
+                None => {
+                    let id = ModuleId(self.modules.len() as u32);
+                    let parent = self.module(cur);
+                    let block = Module {
+                        parent: Some(cur),
+                        path: format!("{}::{f}()", parent.path).into(),
+                        is_block: true,
+                        file: parent.file,
+                        inline: parent.inline.clone(),
+                        ..Module::default()
+                    };
+                    self.modules.push(block);
+                    self.modules[cur.0 as usize].blocks.insert(f.clone(), id);
+                    id
+                }
+            };
+        }
+        cur
+    }
+
+    /// The inline (or, once its file is found, file) module `name` of `m`, made if new.
+    fn child(&mut self, m: ModuleId, name: &Name) -> ModuleId {
+        if let Some(Res::Module(id)) = self.module(m).types.get(name) {
+            return *id;
+        }
+        let id = ModuleId(self.modules.len() as u32);
+        let parent = self.module(m);
+        let mut inline = parent.inline.clone();
+        inline.push(name.clone());
+        let module = Module {
+            parent: Some(m),
+            path: format!("{}::{name}", parent.path).into(),
+            file: parent.file,
+            inline,
+            ..Module::default()
+        };
+        self.modules.push(module);
+        self.define(m, Ns::Types, name, Res::Module(id));
+        id
+    }
+
+    /// Defines a name; a name defined twice in one namespace (two `cfg` variants, say) is unknown.
+    fn define(&mut self, m: ModuleId, ns: Ns, name: &Name, res: Res) {
+        let module = &mut self.modules[m.0 as usize];
+        let scope = match ns {
+            Ns::Types => &mut module.types,
+            Ns::Values => &mut module.values,
+        };
+        match scope.get(name) {
+            None => {
+                scope.insert(name.clone(), res);
+            }
+            Some(old) if *old == res => {}
+            Some(_) => {
+                scope.insert(name.clone(), Res::Unknown);
+            }
+        }
+    }
+
+    /// Resolves the imports to a fixpoint; those left are unknown (a path into an extern crate).
+    fn resolve_imports(&mut self, mut pending: Vec<Pending>) {
+        // Globs are applied again each round: what they import may grow.
+        let mut globs: Vec<(ModuleId, Res)> = Vec::new();
+        for round in 0..64 {
+            let last = round == 63;
+            let mut changed = false;
+            let mut waiting = Vec::new();
+            for p in pending {
+                match self.resolve_import(&p, last) {
+                    Some(Done::Named(name, types, values)) => {
+                        if let Some(r) = types {
+                            changed |= self.import(p.module, Ns::Types, &name, r);
+                        }
+                        if let Some(r) = values {
+                            changed |= self.import(p.module, Ns::Values, &name, r);
+                        }
+                    }
+                    Some(Done::Glob(target)) => {
+                        globs.push((p.module, target));
+                        changed = true;
+                    }
+                    Some(Done::Nothing) => {}
+                    None => waiting.push(p),
+                }
+            }
+            for (m, target) in &globs {
+                changed |= self.apply_glob(*m, target);
+            }
+            pending = waiting;
+            if !changed {
+                if pending.is_empty() || last {
+                    break;
+                }
+                // Nothing moved: what waits is unknown (an extern crate's path).
+                for p in std::mem::take(&mut pending) {
+                    if let Some(Done::Named(name, ..)) = self.resolve_import(&p, true) {
+                        self.import(p.module, Ns::Types, &name, Res::Unknown);
+                        self.import(p.module, Ns::Values, &name, Res::Unknown);
+                    } else if p.import.glob {
+                        self.modules[p.module.0 as usize].unknown_glob = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Imports a name; says whether something changed.
+    fn import(&mut self, m: ModuleId, ns: Ns, name: &Name, res: Res) -> bool {
+        let before = self.module(m).scope(ns).get(name).cloned();
+        if before.as_ref() == Some(&res) {
+            return false;
+        }
+        self.define(m, ns, name, res);
+        self.module(m).scope(ns).get(name).cloned() != before
+    }
+
+    fn apply_glob(&mut self, m: ModuleId, target: &Res) -> bool {
+        let mut changed = false;
+        let mut offer = |this: &mut DefMap, ns: Ns, name: &Name, res: Res| {
+            let module = &mut this.modules[m.0 as usize];
+            let globs = match ns {
+                Ns::Types => &mut module.glob_types,
+                Ns::Values => &mut module.glob_values,
+            };
+            match globs.get(name) {
+                None => {
+                    globs.insert(name.clone(), res);
+                    changed = true;
+                }
+                Some(old) if *old == res || *old == Res::Unknown => {}
+                Some(_) => {
+                    globs.insert(name.clone(), Res::Unknown);
+                    changed = true;
+                }
+            }
+        };
+        match target {
+            Res::Module(t) if *t != m => {
+                let t = self.module(*t);
+                let mut names: Vec<(Ns, Name, Res)> = Vec::new();
+                for ns in [Ns::Types, Ns::Values] {
+                    for (n, r) in t.scope(ns).iter().chain(t.globs(ns)) {
+                        names.push((ns, n.clone(), r.clone()));
+                    }
+                }
+                let (unknown, std) = (t.unknown_glob, t.std_glob);
+                for (ns, n, r) in names {
+                    offer(self, ns, &n, r);
+                }
+                let module = &mut self.modules[m.0 as usize];
+                if (unknown && !module.unknown_glob) || (std && !module.std_glob) {
+                    module.unknown_glob |= unknown;
+                    module.std_glob |= std;
+                    changed = true;
+                }
+            }
+            Res::Item {
+                id,
+                kind: DefKind::Enum(variants),
+            } => {
+                for v in variants {
+                    let res = Res::Variant {
+                        enum_id: id.clone(),
+                        name: v.clone(),
+                    };
+                    offer(self, Ns::Types, v, res.clone());
+                    offer(self, Ns::Values, v, res);
+                }
+            }
+            Res::Std(_) => {
+                let module = &mut self.modules[m.0 as usize];
+                changed |= !module.std_glob;
+                module.std_glob = true;
+            }
+            _ => {
+                let module = &mut self.modules[m.0 as usize];
+                changed |= !module.unknown_glob;
+                module.unknown_glob = true;
+            }
+        }
+        changed
+    }
+
+    /// One import: `None` while its path waits on names not yet imported (with `last`, an
+    /// unresolved path gives its name, as unknown).
+    fn resolve_import(&self, p: &Pending, last: bool) -> Option<Done> {
+        let mut path: &[Name] = &p.import.path;
+        // `a::b::{self}` imports `b`.
+        let self_leaf = path.len() > 1 && path.last().is_some_and(|s| &**s == "self");
+        if self_leaf {
+            path = &path[..path.len() - 1];
+        }
+        let (last_seg, prefix) = path.split_last()?;
+        let name = p.import.alias.clone().unwrap_or_else(|| last_seg.clone());
+        let unknown = |last: bool| {
+            last.then(|| {
+                if p.import.glob {
+                    Done::Glob(Res::Unknown)
+                } else {
+                    Done::Named(name.clone(), Some(Res::Unknown), Some(Res::Unknown))
+                }
+            })
+        };
+        // The module (or enum, or std) the last segment is looked up in; `None` for a path of
+        // one segment.
+        let from = p.module;
+        let parent = if prefix.is_empty() {
+            None
+        } else {
+            match self.walk(from, prefix, true) {
+                Walked::Res(r) => Some(r),
+                Walked::NotFound => return unknown(last),
+            }
+        };
+        if p.import.glob {
+            let target = match parent {
+                None if p.import.path.is_empty() => return Some(Done::Nothing),
+                None => match self.first_segment(from, last_seg, Ns::Types, true) {
+                    Some(r) => r,
+                    None => return unknown(last),
+                },
+                Some(parent) => match self.segment_in(&parent, last_seg, Ns::Types) {
+                    Some(r) => r,
+                    None => return unknown(last),
+                },
+            };
+            // `use a::b::*` where `b` is a module, an enum, std or unknown.
+            return Some(Done::Glob(target));
+        }
+        if &*name == "_" {
+            return Some(Done::Nothing);
+        }
+        let (types, values) = match parent {
+            None => (
+                self.first_segment(from, last_seg, Ns::Types, true),
+                if self_leaf {
+                    None
+                } else {
+                    self.first_segment(from, last_seg, Ns::Values, true)
+                },
+            ),
+            Some(parent) => (
+                self.segment_in(&parent, last_seg, Ns::Types),
+                if self_leaf {
+                    None
+                } else {
+                    self.segment_in(&parent, last_seg, Ns::Values)
+                },
+            ),
+        };
+        if types.is_none() && values.is_none() {
+            return unknown(last);
+        }
+        Some(Done::Named(name, types, values))
+    }
+
+    /// Follows all of `segs` but the last in the type namespace from module `from`.
+    fn walk(&self, from: ModuleId, segs: &[Name], in_use: bool) -> Walked {
+        let Some((first, rest)) = segs.split_first() else {
+            return Walked::NotFound;
+        };
+        let Some(mut cur) = self.first_segment(from, first, Ns::Types, in_use) else {
+            return Walked::NotFound;
+        };
+        for s in rest {
+            match self.segment_in(&cur, s, Ns::Types) {
+                Some(r) => cur = r,
+                None => return Walked::NotFound,
+            }
+        }
+        Walked::Res(cur)
+    }
+
+    /// The first segment of a path written in module `from`: `crate`, `self`, `super`, or a name
+    /// in scope. In a `use` of the 2015 edition, paths start at the crate's root.
+    pub fn first_segment(&self, from: ModuleId, name: &Name, ns: Ns, in_use: bool) -> Option<Res> {
+        match &**name {
+            "crate" => return Some(Res::Module(ModuleId(0))),
+            "self" if ns == Ns::Types => return Some(Res::Module(self.real_module(from))),
+            "super" => {
+                return Some(match self.module(self.real_module(from)).parent {
+                    Some(p) => Res::Module(self.real_module(p)),
+                    None => Res::Unknown,
+                })
+            }
+            _ => {}
+        }
+        let from = if in_use && self.edition == Edition::E2015 {
+            ModuleId(0)
+        } else {
+            from
+        };
+        let mut cur = Some(from);
+        while let Some(m) = cur {
+            let module = self.module(m);
+            if let Some(r) = module.get(name, ns) {
+                return Some(r.clone());
+            }
+            cur = if module.is_block { module.parent } else { None };
+        }
+        if ns == Ns::Types && matches!(&**name, "std" | "core" | "alloc") {
+            return Some(Res::Std(name.clone()));
+        }
+        if (ns == Ns::Types && PRELUDE_TYPES.contains(&&**name))
+            || (ns == Ns::Values && PRELUDE_VALUES.contains(&&**name))
+        {
+            return Some(Res::Std(name.clone()));
+        }
+        // In a module with globs, a name found nowhere else comes from one of them: std's if
+        // std's are the only ones.
+        let mut cur = Some(from);
+        let (mut unknown, mut std) = (false, false);
+        while let Some(m) = cur {
+            let module = self.module(m);
+            unknown |= module.unknown_glob;
+            std |= module.std_glob;
+            cur = if module.is_block { module.parent } else { None };
+        }
+        if unknown {
+            return Some(Res::Unknown);
+        }
+        if std {
+            return Some(Res::Std(name.clone()));
+        }
+        None
+    }
+
+    /// The module a block scope is in (itself for a module).
+    fn real_module(&self, mut m: ModuleId) -> ModuleId {
+        while self.module(m).is_block {
+            match self.module(m).parent {
+                Some(p) => m = p,
+                None => break,
+            }
+        }
+        m
+    }
+
+    /// The segment `name` after a path that resolved to `parent`.
+    pub fn segment_in(&self, parent: &Res, name: &Name, ns: Ns) -> Option<Res> {
+        match parent {
+            Res::Module(m) => {
+                if &**name == "super" {
+                    return self.first_segment(*m, name, ns, false);
+                }
+                self.module(*m).get(name, ns).cloned()
+            }
+            Res::Item {
+                id,
+                kind: DefKind::Enum(variants),
+            } if variants.contains(name) => Some(Res::Variant {
+                enum_id: id.clone(),
+                name: name.clone(),
+            }),
+            Res::Std(_) => Some(Res::Std(name.clone())),
+            Res::Unknown => Some(Res::Unknown),
+            // Associated items are not imported, and not resolved here.
+            _ => None,
+        }
+    }
+}
+
+enum Done {
+    Named(Name, Option<Res>, Option<Res>),
+    Glob(Res),
+    Nothing,
+}
+
+enum Walked {
+    Res(Res),
+    NotFound,
+}
+
+fn join(dir: &str, rest: &str) -> String {
+    if dir.is_empty() || rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("{dir}/{rest}")
+    }
+}
+
+/// `a/./b/../c` gives `a/c` (the text of the path, as the host names its files).
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." if out.last().is_some_and(|p| !p.is_empty() && *p != "..") => {
+                out.pop();
+            }
+            _ => out.push(part),
+        }
+    }
+    out.join("/")
+}
