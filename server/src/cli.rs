@@ -28,8 +28,9 @@ Report rustc's borrow-check errors for Rust files, from their source text alone.
 
 Usage: borrowlens check [OPTIONS] PATH...
 
-A PATH is a `.rs` file or a directory, searched for `*.rs` files in sorted order (directories
-named `target` and hidden entries are skipped).
+A PATH is a `.rs` file or a directory, searched for `*.rs` files in sorted order, skipping as
+ripgrep does what `.gitignore` files (in a git repository), `.ignore` files and git's global
+excludes ignore, hidden entries and directories named `target`.
 
 Options:
       --format <FORMAT>    `human` (the default): like rustc, ending each file with
