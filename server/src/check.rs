@@ -12,7 +12,8 @@ use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
 use crate::output::{self, Results};
 use crate::walk;
-use crate::{to_human, to_json};
+use crate::to_human;
+use crate::to_json;
 
 /// How many threads analyse files: the machines this runs on have two cores.
 const THREADS: usize = 2;
@@ -20,12 +21,15 @@ const THREADS: usize = 2;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
+    /// borrowlens's own lines (`--format json`), which the corpus scorer reads.
     Json,
 }
 
 #[derive(Debug)]
 pub struct Options {
     pub format: Format,
+    /// `--color`: whether human output is coloured.
+    pub color: output::When,
     /// Overrides every file's own edition.
     pub edition: Option<Edition>,
     pub paths: Vec<PathBuf>,
@@ -90,6 +94,7 @@ pub fn run(options: &Options) -> bool {
         });
     }
 
+    let colour = output::colour(options.color);
     let mut results = Results::new();
     let mut any_error = false;
     let mut first_report = true;
@@ -129,7 +134,7 @@ pub fn run(options: &Options) -> bool {
                     results.write("\n");
                 }
                 first_report = false;
-                results.write(&to_human::file_report(&input.path, &index, &diags));
+                results.write(&to_human::file_report(&input.path, &input.text, &diags, colour));
             }
         }
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use borrowlens_analysis::Edition;
 
 use crate::check::{self, Format, Options};
-use crate::output;
+use crate::output::{self, When};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -39,6 +39,9 @@ Options:
                            file, code, severity, line, col, end_line, end_col, message and
                            labels (line, col, end_line, end_col, message); lines and columns
                            are 1-based, columns count characters, ends are exclusive
+      --color <WHEN>       `auto` (the default): colour on a terminal only, unless NO_COLOR
+                           is set (no colour) or CLICOLOR_FORCE (colour);
+                           `always`; `never`
       --edition <EDITION>  2015, 2018, 2021 or 2024, for every file. Without it, a file's
                            edition is its `//@ edition:YYYY` line (in its first 30 lines),
                            else the `edition` of the nearest Cargo.toml with a [package],
@@ -112,6 +115,7 @@ fn usage_error(message: &str, usage: &str, help: &str) -> ExitCode {
 fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, String> {
     let mut options = Options {
         format: Format::Human,
+        color: When::Auto,
         edition: None,
         paths: Vec::new(),
     };
@@ -150,6 +154,18 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
                     other => {
                         return Err(format!(
                             "unknown format `{other}` (expected `human` or `json`)"
+                        ))
+                    }
+                }
+            }
+            "--color" => {
+                options.color = match value("--color")?.as_str() {
+                    "auto" => When::Auto,
+                    "always" => When::Always,
+                    "never" => When::Never,
+                    other => {
+                        return Err(format!(
+                            "unknown color choice `{other}` (expected `auto`, `always` or `never`)"
                         ))
                     }
                 }
