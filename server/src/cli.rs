@@ -39,6 +39,13 @@ Options:
                            file, code, severity, line, col, end_line, end_col, message and
                            labels (line, col, end_line, end_col, message); lines and columns
                            are 1-based, columns count characters, ends are exclusive
+      --message-format <FMT>
+                           `json`: cargo's `compiler-message` lines, as
+                           `cargo check --message-format json` prints them, each with
+                           rustc's diagnostic JSON (spans with byte offsets, lines and
+                           columns, labels, `rendered`), ending with cargo's
+                           `build-finished` line; for tools that read cargo's output.
+                           `human`: as `--format human`
       --color <WHEN>       `auto` (the default): colour on a terminal only, unless NO_COLOR
                            is set (no colour) or CLICOLOR_FORCE (colour);
                            `always`; `never`
@@ -154,6 +161,17 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
                     other => {
                         return Err(format!(
                             "unknown format `{other}` (expected `human` or `json`)"
+                        ))
+                    }
+                }
+            }
+            "--message-format" => {
+                options.format = match value("--message-format")?.as_str() {
+                    "human" => Format::Human,
+                    "json" => Format::CargoJson,
+                    other => {
+                        return Err(format!(
+                            "unknown message format `{other}` (expected `human` or `json`)"
                         ))
                     }
                 }

@@ -213,16 +213,29 @@ mod tests {
         // NO_COLOR wins over a terminal and over CLICOLOR_FORCE; empty, it says nothing.
         assert_eq!(colour_in(When::Auto, &[("NO_COLOR", "1")], true), Plain);
         assert_eq!(
-            colour_in(When::Auto, &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")], true),
+            colour_in(
+                When::Auto,
+                &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+                true
+            ),
             Plain
         );
         assert_eq!(colour_in(When::Auto, &[("NO_COLOR", "")], true), Ansi);
-        assert_eq!(colour_in(When::Auto, &[("CLICOLOR_FORCE", "1")], false), Ansi);
-        assert_eq!(colour_in(When::Auto, &[("CLICOLOR_FORCE", "0")], false), Plain);
+        assert_eq!(
+            colour_in(When::Auto, &[("CLICOLOR_FORCE", "1")], false),
+            Ansi
+        );
+        assert_eq!(
+            colour_in(When::Auto, &[("CLICOLOR_FORCE", "0")], false),
+            Plain
+        );
         assert_eq!(colour_in(When::Auto, &[("CLICOLOR", "0")], true), Plain);
         assert_eq!(colour_in(When::Auto, &[("TERM", "dumb")], true), Plain);
         // The flag is the user's last word.
         assert_eq!(colour_in(When::Always, &[("NO_COLOR", "1")], false), Ansi);
-        assert_eq!(colour_in(When::Never, &[("CLICOLOR_FORCE", "1")], true), Plain);
+        assert_eq!(
+            colour_in(When::Never, &[("CLICOLOR_FORCE", "1")], true),
+            Plain
+        );
     }
 }

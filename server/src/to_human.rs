@@ -50,7 +50,10 @@ pub fn file_report(file: &str, text: &str, diags: &[Diagnostic], colour: Colour)
         renderer(colour).render(&[group]) + "\n"
     };
     if n_errors > 0 {
-        let mut line = format!("aborting due to {n_errors} previous error{}", plural(n_errors));
+        let mut line = format!(
+            "aborting due to {n_errors} previous error{}",
+            plural(n_errors)
+        );
         if n_warnings > 0 {
             line += &format!("; {n_warnings} warning{} emitted", plural(n_warnings));
         }
@@ -83,7 +86,10 @@ pub fn file_report(file: &str, text: &str, diags: &[Diagnostic], colour: Colour)
             let list: Vec<&str> = codes.iter().copied().collect();
             out += &closing(
                 note.clone(),
-                format!("Some errors have detailed explanations: {}.", list.join(", ")),
+                format!(
+                    "Some errors have detailed explanations: {}.",
+                    list.join(", ")
+                ),
             );
             out += &closing(
                 note,
@@ -122,7 +128,11 @@ pub fn diagnostic(file: &str, text: &str, diag: &Diagnostic, colour: Colour) -> 
     // byte-order mark is not part of the source, as rustc reads it.
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let clamp = |offset: u32| index.clamp(offset).max(bom);
-    let first = spans.iter().map(|it| clamp(it.1.start)).min().unwrap_or(bom);
+    let first = spans
+        .iter()
+        .map(|it| clamp(it.1.start))
+        .min()
+        .unwrap_or(bom);
     let last = spans
         .iter()
         .map(|it| clamp(it.1.end.max(it.1.start)))
@@ -331,7 +341,8 @@ warning: lifetime may not live long enough
   | |______^ requires that `'1` outlive `'2`
 ";
         assert_eq!(diagnostic("f.rs", text, &diag, Colour::Plain), expected);
-        assert!(file_report("f.rs", text, &[diag], Colour::Plain).ends_with("\nwarning: 1 warning emitted\n\n"));
+        assert!(file_report("f.rs", text, &[diag], Colour::Plain)
+            .ends_with("\nwarning: 1 warning emitted\n\n"));
     }
 
     fn e0499(text: &str) -> Diagnostic {
@@ -342,7 +353,10 @@ warning: lifetime may not live long enough
             range: second,
             message: "cannot borrow `v` as mutable more than once at a time".to_string(),
             labels: vec![
-                label(range_of(text, "&mut v", 0), "first mutable borrow occurs here"),
+                label(
+                    range_of(text, "&mut v", 0),
+                    "first mutable borrow occurs here",
+                ),
                 label(second, "second mutable borrow occurs here"),
             ],
             fixes: Vec::new(),
@@ -362,7 +376,10 @@ error[E0499]: cannot borrow `v` as mutable more than once at a time
   |             |
   |             first mutable borrow occurs here
 ";
-        assert_eq!(diagnostic("f.rs", text, &e0499(text), Colour::Plain), expected);
+        assert_eq!(
+            diagnostic("f.rs", text, &e0499(text), Colour::Plain),
+            expected
+        );
     }
 
     #[test]
@@ -374,7 +391,10 @@ error[E0499]: cannot borrow `v` as mutable more than once at a time
         let ansi = file_report("f.rs", text, &[diag], Colour::Ansi);
         // rustc's colours: bold bright red for the level and the primary underline, bright blue
         // for the gutter and the labels.
-        assert!(ansi.starts_with("\u{1b}[1m\u{1b}[91merror[E0499]"), "{ansi:?}");
+        assert!(
+            ansi.starts_with("\u{1b}[1m\u{1b}[91merror[E0499]"),
+            "{ansi:?}"
+        );
         assert!(ansi.contains("\u{1b}[1m\u{1b}[94m"), "{ansi:?}");
         // Without its escapes, the same text.
         let mut stripped = String::new();

@@ -54,7 +54,8 @@ fn walk_dir(dir: &Path, acc: &mut Vec<Entry>) {
         .sort_by_file_name(|a, b| a.cmp(b))
         // The walked directory itself may be named `target`; only those below it are skipped.
         .filter_entry(|it| {
-            it.depth() == 0 || !(it.file_name() == "target" && it.file_type().is_some_and(|t| t.is_dir()))
+            it.depth() == 0
+                || !(it.file_name() == "target" && it.file_type().is_some_and(|t| t.is_dir()))
         })
         .build();
     for entry in walk {
@@ -92,8 +93,13 @@ fn problems(err: &ignore::Error, path: Option<&Path>, acc: &mut Vec<Entry>) {
         ignore::Error::Partial(errs) => errs.iter().for_each(|it| problems(it, path, acc)),
         ignore::Error::WithPath { path, err } => problems(err, Some(path), acc),
         ignore::Error::WithDepth { err, .. } => problems(err, path, acc),
-        ignore::Error::Io(err) => acc.push(Err(problem(path.unwrap_or(Path::new("")), &describe(err)))),
-        err => acc.push(Err(problem(path.unwrap_or(Path::new("")), &err.to_string()))),
+        ignore::Error::Io(err) => {
+            acc.push(Err(problem(path.unwrap_or(Path::new("")), &describe(err))))
+        }
+        err => acc.push(Err(problem(
+            path.unwrap_or(Path::new("")),
+            &err.to_string(),
+        ))),
     }
 }
 

@@ -226,6 +226,9 @@ fn help_and_version() {
     let help = stdout(&borrowlens(&["check", "--help"]));
     for needle in [
         "--format",
+        "--message-format",
+        "--color",
+        "NO_COLOR",
         "--edition",
         "Exit status",
         "//@ edition:",
