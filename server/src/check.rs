@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
@@ -11,8 +11,10 @@ use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
 use crate::output::{self, Results};
+use crate::package;
+use crate::to_human::{self, Colour};
 use crate::walk;
-use crate::{to_human, to_json};
+use crate::{to_cargo_json, to_json};
 
 /// How many threads analyse files: the machines this runs on have two cores.
 const THREADS: usize = 2;
@@ -20,12 +22,17 @@ const THREADS: usize = 2;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
+    /// borrowlens's own lines (`--format json`), which the corpus scorer reads.
     Json,
+    /// cargo's `compiler-message` lines with rustc's diagnostic JSON (`--message-format json`).
+    CargoJson,
 }
 
 #[derive(Debug)]
 pub struct Options {
     pub format: Format,
+    /// `--color`: whether human output (and `rendered` in cargo's JSON, never) is coloured.
+    pub color: output::When,
     /// Overrides every file's own edition.
     pub edition: Option<Edition>,
     pub paths: Vec<PathBuf>,
@@ -90,6 +97,7 @@ pub fn run(options: &Options) -> bool {
         });
     }
 
+    let colour = output::colour(options.color);
     let mut results = Results::new();
     let mut any_error = false;
     let mut first_report = true;
@@ -124,14 +132,43 @@ pub fn run(options: &Options) -> bool {
                     results.write("\n");
                 }
             }
+            Format::CargoJson => {
+                let package = package::of_file(Path::new(&input.path), input.edition);
+                for diag in &diags {
+                    // cargo's `rendered` is never coloured unless asked for by another format.
+                    let rendered =
+                        to_human::diagnostic(&input.path, &input.text, diag, Colour::Plain);
+                    results.write(&to_cargo_json::compiler_message(
+                        &package,
+                        &input.path,
+                        &input.text,
+                        diag,
+                        rendered + "\n",
+                    ));
+                    results.write("\n");
+                }
+                for note in to_cargo_json::failure_notes(&package, &diags) {
+                    results.write(&note);
+                    results.write("\n");
+                }
+            }
             Format::Human => {
                 if !first_report {
                     results.write("\n");
                 }
                 first_report = false;
-                results.write(&to_human::file_report(&input.path, &index, &diags));
+                results.write(&to_human::file_report(
+                    &input.path,
+                    &input.text,
+                    &diags,
+                    colour,
+                ));
             }
         }
+    }
+    if options.format == Format::CargoJson {
+        results.write(&to_cargo_json::build_finished(!any_error));
+        results.write("\n");
     }
     results.finish();
     any_error

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use borrowlens_analysis::Edition;
 
 use crate::check::{self, Format, Options};
-use crate::output;
+use crate::output::{self, When};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -28,8 +28,9 @@ Report rustc's borrow-check errors for Rust files, from their source text alone.
 
 Usage: borrowlens check [OPTIONS] PATH...
 
-A PATH is a `.rs` file or a directory, searched for `*.rs` files in sorted order (directories
-named `target` and hidden entries are skipped).
+A PATH is a `.rs` file or a directory, searched for `*.rs` files in sorted order, skipping as
+ripgrep does what `.gitignore` files (in a git repository), `.ignore` files and git's global
+excludes ignore, hidden entries and directories named `target`.
 
 Options:
       --format <FORMAT>    `human` (the default): like rustc, ending each file with
@@ -38,6 +39,16 @@ Options:
                            file, code, severity, line, col, end_line, end_col, message and
                            labels (line, col, end_line, end_col, message); lines and columns
                            are 1-based, columns count characters, ends are exclusive
+      --message-format <FMT>
+                           `json`: cargo's `compiler-message` lines, as
+                           `cargo check --message-format json` prints them, each with
+                           rustc's diagnostic JSON (spans with byte offsets, lines and
+                           columns, labels, `rendered`), ending with cargo's
+                           `build-finished` line; for tools that read cargo's output.
+                           `human`: as `--format human`
+      --color <WHEN>       `auto` (the default): colour on a terminal only, unless NO_COLOR
+                           is set (no colour) or CLICOLOR_FORCE (colour);
+                           `always`; `never`
       --edition <EDITION>  2015, 2018, 2021 or 2024, for every file. Without it, a file's
                            edition is its `//@ edition:YYYY` line (in its first 30 lines),
                            else the `edition` of the nearest Cargo.toml with a [package],
@@ -111,6 +122,7 @@ fn usage_error(message: &str, usage: &str, help: &str) -> ExitCode {
 fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, String> {
     let mut options = Options {
         format: Format::Human,
+        color: When::Auto,
         edition: None,
         paths: Vec::new(),
     };
@@ -149,6 +161,29 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
                     other => {
                         return Err(format!(
                             "unknown format `{other}` (expected `human` or `json`)"
+                        ))
+                    }
+                }
+            }
+            "--message-format" => {
+                options.format = match value("--message-format")?.as_str() {
+                    "human" => Format::Human,
+                    "json" => Format::CargoJson,
+                    other => {
+                        return Err(format!(
+                            "unknown message format `{other}` (expected `human` or `json`)"
+                        ))
+                    }
+                }
+            }
+            "--color" => {
+                options.color = match value("--color")?.as_str() {
+                    "auto" => When::Auto,
+                    "always" => When::Always,
+                    "never" => When::Never,
+                    other => {
+                        return Err(format!(
+                            "unknown color choice `{other}` (expected `auto`, `always` or `never`)"
                         ))
                     }
                 }

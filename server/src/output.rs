@@ -3,6 +3,8 @@
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 
+use crate::to_human::Colour;
+
 /// Buffered results on stdout. When the reader goes away (`borrowlens check . | head`), writing
 /// stops quietly instead of failing.
 pub struct Results {
@@ -34,6 +36,47 @@ impl Results {
 impl Default for Results {
     fn default() -> Results {
         Results::new()
+    }
+}
+
+/// When `--color` asks for colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether results on stdout are coloured: `--color always` or `never` as said; `auto` (the
+/// default) colours only a terminal, as cargo and rustc do, unless `NO_COLOR` is set (to anything
+/// but the empty string; it wins over everything but the flag, <https://no-color.org>),
+/// `CLICOLOR_FORCE` is set (not `0`: colour even into a pipe) or `CLICOLOR=0`, or `TERM=dumb`.
+/// The same order as `anstream`'s, which cargo uses.
+pub fn colour(when: When) -> Colour {
+    colour_with(
+        when,
+        |name| std::env::var_os(name).map(|it| it.to_string_lossy().into_owned()),
+        io::IsTerminal::is_terminal(&io::stdout()),
+    )
+}
+
+/// `colour`, with the environment and the terminal test handed in.
+pub fn colour_with(when: When, env: impl Fn(&str) -> Option<String>, terminal: bool) -> Colour {
+    let set = |name: &str| env(name).is_some_and(|it| !it.is_empty());
+    let on = match when {
+        When::Always => true,
+        When::Never => false,
+        When::Auto if set("NO_COLOR") => false,
+        When::Auto if set("CLICOLOR_FORCE") && env("CLICOLOR_FORCE").as_deref() != Some("0") => {
+            true
+        }
+        When::Auto if env("CLICOLOR").as_deref() == Some("0") => false,
+        When::Auto => terminal && env("TERM").as_deref() != Some("dumb"),
+    };
+    if on {
+        Colour::Ansi
+    } else {
+        Colour::Plain
     }
 }
 
@@ -147,4 +190,52 @@ pub fn init_logging() {
         .with(layer)
         .with(filter)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn colour_in(when: When, vars: &[(&str, &str)], terminal: bool) -> Colour {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|it| it.0 == name)
+                .map(|it| it.1.to_string())
+        };
+        colour_with(when, env, terminal)
+    }
+
+    #[test]
+    fn colour_on_a_terminal_only_unless_the_environment_or_the_flag_says_otherwise() {
+        use Colour::{Ansi, Plain};
+        assert_eq!(colour_in(When::Auto, &[], true), Ansi);
+        assert_eq!(colour_in(When::Auto, &[], false), Plain);
+        // NO_COLOR wins over a terminal and over CLICOLOR_FORCE; empty, it says nothing.
+        assert_eq!(colour_in(When::Auto, &[("NO_COLOR", "1")], true), Plain);
+        assert_eq!(
+            colour_in(
+                When::Auto,
+                &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+                true
+            ),
+            Plain
+        );
+        assert_eq!(colour_in(When::Auto, &[("NO_COLOR", "")], true), Ansi);
+        assert_eq!(
+            colour_in(When::Auto, &[("CLICOLOR_FORCE", "1")], false),
+            Ansi
+        );
+        assert_eq!(
+            colour_in(When::Auto, &[("CLICOLOR_FORCE", "0")], false),
+            Plain
+        );
+        assert_eq!(colour_in(When::Auto, &[("CLICOLOR", "0")], true), Plain);
+        assert_eq!(colour_in(When::Auto, &[("TERM", "dumb")], true), Plain);
+        // The flag is the user's last word.
+        assert_eq!(colour_in(When::Always, &[("NO_COLOR", "1")], false), Ansi);
+        assert_eq!(
+            colour_in(When::Never, &[("CLICOLOR_FORCE", "1")], true),
+            Plain
+        );
+    }
 }

@@ -1,26 +1,42 @@
-//! Diagnostics as rustc prints them: a header, ` --> file:line:col`, then the source lines with
-//! `^^^` under the primary span and `---` under each label, its message beside or below.
+//! Diagnostics as rustc prints them, drawn by `annotate-snippets`, the renderer rustc itself uses:
+//! a header, ` --> file:line:col`, the source lines with `^^^` under the primary span and `---`
+//! under each label, spans over several lines drawn down the left side, and after each file's
+//! diagnostics rustc's closing lines (`error: aborting due to 2 previous errors`, the
+//! `rustc --explain` hint). In colour (rustc's colours) or plain: `Colour` says which.
 //!
-//! Simpler than rustc's emitter in one way: a span over several lines is drawn as a mark on its
-//! first character and one on its last, with the message, without rustc's line down the left.
-//! Widths are counted in characters, with a tab shown as four spaces as rustc does, so carets stay
-//! under multi-byte text.
+//! What is left to this module is what rustc's emitter does before it hands a diagnostic to the
+//! renderer: the source as rustc reads it (without a leading byte-order mark), the spans in
+//! rustc's order, a label on the primary span given to the primary span, and only the lines the spans touch handed over, so
+//! that a file with many diagnostics is not scanned once per diagnostic.
 
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use borrowlens_analysis::{Diagnostic, Severity, TextRange};
 
 use crate::line_index::LineIndex;
-use crate::to_json::severity;
+
+/// Whether the text is drawn in rustc's colours (ANSI escapes) or plain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    Plain,
+    Ansi,
+}
+
+fn renderer(colour: Colour) -> Renderer {
+    match colour {
+        Colour::Plain => Renderer::plain(),
+        Colour::Ansi => Renderer::styled(),
+    }
+}
 
 /// The report of one file: each diagnostic followed by a blank line, then rustc's closing lines
 /// (`error: aborting due to 2 previous errors`, the `rustc --explain` hint). Empty when there is
 /// nothing to report.
-pub fn file_report(file: &str, index: &LineIndex, diags: &[Diagnostic]) -> String {
+pub fn file_report(file: &str, text: &str, diags: &[Diagnostic], colour: Colour) -> String {
     let mut out = String::new();
     for diag in diags {
-        out.push_str(&diagnostic(file, index, diag));
+        out.push_str(&diagnostic(file, text, diag, colour));
         out.push('\n');
     }
     let n_errors = diags
@@ -29,48 +45,58 @@ pub fn file_report(file: &str, index: &LineIndex, diags: &[Diagnostic]) -> Strin
         .count();
     let n_warnings = diags.len() - n_errors;
     let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let closing = |level: Level<'_>, line: String| {
+        let group = Group::with_title(level.primary_title(line));
+        renderer(colour).render(&[group]) + "\n"
+    };
     if n_errors > 0 {
-        let _ = write!(
-            out,
-            "error: aborting due to {n_errors} previous error{}",
+        let mut line = format!(
+            "aborting due to {n_errors} previous error{}",
             plural(n_errors)
         );
         if n_warnings > 0 {
-            let _ = write!(out, "; {n_warnings} warning{} emitted", plural(n_warnings));
+            line += &format!("; {n_warnings} warning{} emitted", plural(n_warnings));
         }
-        out.push_str("\n\n");
+        out += &closing(Level::ERROR, line);
+        out.push('\n');
     } else if n_warnings > 0 {
-        let _ = write!(
-            out,
-            "warning: {n_warnings} warning{} emitted\n\n",
-            plural(n_warnings)
+        out += &closing(
+            Level::WARNING,
+            format!("{n_warnings} warning{} emitted", plural(n_warnings)),
         );
+        out.push('\n');
     }
     let codes: BTreeSet<&str> = diags
         .iter()
         .filter(|it| it.severity == Severity::Error && it.code.starts_with('E'))
         .map(|it| it.code)
         .collect();
+    // rustc's failure notes: no level, in bold.
+    let note = Level::NOTE.with_name(None::<&str>);
     match codes.len() {
         0 => {}
         1 => {
             let code = codes.first().unwrap();
-            let _ = writeln!(
-                out,
-                "For more information about this error, try `rustc --explain {code}`."
+            out += &closing(
+                note,
+                format!("For more information about this error, try `rustc --explain {code}`."),
             );
         }
         _ => {
             let list: Vec<&str> = codes.iter().copied().collect();
-            let _ = writeln!(
-                out,
-                "Some errors have detailed explanations: {}.",
-                list.join(", ")
+            out += &closing(
+                note.clone(),
+                format!(
+                    "Some errors have detailed explanations: {}.",
+                    list.join(", ")
+                ),
             );
-            let _ = writeln!(
-                out,
-                "For more information about an error, try `rustc --explain {}`.",
-                list[0]
+            out += &closing(
+                note,
+                format!(
+                    "For more information about an error, try `rustc --explain {}`.",
+                    list[0]
+                ),
             );
         }
     }
@@ -78,172 +104,74 @@ pub fn file_report(file: &str, index: &LineIndex, diags: &[Diagnostic]) -> Strin
 }
 
 /// One diagnostic, ending with a line break.
-pub fn diagnostic(file: &str, index: &LineIndex, diag: &Diagnostic) -> String {
-    let mut out = String::new();
-    let severity = severity(diag.severity);
-    // rustc prints "lifetime may not live long enough" without a code.
-    if diag.code.starts_with('E') {
-        let _ = writeln!(out, "{severity}[{}]: {}", diag.code, diag.message);
-    } else {
-        let _ = writeln!(out, "{severity}: {}", diag.message);
-    }
-
-    // A label on the primary span is the primary span's own message ("mutable borrow occurs here").
-    let primary_label = diag.labels.iter().position(|it| it.range == diag.range);
-    let mut marks = Mark::of_span(
-        index,
-        diag.range,
-        true,
-        primary_label.map_or("", |i| &diag.labels[i].message),
-    );
-    for (i, label) in diag.labels.iter().enumerate() {
-        if Some(i) != primary_label {
-            marks.extend(Mark::of_span(index, label.range, false, &label.message));
-        }
-    }
-
-    let start = index.line_col(diag.range.start);
-    let lines: BTreeSet<u32> = marks.iter().map(|it| it.line).collect();
-    let width = lines.last().map_or(1, |it| it.to_string().len());
-    let gutter = " ".repeat(width);
-    let _ = writeln!(out, "{gutter}--> {file}:{}:{}", start.line, start.col);
-    let _ = writeln!(out, "{gutter} |");
-    let mut previous: Option<u32> = None;
-    for &line in &lines {
-        match previous {
-            // rustc shows a single line between two annotated ones, and `...` for a longer gap.
-            Some(prev) if line == prev + 2 => source_line(&mut out, index, prev + 1, width),
-            Some(prev) if line > prev + 2 => out.push_str("...\n"),
-            _ => {}
-        }
-        source_line(&mut out, index, line, width);
-        let mut on_line: Vec<&Mark> = marks.iter().filter(|it| it.line == line).collect();
-        on_line.sort_by_key(|it| it.start);
-        for row in annotation_rows(&on_line) {
-            let _ = writeln!(out, "{}", format!("{gutter} | {row}").trim_end());
-        }
-        previous = Some(line);
-    }
-    out
-}
-
-/// An underline on one line: display columns `start..end` (0-based, end exclusive, never empty).
-struct Mark<'a> {
-    line: u32,
-    start: usize,
-    end: usize,
-    primary: bool,
-    message: &'a str,
-}
-
-impl<'a> Mark<'a> {
-    /// The marks of one span: its underline, or for a span over several lines one mark on its
-    /// first character and one on its last, which carries the message (where rustc draws the
-    /// span's left edge down to the end).
-    fn of_span(
-        index: &LineIndex,
-        range: TextRange,
-        primary: bool,
-        message: &'a str,
-    ) -> Vec<Mark<'a>> {
-        let start = index.line_col(range.start);
-        let end = index.line_col(range.end.max(range.start));
-        let at = |line: u32, from_char: usize, to_char: usize, message: &'a str| {
-            let text = index.line_text(line);
-            let start = display_width(text, from_char);
-            let end = display_width(text, to_char).max(start + 1);
-            Mark {
-                line,
-                start,
-                end,
-                primary,
-                message,
-            }
-        };
-        let (start_char, end_char) = (start.col as usize - 1, end.col as usize - 1);
-        if end.line == start.line || end_char == 0 {
-            let last_char = if end.line == start.line {
-                end_char
+pub fn diagnostic(file: &str, text: &str, diag: &Diagnostic, colour: Colour) -> String {
+    let index = LineIndex::new(text);
+    // rustc's order (`MultiSpan::span_labels`): the labels as they were added, a label on the
+    // primary span being the primary span's own message ("mutable borrow occurs here"), then the
+    // primary span if no label is on it.
+    let mut spans: Vec<(AnnotationKind, TextRange, &str)> = diag
+        .labels
+        .iter()
+        .map(|label| {
+            let kind = if label.range == diag.range {
+                AnnotationKind::Primary
             } else {
-                index.line_text(start.line).chars().count()
+                AnnotationKind::Context
             };
-            return vec![at(start.line, start_char, last_char, message)];
-        }
-        vec![
-            at(start.line, start_char, start_char + 1, ""),
-            at(end.line, end_char - 1, end_char, message),
-        ]
-    }
-}
-
-/// The underline row with the rightmost message beside it, then, as rustc does, a row of `|` and
-/// one row per remaining message, the rightmost first. `marks` are sorted by start; marks that
-/// start together keep their order (the primary span first, then the labels).
-///
-/// Checked against rustc 1.95's own rendering of the single-line errors of the rustc-ui corpus.
-fn annotation_rows(marks: &[&Mark]) -> Vec<String> {
-    let Some(last) = marks.last() else {
-        return Vec::new();
-    };
-    let mut underline = vec![' '; marks.iter().map(|it| it.end).max().unwrap_or(0)];
-    // Wider marks first, so a narrower one stays visible on top; the primary wins a tie.
-    let mut drawing: Vec<&&Mark> = marks.iter().collect();
-    drawing.sort_by_key(|it| (std::cmp::Reverse(it.end - it.start), it.primary));
-    for mark in drawing {
-        underline[mark.start..mark.end].fill(if mark.primary { '^' } else { '-' });
-    }
-    let mut first: String = underline.into_iter().collect();
-    // The rightmost message goes beside the underline unless its mark overlaps another one.
-    let others = &marks[..marks.len() - 1];
-    let inline = others.iter().all(|it| it.end <= last.start);
-    if inline && !last.message.is_empty() {
-        first.push(' ');
-        first.push_str(last.message);
-    }
-    let mut rows = vec![first];
-    let below = if inline { others } else { marks };
-    let pending: Vec<&&Mark> = below.iter().filter(|it| !it.message.is_empty()).collect();
-    if pending.is_empty() {
-        return rows;
-    }
-    let bars = |before: usize| {
-        let mut row = vec![' '; before];
-        for mark in pending.iter().filter(|it| it.start < before) {
-            row[mark.start] = '|';
-        }
-        row.into_iter().collect::<String>()
-    };
-    rows.push(bars(
-        pending.iter().map(|it| it.start + 1).max().unwrap_or(0),
-    ));
-    let mut order: Vec<usize> = (0..pending.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(pending[i].start), i));
-    for i in order {
-        let mark = pending[i];
-        rows.push(bars(mark.start) + mark.message);
-    }
-    rows
-}
-
-fn source_line(out: &mut String, index: &LineIndex, line: u32, width: usize) {
-    let text: String = index
-        .line_text(line)
-        .chars()
-        .map(|c| match c {
-            '\t' => "    ".to_string(),
-            c if c.is_control() => " ".to_string(),
-            c => c.to_string(),
+            (kind, label.range, label.message.as_str())
         })
         .collect();
-    let _ = writeln!(out, "{}", format!("{line:>width$} | {text}").trim_end());
-}
+    if !diag.labels.iter().any(|it| it.range == diag.range) {
+        spans.push((AnnotationKind::Primary, diag.range, ""));
+    }
+    // The lines the spans touch, from the start of the first to the end of the last; a leading
+    // byte-order mark is not part of the source, as rustc reads it.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let clamp = |offset: u32| index.clamp(offset).max(bom);
+    let first = spans
+        .iter()
+        .map(|it| clamp(it.1.start))
+        .min()
+        .unwrap_or(bom);
+    let last = spans
+        .iter()
+        .map(|it| clamp(it.1.end.max(it.1.start)))
+        .max()
+        .unwrap_or(bom);
+    let from = text[..first].rfind('\n').map_or(bom, |it| it + 1);
+    let mut to = text[last..].find('\n').map_or(text.len(), |it| last + it);
+    // The `\r` of the last line's `\r\n` is part of the line break, not of the line.
+    if to > last && text[..to].ends_with('\r') && text[to..].starts_with('\n') {
+        to -= 1;
+    }
+    let source = &text[from..to];
+    let first_line = index.line_col(from as u32).line as usize;
 
-/// How many columns the first `n_chars` characters of a line take on screen.
-fn display_width(text: &str, n_chars: usize) -> usize {
-    text.chars()
-        .take(n_chars)
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum()
+    let mut snippet = Snippet::source(source).path(file).line_start(first_line);
+    for (kind, range, message) in spans {
+        let TextRange { start, end } = range;
+        let (start, end) = (clamp(start) - from, clamp(end.max(start)) - from);
+        let annotation = kind.span(start..end);
+        snippet = snippet.annotation(if message.is_empty() {
+            annotation
+        } else {
+            annotation.label(message)
+        });
+    }
+    let level = match diag.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level.primary_title(diag.message.as_str());
+    // rustc prints "lifetime may not live long enough" without a code.
+    let title = if diag.code.starts_with('E') {
+        title.id(diag.code)
+    } else {
+        title
+    };
+    let mut out = renderer(colour).render(&[title.element(snippet)]);
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -291,7 +219,6 @@ mod tests {
             ],
             fixes: Vec::new(),
         };
-        let index = LineIndex::new(text);
         let expected = "\
 error[E0502]: cannot borrow `v` as mutable because it is also borrowed as immutable
  --> cr.rs:3:25
@@ -307,7 +234,7 @@ error: aborting due to 1 previous error
 
 For more information about this error, try `rustc --explain E0502`.
 ";
-        assert_eq!(file_report("cr.rs", &index, &[diag]), expected);
+        assert_eq!(file_report("cr.rs", text, &[diag], Colour::Plain), expected);
     }
 
     #[test]
@@ -344,7 +271,7 @@ error[E0502]: m
    |     |   mutable borrow
    |     used by call
 ";
-        assert_eq!(diagnostic("f.rs", &LineIndex::new(&text), &diag), expected);
+        assert_eq!(diagnostic("f.rs", &text, &diag, Colour::Plain), expected);
     }
 
     #[test]
@@ -381,7 +308,7 @@ error[E0499]: cannot borrow `foo` as mutable more than once at a time
   |     |   first borrow later used by call
   |     second mutable borrow occurs here
 ";
-        assert_eq!(diagnostic("f.rs", &LineIndex::new(text), &diag), expected);
+        assert_eq!(diagnostic("f.rs", text, &diag, Colour::Plain), expected);
     }
 
     #[test]
@@ -400,20 +327,83 @@ error[E0499]: cannot borrow `foo` as mutable more than once at a time
             ],
             fixes: Vec::new(),
         };
+        // rustc's drawing of a span over several lines: down the left side, from its first
+        // character to its last.
         let expected = "\
 warning: lifetime may not live long enough
  --> f.rs:2:5
   |
-1 | fn f() {
-  |         -
-2 |     x.push(Task {
-  |     ^
-3 |         a: 1,
-4 |     });
-  |      ^ requires that `'1` outlive `'2`
+1 |   fn f() {
+  |           -
+2 | /     x.push(Task {
+3 | |         a: 1,
+4 | |     });
+  | |______^ requires that `'1` outlive `'2`
 ";
-        let index = LineIndex::new(text);
-        assert_eq!(diagnostic("f.rs", &index, &diag), expected);
-        assert!(file_report("f.rs", &index, &[diag]).ends_with("\nwarning: 1 warning emitted\n\n"));
+        assert_eq!(diagnostic("f.rs", text, &diag, Colour::Plain), expected);
+        assert!(file_report("f.rs", text, &[diag], Colour::Plain)
+            .ends_with("\nwarning: 1 warning emitted\n\n"));
+    }
+
+    fn e0499(text: &str) -> Diagnostic {
+        let second = range_of(text, "&mut v", 1);
+        Diagnostic {
+            code: "E0499",
+            severity: Severity::Error,
+            range: second,
+            message: "cannot borrow `v` as mutable more than once at a time".to_string(),
+            labels: vec![
+                label(
+                    range_of(text, "&mut v", 0),
+                    "first mutable borrow occurs here",
+                ),
+                label(second, "second mutable borrow occurs here"),
+            ],
+            fixes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_are_not_columns() {
+        // As rustc reads the file: without the mark, `\r\n` as `\n`.
+        let text = "\u{feff}fn f(v: &mut Vec<u8>) {\r\n    let a = &mut v; let b = &mut v;\r\n    a;\r\n}\r\n";
+        let expected = "\
+error[E0499]: cannot borrow `v` as mutable more than once at a time
+ --> f.rs:2:29
+  |
+2 |     let a = &mut v; let b = &mut v;
+  |             ------          ^^^^^^ second mutable borrow occurs here
+  |             |
+  |             first mutable borrow occurs here
+";
+        assert_eq!(
+            diagnostic("f.rs", text, &e0499(text), Colour::Plain),
+            expected
+        );
+    }
+
+    #[test]
+    fn colour_is_rustcs_ansi_or_nothing() {
+        let text = "fn f() {\n    let a = &mut v; let b = &mut v;\n}\n";
+        let diag = e0499(text);
+        let plain = file_report("f.rs", text, std::slice::from_ref(&diag), Colour::Plain);
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+        let ansi = file_report("f.rs", text, &[diag], Colour::Ansi);
+        // rustc's colours: bold bright red for the level and the primary underline, bright blue
+        // for the gutter and the labels.
+        assert!(
+            ansi.starts_with("\u{1b}[1m\u{1b}[91merror[E0499]"),
+            "{ansi:?}"
+        );
+        assert!(ansi.contains("\u{1b}[1m\u{1b}[94m"), "{ansi:?}");
+        // Without its escapes, the same text.
+        let mut stripped = String::new();
+        let mut rest = ansi.as_str();
+        while let Some(at) = rest.find('\u{1b}') {
+            stripped.push_str(&rest[..at]);
+            rest = &rest[at + rest[at..].find('m').unwrap() + 1..];
+        }
+        stripped.push_str(rest);
+        assert_eq!(stripped, plain);
     }
 }

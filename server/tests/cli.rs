@@ -226,6 +226,9 @@ fn help_and_version() {
     let help = stdout(&borrowlens(&["check", "--help"]));
     for needle in [
         "--format",
+        "--message-format",
+        "--color",
+        "NO_COLOR",
         "--edition",
         "Exit status",
         "//@ edition:",
@@ -333,6 +336,40 @@ fn directories_are_walked_and_human_output_is_the_default() {
             "{stdout}"
         );
     }
+}
+
+/// ripgrep's rules, through the binary: a nested `.gitignore`, a `.ignore`, and git's global
+/// excludes (`$XDG_CONFIG_HOME/git/ignore`, found through `HOME` and `XDG_CONFIG_HOME`). The
+/// ignored files are not UTF-8: were they read, stderr would say so.
+#[test]
+fn ignored_files_are_not_read() {
+    let dir = TempDir::new();
+    let repo = dir.path("repo");
+    dir.write("repo/.git/HEAD", "ref: refs/heads/main\n");
+    dir.write("repo/src/ok.rs", "fn f() {}\n");
+    dir.write("repo/src/.gitignore", "generated.rs\n");
+    dir.write("repo/src/generated.rs", b"\xff\n");
+    dir.write("repo/.ignore", "fixtures/\n");
+    dir.write("repo/fixtures/f.rs", b"\xff\n");
+    dir.write("repo/scratch.rs", b"\xff\n");
+    dir.write("home/.config/git/ignore", "scratch.rs\n");
+    let run = |home: &str| {
+        Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+            .args(["check", &repo])
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", format!("{home}/.config"))
+            .output()
+            .expect("run borrowlens")
+    };
+    let output = run(&dir.path("home"));
+    assert_eq!(stderr(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+    // Without the global excludes, `scratch.rs` is read, and only it.
+    let output = run(&dir.path("nobody"));
+    assert_eq!(
+        stderr(&output),
+        format!("error: {}: not valid UTF-8\n", dir.path("repo/scratch.rs"))
+    );
 }
 
 /// 2018 closures capture `p` whole, so `p.b.push` conflicts with the closure's borrow (E0499 at
