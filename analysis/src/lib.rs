@@ -342,6 +342,16 @@ impl Analysis {
         self.with(file, |db, f| f.text(db).clone())
     }
 
+    /// Whether the parse of a file gave up within its budget (`ParseGaveUp`): the file reads as
+    /// empty and answers nothing.
+    pub fn parse_gave_up(&self, file: FileId) -> Cancellable<bool> {
+        Ok(self
+            .with(file, |db, f| {
+                f.tree(db).as_ref().is_some_and(|t| t.gave_up())
+            })?
+            .unwrap_or(false))
+    }
+
     /// The borrow-check diagnostics of a file, sorted by position.
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<Diagnostic>> {
         Ok(self

@@ -6,12 +6,15 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
+use borrowlens_analysis::{
+    AnalysisHost, Diagnostic, Edition, FileId, Severity, ANALYSIS_STACK_SIZE,
+};
 
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
 use crate::output::{self, Results};
 use crate::package;
+use crate::project::{Package, Packages};
 use crate::to_human::{self, Colour};
 use crate::walk;
 use crate::{to_cargo_json, to_json};
@@ -101,7 +104,16 @@ pub fn run(options: &Options) -> bool {
     let mut results = Results::new();
     let mut any_error = false;
     let mut first_report = true;
-    for (input, diags) in inputs.iter().zip(analyze(&inputs)) {
+    let mut packages = Packages::default();
+    let package_of: Vec<Option<usize>> = inputs
+        .iter()
+        .map(|input| packages.of_file(Path::new(&input.path)))
+        .collect();
+    for error in &packages.errors {
+        output::warning(&format!("{error}; its files are checked one by one"));
+    }
+    let analysed = analyze_in_packages(&inputs, &package_of, &packages.packages, options.edition);
+    for (input, diags) in inputs.iter().zip(analysed) {
         let diags = match diags {
             Ok(diags) => diags,
             Err(NotAnalysed::Panicked(message)) => {
@@ -174,6 +186,138 @@ pub fn run(options: &Options) -> bool {
     any_error
 }
 
+/// The diagnostics of every input, in input order: the files of a cargo package with the facts
+/// of their crates (`analyze_package`), the others each alone (`analyze`).
+fn analyze_in_packages(
+    inputs: &[Input],
+    package_of: &[Option<usize>],
+    packages: &[Package],
+    edition: Option<Edition>,
+) -> Vec<Result<Vec<Diagnostic>, NotAnalysed>> {
+    let mut results: Vec<Option<Result<Vec<Diagnostic>, NotAnalysed>>> =
+        (0..inputs.len()).map(|_| None).collect();
+    let lone: Vec<usize> = (0..inputs.len())
+        .filter(|&i| package_of[i].is_none())
+        .collect();
+    let lone_inputs: Vec<Input> = lone.iter().map(|&i| inputs[i].clone()).collect();
+    for (i, r) in lone.into_iter().zip(analyze(&lone_inputs)) {
+        results[i] = Some(r);
+    }
+    for (p, package) in packages.iter().enumerate() {
+        let mine: Vec<usize> = (0..inputs.len())
+            .filter(|&i| package_of[i] == Some(p))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let wanted: Vec<&Input> = mine.iter().map(|&i| &inputs[i]).collect();
+        for (i, r) in mine
+            .into_iter()
+            .zip(analyze_package(package, &wanted, edition))
+        {
+            results[i] = Some(r);
+        }
+    }
+    results
+        .into_iter()
+        .map(|it| it.expect("every input was analysed"))
+        .collect()
+}
+
+/// The diagnostics of `wanted`, files of `package`, analysed with every file of the package
+/// (walked as `rust_files` walks, so what git ignores is not read) and its targets as crate
+/// roots: a fact in another file of the crate counts. Two threads ask a snapshot of one host.
+pub fn analyze_package(
+    package: &Package,
+    wanted: &[&Input],
+    edition: Option<Edition>,
+) -> Vec<Result<Vec<Diagnostic>, NotAnalysed>> {
+    let key = |p: &Path| {
+        std::path::absolute(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string()
+    };
+    let mut host = AnalysisHost::new();
+    let wanted_keys: Vec<String> = wanted.iter().map(|i| key(Path::new(&i.path))).collect();
+    for (input, k) in wanted.iter().zip(&wanted_keys) {
+        host.set_file(k, input.text.clone(), input.edition);
+    }
+    let mut others: Vec<PathBuf> = walk::rust_files(std::slice::from_ref(&package.root))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .collect();
+    others.extend(package.targets.iter().cloned());
+    for path in others {
+        let k = key(&path);
+        if host.file_id(&k).is_some() {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
+        let edition = edition
+            .or_else(|| edition::from_directive(&text))
+            .unwrap_or(package.edition);
+        host.set_file(&k, text, edition);
+    }
+    let roots: Vec<String> = package.targets.iter().map(|t| key(t)).collect();
+    host.set_crate_roots(&roots.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+    for problem in host.crate_problems() {
+        output::warning(&problem);
+    }
+    let analysis = host.snapshot();
+    let ids: Vec<FileId> = wanted_keys
+        .iter()
+        .map(|k| host.file_id(k).expect("set above"))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Vec<Diagnostic>, NotAnalysed>>> =
+        (0..ids.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..THREADS.min(ids.len()))
+            .map(|_| {
+                let (next, ids, analysis) = (&next, &ids, analysis.clone());
+                std::thread::Builder::new()
+                    .stack_size(ANALYSIS_STACK_SIZE)
+                    .spawn_scoped(scope, move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let Some(&id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                                return done;
+                            };
+                            done.push((
+                                id,
+                                catching(|| {
+                                    if analysis.parse_gave_up(id).unwrap_or(false) {
+                                        return Err(borrowlens_analysis::ParseGaveUp);
+                                    }
+                                    Ok(analysis.diagnostics(id).unwrap_or_default())
+                                }),
+                            ));
+                        }
+                    })
+                    .expect("start an analysis thread")
+            })
+            .collect();
+        for handle in handles {
+            let done = handle
+                .join()
+                .unwrap_or_else(|payload| panic::resume_unwind(payload));
+            for (id, result) in done {
+                let i = ids.iter().position(|x| *x == id).expect("one of ours");
+                results[i] = Some(result);
+            }
+        }
+    });
+    drop(analysis);
+    drop(host);
+    results
+        .into_iter()
+        .map(|it| it.expect("every file was analysed"))
+        .collect()
+}
+
 /// The diagnostics of every input, in input order. `THREADS` threads take the files one at a
 /// time, the largest first, until none is left: a thread that runs slower (the machine is busy)
 /// takes fewer, and no thread idles while the other still has a long run of files ahead. Each
@@ -222,9 +366,14 @@ pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, NotAnalysed>> {
 }
 
 fn analyze_one(input: &Input) -> Result<Vec<Diagnostic>, NotAnalysed> {
-    match panic::catch_unwind(AssertUnwindSafe(|| {
-        borrowlens_analysis::diagnostics_once(&input.text, input.edition)
-    })) {
+    catching(|| borrowlens_analysis::diagnostics_once(&input.text, input.edition))
+}
+
+/// An analysis with its panic caught and named.
+fn catching(
+    f: impl FnOnce() -> Result<Vec<Diagnostic>, borrowlens_analysis::ParseGaveUp>,
+) -> Result<Vec<Diagnostic>, NotAnalysed> {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(diags)) => Ok(diags),
         Ok(Err(borrowlens_analysis::ParseGaveUp)) => Err(NotAnalysed::ParseGaveUp),
         Err(payload) => {

@@ -15,6 +15,7 @@ pub mod line_index;
 pub mod lsp;
 pub mod output;
 pub mod package;
+pub mod project;
 pub mod to_cargo_json;
 pub mod to_human;
 pub mod to_json;

@@ -51,6 +51,11 @@ impl ParsedTree {
     /// a body that was broken in one and not in the other); and a reused subtree can even bind
     /// differently from a fresh parse of text without errors (the fuzzer found `&(v,)` reused
     /// whole before a `[i]` typed after it: `(&(v,))[i]` where a fresh parse reads `&((v,)[i])`).
+    /// The parse exhausted its budget: the text reads as empty (`crate::ParseGaveUp`).
+    pub fn gave_up(&self) -> bool {
+        self.0.is_none()
+    }
+
     pub fn may_differ_from_fresh(&self) -> bool {
         self.2.load(std::sync::atomic::Ordering::Relaxed)
     }

@@ -1,0 +1,346 @@
+//! Finding the crates a file belongs to, as cargo would, without running cargo: the nearest
+//! enclosing `Cargo.toml` with a `[package]` (parsed with the `toml` crate), its edition (or the
+//! workspace's, for `edition.workspace = true`), and its targets by cargo's rules: `[lib]` (or
+//! `src/lib.rs`), `[[bin]]` (and `src/main.rs`, `src/bin/*.rs`, `src/bin/*/main.rs`), and the
+//! examples, tests and benches (`[[example]]`, `[[test]]`, `[[bench]]`, or the `.rs` files and
+//! `*/main.rs` folders of `examples/`, `tests/`, `benches/`). Each target's file is a crate root;
+//! the analysis follows each root's module tree.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use borrowlens_analysis::Edition;
+
+/// A cargo package: where it is, its edition, and the root files of its targets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    /// The folder of its `Cargo.toml`.
+    pub root: PathBuf,
+    pub name: String,
+    pub edition: Edition,
+    /// The targets' root files, that exist.
+    pub targets: Vec<PathBuf>,
+}
+
+/// A `Cargo.toml` that could not be read as a manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestError {
+    pub path: PathBuf,
+    /// What is wrong, with the line and column when the TOML itself is bad.
+    pub message: String,
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// Remembers each folder's package (or its absence), so that a tree of many files reads its
+/// manifests once.
+#[derive(Default)]
+pub struct Packages {
+    by_dir: HashMap<PathBuf, Option<usize>>,
+    pub packages: Vec<Package>,
+    /// Manifests that could not be read, each once.
+    pub errors: Vec<ManifestError>,
+}
+
+impl Packages {
+    /// The package whose folder holds `file` (the nearest enclosing `Cargo.toml` with a
+    /// `[package]`), by its index in `packages`.
+    pub fn of_file(&mut self, file: &Path) -> Option<usize> {
+        let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let mut walked = Vec::new();
+        let mut found = None;
+        for dir in file.parent()?.ancestors() {
+            if let Some(known) = self.by_dir.get(dir) {
+                found = *known;
+                break;
+            }
+            walked.push(dir.to_path_buf());
+            let manifest = dir.join("Cargo.toml");
+            let Ok(text) = fs::read_to_string(&manifest) else {
+                continue;
+            };
+            match read_manifest(dir, &text) {
+                Ok(Some(package)) => {
+                    found = Some(self.packages.len());
+                    self.packages.push(package);
+                    break;
+                }
+                // A virtual manifest: the files below belong to some member, or to none.
+                Ok(None) => {}
+                Err(message) => {
+                    self.errors.push(ManifestError {
+                        path: manifest,
+                        message,
+                    });
+                    break;
+                }
+            }
+        }
+        for dir in walked {
+            self.by_dir.insert(dir, found);
+        }
+        found
+    }
+}
+
+/// The package a manifest describes; `Ok(None)` for a manifest without `[package]`.
+pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let at = e.span().map(|s| line_col(text, s.start));
+        match at {
+            Some((line, col)) => format!("line {line}, column {col}: {}", e.message().trim()),
+            None => e.message().trim().to_string(),
+        }
+    })?;
+    let Some(package) = table.get("package").and_then(|p| p.as_table()) else {
+        return Ok(None);
+    };
+    let name = package
+        .get("name")
+        .and_then(|n| n.as_str())
+        .ok_or("`[package]` has no `name`")?
+        .to_string();
+    let edition = match package.get("edition") {
+        None => Edition::E2015,
+        Some(toml::Value::String(e)) => {
+            Edition::from_str(e).ok_or_else(|| format!("unknown edition `{e}`"))?
+        }
+        Some(toml::Value::Table(t))
+            if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
+        {
+            workspace_edition(dir).unwrap_or(Edition::E2015)
+        }
+        Some(_) => return Err("`package.edition` is neither a string nor inherited".into()),
+    };
+    let targets = targets(dir, &table, &name);
+    Ok(Some(Package {
+        root: dir.to_path_buf(),
+        name,
+        edition,
+        targets,
+    }))
+}
+
+/// `[workspace.package] edition` of the nearest enclosing manifest with a `[workspace]`.
+fn workspace_edition(dir: &Path) -> Option<Edition> {
+    for d in dir.ancestors() {
+        let Ok(text) = fs::read_to_string(d.join("Cargo.toml")) else {
+            continue;
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        if let Some(ws) = table.get("workspace").and_then(|w| w.as_table()) {
+            let e = ws.get("package")?.get("edition")?.as_str()?;
+            return Edition::from_str(e);
+        }
+    }
+    None
+}
+
+/// The root files of the package's targets, by cargo's rules, that exist.
+fn targets(dir: &Path, table: &toml::Table, name: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut add = |p: PathBuf| {
+        if p.is_file() && !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    let explicit = |key: &str| -> Vec<PathBuf> {
+        let list = match table.get(key) {
+            Some(toml::Value::Array(a)) => a.iter().collect::<Vec<_>>(),
+            Some(v @ toml::Value::Table(_)) => vec![v],
+            _ => Vec::new(),
+        };
+        list.iter()
+            .filter_map(|t| t.get("path").and_then(|p| p.as_str()))
+            .map(|p| dir.join(p))
+            .collect()
+    };
+    let package = table.get("package").and_then(|p| p.as_table());
+    let auto = |key: &str| {
+        package
+            .and_then(|p| p.get(key))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
+    };
+    // The library.
+    match explicit("lib").pop() {
+        Some(p) => add(p),
+        None => add(dir.join("src/lib.rs")),
+    }
+    let _ = name;
+    // Binaries.
+    explicit("bin").into_iter().for_each(&mut add);
+    if auto("autobins") {
+        add(dir.join("src/main.rs"));
+        for p in rs_files_and_main_dirs(&dir.join("src/bin")) {
+            add(p);
+        }
+    }
+    for (key, auto_key, folder) in [
+        ("example", "autoexamples", "examples"),
+        ("test", "autotests", "tests"),
+        ("bench", "autobenches", "benches"),
+    ] {
+        explicit(key).into_iter().for_each(&mut add);
+        if auto(auto_key) {
+            for p in rs_files_and_main_dirs(&dir.join(folder)) {
+                add(p);
+            }
+        }
+    }
+    out
+}
+
+/// `*.rs` files and `*/main.rs` in a folder, sorted.
+fn rs_files_and_main_dirs(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter_map(|p| {
+            if p.is_dir() {
+                let main = p.join("main.rs");
+                main.is_file().then_some(main)
+            } else {
+                (p.extension().is_some_and(|e| e == "rs")).then_some(p)
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(files: &[(&str, &str)]) -> (tempdir::Dir, Result<Option<Package>, String>) {
+        let dir = tempdir::Dir::new();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        let manifest = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+        let result = read_manifest(dir.path(), &manifest);
+        (dir, result)
+    }
+
+    mod tempdir {
+        use std::path::{Path, PathBuf};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        pub struct Dir(PathBuf);
+        impl Dir {
+            pub fn new() -> Dir {
+                static N: AtomicUsize = AtomicUsize::new(0);
+                let p = std::env::temp_dir().join(format!(
+                    "borrowlens-project-{}-{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed)
+                ));
+                let _ = std::fs::remove_dir_all(&p);
+                std::fs::create_dir_all(&p).unwrap();
+                Dir(p)
+            }
+            pub fn path(&self) -> &Path {
+                &self.0
+            }
+        }
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn targets_by_cargo_rules() {
+        let (dir, p) = package(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"p\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", ""),
+            ("src/main.rs", ""),
+            ("src/bin/a.rs", ""),
+            ("src/bin/b/main.rs", ""),
+            ("src/bin/b/util.rs", ""),
+            ("src/util.rs", ""),
+            ("tests/t.rs", ""),
+            ("examples/e/main.rs", ""),
+        ]);
+        let p = p.unwrap().unwrap();
+        assert_eq!(p.name, "p");
+        assert_eq!(p.edition, Edition::E2021);
+        let rel: Vec<String> = p
+            .targets
+            .iter()
+            .map(|t| t.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            rel,
+            [
+                "src/lib.rs",
+                "src/main.rs",
+                "src/bin/a.rs",
+                "src/bin/b/main.rs",
+                "examples/e/main.rs",
+                "tests/t.rs"
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_paths_and_inherited_edition() {
+        let (dir, p) = package(&[
+            (
+                "Cargo.toml",
+                "[workspace]\n[workspace.package]\nedition = \"2018\"\n\n[package]\nname = \"q\"\n\
+                 edition.workspace = true\nautobins = false\n\n[lib]\npath = \"lib/q.rs\"\n\n\
+                 [[bin]]\nname = \"tool\"\npath = \"tools/tool.rs\"\n",
+            ),
+            ("lib/q.rs", ""),
+            ("tools/tool.rs", ""),
+            ("src/main.rs", ""),
+        ]);
+        let p = p.unwrap().unwrap();
+        assert_eq!(p.edition, Edition::E2018);
+        let rel: Vec<String> = p
+            .targets
+            .iter()
+            .map(|t| t.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(rel, ["lib/q.rs", "tools/tool.rs"]);
+    }
+
+    #[test]
+    fn bad_toml_says_where() {
+        let (_dir, p) = package(&[("Cargo.toml", "[package]\nname = \"p\"\nedition = 2021 x\n")]);
+        let err = p.unwrap_err();
+        assert!(err.starts_with("line 3, column "), "{err}");
+    }
+
+    #[test]
+    fn a_virtual_manifest_is_no_package() {
+        let (_dir, p) = package(&[("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n")]);
+        assert_eq!(p, Ok(None));
+    }
+}
