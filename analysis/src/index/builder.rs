@@ -43,8 +43,9 @@ pub enum FnEntry {
         owner: Option<Name>,
         name: Name,
         sig: Option<FnSig>,
-        /// Declared in a trait or a trait impl: such a method may be added to std types.
-        in_trait: bool,
+        /// The trait that declares it, for a method of a trait or of a trait impl: such a method
+        /// may be added to std types.
+        trait_: Option<Name>,
     },
     /// A function nested in another one's body: not visible to the index.
     Nested,
@@ -84,7 +85,7 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         owner,
         name: def.name.clone(),
         sig,
-        in_trait: c.trait_name.is_some() || c.impl_trait.is_some(),
+        trait_: c.trait_name.clone().or_else(|| c.impl_trait.clone()),
     }
 }
 
@@ -94,6 +95,10 @@ pub struct IndexBuilder {
     /// `impl Copy for X`: whether the impl has bounds, and which arguments it wants `Copy`.
     copy_impls: Vec<(Name, bool, Vec<usize>)>,
     drop_impls: Vec<Name>,
+    /// Method name -> the traits that declare it or define it in an impl.
+    method_traits: HashMap<Name, Vec<Name>>,
+    /// Trait -> the std types its impls may add methods to (`*`: any type).
+    trait_selves: HashMap<Name, Vec<Name>>,
 }
 
 impl IndexBuilder {
@@ -106,6 +111,8 @@ impl IndexBuilder {
             },
             copy_impls: Vec::new(),
             drop_impls: Vec::new(),
+            method_traits: HashMap::default(),
+            trait_selves: HashMap::default(),
         }
     }
 
@@ -175,6 +182,14 @@ impl IndexBuilder {
                 );
             }
             ast::Item::Impl(i) => {
+                if let Some(t) = &i.trait_name {
+                    if let Some(s) = std_self(i, t) {
+                        let selves = self.trait_selves.entry(t.clone()).or_default();
+                        if !selves.contains(&s) {
+                            selves.push(s);
+                        }
+                    }
+                }
                 let name = type_name(&i.self_ty);
                 if let (Some(t), Some(n), false) = (
                     &i.trait_name,
@@ -262,10 +277,13 @@ impl IndexBuilder {
                 owner,
                 name,
                 sig,
-                in_trait,
+                trait_,
             } => {
-                if *in_trait {
-                    *self.index.method_names.entry(name.clone()).or_default() += 1;
+                if let Some(t) = trait_ {
+                    let traits = self.method_traits.entry(name.clone()).or_default();
+                    if !traits.contains(t) {
+                        traits.push(t.clone());
+                    }
                 }
                 if let Some(owner) = owner {
                     let methods = self.index.methods.entry(owner.clone()).or_default();
@@ -282,6 +300,21 @@ impl IndexBuilder {
     }
 
     pub fn finish(mut self) -> Index {
+        // A method of a crate trait may be called on a std type when the trait is implemented
+        // for that type, or for any type (a blanket impl).
+        for (method, traits) in std::mem::take(&mut self.method_traits) {
+            let mut selves: Vec<Name> = Vec::new();
+            for t in &traits {
+                for s in self.trait_selves.get(t).into_iter().flatten() {
+                    if !selves.contains(s) {
+                        selves.push(s.clone());
+                    }
+                }
+            }
+            if !selves.is_empty() {
+                self.index.method_names.insert(method, selves);
+            }
+        }
         for (n, bounded, needs) in self.copy_impls {
             if let Some(a) = self.index.adts.get_mut(&n) {
                 if !a.copy {
@@ -297,6 +330,30 @@ impl IndexBuilder {
             }
         }
         self.index
+    }
+}
+
+/// The std types (by name, or `*` for any type) whose methods an impl of the trait `t` may add
+/// to: its self type unless that is one of the crate's own types; `None` for a crate type. A
+/// blanket impl over a parameter bounded by `t` itself (`impl<D: Tr> Tr for &mut D`) adds no
+/// type that does not implement `t` already.
+fn std_self(i: &ast::ImplDef, t: &Name) -> Option<Name> {
+    let mut ty = &i.self_ty;
+    while let ast::Type::Ref { inner, .. } = ty {
+        ty = inner;
+    }
+    match ty {
+        ast::Type::Path { segments, .. } if segments.len() == 1 => {
+            let n = &segments[0];
+            if let Some((_, bounds)) = i.generics.types.iter().find(|(p, _)| p == n) {
+                return (!bounds.contains(t)).then(|| Name::from("*"));
+            }
+            if crate::items::is_id(n) && !n.contains("@?") {
+                return None;
+            }
+            Some(n.clone())
+        }
+        _ => Some(Name::from("*")),
     }
 }
 

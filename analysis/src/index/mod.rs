@@ -120,9 +120,10 @@ pub struct Index {
     /// With the impl's type parameters as the self type's arguments name them (`impl<T> Deref
     /// for Own<T> { type Target = T; }` gives `([T], T)`).
     deref_targets: HashMap<Name, (Vec<Name>, Ty)>,
-    /// Names of the methods the crate's traits declare or its trait impls define: such a method
-    /// may be added to std types and shadow what the std table says (inherent methods cannot).
-    method_names: HashMap<Name, u32>,
+    /// Names of the methods the crate's traits declare or its trait impls define, with the std
+    /// types (`*`: any) that the traits are implemented for: such a method may shadow what the
+    /// std table says of those types (inherent methods cannot).
+    method_names: HashMap<Name, Vec<Name>>,
     /// The crate's traits with their supertraits; `None` when the name is declared twice.
     traits: HashMap<Name, Option<Vec<Name>>>,
     /// `static` items: mutability and type; `None` when the name is declared twice.
@@ -335,7 +336,11 @@ impl Index {
         generic_copy_with(g, &|b| self.trait_implies_copy(b))
     }
 
-    pub fn defines_method_named(&self, name: &str) -> bool {
-        self.method_names.contains_key(name)
+    /// Whether a trait of the crate may add a method of this name to the std type `owner`
+    /// (through an impl for it, or a blanket impl).
+    pub fn defines_method_named(&self, name: &str, owner: &str) -> bool {
+        self.method_names
+            .get(name)
+            .is_some_and(|selves| selves.iter().any(|s| &**s == "*" || &**s == owner))
     }
 }

@@ -88,14 +88,14 @@ impl Lower<'_> {
                     return None;
                 }
             }
-            if self.index.defines_method_named(method) {
-                // A trait of the crate may add this method to std types.
-                return None;
-            }
             if ty.adt_name().is_some_and(|n| self.index.is_shadowed(n)) {
                 return None;
             }
             let owner = std_owner(&ty)?;
+            if self.index.defines_method_named(method, owner) {
+                // A trait of the crate may add this method to this std type.
+                return None;
+            }
             // `IntoIterator::into_iter(self)` on an owned std collection moves it. Only without
             // autoderef: on `&Vec` the by-value method is the reference's own impl.
             let into_iter = (method == "into_iter"
