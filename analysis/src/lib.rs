@@ -194,8 +194,8 @@ impl AnalysisHost {
     /// The root files of the crates (cargo's targets: `src/lib.rs`, `src/main.rs`, ...), by the
     /// paths their files were set with; every file their module trees reach is analysed with the
     /// facts of its whole crate. A file that no root reaches is a crate of its own. Paths of
-    /// files not set are ignored. Replaces the previous roots.
-    pub fn set_crate_roots(&mut self, roots: &[&str]) {
+    /// files not set are ignored. Replaces the previous roots; says whether they changed.
+    pub fn set_crate_roots(&mut self, roots: &[&str]) -> bool {
         use salsa::Setter;
         let roots: Vec<db::SourceFile> = roots
             .iter()
@@ -203,9 +203,11 @@ impl AnalysisHost {
             .map(|id| self.files[id.0 as usize])
             .collect();
         let ws = self.workspace();
-        if **ws.roots(&self.db) != roots {
-            ws.set_roots(&mut self.db).to(std::sync::Arc::new(roots));
+        if **ws.roots(&self.db) == roots {
+            return false;
         }
+        ws.set_roots(&mut self.db).to(std::sync::Arc::new(roots));
+        true
     }
 
     /// What could not be read of the crates' module trees (a `mod x;` whose file the host does

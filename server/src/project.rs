@@ -88,6 +88,50 @@ impl Packages {
     }
 }
 
+/// The packages whose manifests are in `dir` or below it (as `rust_files` walks: what git
+/// ignores, hidden folders and `target/` are skipped), with the manifests that could not be read.
+pub fn packages_under(dir: &Path) -> (Vec<Package>, Vec<ManifestError>) {
+    let mut packages = Vec::new();
+    let mut errors = Vec::new();
+    let walk = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|it| {
+            it.depth() == 0
+                || !(it.file_name() == "target" && it.file_type().is_some_and(|t| t.is_dir()))
+        })
+        .build();
+    for entry in walk.filter_map(|e| e.ok()) {
+        if entry.file_name() != "Cargo.toml" || !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let Some(folder) = path.parent() else {
+            continue;
+        };
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) => {
+                errors.push(ManifestError {
+                    path: path.to_path_buf(),
+                    message: err.to_string(),
+                });
+                continue;
+            }
+        };
+        match read_manifest(folder, &text) {
+            Ok(Some(p)) => packages.push(p),
+            Ok(None) => {}
+            Err(message) => errors.push(ManifestError {
+                path: path.to_path_buf(),
+                message,
+            }),
+        }
+    }
+    (packages, errors)
+}
+
 /// The package a manifest describes; `Ok(None)` for a manifest without `[package]`.
 pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {

@@ -460,3 +460,59 @@ fn a_closed_stdout_is_not_an_error() {
     );
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
+
+/// A package whose error needs a fact from another file (the method's receiver is in
+/// `model.rs`), a `Cargo.toml` that is not TOML, and a `mod` without its file.
+const MAIN_NEEDS_MODEL: &str = "mod model;\nmod gone;\nuse model::Counter;\n\nfn main() {\n    let mut c = Counter { items: vec![1] };\n    let first = c.first();\n    c.add(2);\n    println!(\"{first}\");\n}\n";
+const MODEL: &str = "pub struct Counter {\n    pub items: Vec<u32>,\n}\n\nimpl Counter {\n    pub fn first(&self) -> &u32 {\n        &self.items[0]\n    }\n    pub fn add(&mut self, x: u32) {\n        self.items.push(x);\n    }\n}\n";
+
+#[test]
+fn a_package_is_checked_with_the_facts_of_its_crate() {
+    let dir = TempDir::new();
+    dir.write(
+        "pkg/Cargo.toml",
+        "[package]\nname = \"pkg\"\nedition = \"2021\"\n",
+    );
+    dir.write("pkg/src/main.rs", MAIN_NEEDS_MODEL);
+    dir.write("pkg/src/model.rs", MODEL);
+    // The same files without a manifest: each file alone, the method unknown.
+    dir.write("loose/main.rs", MAIN_NEEDS_MODEL);
+    dir.write("loose/model.rs", MODEL);
+    let out = borrowlens(&[
+        "check",
+        "--format",
+        "json",
+        &dir.path("pkg/src"),
+        &dir.path("loose"),
+    ]);
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("pkg/src/main.rs"));
+    assert_eq!(lines[0]["code"], "E0502");
+    assert_eq!(lines[0]["line"], 8);
+    let err = stderr(&out);
+    assert!(err.contains("no file for `mod gone;`"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_manifest_that_is_not_toml_is_named_and_its_files_checked_alone() {
+    let dir = TempDir::new();
+    dir.write(
+        "pkg/Cargo.toml",
+        "[package]\nname = \"pkg\nedition = \"2021\"\n",
+    );
+    dir.write("pkg/src/main.rs", MAIN_NEEDS_MODEL);
+    dir.write("pkg/src/model.rs", MODEL);
+    let out = borrowlens(&["check", "--format", "json", &dir.path("pkg")]);
+    let err = stderr(&out);
+    assert!(err.contains("Cargo.toml: line 2, column"), "{err}");
+    assert!(stdout(&out).is_empty(), "alone, main.rs cannot know `add`");
+    assert_eq!(out.status.code(), Some(0));
+}

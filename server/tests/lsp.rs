@@ -937,3 +937,52 @@ fn status_reports_each_edits_wait_for_its_diagnostics() {
     }
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// The language server finds the crates of its workspace folders: an open file's diagnostics
+/// use the facts of the other files of its crate, read from disk, and follow edits to them.
+#[test]
+fn an_open_file_sees_the_other_files_of_its_crate() {
+    let dir = TempDir::new("crate");
+    dir.write(
+        "Cargo.toml",
+        "[package]\nname = \"pkg\"\nedition = \"2021\"\n",
+    );
+    let main = "mod model;\nuse model::Counter;\n\nfn main() {\n    let mut c = Counter { items: vec![1] };\n    let first = c.first();\n    c.add(2);\n    println!(\"{first}\");\n}\n";
+    let model = "pub struct Counter {\n    pub items: Vec<u32>,\n}\n\nimpl Counter {\n    pub fn first(&self) -> &u32 {\n        &self.items[0]\n    }\n    pub fn add(&mut self, x: u32) {\n        self.items.push(x);\n    }\n}\n";
+    let main_path = dir.write("src/main.rs", main);
+    let model_path = dir.write("src/model.rs", model);
+    let mut client = Client::spawn(&["lsp"]);
+    client.initialize(json!({
+        "capabilities": {"window": {"workDoneProgress": true}},
+        "workspaceFolders": [{"uri": file_uri(&dir.0), "name": "crate"}],
+    }));
+    client.notify("initialized", json!({}));
+    client.wait_for("the end of indexing", |it| {
+        it["method"] == "$/progress" && it["params"]["value"]["kind"] == "end"
+    });
+    let uri = file_uri(&main_path);
+    client.open(&uri, main);
+    let diags = client.diagnostics(&uri, Some(1));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "E0502");
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 6, "character": 4})
+    );
+    // `first` no longer borrows: the error goes once the other file says so.
+    let model_uri = file_uri(&model_path);
+    client.open(&model_uri, model);
+    client.send(json!({
+        "jsonrpc": "2.0",
+        "method": "textDocument/didChange",
+        "params": {
+            "textDocument": {"uri": model_uri, "version": 2},
+            "contentChanges": [{"text": model.replace("-> &u32 {\n        &self.items[0]", "-> u32 {\n        self.items[0]")}],
+        },
+    }));
+    let diags = client.wait_for("main.rs's diagnostics again", |it| {
+        it["method"] == "textDocument/publishDiagnostics" && it["params"]["uri"] == uri
+    });
+    assert_eq!(diags["params"]["diagnostics"], json!([]), "{diags}");
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

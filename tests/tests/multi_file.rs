@@ -297,3 +297,44 @@ pub struct Vec;
 "#,
     );
 }
+
+#[test]
+fn a_closure_borrows_a_field_through_self_not_self() {
+    // Edition 2021 captures `(*self).searcher` and `(*self).count`, disjoint from `self.it`,
+    // which the method call borrows mutably (`memchr`'s iterators do this).
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub struct One;
+impl One {
+    pub fn find(&self) -> usize {
+        0
+    }
+}
+pub struct Iter {
+    pub n: usize,
+}
+impl Iter {
+    pub fn next<F: FnMut() -> usize>(&mut self, mut f: F) -> usize {
+        self.n + f()
+    }
+}
+pub struct S<'a> {
+    searcher: &'a One,
+    it: Iter,
+    count: usize,
+}
+impl<'a> S<'a> {
+    pub fn disjoint(&mut self) -> usize {
+        self.it.next(|| self.searcher.find())
+    }
+    pub fn disjoint_mut(&mut self) -> usize {
+        self.it.next(|| {
+            self.count += 1;
+            self.count
+        })
+    }
+}
+"#,
+    );
+}

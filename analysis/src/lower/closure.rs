@@ -50,32 +50,69 @@ impl Lower<'_> {
         // editions capture whole variables. One capture per path; a path that extends another
         // is folded into it, and the strongest use wins.
         let disjoint = self.edition >= Edition::E2021;
-        let mut caps: Vec<(Local, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
+        // Each capture: the variable, whether the path goes through the reference the variable
+        // holds, the field path, where, and how.
+        let mut caps: Vec<(Local, bool, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
         for (n, path, sp, u) in uses {
             let Some(l) = self.lookup(&n) else { continue };
-            let owned = matches!(self.local_ty(l), Ty::Adt { .. } | Ty::Tuple(_))
-                && !matches!(self.local_ty(l).adt_name(), Some("Box" | "Rc" | "Arc"));
-            let path = if disjoint && owned { path } else { Vec::new() };
+            let struct_like = |t: &Ty| {
+                matches!(t, Ty::Adt { .. } | Ty::Tuple(_))
+                    && !matches!(t.adt_name(), Some("Box" | "Rc" | "Arc"))
+            };
+            let ty = self.local_ty(l);
+            let owned = struct_like(&ty);
+            // A borrow through a reference captures the place behind it (`(*self).field`), as
+            // rustc's precise captures do; moves and `move` closures take the reference itself.
+            let through_ref = !is_move
+                && matches!(u, CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign)
+                && matches!(&ty, Ty::Ref(_, inner) if struct_like(inner));
+            let deref = disjoint && through_ref && !path.is_empty();
+            let path = if disjoint && (owned || through_ref) {
+                path
+            } else {
+                Vec::new()
+            };
             let prefix =
                 |a: &[FieldName], b: &[FieldName]| a.len() <= b.len() && b[..a.len()] == *a;
             let mut merged = false;
             for c in caps.iter_mut().filter(|c| c.0 == l) {
-                if prefix(&c.1, &path) || prefix(&path, &c.1) {
-                    if path.len() < c.1.len() {
-                        c.1 = path.clone();
+                let (cd, cp) = (c.1, &c.2);
+                let same_base = cd == deref || cp.is_empty() || path.is_empty();
+                if same_base && (prefix(cp, &path) || prefix(&path, cp)) {
+                    if path.len() < c.2.len() {
+                        c.2 = path.clone();
+                        c.1 = deref;
                     }
-                    if u > c.3 {
-                        c.3 = u;
-                        c.2 = sp;
+                    if u > c.4 {
+                        c.4 = u;
+                        c.3 = sp;
                     }
                     merged = true;
                     break;
                 }
             }
             if !merged {
-                caps.push((l, path, sp, u));
+                caps.push((l, deref, path, sp, u));
             }
         }
+        // A variable captured both whole and through its reference is captured whole, as
+        // strongly as the strongest of them.
+        for i in 0..caps.len() {
+            if !caps[i].2.is_empty() {
+                continue;
+            }
+            for j in 0..caps.len() {
+                if caps[j].0 == caps[i].0 && !caps[j].2.is_empty() && caps[j].4 > caps[i].4 {
+                    (caps[i].4, caps[i].3) = (caps[j].4, caps[j].3);
+                }
+            }
+        }
+        let whole: Vec<Local> = caps
+            .iter()
+            .filter(|c| c.2.is_empty())
+            .map(|c| c.0)
+            .collect();
+        caps.retain(|c| c.2.is_empty() || !whole.contains(&c.0));
         let mut captured: Vec<Local> = Vec::new();
         for c in &caps {
             if !captured.contains(&c.0) {
@@ -86,8 +123,11 @@ impl Lower<'_> {
         // The captured values' types (a reference for a borrow): a closure is `Copy` when they
         // all are.
         let mut capture_tys = Vec::new();
-        for (l, path, sp, u) in caps {
+        for (l, deref, path, sp, u) in caps {
             let mut place = Place::local(l);
+            if deref {
+                place = place.deref();
+            }
             for f in path {
                 place = place.project(Proj::Field(f));
             }

@@ -174,6 +174,8 @@ struct State {
     /// The files known from disk (indexed or reported by the watcher), by path.
     disk: HashSet<String>,
     cargo: CargoEditions,
+    /// The root files of the workspace's crates (cargo's targets), as host paths.
+    crate_roots: Vec<String>,
     publisher: Publisher,
     /// Open documents whose diagnostics are to be computed, in the order they became dirty.
     dirty: Vec<Uri>,
@@ -305,6 +307,7 @@ impl State {
             open_paths: HashMap::new(),
             disk: HashSet::new(),
             cargo: CargoEditions::default(),
+            crate_roots: Vec::new(),
             publisher,
             dirty: Vec::new(),
             unsettled: HashSet::new(),
@@ -322,6 +325,7 @@ impl State {
                 self.encoding = encoding;
                 self.settings = settings;
                 self.roots = roots;
+                self.find_crates();
             }
             Op::Open { uri, text, version } => self.open(uri, text, version),
             Op::Change {
@@ -340,6 +344,7 @@ impl State {
                         self.host.set_file(&path, file.text, file.edition);
                     }
                 }
+                self.apply_crate_roots();
             }
             Op::Watched(changes) => {
                 for (path, kind) in changes {
@@ -396,6 +401,7 @@ impl State {
             .unwrap_or(edition::DEFAULT);
         let doc_text = Text::new(&text, self.encoding);
         let file = self.host.set_file(&path, text, edition);
+        self.apply_crate_roots();
         self.open_paths.insert(path.clone(), uri.clone());
         self.docs.insert(
             uri.clone(),
@@ -437,6 +443,18 @@ impl State {
         self.host.set_file(&doc.path, text, edition);
         self.unsettled.insert(uri.clone());
         self.dirty(uri.clone());
+        // A fact of this file may change what the other files of its crate report: they are
+        // checked again after it (memoized, and interruptible by the next keystroke).
+        self.dirty_all();
+    }
+
+    /// Every open document is to be published again (a published list that did not change is
+    /// not sent again).
+    fn dirty_all(&mut self) {
+        let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            self.dirty(uri);
+        }
     }
 
     /// Parses afresh the edited documents whose incremental parse may differ from a fresh one.
@@ -506,6 +524,7 @@ impl State {
     fn change_roots(&mut self, added: Vec<Root>, removed: Vec<PathBuf>) {
         self.roots.retain(|it| !removed.contains(&it.path));
         self.roots.extend(added);
+        self.find_crates();
         let gone: Vec<String> = self
             .disk
             .iter()
@@ -520,7 +539,36 @@ impl State {
         }
     }
 
+    /// Reads the workspace folders' manifests: which files are crate roots.
+    fn find_crates(&mut self) {
+        let mut roots = Vec::new();
+        for root in &self.roots {
+            let (packages, errors) = crate::project::packages_under(&root.path);
+            for e in errors {
+                tracing::warn!("{e}; the files of its package are analysed one by one");
+            }
+            for p in packages {
+                roots.extend(p.targets.iter().map(|t| t.display().to_string()));
+            }
+        }
+        self.crate_roots = roots;
+        self.apply_crate_roots();
+    }
+
+    /// Hands the host the crate roots it has files for (a root's file may arrive later); when
+    /// they change, every open document is checked again.
+    fn apply_crate_roots(&mut self) {
+        let roots: Vec<&str> = self.crate_roots.iter().map(|r| r.as_str()).collect();
+        if self.host.set_crate_roots(&roots) {
+            self.dirty_all();
+        }
+    }
+
     fn disk_changed(&mut self, path: PathBuf, kind: FileChangeType) {
+        if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+            self.find_crates();
+            return;
+        }
         let key = path.display().to_string();
         if self.open_paths.contains_key(&key) || !self.in_workspace(&path) {
             // An open document's text wins over the disk; it is read again when closed.
@@ -533,6 +581,8 @@ impl State {
             Some(file) => {
                 self.disk.insert(key.clone());
                 self.host.set_file(&key, file.text, file.edition);
+                self.apply_crate_roots();
+                self.dirty_all();
             }
             None => {
                 if self.disk.remove(&key) {

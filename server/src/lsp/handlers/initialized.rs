@@ -44,10 +44,17 @@ pub fn handle(server: &Server, _: InitializedParams) {
 
 fn watcher() -> Registration {
     let options = DidChangeWatchedFilesRegistrationOptions {
-        watchers: vec![FileSystemWatcher {
-            glob_pattern: GlobPattern::String("**/*.rs".to_string()),
-            kind: None,
-        }],
+        watchers: vec![
+            FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.rs".to_string()),
+                kind: None,
+            },
+            // A manifest changes which files are crate roots.
+            FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/Cargo.toml".to_string()),
+                kind: None,
+            },
+        ],
     };
     Registration {
         id: "borrowlens/watch".to_string(),
