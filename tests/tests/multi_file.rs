@@ -338,3 +338,55 @@ impl<'a> S<'a> {
 "#,
     );
 }
+
+#[test]
+fn a_set_of_ids_from_a_borrowing_iterator_holds_no_borrow() {
+    // The iterator borrows `self`; what it yields (a `Copy` id of another file, no lifetime) and
+    // the set it goes into do not, so `self` may be assigned while the set lives (as
+    // `regex-automata`'s DFA shuffling does).
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod prim;
+use crate::prim::StateID;
+use std::collections::BTreeSet;
+
+pub struct Starts<'a> {
+    st: &'a [u32],
+    i: usize,
+}
+
+impl<'a> Iterator for Starts<'a> {
+    type Item = (StateID, u8);
+    fn next(&mut self) -> Option<(StateID, u8)> {
+        let i = self.i;
+        self.i += 1;
+        self.st.get(i).map(|&x| (StateID(x), 0))
+    }
+}
+
+pub struct Dfa {
+    st: Vec<u32>,
+    min: StateID,
+}
+
+impl Dfa {
+    pub fn starts(&self) -> Starts<'_> {
+        Starts { st: &self.st, i: 0 }
+    }
+
+    pub fn shuffle(&mut self) -> usize {
+        let mut is_start: BTreeSet<StateID> = BTreeSet::new();
+        for (id, _) in self.starts() {
+            is_start.insert(id);
+        }
+        self.min = StateID(0);
+        is_start.len()
+    }
+}
+//- /src/prim.rs
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StateID(pub u32);
+"#,
+    );
+}

@@ -236,7 +236,10 @@ impl Lower<'_> {
         for a in args {
             ops.push(self.arg_operand(a));
         }
-        // What the method stores into the receiver keeps its borrows as long as the receiver.
+        // What the method stores into the receiver keeps its borrows as long as the receiver,
+        // unless the receiver's type says it holds none (`BTreeSet<StateId>`).
+        let store_base =
+            store_base.filter(|&b| self.local_ty(b).may_hold_borrow(self.index) != Some(false));
         if let Some(base) = store_base {
             for &i in &res.stores {
                 if let Some(p) = ops.get(i + 1).and_then(|o| o.place()).cloned() {

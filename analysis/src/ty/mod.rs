@@ -264,6 +264,64 @@ impl Ty {
     }
 }
 
+impl Ty {
+    /// Whether a value of this type may hold a borrow, by what the crate's index knows of its
+    /// types: `Some(false)` only when every type in it is known (a crate type without lifetime
+    /// parameters, std's owning containers, primitives) and none of them borrows.
+    pub fn may_hold_borrow(&self, index: &Index) -> Option<bool> {
+        match self {
+            Ty::Ref(..) => Some(true),
+            Ty::Prim(_) | Ty::Str | Ty::Never => Some(false),
+            Ty::Tuple(ts) => any_known(ts.iter().map(|t| t.may_hold_borrow(index))),
+            Ty::Array(t, _) | Ty::Slice(t) => t.may_hold_borrow(index),
+            Ty::Adt {
+                name,
+                args,
+                lifetimes,
+            } => {
+                if *lifetimes > 0 {
+                    return Some(true);
+                }
+                let known = if crate::items::is_id(name) {
+                    // A crate type holds what its type arguments hold, unless it has lifetime
+                    // parameters (written or elided).
+                    index
+                        .adt(name)
+                        .is_some_and(|a| !a.opaque && a.lifetimes == 0)
+                } else {
+                    !index.is_shadowed(name)
+                        && matches!(
+                            &**name,
+                            "Vec"
+                                | "VecDeque"
+                                | "HashMap"
+                                | "HashSet"
+                                | "BTreeMap"
+                                | "BTreeSet"
+                                | "BinaryHeap"
+                                | "Option"
+                                | "Result"
+                                | "Box"
+                                | "String"
+                                | "Rc"
+                                | "Arc"
+                        )
+                };
+                if !known {
+                    return None;
+                }
+                any_known(args.iter().map(|t| t.may_hold_borrow(index)))
+            }
+            Ty::RawPtr(..)
+            | Ty::FnPtr(_)
+            | Ty::Param { .. }
+            | Ty::Opaque
+            | Ty::Dyn(_)
+            | Ty::Unknown => None,
+        }
+    }
+}
+
 /// `Some(true)` when all are `Some(true)`, `Some(false)` when any is `Some(false)`, else `None`.
 /// `Some(true)` when every answer is yes, `Some(false)` when one is no, `None` otherwise.
 pub(crate) fn all_known(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
