@@ -390,3 +390,47 @@ pub struct StateID(pub u32);
 "#,
     );
 }
+
+#[test]
+fn an_at_binding_takes_the_value_once_its_pattern_matched() {
+    // `err @ E::C(_)` tests the variant before `err` takes `e`, and other arms never see a
+    // moved `e` (winnow's and serde's errors do this); `x @ Some(y)` moves `y` out first.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub enum E {
+    A(u8),
+    B(u8),
+    C(String),
+}
+pub fn f(e: E) -> Result<u8, E> {
+    match e {
+        E::A(x) | E::B(x) => Ok(x),
+        err @ E::C(_) => Err(err),
+    }
+}
+pub fn h(e: E) -> (E, Option<u8>) {
+    match e {
+        s @ E::A(_) | s @ E::C(_) => (s, None),
+        E::B(x) => (E::B(x), Some(x)),
+    }
+}
+pub fn k(o: Option<String>) {
+    match o {
+        x @ Some(y) => {
+//      ^ E0382
+            drop(x);
+            drop(y);
+        }
+        None => {}
+    }
+}
+pub fn k2(o: Option<u8>) -> (Option<u8>, u8) {
+    match o {
+        x @ Some(y) => (x, y),
+        None => (None, 0),
+    }
+}
+"#,
+    );
+}

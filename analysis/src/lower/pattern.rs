@@ -44,6 +44,23 @@ impl Lower<'_> {
                 name,
                 sub,
             } => {
+                // `x @ P`: P's tests read the place before `x` takes it (rustc binds once the
+                // whole pattern has matched), and P's bindings come first.
+                if let Some(sub) = sub {
+                    self.bind_pattern(sub, place, ty, mode, span);
+                }
+                // rustc points at the binding (`x`, `ref mut x`), not at `x @ P` whole.
+                let pat_span = if sub.is_some() {
+                    let prefix = match (*by_ref, *mutability) {
+                        (Some(Mutability::Mut), _) => "ref mut ".len(),
+                        (Some(Mutability::Not), _) | (None, Mutability::Mut) => "ref ".len(),
+                        (None, Mutability::Not) => 0,
+                    } as u32;
+                    let end = pat.span.start + prefix + name.len() as u32;
+                    Span::new(pat.span.start, end.min(pat.span.end))
+                } else {
+                    pat.span
+                };
                 let (rv, lty, unc) = match (*by_ref, mode) {
                     (Some(m), _) | (None, BindMode::Ref(m)) => {
                         // Under an unknown binding mode the matched value may sit behind a
@@ -51,8 +68,8 @@ impl Lower<'_> {
                         // a guess.
                         let guess = mode == BindMode::Unknown;
                         if m == Mutability::Mut && !guess {
-                            self.check_mutable(place, pat.span, true);
-                            self.check_guard_write(place, pat.span, Mutation::Borrow);
+                            self.check_mutable(place, pat_span, true);
+                            self.check_guard_write(place, pat_span, Mutation::Borrow);
                         }
                         (
                             Rvalue::Ref(borrow_kind(m, false), place.clone()),
@@ -62,7 +79,7 @@ impl Lower<'_> {
                     }
                     (None, BindMode::Move) => {
                         let mut op = self.operand_of(place.clone());
-                        if matches!(op, Operand::Move(_)) && !self.check_move_out(&op, pat.span) {
+                        if matches!(op, Operand::Move(_)) && !self.check_move_out(&op, pat_span) {
                             op = Operand::Use(place.clone());
                         }
                         let unc = matches!(op, Operand::Use(_));
@@ -77,13 +94,10 @@ impl Lower<'_> {
                     lty,
                     *mutability == Mutability::Mut,
                     LocalKind::User,
-                    pat.span,
+                    pat_span,
                 );
-                self.assign(Place::local(l), rv, pat.span, unc);
+                self.assign(Place::local(l), rv, pat_span, unc);
                 self.bind_name(name.clone(), l);
-                if let Some(sub) = sub {
-                    self.bind_pattern(sub, place, ty, mode, span);
-                }
             }
             PatKind::Ref { pat: inner, .. } => {
                 let inner_ty = ty.deref().unwrap_or(Ty::Unknown);
