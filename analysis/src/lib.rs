@@ -13,12 +13,14 @@
 
 #![warn(missing_docs)]
 
+pub use batch::{Crates, Parsed};
 pub use fixes::{Fix, TextEdit};
 pub use ide::{HoverResult, InlayConfig, InlayHint, InlayKind, Region, RegionKind, RegionQuery};
 
 #[doc(hidden)]
 pub mod ast;
 mod base;
+mod batch;
 #[doc(hidden)]
 pub mod borrowck;
 #[doc(hidden)]
@@ -454,56 +456,8 @@ impl std::fmt::Display for ParseGaveUp {
 /// and setting up and tearing down a database per file was a tenth of its time). `Err` when the
 /// text could not be parsed within the budget, where a host answers no diagnostics.
 pub fn diagnostics_once(text: &str, edition: Edition) -> Result<Vec<Diagnostic>, ParseGaveUp> {
-    let Some(tree) = syntax::parse_tree(text, None) else {
-        return Err(ParseGaveUp);
-    };
-    let syntax = syntax::convert(&tree, text);
-    let tree = std::sync::Arc::new(items::ItemTree::new(&syntax));
-    let map = items::DefMap::build("", tree, edition, &mut |_| None);
-    let scope = items::FileScope {
-        map: &map,
-        top: items::ModuleId(0),
-    };
-    let mut builder = index::IndexBuilder::new(
-        index::shadowed_std_names(text),
-        index::control_free_macros(text),
-    );
-    for item in &syntax.items {
-        if let Some(item) = scope.item(item) {
-            builder.add_item(&item);
-        }
-    }
-    let resolved: Vec<Option<db::ResolvedFn>> = syntax
-        .items
-        .iter()
-        .map(|item| match item {
-            ast::Item::Fn(f) => Some(db::resolve_fn(scope, &f.def, &f.container)),
-            _ => None,
-        })
-        .collect();
-    for f in resolved.iter().flatten() {
-        builder.add_fn(&db::resolved_entry(f));
-    }
-    let index = builder.finish();
-    let mut out = Vec::new();
-    for (item, resolved) in syntax.items.iter().zip(&resolved) {
-        let (ast::Item::Fn(f), Some(r)) = (item, resolved) else {
-            continue;
-        };
-        let lowered = lower::lower_fn(&r.def, &r.container, &index, edition);
-        if lowered.body.tainted {
-            continue;
-        }
-        let borrowck = db::check_fn(&lowered, &index);
-        let f = FnAnalysis {
-            offset: f.offset,
-            def: &f.def,
-            lowered: &lowered,
-            borrowck: &borrowck,
-        };
-        fn_diagnostics(text, &index, &f, &mut out);
-    }
-    Ok(sort_diagnostics(out))
+    let parsed = Parsed::new(text.to_string())?;
+    Ok(Crates::new(vec![(String::new(), parsed, edition)], &[]).diagnostics(0))
 }
 
 /// What the diagnostics of one function are made of.

@@ -6,9 +6,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use borrowlens_analysis::{
-    AnalysisHost, Diagnostic, Edition, FileId, Severity, ANALYSIS_STACK_SIZE,
-};
+use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
 
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
@@ -226,7 +224,9 @@ fn analyze_in_packages(
 
 /// The diagnostics of `wanted`, files of `package`, analysed with every file of the package
 /// (walked as `rust_files` walks, so what git ignores is not read) and its targets as crate
-/// roots: a fact in another file of the crate counts. Two threads ask a snapshot of one host.
+/// roots: a fact in another file of the crate counts. The files are parsed on `THREADS`
+/// threads, the crates' facts built once (`Crates`), and the wanted files checked on `THREADS`
+/// threads again.
 pub fn analyze_package(
     package: &Package,
     wanted: &[&Input],
@@ -238,11 +238,12 @@ pub fn analyze_package(
             .display()
             .to_string()
     };
-    let mut host = AnalysisHost::new();
-    let wanted_keys: Vec<String> = wanted.iter().map(|i| key(Path::new(&i.path))).collect();
-    for (input, k) in wanted.iter().zip(&wanted_keys) {
-        host.set_file(k, input.text.clone(), input.edition);
-    }
+    // The wanted files first, then the package's others (each once).
+    let mut files: Vec<(String, String, Edition)> = wanted
+        .iter()
+        .map(|i| (key(Path::new(&i.path)), i.text.clone(), i.edition))
+        .collect();
+    let mut seen: std::collections::HashSet<String> = files.iter().map(|f| f.0.clone()).collect();
     let mut others: Vec<PathBuf> = walk::rust_files(std::slice::from_ref(&package.root))
         .into_iter()
         .filter_map(|e| e.ok())
@@ -250,7 +251,7 @@ pub fn analyze_package(
     others.extend(package.targets.iter().cloned());
     for path in others {
         let k = key(&path);
-        if host.file_id(&k).is_some() {
+        if !seen.insert(k.clone()) {
             continue;
         }
         let Ok(text) = fs::read_to_string(&path) else {
@@ -259,42 +260,78 @@ pub fn analyze_package(
         let edition = edition
             .or_else(|| edition::from_directive(&text))
             .unwrap_or(package.edition);
-        host.set_file(&k, text, edition);
+        files.push((k, text, edition));
+    }
+    // Parsed on the threads.
+    let texts: Vec<std::sync::Mutex<String>> = files
+        .iter_mut()
+        .map(|f| std::sync::Mutex::new(std::mem::take(&mut f.1)))
+        .collect();
+    let parsed = on_threads(texts.len(), |i| {
+        let text = std::mem::take(&mut *texts[i].lock().unwrap_or_else(|e| e.into_inner()));
+        catching_parse(|| borrowlens_analysis::Parsed::new(text))
+    });
+    let mut ok_files = Vec::new();
+    let mut outcome: Vec<Option<Result<Vec<Diagnostic>, NotAnalysed>>> =
+        (0..wanted.len()).map(|_| None).collect();
+    let mut position = vec![None; files.len()];
+    for (i, (p, (path, _, edition))) in parsed.into_iter().zip(files).enumerate() {
+        match p {
+            Ok(parsed) => {
+                position[i] = Some(ok_files.len());
+                ok_files.push((path, parsed, edition));
+            }
+            Err(e) if i < wanted.len() => outcome[i] = Some(Err(e)),
+            Err(_) => {}
+        }
     }
     let roots: Vec<String> = package.targets.iter().map(|t| key(t)).collect();
-    host.set_crate_roots(&roots.iter().map(|r| r.as_str()).collect::<Vec<_>>());
-    for problem in host.crate_problems() {
+    let crates = match panic::catch_unwind(AssertUnwindSafe(|| {
+        borrowlens_analysis::Crates::new(
+            ok_files,
+            &roots.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        )
+    })) {
+        Ok(crates) => crates,
+        Err(payload) => {
+            let message = panic_message(payload);
+            return (0..wanted.len())
+                .map(|_| Err(NotAnalysed::Panicked(message.clone())))
+                .collect();
+        }
+    };
+    for problem in crates.problems() {
         output::warning(&problem);
     }
-    let analysis = host.snapshot();
-    let ids: Vec<FileId> = wanted_keys
-        .iter()
-        .map(|k| host.file_id(k).expect("set above"))
-        .collect();
+    let checked = on_threads(wanted.len(), |i| match position[i] {
+        Some(k) if outcome[i].is_none() => catching(|| Ok(crates.diagnostics(k))),
+        _ => Ok(Vec::new()),
+    });
+    outcome
+        .into_iter()
+        .zip(checked)
+        .map(|(o, c)| o.unwrap_or(c))
+        .collect()
+}
+
+/// `f(0)` .. `f(n - 1)` on `THREADS` threads with the analysis's stack, in order.
+fn on_threads<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<Vec<Diagnostic>, NotAnalysed>>> =
-        (0..ids.len()).map(|_| None).collect();
+    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..THREADS.min(ids.len()))
+        let handles: Vec<_> = (0..THREADS.min(n))
             .map(|_| {
-                let (next, ids, analysis) = (&next, &ids, analysis.clone());
+                let (next, f) = (&next, &f);
                 std::thread::Builder::new()
                     .stack_size(ANALYSIS_STACK_SIZE)
                     .spawn_scoped(scope, move || {
                         let mut done = Vec::new();
                         loop {
-                            let Some(&id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= n {
                                 return done;
-                            };
-                            done.push((
-                                id,
-                                catching(|| {
-                                    if analysis.parse_gave_up(id).unwrap_or(false) {
-                                        return Err(borrowlens_analysis::ParseGaveUp);
-                                    }
-                                    Ok(analysis.diagnostics(id).unwrap_or_default())
-                                }),
-                            ));
+                            }
+                            done.push((i, f(i)));
                         }
                     })
                     .expect("start an analysis thread")
@@ -304,18 +341,34 @@ pub fn analyze_package(
             let done = handle
                 .join()
                 .unwrap_or_else(|payload| panic::resume_unwind(payload));
-            for (id, result) in done {
-                let i = ids.iter().position(|x| *x == id).expect("one of ours");
-                results[i] = Some(result);
+            for (i, r) in done {
+                results[i] = Some(r);
             }
         }
     });
-    drop(analysis);
-    drop(host);
     results
         .into_iter()
-        .map(|it| it.expect("every file was analysed"))
+        .map(|r| r.expect("every item was done"))
         .collect()
+}
+
+/// A parse with its panic caught and named.
+fn catching_parse(
+    f: impl FnOnce() -> Result<borrowlens_analysis::Parsed, borrowlens_analysis::ParseGaveUp>,
+) -> Result<borrowlens_analysis::Parsed, NotAnalysed> {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(borrowlens_analysis::ParseGaveUp)) => Err(NotAnalysed::ParseGaveUp),
+        Err(payload) => Err(NotAnalysed::Panicked(panic_message(payload))),
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|it| it.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 /// The diagnostics of every input, in input order. `THREADS` threads take the files one at a
@@ -329,36 +382,12 @@ pub fn analyze_package(
 pub fn analyze(inputs: &[Input]) -> Vec<Result<Vec<Diagnostic>, NotAnalysed>> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(inputs[i].text.len()));
-    let next = AtomicUsize::new(0);
+    let done = on_threads(order.len(), |k| analyze_one(&inputs[order[k]]));
     let mut results: Vec<Option<Result<Vec<Diagnostic>, NotAnalysed>>> =
         (0..inputs.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..THREADS.min(inputs.len()))
-            .map(|_| {
-                let (next, order) = (&next, &order);
-                std::thread::Builder::new()
-                    .stack_size(ANALYSIS_STACK_SIZE)
-                    .spawn_scoped(scope, move || {
-                        let mut done = Vec::new();
-                        loop {
-                            let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                                return done;
-                            };
-                            done.push((i, analyze_one(&inputs[i])));
-                        }
-                    })
-                    .expect("start an analysis thread")
-            })
-            .collect();
-        for handle in handles {
-            let done = handle
-                .join()
-                .unwrap_or_else(|payload| panic::resume_unwind(payload));
-            for (i, result) in done {
-                results[i] = Some(result);
-            }
-        }
-    });
+    for (k, r) in done.into_iter().enumerate() {
+        results[order[k]] = Some(r);
+    }
     results
         .into_iter()
         .map(|it| it.expect("every input was analysed"))
@@ -376,14 +405,7 @@ fn catching(
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(diags)) => Ok(diags),
         Ok(Err(borrowlens_analysis::ParseGaveUp)) => Err(NotAnalysed::ParseGaveUp),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|it| it.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(NotAnalysed::Panicked(message))
-        }
+        Err(payload) => Err(NotAnalysed::Panicked(panic_message(payload))),
     }
 }
 

@@ -218,6 +218,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "batch",
+        &["base", "ast", "syntax", "items", "index", "lower", "db"],
+    ),
+    (
         "ide",
         &[
             "base",
