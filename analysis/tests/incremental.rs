@@ -260,3 +260,83 @@ fn interrupted_diagnostics_resume_where_they_stopped() {
     assert_eq!(host.diagnostics_until(file, &mut || true), None);
     assert_eq!(bodies(&log), 1, "the edited a() is analysed");
 }
+
+const MAIN: &str = "mod model;
+use model::Counter;
+
+fn main() {
+    let mut c = Counter { items: vec![1] };
+    let first = c.first();
+    c.add(2);
+    println!(\"{first}\");
+}
+";
+
+const MODEL: &str = "pub struct Counter {
+    pub items: Vec<u32>,
+}
+
+impl Counter {
+    pub fn first(&self) -> &u32 {
+        &self.items[0]
+    }
+    pub fn add(&mut self, x: u32) {
+        self.items.push(x);
+    }
+}
+";
+
+/// A crate of two files analysed, then `model.rs` replaced by `model_after`: the executions of
+/// each query for the second analysis of both files, and `main.rs`'s diagnostics.
+fn crate_executions(model_after: &str) -> (usize, usize, usize, usize) {
+    let (mut host, log) = logging_host();
+    let main = host.set_file("/src/main.rs", MAIN.to_string(), Edition::E2021);
+    let model = host.set_file("/src/model.rs", MODEL.to_string(), Edition::E2021);
+    host.set_crate_roots(&["/src/main.rs"]);
+    assert_eq!(host.diagnostics(main).len(), 1, "the E0502 needs model.rs");
+    host.diagnostics(model);
+    log.lock().unwrap().clear();
+    host.set_file("/src/model.rs", model_after.to_string(), Edition::E2021);
+    let diags = host.diagnostics(main).len();
+    host.diagnostics(model);
+    let log = log.lock().unwrap();
+    let count = |q: &str| log.iter().filter(|l| l.contains(&format!("{q}("))).count();
+    (
+        count("fn_body"),
+        count("crate_index"),
+        count("def_map"),
+        diags,
+    )
+}
+
+#[test]
+fn a_body_edit_in_another_file_reanalyses_only_that_body() {
+    let after = MODEL.replace(
+        "self.items.push(x);",
+        "self.items.push(x);\n        self.items.push(x);",
+    );
+    let (bodies, indexes, def_maps, diags) = crate_executions(&after);
+    assert_eq!(
+        bodies, 1,
+        "only `add` is lowered again; main.rs's bodies stand"
+    );
+    assert_eq!(indexes, 0, "no signature changed: the crate's index stands");
+    assert_eq!(def_maps, 0, "no item or import changed: the def map stands");
+    assert_eq!(diags, 1);
+}
+
+#[test]
+fn a_signature_edit_in_another_file_reaches_the_bodies_of_the_crate() {
+    let after = MODEL.replace(
+        "pub fn first(&self) -> &u32 {\n        &self.items[0]",
+        "pub fn first(&self) -> u32 {\n        self.items[0]",
+    );
+    let (bodies, indexes, def_maps, diags) = crate_executions(&after);
+    assert_eq!(indexes, 1, "the crate's index is rebuilt once");
+    assert_eq!(def_maps, 0, "no item or import changed: the def map stands");
+    assert_eq!(
+        bodies, 3,
+        "every body of the crate (`main`, `first`, `add`) and nothing else"
+    );
+    assert_eq!(diags, 0, "`first` no longer borrows");
+}
