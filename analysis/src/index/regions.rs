@@ -28,11 +28,7 @@ pub enum Regions {
     Other,
 }
 
-/// std types without lifetime parameters whose regions are exactly their type arguments'.
-pub(super) const STD_REGION_TRANSPARENT: &[&str] = &[
-    "Vec", "VecDeque", "Option", "Result", "Box", "Rc", "Arc", "HashMap", "HashSet", "BTreeMap",
-    "BTreeSet", "Cell", "RefCell",
-];
+use crate::ty::STD_REGION_TRANSPARENT;
 
 /// The regions of a written type, where `free` are the lifetimes (without the quote) that outlive
 /// the body: `'static` and the function's and impl's lifetime parameters. `&'a T` is `AllFree`

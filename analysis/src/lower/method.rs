@@ -287,7 +287,7 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
             return Ty::Slice(Box::new(parse_ret(inner, owner)));
         }
     }
-    if PRIM_NAMES.contains(&t) {
+    if crate::ast::PRIMS.contains(&t) {
         return Ty::prim(t);
     }
     if t == "String" {
@@ -314,11 +314,6 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
     }
     Ty::Unknown
 }
-
-const PRIM_NAMES: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
-    "f64", "bool", "char",
-];
 
 fn strip_lifetime(s: &str) -> &str {
     let s = s.trim_start();

@@ -8,7 +8,7 @@ use crate::index::Index;
 
 mod traits;
 
-pub use traits::STD_GUARDS;
+pub use traits::{STD_GUARDS, STD_REGION_TRANSPARENT};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
@@ -289,23 +289,7 @@ impl Ty {
                         .adt(name)
                         .is_some_and(|a| !a.opaque && a.lifetimes == 0)
                 } else {
-                    !index.is_shadowed(name)
-                        && matches!(
-                            &**name,
-                            "Vec"
-                                | "VecDeque"
-                                | "HashMap"
-                                | "HashSet"
-                                | "BTreeMap"
-                                | "BTreeSet"
-                                | "BinaryHeap"
-                                | "Option"
-                                | "Result"
-                                | "Box"
-                                | "String"
-                                | "Rc"
-                                | "Arc"
-                        )
+                    !index.is_shadowed(name) && STD_REGION_TRANSPARENT.contains(&&**name)
                 };
                 if !known {
                     return None;

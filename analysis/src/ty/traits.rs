@@ -37,6 +37,26 @@ const STD_NOT_COPY: &[&str] = &[
     "MutexGuard",
 ];
 
+/// std types without lifetime parameters whose regions are exactly their type arguments': they
+/// hold a borrow only through what they are given.
+pub const STD_REGION_TRANSPARENT: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "Option",
+    "Result",
+    "Box",
+    "Rc",
+    "Arc",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "Cell",
+    "RefCell",
+    "String",
+];
+
 /// std types whose `Drop` uses the borrows they hold, so they stay live until dropped.
 pub const STD_GUARDS: &[&str] = &[
     "Ref",
