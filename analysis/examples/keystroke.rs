@@ -1,14 +1,36 @@
 //! Times what a keystroke costs the analysis: `set_file` with one character typed inside a
-//! function, then the file's diagnostics (a development benchmark; run with `--release`).
+//! function, then the file's diagnostics (a development benchmark; run with `--release`). With
+//! `ROOT`, a crate root, every `.rs` file in ROOT's folder and below is set too, and FILE is
+//! analysed with its crate's facts.
 use std::time::Instant;
 
 use borrowlens_analysis::{AnalysisHost, Edition};
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: keystroke FILE");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: keystroke FILE [ROOT]");
     let text = std::fs::read_to_string(&path).expect("readable file");
     let mut host = AnalysisHost::new();
     let file = host.set_file(&path, text.clone(), Edition::E2021);
+    if let Some(root) = std::env::args().nth(2) {
+        let dir = std::path::Path::new(&root).parent().expect("a folder");
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("readable folder").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs")
+                    && p.display().to_string() != path
+                {
+                    let t = std::fs::read_to_string(&p).unwrap_or_default();
+                    host.set_file_from_disk(&p.display().to_string(), t, Edition::E2021);
+                }
+            }
+        }
+        host.set_crate_roots(&[root.as_str()]);
+    }
     let cold = Instant::now();
     let n0 = host.diagnostics(file).len();
     println!(

@@ -180,10 +180,48 @@ fn file_scope(db: &dyn salsa::Database, file: SourceFile) -> (&DefMap, ModuleId)
     (map, top)
 }
 
+/// A file's syntax as the index sees it: its items that are not functions, the std names it
+/// shadows and its control-free macros. Re-run on every edit of the text, compared in place
+/// (nothing is copied out on a keystroke), and equal while only function bodies change, so salsa
+/// backdates it and what is built from it stands.
+#[derive(Debug)]
+pub struct ItemSyntax {
+    syntax: Arc<ast::SourceFile>,
+    shadowed: Vec<ast::Name>,
+    control_free_macros: Vec<ast::Name>,
+}
+
+impl ItemSyntax {
+    fn items(&self) -> impl Iterator<Item = &ast::Item> {
+        self.syntax
+            .items
+            .iter()
+            .filter(|it| !matches!(it, ast::Item::Fn(_)))
+    }
+}
+
+impl PartialEq for ItemSyntax {
+    fn eq(&self, other: &ItemSyntax) -> bool {
+        self.shadowed == other.shadowed
+            && self.control_free_macros == other.control_free_macros
+            && self.items().eq(other.items())
+    }
+}
+impl Eq for ItemSyntax {}
+
+#[salsa::tracked(returns(ref))]
+pub fn item_syntax(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemSyntax> {
+    let text = file.text(db);
+    Arc::new(ItemSyntax {
+        syntax: parse(db, file).clone(),
+        shadowed: crate::index::shadowed_std_names(text),
+        control_free_macros: crate::index::control_free_macros(text),
+    })
+}
+
 /// What the index takes from a file besides its functions' entries: its types, impls and
 /// traits with their paths resolved, the std names it shadows and its control-free macros.
-/// Re-run on every edit of the text, but equal while only function bodies change, so salsa
-/// backdates it.
+/// Re-run only when the file's items or its crate's def map change.
 #[derive(Debug, PartialEq, Eq)]
 pub struct IndexInputs {
     items: Vec<ast::Item>,
@@ -193,17 +231,13 @@ pub struct IndexInputs {
 
 #[salsa::tracked(returns(ref))]
 pub fn index_inputs(db: &dyn salsa::Database, file: SourceFile) -> Arc<IndexInputs> {
-    let text = file.text(db);
+    let syntax = item_syntax(db, file);
     let (map, top) = file_scope(db, file);
     let scope = FileScope { map, top };
     Arc::new(IndexInputs {
-        items: parse(db, file)
-            .items
-            .iter()
-            .filter_map(|it| scope.item(it))
-            .collect(),
-        shadowed: crate::index::shadowed_std_names(text),
-        control_free_macros: crate::index::control_free_macros(text),
+        items: syntax.items().filter_map(|it| scope.item(it)).collect(),
+        shadowed: syntax.shadowed.clone(),
+        control_free_macros: syntax.control_free_macros.clone(),
     })
 }
 

@@ -136,6 +136,8 @@ pub struct FileId(pub u32);
 pub struct AnalysisHost {
     db: db::Database,
     files: Vec<db::SourceFile>,
+    /// Per file: set with low durability (`set_file`: edited in the editor), or not.
+    edited: Vec<bool>,
     by_path: std::collections::HashMap<String, FileId>,
 }
 
@@ -156,6 +158,24 @@ impl AnalysisHost {
     /// Adds a file, or replaces the text of the file with this path. A replaced text is reparsed
     /// incrementally around where it differs from the previous one.
     pub fn set_file(&mut self, path: &str, text: String, edition: Edition) -> FileId {
+        self.set_file_with(path, text, edition, salsa::Durability::LOW)
+    }
+
+    /// `set_file` for a file that changes rarely: one read from disk, not open in an editor.
+    /// Edits elsewhere then verify what depends on it in constant time (salsa's durability:
+    /// the crate's index, which reads every file of the crate, is not walked file by file on
+    /// each keystroke). A file opened in the editor is set again with `set_file`.
+    pub fn set_file_from_disk(&mut self, path: &str, text: String, edition: Edition) -> FileId {
+        self.set_file_with(path, text, edition, salsa::Durability::MEDIUM)
+    }
+
+    fn set_file_with(
+        &mut self,
+        path: &str,
+        text: String,
+        edition: Edition,
+        durability: salsa::Durability,
+    ) -> FileId {
         use salsa::Setter;
         if let Some(&id) = self.by_path.get(path) {
             let f = self.files[id.0 as usize];
@@ -164,23 +184,46 @@ impl AnalysisHost {
                     Some(old) => old.reparse(f.text(&self.db), &text),
                     None => syntax::ParsedTree::new(&text),
                 };
-                f.set_tree(&mut self.db).to(Some(tree));
-                f.set_text(&mut self.db).to(text);
+                f.set_tree(&mut self.db)
+                    .with_durability(durability)
+                    .to(Some(tree));
+                f.set_text(&mut self.db)
+                    .with_durability(durability)
+                    .to(text);
+            } else if durability == salsa::Durability::LOW && !self.edited[id.0 as usize] {
+                // Opened in the editor: its next edits are the low-durability ones.
+                let (tree, text) = (f.tree(&self.db).clone(), f.text(&self.db).clone());
+                f.set_tree(&mut self.db)
+                    .with_durability(durability)
+                    .to(tree);
+                f.set_text(&mut self.db)
+                    .with_durability(durability)
+                    .to(text);
             }
             if f.edition(&self.db) != edition {
-                f.set_edition(&mut self.db).to(edition);
+                f.set_edition(&mut self.db)
+                    .with_durability(durability)
+                    .to(edition);
             }
+            self.edited[id.0 as usize] = durability == salsa::Durability::LOW;
             return id;
         }
         let tree = syntax::ParsedTree::new(&text);
-        let f = db::SourceFile::new(&self.db, path.to_string(), text, edition, Some(tree));
+        let f = db::SourceFile::builder(path.to_string(), text, edition, Some(tree))
+            .text_durability(durability)
+            .tree_durability(durability)
+            .edition_durability(durability)
+            .path_durability(salsa::Durability::HIGH)
+            .new(&self.db);
         let id = FileId(self.files.len() as u32);
         self.files.push(f);
+        self.edited.push(durability == salsa::Durability::LOW);
         self.by_path.insert(path.to_string(), id);
         let mut files = self.workspace().files(&self.db).as_ref().clone();
         files.insert(path.to_string(), f);
         self.workspace()
             .set_files(&mut self.db)
+            .with_durability(salsa::Durability::MEDIUM)
             .to(std::sync::Arc::new(files));
         id
     }
@@ -208,7 +251,9 @@ impl AnalysisHost {
         if **ws.roots(&self.db) == roots {
             return false;
         }
-        ws.set_roots(&mut self.db).to(std::sync::Arc::new(roots));
+        ws.set_roots(&mut self.db)
+            .with_durability(salsa::Durability::MEDIUM)
+            .to(std::sync::Arc::new(roots));
         true
     }
 

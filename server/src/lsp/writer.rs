@@ -341,7 +341,7 @@ impl State {
                 for file in files {
                     let path = file.path.display().to_string();
                     if !self.open_paths.contains_key(&path) && self.disk.insert(path.clone()) {
-                        self.host.set_file(&path, file.text, file.edition);
+                        self.host.set_file_from_disk(&path, file.text, file.edition);
                     }
                 }
                 self.apply_crate_roots();
@@ -497,7 +497,8 @@ impl State {
         match on_disk {
             Some(file) => {
                 self.disk.insert(doc.path.clone());
-                self.host.set_file(&doc.path, file.text, file.edition);
+                self.host
+                    .set_file_from_disk(&doc.path, file.text, file.edition);
             }
             None => {
                 self.disk.remove(&doc.path);
@@ -580,7 +581,7 @@ impl State {
         match file {
             Some(file) => {
                 self.disk.insert(key.clone());
-                self.host.set_file(&key, file.text, file.edition);
+                self.host.set_file_from_disk(&key, file.text, file.edition);
                 self.apply_crate_roots();
                 self.dirty_all();
             }
