@@ -93,16 +93,7 @@ impl Packages {
 pub fn packages_under(dir: &Path) -> (Vec<Package>, Vec<ManifestError>) {
     let mut packages = Vec::new();
     let mut errors = Vec::new();
-    let walk = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|it| {
-            it.depth() == 0
-                || !(it.file_name() == "target" && it.file_type().is_some_and(|t| t.is_dir()))
-        })
-        .build();
-    for entry in walk.filter_map(|e| e.ok()) {
+    for entry in crate::walk::walker(dir).filter_map(|e| e.ok()) {
         if entry.file_name() != "Cargo.toml" || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }

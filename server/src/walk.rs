@@ -40,8 +40,10 @@ pub fn rust_files(paths: &[PathBuf]) -> Vec<Entry> {
     acc
 }
 
-fn walk_dir(dir: &Path, acc: &mut Vec<Entry>) {
-    let walk = ignore::WalkBuilder::new(dir)
+/// The walk below `dir` that `borrowlens check` and the crates' discovery share: ripgrep's
+/// rules, sorted, `target/` below `dir` skipped.
+pub fn walker(dir: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(dir)
         // The defaults, said aloud: what ripgrep reads and skips.
         .hidden(true)
         .parents(true)
@@ -57,8 +59,11 @@ fn walk_dir(dir: &Path, acc: &mut Vec<Entry>) {
             it.depth() == 0
                 || !(it.file_name() == "target" && it.file_type().is_some_and(|t| t.is_dir()))
         })
-        .build();
-    for entry in walk {
+        .build()
+}
+
+fn walk_dir(dir: &Path, acc: &mut Vec<Entry>) {
+    for entry in walker(dir) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
