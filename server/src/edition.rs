@@ -1,9 +1,8 @@
 //! Which edition a file is compiled with, when `--edition` does not say: a compiletest directive in
 //! the file, else the nearest enclosing Cargo.toml's package, else rustc's default for a lone file.
 //!
-//! Cargo.toml is read line by line, not parsed as TOML: the `edition` of `[package]` and of
-//! `[workspace.package]` are all we need, and they are written as one `key = "value"` line in
-//! practice. That keeps the server free of a TOML parser.
+//! Cargo.toml is read with the `toml` crate (`project::manifest_edition`): the `edition` of
+//! `[package]`, or of `[workspace.package]` for `edition.workspace = true`.
 
 use std::collections::HashMap;
 use std::fs;
@@ -63,104 +62,13 @@ impl CargoEditions {
         if let Some(&known) = self.by_dir.get(dir) {
             return known;
         }
-        let mut found = None;
-        for ancestor in dir.ancestors() {
-            if let Some(manifest) = Manifest::read(ancestor) {
-                if let Some(package) = manifest.package {
-                    found = Some(match package {
-                        PackageEdition::Given(edition) => edition,
-                        PackageEdition::Inherited => workspace_edition(ancestor).unwrap_or(DEFAULT),
-                        PackageEdition::Unset => DEFAULT,
-                    });
-                    break;
-                }
-            }
-        }
+        let found = dir.ancestors().find_map(|ancestor| {
+            let text = fs::read_to_string(ancestor.join("Cargo.toml")).ok()?;
+            crate::project::manifest_edition(ancestor, &text)
+        });
         self.by_dir.insert(dir.to_path_buf(), found);
         found
     }
-}
-
-/// `[workspace.package] edition` of the nearest workspace manifest at or above a package's directory.
-fn workspace_edition(package_dir: &Path) -> Option<Edition> {
-    package_dir
-        .ancestors()
-        .find_map(|dir| Manifest::read(dir).filter(|it| it.is_workspace))?
-        .workspace_edition
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum PackageEdition {
-    Given(Edition),
-    /// `edition.workspace = true`
-    Inherited,
-    /// No `edition` key, or one we cannot read: cargo's default.
-    Unset,
-}
-
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Manifest {
-    package: Option<PackageEdition>,
-    is_workspace: bool,
-    workspace_edition: Option<Edition>,
-}
-
-impl Manifest {
-    fn read(dir: &Path) -> Option<Manifest> {
-        fs::read_to_string(dir.join("Cargo.toml"))
-            .ok()
-            .map(|text| Manifest::parse(&text))
-    }
-
-    fn parse(text: &str) -> Manifest {
-        let mut manifest = Manifest::default();
-        let mut section = String::new();
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            if line.starts_with('[') {
-                section = line.trim_matches(|c| c == '[' || c == ']').replace(' ', "");
-                match section.as_str() {
-                    "package" => manifest.package = Some(PackageEdition::Unset),
-                    "workspace" => manifest.is_workspace = true,
-                    _ => {}
-                }
-                continue;
-            }
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let key = key.replace(' ', "");
-            let value = value.trim();
-            match (section.as_str(), key.as_str()) {
-                ("package", "edition") => {
-                    manifest.package = Some(if value.starts_with('{') {
-                        if value.replace(' ', "").contains("workspace=true") {
-                            PackageEdition::Inherited
-                        } else {
-                            PackageEdition::Unset
-                        }
-                    } else {
-                        unquote(value)
-                            .and_then(Edition::from_str)
-                            .map_or(PackageEdition::Unset, PackageEdition::Given)
-                    });
-                }
-                ("package", "edition.workspace") if value == "true" => {
-                    manifest.package = Some(PackageEdition::Inherited);
-                }
-                ("workspace.package", "edition") => {
-                    manifest.workspace_edition = unquote(value).and_then(Edition::from_str)
-                }
-                _ => {}
-            }
-        }
-        manifest
-    }
-}
-
-fn unquote(value: &str) -> Option<&str> {
-    let quote = value.chars().next().filter(|&c| c == '"' || c == '\'')?;
-    value[1..].split(quote).next()
 }
 
 #[cfg(test)]
@@ -187,28 +95,6 @@ mod tests {
         assert_eq!(from_directive("fn main() {}\n"), None);
         let late = format!("{}//@ edition:2021\n", "\n".repeat(30));
         assert_eq!(from_directive(&late), None, "only the first 30 lines count");
-    }
-
-    #[test]
-    fn manifests() {
-        let package = Manifest::parse("[package]\nname = \"x\"\nedition = \"2021\" # why\n[dependencies]\nedition = \"2015\"\n");
-        assert_eq!(package.package, Some(PackageEdition::Given(Edition::E2021)));
-        assert!(!package.is_workspace);
-
-        let old = Manifest::parse("[package]\nname = 'x'\n");
-        assert_eq!(old.package, Some(PackageEdition::Unset));
-
-        let member = Manifest::parse("[package]\nedition.workspace = true\n");
-        assert_eq!(member.package, Some(PackageEdition::Inherited));
-        let member = Manifest::parse("[package]\nedition = { workspace = true }\n");
-        assert_eq!(member.package, Some(PackageEdition::Inherited));
-
-        let root = Manifest::parse(
-            "[workspace]\nmembers = []\n\n[workspace.package]\nedition = \"2024\"\n",
-        );
-        assert_eq!(root.package, None);
-        assert!(root.is_workspace);
-        assert_eq!(root.workspace_edition, Some(Edition::E2024));
     }
 
     #[test]

@@ -140,7 +140,20 @@ pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> 
         .and_then(|n| n.as_str())
         .ok_or("`[package]` has no `name`")?
         .to_string();
-    let edition = match package.get("edition") {
+    let edition = package_edition(dir, package)?;
+    let targets = targets(dir, &table, &name);
+    Ok(Some(Package {
+        root: dir.to_path_buf(),
+        name,
+        edition,
+        targets,
+    }))
+}
+
+/// The edition of a manifest's `[package]`: written, inherited from the workspace
+/// (`edition.workspace = true`), or cargo's default, 2015.
+fn package_edition(dir: &Path, package: &toml::Table) -> Result<Edition, String> {
+    Ok(match package.get("edition") {
         None => Edition::E2015,
         Some(toml::Value::String(e)) => {
             Edition::from_str(e).ok_or_else(|| format!("unknown edition `{e}`"))?
@@ -151,14 +164,15 @@ pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> 
             workspace_edition(dir).unwrap_or(Edition::E2015)
         }
         Some(_) => return Err("`package.edition` is neither a string nor inherited".into()),
-    };
-    let targets = targets(dir, &table, &name);
-    Ok(Some(Package {
-        root: dir.to_path_buf(),
-        name,
-        edition,
-        targets,
-    }))
+    })
+}
+
+/// The edition of the package a manifest in `dir` describes; `None` for a manifest without
+/// `[package]` (a virtual one) or one that cannot be read (`read_manifest` says why).
+pub fn manifest_edition(dir: &Path, text: &str) -> Option<Edition> {
+    let table: toml::Table = text.parse().ok()?;
+    let package = table.get("package")?.as_table()?;
+    package_edition(dir, package).ok()
 }
 
 /// `[workspace.package] edition` of the nearest enclosing manifest with a `[workspace]`.
@@ -371,6 +385,31 @@ mod tests {
         let (_dir, p) = package(&[("Cargo.toml", "[package]\nname = \"p\"\nedition = 2021 x\n")]);
         let err = p.unwrap_err();
         assert!(err.starts_with("line 3, column "), "{err}");
+    }
+
+    #[test]
+    fn editions_as_toml_writes_them() {
+        let dir = Path::new("/nonexistent-borrowlens-dir");
+        let e = |text: &str| manifest_edition(dir, text);
+        assert_eq!(
+            e("[package]\nname = \"x\"\nedition = \"2021\" # why\n[dependencies]\nedition = \"2015\"\n"),
+            Some(Edition::E2021)
+        );
+        assert_eq!(e("[package]\nname = 'x'\n"), Some(Edition::E2015));
+        assert_eq!(
+            e("package = { name = \"x\", edition = \"2018\" }\n"),
+            Some(Edition::E2018)
+        );
+        // Inherited from a workspace that is not there: cargo's default.
+        assert_eq!(
+            e("[package]\nedition = { workspace = true }\n"),
+            Some(Edition::E2015)
+        );
+        assert_eq!(
+            e("[workspace]\n[workspace.package]\nedition = \"2024\"\n"),
+            None
+        );
+        assert_eq!(e("[package\n"), None);
     }
 
     #[test]
