@@ -2,7 +2,7 @@
 //! (`package_id`, `manifest_path`, `target`), for `--message-format json`.
 //!
 //! Found from the files alone, as `edition` finds a file's edition: the nearest enclosing
-//! Cargo.toml with a `[package]` (read line by line: its `name` and `version`), and the target
+//! Cargo.toml with a `[package]` (read with the `toml` crate: its `name` and `version`), and the target
 //! from where the file sits in it, by cargo's conventions (`src/bin/`, `examples/`, `tests/`,
 //! `benches/`, else the library when there is a `src/lib.rs`, else the binary `src/main.rs`).
 //! A module file is reported under the target whose crate it most likely belongs to; the module
@@ -138,25 +138,15 @@ fn workspace_version(dir: &Path) -> Option<String> {
     })
 }
 
-/// The string value of `key` in `[section]`, written as one `key = "value"` line.
+/// The string value of `key` in the table `section` (dotted: `workspace.package`), read with
+/// the `toml` crate.
 fn manifest_key(text: &str, section: &str, key: &str) -> Option<String> {
-    let mut current = String::new();
-    for line in text.lines() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.starts_with('[') {
-            current = line.trim_matches(|c| c == '[' || c == ']').replace(' ', "");
-            continue;
-        }
-        let Some((k, value)) = line.split_once('=') else {
-            continue;
-        };
-        if current == section && k.trim() == key {
-            let value = value.trim();
-            let quote = value.chars().next().filter(|&c| c == '"' || c == '\'')?;
-            return value[1..].split(quote).next().map(str::to_string);
-        }
+    let table: toml::Table = text.parse().ok()?;
+    let mut cur = &table;
+    for part in section.split('.') {
+        cur = cur.get(part)?.as_table()?;
     }
-    None
+    cur.get(key)?.as_str().map(str::to_string)
 }
 
 #[cfg(test)]
