@@ -773,6 +773,8 @@ fn the_workspace_is_indexed_and_watched() {
         "Cargo.toml",
         "[package]\nname = \"w\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     );
+    // A git repository: there `.gitignore` counts, as for git, ripgrep and `borrowlens check`.
+    dir.write(".git/HEAD", "ref: refs/heads/main\n");
     dir.write(".gitignore", "generated/\n*.bak.rs\n");
     let main = dir.write("src/main.rs", "fn main() {}\n");
     let lib = dir.write("src/lib.rs", CONFLICT);

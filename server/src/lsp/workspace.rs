@@ -1,12 +1,11 @@
 //! The workspace folders: which files in them the server reads, and the background indexing that
 //! reads them.
 //!
-//! A folder's Rust files are its `*.rs` files outside `target/` directories, hidden entries (a
-//! name starting with `.`) and what the folder's own `.gitignore` ignores. The `.gitignore`
-//! reader is small on purpose: comments, `!` negation, a trailing `/` for directories, a leading
-//! or inner `/` to anchor a pattern at the folder, and the globs `*`, `?`, `[...]` and `**`.
-//! Nested `.gitignore` files and git's global excludes are not read. Symbolic links to
-//! directories are not followed, so a link cannot make a cycle. Nothing in the workspace is ever
+//! A folder's Rust files are what `borrowlens check` walks there (`walk::walker`, the `ignore`
+//! crate's rules as ripgrep reads them: nested `.gitignore` files inside a git repository,
+//! `.ignore` files, git's excludes, hidden entries and `target/` skipped). A watcher's event for
+//! one path is judged by the same rules (`Root::includes`). Symbolic links to directories are not
+//! followed, so a link cannot make a cycle. Nothing in the workspace is ever
 //! executed: files are read, never built or run.
 
 use std::fs;
@@ -23,11 +22,10 @@ use crate::walk;
 /// How many files are read between two progress reports.
 const BATCH: usize = 64;
 
-/// One workspace folder and its ignore rules.
+/// One workspace folder.
 #[derive(Clone, Debug)]
 pub struct Root {
     pub path: PathBuf,
-    ignore: Gitignore,
 }
 
 /// A Rust file read from disk, with its edition.
@@ -39,15 +37,15 @@ pub struct DiskFile {
 }
 
 impl Root {
-    /// The folder at `path`, with the rules of its `.gitignore` if it has one.
+    /// The folder at `path`.
     pub fn new(path: PathBuf) -> Root {
-        let ignore = fs::read_to_string(path.join(".gitignore"))
-            .map(|it| Gitignore::parse(&it))
-            .unwrap_or_default();
-        Root { path, ignore }
+        Root { path }
     }
 
-    /// Whether `path` is one of this folder's Rust files (by name; the file need not exist).
+    /// Whether `path` is one of this folder's Rust files (by name; the file need not exist): the
+    /// rules of `walk::walker`, asked of one path. Hidden names and `target/` are out; then the
+    /// `.ignore` files, and inside a git repository the `.gitignore` files, of the folders from
+    /// the path's own up to this one decide, the nearest first.
     pub fn includes(&self, path: &Path) -> bool {
         let Ok(relative) = path.strip_prefix(&self.path) else {
             return false;
@@ -65,56 +63,48 @@ impl Root {
         if !walk::is_rust(path) || file.starts_with('.') {
             return false;
         }
-        for (i, dir) in dirs.iter().enumerate() {
-            if dir.starts_with('.')
-                || *dir == "target"
-                || self.ignore.ignores(&names[..=i].join("/"), true)
-            {
-                return false;
-            }
+        if dirs.iter().any(|d| d.starts_with('.') || *d == "target") {
+            return false;
         }
-        !self.ignore.ignores(&names.join("/"), false)
-    }
-
-    /// This folder's Rust files, sorted.
-    pub fn rust_files(&self) -> Vec<PathBuf> {
-        let mut acc = Vec::new();
-        self.walk(&self.path, "", &mut acc);
-        acc
-    }
-
-    fn walk(&self, dir: &Path, relative: &str, acc: &mut Vec<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
+        let in_git = self.path.ancestors().any(|d| d.join(".git").exists());
+        let Some(parent) = path.parent() else {
+            return false;
         };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|it| it.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if name.starts_with('.') {
-                continue;
+        for dir in parent.ancestors() {
+            let mut files = vec![".ignore"];
+            if in_git {
+                files.insert(0, ".gitignore");
             }
-            let relative = if relative.is_empty() {
-                name.to_string()
-            } else {
-                format!("{relative}/{name}")
-            };
-            let Ok(file_type) = entry.file_type() else {
-                continue;
-            };
-            let path = entry.path();
-            if file_type.is_dir() {
-                if name != "target" && !self.ignore.ignores(&relative, true) {
-                    self.walk(&path, &relative, acc);
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+            let mut any = false;
+            for name in files {
+                let f = dir.join(name);
+                if f.is_file() {
+                    any |= builder.add(&f).is_none();
                 }
-            } else if walk::is_rust(&path)
-                && !self.ignore.ignores(&relative, false)
-                && fs::metadata(&path).is_ok_and(|it| it.is_file())
-            {
-                acc.push(path);
+            }
+            if any {
+                if let Ok(rules) = builder.build() {
+                    match rules.matched_path_or_any_parents(path, false) {
+                        ignore::Match::Ignore(_) => return false,
+                        ignore::Match::Whitelist(_) => return true,
+                        ignore::Match::None => {}
+                    }
+                }
+            }
+            if dir == self.path {
+                break;
             }
         }
+        true
+    }
+
+    /// This folder's Rust files, sorted, as `borrowlens check` walks them (`walk::walker`).
+    pub fn rust_files(&self) -> Vec<PathBuf> {
+        walk::rust_files(std::slice::from_ref(&self.path))
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect()
     }
 }
 
@@ -194,143 +184,9 @@ pub async fn index(client: Client, writer: Writer, roots: Vec<Root>, with_progre
     }
 }
 
-/// The rules of one `.gitignore`, in order: the last rule that matches a path decides.
-#[derive(Clone, Debug, Default)]
-struct Gitignore {
-    rules: Vec<Rule>,
-}
-
-#[derive(Clone, Debug)]
-struct Rule {
-    glob: String,
-    negated: bool,
-    dir_only: bool,
-    /// Matched against the path from the folder; otherwise against the last name only.
-    anchored: bool,
-}
-
-impl Gitignore {
-    fn parse(text: &str) -> Gitignore {
-        let rules = text
-            .lines()
-            .filter_map(|line| {
-                let line = line.trim_end();
-                if line.is_empty() || line.starts_with('#') {
-                    return None;
-                }
-                let (negated, line) = match line.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, line.strip_prefix('\\').unwrap_or(line)),
-                };
-                let (dir_only, line) = match line.strip_suffix('/') {
-                    Some(rest) => (true, rest),
-                    None => (false, line),
-                };
-                let anchored = line.contains('/');
-                let glob = line.strip_prefix('/').unwrap_or(line).to_string();
-                (!glob.is_empty()).then_some(Rule {
-                    glob,
-                    negated,
-                    dir_only,
-                    anchored,
-                })
-            })
-            .collect();
-        Gitignore { rules }
-    }
-
-    /// Whether the path (relative to the folder, `/`-separated) is ignored by a rule of its own;
-    /// the caller checks the directories above it.
-    fn ignores(&self, relative: &str, is_dir: bool) -> bool {
-        let name = relative.rsplit('/').next().unwrap_or(relative);
-        let mut ignored = false;
-        for rule in &self.rules {
-            if rule.dir_only && !is_dir {
-                continue;
-            }
-            let subject = if rule.anchored { relative } else { name };
-            if glob(rule.glob.as_bytes(), subject.as_bytes()) {
-                ignored = !rule.negated;
-            }
-        }
-        ignored
-    }
-}
-
-/// Whether `s` matches the glob `p`: `*` and `?` stay within one name, `**` crosses `/`.
-fn glob(p: &[u8], s: &[u8]) -> bool {
-    match p {
-        [] => s.is_empty(),
-        [b'*', b'*', b'/', rest @ ..] => {
-            glob(rest, s)
-                || s.iter()
-                    .enumerate()
-                    .any(|(i, &c)| c == b'/' && glob(rest, &s[i + 1..]))
-        }
-        [b'*', b'*', rest @ ..] => (0..=s.len()).any(|i| glob(rest, &s[i..])),
-        [b'*', rest @ ..] => {
-            let name_len = s.iter().position(|&c| c == b'/').unwrap_or(s.len());
-            (0..=name_len).any(|i| glob(rest, &s[i..]))
-        }
-        [b'?', rest @ ..] => matches!(s, [c, ..] if *c != b'/') && glob(rest, &s[1..]),
-        [b'[', class @ ..] => match class.iter().position(|&c| c == b']') {
-            Some(close) if close > 0 => {
-                let (set, rest) = (&class[..close], &class[close + 1..]);
-                let (negated, set) = match set {
-                    [b'!' | b'^', set @ ..] => (true, set),
-                    _ => (false, set),
-                };
-                let Some(&c) = s.first() else { return false };
-                let mut hit = false;
-                let mut i = 0;
-                while i < set.len() {
-                    if i + 2 < set.len() && set[i + 1] == b'-' {
-                        hit |= set[i] <= c && c <= set[i + 2];
-                        i += 3;
-                    } else {
-                        hit |= set[i] == c;
-                        i += 1;
-                    }
-                }
-                hit != negated && c != b'/' && glob(rest, &s[1..])
-            }
-            _ => s.first() == Some(&b'[') && glob(class, &s[1..]),
-        },
-        [b'\\', c, rest @ ..] => s.first() == Some(c) && glob(rest, &s[1..]),
-        [c, rest @ ..] => s.first() == Some(c) && glob(rest, &s[1..]),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob(b"*.rs", b"a.rs"));
-        assert!(!glob(b"*.rs", b"a/b.rs"));
-        assert!(glob(b"**/gen.rs", b"gen.rs"));
-        assert!(glob(b"**/gen.rs", b"a/b/gen.rs"));
-        assert!(glob(b"a/**", b"a/b/c"));
-        assert!(glob(b"a?c", b"abc"));
-        assert!(glob(b"[a-c]x", b"bx"));
-        assert!(!glob(b"[!a-c]x", b"bx"));
-        assert!(glob(b"\\*", b"*"));
-    }
-
-    #[test]
-    fn gitignore_rules() {
-        let it = Gitignore::parse("# comment\n/build\nout/\n*.gen.rs\n!keep.gen.rs\ndocs/*.rs\n");
-        assert!(it.ignores("build", true));
-        assert!(!it.ignores("src/build", true), "anchored");
-        assert!(it.ignores("out", true));
-        assert!(it.ignores("a/out", true), "a name anywhere");
-        assert!(!it.ignores("out", false), "directories only");
-        assert!(it.ignores("src/x.gen.rs", false));
-        assert!(!it.ignores("src/keep.gen.rs", false), "negated");
-        assert!(it.ignores("docs/a.rs", false));
-        assert!(!it.ignores("docs/a/b.rs", false));
-    }
 
     #[test]
     fn includes_and_walk() {
@@ -350,7 +206,12 @@ mod tests {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, "fn main() {}\n").unwrap();
         }
+        // `.gitignore` counts in a git repository (as for git and ripgrep), `.ignore` always.
+        fs::create_dir_all(root.join(".git")).unwrap();
         fs::write(root.join(".gitignore"), "gen/\n*.gen.rs\n").unwrap();
+        fs::write(root.join("src/.ignore"), "old/\n").unwrap();
+        fs::create_dir_all(root.join("src/old")).unwrap();
+        fs::write(root.join("src/old/o.rs"), "fn main() {}\n").unwrap();
         let it = Root::new(root.clone());
         let found: Vec<_> = it
             .rust_files()
@@ -362,6 +223,10 @@ mod tests {
         assert!(!it.includes(&root.join("gen/new.rs")));
         assert!(!it.includes(&root.join("target/new.rs")));
         assert!(!it.includes(&root.join("src/new.gen.rs")));
+        assert!(
+            !it.includes(&root.join("src/old/new.rs")),
+            "a nested .ignore"
+        );
         assert!(!it.includes(Path::new("/elsewhere/a.rs")));
         fs::remove_dir_all(&root).unwrap();
     }
