@@ -43,13 +43,20 @@ fn main() {
     }
     host.set_crate_roots(&[root.as_str()]);
     host.diagnostics(file);
-    let at = text.find("fn accelerate").unwrap();
-    let at = at + text[at..].find(";\n").unwrap() + 2;
+    // `SIGNATURE=1`: an edit of a signature instead of a body.
+    let signature = std::env::var_os("SIGNATURE").is_some();
+    let (at, typed) = if signature {
+        let a = "fn to_index(&self, id: StateID";
+        (text.find(a).unwrap() + a.len(), ", extra: u8")
+    } else {
+        let at = text.find("fn accelerate").unwrap();
+        (at + text[at..].find(";\n").unwrap() + 2, ";")
+    };
     let mut times = Vec::new();
     for i in 0..100 {
         let mut cur = text.clone();
         if i % 2 == 0 {
-            cur.insert_str(at, ";");
+            cur.insert_str(at, typed);
         }
         log.lock().unwrap().clear();
         let t = Instant::now();
