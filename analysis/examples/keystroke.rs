@@ -4,6 +4,9 @@
 //! analysed with its crate's facts.
 use std::time::Instant;
 
+#[path = "support/files.rs"]
+mod files;
+
 use borrowlens_analysis::{AnalysisHost, Edition};
 
 fn main() {
@@ -15,20 +18,7 @@ fn main() {
     let file = host.set_file(&path, text.clone(), Edition::E2021);
     if let Some(root) = std::env::args().nth(2) {
         let dir = std::path::Path::new(&root).parent().expect("a folder");
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).expect("readable folder").flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs")
-                    && p.display().to_string() != path
-                {
-                    let t = std::fs::read_to_string(&p).unwrap_or_default();
-                    host.set_file_from_disk(&p.display().to_string(), t, Edition::E2021);
-                }
-            }
-        }
+        files::set_folder(&mut host, dir, &path);
         host.set_crate_roots(&[root.as_str()]);
     }
     let cold = Instant::now();

@@ -2,6 +2,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+#[path = "support/files.rs"]
+mod files;
+
 use borrowlens_analysis::{AnalysisHost, Edition};
 
 fn main() {
@@ -26,21 +29,7 @@ fn main() {
     let text = std::fs::read_to_string(path).unwrap();
     let file = host.set_file(path, text.clone(), Edition::E2021);
     let dir = std::path::Path::new(root).parent().unwrap();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") && p.display().to_string() != *path {
-                host.set_file_from_disk(
-                    &p.display().to_string(),
-                    std::fs::read_to_string(&p).unwrap(),
-                    Edition::E2021,
-                );
-            }
-        }
-    }
+    files::set_folder(&mut host, dir, path);
     host.set_crate_roots(&[root.as_str()]);
     host.diagnostics(file);
     // `SIGNATURE=1`: an edit of a signature instead of a body.

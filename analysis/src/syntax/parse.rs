@@ -324,6 +324,42 @@ fn count_newlines(bytes: &[u8]) -> usize {
     n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
+/// Whether two trees have the same nodes (kinds and byte ranges) in the same shape, walked in
+/// lockstep. (`Tree::changed_ranges` is no test of this: it trusts reused subtrees, and reported
+/// nothing for two trees of one text that bound an expression differently.)
+fn same_nodes(a: &Tree, b: &Tree) -> bool {
+    let (mut x, mut y) = (a.walk(), b.walk());
+    loop {
+        let (m, n) = (x.node(), y.node());
+        if m.kind_id() != n.kind_id() || m.byte_range() != n.byte_range() {
+            return false;
+        }
+        let (down_x, down_y) = (x.goto_first_child(), y.goto_first_child());
+        if down_x != down_y {
+            return false;
+        }
+        if down_x {
+            continue;
+        }
+        loop {
+            let (next_x, next_y) = (x.goto_next_sibling(), y.goto_next_sibling());
+            if next_x != next_y {
+                return false;
+            }
+            if next_x {
+                break;
+            }
+            let (up_x, up_y) = (x.goto_parent(), y.goto_parent());
+            if up_x != up_y {
+                return false;
+            }
+            if !up_x {
+                return true;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,42 +420,6 @@ mod tests {
                 a.iter().filter(|&&x| x == b'\n').count(),
                 "{a:?}"
             );
-        }
-    }
-}
-
-/// Whether two trees have the same nodes (kinds and byte ranges) in the same shape, walked in
-/// lockstep. (`Tree::changed_ranges` is no test of this: it trusts reused subtrees, and reported
-/// nothing for two trees of one text that bound an expression differently.)
-fn same_nodes(a: &Tree, b: &Tree) -> bool {
-    let (mut x, mut y) = (a.walk(), b.walk());
-    loop {
-        let (m, n) = (x.node(), y.node());
-        if m.kind_id() != n.kind_id() || m.byte_range() != n.byte_range() {
-            return false;
-        }
-        let (down_x, down_y) = (x.goto_first_child(), y.goto_first_child());
-        if down_x != down_y {
-            return false;
-        }
-        if down_x {
-            continue;
-        }
-        loop {
-            let (next_x, next_y) = (x.goto_next_sibling(), y.goto_next_sibling());
-            if next_x != next_y {
-                return false;
-            }
-            if next_x {
-                break;
-            }
-            let (up_x, up_y) = (x.goto_parent(), y.goto_parent());
-            if up_x != up_y {
-                return false;
-            }
-            if !up_x {
-                return true;
-            }
         }
     }
 }
