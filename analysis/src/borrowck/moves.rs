@@ -215,7 +215,21 @@ impl Cx<'_> {
         }
         reported_moves.push(hit.clone());
         let m = &moves[hit[0]];
+        // Through a deref of the moved reference itself (`w.n = 1` after `drop(w)`), the use is
+        // of the reference: rustc names `w`, and an assignment behind it is a use of it.
+        let behind = a.place.proj.iter().position(|p| *p == Proj::Deref);
+        let used = match behind {
+            Some(k) if m.0.proj.len() <= k && m.0.proj[..] == a.place.proj[..m.0.proj.len()] => {
+                Place {
+                    local: a.place.local,
+                    proj: a.place.proj[..k].to_vec(),
+                }
+            }
+            _ => a.place.clone(),
+        };
+        let through_ref = used.proj.len() < a.place.proj.len();
         let action = match a.kind {
+            AccessKind::Assign if through_ref => UseKind::Use,
             AccessKind::Assign => UseKind::AssignToPart,
             AccessKind::SharedBorrow | AccessKind::MutBorrow | AccessKind::Reserve => {
                 UseKind::Borrow
@@ -226,9 +240,9 @@ impl Cx<'_> {
             span: a.span,
             kind: ErrorKind::UseAfterMove {
                 action,
-                place: self.describe(a.place),
+                place: self.describe(&used),
                 moved: self.describe(&m.0),
-                partial: m.0.proj.len() > a.place.proj.len(),
+                partial: m.0.proj.len() > used.proj.len(),
                 moves: hit.iter().map(|&mi| moves[mi].2).collect(),
             },
         });
