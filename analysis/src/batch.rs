@@ -107,22 +107,18 @@ impl Crates {
             .collect();
         let mut out_crates = Vec::new();
         for (k, (map, members)) in crates.into_iter().enumerate() {
-            let mut shadowed: Vec<ast::Name> = Vec::new();
-            let mut macros: Vec<ast::Name> = Vec::new();
-            for &i in &members {
-                let text = &out_files[i].parsed.text;
-                for n in index::shadowed_std_names(text) {
-                    if !shadowed.contains(&n) {
-                        shadowed.push(n);
-                    }
-                }
-                for n in index::control_free_macros(text) {
-                    if !macros.contains(&n) {
-                        macros.push(n);
-                    }
-                }
-            }
-            let mut builder = index::IndexBuilder::new(shadowed, macros);
+            let scanned: Vec<(Vec<ast::Name>, Vec<ast::Name>)> = members
+                .iter()
+                .map(|&i| {
+                    let text = &out_files[i].parsed.text;
+                    (
+                        index::shadowed_std_names(text),
+                        index::control_free_macros(text),
+                    )
+                })
+                .collect();
+            let mut builder =
+                index::IndexBuilder::for_files(scanned.iter().map(|(s, m)| (&s[..], &m[..])));
             for &i in &members {
                 let f = &mut out_files[i];
                 let scope = FileScope {

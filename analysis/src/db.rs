@@ -296,22 +296,10 @@ pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
             .collect(),
         _ => vec![root],
     };
-    let mut shadowed = Vec::new();
-    let mut macros = Vec::new();
-    for &f in &files {
+    let mut builder = IndexBuilder::for_files(files.iter().map(|&f| {
         let inputs = index_inputs(db, f);
-        for n in &inputs.shadowed {
-            if !shadowed.contains(n) {
-                shadowed.push(n.clone());
-            }
-        }
-        for n in &inputs.control_free_macros {
-            if !macros.contains(n) {
-                macros.push(n.clone());
-            }
-        }
-    }
-    let mut builder = IndexBuilder::new(shadowed, macros);
+        (&inputs.shadowed[..], &inputs.control_free_macros[..])
+    }));
     for &f in &files {
         for item in &index_inputs(db, f).items {
             builder.add_item(item);

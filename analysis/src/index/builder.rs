@@ -116,6 +116,24 @@ impl IndexBuilder {
         }
     }
 
+    /// The builder of a crate's index: the std names its files shadow and their control-free
+    /// macros (each file's, as `shadowed_std_names` and `control_free_macros` read it), each once.
+    pub fn for_files<'a>(
+        files: impl IntoIterator<Item = (&'a [Name], &'a [Name])>,
+    ) -> IndexBuilder {
+        let (mut shadowed, mut macros): (Vec<Name>, Vec<Name>) = (Vec::new(), Vec::new());
+        for (s, m) in files {
+            for (acc, names) in [(&mut shadowed, s), (&mut macros, m)] {
+                for n in names {
+                    if !acc.contains(n) {
+                        acc.push(n.clone());
+                    }
+                }
+            }
+        }
+        IndexBuilder::new(shadowed, macros)
+    }
+
     pub fn add_item(&mut self, item: &ast::Item) {
         match item {
             ast::Item::Struct(s) => {
