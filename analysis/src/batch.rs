@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::items::{DefMap, FileScope, ItemTree, ModuleId};
+use crate::items::{CrateGraph, DefMap, FileScope, ItemTree, ModuleId};
 use crate::{ast, db, index, lower, syntax, Diagnostic, Edition, ParseGaveUp};
 
 /// A file parsed and converted, ready to join a crate.
@@ -20,6 +20,13 @@ impl Parsed {
     pub fn new(text: String) -> Result<Parsed, ParseGaveUp> {
         let tree = syntax::parse_tree(&text, None).ok_or(ParseGaveUp)?;
         let syntax = syntax::convert(&tree, &text);
+        Ok(Parsed { text, syntax })
+    }
+
+    /// Parses a dependency's text for its items and signatures: functions without bodies.
+    pub fn signatures(text: String) -> Result<Parsed, ParseGaveUp> {
+        let tree = syntax::parse_tree(&text, None).ok_or(ParseGaveUp)?;
+        let syntax = syntax::convert_signatures(&tree, &text);
         Ok(Parsed { text, syntax })
     }
 }
@@ -49,33 +56,56 @@ pub struct Crates {
 }
 
 impl Crates {
-    /// The crates whose root files are `roots` (paths among `files`); a file that no root
-    /// reaches is a crate of its own, as in an `AnalysisHost`.
-    pub fn new(files: Vec<(String, Parsed, Edition)>, roots: &[&str]) -> Crates {
+    /// The crates whose root files are the first `roots` crates of `graph` (paths among
+    /// `files`); a file that no root reaches is a crate of its own, as in an `AnalysisHost`.
+    /// The other crates of the graph are dependencies, whose files are `dep_files` (parsed with
+    /// `Parsed::signatures`): only their items and signatures are taken, into the index of each
+    /// crate that depends on them; their bodies are never lowered or checked.
+    pub fn new(
+        files: Vec<(String, Parsed, Edition)>,
+        graph: &CrateGraph,
+        roots: usize,
+        dep_files: Vec<(String, Parsed)>,
+    ) -> Crates {
         let trees: Vec<Arc<ItemTree>> = files
             .iter()
             .map(|(_, p, _)| Arc::new(ItemTree::new(&p.syntax)))
             .collect();
-        let by_path: std::collections::HashMap<&str, usize> = files
+        let by_path: std::collections::HashMap<String, usize> = files
             .iter()
             .enumerate()
-            .map(|(i, (p, _, _))| (p.as_str(), i))
+            .map(|(i, (p, _, _))| (p.clone(), i))
             .collect();
+        // Dependencies' files, with their item trees made once for all the roots that reach them.
+        let mut dep_files: std::collections::HashMap<String, (Parsed, Option<Arc<ItemTree>>)> =
+            dep_files
+                .into_iter()
+                .map(|(path, parsed)| (path, (parsed, None)))
+                .collect();
         let mut crates: Vec<(DefMap, Vec<usize>)> = Vec::new();
         let mut root_crates = 0;
         let mut owner: Vec<Option<(usize, ModuleId)>> = vec![None; files.len()];
-        for root in roots {
-            let Some(&r) = by_path.get(root) else {
+        for k in 0..roots.min(graph.crates.len()) {
+            let Some(&r) = by_path.get(&*graph.crates[k].root) else {
                 continue;
             };
-            let mut load = |p: &str| by_path.get(p).map(|&i| trees[i].clone());
-            let map = DefMap::build(root, trees[r].clone(), files[r].2, &mut load);
-            let k = crates.len();
+            let mut load = |p: &str| {
+                if let Some(&i) = by_path.get(p) {
+                    return Some(trees[i].clone());
+                }
+                let (parsed, tree) = dep_files.get_mut(p)?;
+                Some(
+                    tree.get_or_insert_with(|| Arc::new(ItemTree::new(&parsed.syntax)))
+                        .clone(),
+                )
+            };
+            let map = DefMap::build_in(graph, k, trees[r].clone(), &mut load);
+            let krate = crates.len();
             let mut members = Vec::new();
-            for path in &map.files {
+            for path in &map.files[..map.own_files] {
                 if let (Some(&i), Some(top)) = (by_path.get(&**path), map.file_module(path)) {
                     if owner[i].is_none() {
-                        owner[i] = Some((k, top));
+                        owner[i] = Some((krate, top));
                         members.push(i);
                     }
                 }
@@ -144,6 +174,38 @@ impl Crates {
             for &i in &members {
                 for r in out_files[i].resolved.iter().flatten() {
                     builder.add_fn(&db::resolved_entry(r));
+                }
+            }
+            // The dependencies' items and signatures.
+            for path in &map.files[map.own_files..] {
+                let parsed = match by_path.get(&**path) {
+                    Some(&i) => &out_files[i].parsed,
+                    None => match dep_files.get(&**path) {
+                        Some((parsed, _)) => parsed,
+                        None => continue,
+                    },
+                };
+                let Some(top) = map.file_module(path) else {
+                    continue;
+                };
+                let scope = FileScope { map: &map, top };
+                for item in &parsed.syntax.items {
+                    match item {
+                        ast::Item::Fn(fi) if fi.container.parent_fns.is_empty() => {
+                            let signature = ast::FnDef {
+                                body: None,
+                                ..(*fi.def).clone()
+                            };
+                            let r = db::resolve_fn(scope, &signature, &fi.container);
+                            builder.add_fn(&db::resolved_entry(&r));
+                        }
+                        ast::Item::Fn(_) => {}
+                        _ => {
+                            if let Some(item) = scope.item(item) {
+                                builder.add_item(&item);
+                            }
+                        }
+                    }
                 }
             }
             out_crates.push(Crate {

@@ -16,6 +16,7 @@
 pub use batch::{Crates, Parsed};
 pub use fixes::{Fix, TextEdit};
 pub use ide::{HoverResult, InlayConfig, InlayHint, InlayKind, Region, RegionKind, RegionQuery};
+pub use items::{CrateData, CrateGraph};
 
 #[doc(hidden)]
 pub mod ast;
@@ -502,7 +503,13 @@ impl std::fmt::Display for ParseGaveUp {
 /// text could not be parsed within the budget, where a host answers no diagnostics.
 pub fn diagnostics_once(text: &str, edition: Edition) -> Result<Vec<Diagnostic>, ParseGaveUp> {
     let parsed = Parsed::new(text.to_string())?;
-    Ok(Crates::new(vec![(String::new(), parsed, edition)], &[]).diagnostics(0))
+    Ok(Crates::new(
+        vec![(String::new(), parsed, edition)],
+        &CrateGraph::default(),
+        0,
+        Vec::new(),
+    )
+    .diagnostics(0))
 }
 
 /// What the diagnostics of one function are made of.

@@ -6,8 +6,11 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use borrowlens_analysis::{Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE};
+use borrowlens_analysis::{
+    CrateData, CrateGraph, Diagnostic, Edition, Severity, ANALYSIS_STACK_SIZE,
+};
 
+use crate::deps;
 use crate::edition::{self, CargoEditions};
 use crate::line_index::LineIndex;
 use crate::output::{self, Results};
@@ -285,12 +288,19 @@ pub fn analyze_package(
             Err(_) => {}
         }
     }
-    let roots: Vec<String> = package.targets.iter().map(|t| key(t)).collect();
+    let deps = deps::resolve(package, deps::cargo_home().as_deref());
+    report_dependencies(package, &deps);
+    let graph = crate_graph(package, &deps, |t| {
+        let k = key(t);
+        let edition = ok_files
+            .iter()
+            .find(|f| f.0 == k)
+            .map_or(package.edition, |f| f.2);
+        (k, edition)
+    });
+    let dep_files = dependency_files(&deps);
     let crates = match panic::catch_unwind(AssertUnwindSafe(|| {
-        borrowlens_analysis::Crates::new(
-            ok_files,
-            &roots.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-        )
+        borrowlens_analysis::Crates::new(ok_files, &graph, package.targets.len(), dep_files)
     })) {
         Ok(crates) => crates,
         Err(payload) => {
@@ -312,6 +322,105 @@ pub fn analyze_package(
         .zip(checked)
         .map(|(o, c)| o.unwrap_or(c))
         .collect()
+}
+
+/// The crate graph of a package: its targets first (each sees the library, and the examples,
+/// tests and benches the dev-dependencies too), then its dependencies. `root` gives a target's
+/// root as the analysis names it, with its edition.
+pub fn crate_graph(
+    package: &Package,
+    deps: &deps::Dependencies,
+    root: impl Fn(&Path) -> (String, Edition),
+) -> CrateGraph {
+    let n = package.targets.len();
+    let mut graph = CrateGraph::default();
+    for (t, path) in package.targets.iter().enumerate() {
+        let (root, edition) = root(path);
+        let mut externs: Vec<(std::sync::Arc<str>, usize)> = if t >= package.dev_from {
+            &deps.dev
+        } else {
+            &deps.normal
+        }
+        .iter()
+        .map(|(name, k)| (name.as_str().into(), n + k))
+        .collect();
+        if package.has_lib && t > 0 {
+            externs.push((package.lib_name.as_str().into(), 0));
+        }
+        graph.crates.push(CrateData {
+            root: root.into(),
+            edition,
+            name: package.lib_name.as_str().into(),
+            deps: externs,
+        });
+    }
+    for c in &deps.crates {
+        graph.crates.push(CrateData {
+            root: c.root.display().to_string().into(),
+            edition: c.edition,
+            name: c.name.as_str().into(),
+            deps: c
+                .deps
+                .iter()
+                .map(|(name, k)| (name.as_str().into(), n + k))
+                .collect(),
+        });
+    }
+    graph
+}
+
+/// The dependencies' files (every `.rs` file in the folder of each one's library root and below),
+/// read and parsed for their signatures on `THREADS` threads. A file that cannot be read or
+/// parsed is left out: what it defines is unknown.
+fn dependency_files(deps: &deps::Dependencies) -> Vec<(String, borrowlens_analysis::Parsed)> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for c in &deps.crates {
+        if let Some(dir) = c.root.parent() {
+            let mut stack = vec![dir.to_path_buf()];
+            while let Some(d) = stack.pop() {
+                let Ok(entries) = fs::read_dir(&d) else {
+                    continue;
+                };
+                for e in entries.filter_map(|e| e.ok()) {
+                    let p = e.path();
+                    match e.file_type() {
+                        Ok(t) if t.is_dir() => stack.push(p),
+                        Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "rs") => {
+                            paths.push(p)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    let parsed = on_threads(paths.len(), |i| {
+        let text = fs::read_to_string(&paths[i]).ok()?;
+        catching_parse(|| borrowlens_analysis::Parsed::signatures(text)).ok()
+    });
+    paths
+        .iter()
+        .zip(parsed)
+        .filter_map(|(p, parsed)| Some((p.display().to_string(), parsed?)))
+        .collect()
+}
+
+/// Says once what of a package's dependencies could not be read.
+fn report_dependencies(package: &Package, deps: &deps::Dependencies) {
+    for problem in &deps.problems {
+        output::warning(problem);
+    }
+    if !deps.missing.is_empty() {
+        output::warning(&format!(
+            "{}: {} dependencies are not on disk ({}); `cargo fetch` would bring them; until \
+             then what they define is unknown",
+            package.name,
+            deps.missing.len(),
+            deps.missing.join(", ")
+        ));
+    }
 }
 
 /// `f(0)` .. `f(n - 1)` on `THREADS` threads with the analysis's stack, in order.

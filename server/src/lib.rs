@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod deps;
 pub mod edition;
 pub mod line_index;
 pub mod lsp;

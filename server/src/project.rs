@@ -18,9 +18,17 @@ pub struct Package {
     /// The folder of its `Cargo.toml`.
     pub root: PathBuf,
     pub name: String,
+    /// `[package] version` as written (absent from 2024's unpublished packages).
+    pub version: Option<String>,
     pub edition: Edition,
-    /// The targets' root files, that exist.
+    /// The targets' root files, that exist: the library first when there is one, then the
+    /// binaries, then (from `dev_from` on) the examples, tests and benches, which also see the
+    /// dev-dependencies.
     pub targets: Vec<PathBuf>,
+    pub has_lib: bool,
+    pub dev_from: usize,
+    /// The library's crate name (`[lib] name`, or the package's with `-` made `_`).
+    pub lib_name: String,
 }
 
 /// A `Cargo.toml` that could not be read as a manifest.
@@ -141,12 +149,25 @@ pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> 
         .ok_or("`[package]` has no `name`")?
         .to_string();
     let edition = package_edition(dir, package)?;
-    let targets = targets(dir, &table, &name);
+    let version = package
+        .get("version")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let (targets, has_lib, dev_from) = targets(dir, &table);
+    let lib_name = table
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str())
+        .map_or_else(|| name.replace('-', "_"), str::to_string);
     Ok(Some(Package {
         root: dir.to_path_buf(),
         name,
+        version,
         edition,
         targets,
+        has_lib,
+        dev_from,
+        lib_name,
     }))
 }
 
@@ -192,14 +213,15 @@ fn workspace_edition(dir: &Path) -> Option<Edition> {
     None
 }
 
-/// The root files of the package's targets, by cargo's rules, that exist.
-fn targets(dir: &Path, table: &toml::Table, name: &str) -> Vec<PathBuf> {
+/// The root files of the package's targets, by cargo's rules, that exist; whether the first is
+/// the library; where the examples, tests and benches start.
+fn targets(dir: &Path, table: &toml::Table) -> (Vec<PathBuf>, bool, usize) {
     let mut out: Vec<PathBuf> = Vec::new();
-    let mut add = |p: PathBuf| {
+    fn add(out: &mut Vec<PathBuf>, p: PathBuf) {
         if p.is_file() && !out.contains(&p) {
             out.push(p);
         }
-    };
+    }
     let explicit = |key: &str| -> Vec<PathBuf> {
         let list = match table.get(key) {
             Some(toml::Value::Array(a)) => a.iter().collect::<Vec<_>>(),
@@ -220,31 +242,36 @@ fn targets(dir: &Path, table: &toml::Table, name: &str) -> Vec<PathBuf> {
     };
     // The library.
     match explicit("lib").pop() {
-        Some(p) => add(p),
-        None => add(dir.join("src/lib.rs")),
+        Some(p) => add(&mut out, p),
+        None => add(&mut out, dir.join("src/lib.rs")),
     }
-    let _ = name;
+    let has_lib = !out.is_empty();
     // Binaries.
-    explicit("bin").into_iter().for_each(&mut add);
+    for p in explicit("bin") {
+        add(&mut out, p);
+    }
     if auto("autobins") {
-        add(dir.join("src/main.rs"));
+        add(&mut out, dir.join("src/main.rs"));
         for p in rs_files_and_main_dirs(&dir.join("src/bin")) {
-            add(p);
+            add(&mut out, p);
         }
     }
+    let dev_from = out.len();
     for (key, auto_key, folder) in [
         ("example", "autoexamples", "examples"),
         ("test", "autotests", "tests"),
         ("bench", "autobenches", "benches"),
     ] {
-        explicit(key).into_iter().for_each(&mut add);
+        for p in explicit(key) {
+            add(&mut out, p);
+        }
         if auto(auto_key) {
             for p in rs_files_and_main_dirs(&dir.join(folder)) {
-                add(p);
+                add(&mut out, p);
             }
         }
     }
-    out
+    (out, has_lib, dev_from)
 }
 
 /// `*.rs` files and `*/main.rs` in a folder, sorted.

@@ -516,3 +516,128 @@ fn a_manifest_that_is_not_toml_is_named_and_its_files_checked_alone() {
     assert!(stdout(&out).is_empty(), "alone, main.rs cannot know `add`");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// A package whose verdicts need its dependencies' facts: `itoa2` from a registry (a fake
+/// `CARGO_HOME`), renamed `fmt2`, and `helper` by path. rustc (the same package with path
+/// dependencies, `cargo check`) reports the E0499 and the E0382, and nothing for the `Copy`
+/// type.
+const APP_MAIN: &str = "fn main() {
+    let mut buffer = fmt2::Buffer::new();
+    let m = &mut buffer;
+    let s = buffer.format(1);
+    let _ = &m;
+    println!(\"{s}\");
+    let t = helper::Token::new();
+    helper::consume(t);
+    helper::consume(t);
+    let p = helper::Point { x: 1 };
+    helper::take(p);
+    helper::take(p);
+}
+";
+
+fn app_package(dir: &TempDir) {
+    dir.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nfmt2 = { package = \"itoa2\", version = \"1\" }\n\
+         helper = { path = \"../helper\" }\n\n\
+         [target.'cfg(windows)'.dependencies]\nwinonly = \"1\"\n",
+    );
+    dir.write(
+        "app/Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\
+         dependencies = [\"helper\", \"itoa2\", \"winonly\"]\n\n\
+         [[package]]\nname = \"helper\"\nversion = \"0.1.0\"\n\n\
+         [[package]]\nname = \"itoa2\"\nversion = \"1.0.3\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+         [[package]]\nname = \"winonly\"\nversion = \"1.0.0\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    dir.write("app/src/main.rs", APP_MAIN);
+    dir.write(
+        "helper/Cargo.toml",
+        "[package]\nname = \"helper\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    dir.write(
+        "helper/src/lib.rs",
+        "mod token;\npub use token::*;\n\n#[derive(Clone, Copy)]\npub struct Point {\n    pub x: i32,\n}\n\n\
+         pub fn take(_: Point) {}\n",
+    );
+    dir.write(
+        "helper/src/token.rs",
+        "pub struct Token(String);\n\nimpl Token {\n    pub fn new() -> Token {\n        Token(String::new())\n    }\n}\n\n\
+         pub fn consume(_: Token) {}\n",
+    );
+}
+
+fn itoa2_in_registry(dir: &TempDir) {
+    dir.write(
+        "home/registry/src/index.crates.io-0000000000000000/itoa2-1.0.3/Cargo.toml",
+        "[package]\nname = \"itoa2\"\nversion = \"1.0.3\"\nedition = \"2018\"\n\n[lib]\nname = \"itoa2\"\npath = \"src/lib.rs\"\n",
+    );
+    dir.write(
+        "home/registry/src/index.crates.io-0000000000000000/itoa2-1.0.3/src/lib.rs",
+        "pub struct Buffer {\n    bytes: [u8; 20],\n}\n\nimpl Buffer {\n    pub fn new() -> Buffer {\n        Buffer { bytes: [0; 20] }\n    }\n\n\
+         pub fn format(&mut self, n: u32) -> &str {\n        let _ = n;\n        std::str::from_utf8(&self.bytes[..0]).unwrap()\n    }\n}\n",
+    );
+}
+
+fn check_app(dir: &TempDir) -> (Vec<(String, u64)>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+        .args(["check", "--format", "json", &dir.path("app")])
+        .env("CARGO_HOME", dir.path("home"))
+        .output()
+        .expect("run borrowlens");
+    let found = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (found, stderr(&out))
+}
+
+#[test]
+fn dependencies_are_read_from_the_registry_and_by_path_as_the_lock_file_says() {
+    let dir = TempDir::new();
+    app_package(&dir);
+    itoa2_in_registry(&dir);
+    let (found, err) = check_app(&dir);
+    assert_eq!(
+        found,
+        [("E0499".to_string(), 4), ("E0382".to_string(), 9)],
+        "{err}"
+    );
+    // `winonly` is for Windows: not looked for, not missed.
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn a_dependency_not_on_disk_is_unknown_and_named_once() {
+    let dir = TempDir::new();
+    app_package(&dir);
+    let (found, err) = check_app(&dir);
+    // `fmt2::Buffer::format` is unknown: no verdict on it; `helper` is still read by its path.
+    assert_eq!(found, [("E0382".to_string(), 9)], "{err}");
+    assert_eq!(err.matches("not on disk").count(), 1, "{err}");
+    assert!(
+        err.contains("itoa2 1.0.3") && err.contains("cargo fetch"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lock_file_that_is_not_toml_is_named_and_the_rest_checked() {
+    let dir = TempDir::new();
+    app_package(&dir);
+    itoa2_in_registry(&dir);
+    dir.write("app/Cargo.lock", "[[package]\nname = ");
+    let (found, err) = check_app(&dir);
+    assert!(found.is_empty(), "{found:?}");
+    assert!(err.contains("Cargo.lock: not a lock file"), "{err}");
+}

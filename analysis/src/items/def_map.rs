@@ -3,8 +3,10 @@
 //! `pub use` re-exports), resolved to a fixpoint as rust-analyzer's `nameres` does. Items declared
 //! in function bodies live in block scopes, which see the scopes around them.
 //!
-//! What cannot be known from the crate's own text is `Res::Unknown`: extern crates (read by the
-//! dependencies' analysis, not here), names two definitions or two globs give, modules whose
+//! A crate's dependencies (`CrateGraph`) are collected into the same map, each under its own
+//! root module, whose path is the crate's name (`regex_syntax::hir`), so that paths and `pub use`
+//! chains through them resolve with the crate's own. What cannot be known is `Res::Unknown`: a
+//! dependency the host could not read, names two definitions or two globs give, modules whose
 //! file is missing. Visibility is not checked: a crate that compiles names only what it may see,
 //! except that a glob imports private items here (rustc skips them).
 
@@ -17,8 +19,52 @@ use crate::Edition;
 
 type HashMap<K, V> = std::collections::HashMap<K, V, crate::base::FxBuild>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ModuleId(pub u32);
+
+/// The crates a crate sees: itself and its dependencies, each with its root file, its edition,
+/// the name its items' ids start with, and its own dependencies by the names its code uses.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CrateGraph {
+    pub crates: Vec<CrateData>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CrateData {
+    /// The root file's path, as the host names its files.
+    pub root: Name,
+    pub edition: Edition,
+    /// The crate's name as its module paths start (`regex_syntax`); the crate being analysed is
+    /// `crate` whatever its name.
+    pub name: Name,
+    /// Its dependencies: the name its code uses (`extern crate` or extern prelude) and the
+    /// index of that crate in the graph.
+    pub deps: Vec<(Name, usize)>,
+}
+
+impl CrateGraph {
+    /// A graph of one crate without dependencies.
+    pub fn single(root: &str, edition: Edition) -> CrateGraph {
+        CrateGraph {
+            crates: vec![CrateData {
+                root: root.into(),
+                edition,
+                name: "crate".into(),
+                deps: Vec::new(),
+            }],
+        }
+    }
+}
+
+/// One crate of a def map: its root module, edition and extern prelude.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CrateInfo {
+    pub root: ModuleId,
+    pub edition: Edition,
+    /// The dependencies by the names its code uses: their root modules, `None` for one whose
+    /// root file could not be read.
+    externs: HashMap<Name, Option<ModuleId>>,
+}
 
 /// What a name resolves to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,6 +98,8 @@ pub enum Ns {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Module {
     pub parent: Option<ModuleId>,
+    /// The crate (an index into `DefMap::crates`) the module is in.
+    pub krate: u32,
     /// `crate`, `crate::a::b`; for a block scope the function's path with `()` (`crate::f()`).
     pub path: Name,
     /// A function body's scope: it sees the scopes around it.
@@ -101,10 +149,16 @@ impl Module {
 pub struct DefMap {
     pub edition: Edition,
     pub modules: Vec<Module>,
-    /// The crate's files, its root first, as the host names them.
+    /// The crate's files, its root first, as the host names them, then its dependencies'.
     pub files: Vec<Name>,
+    /// How many of `files` are the crate's own.
+    pub own_files: usize,
+    /// The crate (first) and its dependencies.
+    pub crates: Vec<CrateInfo>,
     /// What could not be read, once each (a `mod x;` without its file), for the user.
     pub problems: Vec<String>,
+    /// `extern crate` items met while collecting: (module, name, alias).
+    extern_items: Vec<(ModuleId, Name, Option<Name>)>,
 }
 
 /// One `use` leaf waiting to be resolved.
@@ -114,31 +168,106 @@ struct Pending {
 }
 
 impl DefMap {
-    /// The def map of the crate whose root file is `root`. `load` gives the item tree of the file
-    /// at a path, when the host has that file.
+    /// The def map of the crate whose root file is `root`, without dependencies. `load` gives
+    /// the item tree of the file at a path, when the host has that file.
     pub fn build(
         root: &str,
         root_tree: Arc<ItemTree>,
         edition: Edition,
         load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
     ) -> DefMap {
+        DefMap::build_in(&CrateGraph::single(root, edition), 0, root_tree, load)
+    }
+
+    /// The def map of crate `k` of `graph`, whose root's item tree is `root_tree`, with every
+    /// crate it depends on, directly or not, collected into it.
+    pub fn build_in(
+        graph: &CrateGraph,
+        k: usize,
+        root_tree: Arc<ItemTree>,
+        load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
+    ) -> DefMap {
         let mut map = DefMap {
-            edition,
-            modules: vec![Module {
-                path: "crate".into(),
-                mod_rs: true,
-                ..Module::default()
-            }],
-            files: vec![root.into()],
-            problems: Vec::new(),
+            edition: graph.crates[k].edition,
+            ..DefMap::default()
         };
         let mut pending = Vec::new();
-        let mut queue = vec![(ModuleId(0), root_tree)];
-        while let Some((top, tree)) = queue.pop() {
-            map.collect(top, &tree, &mut pending, &mut queue, load);
+        // The graph's crates collected, by graph index: their index in `map.crates`, `None`
+        // for one whose root could not be read.
+        let mut local: HashMap<usize, Option<u32>> = HashMap::default();
+        let mut todo = std::collections::VecDeque::from([k]);
+        let mut root_tree = Some(root_tree);
+        while let Some(g) = todo.pop_front() {
+            if local.contains_key(&g) {
+                continue;
+            }
+            let data = &graph.crates[g];
+            let tree = match root_tree.take() {
+                Some(t) => Some(t),
+                None => load(&data.root),
+            };
+            let Some(tree) = tree else {
+                local.insert(g, None);
+                continue;
+            };
+            let krate = map.crates.len() as u32;
+            local.insert(g, Some(krate));
+            let root = ModuleId(map.modules.len() as u32);
+            map.modules.push(Module {
+                krate,
+                path: if g == k {
+                    "crate".into()
+                } else {
+                    data.name.clone()
+                },
+                mod_rs: true,
+                file: map.files.len() as u32,
+                ..Module::default()
+            });
+            map.files.push(data.root.clone());
+            map.crates.push(CrateInfo {
+                root,
+                edition: data.edition,
+                externs: HashMap::default(),
+            });
+            let problems = map.problems.len();
+            let mut queue = vec![(root, tree)];
+            while let Some((top, tree)) = queue.pop() {
+                map.collect(top, &tree, &mut pending, &mut queue, load);
+            }
+            if g == k {
+                map.own_files = map.files.len();
+            } else {
+                // What a dependency's module tree lacks (a file behind a `cfg`) is not the
+                // user's problem; its names are unknown all the same.
+                map.problems.truncate(problems);
+            }
+            todo.extend(data.deps.iter().map(|&(_, d)| d));
         }
+        for (g, krate) in &local {
+            let Some(krate) = krate else { continue };
+            let externs = graph.crates[*g]
+                .deps
+                .iter()
+                .map(|(name, d)| {
+                    let root = local
+                        .get(d)
+                        .copied()
+                        .flatten()
+                        .map(|c| map.crates[c as usize].root);
+                    (name.clone(), root)
+                })
+                .collect();
+            map.crates[*krate as usize].externs = externs;
+        }
+        map.define_extern_crates();
         map.resolve_imports(pending);
         map
+    }
+
+    /// The crate a module is in.
+    pub fn crate_of(&self, m: ModuleId) -> &CrateInfo {
+        &self.crates[self.module(m).krate as usize]
     }
 
     pub fn module(&self, id: ModuleId) -> &Module {
@@ -245,16 +374,27 @@ impl DefMap {
                     import: import.clone(),
                 }),
                 TreeKind::ExternCrate { name, alias } => {
-                    let res = match &**name {
-                        "std" | "core" | "alloc" => Res::Std(name.clone()),
-                        "self" => Res::Module(ModuleId(0)),
-                        _ => Res::Unknown,
-                    };
-                    let as_name = alias.as_ref().unwrap_or(name);
-                    if &**as_name != "_" {
-                        self.define(m, Ns::Types, as_name, res);
-                    }
+                    // Defined once every crate's extern prelude is known.
+                    self.extern_items.push((m, name.clone(), alias.clone()));
                 }
+            }
+        }
+    }
+
+    /// `extern crate name [as alias];` items, once every crate's extern prelude is known.
+    fn define_extern_crates(&mut self) {
+        for (m, name, alias) in std::mem::take(&mut self.extern_items) {
+            let res = match &*name {
+                "std" | "core" | "alloc" => Res::Std(name.clone()),
+                "self" => Res::Module(self.crate_of(m).root),
+                _ => match self.crate_of(m).externs.get(&name) {
+                    Some(Some(root)) => Res::Module(*root),
+                    _ => Res::Unknown,
+                },
+            };
+            let as_name = alias.as_ref().unwrap_or(&name);
+            if &**as_name != "_" {
+                self.define(m, Ns::Types, as_name, res);
             }
         }
     }
@@ -316,6 +456,7 @@ impl DefMap {
                     let parent = self.module(cur);
                     let block = Module {
                         parent: Some(cur),
+                        krate: parent.krate,
                         path: format!("{}::{f}()", parent.path).into(),
                         is_block: true,
                         file: parent.file,
@@ -342,6 +483,7 @@ impl DefMap {
         inline.push(name.clone());
         let module = Module {
             parent: Some(m),
+            krate: parent.krate,
             path: format!("{}::{name}", parent.path).into(),
             file: parent.file,
             inline,
@@ -588,7 +730,7 @@ impl DefMap {
     /// in scope. In a `use` of the 2015 edition, paths start at the crate's root.
     pub fn first_segment(&self, from: ModuleId, name: &Name, ns: Ns, in_use: bool) -> Option<Res> {
         match &**name {
-            "crate" => return Some(Res::Module(ModuleId(0))),
+            "crate" => return Some(Res::Module(self.crate_of(from).root)),
             "self" if ns == Ns::Types => return Some(Res::Module(self.real_module(from))),
             "super" => {
                 return Some(match self.module(self.real_module(from)).parent {
@@ -598,8 +740,9 @@ impl DefMap {
             }
             _ => {}
         }
-        let from = if in_use && self.edition == Edition::E2015 {
-            ModuleId(0)
+        let krate = self.crate_of(from);
+        let from = if in_use && krate.edition == Edition::E2015 {
+            krate.root
         } else {
             from
         };
@@ -610,6 +753,12 @@ impl DefMap {
                 return Some(r.clone());
             }
             cur = if module.is_block { module.parent } else { None };
+        }
+        // The extern prelude (a `use` of 2015 sees only what `extern crate` defines).
+        if ns == Ns::Types && !(in_use && krate.edition == Edition::E2015) {
+            if let Some(root) = krate.externs.get(name) {
+                return Some(root.map_or(Res::Unknown, Res::Module));
+            }
         }
         if ns == Ns::Types && matches!(&**name, "std" | "core" | "alloc") {
             return Some(Res::Std(name.clone()));

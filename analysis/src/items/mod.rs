@@ -13,7 +13,7 @@ pub mod def_map;
 pub mod resolve;
 pub mod tree;
 
-pub use def_map::{DefMap, ModuleId, Ns, Res};
+pub use def_map::{CrateData, CrateGraph, DefMap, ModuleId, Ns, Res};
 pub use resolve::Resolver;
 pub use tree::{DefKind, ItemTree};
 

@@ -31,6 +31,9 @@ pub(super) struct Shared {
     pub(super) last_container: Option<Arc<Container>>,
     /// The stack position when the conversion started, to measure `STACK_BUDGET` against.
     pub(super) stack_start: usize,
+    /// Functions are converted without their bodies (a dependency's file, read for its
+    /// signatures).
+    pub(super) signatures_only: bool,
 }
 
 /// An address on the current stack frame: the distance between two of them is the stack used in

@@ -385,7 +385,9 @@ impl<'t, 's> Cx<'t, 's> {
             ..Container::default()
         };
         let container = std::mem::replace(&mut self.container, inner);
-        let body = body.map(|b| self.block(b));
+        let body = body
+            .filter(|_| !self.sh.signatures_only)
+            .map(|b| self.block(b));
         self.container = container;
 
         let def = FnDef {

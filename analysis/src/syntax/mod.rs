@@ -109,7 +109,12 @@ pub fn parse(text: &str) -> SourceFile {
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
-    convert_cached(tree, text, ConvertCache::default(), false).0
+    convert_cached(tree, text, ConvertCache::default(), false, false).0
+}
+
+/// `convert` without the functions' bodies (nor the items declared in them).
+pub fn convert_signatures(tree: &Tree, text: &str) -> SourceFile {
+    convert_cached(tree, text, ConvertCache::default(), false, true).0
 }
 
 /// `convert`, reusing the items of `cache` whose text did not change; returns the cache for
@@ -119,6 +124,7 @@ fn convert_cached(
     text: &str,
     mut cache: ConvertCache,
     caching: bool,
+    signatures_only: bool,
 ) -> (SourceFile, ConvertCache) {
     let parser = cache.parser.take();
     let mut shared = Shared {
@@ -131,6 +137,7 @@ fn convert_cached(
         macro_nesting: 0,
         last_container: None,
         stack_start: stack_position(),
+        signatures_only,
     };
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);

@@ -169,7 +169,7 @@ impl ParsedTree {
         // A poisoned lock only means a conversion panicked: start over with an empty cache.
         let mut guard = self.1.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::take(&mut *guard);
-        let (file, new) = convert_cached(tree, text, old, true);
+        let (file, new) = convert_cached(tree, text, old, true, false);
         *guard = new;
         file
     }
