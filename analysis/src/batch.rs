@@ -177,6 +177,9 @@ impl Crates {
                 }
             }
             // The dependencies' items and signatures.
+            if map.own_files < map.files.len() {
+                builder.named_traits(map.named_traits());
+            }
             for path in &map.files[map.own_files..] {
                 let parsed = match by_path.get(&**path) {
                     Some(&i) => &out_files[i].parsed,

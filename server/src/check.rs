@@ -413,11 +413,14 @@ fn report_dependencies(package: &Package, deps: &deps::Dependencies) {
         output::warning(problem);
     }
     if !deps.missing.is_empty() {
+        let (n, is, them, they) = match deps.missing.len() {
+            1 => ("1 dependency".to_string(), "is", "it", "it defines"),
+            n => (format!("{n} dependencies"), "are", "them", "they define"),
+        };
         output::warning(&format!(
-            "{}: {} dependencies are not on disk ({}); `cargo fetch` would bring them; until \
-             then what they define is unknown",
+            "{}: {n} {is} not on disk ({}); `cargo fetch` would bring {them}; until then what \
+             {they} is unknown",
             package.name,
-            deps.missing.len(),
             deps.missing.join(", ")
         ));
     }

@@ -60,8 +60,11 @@ struct Declared {
     package: String,
     path: Option<PathBuf>,
     renamed: bool,
-    /// Declared under `[target.'..'.dependencies]`: absent sources are not worth a word.
-    target_specific: bool,
+    /// Whether cargo needs it for `cargo check` with the default features: not a
+    /// dev-dependency, not target-specific, not optional unless a default feature enables it.
+    /// Only those are named when missing; the others are read when on disk.
+    needed: bool,
+    optional: bool,
 }
 
 /// `CARGO_HOME`, or `~/.cargo`.
@@ -114,10 +117,15 @@ pub fn resolve(package: &Package, cargo_home: Option<&Path>) -> Dependencies {
         done: HashMap::new(),
         out: &mut out,
     };
-    let normal = declared(&manifest, &package.root, &["dependencies"]);
-    let dev = declared(&manifest, &package.root, &["dev-dependencies"]);
-    let normal = r.link(me, &normal);
-    let dev = r.link(me, &dev);
+    let mut normal = declared(&manifest, &package.root, &["dependencies"]);
+    let enabled = default_deps(&manifest);
+    for d in normal.iter_mut().filter(|d| d.optional) {
+        d.needed &= enabled.contains(&d.key);
+    }
+    let mut dev = declared(&manifest, &package.root, &["dev-dependencies"]);
+    dev.iter_mut().for_each(|d| d.needed = false);
+    let normal = r.link(me, &normal, true);
+    let dev = r.link(me, &dev, true);
     out.normal = normal;
     out.dev = out.normal.iter().cloned().chain(dev).collect();
     out.missing.sort();
@@ -137,7 +145,7 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// The declared dependencies of lock entry `of`, each matched with the lock's choice and
     /// found on disk: (the name the code uses, the crate).
-    fn link(&mut self, of: usize, declared: &[Declared]) -> Vec<(String, usize)> {
+    fn link(&mut self, of: usize, declared: &[Declared], needed: bool) -> Vec<(String, usize)> {
         let mut linked = Vec::new();
         let entry = self.locked[of].clone();
         for d in declared {
@@ -157,7 +165,7 @@ impl Resolver<'_> {
                 continue;
             };
             let base = entry_dir(self, of).unwrap_or_default();
-            let Some(k) = self.visit(dep, d, &base) else {
+            let Some(k) = self.visit(dep, d, needed && d.needed, &base) else {
                 continue;
             };
             let name = if d.renamed {
@@ -172,7 +180,7 @@ impl Resolver<'_> {
 
     /// The crate of lock entry `i`, read with its own dependencies; `None` when its source is
     /// not on disk (then named in `missing`) or it is not a library one can name.
-    fn visit(&mut self, i: usize, by: &Declared, base: &Path) -> Option<usize> {
+    fn visit(&mut self, i: usize, by: &Declared, needed: bool, base: &Path) -> Option<usize> {
         if let Some(done) = self.done.get(&i) {
             return *done;
         }
@@ -194,7 +202,7 @@ impl Resolver<'_> {
             .map(|d| lexical(&d))
             .filter(|d| d.join("Cargo.toml").is_file())
         else {
-            if !by.target_specific {
+            if needed {
                 self.out.missing.push(format!("{} {}", l.name, l.version));
             }
             return None;
@@ -243,7 +251,7 @@ impl Resolver<'_> {
         });
         self.done.insert(i, Some(k));
         let declared = declared(&manifest, &dir, &["dependencies"]);
-        let deps = self.link(i, &declared);
+        let deps = self.link(i, &declared, needed);
         self.out.crates[k].deps = deps;
         Some(k)
     }
@@ -388,12 +396,14 @@ fn declared_in(manifest: &toml::Table, dir: &Path, tables: &[&str]) -> Vec<Decla
             };
             for (key, v) in deps {
                 let (package, path, renamed) = spec(key, v, dir);
+                let optional = v.get("optional").and_then(|o| o.as_bool()) == Some(true);
                 out.push(Declared {
                     key: key.clone(),
                     package,
                     path,
                     renamed,
-                    target_specific,
+                    needed: !target_specific && !optional,
+                    optional,
                 });
             }
         }
@@ -409,6 +419,40 @@ fn declared_in(manifest: &toml::Table, dir: &Path, tables: &[&str]) -> Vec<Decla
         }
     }
     out
+}
+
+/// The optional dependencies (by key) that the default features enable: `dep:x`, `x/feat`, or
+/// a feature named `x` (an optional dependency's implicit feature), followed through features
+/// that enable features.
+fn default_deps(manifest: &toml::Table) -> Vec<String> {
+    let features = manifest.get("features").and_then(|f| f.as_table());
+    let mut enabled: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut todo = vec!["default".to_string()];
+    while let Some(f) = todo.pop() {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f.clone());
+        let Some(list) = features.and_then(|t| t.get(&f)).and_then(|l| l.as_array()) else {
+            // No such feature: an optional dependency's implicit one.
+            enabled.push(f);
+            continue;
+        };
+        for entry in list.iter().filter_map(|e| e.as_str()) {
+            if let Some(dep) = entry.strip_prefix("dep:") {
+                enabled.push(dep.to_string());
+            } else if let Some((dep, _)) = entry.split_once('/') {
+                // `x?/feat` enables `feat` only if `x` is on for another reason.
+                if !dep.ends_with('?') {
+                    enabled.push(dep.to_string());
+                }
+            } else {
+                todo.push(entry.to_string());
+            }
+        }
+    }
+    enabled
 }
 
 /// Whether a `[target.'..']` key (a `cfg(..)` or a target triple) holds for the machine

@@ -99,6 +99,10 @@ pub struct IndexBuilder {
     method_traits: HashMap<Name, Vec<Name>>,
     /// Trait -> the std types its impls may add methods to (`*`: any type).
     trait_selves: HashMap<Name, Vec<Name>>,
+    /// The dependencies' traits that the crate's own modules name (define, import or
+    /// glob-import): a method needs its trait in scope, so a dependency's trait that the crate
+    /// never names adds no method to std types. `None`: every trait counts.
+    named_traits: Option<Vec<Name>>,
 }
 
 impl IndexBuilder {
@@ -113,7 +117,13 @@ impl IndexBuilder {
             drop_impls: Vec::new(),
             method_traits: HashMap::default(),
             trait_selves: HashMap::default(),
+            named_traits: None,
         }
+    }
+
+    /// Sets the dependencies' traits that the crate's own code names (`DefMap::named_traits`).
+    pub fn named_traits(&mut self, traits: Vec<Name>) {
+        self.named_traits = Some(traits);
     }
 
     /// The builder of a crate's index: the std names its files shadow and their control-free
@@ -322,7 +332,11 @@ impl IndexBuilder {
         // for that type, or for any type (a blanket impl).
         for (method, traits) in std::mem::take(&mut self.method_traits) {
             let mut selves: Vec<Name> = Vec::new();
-            for t in &traits {
+            let named = |t: &Name| match &self.named_traits {
+                Some(named) => !crate::items::is_dependency_id(t) || named.contains(t),
+                None => true,
+            };
+            for t in traits.iter().filter(|t| named(t)) {
                 for s in self.trait_selves.get(t).into_iter().flatten() {
                     if !selves.contains(s) {
                         selves.push(s.clone());

@@ -159,6 +159,8 @@ pub struct DefMap {
     pub problems: Vec<String>,
     /// `extern crate` items met while collecting: (module, name, alias).
     extern_items: Vec<(ModuleId, Name, Option<Name>)>,
+    /// Traits the crate's own modules import as `_`.
+    anonymous_traits: Vec<Name>,
 }
 
 /// One `use` leaf waiting to be resolved.
@@ -263,6 +265,25 @@ impl DefMap {
         map.define_extern_crates();
         map.resolve_imports(pending);
         map
+    }
+
+    /// The traits that the crate's own modules name: define, import or glob-import (ids).
+    pub fn named_traits(&self) -> Vec<Name> {
+        let mut out: Vec<Name> = self.anonymous_traits.clone();
+        for m in self.modules.iter().filter(|m| m.krate == 0) {
+            for res in m.types.values().chain(m.glob_types.values()) {
+                if let Res::Item {
+                    id,
+                    kind: DefKind::Trait,
+                } = res
+                {
+                    if !out.contains(id) {
+                        out.push(id.clone());
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The crate a module is in.
@@ -534,7 +555,16 @@ impl DefMap {
                         globs.push((p.module, target));
                         changed = true;
                     }
-                    Some(Done::Nothing) => {}
+                    Some(Done::Anonymous(Some(Res::Item {
+                        id,
+                        kind: DefKind::Trait,
+                    }))) => {
+                        if self.module(p.module).krate == 0 && !self.anonymous_traits.contains(&id)
+                        {
+                            self.anonymous_traits.push(id);
+                        }
+                    }
+                    Some(Done::Nothing | Done::Anonymous(_)) => {}
                     None => waiting.push(p),
                 }
             }
@@ -682,9 +712,6 @@ impl DefMap {
             // `use a::b::*` where `b` is a module, an enum, std or unknown.
             return Some(Done::Glob(target));
         }
-        if &*name == "_" {
-            return Some(Done::Nothing);
-        }
         let (types, values) = match parent {
             None => (
                 self.first_segment(from, last_seg, Ns::Types, true),
@@ -705,6 +732,10 @@ impl DefMap {
         };
         if types.is_none() && values.is_none() {
             return unknown(last);
+        }
+        if &*name == "_" {
+            // `use a::Trait as _;` brings the trait's methods into scope, and no name.
+            return Some(Done::Anonymous(types));
         }
         Some(Done::Named(name, types, values))
     }
@@ -824,6 +855,7 @@ impl DefMap {
 
 enum Done {
     Named(Name, Option<Res>, Option<Res>),
+    Anonymous(Option<Res>),
     Glob(Res),
     Nothing,
 }

@@ -76,6 +76,17 @@ pub fn display_name(id: &str) -> &str {
     id.split('@').next().unwrap_or(id)
 }
 
+/// Whether the id is of an item of a dependency (`Source@log::kv`), not of the crate's own
+/// (`Node@crate::model`), not unknown (`Mutex@?tokio::sync`) and not a std name.
+pub fn is_dependency_id(name: &str) -> bool {
+    match name.split_once('@') {
+        Some((_, module)) => {
+            !module.starts_with('?') && module != "crate" && !module.starts_with("crate::")
+        }
+        None => false,
+    }
+}
+
 /// Whether the name is an id of the crate's or an unknown one (not a std name).
 pub fn is_id(name: &str) -> bool {
     name.contains('@')
