@@ -25,6 +25,10 @@ pub struct SourceFile {
     /// The tree-sitter parse of `text`, reparsed incrementally by the host; `None` parses here.
     #[returns(ref)]
     pub tree: Option<crate::syntax::ParsedTree>,
+    /// A dependency's file: read for its items and signatures, its bodies neither converted nor
+    /// checked.
+    #[returns(copy)]
+    pub dependency: bool,
 }
 
 #[salsa::tracked(debug)]
@@ -51,6 +55,9 @@ pub struct FnItem<'db> {
 /// The whole file's syntax, parsed once per revision of its text.
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Arc<ast::SourceFile> {
+    if file.dependency(db) {
+        return Arc::new(crate::syntax::parse_signatures(file.text(db)));
+    }
     match file.tree(db) {
         Some(tree) => Arc::new(tree.convert(file.text(db))),
         None => Arc::new(crate::syntax::parse(file.text(db))),
@@ -121,14 +128,17 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
     items
 }
 
-/// The files the host has, by path, and the roots of the crates among them. A file that no
-/// crate root reaches is a crate of its own.
+/// The files the host has, by path, the roots of the crates among them, and the crate graph
+/// (each crate's root path, edition, name and dependencies). A file that no crate root reaches
+/// is a crate of its own.
 #[salsa::input(singleton)]
 pub struct Workspace {
     #[returns(ref)]
     pub files: Arc<std::collections::BTreeMap<String, SourceFile>>,
     #[returns(ref)]
     pub roots: Arc<Vec<SourceFile>>,
+    #[returns(ref)]
+    pub graph: Arc<crate::items::CrateGraph>,
 }
 
 /// What a file declares and imports: equal while only bodies or signatures change, so the def
@@ -151,23 +161,42 @@ pub fn def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
         let file = *ws?.files(db).get(path)?;
         Some(item_tree(db, file).clone())
     };
-    Arc::new(DefMap::build(
-        root.path(db),
-        item_tree(db, root).clone(),
-        root.edition(db),
-        &mut load,
-    ))
+    let in_graph = ws.filter(|_| is_root).and_then(|ws| {
+        let graph = ws.graph(db);
+        let k = graph
+            .crates
+            .iter()
+            .position(|c| *c.root == **root.path(db))?;
+        Some((graph, k))
+    });
+    Arc::new(match in_graph {
+        Some((graph, k)) => DefMap::build_in(graph, k, item_tree(db, root).clone(), &mut load),
+        None => DefMap::build(
+            root.path(db),
+            item_tree(db, root).clone(),
+            root.edition(db),
+            &mut load,
+        ),
+    })
 }
 
-/// The root of the crate a file is in: the first crate root whose module tree reaches it, or the
-/// file itself.
+/// The root of the crate a file is in: the first crate root whose own module tree reaches it,
+/// else (a dependency's file) the first whose dependencies' do, else the file itself.
 #[salsa::tracked]
 pub fn crate_of(db: &dyn salsa::Database, file: SourceFile) -> SourceFile {
     if let Some(ws) = Workspace::try_get(db) {
+        let path = file.path(db);
+        let mut reached = None;
         for &root in ws.roots(db).iter() {
-            if def_map(db, root).file_module(file.path(db)).is_some() {
-                return root;
+            let map = def_map(db, root);
+            match map.files.iter().position(|f| **f == **path) {
+                Some(i) if i < map.own_files => return root,
+                Some(_) if reached.is_none() => reached = Some(root),
+                _ => {}
             }
+        }
+        if let Some(root) = reached {
+            return root;
         }
     }
     file
@@ -288,26 +317,33 @@ pub(crate) fn resolved_entry(f: &ResolvedFn) -> FnEntry {
 #[salsa::tracked(returns(ref))]
 pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
     let map = def_map(db, root);
-    let files: Vec<SourceFile> = match Workspace::try_get(db) {
-        Some(ws) if map.files.len() > 1 => map
-            .files
-            .iter()
-            .filter_map(|p| ws.files(db).get(&**p).copied())
-            .collect(),
-        _ => vec![root],
+    let (files, deps): (Vec<SourceFile>, Vec<SourceFile>) = match Workspace::try_get(db) {
+        Some(ws) if map.files.len() > 1 => {
+            let file = |p: &ast::Name| ws.files(db).get(&**p).copied();
+            (
+                map.files[..map.own_files].iter().filter_map(file).collect(),
+                map.files[map.own_files..].iter().filter_map(file).collect(),
+            )
+        }
+        _ => (vec![root], Vec::new()),
     };
     let mut builder = IndexBuilder::for_files(files.iter().map(|&f| {
         let inputs = index_inputs(db, f);
         (&inputs.shadowed[..], &inputs.control_free_macros[..])
     }));
-    for &f in &files {
+    if map.own_files < map.files.len() {
+        builder.named_traits(map.named_traits());
+    }
+    for &f in files.iter().chain(&deps) {
         for item in &index_inputs(db, f).items {
             builder.add_item(item);
         }
     }
-    for &f in &files {
+    for &f in files.iter().chain(&deps) {
         for item in fn_items(db, f) {
-            builder.add_fn(fn_index_entry(db, *item));
+            if !f.dependency(db) || item.container(db).parent_fns.is_empty() {
+                builder.add_fn(fn_index_entry(db, *item));
+            }
         }
     }
     Arc::new(builder.finish())

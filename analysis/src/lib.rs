@@ -210,7 +210,7 @@ impl AnalysisHost {
             return id;
         }
         let tree = syntax::ParsedTree::new(&text);
-        let f = db::SourceFile::builder(path.to_string(), text, edition, Some(tree))
+        let f = db::SourceFile::builder(path.to_string(), text, edition, Some(tree), false)
             .text_durability(durability)
             .tree_durability(durability)
             .edition_durability(durability)
@@ -233,7 +233,12 @@ impl AnalysisHost {
     fn workspace(&mut self) -> db::Workspace {
         match db::Workspace::try_get(&self.db) {
             Some(ws) => ws,
-            None => db::Workspace::new(&self.db, Default::default(), Default::default()),
+            None => db::Workspace::new(
+                &self.db,
+                Default::default(),
+                Default::default(),
+                Default::default(),
+            ),
         }
     }
 
@@ -242,6 +247,25 @@ impl AnalysisHost {
     /// facts of its whole crate. A file that no root reaches is a crate of its own. Paths of
     /// files not set are ignored. Replaces the previous roots; says whether they changed.
     pub fn set_crate_roots(&mut self, roots: &[&str]) -> bool {
+        let mut graph = CrateGraph::default();
+        for root in roots {
+            let edition = self.by_path.get(*root).map_or(Edition::E2021, |id| {
+                self.files[id.0 as usize].edition(&self.db)
+            });
+            graph.crates.push(CrateData {
+                root: (*root).into(),
+                edition,
+                name: "crate".into(),
+                deps: Vec::new(),
+            });
+        }
+        self.set_crate_graph(graph, roots)
+    }
+
+    /// `set_crate_roots` with the crates' dependencies: `graph` has every root of `roots` and
+    /// the crates they depend on, whose files are set with `set_dependency_file`. Says whether
+    /// something changed.
+    pub fn set_crate_graph(&mut self, graph: CrateGraph, roots: &[&str]) -> bool {
         use salsa::Setter;
         let roots: Vec<db::SourceFile> = roots
             .iter()
@@ -249,13 +273,55 @@ impl AnalysisHost {
             .map(|id| self.files[id.0 as usize])
             .collect();
         let ws = self.workspace();
-        if **ws.roots(&self.db) == roots {
+        if **ws.roots(&self.db) == roots && **ws.graph(&self.db) == graph {
             return false;
         }
-        ws.set_roots(&mut self.db)
-            .with_durability(salsa::Durability::MEDIUM)
-            .to(std::sync::Arc::new(roots));
+        if **ws.graph(&self.db) != graph {
+            ws.set_graph(&mut self.db)
+                .with_durability(salsa::Durability::MEDIUM)
+                .to(std::sync::Arc::new(graph));
+        }
+        if **ws.roots(&self.db) != roots {
+            ws.set_roots(&mut self.db)
+                .with_durability(salsa::Durability::MEDIUM)
+                .to(std::sync::Arc::new(roots));
+        }
         true
+    }
+
+    /// Sets a dependency's file (from the registry's sources, say): read for its items and
+    /// signatures only, never checked, with salsa's high durability so that edits in the
+    /// workspace never revisit what is built from it.
+    pub fn set_dependency_file(&mut self, path: &str, text: String, edition: Edition) -> FileId {
+        use salsa::Setter;
+        if let Some(&id) = self.by_path.get(path) {
+            let f = self.files[id.0 as usize];
+            if f.text(&self.db) != &text {
+                f.set_text(&mut self.db)
+                    .with_durability(salsa::Durability::HIGH)
+                    .to(text);
+            }
+            if f.edition(&self.db) != edition {
+                f.set_edition(&mut self.db)
+                    .with_durability(salsa::Durability::HIGH)
+                    .to(edition);
+            }
+            return id;
+        }
+        let f = db::SourceFile::builder(path.to_string(), text, edition, None, true)
+            .durability(salsa::Durability::HIGH)
+            .new(&self.db);
+        let id = FileId(self.files.len() as u32);
+        self.files.push(f);
+        self.edited.push(false);
+        self.by_path.insert(path.to_string(), id);
+        let mut files = self.workspace().files(&self.db).as_ref().clone();
+        files.insert(path.to_string(), f);
+        self.workspace()
+            .set_files(&mut self.db)
+            .with_durability(salsa::Durability::MEDIUM)
+            .to(std::sync::Arc::new(files));
+        id
     }
 
     /// What could not be read of the crates' module trees (a `mod x;` whose file the host does

@@ -369,10 +369,51 @@ pub fn crate_graph(
     graph
 }
 
-/// The dependencies' files (every `.rs` file in the folder of each one's library root and below),
-/// read and parsed for their signatures on `THREADS` threads. A file that cannot be read or
-/// parsed is left out: what it defines is unknown.
-fn dependency_files(deps: &deps::Dependencies) -> Vec<(String, borrowlens_analysis::Parsed)> {
+/// The crate graph of several packages (a workspace's): each package's graph (`crate_graph`,
+/// with the package's edition for its targets), a dependency shared by two packages once.
+/// With the targets' root paths.
+pub fn workspace_graph(packages: &[(Package, deps::Dependencies)]) -> (CrateGraph, Vec<String>) {
+    let mut graph = CrateGraph::default();
+    let mut roots = Vec::new();
+    for (package, deps) in packages {
+        let local = crate_graph(package, deps, |t| {
+            (t.display().to_string(), package.edition)
+        });
+        let n = package.targets.len();
+        // Where each crate of the package's graph goes in the whole, and whether it is new
+        // there (a dependency already known keeps its own dependencies).
+        let mut at: Vec<(usize, bool)> = Vec::with_capacity(local.crates.len());
+        for (i, c) in local.crates.iter().enumerate() {
+            let known = (i >= n)
+                .then(|| graph.crates.iter().position(|g| g.root == c.root))
+                .flatten();
+            match known {
+                Some(k) => at.push((k, false)),
+                None => {
+                    at.push((graph.crates.len(), true));
+                    graph.crates.push(c.clone());
+                    if i < n {
+                        roots.push(c.root.to_string());
+                    }
+                }
+            }
+        }
+        for (c, &(k, new)) in local.crates.iter().zip(&at) {
+            if new {
+                graph.crates[k].deps = c
+                    .deps
+                    .iter()
+                    .map(|(name, d)| (name.clone(), at[*d].0))
+                    .collect();
+            }
+        }
+    }
+    (graph, roots)
+}
+
+/// The files of the dependencies: every `.rs` file in the folder of each one's library root and
+/// below.
+pub fn dependency_paths(deps: &deps::Dependencies) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = Vec::new();
     for c in &deps.crates {
         if let Some(dir) = c.root.parent() {
@@ -396,6 +437,14 @@ fn dependency_files(deps: &deps::Dependencies) -> Vec<(String, borrowlens_analys
     }
     paths.sort();
     paths.dedup();
+    paths
+}
+
+/// The dependencies' files (every `.rs` file in the folder of each one's library root and below),
+/// read and parsed for their signatures on `THREADS` threads. A file that cannot be read or
+/// parsed is left out: what it defines is unknown.
+fn dependency_files(deps: &deps::Dependencies) -> Vec<(String, borrowlens_analysis::Parsed)> {
+    let paths = dependency_paths(deps);
     let parsed = on_threads(paths.len(), |i| {
         let text = fs::read_to_string(&paths[i]).ok()?;
         catching_parse(|| borrowlens_analysis::Parsed::signatures(text)).ok()

@@ -988,3 +988,81 @@ fn an_open_file_sees_the_other_files_of_its_crate() {
     assert_eq!(diags["params"]["diagnostics"], json!([]), "{diags}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// The language server reads the crate's dependencies as the lock file says: a registry's
+/// (from `CARGO_HOME`) and a path dependency's signatures decide an open file's verdicts; a
+/// dependency not on disk is said once, in a window message. The same package as the CLI's
+/// test (`cli.rs`), confirmed by cargo there.
+#[test]
+fn an_open_file_sees_its_dependencies_signatures() {
+    let dir = TempDir::new("deps");
+    dir.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nitoa2 = \"1\"\nhelper = { path = \"../helper\" }\ngone = \"1\"\n",
+    );
+    dir.write(
+        "app/Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\
+         dependencies = [\"gone\", \"helper\", \"itoa2\"]\n\n\
+         [[package]]\nname = \"gone\"\nversion = \"1.0.0\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+         [[package]]\nname = \"helper\"\nversion = \"0.1.0\"\n\n\
+         [[package]]\nname = \"itoa2\"\nversion = \"1.0.3\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    let main = "fn main() {\n    let mut buffer = itoa2::Buffer::new();\n    let m = &mut buffer;\n    let s = buffer.format(1);\n    let _ = &m;\n    println!(\"{s}\");\n    let t = helper::Token::new();\n    helper::consume(t);\n    helper::consume(t);\n}\n";
+    let main_path = dir.write("app/src/main.rs", main);
+    dir.write(
+        "helper/Cargo.toml",
+        "[package]\nname = \"helper\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    dir.write(
+        "helper/src/lib.rs",
+        "pub struct Token(String);\n\nimpl Token {\n    pub fn new() -> Token {\n        Token(String::new())\n    }\n}\n\npub fn consume(_: Token) {}\n",
+    );
+    let registry = "home/registry/src/index.crates.io-0000000000000000/itoa2-1.0.3";
+    dir.write(
+        &format!("{registry}/Cargo.toml"),
+        "[package]\nname = \"itoa2\"\nversion = \"1.0.3\"\nedition = \"2018\"\n",
+    );
+    dir.write(
+        &format!("{registry}/src/lib.rs"),
+        "pub struct Buffer {\n    bytes: [u8; 20],\n}\n\nimpl Buffer {\n    pub fn new() -> Buffer {\n        Buffer { bytes: [0; 20] }\n    }\n\n    pub fn format(&mut self, n: u32) -> &str {\n        let _ = n;\n        std::str::from_utf8(&self.bytes[..0]).unwrap()\n    }\n}\n",
+    );
+    let mut client = Client::spawn_with(
+        Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+            .arg("lsp")
+            .env("CARGO_HOME", dir.0.join("home")),
+    );
+    client.initialize(json!({
+        "capabilities": {"window": {"workDoneProgress": true}},
+        "workspaceFolders": [{"uri": file_uri(&dir.0.join("app")), "name": "app"}],
+    }));
+    client.notify("initialized", json!({}));
+    let said = client.wait_for("the missing dependency", |it| {
+        it["method"] == "window/showMessage"
+    });
+    let message = said["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("gone 1.0.0") && message.contains("cargo fetch"),
+        "{message}"
+    );
+    client.wait_for("the end of indexing", |it| {
+        it["method"] == "$/progress" && it["params"]["value"]["kind"] == "end"
+    });
+    let uri = file_uri(&main_path);
+    client.open(&uri, main);
+    let diags = client.diagnostics(&uri, Some(1));
+    let found: Vec<(&str, u64)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("E0499", 3), ("E0382", 8)], "{diags:?}");
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -107,6 +107,14 @@ pub fn parse(text: &str) -> SourceFile {
     }
 }
 
+/// `parse` without the functions' bodies: a dependency's file, read for its signatures.
+pub fn parse_signatures(text: &str) -> SourceFile {
+    match parse_tree(text, None) {
+        Some(tree) => convert_signatures(&tree, text),
+        None => SourceFile::default(),
+    }
+}
+
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
     convert_cached(tree, text, ConvertCache::default(), false, false).0

@@ -98,6 +98,30 @@ impl Publisher {
         }
     }
 
+    /// `window/showMessage`: a warning for the user (dependencies not on disk, say).
+    pub fn show_warning(&self, message: String) {
+        #[derive(Serialize)]
+        struct ShowMessage {
+            jsonrpc: &'static str,
+            method: &'static str,
+            params: lsp::ShowMessageParams,
+        }
+        let note = ShowMessage {
+            jsonrpc: "2.0",
+            method: "window/showMessage",
+            params: lsp::ShowMessageParams {
+                typ: lsp::MessageType::WARNING,
+                message,
+            },
+        };
+        let sent = serde_json::to_vec(&note)
+            .map_err(std::io::Error::other)
+            .and_then(|body| output::protocol_frame(&body));
+        if let Err(err) = sent {
+            tracing::error!("cannot show a message: {err}");
+        }
+    }
+
     /// Diagnostics were turned off: clear everything published.
     pub fn clear_all(&mut self) {
         for (uri, (version, diags)) in std::mem::take(&mut self.published) {

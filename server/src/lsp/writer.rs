@@ -174,8 +174,12 @@ struct State {
     /// The files known from disk (indexed or reported by the watcher), by path.
     disk: HashSet<String>,
     cargo: CargoEditions,
-    /// The root files of the workspace's crates (cargo's targets), as host paths.
+    /// The root files of the workspace's crates (cargo's targets), as host paths, and the crate
+    /// graph with their dependencies.
     crate_roots: Vec<String>,
+    crate_graph: borrowlens_analysis::CrateGraph,
+    /// The dependencies already said to be missing, to say each once.
+    said_missing: BTreeSet<String>,
     publisher: Publisher,
     /// Open documents whose diagnostics are to be computed, in the order they became dirty.
     dirty: Vec<Uri>,
@@ -308,6 +312,8 @@ impl State {
             disk: HashSet::new(),
             cargo: CargoEditions::default(),
             crate_roots: Vec::new(),
+            crate_graph: Default::default(),
+            said_missing: BTreeSet::new(),
             publisher,
             dirty: Vec::new(),
             unsettled: HashSet::new(),
@@ -540,33 +546,84 @@ impl State {
         }
     }
 
-    /// Reads the workspace folders' manifests: which files are crate roots.
+    /// Reads the workspace folders' manifests and lock files: which files are crate roots, and
+    /// what their crates depend on. The dependencies' files are read here (they change only
+    /// with the lock file); what is not on disk is said once, in a log message.
     fn find_crates(&mut self) {
-        let mut roots = Vec::new();
+        let mut packages = Vec::new();
         for root in &self.roots {
-            let (packages, errors) = crate::project::packages_under(&root.path);
+            let (found, errors) = crate::project::packages_under(&root.path);
             for e in errors {
                 tracing::warn!("{e}; the files of its package are analysed one by one");
             }
-            for p in packages {
-                roots.extend(p.targets.iter().map(|t| t.display().to_string()));
+            packages.extend(found);
+        }
+        let home = crate::deps::cargo_home();
+        let with_deps: Vec<_> =
+            packages
+                .into_iter()
+                .map(|p| {
+                    let deps = crate::deps::resolve(&p, home.as_deref());
+                    for problem in &deps.problems {
+                        tracing::warn!("{problem}");
+                    }
+                    let new: Vec<&String> = deps
+                        .missing
+                        .iter()
+                        .filter(|m| !self.said_missing.contains(*m))
+                        .collect();
+                    if !new.is_empty() {
+                        let message =
+                            format!(
+                        "borrowlens: {}'s dependencies not on disk: {}. `cargo fetch` would \
+                         bring them; until then what they define is unknown.",
+                        p.name,
+                        new.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+                    );
+                        tracing::warn!("{message}");
+                        self.publisher.show_warning(message);
+                        self.said_missing.extend(deps.missing.iter().cloned());
+                    }
+                    (p, deps)
+                })
+                .collect();
+        for (_, deps) in &with_deps {
+            for path in crate::check::dependency_paths(deps) {
+                let key = path.display().to_string();
+                if self.disk.contains(&key) || self.open_paths.contains_key(&key) {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let edition = deps
+                    .crates
+                    .iter()
+                    .find(|c| c.root.parent().is_some_and(|d| path.starts_with(d)))
+                    .map_or(Edition::E2021, |c| c.edition);
+                self.host.set_dependency_file(&key, text, edition);
             }
         }
+        let (graph, roots) = crate::check::workspace_graph(&with_deps);
         self.crate_roots = roots;
+        self.crate_graph = graph;
         self.apply_crate_roots();
     }
 
-    /// Hands the host the crate roots it has files for (a root's file may arrive later); when
-    /// they change, every open document is checked again.
+    /// Hands the host the crate roots it has files for (a root's file may arrive later), with the
+    /// crate graph; when they change, every open document is checked again.
     fn apply_crate_roots(&mut self) {
         let roots: Vec<&str> = self.crate_roots.iter().map(|r| r.as_str()).collect();
-        if self.host.set_crate_roots(&roots) {
+        if self.host.set_crate_graph(self.crate_graph.clone(), &roots) {
             self.dirty_all();
         }
     }
 
     fn disk_changed(&mut self, path: PathBuf, kind: FileChangeType) {
-        if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+        if path
+            .file_name()
+            .is_some_and(|n| n == "Cargo.toml" || n == "Cargo.lock")
+        {
             self.find_crates();
             return;
         }

@@ -49,9 +49,13 @@ fn watcher() -> Registration {
                 glob_pattern: GlobPattern::String("**/*.rs".to_string()),
                 kind: None,
             },
-            // A manifest changes which files are crate roots.
+            // A manifest changes which files are crate roots, a lock file what they depend on.
             FileSystemWatcher {
                 glob_pattern: GlobPattern::String("**/Cargo.toml".to_string()),
+                kind: None,
+            },
+            FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/Cargo.lock".to_string()),
                 kind: None,
             },
         ],
