@@ -30,7 +30,9 @@ fn main() {
     let file = host.set_file(path, text.clone(), Edition::E2021);
     let dir = std::path::Path::new(root).parent().unwrap();
     files::set_folder(&mut host, dir, path);
-    host.set_crate_roots(&[root.as_str()]);
+    if !files::set_dependencies(&mut host, root) {
+        host.set_crate_roots(&[root.as_str()]);
+    }
     host.diagnostics(file);
     // `SIGNATURE=1`: an edit of a signature instead of a body.
     let signature = std::env::var_os("SIGNATURE").is_some();
@@ -66,5 +68,11 @@ fn main() {
         if d > 0.2 {
             println!("{:.2} ms after {}", d, w[0].0);
         }
+    }
+    if let (Some(first), Some(last)) = (log.first(), log.last()) {
+        println!(
+            "last keystroke: {:.2} ms from the first query executed to the last",
+            last.1.duration_since(first.1).as_secs_f64() * 1e3
+        );
     }
 }

@@ -25,6 +25,7 @@ impl Parsed {
 
     /// Parses a dependency's text for its items and signatures: functions without bodies.
     pub fn signatures(text: String) -> Result<Parsed, ParseGaveUp> {
+        let text = syntax::blank_fn_bodies(&text);
         let tree = syntax::parse_tree(&text, None).ok_or(ParseGaveUp)?;
         let syntax = syntax::convert_signatures(&tree, &text);
         Ok(Parsed { text, syntax })
@@ -180,6 +181,7 @@ impl Crates {
             if map.own_files < map.files.len() {
                 builder.named_traits(map.named_traits());
             }
+            let mut deps = db::DependencyEntries::default();
             for path in &map.files[map.own_files..] {
                 let parsed = match by_path.get(&**path) {
                     Some(&i) => &out_files[i].parsed,
@@ -191,25 +193,17 @@ impl Crates {
                 let Some(top) = map.file_module(path) else {
                     continue;
                 };
-                let scope = FileScope { map: &map, top };
-                for item in &parsed.syntax.items {
-                    match item {
-                        ast::Item::Fn(fi) if fi.container.parent_fns.is_empty() => {
-                            let signature = ast::FnDef {
-                                body: None,
-                                ..(*fi.def).clone()
-                            };
-                            let r = db::resolve_fn(scope, &signature, &fi.container);
-                            builder.add_fn(&db::resolved_entry(&r));
-                        }
-                        ast::Item::Fn(_) => {}
-                        _ => {
-                            if let Some(item) = scope.item(item) {
-                                builder.add_item(&item);
-                            }
-                        }
-                    }
-                }
+                db::dependency_file_entries(
+                    FileScope { map: &map, top },
+                    &parsed.syntax,
+                    &mut deps,
+                );
+            }
+            for item in &deps.items {
+                builder.add_item(item);
+            }
+            for f in &deps.fns {
+                builder.add_fn(f);
             }
             out_crates.push(Crate {
                 map,

@@ -317,36 +317,113 @@ pub(crate) fn resolved_entry(f: &ResolvedFn) -> FnEntry {
 #[salsa::tracked(returns(ref))]
 pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
     let map = def_map(db, root);
-    let (files, deps): (Vec<SourceFile>, Vec<SourceFile>) = match Workspace::try_get(db) {
-        Some(ws) if map.files.len() > 1 => {
-            let file = |p: &ast::Name| ws.files(db).get(&**p).copied();
-            (
-                map.files[..map.own_files].iter().filter_map(file).collect(),
-                map.files[map.own_files..].iter().filter_map(file).collect(),
-            )
-        }
-        _ => (vec![root], Vec::new()),
+    let files: Vec<SourceFile> = match Workspace::try_get(db) {
+        Some(ws) if map.own_files > 1 => map.files[..map.own_files]
+            .iter()
+            .filter_map(|p| ws.files(db).get(&**p).copied())
+            .collect(),
+        _ => vec![root],
     };
     let mut builder = IndexBuilder::for_files(files.iter().map(|&f| {
         let inputs = index_inputs(db, f);
         (&inputs.shadowed[..], &inputs.control_free_macros[..])
     }));
-    if map.own_files < map.files.len() {
-        builder.named_traits(map.named_traits());
-    }
-    for &f in files.iter().chain(&deps) {
+    for &f in &files {
         for item in &index_inputs(db, f).items {
             builder.add_item(item);
         }
     }
-    for &f in files.iter().chain(&deps) {
+    for &f in &files {
         for item in fn_items(db, f) {
-            if !f.dependency(db) || item.container(db).parent_fns.is_empty() {
-                builder.add_fn(fn_index_entry(db, *item));
-            }
+            builder.add_fn(fn_index_entry(db, *item));
+        }
+    }
+    if map.own_files < map.files.len() {
+        builder.named_traits(map.named_traits());
+        let deps = dependency_entries(db, root);
+        for item in &deps.items {
+            builder.add_item(item);
+        }
+        for f in &deps.fns {
+            builder.add_fn(f);
         }
     }
     Arc::new(builder.finish())
+}
+
+/// The def map of the dependencies of the crate whose root is `root`, the crate itself left
+/// empty: resolution inside a dependency never looks at the crate that uses it, so what is
+/// built from this map stands while the crate's own items change.
+#[salsa::tracked(returns(ref))]
+pub fn dependencies_def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
+    let ws = Workspace::try_get(db);
+    let mut load = |path: &str| -> Option<Arc<ItemTree>> {
+        let file = *ws?.files(db).get(path)?;
+        Some(item_tree(db, file).clone())
+    };
+    let in_graph = ws.and_then(|ws| {
+        let graph = ws.graph(db);
+        let k = graph
+            .crates
+            .iter()
+            .position(|c| *c.root == **root.path(db))?;
+        Some((graph, k))
+    });
+    Arc::new(match in_graph {
+        Some((graph, k)) => DefMap::build_in(graph, k, Arc::default(), &mut load),
+        None => DefMap::default(),
+    })
+}
+
+/// What the dependencies of a crate add to its index: their items and their functions'
+/// signatures, resolved in their own crates. Read from files of high durability and the crate
+/// graph only: an edit in the workspace does not revisit it.
+#[derive(Debug, PartialEq, Eq, Default)]
+pub struct DependencyEntries {
+    pub items: Vec<ast::Item>,
+    pub fns: Vec<FnEntry>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn dependency_entries(db: &dyn salsa::Database, root: SourceFile) -> Arc<DependencyEntries> {
+    let map = dependencies_def_map(db, root);
+    let mut out = DependencyEntries::default();
+    let Some(ws) = Workspace::try_get(db) else {
+        return Arc::new(out);
+    };
+    for path in map.files.iter().skip(map.own_files) {
+        let (Some(&f), Some(top)) = (ws.files(db).get(&**path), map.file_module(path)) else {
+            continue;
+        };
+        dependency_file_entries(FileScope { map, top }, parse(db, f), &mut out);
+    }
+    Arc::new(out)
+}
+
+/// A dependency's file's items and functions' entries, resolved in `scope`; functions nested in
+/// bodies are not seen, and bodies are not resolved.
+pub(crate) fn dependency_file_entries(
+    scope: FileScope,
+    syntax: &ast::SourceFile,
+    out: &mut DependencyEntries,
+) {
+    for item in &syntax.items {
+        match item {
+            ast::Item::Fn(fi) if fi.container.parent_fns.is_empty() => {
+                let signature = FnDef {
+                    body: None,
+                    ..(*fi.def).clone()
+                };
+                out.fns.push(resolved_entry(&resolve_fn(
+                    scope,
+                    &signature,
+                    &fi.container,
+                )));
+            }
+            ast::Item::Fn(_) => {}
+            _ => out.items.extend(scope.item(item)),
+        }
+    }
 }
 
 /// The index of the crate a file is in.

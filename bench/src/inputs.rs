@@ -166,6 +166,44 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// A workspace of at least `min_lines` lines of Rust: copies of `first`, then of the newest
 /// version of each named registry crate, then of any other registry crate (largest first)
 /// until the lines suffice. Returns the crates copied and the total.
+/// A `Cargo.lock` for the package at `dir` (offline first), and its dependencies' names; `None`
+/// when cargo could make none.
+pub fn lock(dir: &Path, cargo: &str) -> Option<String> {
+    let made = |offline: bool| {
+        let mut c = Command::new(cargo);
+        c.arg("generate-lockfile");
+        if offline {
+            c.arg("--offline");
+        }
+        c.current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|it| it.success())
+    };
+    if !dir.join("Cargo.lock").is_file() && !made(true) && !made(false) {
+        return None;
+    }
+    let lock: toml::Table = fs::read_to_string(dir.join("Cargo.lock"))
+        .ok()?
+        .parse()
+        .ok()?;
+    let names: Vec<String> = lock
+        .get("package")?
+        .as_array()?
+        .iter()
+        .filter(|p| p.get("source").is_some())
+        .filter_map(|p| {
+            Some(format!(
+                "{} {}",
+                p.get("name")?.as_str()?,
+                p.get("version")?.as_str()?
+            ))
+        })
+        .collect();
+    Some(names.join(", "))
+}
+
 pub fn big_workspace(to: &Path, first: &Path, min_lines: usize) -> (Vec<String>, usize) {
     let preferred = [
         "regex-syntax",

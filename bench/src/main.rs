@@ -208,8 +208,15 @@ fn main() {
     report.row(format!("{what}: round trip"), &raw, "ms");
 
     // The same edits with the crate indexed: the workspace folder is the crate's copy, every
-    // file of it read and resolved, and dense.rs analysed with the facts of all of them.
+    // file of it read and resolved, and dense.rs analysed with the facts of all of them and of
+    // its dependencies (from a lock file made for the copy, their sources in the registry).
     let crate_files = inputs::rust_files(&copy).len();
+    match inputs::lock(&copy, &cargo) {
+        Some(deps) => report.note(format!(
+            "crate indexed: with the dependencies its Cargo.lock names that are on disk ({deps})"
+        )),
+        None => report.note("crate indexed: no Cargo.lock could be made, dependencies not read"),
+    }
     let (_, served) = lsp_edits(
         &server,
         Some(&copy),

@@ -265,6 +265,24 @@ pub fn analyze_package(
             .unwrap_or(package.edition);
         files.push((k, text, edition));
     }
+    let mut deps = deps::resolve(package, deps::cargo_home().as_deref());
+    report_dependencies(package, &deps);
+    // The examples, tests and benches (and their dev-dependencies) only when a file to check
+    // is outside the folders of the library's and binaries' roots: a crate of each is built
+    // otherwise for nothing.
+    let main_dirs: Vec<&Path> = package.targets[..package.dev_from]
+        .iter()
+        .filter_map(|t| t.parent())
+        .collect();
+    let dev_wanted = wanted.iter().any(|w| {
+        let p = std::path::absolute(&w.path).unwrap_or_else(|_| PathBuf::from(&w.path));
+        !main_dirs.iter().any(|d| p.starts_with(d))
+    });
+    if !dev_wanted {
+        deps = deps.without_dev();
+    }
+    let own_texts: Vec<&str> = files.iter().map(|f| f.1.as_str()).collect();
+    let dep_texts = named_dependency_files(&deps, &own_texts);
     // Parsed on the threads.
     let texts: Vec<std::sync::Mutex<String>> = files
         .iter_mut()
@@ -288,8 +306,11 @@ pub fn analyze_package(
             Err(_) => {}
         }
     }
-    let deps = deps::resolve(package, deps::cargo_home().as_deref());
-    report_dependencies(package, &deps);
+    let targets = if dev_wanted {
+        package.targets.len()
+    } else {
+        package.dev_from
+    };
     let graph = crate_graph(package, &deps, |t| {
         let k = key(t);
         let edition = ok_files
@@ -298,9 +319,9 @@ pub fn analyze_package(
             .map_or(package.edition, |f| f.2);
         (k, edition)
     });
-    let dep_files = dependency_files(&deps);
+    let dep_files = parse_signatures(dep_texts);
     let crates = match panic::catch_unwind(AssertUnwindSafe(|| {
-        borrowlens_analysis::Crates::new(ok_files, &graph, package.targets.len(), dep_files)
+        borrowlens_analysis::Crates::new(ok_files, &graph, targets, dep_files)
     })) {
         Ok(crates) => crates,
         Err(payload) => {
@@ -414,46 +435,105 @@ pub fn workspace_graph(packages: &[(Package, deps::Dependencies)]) -> (CrateGrap
 /// The files of the dependencies: every `.rs` file in the folder of each one's library root and
 /// below.
 pub fn dependency_paths(deps: &deps::Dependencies) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for c in &deps.crates {
-        if let Some(dir) = c.root.parent() {
-            let mut stack = vec![dir.to_path_buf()];
-            while let Some(d) = stack.pop() {
-                let Ok(entries) = fs::read_dir(&d) else {
-                    continue;
-                };
-                for e in entries.filter_map(|e| e.ok()) {
-                    let p = e.path();
-                    match e.file_type() {
-                        Ok(t) if t.is_dir() => stack.push(p),
-                        Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "rs") => {
-                            paths.push(p)
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-    }
+    let mut paths: Vec<PathBuf> = deps.crates.iter().flat_map(crate_paths).collect();
     paths.sort();
     paths.dedup();
     paths
 }
 
-/// The dependencies' files (every `.rs` file in the folder of each one's library root and below),
-/// read and parsed for their signatures on `THREADS` threads. A file that cannot be read or
-/// parsed is left out: what it defines is unknown.
-fn dependency_files(deps: &deps::Dependencies) -> Vec<(String, borrowlens_analysis::Parsed)> {
-    let paths = dependency_paths(deps);
-    let parsed = on_threads(paths.len(), |i| {
-        let text = fs::read_to_string(&paths[i]).ok()?;
-        catching_parse(|| borrowlens_analysis::Parsed::signatures(text)).ok()
-    });
+/// The `.rs` files in the folder of a dependency's library root and below.
+fn crate_paths(c: &deps::DepCrate) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    if let Some(dir) = c.root.parent() {
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.filter_map(|e| e.ok()) {
+                let p = e.path();
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => stack.push(p),
+                    Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "rs") => {
+                        paths.push(p)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    paths.sort();
     paths
+}
+
+/// Texts parsed for their signatures on `THREADS` threads; a file that cannot be parsed is left
+/// out: what it defines is unknown.
+fn parse_signatures(texts: Vec<(String, String)>) -> Vec<(String, borrowlens_analysis::Parsed)> {
+    let texts: Vec<std::sync::Mutex<Option<(String, String)>>> = texts
+        .into_iter()
+        .map(|t| std::sync::Mutex::new(Some(t)))
+        .collect();
+    let parsed = on_threads(texts.len(), |i| {
+        let (path, text) = texts[i].lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        let parsed = catching_parse(|| borrowlens_analysis::Parsed::signatures(text)).ok()?;
+        Some((path, parsed))
+    });
+    parsed.into_iter().flatten().collect()
+}
+
+/// The files (path, text) of the dependencies that the code names, lazily: a dependency is read
+/// when a text of the crate that depends on it writes its name as a path's first segment
+/// (`name::`) or in `extern crate name`; its own dependencies by the same test on its texts.
+/// One that no text names cannot matter to a verdict (paths and `use` name it; a macro's
+/// expansion is unknown anyway), and is not read.
+pub fn named_dependency_files(deps: &deps::Dependencies, own: &[&str]) -> Vec<(String, String)> {
+    let mut read = vec![false; deps.crates.len()];
+    let mut todo: Vec<usize> = deps
+        .dev
         .iter()
-        .zip(parsed)
-        .filter_map(|(p, parsed)| Some((p.display().to_string(), parsed?)))
-        .collect()
+        .filter(|(name, _)| own.iter().any(|t| names_crate(t, name)))
+        .map(|(_, k)| *k)
+        .collect();
+    let mut out = Vec::new();
+    while let Some(k) = todo.pop() {
+        if std::mem::replace(&mut read[k], true) {
+            continue;
+        }
+        let c = &deps.crates[k];
+        let texts: Vec<(String, String)> = crate_paths(c)
+            .into_iter()
+            .filter_map(|p| Some((p.display().to_string(), fs::read_to_string(&p).ok()?)))
+            .collect();
+        for (name, d) in &c.deps {
+            if !read[*d] && texts.iter().any(|(_, t)| names_crate(t, name)) {
+                todo.push(*d);
+            }
+        }
+        out.extend(texts);
+    }
+    out
+}
+
+/// Whether `text` names the crate `name`: `name::` (spaces allowed before `::`) after a
+/// character that cannot end an identifier, or `extern crate name`.
+fn names_crate(text: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        if text[..at].chars().next_back().is_some_and(ident) {
+            continue;
+        }
+        let after = &text[from..];
+        if after.starts_with(ident) {
+            continue;
+        }
+        if after.trim_start().starts_with("::") || text[..at].trim_end().ends_with("crate") {
+            return true;
+        }
+    }
+    false
 }
 
 /// Says once what of a package's dependencies could not be read.

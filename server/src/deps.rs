@@ -42,6 +42,45 @@ pub struct Dependencies {
     pub problems: Vec<String>,
 }
 
+impl Dependencies {
+    /// The graph without the dev-dependencies: the crates that the package's library and
+    /// binaries reach, renumbered; examples, tests and benches see only these.
+    pub fn without_dev(&self) -> Dependencies {
+        let mut keep = vec![false; self.crates.len()];
+        let mut todo: Vec<usize> = self.normal.iter().map(|(_, k)| *k).collect();
+        while let Some(k) = todo.pop() {
+            if !std::mem::replace(&mut keep[k], true) {
+                todo.extend(self.crates[k].deps.iter().map(|(_, d)| *d));
+            }
+        }
+        let mut at = vec![usize::MAX; self.crates.len()];
+        let mut crates = Vec::new();
+        for (k, c) in self.crates.iter().enumerate() {
+            if keep[k] {
+                at[k] = crates.len();
+                crates.push(c.clone());
+            }
+        }
+        let renumber = |deps: &[(String, usize)]| -> Vec<(String, usize)> {
+            deps.iter()
+                .filter(|(_, k)| keep[*k])
+                .map(|(n, k)| (n.clone(), at[*k]))
+                .collect()
+        };
+        for c in &mut crates {
+            c.deps = renumber(&c.deps);
+        }
+        let normal = renumber(&self.normal);
+        Dependencies {
+            crates,
+            dev: normal.clone(),
+            normal,
+            missing: self.missing.clone(),
+            problems: self.problems.clone(),
+        }
+    }
+}
+
 /// One `[[package]]` of `Cargo.lock`.
 #[derive(Clone, Debug)]
 struct Locked {

@@ -495,3 +495,66 @@ mod tests {
         }
     }
 }
+
+/// `text` with the insides of its functions' bodies made spaces (line breaks kept, so every
+/// byte offset stays): what a dependency's file is parsed as, for its items and signatures.
+/// A body starts at the first `{` after `fn NAME` outside parentheses and brackets (a `;` first
+/// means no body) and ends at its matching `}`.
+pub(crate) fn blank_fn_bodies(text: &str) -> String {
+    let tokens: Vec<Token> = Lexer::new(text).collect();
+    let byte = |t: &Token| text.as_bytes()[t.start];
+    let mut out = text.as_bytes().to_vec();
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let is_fn = tokens[i].tok == Tok::Word
+            && &text[tokens[i].start..tokens[i].end] == "fn"
+            && tokens[i + 1].tok == Tok::Word;
+        if !is_fn {
+            i += 1;
+            continue;
+        }
+        // The signature: to the body's `{`, or a `;`.
+        let mut j = i + 2;
+        let mut depth = 0usize;
+        let open = loop {
+            let Some(t) = tokens.get(j) else { break None };
+            match (t.tok, byte(t)) {
+                (Tok::Open, b'{') if depth == 0 => break Some(j),
+                (Tok::Open, _) => depth += 1,
+                (Tok::Close, _) => depth = depth.saturating_sub(1),
+                (Tok::Punct, b';') if depth == 0 => break None,
+                _ => {}
+            }
+            j += 1;
+        };
+        let Some(open) = open else {
+            i = j + 1;
+            continue;
+        };
+        // Its matching `}`.
+        let mut depth = 0usize;
+        let mut k = open;
+        let close = loop {
+            let Some(t) = tokens.get(k) else { break None };
+            match t.tok {
+                Tok::Open => depth += 1,
+                Tok::Close => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break Some(k);
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        };
+        let Some(close) = close else { break };
+        for b in &mut out[tokens[open].end..tokens[close].start] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        i = close + 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}

@@ -45,6 +45,7 @@ mod exprs;
 mod items;
 mod kinds;
 mod lexer;
+pub(crate) use lexer::blank_fn_bodies;
 mod macros;
 mod parse;
 mod patterns;
@@ -109,8 +110,9 @@ pub fn parse(text: &str) -> SourceFile {
 
 /// `parse` without the functions' bodies: a dependency's file, read for its signatures.
 pub fn parse_signatures(text: &str) -> SourceFile {
-    match parse_tree(text, None) {
-        Some(tree) => convert_signatures(&tree, text),
+    let text = lexer::blank_fn_bodies(text);
+    match parse_tree(&text, None) {
+        Some(tree) => convert_signatures(&tree, &text),
         None => SourceFile::default(),
     }
 }

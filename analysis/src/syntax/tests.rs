@@ -902,3 +902,47 @@ fn corpus_parses() {
         }
     });
 }
+
+#[test]
+fn a_dependency_s_bodies_are_blanked_and_its_signatures_kept_in_place() {
+    let text = r#"pub trait T {
+    fn declared(&self) -> u8;
+    fn provided(&self) -> u8 { let s = "}{"; let c = '}'; 1 }
+}
+pub fn f<const N: usize>(x: [u8; N], g: fn(u8) -> u8) -> Option<&'static str>
+where
+    u8: Copy,
+{
+    // a } in a comment
+    if x.len() > 0 { Some("{") } else { None }
+}
+impl S {
+    pub fn m(&mut self) -> &mut u8 { &mut self.0 }
+}
+struct S(u8);
+"#;
+    let blanked = lexer::blank_fn_bodies(text);
+    assert_eq!(blanked.len(), text.len());
+    assert_eq!(blanked.lines().count(), text.lines().count());
+    assert!(!blanked.contains("let s"), "{blanked}");
+    assert!(!blanked.contains("Some("), "{blanked}");
+    assert!(blanked.contains("fn declared(&self) -> u8;"));
+    assert!(blanked.contains("struct S(u8);"));
+    // The signatures of the signatures-only parse are those of the full parse, at the same
+    // places; the bodies are gone.
+    let full = parse(text);
+    let sigs = parse_signatures(text);
+    let fns_of = |f: &SourceFile| -> Vec<(FnDef, u32)> {
+        fns(f)
+            .into_iter()
+            .map(|it| {
+                let mut d = (*it.def).clone();
+                d.body = None;
+                (d, it.offset)
+            })
+            .collect()
+    };
+    assert_eq!(fns_of(&sigs), fns_of(&full));
+    assert!(fns(&sigs).iter().all(|it| it.def.body.is_none()));
+    assert_eq!(sigs.items.len(), full.items.len());
+}

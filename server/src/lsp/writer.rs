@@ -563,7 +563,9 @@ impl State {
             packages
                 .into_iter()
                 .map(|p| {
-                    let deps = crate::deps::resolve(&p, home.as_deref());
+                    // Without the dev-dependencies: memory grows with what the library and binaries
+                    // use; tests and examples see those (and lose the facts of their own).
+                    let deps = crate::deps::resolve(&p, home.as_deref()).without_dev();
                     for problem in &deps.problems {
                         tracing::warn!("{problem}");
                     }
