@@ -463,39 +463,6 @@ pub(super) fn is_primitive_type(word: &str) -> bool {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lex(text: &str) -> String {
-        Lexer::new(text)
-            .map(|t| format!("{:?}({})", t.tok, &text[t.start..t.end]))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    #[test]
-    fn lexer() {
-        assert_eq!(
-            lex(r##"a r#b 'l 'c' '\'' b'x' "s\"q" b"y" r#"a"b"# br"z" c"w" 1 2.5 1e-3 0x1f 1u8 1.max(2) 1..2"##),
-            "Word(a) Word(r#b) Lifetime('l) Char('c') Char('\\'') Byte(b'x') Str(\"s\\\"q\") ByteStr(b\"y\") \
-             Str(r#\"a\"b\"#) ByteStr(br\"z\") Str(c\"w\") Int(1) Float(2.5) Float(1e-3) Int(0x1f) Int(1u8) \
-             Int(1) Punct(.) Word(max) Open(() Int(2) Close()) Int(1) Punct(..) Int(2)"
-        );
-        assert_eq!(
-            lex("x /* a /* b */ c */ y // z\n w"),
-            "Word(x) Word(y) Word(w)"
-        );
-        assert_eq!(lex("a::<b> =>c..=d<<=e é→ü"), "Word(a) Punct(::) Punct(<) Word(b) Punct(>) Punct(=>) Word(c) Punct(..=) Word(d) Punct(<<=) Word(e) Word(é) Punct(→) Word(ü)");
-        // Broken input still ends.
-        for text in [
-            "\"open", "r#\"open", "'", "b'", "/* open", "'\\", "\\", "r#", "0x", "1e+", "é\\",
-        ] {
-            let _ = lex(text);
-        }
-    }
-}
-
 /// `text` with the insides of its functions' bodies made spaces (line breaks kept, so every
 /// byte offset stays): what a dependency's file is parsed as, for its items and signatures.
 /// A body starts at the first `{` after `fn NAME` outside parentheses and brackets (a `;` first
@@ -557,4 +524,37 @@ pub(crate) fn blank_fn_bodies(text: &str) -> String {
         i = close + 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex(text: &str) -> String {
+        Lexer::new(text)
+            .map(|t| format!("{:?}({})", t.tok, &text[t.start..t.end]))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn lexer() {
+        assert_eq!(
+            lex(r##"a r#b 'l 'c' '\'' b'x' "s\"q" b"y" r#"a"b"# br"z" c"w" 1 2.5 1e-3 0x1f 1u8 1.max(2) 1..2"##),
+            "Word(a) Word(r#b) Lifetime('l) Char('c') Char('\\'') Byte(b'x') Str(\"s\\\"q\") ByteStr(b\"y\") \
+             Str(r#\"a\"b\"#) ByteStr(br\"z\") Str(c\"w\") Int(1) Float(2.5) Float(1e-3) Int(0x1f) Int(1u8) \
+             Int(1) Punct(.) Word(max) Open(() Int(2) Close()) Int(1) Punct(..) Int(2)"
+        );
+        assert_eq!(
+            lex("x /* a /* b */ c */ y // z\n w"),
+            "Word(x) Word(y) Word(w)"
+        );
+        assert_eq!(lex("a::<b> =>c..=d<<=e é→ü"), "Word(a) Punct(::) Punct(<) Word(b) Punct(>) Punct(=>) Word(c) Punct(..=) Word(d) Punct(<<=) Word(e) Word(é) Punct(→) Word(ü)");
+        // Broken input still ends.
+        for text in [
+            "\"open", "r#\"open", "'", "b'", "/* open", "'\\", "\\", "r#", "0x", "1e+", "é\\",
+        ] {
+            let _ = lex(text);
+        }
+    }
 }
