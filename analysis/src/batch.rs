@@ -25,7 +25,7 @@ impl Parsed {
 
     /// Parses a dependency's text for its items and signatures: functions without bodies.
     pub fn signatures(text: String) -> Result<Parsed, ParseGaveUp> {
-        let text = syntax::blank_fn_bodies(&text);
+        let text = syntax::signatures_text(&text);
         let tree = syntax::parse_tree(&text, None).ok_or(ParseGaveUp)?;
         let syntax = syntax::convert_signatures(&tree, &text);
         Ok(Parsed { text, syntax })

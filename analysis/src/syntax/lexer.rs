@@ -463,42 +463,53 @@ pub(super) fn is_primitive_type(word: &str) -> bool {
     )
 }
 
-/// `text` with the insides of its functions' bodies made spaces (line breaks kept, so every
-/// byte offset stays): what a dependency's file is parsed as, for its items and signatures.
-/// A body starts at the first `{` after `fn NAME` outside parentheses and brackets (a `;` first
-/// means no body) and ends at its matching `}`.
-pub(crate) fn blank_fn_bodies(text: &str) -> String {
+/// The text of a dependency's file as it is parsed, for its items and signatures: its tokens
+/// without comments, a run of spaces and line breaks made one space, and each function's body
+/// made `{}`. A body starts at the first `{` after `fn NAME` outside parentheses and brackets (a
+/// `;` first means no body) and ends at its matching `}`. Tokens that touch keep touching, so
+/// `::` and `..` stay what they are. Byte offsets change: nothing is reported in such a file.
+pub(crate) fn signatures_text(text: &str) -> String {
     let tokens: Vec<Token> = Lexer::new(text).collect();
     let byte = |t: &Token| text.as_bytes()[t.start];
-    let mut out = text.as_bytes().to_vec();
+    let mut out = String::with_capacity(text.len() / 2);
+    let mut last_end = 0;
+    let push = |out: &mut String, t: &Token, last_end: &mut usize| {
+        if t.start > *last_end && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[t.start..t.end]);
+        *last_end = t.end;
+    };
     let mut i = 0;
-    while i + 1 < tokens.len() {
+    while i < tokens.len() {
         let is_fn = tokens[i].tok == Tok::Word
             && &text[tokens[i].start..tokens[i].end] == "fn"
-            && tokens[i + 1].tok == Tok::Word;
+            && tokens.get(i + 1).is_some_and(|t| t.tok == Tok::Word);
         if !is_fn {
+            push(&mut out, &tokens[i], &mut last_end);
             i += 1;
             continue;
         }
         // The signature: to the body's `{`, or a `;`.
-        let mut j = i + 2;
+        let mut j = i;
         let mut depth = 0usize;
         let open = loop {
             let Some(t) = tokens.get(j) else { break None };
             match (t.tok, byte(t)) {
-                (Tok::Open, b'{') if depth == 0 => break Some(j),
+                (Tok::Open, b'{') if depth == 0 && j > i + 1 => break Some(j),
                 (Tok::Open, _) => depth += 1,
                 (Tok::Close, _) => depth = depth.saturating_sub(1),
                 (Tok::Punct, b';') if depth == 0 => break None,
                 _ => {}
             }
+            push(&mut out, t, &mut last_end);
             j += 1;
         };
         let Some(open) = open else {
-            i = j + 1;
+            i = j;
             continue;
         };
-        // Its matching `}`.
+        // Its matching `}`: the body is dropped.
         let mut depth = 0usize;
         let mut k = open;
         let close = loop {
@@ -515,15 +526,13 @@ pub(crate) fn blank_fn_bodies(text: &str) -> String {
             }
             k += 1;
         };
+        push(&mut out, &tokens[open], &mut last_end);
         let Some(close) = close else { break };
-        for b in &mut out[tokens[open].end..tokens[close].start] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
+        out.push('}');
+        last_end = tokens[close].end;
         i = close + 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    out
 }
 
 #[cfg(test)]

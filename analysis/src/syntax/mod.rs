@@ -45,7 +45,7 @@ mod exprs;
 mod items;
 mod kinds;
 mod lexer;
-pub(crate) use lexer::blank_fn_bodies;
+pub(crate) use lexer::signatures_text;
 mod macros;
 mod parse;
 mod patterns;
@@ -110,7 +110,7 @@ pub fn parse(text: &str) -> SourceFile {
 
 /// `parse` without the functions' bodies: a dependency's file, read for its signatures.
 pub fn parse_signatures(text: &str) -> SourceFile {
-    let text = lexer::blank_fn_bodies(text);
+    let text = lexer::signatures_text(text);
     match parse_tree(&text, None) {
         Some(tree) => convert_signatures(&tree, &text),
         None => SourceFile::default(),

@@ -904,8 +904,9 @@ fn corpus_parses() {
 }
 
 #[test]
-fn a_dependency_s_bodies_are_blanked_and_its_signatures_kept_in_place() {
+fn a_dependency_s_text_keeps_its_signatures_and_drops_bodies_and_comments() {
     let text = r#"pub trait T {
+    /// Documented.
     fn declared(&self) -> u8;
     fn provided(&self) -> u8 { let s = "}{"; let c = '}'; 1 }
 }
@@ -918,31 +919,30 @@ where
 }
 impl S {
     pub fn m(&mut self) -> &mut u8 { &mut self.0 }
+    pub fn r(self, r: std::ops::Range<usize>) -> impl Iterator<Item = u8> + 'static { r.map(|_| 0) }
 }
 struct S(u8);
 "#;
-    let blanked = lexer::blank_fn_bodies(text);
-    assert_eq!(blanked.len(), text.len());
-    assert_eq!(blanked.lines().count(), text.lines().count());
-    assert!(!blanked.contains("let s"), "{blanked}");
-    assert!(!blanked.contains("Some("), "{blanked}");
-    assert!(blanked.contains("fn declared(&self) -> u8;"));
-    assert!(blanked.contains("struct S(u8);"));
-    // The signatures of the signatures-only parse are those of the full parse, at the same
-    // places; the bodies are gone.
+    let compact = lexer::signatures_text(text);
+    assert!(!compact.contains("let s") && !compact.contains("Some(") && !compact.contains("//"));
+    assert!(compact.contains("fn declared(&self) -> u8;"), "{compact}");
+    assert!(compact.contains("std::ops::Range<usize>"), "{compact}");
+    assert!(compact.contains("{}"), "{compact}");
+    // The signatures of the signatures-only parse are those of the full parse; the bodies and
+    // the items are those of the text.
     let full = parse(text);
     let sigs = parse_signatures(text);
-    let fns_of = |f: &SourceFile| -> Vec<(FnDef, u32)> {
+    let entries = |f: &SourceFile| -> Vec<crate::index::FnEntry> {
         fns(f)
             .into_iter()
-            .map(|it| {
-                let mut d = (*it.def).clone();
-                d.body = None;
-                (d, it.offset)
-            })
+            .map(|it| crate::index::fn_entry(&it.def, &it.container))
             .collect()
     };
-    assert_eq!(fns_of(&sigs), fns_of(&full));
+    assert_eq!(entries(&sigs), entries(&full));
+    assert_eq!(
+        fns(&sigs).iter().map(|f| &*f.def.name).collect::<Vec<_>>(),
+        ["declared", "provided", "f", "m", "r"]
+    );
     assert!(fns(&sigs).iter().all(|it| it.def.body.is_none()));
     assert_eq!(sigs.items.len(), full.items.len());
 }
