@@ -3,6 +3,7 @@
 //! (`moves`) and for conflicts with the loans in scope (`conflicts`), a two-phase borrow again at
 //! its activation, and each storage end for the loans it outlives (`outlives`).
 
+use super::moves::ReportedMove;
 use super::access::{stmt_accesses, Access, AccessKind};
 use super::loans::LoansInScope;
 use super::moves::MoveData;
@@ -25,12 +26,13 @@ impl Cx<'_> {
         let (moves, init_in) = (&move_data.moves, &move_data.init_in);
         let carriers = |li: usize| regions.carriers(li);
         let mut errors: Vec<BorrowError> = Vec::new();
-        let mut reported_moves: Vec<Vec<usize>> = Vec::new();
+        let mut reported_moves: Vec<ReportedMove> = Vec::new();
         let mut reported_uninit: Vec<Local> = Vec::new();
         let mut reservation_errors: Vec<usize> = Vec::new();
         // The accesses of one point (kept across points: allocated once).
         let mut accesses: Vec<Access> = Vec::new();
-        for bi in 0..body.blocks.len() {
+        // In rustc's order: of two errors of one kind, it keeps the one this order decides.
+        for &bi in &self.rpo {
             if !self.reachable[bi] {
                 continue;
             }
@@ -113,6 +115,7 @@ impl Cx<'_> {
                         a,
                         init,
                         moves,
+                        &move_data.reinits,
                         &mut reported_moves,
                         &mut reported_uninit,
                         &mut errors,
@@ -141,6 +144,7 @@ impl Cx<'_> {
                             &a,
                             init,
                             moves,
+                            &move_data.reinits,
                             &mut reported_moves,
                             &mut reported_uninit,
                             &mut errors,

@@ -111,6 +111,8 @@ struct Cx<'a> {
     block_start: Vec<usize>,
     n_points: usize,
     reachable: Vec<bool>,
+    /// The reachable blocks in rustc's visiting order (`reverse_postorder`).
+    rpo: Vec<usize>,
     loans: Vec<Loan>,
     /// For each loan, whether its place is behind a shared reference (`behind_shared_ref`),
     /// asked for every access the loan is in scope at.
@@ -130,6 +132,36 @@ fn successors(t: &Terminator) -> impl Iterator<Item = usize> + '_ {
         .into_iter()
         .chain(rest.iter().copied())
         .map(|b| b.0 as usize)
+}
+
+/// The reachable blocks in reverse postorder, as rustc's `traversal::reverse_postorder` gives
+/// them (its depth-first search takes a block's successors from the last), the order in which
+/// rustc's borrow checker visits blocks and so decides which of two errors it keeps.
+fn reverse_postorder(body: &Body) -> Vec<usize> {
+    let n = body.blocks.len();
+    let mut visited = vec![false; n];
+    let mut post = Vec::with_capacity(n);
+    if n == 0 {
+        return post;
+    }
+    visited[0] = true;
+    let succ = |b: usize| successors(&body.blocks[b].term).collect::<Vec<_>>();
+    let mut stack: Vec<(usize, Vec<usize>)> = vec![(0, succ(0))];
+    while let Some((b, next)) = stack.last_mut() {
+        match next.pop() {
+            Some(s) if s < n && !visited[s] => {
+                visited[s] = true;
+                stack.push((s, succ(s)));
+            }
+            Some(_) => {}
+            None => {
+                post.push(*b);
+                stack.pop();
+            }
+        }
+    }
+    post.reverse();
+    post
 }
 
 impl<'a> Cx<'a> {
@@ -155,6 +187,7 @@ impl<'a> Cx<'a> {
             block_start,
             n_points: n,
             reachable,
+            rpo: reverse_postorder(body),
             loans: Vec::new(),
             loan_behind_shared_ref: Vec::new(),
         };

@@ -16,6 +16,9 @@ pub(super) struct MoveData {
     pub(super) moves: Vec<(Place, usize, Span)>,
     /// For each point, the moves it makes.
     move_of_point: Vec<Vec<usize>>,
+    /// Assignments into a part of a moved place (`t.0 = x` after `drop(t)`): that part is
+    /// initialized again, the rest still moved. The assigned place and its point.
+    pub(super) reinits: Vec<(Place, usize)>,
     /// For each block, the state at its entry (`None`: the flow never reaches it).
     pub(super) init_in: Vec<Option<Init>>,
 }
@@ -38,7 +41,23 @@ impl Cx<'_> {
         for (mi, m) in moves.iter().enumerate() {
             move_of_point[m.1].push(mi);
         }
+        let mut reinits: Vec<(Place, usize)> = Vec::new();
+        if n_moves > 0 {
+            for (bi, b) in body.blocks.iter().enumerate() {
+                for (si, st) in b.stmts.iter().enumerate() {
+                    if let StatementKind::Assign(place, _) = &st.kind {
+                        let inside = moves
+                            .iter()
+                            .any(|m| m.0.is_prefix_of(place) && m.0.proj.len() < place.proj.len());
+                        if inside {
+                            reinits.push((place.clone(), self.block_start[bi] + si));
+                        }
+                    }
+                }
+            }
+        }
         let mut entry = Init {
+            reinit: Bits::new(reinits.len()),
             moved: Bits::new(n_moves),
             uninit: Bits::new(n_locals),
             init: Bits::new(n_locals),
@@ -53,6 +72,7 @@ impl Cx<'_> {
         let mut data = MoveData {
             moves,
             move_of_point,
+            reinits,
             init_in: Vec::new(),
         };
         let mut init_in: Vec<Option<Init>> = vec![None; body.blocks.len()];
@@ -71,7 +91,10 @@ impl Cx<'_> {
                         let a = old.moved.union(&st.moved);
                         let b = old.uninit.union(&st.uninit);
                         let c = old.init.union(&st.init);
-                        a || b || c
+                        // A part counts as initialized again if it is on some path: the
+                        // error it could hide is one rustc may give, never one it would not.
+                        let d = old.reinit.union(&st.reinit);
+                        a || b || c || d
                     }
                 };
                 if changed {
@@ -97,6 +120,13 @@ impl MoveData {
                     st.moved.remove(mi);
                 }
             }
+            for (ri, r) in self.reinits.iter().enumerate() {
+                if r.1 == p {
+                    st.reinit.insert(ri);
+                } else if place.is_prefix_of(&r.0) {
+                    st.reinit.remove(ri);
+                }
+            }
             if place.proj.is_empty() {
                 st.uninit.remove(place.local.0 as usize);
                 st.init.insert(place.local.0 as usize);
@@ -108,10 +138,22 @@ impl MoveData {
                     st.moved.remove(mi);
                 }
             }
+            for (ri, r) in self.reinits.iter().enumerate() {
+                if r.0.local == l {
+                    st.reinit.remove(ri);
+                }
+            }
         };
         let b = &body.blocks[bi];
         for &mi in &move_of_point[p] {
             st.moved.insert(mi);
+            // Moved again: what was initialized again in it is gone with it.
+            let m = &moves[mi].0;
+            for (ri, r) in self.reinits.iter().enumerate() {
+                if m.is_prefix_of(&r.0) || r.0.is_prefix_of(m) {
+                    st.reinit.remove(ri);
+                }
+            }
         }
         match b.stmts.get(si).map(|s| &s.kind) {
             Some(StatementKind::Assign(place, _)) => assigned(place, st),
@@ -142,14 +184,28 @@ impl MoveData {
     }
 }
 
+/// The E0382 kept for one set of moves: the place whose use it reports, and where it is among
+/// the errors.
+pub(super) struct ReportedMove {
+    moves: Vec<usize>,
+    used: Place,
+    error: usize,
+}
+
 impl Cx<'_> {
     /// E0382 (use of a moved value) and E0381 (use of an uninitialized binding).
+    ///
+    /// One E0382 per set of moves, as rustc's `move_error_reported`: a later use (in the
+    /// visiting order) replaces the error kept, unless its place is a prefix of the place that
+    /// error reports (`drop(x); f(&x.a); g(&x.b);` reports `x.b`; `drop(x); x.len(); x.len()`
+    /// the first).
     pub(super) fn check_init(
         &self,
         a: &Access,
         init: &Init,
         moves: &[(Place, usize, Span)],
-        reported_moves: &mut Vec<Vec<usize>>,
+        reinits: &[(Place, usize)],
+        reported_moves: &mut Vec<ReportedMove>,
         reported_uninit: &mut Vec<Local>,
         errors: &mut Vec<BorrowError>,
     ) {
@@ -201,7 +257,12 @@ impl Cx<'_> {
             }
             let (covered, contains) = elements_overlap(m, a.place);
             let overlap = covered || (contains && a.kind != AccessKind::MatchedPlace);
-            if overlap {
+            // Within a part assigned again since: initialized.
+            let reinitialized = init.reinit.iter().any(|ri| {
+                let r = &reinits[ri].0;
+                m.is_prefix_of(r) && r.is_prefix_of(a.place)
+            });
+            if overlap && !reinitialized {
                 // Moves through a deref of a reference are E0507 errors, not moves.
                 hit.push(mi);
             }
@@ -210,10 +271,20 @@ impl Cx<'_> {
             return;
         }
         hit.sort_unstable();
-        if reported_moves.contains(&hit) {
-            return;
-        }
-        reported_moves.push(hit.clone());
+        // The place rustc's rule compares: for an assignment to a part, the place it is part of
+        // (rustc's `check_parent_of_field`).
+        let rule_place = match (a.kind, a.place.proj.split_last()) {
+            (AccessKind::Assign, Some((_, base))) => Place {
+                local: a.place.local,
+                proj: base.to_vec(),
+            },
+            _ => a.place.clone(),
+        };
+        let replaces = match reported_moves.iter().position(|r| r.moves == hit) {
+            Some(r) if rule_place.is_prefix_of(&reported_moves[r].used) => return,
+            Some(r) => Some(r),
+            None => None,
+        };
         let m = &moves[hit[0]];
         // Through a deref of the moved reference itself (`w.n = 1` after `drop(w)`), the use is
         // of the reference: rustc names `w`, and an assignment behind it is a use of it.
@@ -236,7 +307,7 @@ impl Cx<'_> {
             }
             _ => UseKind::Use,
         };
-        errors.push(BorrowError {
+        let error = BorrowError {
             span: a.span,
             kind: ErrorKind::UseAfterMove {
                 action,
@@ -245,7 +316,22 @@ impl Cx<'_> {
                 partial: m.0.proj.len() > used.proj.len(),
                 moves: hit.iter().map(|&mi| moves[mi].2).collect(),
             },
-        });
+        };
+        match replaces {
+            Some(r) => {
+                let kept = &mut reported_moves[r];
+                errors[kept.error] = error;
+                kept.used = rule_place;
+            }
+            None => {
+                reported_moves.push(ReportedMove {
+                    moves: hit,
+                    used: rule_place,
+                    error: errors.len(),
+                });
+                errors.push(error);
+            }
+        }
     }
 
     /// E0384: assigning twice to an immutable binding.
@@ -280,6 +366,8 @@ impl Cx<'_> {
 pub(super) struct Init {
     /// The moves that may have happened, by index in `MoveData::moves`.
     moved: Bits,
+    /// The parts of moved places assigned again, by index in `MoveData::reinits`.
+    reinit: Bits,
     uninit: Bits,
     init: Bits,
 }

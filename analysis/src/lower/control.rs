@@ -226,7 +226,9 @@ impl Lower<'_> {
                 let v = self.expr_operand(c);
                 self.push(StatementKind::Eval(v), c.span, false);
                 self.end_statement(mark, c.span);
-                self.terminate(Terminator::Switch(vec![yes, no]), c.span);
+                // rustc's `switchInt` on a `bool` lists `false` first: its visiting order (and
+                // so which of two errors it keeps) depends on it.
+                self.terminate(Terminator::Switch(vec![no, yes]), c.span);
             }
         }
     }
@@ -379,7 +381,9 @@ impl Lower<'_> {
             iter.span,
             false,
         );
-        self.terminate(Terminator::Switch(vec![body_b, exit]), iter.span);
+        // `match next { None => break, Some(x) => .. }`: rustc's targets go by discriminant,
+        // `None` first.
+        self.terminate(Terminator::Switch(vec![exit, body_b]), iter.span);
         self.cur = body_b;
         self.push_scope();
         let item = Place::local(next)
