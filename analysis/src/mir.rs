@@ -146,6 +146,9 @@ pub enum StatementKind {
     StorageDead(Local),
     /// The place a `match` inspects: it must not be moved as a whole, nothing else is checked.
     FakeRead(Place),
+    /// `let _ = place;`: the place is mentioned, not read (rustc's `PlaceMention`): it is live
+    /// here, and neither moves nor borrows are checked.
+    PlaceMention(Place),
     /// A shallow read of an enum's discriminant or a value tested against a literal pattern:
     /// conflicts with mutable loans (E0503).
     Discriminant(Place),

@@ -147,7 +147,7 @@ fn f(o: Option<String>, c: bool) -> usize {$0
                     Discriminant(_1); // 81..82
                     _5 = move (_1 as Some).0; // 98..99
                     Eval(copy _2); // 104..105
-                    switch -> [bb6, bb7]; // 104..105
+                    switch -> [bb7, bb6]; // 104..105
                 }
                 bb4: {
                     _7 = move _3; // 136..137
@@ -305,7 +305,7 @@ fn f(items: &[Option<u8>]) -> Option<u32> {$0
                 }
                 bb5: {
                     _6 = aggregate(copy _4); // 82..87
-                    switch -> [bb4, bb3]; // 82..87
+                    switch -> [bb3, bb4]; // 82..87
                 }
                 bb6: {
                     unreachable; // 0..0

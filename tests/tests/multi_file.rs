@@ -434,3 +434,60 @@ pub fn k2(o: Option<u8>) -> (Option<u8>, u8) {
 "#,
     );
 }
+
+#[test]
+fn one_use_after_move_per_set_of_moves_as_rustc_keeps_it() {
+    // rustc keeps one E0382 per set of moves: a later use (in its visiting order, where the
+    // code after a loop comes before the loop's body) replaces the error unless its place is a
+    // prefix of the error's place.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub struct S {
+    pub b: Vec<u8>,
+    pub c: &'static Vec<u8>,
+}
+
+pub fn later_field_wins(s: S) -> usize {
+    drop(s);
+    let x = s.b.len();
+    let y = s.c.len();
+//          ^^^ E0382
+    x + y
+}
+
+pub fn first_use_of_the_whole_wins(v: Vec<u8>) -> usize {
+    drop(v);
+    let a = v.len();
+//          ^ E0382
+    let b = v.len();
+    a + b
+}
+
+pub fn after_the_loop_before_its_body(items: &[u8]) -> usize {
+    let mut v = Vec::new();
+    drop(v);
+    for x in items {
+        v.push(*x);
+    }
+    v.len()
+//  ^ E0382
+}
+
+pub struct W {
+    pub n: u32,
+}
+
+pub fn a_mut_ref_given_to_drop_is_moved(w: &mut W) {
+    drop(w);
+    w.n = 1;
+//  ^^^^^^^ E0382
+}
+
+pub fn a_wildcard_let_reads_nothing(w: &mut W) {
+    drop(w);
+    let _ = w.n;
+}
+"#,
+    );
+}

@@ -24,6 +24,8 @@ pub(super) enum AccessKind {
     Assign,
     /// A use of unknown kind: only for use-after-move.
     Unknown,
+    /// `let _ = place`: live, nothing checked.
+    Mention,
 }
 
 /// One access of a place, at the span that rustc's error would point to.
@@ -87,6 +89,12 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
         StatementKind::FakeRead(p) => f(Access {
             place: p,
             kind: AccessKind::MatchedPlace,
+            span: s.span,
+            uncertain: s.uncertain,
+        }),
+        StatementKind::PlaceMention(p) => f(Access {
+            place: p,
+            kind: AccessKind::Mention,
             span: s.span,
             uncertain: s.uncertain,
         }),

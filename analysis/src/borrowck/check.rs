@@ -3,10 +3,10 @@
 //! (`moves`) and for conflicts with the loans in scope (`conflicts`), a two-phase borrow again at
 //! its activation, and each storage end for the loans it outlives (`outlives`).
 
-use super::moves::ReportedMove;
 use super::access::{stmt_accesses, Access, AccessKind};
 use super::loans::LoansInScope;
 use super::moves::MoveData;
+use super::moves::ReportedMove;
 use super::regions::Regions;
 use super::{BorrowError, Cx};
 use crate::ast::Span;
@@ -23,7 +23,7 @@ impl Cx<'_> {
     ) -> Vec<BorrowError> {
         let body = self.body;
         let (loans_in, live_loans_at) = (&scope.loans_in, &scope.live_loans_at);
-        let (moves, init_in) = (&move_data.moves, &move_data.init_in);
+        let init_in = &move_data.init_in;
         let carriers = |li: usize| regions.carriers(li);
         let mut errors: Vec<BorrowError> = Vec::new();
         let mut reported_moves: Vec<ReportedMove> = Vec::new();
@@ -114,13 +114,15 @@ impl Cx<'_> {
                     self.check_init(
                         a,
                         init,
-                        moves,
-                        &move_data.reinits,
+                        move_data,
                         &mut reported_moves,
                         &mut reported_uninit,
                         &mut errors,
                     );
-                    if !matches!(a.kind, AccessKind::Unknown | AccessKind::MatchedPlace) {
+                    if !matches!(
+                        a.kind,
+                        AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention
+                    ) {
                         let before = errors.len();
                         self.check_conflicts(a, *p, in_scope, None, &carriers, &mut errors);
                         // rustc's `reservation_error_reported`: an erroneous reservation is not
@@ -143,8 +145,7 @@ impl Cx<'_> {
                         self.check_init(
                             &a,
                             init,
-                            moves,
-                            &move_data.reinits,
+                            move_data,
                             &mut reported_moves,
                             &mut reported_uninit,
                             &mut errors,
@@ -157,6 +158,18 @@ impl Cx<'_> {
                 scope.loan_effect(self, bi, si, *p, &mut scope_state);
                 move_data.init_effect(self, bi, si, *p, &mut init_state);
             }
+        }
+        let unsure: Vec<usize> = reported_moves
+            .iter()
+            .filter(|r| r.ambiguous)
+            .map(|r| r.error)
+            .collect();
+        if !unsure.is_empty() {
+            let mut i = 0;
+            errors.retain(|_| {
+                i += 1;
+                !unsure.contains(&(i - 1))
+            });
         }
         errors
     }

@@ -174,7 +174,7 @@ impl Cx<'_> {
                 | AccessKind::FakeRead
                 | AccessKind::Reserve => loan_mut && !reserved,
                 AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
-                AccessKind::Unknown | AccessKind::MatchedPlace => false,
+                AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => false,
             };
             if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
                 continue;
@@ -190,7 +190,7 @@ impl Cx<'_> {
                 AccessKind::Copy | AccessKind::FakeRead => ConflictKind::UseWhileMutBorrowed,
                 AccessKind::Move => ConflictKind::MoveWhileBorrowed,
                 AccessKind::Assign => ConflictKind::AssignWhileBorrowed,
-                AccessKind::Unknown | AccessKind::MatchedPlace => return,
+                AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => return,
             };
             errors.push(BorrowError {
                 span: a.span,

@@ -9,6 +9,7 @@ use super::{successors, BorrowError, Cx};
 use crate::ast::Span;
 use crate::errors::{ErrorKind, Uninit, UseKind};
 use crate::mir::*;
+use crate::ty::Ty;
 
 /// The moves out of user places, and the moves and initialization at each block's entry.
 pub(super) struct MoveData {
@@ -46,9 +47,13 @@ impl Cx<'_> {
             for (bi, b) in body.blocks.iter().enumerate() {
                 for (si, st) in b.stmts.iter().enumerate() {
                     if let StatementKind::Assign(place, _) = &st.kind {
-                        let inside = moves
-                            .iter()
-                            .any(|m| m.0.is_prefix_of(place) && m.0.proj.len() < place.proj.len());
+                        // Not through a deref: writing behind a moved reference
+                        // initializes nothing (and is an error of its own).
+                        let inside = moves.iter().any(|m| {
+                            m.0.is_prefix_of(place)
+                                && m.0.proj.len() < place.proj.len()
+                                && !place.proj[m.0.proj.len()..].contains(&Proj::Deref)
+                        });
                         if inside {
                             reinits.push((place.clone(), self.block_start[bi] + si));
                         }
@@ -189,7 +194,12 @@ impl MoveData {
 pub(super) struct ReportedMove {
     moves: Vec<usize>,
     used: Place,
-    error: usize,
+    /// The place the use would be if it were a reborrow (`*r` for a `&mut` passed on where the
+    /// analysis cannot tell a move from a reborrow).
+    used_alt: Option<Place>,
+    pub(super) error: usize,
+    /// Which use rustc keeps depends on what the analysis cannot tell: nothing is said.
+    pub(super) ambiguous: bool,
 }
 
 impl Cx<'_> {
@@ -203,16 +213,17 @@ impl Cx<'_> {
         &self,
         a: &Access,
         init: &Init,
-        moves: &[(Place, usize, Span)],
-        reinits: &[(Place, usize)],
+        move_data: &MoveData,
         reported_moves: &mut Vec<ReportedMove>,
         reported_uninit: &mut Vec<Local>,
         errors: &mut Vec<BorrowError>,
     ) {
+        let (moves, reinits) = (&move_data.moves, &move_data.reinits);
         let decl = self.body.local(a.place.local);
         if decl.kind == LocalKind::Temp
             || decl.kind == LocalKind::Return
             || self.body.opaque_control
+            || a.kind == AccessKind::Mention
         {
             return;
         }
@@ -271,18 +282,46 @@ impl Cx<'_> {
             return;
         }
         hit.sort_unstable();
-        // The place rustc's rule compares: for an assignment to a part, the place it is part of
-        // (rustc's `check_parent_of_field`).
-        let rule_place = match (a.kind, a.place.proj.split_last()) {
-            (AccessKind::Assign, Some((_, base))) => Place {
+        // The place rustc's rule compares: for an assignment behind a deref, the place before
+        // the outermost deref (`check_if_assigned_path_is_moved`); for one to a part, the place it is part
+        // of (`check_parent_of_field`); else the place used.
+        let rule_place = match (a.kind, a.place.proj.iter().rposition(|p| *p == Proj::Deref)) {
+            (AccessKind::Assign, Some(k)) => Place {
                 local: a.place.local,
-                proj: base.to_vec(),
+                proj: a.place.proj[..k].to_vec(),
+            },
+            (AccessKind::Assign, None) if !a.place.proj.is_empty() => Place {
+                local: a.place.local,
+                proj: a.place.proj[..a.place.proj.len() - 1].to_vec(),
             },
             _ => a.place.clone(),
         };
+        // An uncertain use of a reference (passed on, returned) is a move of it or a reborrow
+        // of what it points to: rustc's rule may decide differently for each.
+        let is_ref = |l: Local| matches!(self.body.local(l).ty, Ty::Ref(..) | Ty::Unknown);
+        let rule_alt = (a.uncertain
+            && a.kind != AccessKind::Assign
+            && a.place.proj.is_empty()
+            && is_ref(a.place.local))
+        .then(|| a.place.clone().project(Proj::Deref));
         let replaces = match reported_moves.iter().position(|r| r.moves == hit) {
-            Some(r) if rule_place.is_prefix_of(&reported_moves[r].used) => return,
-            Some(r) => Some(r),
+            Some(r) => {
+                let kept = &reported_moves[r];
+                let mines = std::iter::once(&rule_place).chain(rule_alt.as_ref());
+                let mut verdicts = mines.flat_map(|mine| {
+                    std::iter::once(&kept.used)
+                        .chain(kept.used_alt.as_ref())
+                        .map(move |theirs| mine.is_prefix_of(theirs))
+                });
+                let first = verdicts.next().unwrap_or(true);
+                if verdicts.any(|v| v != first) {
+                    reported_moves[r].ambiguous = true;
+                }
+                if first {
+                    return;
+                }
+                Some(r)
+            }
             None => None,
         };
         let m = &moves[hit[0]];
@@ -322,11 +361,14 @@ impl Cx<'_> {
                 let kept = &mut reported_moves[r];
                 errors[kept.error] = error;
                 kept.used = rule_place;
+                kept.used_alt = rule_alt;
             }
             None => {
                 reported_moves.push(ReportedMove {
                     moves: hit,
                     used: rule_place,
+                    used_alt: rule_alt,
+                    ambiguous: false,
                     error: errors.len(),
                 });
                 errors.push(error);

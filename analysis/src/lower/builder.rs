@@ -107,6 +107,7 @@ impl Lower<'_> {
                     }
             }
             StatementKind::FakeRead(p)
+            | StatementKind::PlaceMention(p)
             | StatementKind::Discriminant(p)
             | StatementKind::Flow(p, _) => is_static(p),
             StatementKind::Eval(o) => op(o),

@@ -12,12 +12,25 @@ impl Lower<'_> {
     /// A call argument: a place is moved (or copied) into a temporary at the argument's own span,
     /// as MIR does, so that errors point at the argument.
     pub(super) fn arg_operand(&mut self, e: &Expr) -> Operand {
+        self.arg_operand_to(e, false)
+    }
+
+    /// `arg_operand` for a parameter whose type is known: `bare_param` when it is a bare type
+    /// parameter (`drop<T>(_: T)`), which takes a `&mut` by move (rustc reborrows only where a
+    /// reference type is expected).
+    pub(super) fn arg_operand_to(&mut self, e: &Expr, bare_param: bool) -> Operand {
         let op = self.expr_operand(e);
         // A `&mut` passed where a `&mut` is expected is reborrowed, not moved; for a generic
-        // parameter it is moved. We cannot tell which.
+        // parameter it is moved. Unless the parameter is known, we cannot tell which.
         let op = match op {
-            Operand::Move(p) if matches!(self.place_ty(&p), Ty::Ref(Mutability::Mut, _)) => {
-                Operand::Use(p)
+            Operand::Move(p) | Operand::Use(p)
+                if matches!(self.place_ty(&p), Ty::Ref(Mutability::Mut, _)) =>
+            {
+                if bare_param {
+                    Operand::Move(p)
+                } else {
+                    Operand::Use(p)
+                }
             }
             op => op,
         };
@@ -91,7 +104,17 @@ impl Lower<'_> {
                 }
             }
         }
-        let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+        // std's `drop<T>(_x: T)` (the prelude's, `mem::drop`, `std::mem::drop`,
+        // `core::mem::drop`; a crate's own `drop` has an id): its argument is moved.
+        let is_std_drop = match names.as_slice() {
+            ["drop"] => true,
+            [.., "mem", "drop"] => matches!(names[0], "std" | "core" | "mem"),
+            _ => false,
+        };
+        let ops: Vec<Operand> = args
+            .iter()
+            .map(|a| self.arg_operand_to(a, is_std_drop))
+            .collect();
         // Constructors: tuple structs and variants hold what they are given.
         if last.starts_with(|c: char| c.is_uppercase())
             || matches!(

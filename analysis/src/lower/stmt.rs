@@ -184,9 +184,14 @@ impl Lower<'_> {
                             self.terminate(Terminator::Unreachable, else_block.span);
                             self.cur = ok;
                         }
-                        // `let PAT = place` reads the place even when PAT binds nothing (`let _ = r`
-                        // keeps `r` alive).
-                        self.push(StatementKind::FakeRead(place.clone()), init.span, false);
+                        // `let PAT = place` reads the place even when PAT binds nothing; `let _ =
+                        // place` only mentions it (it stays alive, and may be moved out).
+                        let read = if matches!(pat.kind, PatKind::Wild) && else_block.is_none() {
+                            StatementKind::PlaceMention(place.clone())
+                        } else {
+                            StatementKind::FakeRead(place.clone())
+                        };
+                        self.push(read, init.span, false);
                         let saved = self.match_span.replace(init.span);
                         self.bind_pattern(pat, &place, &ty, BindMode::Move, pat.span);
                         self.match_span = saved;

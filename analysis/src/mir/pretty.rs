@@ -100,6 +100,7 @@ fn statement(s: &Statement) -> String {
         StatementKind::Assign(p, rv) => format!("{} = {}", place(p), rvalue(rv)),
         StatementKind::StorageDead(l) => format!("StorageDead(_{})", l.0),
         StatementKind::FakeRead(p) => format!("FakeRead({})", place(p)),
+        StatementKind::PlaceMention(p) => format!("PlaceMention({})", place(p)),
         StatementKind::Discriminant(p) => format!("Discriminant({})", place(p)),
         StatementKind::Eval(op) => format!("Eval({})", operand(op)),
         StatementKind::Flow(p, l) => format!("Flow({} -> _{})", place(p), l.0),
