@@ -491,3 +491,23 @@ pub fn a_wildcard_let_reads_nothing(w: &mut W) {
 "#,
     );
 }
+
+#[test]
+fn a_range_s_start_and_end_are_its_fields() {
+    // std's ranges have public fields of their argument's type: `usize` is `Copy`, so a read
+    // under a `&mut` is a use (E0503), not a move.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+use std::ops::Range;
+
+pub fn start_under_a_mut(mut r: Range<usize>) -> usize {
+    let m = &mut r;
+    let x = r.start;
+//          ^^^^^^^ E0503
+    let _ = &m;
+    x + r.end
+}
+"#,
+    );
+}

@@ -176,8 +176,11 @@ impl Lower<'_> {
                         Ty::Adt { ref name, .. } => {
                             // A field the type does not declare is reached through `Deref`.
                             let adt = self.index.adt(name).filter(|a| !a.opaque);
-                            let declared =
-                                adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f));
+                            let declared = adt
+                                .is_some_and(|a| a.fields.iter().any(|(n, _)| n == f))
+                                || (self.index.adt(name).is_none()
+                                    && !self.index.is_shadowed(name)
+                                    && crate::ty::std_field_ty(name, &[], f).is_some());
                             if !declared {
                                 if let (Some(_), Some(target)) = (adt, self.index.deref_target(&bt))
                                 {

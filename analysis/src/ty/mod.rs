@@ -399,6 +399,20 @@ pub fn variant_field_ty(
     }
 }
 
+/// The public fields of std's structs: the ranges' `start` and `end` (of type `Idx`, their
+/// argument). A crate's own `Range` has an id, never this bare name.
+pub fn std_field_ty(name: &str, args: &[Ty], f: &crate::ast::FieldName) -> Option<Ty> {
+    let crate::ast::FieldName::Named(field) = f else {
+        return None;
+    };
+    let has = match &**field {
+        "start" => matches!(name, "Range" | "RangeFrom"),
+        "end" => matches!(name, "Range" | "RangeTo" | "RangeToInclusive"),
+        _ => false,
+    };
+    has.then(|| args.first().cloned().unwrap_or(Ty::Unknown))
+}
+
 /// The type of field `f` of `ty`, unknown when the field's type mentions the type's parameters
 /// (substitution is beyond us).
 pub fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
@@ -407,6 +421,11 @@ pub fn field_ty(index: &Index, ty: &Ty, f: &crate::ast::FieldName) -> Ty {
             ts.get(*i as usize).cloned().unwrap_or(Ty::Unknown)
         }
         (Ty::Adt { name, args, .. }, f) => {
+            if index.adt(name).is_none() && !index.is_shadowed(name) {
+                if let Some(t) = std_field_ty(name, args, f) {
+                    return t;
+                }
+            }
             let Some(adt) = index.adt(name) else {
                 return Ty::Unknown;
             };
