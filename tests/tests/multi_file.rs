@@ -511,3 +511,29 @@ pub fn start_under_a_mut(mut r: Range<usize>) -> usize {
 "#,
     );
 }
+
+#[test]
+fn write_into_a_writer_borrows_it_mutably() {
+    // `write!(w, ..)` is `w.write_fmt(..)`, whose `&mut self` is a two-phase borrow of `w`.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+use std::fmt::Write as _;
+use std::io;
+
+pub fn held_over_a_writeln<W: io::Write>(mut w: W) -> io::Result<()> {
+    let m = &mut w;
+    writeln!(w, "x")?;
+//           ^ E0499
+    let _ = &m;
+    Ok(())
+}
+
+pub fn a_string_read_in_its_own_arguments(mut s: String) -> String {
+    let r = &s;
+    write!(s, "{} {}", r.len(), s.len()).unwrap();
+    s
+}
+"#,
+    );
+}

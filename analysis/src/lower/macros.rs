@@ -31,12 +31,30 @@ impl Lower<'_> {
                     return;
                 }
                 let mut first = true;
+                // `write!(w, ..)` is `w.write_fmt(format_args!(..))`: for a writer whose
+                // `write_fmt` is known to take `&mut self`, a two-phase `&mut w` used by the call.
+                let mut writer: Option<Local> = None;
                 for e in exprs {
                     let is_writer = first && matches!(name, "write" | "writeln");
                     first = false;
                     if is_writer {
-                        if let Some(p) = self.expr_place(e, false) {
-                            self.push(StatementKind::Eval(Operand::Use(p)), e.span, true);
+                        let saved = std::mem::replace(&mut self.uncertain_place, false);
+                        let p = self.expr_place(e, false);
+                        let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+                        if let Some(p) = p {
+                            let ty = self.place_ty(&p);
+                            if !uncertain && self.writes_by_mut_ref(&ty) {
+                                let t = self.temp(Ty::Ref(Mutability::Mut, Box::new(ty)), e.span);
+                                self.assign(
+                                    Place::local(t),
+                                    Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p),
+                                    e.span,
+                                    false,
+                                );
+                                writer = Some(t);
+                            } else {
+                                self.push(StatementKind::Eval(Operand::Use(p)), e.span, true);
+                            }
                         }
                         continue;
                     }
@@ -69,6 +87,16 @@ impl Lower<'_> {
                     self.terminate(Terminator::Unreachable, span);
                     self.cur = ok;
                 }
+                if let Some(t) = writer {
+                    // Its result (`io::Result<()>`, `fmt::Result`) holds no borrow.
+                    self.call(
+                        vec![Operand::Move(Place::local(t))],
+                        dest.clone(),
+                        vec![],
+                        span,
+                    );
+                    return;
+                }
                 self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
             }
             "vec" => match &m.args {
@@ -95,6 +123,24 @@ impl Lower<'_> {
                 self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
             }
             _ => self.unknown_macro(m, dest, span),
+        }
+    }
+
+    /// Whether `write_fmt` on a writer of this type takes `&mut self` of the writer itself: a
+    /// type parameter bounded by std's `Write`, `String` (`fmt::Write`), `Vec` (`io::Write`),
+    /// a type of the crate without an inherent `write_fmt` of its own (it must implement a
+    /// `Write` trait, whose method takes `&mut self`). A reference is left alone: `write_fmt`
+    /// may take it whole or reborrow what it points to.
+    fn writes_by_mut_ref(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Param { name, .. } => self.write_params.contains(name),
+            Ty::Adt { name, .. } if crate::items::is_id(name) => {
+                self.index.adt(name).is_some() && self.index.method(name, "write_fmt").is_none()
+            }
+            Ty::Adt { name, .. } => {
+                matches!(&**name, "String" | "Vec") && !self.index.is_shadowed(name)
+            }
+            _ => false,
         }
     }
 

@@ -85,6 +85,19 @@ pub fn lower_fn(
     }
     let mut cx = Lower::new(index, edition, generics, self_ty.clone());
     cx.unsafe_depth = def.is_unsafe as u32;
+    // A crate trait named `Write` has an id, never this bare name or path.
+    cx.write_params = def
+        .generics
+        .types
+        .iter()
+        .chain(&container.impl_generics.types)
+        .filter(|(_, bounds)| {
+            bounds
+                .iter()
+                .any(|b| !b.contains('@') && (&**b == "Write" || b.ends_with("::Write")))
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
     cx.free_lifetimes = [
         def.generics.lifetimes.clone(),
         container.impl_generics.lifetimes.clone(),
@@ -308,6 +321,9 @@ struct Lower<'a> {
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
+    /// The type parameters bounded by std's `Write` (`io::Write` or `fmt::Write`): `write!`
+    /// into one of them borrows it mutably (`write_fmt(&mut self)`).
+    write_params: Vec<Name>,
     /// The function's own lifetime parameters that nothing relates to `'static` (no bounds, no
     /// `'static` in the signature to imply one): `&'static &'a T` is not well-formed for them.
     /// Empty in closures.
@@ -349,6 +365,7 @@ impl<'a> Lower<'a> {
             statics_used: Vec::new(),
             call_result_temps: Vec::new(),
             free_lifetimes: Vec::new(),
+            write_params: Vec::new(),
             unrelated_lifetimes: Vec::new(),
         }
     }
