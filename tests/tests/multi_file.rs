@@ -537,3 +537,44 @@ pub fn a_string_read_in_its_own_arguments(mut s: String) -> String {
 "#,
     );
 }
+
+#[test]
+fn a_pattern_through_a_shared_reference_binds_through_a_copy_of_it() {
+    // rustc copies the reference into a temporary at the scrutinee and matches through it: after
+    // a move, the error is the scrutinee's; the binding is no use of the moved value. A binding
+    // by value replaces it (`Some(w)`).
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub enum Value {
+    Object(Vec<u8>),
+    Other,
+}
+
+pub struct D<'a> {
+    value: Option<&'a Value>,
+}
+
+impl D<'_> {
+    pub fn through_a_reference(self) -> usize {
+        drop(self);
+        match self.value {
+//            ^^^^^^^^^^ E0382
+            Some(Value::Object(v)) => v.len(),
+            Some(_) => 1,
+            None => 0,
+        }
+    }
+}
+
+pub fn by_value(o: Option<Vec<u8>>) -> usize {
+    drop(o);
+    match o {
+        Some(w) => w.len(),
+//           ^ E0382
+        None => 0,
+    }
+}
+"#,
+    );
+}

@@ -122,7 +122,22 @@ impl Lower<'_> {
                             (BindMode::Unknown, _) => BindMode::Unknown,
                             _ => BindMode::Ref(Mutability::Mut),
                         };
-                        (place.deref(), (**inner).clone(), mode)
+                        // Through a shared reference, rustc's pattern first copies the
+                        // reference into a temporary (at the scrutinee's span) and matches
+                        // through it: the bindings are not uses of the matched place.
+                        let base = if *m == Mutability::Not && !place.proj.is_empty() {
+                            let t = self.temp(ty.clone(), self.match_span.unwrap_or(pat.span));
+                            self.assign(
+                                Place::local(t),
+                                Rvalue::Use(Operand::Copy(place.clone())),
+                                self.match_span.unwrap_or(pat.span),
+                                false,
+                            );
+                            Place::local(t)
+                        } else {
+                            place.clone()
+                        };
+                        (base.deref(), (**inner).clone(), mode)
                     }
                     Ty::Unknown | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_) => (
                         place.clone(),
