@@ -25,9 +25,7 @@ impl Parsed {
 
     /// Parses a dependency's text for its items and signatures: functions without bodies.
     pub fn signatures(text: String) -> Result<Parsed, ParseGaveUp> {
-        let text = syntax::signatures_text(&text);
-        let tree = syntax::parse_tree(&text, None).ok_or(ParseGaveUp)?;
-        let syntax = syntax::convert_signatures(&tree, &text);
+        let syntax = syntax::parse_signatures(&text).ok_or(ParseGaveUp)?;
         Ok(Parsed { text, syntax })
     }
 }

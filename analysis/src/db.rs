@@ -56,7 +56,7 @@ pub struct FnItem<'db> {
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Arc<ast::SourceFile> {
     if file.dependency(db) {
-        return Arc::new(crate::syntax::parse_signatures(file.text(db)));
+        return Arc::new(crate::syntax::parse_signatures(file.text(db)).unwrap_or_default());
     }
     match file.tree(db) {
         Some(tree) => Arc::new(tree.convert(file.text(db))),
@@ -161,14 +161,9 @@ pub fn def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
         let file = *ws?.files(db).get(path)?;
         Some(item_tree(db, file).clone())
     };
-    let in_graph = ws.filter(|_| is_root).and_then(|ws| {
-        let graph = ws.graph(db);
-        let k = graph
-            .crates
-            .iter()
-            .position(|c| *c.root == **root.path(db))?;
-        Some((graph, k))
-    });
+    let in_graph = ws
+        .filter(|_| is_root)
+        .and_then(|ws| in_crate_graph(db, ws, root));
     Arc::new(match in_graph {
         Some((graph, k)) => DefMap::build_in(graph, k, item_tree(db, root).clone(), &mut load),
         None => DefMap::build(
@@ -178,6 +173,20 @@ pub fn def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
             &mut load,
         ),
     })
+}
+
+/// The crate graph and the index in it of the crate whose root file is `root`.
+fn in_crate_graph(
+    db: &dyn salsa::Database,
+    ws: Workspace,
+    root: SourceFile,
+) -> Option<(&crate::items::CrateGraph, usize)> {
+    let graph = ws.graph(db);
+    let k = graph
+        .crates
+        .iter()
+        .position(|c| *c.root == **root.path(db))?;
+    Some((graph, k))
 }
 
 /// The root of the crate a file is in: the first crate root whose own module tree reaches it,
@@ -361,14 +370,7 @@ pub fn dependencies_def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<D
         let file = *ws?.files(db).get(path)?;
         Some(item_tree(db, file).clone())
     };
-    let in_graph = ws.and_then(|ws| {
-        let graph = ws.graph(db);
-        let k = graph
-            .crates
-            .iter()
-            .position(|c| *c.root == **root.path(db))?;
-        Some((graph, k))
-    });
+    let in_graph = ws.and_then(|ws| in_crate_graph(db, ws, root));
     Arc::new(match in_graph {
         Some((graph, k)) => DefMap::build_in(graph, k, Arc::default(), &mut load),
         None => DefMap::default(),

@@ -216,9 +216,15 @@ impl AnalysisHost {
             .edition_durability(durability)
             .path_durability(salsa::Durability::HIGH)
             .new(&self.db);
+        self.add_file(path, f, durability == salsa::Durability::LOW)
+    }
+
+    /// A new file: its id, and its place in the workspace's files.
+    fn add_file(&mut self, path: &str, f: db::SourceFile, edited: bool) -> FileId {
+        use salsa::Setter;
         let id = FileId(self.files.len() as u32);
         self.files.push(f);
-        self.edited.push(durability == salsa::Durability::LOW);
+        self.edited.push(edited);
         self.by_path.insert(path.to_string(), id);
         let mut files = self.workspace().files(&self.db).as_ref().clone();
         files.insert(path.to_string(), f);
@@ -311,17 +317,7 @@ impl AnalysisHost {
         let f = db::SourceFile::builder(path.to_string(), text, edition, None, true)
             .durability(salsa::Durability::HIGH)
             .new(&self.db);
-        let id = FileId(self.files.len() as u32);
-        self.files.push(f);
-        self.edited.push(false);
-        self.by_path.insert(path.to_string(), id);
-        let mut files = self.workspace().files(&self.db).as_ref().clone();
-        files.insert(path.to_string(), f);
-        self.workspace()
-            .set_files(&mut self.db)
-            .with_durability(salsa::Durability::MEDIUM)
-            .to(std::sync::Arc::new(files));
-        id
+        self.add_file(path, f, false)
     }
 
     /// What could not be read of the crates' module trees (a `mod x;` whose file the host does

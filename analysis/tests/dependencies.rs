@@ -71,6 +71,13 @@ const TOKENS: &[(&str, &str)] = &[
     ),
 ];
 
+const TOKENS_CRATE: Krate = Krate {
+    name: "tokens",
+    edition: Edition::E2021,
+    files: TOKENS,
+    deps: &[],
+};
+
 #[test]
 fn a_dependency_s_types_through_a_glob_of_its_re_exports() {
     let main = "use tokens::prelude::*;
@@ -92,12 +99,7 @@ fn main() {
             files: &[("/app/src/main.rs", main)],
             deps: &[("tokens", 1)],
         },
-        Krate {
-            name: "tokens",
-            edition: Edition::E2021,
-            files: TOKENS,
-            deps: &[],
-        },
+        TOKENS_CRATE,
     ]);
     assert_eq!(found_, [found("/app/src/main.rs", "E0382", 6)]);
 }
@@ -131,12 +133,7 @@ fn main() {
             )],
             deps: &[("tokens", 2)],
         },
-        Krate {
-            name: "tokens",
-            edition: Edition::E2021,
-            files: TOKENS,
-            deps: &[],
-        },
+        TOKENS_CRATE,
     ]);
     assert_eq!(found_, [found("/app/src/main.rs", "E0382", 7)]);
 }
@@ -165,12 +162,7 @@ fn main() {
             files: &[("/app/src/main.rs", main)],
             deps: &[("tokens", 1)],
         },
-        Krate {
-            name: "tokens",
-            edition: Edition::E2021,
-            files: TOKENS,
-            deps: &[],
-        },
+        TOKENS_CRATE,
     ]);
     assert_eq!(found_, [found("/app/src/main.rs", "E0382", 11)]);
 }
@@ -228,12 +220,7 @@ fn a_dependency_that_could_not_be_read_is_unknown() {
             files: &[("/app/src/main.rs", main)],
             deps: &[("tokens", 1)],
         },
-        Krate {
-            name: "tokens",
-            edition: Edition::E2021,
-            files: TOKENS,
-            deps: &[],
-        },
+        TOKENS_CRATE,
     ];
     assert_eq!(check_with(&crates, false), []);
     assert_eq!(

@@ -441,29 +441,16 @@ pub fn dependency_paths(deps: &deps::Dependencies) -> Vec<PathBuf> {
     paths
 }
 
-/// The `.rs` files in the folder of a dependency's library root and below.
+/// The `.rs` files in the folder of a dependency's library root and below, walked as
+/// `borrowlens check` walks.
 fn crate_paths(c: &deps::DepCrate) -> Vec<PathBuf> {
-    let mut paths = Vec::new();
-    if let Some(dir) = c.root.parent() {
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            let Ok(entries) = fs::read_dir(&d) else {
-                continue;
-            };
-            for e in entries.filter_map(|e| e.ok()) {
-                let p = e.path();
-                match e.file_type() {
-                    Ok(t) if t.is_dir() => stack.push(p),
-                    Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "rs") => {
-                        paths.push(p)
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    paths.sort();
-    paths
+    let Some(dir) = c.root.parent() else {
+        return Vec::new();
+    };
+    walk::rust_files(&[dir.to_path_buf()])
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .collect()
 }
 
 /// Texts parsed for their signatures on `THREADS` threads; a file that cannot be parsed is left

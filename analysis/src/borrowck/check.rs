@@ -164,13 +164,11 @@ impl Cx<'_> {
             .filter(|r| r.ambiguous)
             .map(|r| r.error)
             .collect();
-        if !unsure.is_empty() {
-            let mut i = 0;
-            errors.retain(|_| {
-                i += 1;
-                !unsure.contains(&(i - 1))
-            });
-        }
         errors
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !unsure.contains(i))
+            .map(|(_, e)| e)
+            .collect()
     }
 }

@@ -45,7 +45,6 @@ mod exprs;
 mod items;
 mod kinds;
 mod lexer;
-pub(crate) use lexer::signatures_text;
 mod macros;
 mod parse;
 mod patterns;
@@ -108,13 +107,12 @@ pub fn parse(text: &str) -> SourceFile {
     }
 }
 
-/// `parse` without the functions' bodies: a dependency's file, read for its signatures.
-pub fn parse_signatures(text: &str) -> SourceFile {
+/// `parse` without the functions' bodies (from `lexer::signatures_text`): a dependency's file,
+/// read for its signatures. `None` when the parse gave up within its budget.
+pub fn parse_signatures(text: &str) -> Option<SourceFile> {
     let text = lexer::signatures_text(text);
-    match parse_tree(&text, None) {
-        Some(tree) => convert_signatures(&tree, &text),
-        None => SourceFile::default(),
-    }
+    let tree = parse_tree(&text, None)?;
+    Some(convert_signatures(&tree, &text))
 }
 
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
