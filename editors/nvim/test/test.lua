@@ -1,5 +1,5 @@
 -- The Neovim end-to-end test: the plugin in a real headless Neovim against the real server, on a
--- seed with an E0502. Run by run.sh as `nvim --headless --clean -l test.lua PLUGIN BINARY WORKSPACE`;
+-- seed with an E0502, then `:checkhealth borrowlens`, healthy and broken. Run by run.sh as `nvim --headless --clean -l test.lua PLUGIN BINARY WORKSPACE`;
 -- prints one line per check and `N passed, N failed` (with skips), and exits 1 on any failure.
 
 local plugin, binary, workspace = arg[1], arg[2], arg[3]
@@ -255,5 +255,89 @@ check(':BorrowLens toggle enables it again', wait(function()
   local it = vim.lsp.get_clients({ bufnr = buf, name = 'borrowlens' })[1]
   return it ~= nil and it.initialized
 end))
+
+-- 8. :checkhealth borrowlens, read from the health buffer: healthy with the client attached,
+-- then broken (a command that is not there, a command that is not a server).
+local function checkhealth()
+  vim.cmd('silent checkhealth borrowlens')
+  local hbuf = vim.fn.bufnr('health://')
+  local report = hbuf > 0 and vim.api.nvim_buf_get_lines(hbuf, 0, -1, false) or {}
+  if vim.bo.filetype == 'checkhealth' then
+    vim.cmd(#vim.api.nvim_list_tabpages() > 1 and 'tabclose' or 'enew')
+  end
+  return report, table.concat(report, '\n')
+end
+-- The index of the first report line with a status (`OK`, `WARNING`, `ERROR`) containing `text`.
+local function find(report, status, text)
+  for i, line in ipairs(report) do
+    if line:find('^%- %S+ ' .. status .. ' ') and line:find(text, 1, true) then
+      return i
+    end
+  end
+end
+local function count(report, status)
+  return #vim.tbl_filter(function(line)
+    return line:find('^%- %S+ ' .. status .. ' ') ~= nil
+  end, report)
+end
+-- The `- ADVICE:` items under the report line `at`.
+local function advice(report, at)
+  local items = {}
+  -- The item's own lines are indented: the next item, section or blank line ends it.
+  for i = (at or #report) + 1, #report do
+    if not report[i]:find('^  ') then
+      break
+    end
+    items[#items + 1] = report[i]:match('^    %- (.*)')
+  end
+  return table.concat(items, '\n')
+end
+
+local version = vim.trim(vim.system({ binary, '--version' }, { text = true }):wait(5000).stdout or '')
+local report, text = checkhealth()
+check(':checkhealth borrowlens runs', text:find('Binary ~', 1, true) ~= nil, text)
+check('health: OK for the Neovim version', find(report, 'OK', 'Neovim 0.11') ~= nil, text)
+check('health: OK for the configured binary', find(report, 'OK', 'binary: ' .. binary .. ' (') ~= nil, text)
+check('health: OK for its version, as `--version` prints it', version:find('^borrowlens ') ~= nil
+  and find(report, 'OK', 'version: ' .. version) ~= nil, version .. '\n' .. text)
+check('health: OK for initialize, with the server\'s name and version',
+  find(report, 'OK', 'initialize answered in') ~= nil
+  and report[find(report, 'OK', 'initialize answered in')]:find(': ' .. version .. '$') ~= nil, text)
+check('health: the capabilities are listed', text:find('capabilities: hover, inlay hints', 1, true) ~= nil, text)
+local exit_line = report[find(report, 'OK', 'shutdown and exit') or 0] or ''
+local pid = tonumber(exit_line:match('pid (%d+)'))
+check('health: OK for shutdown and exit', pid ~= nil, text)
+check('health: the checked server is gone', pid ~= nil and vim.uv.kill(pid, 0) ~= 0, tostring(pid))
+check('health: the attached buffer is listed', find(report, 'OK', 's002_shared_then_exclusive.rs') ~= nil, text)
+check('health: the settings are listed', text:find('inlayHintsMode = "all"', 1, true) ~= nil, text)
+check('health: no error and no warning', count(report, 'ERROR') == 0 and count(report, 'WARNING') == 0, text)
+check('health: the client still works', #vim.lsp.get_clients({ bufnr = buf, name = 'borrowlens' }) == 1)
+
+-- A command that is not there: the binary is an error, with advice, and nothing is started.
+vim.cmd('BorrowLens disable')
+wait(function()
+  return #vim.lsp.get_clients({ name = 'borrowlens' }) == 0
+end)
+vim.cmd('bwipeout! ' .. buf)
+local missing = workspace .. '/no-such-dir/borrowlens'
+require('borrowlens').setup({ cmd = { missing, 'lsp' } })
+report, text = checkhealth()
+local at = find(report, 'ERROR', 'binary: ' .. missing .. ' not found')
+check('health: ERROR for a missing binary', at ~= nil, text)
+check('health: the advice says how to install it and how to set cmd',
+  advice(report, at):find('cargo install --path server', 1, true) ~= nil
+  and advice(report, at):find('cmd = {', 1, true) ~= nil, advice(report, at))
+check('health: no OK for version or initialize without a binary',
+  find(report, 'OK', 'version:') == nil and find(report, 'OK', 'initialize') == nil, text)
+check('health: "none attached" when no client runs', text:find('- none attached', 1, true) ~= nil, text)
+
+-- A command that runs but is not a language server: initialize is an error, with its stderr.
+require('borrowlens').setup({ cmd = { 'sh', '-c', 'echo not a server >&2; exit 3' } })
+report, text = checkhealth()
+at = find(report, 'ERROR', 'initialize: the server exited (code 3) before answering')
+check('health: ERROR when the server exits before answering initialize', at ~= nil, text)
+check('health: the error shows the server\'s stderr', at ~= nil and report[at + 1]:find('not a server', 1, true) ~= nil, text)
+check('health: the advice points at `borrowlens lsp` and :LspLog', advice(report, at):find('borrowlens lsp', 1, true) ~= nil
+  and advice(report, at):find(':LspLog', 1, true) ~= nil, advice(report, at))
 
 finish()

@@ -305,6 +305,11 @@ function M.is_enabled()
   return enabled
 end
 
+--- Whether `setup` ran (`:checkhealth borrowlens` reports it).
+function M.is_configured()
+  return configured
+end
+
 function M.toggle()
   if enabled then
     M.disable()
