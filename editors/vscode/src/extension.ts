@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 
 import { describe, Highlight, Region, RegionHighlighter, regionsAt } from './regions';
-import { findServer } from './server';
+import { findServer, Lookup, Source } from './server';
 import { regionsDelay, regionsEnabled, serverSettings } from './settings';
 import { StatusItem } from './status';
 
@@ -20,6 +20,8 @@ export interface Api {
   readonly client: LanguageClient | undefined;
   readonly highlight: Highlight | undefined;
   readonly insights: boolean;
+  /** The last lookup of the server: its path and where it came from, or what was tried. */
+  readonly server: Lookup | undefined;
   regionsAt(document: vscode.TextDocument, position: vscode.Position): Promise<Region[]>;
 }
 
@@ -44,21 +46,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     }
   };
 
+  let server: Lookup | undefined;
+
   const start = async () => {
-    const lookup = findServer();
+    const lookup = findServer(context.extensionPath);
+    server = lookup;
     if (!lookup.path) {
-      status.set('missing', `Looked for: ${lookup.tried.slice(0, 3).join(', ')}`);
+      output.error(`${lookup.error ?? 'no server found'} Looked at: ${lookup.tried.join(', ')}`);
+      status.set('missing', `Looked at: ${lookup.tried.slice(0, 3).join(', ')}${lookup.tried.length > 3 ? ', ...' : ''}`);
+      // Not awaited: the message stays until dismissed, and activation must not wait for that.
       const open = 'Open Settings';
-      const choice = await vscode.window.showErrorMessage(
-        'borrowlens: the `borrowlens` binary was not found. Set `borrowlens.server.path` or put it on PATH ' +
-          '(`cargo install --path server` in the borrowlens repository).',
-        open,
-      );
-      if (choice === open) {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'borrowlens.server.path');
-      }
+      void vscode.window.showErrorMessage(lookup.error ?? 'borrowlens: no server found.', open).then(async (choice) => {
+        if (choice === open) {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'borrowlens.server.path');
+        }
+      });
       return;
     }
+    output.info(`server: ${lookup.path} (${describeSource(lookup.source)})`);
     const executable = { command: lookup.path, args: ['lsp'] };
     const serverOptions: ServerOptions = { run: executable, debug: executable };
     const clientOptions: LanguageClientOptions = {
@@ -86,7 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
         return;
       }
       if (event.newState === ClientState.Running) {
-        status.set('running', `\`${lookup.path}\``);
+        status.set('running', `\`${lookup.path}\` (${describeSource(lookup.source)})`);
         void status.refresh(next);
         regions.schedule();
       } else if (event.newState === ClientState.Starting) {
@@ -206,6 +211,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     get insights() {
       return insights;
     },
+    get server() {
+      return server;
+    },
     regionsAt: (document, position) =>
       client ? regionsAt(client, document, position) : Promise.resolve([]),
   };
@@ -215,6 +223,19 @@ export async function deactivate(): Promise<void> {
   const old = client;
   client = undefined;
   await old?.stop(2000);
+}
+
+function describeSource(source: Source | undefined): string {
+  switch (source) {
+    case 'setting':
+      return 'from borrowlens.server.path';
+    case 'bundled':
+      return 'bundled with the extension';
+    case 'PATH':
+      return 'found on PATH';
+    default:
+      return 'unknown';
+  }
 }
 
 /** `lines 5–8` or `line 7` for a list of live ranges. */

@@ -1,15 +1,17 @@
 // The VS Code end-to-end test: code-server (real VS Code 1.100) in headless Chromium, driven by
-// playwright-core, with the built borrowlens .vsix installed. It looks at the page as a person
-// would (Problems panel, inlay hints, hover, region highlights, the light bulb) and asks the probe
-// extension for exact values. Run by run.sh; prints one line per check, `N passed, N failed`, and
-// exits 1 on any failure. Environment: PLAYWRIGHT (path to playwright-core), CHROMIUM, URL, WS,
-// FILE, OUT, PROBE (the probe's base URL).
+// playwright-core, with the platform .vsix installed (the server inside it, none on PATH, no
+// `borrowlens.server.path`). It looks at the page as a person would (Problems panel, inlay hints,
+// hover, region highlights, the light bulb) and asks the probe extension for exact values; then it
+// opens SHOWCASE for the screenshot, and breaks the server's lookup on purpose for its error
+// messages. Run by run.sh; prints one line per check, `N passed, N failed`, and exits 1 on any
+// failure. Environment: PLAYWRIGHT (path to playwright-core), CHROMIUM, URL, WS, FILE, OUT, PROBE
+// (the probe's base URL), EXTENSIONS (code-server's extensions directory), SHOWCASE (a Rust file).
 
 const fs = require('fs');
 const path = require('path');
 const { chromium } = require(process.env.PLAYWRIGHT);
 
-const { URL: base, WS: ws, FILE: file, OUT: out, PROBE: probe } = process.env;
+const { URL: base, WS: ws, FILE: file, OUT: out, PROBE: probe, EXTENSIONS: extensions, SHOWCASE: showcase } = process.env;
 const uri = `file://${path.join(ws, file)}`;
 const TIMEOUT = 30000;
 
@@ -132,6 +134,7 @@ async function run(page) {
   if (!state || !state.running) {
     return;
   }
+  checkBundled(state);
 
   // 1. The E0502 in the Problems panel.
   await page.locator('.monaco-editor .squiggly-error').first().waitFor();
@@ -193,18 +196,6 @@ async function run(page) {
   const status = await textOf(page, '.statusbar');
   check('the status bar shows borrowlens', status.includes('borrowlens'), status);
 
-  // The screenshot: the error, its hints, the regions and the hover, without the side bar.
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+B');
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+I');
-  await page.locator('.monaco-hover', { hasText: 'holds a mutable borrow' }).first().waitFor({ state: 'visible' });
-  await page.waitForTimeout(300);
-  const shot = path.join(out, 'borrowlens-vscode.png');
-  await page.screenshot({ path: shot });
-  check(`screenshot saved to ${shot}`, fs.existsSync(shot));
-  await page.keyboard.press('Escape');
-
   // The command that lists the borrows at the cursor.
   await command(page, 'borrowlens: Show Borrow Regions at Cursor');
   const picked = await until(async () => {
@@ -221,7 +212,32 @@ async function run(page) {
   await command(page, 'borrowlens: Toggle Insights');
   check('Toggle Insights shows them again', !!(await until(hinted)));
 
-  // 5. The preferred quick fix from the light bulb removes the E0502.
+  await quickFix(page, state);
+  await screenshot(page);
+  await lookupErrors(page);
+}
+
+/** The server is the one inside the .vsix: the extension says so, and so does the process. */
+function checkBundled(state) {
+  const server = state.server || {};
+  const inVsix = typeof server.path === 'string' && server.path.startsWith(extensions + path.sep) &&
+    server.path.endsWith(path.join('server', 'borrowlens'));
+  check('no `borrowlens` on the extension host\'s PATH', state.onPath.length === 0, state.onPath);
+  check('the extension uses the server bundled in the .vsix', server.source === 'bundled' && inVsix, server);
+  const exes = [];
+  for (const pid of fs.readdirSync('/proc').filter((it) => /^\d+$/.test(it))) {
+    try {
+      exes.push(fs.readlinkSync(`/proc/${pid}/exe`));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  check('a server process runs from that file', inVsix && exes.includes(server.path),
+    exes.filter((it) => it.includes('borrowlens')));
+}
+
+// 5. The preferred quick fix from the light bulb removes the E0502.
+async function quickFix(page, state) {
   if (!state.capabilities || !state.capabilities.codeActionProvider) {
     skip('quick fix', 'the server does not advertise codeActionProvider (code actions have not landed)');
     return;
@@ -263,6 +279,116 @@ async function run(page) {
     return text.includes('E0502') ? null : { text };
   });
   check('the Problems panel has no E0502 left', !!panel, await textOf(page, '.markers-panel'));
+}
+
+/**
+ * The screenshot: SHOWCASE as src/main.rs, a borrow reborrowed through a reference and an error
+ * in its region. Its E0502 squiggle and Problems entry, the inlay hints where the borrows end and
+ * the reborrow chain, the regions live at the cursor, and the hover explaining the chain, in one
+ * picture without the side bar.
+ */
+async function screenshot(page) {
+  await ask('command', { id: 'workbench.action.files.saveAll' });
+  await ask('command', { id: 'workbench.action.closeAllEditors' });
+  await ask('command', { id: 'workbench.action.closeSidebar' });
+  fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
+  const main = path.join(ws, 'src', 'main.rs');
+  fs.copyFileSync(showcase, main);
+  const mainUri = `file://${main}`;
+  await ask('open', { uri: mainUri });
+  await page.locator('.tab[data-resource-name="main.rs"]').waitFor();
+
+  const diagnostics = await until(async () => {
+    const all = await ask('diagnostics', { uri: mainUri });
+    return all.length > 0 && all;
+  });
+  check('showcase: its E0502', !!diagnostics && diagnostics.length === 1 && diagnostics[0].code === 'E0502' &&
+    diagnostics[0].range[0] === 6, diagnostics);
+  const chain = await until(async () => {
+    const text = await textOf(page, '.monaco-editor .view-lines');
+    return text.includes('player ← p ← score') && text.includes('score: &mut p.score ends') && text;
+  });
+  check('showcase: inlay hints of the reborrow chain and where it ends', !!chain, chain);
+  await ask('command', { id: 'workbench.actions.view.problems' });
+  const problems = await until(async () => {
+    const text = await textOf(page, '.markers-panel');
+    return text.includes('cannot borrow `player.name` as immutable') && !text.includes(file) && text;
+  });
+  check('showcase: the Problems panel holds its E0502 alone', !!problems, await textOf(page, '.markers-panel'));
+
+  await goTo(page, 8, 6);
+  const highlight = await until(async () => {
+    const h = await ask('highlight');
+    return h && h.uri.endsWith('/src/main.rs') && h.position[0] === 7 && h.regions.length >= 2 && h;
+  });
+  const regions = highlight ? highlight.regions.map((r) => `${r.kind} ${r.place}${r.conflicting ? ' !' : ''}`).sort() : [];
+  check('showcase: the regions of the borrows live at `*score += 1`',
+    JSON.stringify(regions) === JSON.stringify(['mutable p.score', 'mutable player !']), highlight);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = await until(async () => {
+    const text = await textOf(page, '.monaco-hover');
+    return text.includes('reborrow chain: player ← p ← score') && text;
+  });
+  check('showcase: the hover explains the reborrow chain', !!hover, await textOf(page, '.monaco-hover'));
+  // Toggle Insights' status bar message lasts 3 s: not in the picture.
+  await until(async () => !(await textOf(page, '.statusbar')).includes('borrowlens: insights'), 5000);
+  await page.waitForTimeout(500);
+  const shot = path.join(out, 'borrowlens-vscode.png');
+  await page.screenshot({ path: shot });
+  check(`screenshot saved to ${shot}`, fs.existsSync(shot));
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * When the server cannot be found, one error message says what was tried and what to do: with a
+ * `borrowlens.server.path` that names nothing, and with neither a bundled server nor one on PATH.
+ * Then the server comes back from the bundled file, whose lost mode the extension restores.
+ */
+async function lookupErrors(page) {
+  const toasts = () => textOf(page, '.notifications-toasts');
+  const failed = async () => {
+    const s = await ask('state');
+    return !s.running && s.server && s.server.error && s;
+  };
+  const bundled = (await ask('state')).server.path;
+
+  await ask('setSetting', { key: 'server.path', value: '/nonexistent/borrowlens' });
+  let state = await until(failed);
+  let shown = await until(async () => {
+    const text = await toasts();
+    return text.includes('/nonexistent/borrowlens') && text;
+  });
+  check('a bad borrowlens.server.path: one clear error', !!state && !!shown &&
+    shown.includes('borrowlens.server.path') && shown.includes('clear it'), shown || state);
+  const missing = page.locator('.statusbar-item:has(.codicon-error)', { hasText: 'borrowlens' });
+  check('and the status bar shows it', !!(await until(async () => (await missing.count()) > 0)));
+  await ask('command', { id: 'notifications.clearAll' });
+
+  fs.renameSync(bundled, `${bundled}.away`);
+  await ask('setSetting', { key: 'server.path' });
+  state = await until(async () => {
+    const s = await failed();
+    return s && s.server.error.includes('bundles no server') && s;
+  });
+  shown = await until(async () => {
+    const text = await toasts();
+    return text.includes('no server found') && text;
+  });
+  check('no bundled server and none on PATH: one clear error', !!state && !!shown &&
+    ['borrowlens.server.path', 'cargo install --path server', 'not on PATH'].every((it) => shown.includes(it)),
+    shown || state);
+  await ask('command', { id: 'notifications.clearAll' });
+
+  fs.renameSync(`${bundled}.away`, bundled);
+  fs.chmodSync(bundled, 0o644);
+  await ask('command', { id: 'borrowlens.restartServer' });
+  state = await until(async () => {
+    const s = await ask('state');
+    return s.running && s;
+  });
+  check('the bundled server again, its mode restored', !!state && state.server.source === 'bundled' &&
+    (fs.statSync(bundled).mode & 0o111) !== 0, state);
 }
 
 main().catch((err) => {

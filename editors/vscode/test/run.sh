@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The VS Code suite: builds and packages the extension (.vsix), installs code-server 4.100.3 and
-# playwright-core into .tools/vscode-e2e (once; reused while the lock file is the same) and
-# Debian's Chromium, then runs e2e.js against the release server on a copy of a seed.
+# The VS Code suite: packages the extension for this platform with BINARY inside
+# (scripts/package.sh), installs code-server 4.100.3 and playwright-core into .tools/vscode-e2e
+# (once; reused while the lock file is the same) and Debian's Chromium, installs the .vsix into
+# code-server and runs e2e.js on a copy of a seed, with no `borrowlens` on PATH and no
+# `borrowlens.server.path`: the server must be the bundled one.
 # Exits non-zero when any check fails. The screenshot lands in editors/vscode/test/out/.
 # Usage: editors/vscode/test/run.sh [BINARY]   (see ../../shared/EDITOR-TESTING.md, "VS Code")
 set -euo pipefail
@@ -45,14 +47,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 chromium_bin=$(command -v chromium)
 
-step "extension: npm ci, type check, bundle, package"
-lock_hash=$(sha256sum "$ext/package-lock.json" | cut -d' ' -f1)
-if [ "$(cat "$ext/node_modules/.borrowlens-lock" 2>/dev/null)" != "$lock_hash" ]; then
-  (cd "$ext" && npm_quiet npm ci --no-audit --no-fund) && echo "$lock_hash" > "$ext/node_modules/.borrowlens-lock"
-fi
-rm -f "$ext/borrowlens.vsix"
-(cd "$ext" && npm_quiet npm run --silent package)
-[ -f "$ext/borrowlens.vsix" ] || { echo "error: vsce wrote no borrowlens.vsix" >&2; exit 1; }
+case $(uname -s)-$(uname -m) in
+  Linux-x86_64) vsce_target=linux-x64 ;;
+  Linux-aarch64) vsce_target=linux-arm64 ;;
+  *) echo "error: no VS Code target for $(uname -s)-$(uname -m)" >&2; exit 1 ;;
+esac
+tmp=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+step "extension: scripts/package.sh $vsce_target (npm ci, type check, bundle, server inside, vsce)"
+vsix=$tmp/borrowlens-$vsce_target.vsix
+bash "$ext/scripts/package.sh" "$vsce_target" "$binary" "$vsix"
 
 step "code-server 4.100.3 and playwright-core in .tools/vscode-e2e"
 tools=$root/.tools/vscode-e2e
@@ -72,13 +82,6 @@ if [ "$(cat "$tools/.borrowlens-lock" 2>/dev/null)" != "$lock_hash" ] || [ ! -x 
   (cd "$tools" && export npm_config_unsafe_perm=true npm_config_yes=true && npm_quiet npm ci --no-audit --no-fund)
   echo "$lock_hash" > "$tools/.borrowlens-lock"
 fi
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 # Keep code-server's config and state out of the home directory.
 export XDG_CONFIG_HOME=$tmp/xdg/config XDG_DATA_HOME=$tmp/xdg/data XDG_CACHE_HOME=$tmp/xdg/cache
 code_server=$tools/node_modules/.bin/code-server
@@ -90,22 +93,22 @@ cp "$seeds/$file" "$ws/"
 chmod -R u+w "$ws"
 printf '[package]\nname = "seed"\nversion = "0.1.0"\nedition = "2021"\n' > "$ws/Cargo.toml"
 
-step "install borrowlens.vsix and the probe"
+step "install $(basename "$vsix") and the probe"
 (cd "$here/probe" && npm_quiet "$ext/node_modules/.bin/vsce" package --no-dependencies --skip-license \
   --allow-missing-repository -o "$tmp/probe.vsix")
-for vsix in "$ext/borrowlens.vsix" "$tmp/probe.vsix"; do
+for package in "$vsix" "$tmp/probe.vsix"; do
   # code-server's exit status says nothing about the install: read what it printed.
-  "$code_server" --install-extension "$vsix" --extensions-dir "$tmp/ext" > "$tmp/install.txt" 2>&1 || true
+  "$code_server" --install-extension "$package" --extensions-dir "$tmp/ext" > "$tmp/install.txt" 2>&1 || true
   if ! grep -q 'was successfully installed' "$tmp/install.txt"; then
     cat "$tmp/install.txt" >&2
-    echo "error: installing $vsix failed" >&2
+    echo "error: installing $package failed" >&2
     exit 1
   fi
 done
 
+# No borrowlens.server.path: the extension must find the server it carries.
 cat > "$tmp/ud/User/settings.json" <<JSON
 {
-  "borrowlens.server.path": "$binary",
   "workbench.colorTheme": "Default Dark Modern",
   "workbench.colorCustomizations": {
     "borrowlens.sharedBorrowBackground": "#3794ff40",
@@ -126,6 +129,9 @@ cat > "$tmp/ud/User/settings.json" <<JSON
   "editor.minimap.enabled": false,
   "editor.fontSize": 15,
   "editor.inlayHints.enabled": "on",
+  "editor.inlayHints.maximumLength": 0,
+  "editor.occurrencesHighlight": "off",
+  "editor.selectionHighlight": false,
   "editor.lightbulb.enabled": "on",
   "editor.hover.above": false,
   "remote.autoForwardPorts": false,
@@ -135,8 +141,16 @@ JSON
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 probe_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Nor on PATH: code-server runs without the directories that hold a `borrowlens` (node by its
+# absolute path, should it live in one of them).
+node=$(command -v node)
+clean_path=
+IFS=: read -ra path_dirs <<< "$PATH"
+for dir in "${path_dirs[@]}"; do
+  [ -n "$dir" ] && [ ! -e "$dir/borrowlens" ] && clean_path=${clean_path:+$clean_path:}$dir
+done
 step "start code-server on 127.0.0.1:$port"
-BORROWLENS_PROBE_PORT=$probe_port "$code_server" --auth none --bind-addr "127.0.0.1:$port" \
+PATH=$clean_path BORROWLENS_PROBE_PORT=$probe_port "$node" "$code_server" --auth none --bind-addr "127.0.0.1:$port" \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$tmp/ud" --extensions-dir "$tmp/ext" "$ws" > "$tmp/code-server.log" 2>&1 &
 server_pid=$!
@@ -151,7 +165,7 @@ rm -rf "$out"
 mkdir -p "$out"
 status=0
 PLAYWRIGHT=$tools/node_modules/playwright-core CHROMIUM=$chromium_bin URL="http://127.0.0.1:$port" \
-  WS=$ws FILE=$file OUT=$out PROBE="http://127.0.0.1:$probe_port" \
+  WS=$ws FILE=$file OUT=$out PROBE="http://127.0.0.1:$probe_port" EXTENSIONS=$tmp/ext SHOWCASE=$here/showcase.rs \
   timeout 300 node "$here/e2e.js" 2>&1 | tee "$out/e2e.txt" || status=$?
 cp "$tmp/code-server.log" "$out/" 2>/dev/null || true
 # Trust the summary line as well as the exit status: both must say that all passed.

@@ -2,7 +2,9 @@
 // loopback, through VS Code's own API (the providers as the editor calls them) and the borrowlens
 // extension's exports.
 
+const fs = require('fs');
 const http = require('http');
+const path = require('path');
 const vscode = require('vscode');
 
 function pos(q) {
@@ -33,7 +35,26 @@ const ops = {
       running: !!(client && client.isRunning()),
       capabilities: client && client.initializeResult ? client.initializeResult.capabilities : null,
       serverInfo: client && client.initializeResult ? client.initializeResult.serverInfo : null,
+      // The extension's last lookup of the server: path, source (setting, bundled, PATH), error.
+      server: api ? api.server || null : null,
+      // Every `borrowlens` on the extension host's PATH (the test wants none).
+      onPath: (process.env.PATH || '').split(path.delimiter).filter(Boolean)
+        .map((dir) => path.join(dir, 'borrowlens')).filter((file) => fs.existsSync(file)),
     };
+  },
+  async setSetting(q) {
+    // `value` absent: remove the user setting.
+    await vscode.workspace.getConfiguration('borrowlens')
+      .update(q.key, q.value === undefined ? undefined : q.value, vscode.ConfigurationTarget.Global);
+    return true;
+  },
+  async command(q) {
+    await vscode.commands.executeCommand(q.id);
+    return true;
+  },
+  async open(q) {
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(q.uri), { preview: false });
+    return editor.document.uri.toString();
   },
   async diagnostics(q) {
     return vscode.languages.getDiagnostics(vscode.Uri.parse(q.uri)).map((d) => ({
