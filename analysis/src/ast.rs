@@ -185,6 +185,9 @@ pub struct FnDef {
     pub is_const: bool,
     /// Attributes on the function, as their text without `#[` `]` (`test`, `inline`, ...).
     pub attrs: Vec<Name>,
+    /// The spans of the macro invocations replaced by their expansions: what the macro's own
+    /// text does is there, where rustc points into the macro's definition instead.
+    pub expansions: Vec<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -441,6 +444,25 @@ pub struct MacroCall {
     /// `writeln!`, or after the condition for `assert!`): identifiers used inline in the format
     /// string (`{x}`, `{x:?}`, `{0}` excluded), with the span of the name inside the literal.
     pub format_idents: Vec<(Name, Span)>,
+    /// The text between the delimiters, kept for macros that are not std's (the crate's own
+    /// `macro_rules!` are expanded from it before the body is resolved).
+    pub tokens: Option<MacroTokens>,
+}
+
+/// The tokens of a macro invocation, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroTokens {
+    pub text: Arc<str>,
+    /// Where `text` starts, relative to the function; `None` when the invocation was itself made
+    /// by an expansion from the macro's own tokens (no place in the file to point at).
+    pub at: Option<u32>,
+}
+
+/// A `macro_rules!` definition: each rule's matcher and transcriber, the text inside their
+/// delimiters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroRules {
+    pub rules: Vec<(Arc<str>, Arc<str>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -717,6 +739,118 @@ pub fn for_each_child<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
         }
         ExprKind::Macro(m) => match &m.args {
             MacroArgs::Exprs(es) => es.iter().for_each(&mut *f),
+            MacroArgs::Repeat(a, b) => {
+                f(a);
+                f(b);
+            }
+            MacroArgs::Tokens(_) => {}
+        },
+    }
+}
+
+/// `for_each_child`, mutably: calls `f` on each direct sub-expression (blocks' statements
+/// included, `let`-`else` blocks too).
+pub fn for_each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    fn block(b: &mut Block, f: &mut dyn FnMut(&mut Expr)) {
+        for s in &mut b.stmts {
+            match s {
+                Stmt::Let {
+                    init, else_block, ..
+                } => {
+                    if let Some(i) = init {
+                        f(i);
+                    }
+                    if let Some(b) = else_block {
+                        block(b, f);
+                    }
+                }
+                Stmt::Expr { expr, .. } => f(expr),
+                Stmt::Item(_) | Stmt::Cfg(_) => {}
+            }
+        }
+        if let Some(t) = &mut b.tail {
+            f(t);
+        }
+    }
+    match &mut e.kind {
+        ExprKind::Path(_) | ExprKind::Lit(_) | ExprKind::Continue { .. } | ExprKind::Unknown(_) => {
+        }
+        ExprKind::Unary(_, a)
+        | ExprKind::Ref { expr: a, .. }
+        | ExprKind::Field(a, _)
+        | ExprKind::Try(a)
+        | ExprKind::Await(a)
+        | ExprKind::Cast(a, _) => f(a),
+        ExprKind::Binary(_, a, b)
+        | ExprKind::Assign(a, b)
+        | ExprKind::CompoundAssign(_, a, b)
+        | ExprKind::Index(a, b)
+        | ExprKind::ArrayRepeat(a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::Call(g, args, ..) => {
+            f(g);
+            args.iter_mut().for_each(&mut *f);
+        }
+        ExprKind::MethodCall { receiver, args, .. } => {
+            f(receiver);
+            args.iter_mut().for_each(&mut *f);
+        }
+        ExprKind::Tuple(es) | ExprKind::Array(es) => es.iter_mut().for_each(&mut *f),
+        ExprKind::Struct { fields, base, .. } => {
+            fields.iter_mut().for_each(|(_, a)| f(a));
+            if let Some(b) = base {
+                f(b);
+            }
+        }
+        ExprKind::Block { block: b, .. } | ExprKind::OpaqueBlock(b) => block(b, f),
+        ExprKind::If {
+            cond,
+            then_branch,
+            else_branch,
+        } => {
+            f(cond);
+            block(then_branch, f);
+            if let Some(e) = else_branch {
+                f(e);
+            }
+        }
+        ExprKind::Let { expr, .. } => f(expr),
+        ExprKind::While { cond, body, .. } => {
+            f(cond);
+            block(body, f);
+        }
+        ExprKind::Loop { body, .. } => block(body, f),
+        ExprKind::For { iter, body, .. } => {
+            f(iter);
+            block(body, f);
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            f(scrutinee);
+            for a in arms {
+                if let Some(g) = &mut a.guard {
+                    f(g);
+                }
+                f(&mut a.body);
+            }
+        }
+        ExprKind::Closure { body, .. } => f(body),
+        ExprKind::Break { value, .. } | ExprKind::Return(value) => {
+            if let Some(v) = value {
+                f(v);
+            }
+        }
+        ExprKind::Range { start, end, .. } => {
+            if let Some(s) = start {
+                f(s);
+            }
+            if let Some(e) = end {
+                f(e);
+            }
+        }
+        ExprKind::Macro(m) => match &mut m.args {
+            MacroArgs::Exprs(es) => es.iter_mut().for_each(&mut *f),
             MacroArgs::Repeat(a, b) => {
                 f(a);
                 f(b);

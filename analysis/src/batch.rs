@@ -146,6 +146,11 @@ impl Crates {
                     )
                 })
                 .collect();
+            let defs: Vec<(ast::Name, ast::MacroRules)> = members
+                .iter()
+                .flat_map(|&i| crate::syntax::macro_definitions(&out_files[i].parsed.text))
+                .collect();
+            let macros = db::CrateMacros::new(defs.iter());
             let mut builder =
                 index::IndexBuilder::for_files(scanned.iter().map(|(s, m)| (&s[..], &m[..])));
             for &i in &members {
@@ -165,7 +170,9 @@ impl Crates {
                     .items
                     .iter()
                     .map(|item| match item {
-                        ast::Item::Fn(fi) => Some(db::resolve_fn(scope, &fi.def, &fi.container)),
+                        ast::Item::Fn(fi) => {
+                            Some(db::resolve_fn(scope, &fi.def, &fi.container, &macros))
+                        }
                         _ => None,
                     })
                     .collect();

@@ -227,6 +227,7 @@ pub struct ItemSyntax {
     syntax: Arc<ast::SourceFile>,
     shadowed: Vec<ast::Name>,
     control_free_macros: Vec<ast::Name>,
+    macros: Vec<(ast::Name, ast::MacroRules)>,
 }
 
 impl ItemSyntax {
@@ -242,6 +243,7 @@ impl PartialEq for ItemSyntax {
     fn eq(&self, other: &ItemSyntax) -> bool {
         self.shadowed == other.shadowed
             && self.control_free_macros == other.control_free_macros
+            && self.macros == other.macros
             && self.items().eq(other.items())
     }
 }
@@ -254,7 +256,98 @@ pub fn item_syntax(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemSyntax
         syntax: parse(db, file).clone(),
         shadowed: crate::index::shadowed_std_names(text),
         control_free_macros: crate::index::control_free_macros(text),
+        macros: crate::syntax::macro_definitions(text),
     })
+}
+
+/// A crate's own `macro_rules!` macros by name (`None` for a name defined more than once: which
+/// definition an invocation means depends on where it is), expanded before a body is resolved.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CrateMacros(std::collections::HashMap<ast::Name, Option<ast::MacroRules>>);
+
+impl CrateMacros {
+    pub(crate) fn new<'a>(defs: impl Iterator<Item = &'a (ast::Name, ast::MacroRules)>) -> Self {
+        let mut map: std::collections::HashMap<ast::Name, Option<ast::MacroRules>> =
+            Default::default();
+        for (name, rules) in defs {
+            match map.get_mut(name) {
+                Some(Some(r)) if r == rules => {}
+                Some(old) => *old = None,
+                None => {
+                    map.insert(name.clone(), Some(rules.clone()));
+                }
+            }
+        }
+        CrateMacros(map)
+    }
+
+    /// The macros of the function's calls replaced by their expansions, where they expand.
+    pub(crate) fn expand_in(&self, def: &mut FnDef) {
+        if self.0.is_empty() {
+            return;
+        }
+        let Some(block) = def.body.take() else {
+            return;
+        };
+        let mut e = ast::Expr {
+            span: block.span,
+            kind: ast::ExprKind::Block { block, label: None },
+        };
+        // At most this many expansions in one function, each at most this deep.
+        let mut budget = 512u32;
+        let mut expansions = Vec::new();
+        ast::for_each_child_mut(&mut e, &mut |c| {
+            self.expand_expr(c, 0, &mut budget, &mut expansions)
+        });
+        def.expansions = expansions;
+        if let ast::ExprKind::Block { block, .. } = e.kind {
+            def.body = Some(block);
+        }
+    }
+
+    fn expand_expr(
+        &self,
+        e: &mut ast::Expr,
+        depth: u32,
+        budget: &mut u32,
+        expansions: &mut Vec<ast::Span>,
+    ) {
+        const MAX_DEPTH: u32 = 16;
+        if let ast::ExprKind::Macro(m) = &e.kind {
+            let rules = (!m.qualified && m.tokens.is_some())
+                .then(|| self.0.get(&m.name))
+                .flatten()
+                .and_then(|r| r.as_ref());
+            if let Some(rules) = rules {
+                if depth < MAX_DEPTH && *budget > 0 {
+                    *budget -= 1;
+                    if let Some(x) = crate::syntax::expand(rules, m, e.span) {
+                        expansions.push(e.span);
+                        *e = x;
+                        self.expand_expr(e, depth + 1, budget, expansions);
+                        return;
+                    }
+                }
+            }
+        }
+        ast::for_each_child_mut(e, &mut |c| self.expand_expr(c, depth, budget, expansions));
+    }
+}
+
+/// The crate's own macros, from all its files.
+#[salsa::tracked(returns(ref))]
+pub fn crate_macros(db: &dyn salsa::Database, root: SourceFile) -> Arc<CrateMacros> {
+    let map = def_map(db, root);
+    let files: Vec<SourceFile> = match Workspace::try_get(db) {
+        Some(ws) if map.own_files > 1 => map.files[..map.own_files]
+            .iter()
+            .filter_map(|p| ws.files(db).get(&**p).copied())
+            .collect(),
+        _ => vec![root],
+    };
+    Arc::new(CrateMacros::new(
+        files.iter().flat_map(|&f| item_syntax(db, f).macros.iter()),
+    ))
 }
 
 /// What the index takes from a file besides its functions' entries: its types, impls and
@@ -290,15 +383,33 @@ pub struct ResolvedFn {
 
 #[salsa::tracked(returns(ref))]
 pub fn fn_resolved<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<ResolvedFn> {
-    let (map, top) = file_scope(db, item.file(db));
+    let file = item.file(db);
+    let (map, top) = file_scope(db, file);
+    let macros = crate_macros(db, *crate_of(db, file));
     Arc::new(resolve_fn(
         FileScope { map, top },
         item.def(db),
         item.container(db),
+        macros,
     ))
 }
 
-pub(crate) fn resolve_fn(scope: FileScope, def: &FnDef, c: &Container) -> ResolvedFn {
+/// A function with its crate's macros expanded and its paths resolved.
+pub(crate) fn resolve_fn(
+    scope: FileScope,
+    def: &FnDef,
+    c: &Container,
+    macros: &CrateMacros,
+) -> ResolvedFn {
+    let expanded;
+    let def = if macros.0.is_empty() {
+        def
+    } else {
+        let mut d = def.clone();
+        macros.expand_in(&mut d);
+        expanded = d;
+        &expanded
+    };
     ResolvedFn {
         def: scope.fn_def(def, c),
         container: scope.container(c),
@@ -420,6 +531,7 @@ pub(crate) fn dependency_file_entries(
                     scope,
                     &signature,
                     &fi.container,
+                    &CrateMacros::default(),
                 )));
             }
             ast::Item::Fn(_) => {}

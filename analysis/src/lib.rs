@@ -594,8 +594,13 @@ fn fn_diagnostics(text: &str, index: &index::Index, f: &FnAnalysis, out: &mut Ve
         borrowck: f.borrowck,
         index,
     };
+    let expansions = &f.lowered.body.expansions;
     for e in f.lowered.errors.iter().chain(f.borrowck.errors.iter()) {
         let d = diagnostics::render(e);
+        // What a macro's own text does is reported by rustc in the macro's definition.
+        if expansions.iter().any(|c| c.start == d.span.start) {
+            continue;
+        }
         out.push(Diagnostic {
             code: d.code,
             severity: Severity::Error,

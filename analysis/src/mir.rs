@@ -222,6 +222,9 @@ pub struct Body {
     /// The expressions whose value the function returns (its body's tail, each `return e`'s
     /// `e`): rustc reports a returned borrow at the one holding the assignment.
     pub return_exprs: Vec<Span>,
+    /// The spans of the macro invocations expanded in the function (`FnDef::expansions`): an
+    /// error at what a macro's own text does is rustc's in the macro's definition, not here.
+    pub expansions: Vec<Span>,
 }
 
 impl Body {

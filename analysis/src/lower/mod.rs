@@ -189,6 +189,7 @@ pub fn lower_fn(
         }
     }
     cx.body.n_args = cx.body.locals.len() as u32 - 1;
+    cx.body.expansions = def.expansions.clone();
     // Named lifetimes of the parameters and of the return type, when nothing relates them.
     let own = |t: &ast::Type| match t {
         ast::Type::Ref {

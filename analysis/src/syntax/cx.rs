@@ -34,6 +34,41 @@ pub(super) struct Shared {
     /// Functions are converted without their bodies (a dependency's file, read for its
     /// signatures).
     pub(super) signatures_only: bool,
+    /// Converting a macro's expansion: where its text came from (`abs` positions are the
+    /// expansion's).
+    pub(super) map: Option<SpanMap>,
+}
+
+/// Where the text of an expansion came from: runs copied from the invocation's tokens, with
+/// their place relative to the function; the rest (the macro's own tokens) is the invocation's.
+#[derive(Debug, Default)]
+pub(super) struct SpanMap {
+    /// `(start, end, origin)`: expansion text `start..end` is the function's `origin..`; sorted.
+    pub(super) runs: Vec<(u32, u32, u32)>,
+    pub(super) call: Span,
+}
+
+impl SpanMap {
+    fn run(&self, pos: u32, at_end: bool) -> Option<&(u32, u32, u32)> {
+        let i = self.runs.partition_point(|r| r.1 < pos);
+        self.runs[i..].iter().take(2).find(|r| {
+            if at_end {
+                r.0 < pos && pos <= r.1
+            } else {
+                r.0 <= pos && pos <= r.1
+            }
+        })
+    }
+
+    fn start(&self, pos: u32) -> u32 {
+        self.run(pos, false)
+            .map_or(self.call.start, |r| r.2 + (pos - r.0))
+    }
+
+    fn end(&self, pos: u32) -> u32 {
+        self.run(pos, true)
+            .map_or(self.call.end, |r| r.2 + (pos - r.0))
+    }
 }
 
 /// An address on the current stack frame: the distance between two of them is the stack used in
@@ -110,13 +145,40 @@ impl<'t, 's> Cx<'t, 's> {
     }
 
     pub(super) fn rel(&self, pos: usize) -> u32 {
-        (self.abs(pos) - self.base).clamp(0, u32::MAX as i64) as u32
+        let rel = (self.abs(pos) - self.base).clamp(0, u32::MAX as i64) as u32;
+        match &self.sh.map {
+            Some(m) => m.start(rel),
+            None => rel,
+        }
+    }
+
+    /// `rel` for the end of a range: text made by a macro ends where its invocation ends.
+    pub(super) fn rel_end(&self, pos: usize) -> u32 {
+        let rel = (self.abs(pos) - self.base).clamp(0, u32::MAX as i64) as u32;
+        match &self.sh.map {
+            Some(m) => m.end(rel),
+            None => rel,
+        }
+    }
+
+    /// Where `start..end` begins, if the whole range has one place in the function.
+    pub(super) fn rel_exact(&self, start: usize, end: usize) -> Option<u32> {
+        let a = (self.abs(start) - self.base).clamp(0, u32::MAX as i64) as u32;
+        let b = (self.abs(end) - self.base).clamp(0, u32::MAX as i64) as u32;
+        match &self.sh.map {
+            Some(m) => m
+                .runs
+                .iter()
+                .find(|r| r.0 <= a && b <= r.1)
+                .map(|r| r.2 + (a - r.0)),
+            None => Some(a),
+        }
     }
 
     pub(super) fn span(&self, node: Node) -> Span {
         Span {
             start: self.rel(node.start_byte()),
-            end: self.rel(node.end_byte()),
+            end: self.rel_end(node.end_byte()),
         }
     }
 

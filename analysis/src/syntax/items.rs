@@ -402,6 +402,7 @@ impl<'t, 's> Cx<'t, 's> {
             is_async,
             is_const,
             attrs,
+            expansions: Vec::new(),
         };
         let item = Item::Fn(FnItem {
             container: self.shared_container(),

@@ -13,7 +13,41 @@ use super::lexer::{
 };
 use super::parse::{new_parser, parse_within_budget};
 use super::MAX_MACRO_NESTING;
-use crate::ast::{Expr, ExprKind, Lit, MacroArgs, MacroCall, Name, Span};
+use crate::ast::{Expr, ExprKind, Lit, MacroArgs, MacroCall, MacroTokens, Name, Span};
+
+/// std's macros, which lowering reads by what they do: their tokens are not kept.
+const STD_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "format_args",
+    "panic",
+    "write",
+    "writeln",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "vec",
+    "dbg",
+    "matches",
+    "concat",
+    "stringify",
+    "env",
+    "cfg",
+    "line",
+    "file",
+    "column",
+    "include_str",
+    "include_bytes",
+];
 
 /// The text put before a macro's arguments when they are reparsed on their own: inside an array
 /// literal in a function body, comma-separated expressions and the `[elem; n]` form both parse.
@@ -24,11 +58,28 @@ impl<'t, 's> Cx<'t, 's> {
     pub(super) fn macro_call(&mut self, name: Name, tt: Node<'t>) -> ExprKind {
         let fmt_index = format_arg_index(&name);
         let (args, format_idents) = self.macro_args(tt, fmt_index);
+        let tokens = (!STD_MACROS.contains(&&*name))
+            .then(|| self.macro_tokens(tt))
+            .flatten();
         ExprKind::Macro(MacroCall {
             name,
             qualified: false,
             args,
             format_idents,
+            tokens,
+        })
+    }
+
+    /// The text inside a token tree's delimiters, and where it starts in the function (when it
+    /// has one place: inside an expansion, only text copied from the invocation has).
+    fn macro_tokens(&self, tt: Node<'t>) -> Option<MacroTokens> {
+        let text = self.text(tt);
+        let inner = text.get(1..text.len().checked_sub(1)?)?;
+        let start = tt.start_byte() + 1;
+        let at = self.rel_exact(start, start + inner.len());
+        Some(MacroTokens {
+            text: inner.into(),
+            at,
         })
     }
 
@@ -127,7 +178,7 @@ impl<'t, 's> Cx<'t, 's> {
             let pos = inner_start + t.start;
             let span = Span {
                 start: self.rel(pos),
-                end: self.rel(inner_start + t.end),
+                end: self.rel_end(inner_start + t.end),
             };
             if Some(exprs.len()) == fmt_index && t.tok == Tok::Str {
                 format_idents = self.format_string_idents(text, pos);
@@ -300,7 +351,7 @@ impl<'t, 's> Cx<'t, 's> {
                 is_name.then(|| {
                     let span = Span {
                         start: self.rel(pos + t.start),
-                        end: self.rel(pos + t.end),
+                        end: self.rel_end(pos + t.end),
                     };
                     (Arc::from(word.strip_prefix("r#").unwrap_or(word)), span)
                 })
@@ -332,7 +383,7 @@ impl<'t, 's> Cx<'t, 's> {
                     Arc::from(name),
                     Span {
                         start: self.rel(start + from),
-                        end: self.rel(start + to),
+                        end: self.rel_end(start + to),
                     },
                 ));
             }

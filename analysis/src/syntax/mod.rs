@@ -41,6 +41,7 @@
 
 mod cache;
 mod cx;
+mod expand;
 mod exprs;
 mod items;
 mod kinds;
@@ -58,6 +59,7 @@ use crate::ast::{Container, SourceFile};
 use cx::{stack_position, Cx, Shared};
 
 pub(crate) use cache::ConvertCache;
+pub use expand::{expand, macro_definitions};
 pub use parse::{parse_tree, ParsedTree};
 
 /// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code
@@ -146,6 +148,7 @@ fn convert_cached(
         last_container: None,
         stack_start: stack_position(),
         signatures_only,
+        map: None,
     };
     let root = tree.root_node();
     let mut cx = Cx::new(text, root, 0, 0, Container::default(), &mut shared);
