@@ -551,3 +551,65 @@ fn shorten(s: &str, max: usize) -> String {
     out.extend(s.chars().skip(n - tail));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_filled_from_the_written_text() {
+        let name = format!("self.items{MARK}.0");
+        assert_eq!(
+            fill(&name, Some("self.items[i + 1].0")),
+            "self.items[i + 1].0"
+        );
+        assert_eq!(
+            fill(&name, Some("self.items[f(a[0])]\n    .0")),
+            "self.items[f(a[0])].0"
+        );
+        // Another place: the name stays, with its mark.
+        assert_eq!(fill(&name, Some("other[i].0")), name);
+        assert_eq!(fill(&name, Some("self.items.0")), name);
+        assert_eq!(fill(&name, None), name);
+    }
+
+    #[test]
+    fn borrowed_text_strips_the_borrow() {
+        assert_eq!(borrowed_text("&mut self.items[i]"), "self.items[i]");
+        assert_eq!(borrowed_text("& (pair.0)"), "pair.0");
+        assert_eq!(borrowed_text("&raw const x"), "x");
+        assert_eq!(borrowed_text("(a).b(c)"), "(a).b(c)");
+    }
+
+    #[test]
+    fn parentheses_where_precedence_needs_them() {
+        assert_eq!(project("r".into(), 0, &[Proj::Deref, Proj::Deref]), "**r");
+        let field = Proj::Field(FieldName::Index(0));
+        assert_eq!(project("r".into(), 0, &[Proj::Deref, field.clone()]), "r.0");
+        assert_eq!(project("*r".into(), 0, &[field.clone()]), "(*r).0");
+        assert_eq!(project("a + b".into(), 1, &[]), "*(a + b)");
+        assert_eq!(
+            project("Foo { x: 1 }".into(), 0, &[field]),
+            "Foo { x: 1 }.0"
+        );
+        assert!(compound("&[1] as _"));
+        assert!(!compound("v.iter().map(|x| x + 1)"));
+        assert!(!compound("vec![1, 2]"));
+        assert!(!compound("\"a b\".len()"));
+        assert!(compound("0..n"));
+    }
+
+    #[test]
+    fn long_text_keeps_its_ends() {
+        assert_eq!(
+            one_line("rest\n    .trim()\n    .len()"),
+            "rest.trim().len()"
+        );
+        assert_eq!(one_line("f(\n    a,\n    b,\n)"), "f(a, b,)");
+        assert_eq!(one_line("a  +\n b"), "a + b");
+        let long = "self.items.iter().filter(|x| x.is_good()).map(f)";
+        let short = shorten(long, 24);
+        assert_eq!(short.chars().count(), 24);
+        assert_eq!(short, "self.items.…od()).map(f)");
+    }
+}
