@@ -513,7 +513,8 @@ fn fill(name: &str, written: Option<&str>) -> String {
 }
 
 /// The text on one line: whitespace runs made one space, and none where a line break only
-/// continued a chain (`rest\n    .trim()` is `rest.trim()`) or followed an opening bracket.
+/// continued a chain (`rest\n    .trim()` is `rest.trim()`) or followed an opening bracket
+/// (braces keep their spaces: `Foo { x: 1, }`).
 fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.trim().chars().peekable();
@@ -528,8 +529,8 @@ fn one_line(s: &str) -> String {
             chars.next();
         }
         let next = chars.peek().copied().unwrap_or(' ');
-        let glued = newline
-            && (matches!(next, '.' | '?' | ')' | ']' | '}' | ',') || out.ends_with(['(', '[']));
+        let glued =
+            newline && (matches!(next, '.' | '?' | ')' | ']' | ',') || out.ends_with(['(', '[']));
         if !glued {
             out.push(' ');
         }
@@ -607,6 +608,7 @@ mod tests {
         );
         assert_eq!(one_line("f(\n    a,\n    b,\n)"), "f(a, b,)");
         assert_eq!(one_line("a  +\n b"), "a + b");
+        assert_eq!(one_line("Foo {\n    x: 1,\n}"), "Foo { x: 1, }");
         let long = "self.items.iter().filter(|x| x.is_good()).map(f)";
         let short = shorten(long, 24);
         assert_eq!(short.chars().count(), 24);
