@@ -587,7 +587,10 @@ mod tests {
         assert_eq!(project("r".into(), 0, &[Proj::Deref, Proj::Deref]), "**r");
         let field = Proj::Field(FieldName::Index(0));
         assert_eq!(project("r".into(), 0, &[Proj::Deref, field.clone()]), "r.0");
-        assert_eq!(project("*r".into(), 0, &[field.clone()]), "(*r).0");
+        assert_eq!(
+            project("*r".into(), 0, std::slice::from_ref(&field)),
+            "(*r).0"
+        );
         assert_eq!(project("a + b".into(), 1, &[]), "*(a + b)");
         assert_eq!(
             project("Foo { x: 1 }".into(), 0, &[field]),
