@@ -219,3 +219,86 @@ fn nothing_for_unknown_places() {
     assert_eq!(a.hover(file, 9).unwrap(), None);
     assert!(a.regions(file, RegionQuery::default()).unwrap().is_empty());
 }
+
+#[test]
+fn hints_name_what_the_user_wrote() {
+    // A binding of a pattern matched through `&`, an element of a `Vec` and of an array, a field
+    // of a temporary, the target of an `Rc`: as written, never a name the lowering made up.
+    check_hints(
+        r#"use std::rc::Rc;
+enum Kind { Pair(String, String), One(String) }
+struct Expr { kind: Kind }
+struct List { items: Vec<String>, fixed: [String; 4] }
+fn make() -> (String, String) { (String::new(), String::new()) }
+fn use_it(_: &String) {}
+impl List {
+    fn f(&mut self, e: &Expr, i: usize, rc: Rc<String>) {
+        match &e.kind {
+            Kind::Pair(a, _) => use_it(a),
+            Kind::One(s) => use_it(s),
+        }
+        let first = &self.items[i];
+        let last = &self.fixed[i + 1];
+        let temp = &make().0;
+        let target = &*rc;
+        use_it(first);
+        use_it(last);
+        use_it(temp);
+        use_it(target);
+    }
+}
+"#,
+        expect![[r#"
+            use std::rc::Rc;
+            enum Kind { Pair(String, String), One(String) }
+            struct Expr { kind: Kind }
+            struct List { items: Vec<String>, fixed: [String; 4] }
+            fn make() -> (String, String) { (String::new(), String::new()) }
+            fn use_it(_: &String) {}
+            impl List {
+                fn f(&mut self, e: &Expr, i: usize, rc: Rc<String>) {
+                    match &e.kind {
+                        Kind::Pair(a‹e.kind ← a›, _) => use_it(a),‹a: &e.kind.0 ends›
+                        Kind::One(s‹e.kind ← a ← s›) => use_it(s),‹a: &e.kind ends›‹s: &e.kind.0 ends›
+                    }
+                    let first = &self.items‹&self.items›[i]‹self.items ← first›;
+                    let last = &self.fixed[i + 1];
+                    let temp = &make().0;
+                    let target = &*rc‹&rc›‹rc ← target›;
+                    use_it(first);‹first: &self.items ends›‹first: &self.items[i] ends›
+                    use_it(last);‹last: &self.fixed[i + 1] ends›
+                    use_it(temp);‹temp: &make().0 ends›
+                    use_it(target);‹target: &*rc ends›‹target: &rc ends›
+                }
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn hover_names_a_slice_pattern_and_a_temporary() {
+    check_hover(
+        "fn f(s: &mut [String]) {\n    if let [first, .., last] = s {\n        let r = &mut *first;\n        r.push('a');\n        la$0st.push('b');\n    }\n}\n",
+        expect![[r#"
+            last
+            ---
+            `last` holds a mutable borrow `&mut s[s.len() - 1]`
+
+            reborrow chain: `s[s.len() - 1] ← last`
+
+            live on lines 2–5; kept alive by its last use on line 5: `last.push('b');`
+
+            `last` here: read ✓ · write ✓ · move ✓ — no borrow of it is live"#]],
+    );
+    check_hover(
+        "fn f() {\n    let v = vec![String::new()];\n    let x = $0&v.iter().next().unwrap().len();\n    let _ = x;\n}\n",
+        expect![[r#"
+            &v.iter().next().unwrap().len()
+            ---
+            **shared borrow** `&v.iter().next().unwrap().len()` held by `x`
+
+            reborrow chain: `v.iter().next().unwrap().len() ← x`
+
+            live on line 4; kept alive by its last use on line 4: `let _ = x;`"#]],
+    );
+}

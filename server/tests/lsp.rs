@@ -824,7 +824,7 @@ fn the_workspace_is_indexed_and_watched() {
     assert_eq!(status["files"], json!([path(&lib), path(&main)]));
     assert_eq!(status["roots"], json!([path(&dir.0)]));
     // An indexed file that is not open answers requests from its text on disk: `CONFLICT`'s
-    // borrows of `v` (the conflicting autoref of `v[0]` on line 3, and `v[_]` held by `first`).
+    // borrows of `v` (the conflicting autoref of `v[0]` on line 3, and `v[0]` held by `first`).
     let regions = client.request(
         "borrowlens/regions",
         json!({"textDocument": {"uri": file_uri(&lib)}}),
@@ -842,7 +842,7 @@ fn the_workspace_is_indexed_and_watched() {
             )
         })
         .collect();
-    assert_eq!(places, [("v", true, 2), ("v[_]", false, 2)]);
+    assert_eq!(places, [("v", true, 2), ("v[0]", false, 2)]);
 
     // Watched files: created, deleted, and one that `.gitignore` excludes.
     let new = dir.write("src/new.rs", "fn g() {}\n");

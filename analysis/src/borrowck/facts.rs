@@ -80,7 +80,6 @@ impl Cx<'_> {
                 let conflicting = error.is_some();
                 LoanFact {
                     mutable: matches!(loan.kind, BorrowKind::Mut { .. }),
-                    place: self.describe(&loan.place),
                     span: loan.span,
                     holder,
                     parent,

@@ -61,9 +61,8 @@ pub struct BorrowckResult {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LoanFact {
     pub mutable: bool,
-    /// The borrowed place as rustc names it (`x`, `*r1`).
-    pub place: String,
-    /// The borrow expression.
+    /// The borrow expression (the IDE names the borrowed place, `BorrowckResult::loans`' place,
+    /// from its text: `mir::describe::PlaceNamer`).
     pub span: Span,
     /// The user's binding that holds the reference (`r1` in `let r1 = &mut x;`), when there is
     /// one.

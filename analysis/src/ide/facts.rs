@@ -4,12 +4,19 @@
 use crate::ast::Name;
 use crate::borrowck::LoanFact;
 use crate::db::{self, SourceFile};
+use crate::mir::describe::PlaceNamer;
 use crate::mir::LocalKind;
 use crate::{file_range, TextRange};
 
 /// A loan of the file, in file offsets, with what the features say about it.
 pub(super) struct FileLoan {
     pub(super) fact: LoanFact,
+    /// The borrowed place as the user wrote it (`self.items[i]`, `pair.0`, `*r`, `foo()`).
+    pub(super) place: String,
+    /// `place` as the operand of `&` (`&mut (&[1] as _)`).
+    pub(super) operand: String,
+    /// The binding whose own value is borrowed (`v` in `&v.0`; none for `&*r`).
+    pub(super) root: Option<Name>,
     /// Index of the loan in its function's facts, and the function's index in the file.
     pub(super) func: usize,
     pub(super) idx: usize,
@@ -71,12 +78,19 @@ pub(super) fn file_facts(
             .iter()
             .map(|v| v.iter().map(|s| file_range(offset, *s, len)).collect())
             .collect();
-        for (idx, fact) in result.facts.iter().enumerate() {
+        // The body's spans index the function's text.
+        let fn_text = text.get(offset as usize..).unwrap_or("");
+        let namer = PlaceNamer::new(&lowered.body, db::file_index(db, file), fn_text);
+        for (idx, (fact, loan)) in result.facts.iter().zip(&result.loans).enumerate() {
             if fact.uncertain {
                 continue;
             }
+            let name = namer.name(&loan.place, Some(loan.span));
             loans.push(FileLoan {
                 fact: fact.clone(),
+                place: name.text,
+                operand: name.operand,
+                root: name.root,
                 func,
                 idx,
                 span: file_range(offset, fact.span, len),
@@ -170,11 +184,12 @@ pub(super) fn snippet(text: &str, r: TextRange) -> String {
     }
 }
 
-pub(super) fn borrow_text(fact: &LoanFact) -> String {
-    if fact.mutable {
-        format!("&mut {}", fact.place)
+/// `&mut place`, `&place`.
+pub(super) fn borrow_text(loan: &FileLoan) -> String {
+    if loan.fact.mutable {
+        format!("&mut {}", loan.operand)
     } else {
-        format!("&{}", fact.place)
+        format!("&{}", loan.operand)
     }
 }
 
@@ -182,7 +197,7 @@ pub(super) fn borrow_text(fact: &LoanFact) -> String {
 pub(super) fn chain(facts: &FileFacts, loan: &FileLoan) -> String {
     let mut holders: Vec<String> = Vec::new();
     let mut cur = Some(loan.idx);
-    let mut root_place = loan.fact.place.clone();
+    let mut root_place = loan.place.clone();
     let mut guard = 0;
     while let Some(i) = cur {
         // Loans are in (function, index) order.
@@ -198,7 +213,7 @@ pub(super) fn chain(facts: &FileFacts, loan: &FileLoan) -> String {
                 holders.push(h.to_string());
             }
         }
-        root_place = l.fact.place.clone();
+        root_place = l.place.clone();
         cur = l.fact.parent;
         guard += 1;
         if guard > 64 {
@@ -217,7 +232,7 @@ pub(super) fn describe_loan(text: &str, facts: &FileFacts, loan: &FileLoan) -> S
     } else {
         "shared"
     };
-    let mut md = format!("**{kind} borrow** `{}`", borrow_text(&loan.fact));
+    let mut md = format!("**{kind} borrow** `{}`", borrow_text(loan));
     if let Some(h) = &loan.fact.holder {
         md.push_str(&format!(" held by `{h}`"));
     }

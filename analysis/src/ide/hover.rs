@@ -62,20 +62,14 @@ pub(crate) fn hover(db: &db::Database, file: SourceFile, offset: u32) -> Option<
                 .iter()
                 .any(|r| r.start <= offset && offset < r.end)
         })
-        .filter(|l| {
-            let root = l.fact.place.trim_start_matches('*');
-            root == word
-                || root.starts_with(&format!("{word}."))
-                || root.starts_with(&format!("{word}["))
-        })
-        .filter(|l| !l.fact.place.starts_with('*'))
+        .filter(|l| l.root.as_deref() == Some(word))
         .collect();
     let mut_loan = live_here.iter().find(|l| l.fact.mutable);
     let shared_loan = live_here.iter().find(|l| !l.fact.mutable);
     let at = |l: &FileLoan| {
         format!(
             "`{}` (line {})",
-            borrow_text(&l.fact),
+            borrow_text(l),
             line_of(&facts, l.span.start)
         )
     };

@@ -40,7 +40,7 @@ pub(crate) fn inlay_hints(
             let label = if loan.fact.parent.is_some() {
                 format!("‹{}›", chain(&facts, loan))
             } else {
-                format!("‹{}›", borrow_text(&loan.fact))
+                format!("‹{}›", borrow_text(loan))
             };
             out.push(InlayHint {
                 offset: loan.span.end,
@@ -51,8 +51,8 @@ pub(crate) fn inlay_hints(
         }
         if let Some(offset) = end_hint {
             let label = match &loan.fact.holder {
-                Some(h) => format!("‹{h}: {} ends›", borrow_text(&loan.fact)),
-                None => format!("‹{} ends›", borrow_text(&loan.fact)),
+                Some(h) => format!("‹{h}: {} ends›", borrow_text(loan)),
+                None => format!("‹{} ends›", borrow_text(loan)),
             };
             out.push(InlayHint {
                 offset,

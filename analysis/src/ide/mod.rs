@@ -69,7 +69,7 @@ pub enum RegionKind {
 pub struct Region {
     /// Shared or mutable.
     pub kind: RegionKind,
-    /// The borrowed place as rustc names it (`v`, `*self`, `x.0`).
+    /// The borrowed place as the user wrote it (`v`, `*self`, `x.0`, `self.items[i]`, `foo()`).
     pub place: String,
     /// The borrow expression.
     pub borrow: TextRange,

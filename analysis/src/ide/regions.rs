@@ -30,7 +30,7 @@ pub(crate) fn regions(db: &db::Database, file: SourceFile, query: RegionQuery) -
             } else {
                 RegionKind::Shared
             },
-            place: l.fact.place.clone(),
+            place: l.place.clone(),
             borrow: l.span,
             live: l.live.clone(),
             conflicting: l.fact.conflicting,
