@@ -578,3 +578,93 @@ pub fn by_value(o: Option<Vec<u8>>) -> usize {
 "#,
     );
 }
+
+#[test]
+fn a_crate_macro_is_expanded_where_it_is_used() {
+    // The crate's `macro_rules!` macros are expanded by example: the borrows in the invocation's
+    // tokens are where they are written, and a `return` inside the macro (serde_json's `tri!`)
+    // is control flow like any other. The macro is defined in `lib.rs` and used in `ser.rs`.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+macro_rules! tri {
+    ($e:expr $(,)?) => {
+        match $e {
+            core::result::Result::Ok(val) => val,
+            core::result::Result::Err(err) => return core::result::Result::Err(err),
+        }
+    };
+}
+
+macro_rules! sum {
+    ($($x:expr),+ $(,)?) => { 0 $(+ $x)+ };
+}
+
+macro_rules! take {
+    ($v:ident) => {
+        drop($v)
+    };
+}
+
+mod ser;
+pub use ser::*;
+
+pub fn repeated(v: Vec<u8>) -> usize {
+    let a = v;
+    sum!(a.len(), v.len(),)
+//                ^ E0382
+}
+
+pub fn moved_by_a_macro(s: String) -> usize {
+    take!(s);
+    s.len()
+//  ^ E0382
+}
+//- /src/ser.rs
+pub fn to_vec() -> Result<Vec<u8>, ()> {
+    let mut writer = Vec::new();
+    let m = &mut writer;
+    tri!(fill(&mut writer));
+//            ^^^^^^^^^^^ E0499
+    m.push(2);
+    Ok(writer)
+}
+
+pub fn fine() -> Result<Vec<u8>, ()> {
+    let mut writer = Vec::new();
+    tri!(fill(&mut writer));
+    let m = &mut writer;
+    m.push(2);
+    Ok(writer)
+}
+
+fn fill(w: &mut Vec<u8>) -> Result<(), ()> {
+    w.push(1);
+    Ok(())
+}
+"#,
+    );
+}
+
+#[test]
+fn a_local_a_macro_makes_is_not_the_invocation_s() {
+    // Hygiene: the `v` a macro declares is its own; the invocation's `v` is the caller's. Read
+    // as one, `v.len()` would be a use of the macro's moved `v`.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+macro_rules! after_own {
+    ($e:expr) => {{
+        let v = Vec::<u8>::new();
+        drop(v);
+        $e
+    }};
+}
+
+pub fn caller() -> usize {
+    let v = vec![1u8];
+    after_own!(v.len())
+}
+"#,
+    );
+}
