@@ -570,6 +570,12 @@ pub fn lookup(owner: &str, name: &str) -> Option<&'static Method> {
         .map(|i| &METHODS[i])
 }
 
+/// The table's own spelling of `owner` when it lists methods of it (`owner("BinaryHeap")`).
+pub fn owner(owner: &str) -> Option<&'static str> {
+    let i = METHODS.partition_point(|m| m.owner < owner);
+    METHODS.get(i).filter(|m| m.owner == owner).map(|m| m.owner)
+}
+
 /// Every row with this method name, whatever the owner (`methods_named("push")`).
 pub fn methods_named(name: &str) -> impl Iterator<Item = &'static Method> + '_ {
     METHODS.iter().filter(move |m| m.name == name)

@@ -489,6 +489,8 @@ pub enum ExprKind {
         method: Name,
         method_span: Span,
         args: Vec<Expr>,
+        /// The generic arguments written on the method (`collect::<Vec<_>>()`).
+        generics: Vec<GenericArg>,
     },
     Field(Box<Expr>, FieldName),
     Index(Box<Expr>, Box<Expr>),

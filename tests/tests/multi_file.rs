@@ -668,3 +668,41 @@ pub fn caller() -> usize {
 "#,
     );
 }
+
+#[test]
+fn std_types_made_by_associated_functions_and_turbofish_collect() {
+    // `BinaryHeap::new()` is a `BinaryHeap` (std's table says `new` makes one) whose `push`
+    // takes `&mut self`; `collect::<Vec<_>>()` is a `Vec`; a `Range` is never `Copy`.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+use std::collections::BinaryHeap;
+use std::ops::Range;
+
+pub fn heap(words: &[&str]) -> usize {
+    let mut matches = BinaryHeap::new();
+    let m = &mut matches;
+    for &w in words {
+        matches.push(w.len());
+//      ^^^^^^^ E0499
+    }
+    m.len()
+}
+
+pub fn collected(v: &[u32]) -> Vec<u32> {
+    let mut rv = v.iter().map(|x| x + 1).collect::<Vec<_>>();
+    let m = &mut rv;
+    rv.sort();
+//  ^^ E0499
+    m.push(1);
+    rv
+}
+
+pub fn range_moved(r: Range<usize>) -> usize {
+    drop(r);
+    r.len()
+//  ^ E0382
+}
+"#,
+    );
+}

@@ -299,9 +299,15 @@ impl<'a> Resolver<'a> {
                 args.iter_mut().for_each(|a| self.expr(a));
                 self.generic_args(generics);
             }
-            ExprKind::MethodCall { receiver, args, .. } => {
+            ExprKind::MethodCall {
+                receiver,
+                args,
+                generics,
+                ..
+            } => {
                 self.expr(receiver);
                 args.iter_mut().for_each(|a| self.expr(a));
+                self.generic_args(generics);
             }
             ExprKind::Tuple(xs) | ExprKind::Array(xs) => xs.iter_mut().for_each(|x| self.expr(x)),
             ExprKind::Struct {

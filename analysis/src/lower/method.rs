@@ -243,7 +243,8 @@ fn std_owner(t: &Ty) -> Option<&'static str> {
             "RefCell" => "RefCell",
             "Cell" => "Cell",
             "Mutex" => "Mutex",
-            _ => return None,
+            // Any other std type the table lists methods of (`BinaryHeap`, `PathBuf`).
+            other => return std_api::owner(other),
         },
         _ => return None,
     })

@@ -124,6 +124,22 @@ impl Lower<'_> {
                 },
             },
             ExprKind::Call(f, args, ..) => self.call_ty(f, args),
+            // std's `Iterator::collect::<B>()` is a `B` (not a crate type's own `collect`).
+            ExprKind::MethodCall {
+                receiver,
+                method,
+                generics,
+                ..
+            } if &**method == "collect" && generics.len() == 1 => {
+                let rt = self.infer(receiver);
+                let own = rt.adt_name().is_some_and(|n| self.index.adt(n).is_some());
+                match generics.as_slice() {
+                    [ast::GenericArg::Type(t)] if !own => {
+                        Ty::from_ast(t, &self.generics, self.self_ty.as_ref())
+                    }
+                    _ => Ty::Unknown,
+                }
+            }
             ExprKind::MethodCall {
                 receiver, method, ..
             } => {
@@ -318,6 +334,9 @@ impl Lower<'_> {
                 if let Some(sig) = self.index.method(oname, name) {
                     return sig.ret.clone();
                 }
+                if owner_ty.is_none() && !crate::items::is_id(owner) {
+                    return std_constructor(owner, name);
+                }
                 Ty::Unknown
             }
             _ => Ty::Unknown,
@@ -358,4 +377,39 @@ fn box_inner(t: &Ty) -> Option<Ty> {
         Ty::Adt { name, args, .. } if &**name == "Box" => args.first().cloned(),
         _ => None,
     }
+}
+
+/// The type of std's `Owner::f(..)` when std's table says it makes an `Owner`
+/// (`BinaryHeap::new()`, `HashMap::with_capacity(n)`, `PathBuf::from(..)`), with unknown
+/// arguments; `Unknown` otherwise.
+fn std_constructor(owner: &str, f: &str) -> Ty {
+    let Some(m) = crate::std_api::lookup(owner, f) else {
+        return Ty::Unknown;
+    };
+    if m.receiver != crate::std_api::Receiver::None {
+        return Ty::Unknown;
+    }
+    // The type parameters the analysis gives each std type (allocators and hashers left out).
+    let params = match owner {
+        "HashMap" | "BTreeMap" => 2,
+        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "BinaryHeap" | "LinkedList" | "Box"
+        | "Rc" | "Arc" | "Cell" | "RefCell" | "Mutex" | "RwLock" | "Option" => 1,
+        _ => {
+            let generic = m.ret.contains('<');
+            if generic {
+                return Ty::Unknown;
+            }
+            0
+        }
+    };
+    let ret = m.ret.trim();
+    let makes_owner = ret == "Self"
+        || ret == owner
+        || ret
+            .strip_prefix(owner)
+            .is_some_and(|rest| rest.starts_with('<'));
+    if !makes_owner {
+        return Ty::Unknown;
+    }
+    Ty::adt(owner, vec![Ty::Unknown; params])
 }

@@ -420,11 +420,19 @@ impl<'t, 's> Cx<'t, 's> {
                 let method = self.ident(name);
                 let method_span = self.span(name);
                 let args = self.args(args);
+                let generics = if self.kind(func) == K::GenericFunction {
+                    func.child_by_field_id(f.type_arguments)
+                        .map(|a| self.generic_args(a))
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
                 return Some(ExprKind::MethodCall {
                     receiver,
                     method,
                     method_span,
                     args,
+                    generics,
                 });
             }
         }

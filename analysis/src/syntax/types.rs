@@ -127,7 +127,7 @@ impl<'t, 's> Cx<'t, 's> {
         names
     }
 
-    fn generic_args(&mut self, node: Node<'t>) -> Vec<GenericArg> {
+    pub(super) fn generic_args(&mut self, node: Node<'t>) -> Vec<GenericArg> {
         let mut args = Vec::new();
         let kids = self.push_kids(node);
         for i in kids.iter() {

@@ -35,6 +35,16 @@ const STD_NOT_COPY: &[&str] = &[
     "Ref",
     "RefMut",
     "MutexGuard",
+    // Ranges and iterators: std never makes an iterator `Copy`.
+    "Range",
+    "RangeFrom",
+    "RangeInclusive",
+    "Peekable",
+    "Chars",
+    "CharIndices",
+    "Enumerate",
+    "IntoIter",
+    "Drain",
 ];
 
 /// std types without lifetime parameters whose regions are exactly their type arguments': they
