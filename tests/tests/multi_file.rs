@@ -706,3 +706,61 @@ pub fn range_moved(r: Range<usize>) -> usize {
 "#,
     );
 }
+
+#[test]
+fn std_iterators_take_their_methods_from_iterator() {
+    // `char_indices()`, `peekable()`, `lines()`, `enumerate()` make std iterators: `next` and
+    // `peek` take `&mut self`; `&mut I` is an iterator itself, so `by_ref().enumerate()` keeps
+    // the iterator borrowed for the loop, and a pattern of its items moves nothing out.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub fn peeking(s: &str) -> usize {
+    let mut iter = s.char_indices().peekable();
+    let m = &mut iter;
+    let mut n = 0;
+    while let Some((idx, c)) = iter.next() {
+//                             ^^^^ E0499
+        n += idx;
+        while let Some(&(_, next)) = iter.peek() {
+//                                   ^^^^ E0499
+            if next == c {
+                break;
+            }
+            iter.next();
+//          ^^^^ E0499
+        }
+    }
+    m.next();
+    n
+}
+
+pub fn by_ref(s: &str) -> usize {
+    let mut lines = s.lines();
+    let mut n = 0;
+    for (i, l) in lines.by_ref().enumerate() {
+        n += i + l.len();
+        lines.next();
+//      ^^^^^ E0499
+    }
+    n
+}
+
+pub struct Spliced<'a> {
+    pub complete: String,
+    pub highlights: Vec<Vec<&'a str>>,
+}
+
+pub fn zipped(spliced: Spliced<'_>) -> usize {
+    let mut lines = spliced.complete.lines();
+    let mut kept = Vec::new();
+    for (pos, (line, parts)) in lines.by_ref().zip(spliced.highlights).enumerate() {
+        if parts.is_empty() {
+            kept.push((pos, line));
+        }
+    }
+    kept.len() + lines.count()
+}
+"#,
+    );
+}

@@ -45,6 +45,31 @@ impl Lower<'_> {
         let mut overloaded = false;
         for _ in 0..4 {
             match &ty {
+                // `&mut I` is an iterator itself (std's `impl Iterator for &mut I`): a by-value
+                // `Iterator` method (`by_ref().zip(..)`) takes the reference, not `*it`.
+                Ty::Ref(Mutability::Mut, inner)
+                    if inner
+                        .adt_name()
+                        .is_some_and(|n| crate::ty::STD_ITERATORS.contains(&n))
+                        && !self.index.defines_method_named(method, "*") =>
+                {
+                    let by_value = std_api::lookup("Iterator", method)
+                        .filter(|m| m.receiver == std_api::Receiver::Value);
+                    if let Some(m) = by_value {
+                        return Some(Resolved {
+                            receiver: Receiver::Value,
+                            derefs,
+                            overloaded,
+                            ret: parse_ret(m.ret, inner),
+                            // What it makes holds the reference.
+                            ret_borrows: true,
+                            stores: Vec::new(),
+                        });
+                    }
+                    ty = (**inner).clone();
+                    derefs += 1;
+                    continue;
+                }
                 Ty::Ref(_, inner) => {
                     ty = (**inner).clone();
                     derefs += 1;
@@ -91,8 +116,18 @@ impl Lower<'_> {
             if ty.adt_name().is_some_and(|n| self.index.is_shadowed(n)) {
                 return None;
             }
-            let owner = std_owner(&ty)?;
-            if self.index.defines_method_named(method, owner) {
+            // A std iterator: `Iterator`'s methods, and `Peekable`'s own.
+            let iterator = ty
+                .adt_name()
+                .filter(|n| crate::ty::STD_ITERATORS.contains(n));
+            let owner = match (std_owner(&ty), iterator) {
+                (Some(o), _) => o,
+                (None, Some(_)) => "Iterator",
+                (None, None) => return None,
+            };
+            if self.index.defines_method_named(method, owner)
+                || iterator.is_some_and(|n| self.index.defines_method_named(method, n))
+            {
                 // A trait of the crate may add this method to this std type.
                 return None;
             }
@@ -116,6 +151,14 @@ impl Lower<'_> {
             .flatten();
             let found = into_iter
                 .or_else(|| std_api::lookup(owner, method))
+                .or_else(|| match iterator {
+                    Some("Peekable") => STD_PEEKABLE
+                        .iter()
+                        .find(|m| m.name == method)
+                        .or_else(|| std_api::lookup("Iterator", method)),
+                    Some(_) => std_api::lookup("Iterator", method),
+                    None => None,
+                })
                 .or_else(|| {
                     [
                         "Clone",
@@ -302,6 +345,17 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
             return Ty::adt("Vec", vec![parse_ret(inner, owner)]);
         }
     }
+    // std's iterators: what they hold is what they were made from (unknown here).
+    if let Some(lt) = t.find('<') {
+        let name = &t[..lt];
+        if crate::ty::STD_ITERATORS.contains(&name) {
+            return Ty::Adt {
+                name: name.into(),
+                args: vec![Ty::Unknown],
+                lifetimes: u8::from(t.contains('\'')),
+            };
+        }
+    }
     // Iterator and guard types: known to hold a borrow when they name a lifetime.
     if let Some(lt) = t.find('<') {
         let name = &t[..lt];
@@ -324,3 +378,44 @@ fn strip_lifetime(s: &str) -> &str {
     }
     s
 }
+
+/// `Peekable`'s own methods (std's table has none of them): each takes `&mut self`, and what
+/// `peek`/`peek_mut` return keeps it borrowed.
+const STD_PEEKABLE: &[std_api::Method] = &[
+    std_api::Method {
+        owner: "Peekable",
+        name: "peek",
+        receiver: std_api::Receiver::RefMut,
+        ret_borrow: std_api::RetBorrow::Mut,
+        ret: "Option<&Self::Item>",
+        params: &[],
+        is_unsafe: false,
+    },
+    std_api::Method {
+        owner: "Peekable",
+        name: "peek_mut",
+        receiver: std_api::Receiver::RefMut,
+        ret_borrow: std_api::RetBorrow::Mut,
+        ret: "Option<&mut Self::Item>",
+        params: &[],
+        is_unsafe: false,
+    },
+    std_api::Method {
+        owner: "Peekable",
+        name: "next_if",
+        receiver: std_api::Receiver::RefMut,
+        ret_borrow: std_api::RetBorrow::None,
+        ret: "Option<Self::Item>",
+        params: &["impl FnOnce(&Self::Item) -> bool"],
+        is_unsafe: false,
+    },
+    std_api::Method {
+        owner: "Peekable",
+        name: "next_if_eq",
+        receiver: std_api::Receiver::RefMut,
+        ret_borrow: std_api::RetBorrow::None,
+        ret: "Option<Self::Item>",
+        params: &["&T"],
+        is_unsafe: false,
+    },
+];

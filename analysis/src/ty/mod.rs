@@ -8,7 +8,7 @@ use crate::index::Index;
 
 mod traits;
 
-pub use traits::{STD_GUARDS, STD_REGION_TRANSPARENT};
+pub use traits::{STD_GUARDS, STD_ITERATORS, STD_REGION_TRANSPARENT};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {

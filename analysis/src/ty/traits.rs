@@ -47,6 +47,52 @@ const STD_NOT_COPY: &[&str] = &[
     "Drain",
 ];
 
+/// std iterator types (by the names std's methods return them under): each implements
+/// `Iterator`, none is `Copy`, and none has inherent methods beyond `Iterator`'s but those
+/// `Peekable` adds (`STD_PEEKABLE`).
+pub const STD_ITERATORS: &[&str] = &[
+    "Peekable",
+    "Chars",
+    "CharIndices",
+    "Bytes",
+    "Lines",
+    "SplitWhitespace",
+    "Enumerate",
+    "Rev",
+    "Skip",
+    "Take",
+    "StepBy",
+    "Zip",
+    "Chain",
+    "Flatten",
+    "Cloned",
+    "Copied",
+    "Fuse",
+    "Map",
+    "Filter",
+    "FilterMap",
+    "FlatMap",
+    "TakeWhile",
+    "SkipWhile",
+    "Inspect",
+    "Iter",
+    "IterMut",
+    "IntoIter",
+    "Keys",
+    "Values",
+    "ValuesMut",
+    "Windows",
+    "Chunks",
+    "ChunksMut",
+    "ChunksExact",
+    "Split",
+    "SplitN",
+    "RSplit",
+    "SplitTerminator",
+    "Matches",
+    "MatchIndices",
+];
+
 /// std types without lifetime parameters whose regions are exactly their type arguments': they
 /// hold a borrow only through what they are given.
 pub const STD_REGION_TRANSPARENT: &[&str] = &[
@@ -117,7 +163,7 @@ impl Ty {
                     }
                     return Some(false);
                 }
-                if STD_NOT_COPY.contains(&&**name) {
+                if STD_NOT_COPY.contains(&&**name) || STD_ITERATORS.contains(&&**name) {
                     return Some(false);
                 }
                 match &**name {
