@@ -299,6 +299,6 @@ fn hover_names_a_slice_pattern_and_a_temporary() {
 
             reborrow chain: `v.iter().next().unwrap().len() ← x`
 
-            live on line 4; kept alive by its last use on line 4: `let _ = x;`"#]],
+            live on lines 3–4; kept alive by its last use on line 4: `let _ = x;`"#]],
     );
 }
