@@ -764,3 +764,71 @@ pub fn zipped(spliced: Spliced<'_>) -> usize {
 "#,
     );
 }
+
+#[test]
+fn guards_deref_to_what_they_guard() {
+    // `lock().unwrap()` is a `MutexGuard`, `borrow_mut()` a `RefMut`: a `&mut self` method of
+    // what they guard borrows the guard mutably (`DerefMut`).
+    check_fixture(
+        r#"
+//- /src/lib.rs
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+pub struct Pool {
+    stack: Mutex<Vec<u32>>,
+    names: RefCell<Vec<String>>,
+}
+
+impl Pool {
+    pub fn put(&self, v: u32) {
+        let mut stack = self.stack.lock().unwrap();
+        let m = &mut stack;
+        stack.push(v);
+//      ^^^^^ E0499
+        m.clear();
+    }
+
+    pub fn name(&self) {
+        let mut names = self.names.borrow_mut();
+        let m = &mut names;
+        names.push(String::new());
+//      ^^^^^ E0499
+        m.clear();
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn a_borrow_through_a_shared_reference_does_not_keep_its_holder_borrowed() {
+    // `&node_stack[i].0.children()[0]` borrows through the `&Arc<Node>` in the vector: rustc's
+    // reborrow constraints stop at a shared reference, so `node_stack` is free again.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+use std::sync::Arc;
+
+pub struct Node {
+    kids: Vec<Arc<Node>>,
+}
+
+impl Node {
+    pub fn children(&self) -> &[Arc<Node>] {
+        &self.kids
+    }
+}
+
+pub fn walk(root: &Arc<Node>) -> usize {
+    let mut node_stack: Vec<(&Arc<Node>, usize)> = Vec::new();
+    node_stack.push((root, 0));
+    node_stack.push((root, 0));
+    let i = 0;
+    let node = &node_stack[i].0.children()[0];
+    node_stack[i + 1] = (node, 1);
+    node_stack.len()
+}
+"#,
+    );
+}

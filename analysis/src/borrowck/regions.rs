@@ -155,6 +155,14 @@ impl Cx<'_> {
                                 if place.proj[..i].iter().enumerate().any(|(j, p)| {
                                     *p == Proj::Deref && !matches!(tys[j], Ty::Adt { .. })
                                 }) {
+                                    // rustc's walk stops at a shared reference (its own
+                                    // region is all the loan needs); past a `&mut` it goes on.
+                                    if matches!(
+                                        tys[i],
+                                        Ty::Ref(Mutability::Not, _) | Ty::RawPtr(..)
+                                    ) {
+                                        break;
+                                    }
                                     continue;
                                 }
                                 match &tys[i] {

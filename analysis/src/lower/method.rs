@@ -43,6 +43,8 @@ impl Lower<'_> {
         let mut ty = recv.clone();
         let mut derefs = 0;
         let mut overloaded = false;
+        // Past a pointer that derefs only shared (`Rc`, `Ref`).
+        let mut shared_only = false;
         for _ in 0..4 {
             match &ty {
                 // `&mut I` is an iterator itself (std's `impl Iterator for &mut I`): a by-value
@@ -120,100 +122,108 @@ impl Lower<'_> {
             let iterator = ty
                 .adt_name()
                 .filter(|n| crate::ty::STD_ITERATORS.contains(n));
+            // A std guard or pointer: no methods of its own here, its target's through it.
+            let guard = ty.adt_name().filter(|n| DEREF_TARGET_FIRST.contains(n));
             let owner = match (std_owner(&ty), iterator) {
-                (Some(o), _) => o,
-                (None, Some(_)) => "Iterator",
+                (Some(o), _) => Some(o),
+                (None, Some(_)) => Some("Iterator"),
+                (None, None) if guard.is_some() => None,
                 (None, None) => return None,
             };
-            if self.index.defines_method_named(method, owner)
-                || iterator.is_some_and(|n| self.index.defines_method_named(method, n))
-            {
-                // A trait of the crate may add this method to this std type.
-                return None;
-            }
-            // `IntoIterator::into_iter(self)` on an owned std collection moves it. Only without
-            // autoderef: on `&Vec` the by-value method is the reference's own impl.
-            let into_iter = (method == "into_iter"
-                && derefs == 0
-                && !overloaded
-                && matches!(
-                    owner,
-                    "Vec"
-                        | "VecDeque"
-                        | "HashMap"
-                        | "HashSet"
-                        | "BTreeMap"
-                        | "BTreeSet"
-                        | "Option"
-                        | "Result"
-                ))
-            .then(|| std_api::lookup("IntoIterator", "into_iter"))
-            .flatten();
-            let found = into_iter
-                .or_else(|| std_api::lookup(owner, method))
-                .or_else(|| match iterator {
-                    Some("Peekable") => STD_PEEKABLE
-                        .iter()
-                        .find(|m| m.name == method)
-                        .or_else(|| std_api::lookup("Iterator", method)),
-                    Some(_) => std_api::lookup("Iterator", method),
-                    None => None,
-                })
-                .or_else(|| {
-                    [
-                        "Clone",
-                        "ToString",
-                        "ToOwned",
-                        "PartialEq",
-                        "PartialOrd",
-                        "Ord",
-                        "AsRef",
-                    ]
-                    .iter()
-                    .find_map(|t| std_api::lookup(t, method))
-                    .filter(|m| m.owner != "ToOwned" || owner != "str" || m.name != "to_owned")
-                });
-            if let Some(m) = found {
-                if m.is_unsafe {
+            if let Some(owner) = owner {
+                if self.index.defines_method_named(method, owner)
+                    || iterator.is_some_and(|n| self.index.defines_method_named(method, n))
+                {
+                    // A trait of the crate may add this method to this std type.
                     return None;
                 }
-                let receiver = match m.receiver {
-                    std_api::Receiver::None => return None,
-                    std_api::Receiver::Value => Receiver::Value,
-                    std_api::Receiver::Ref => Receiver::Ref,
-                    std_api::Receiver::RefMut => Receiver::RefMut,
-                };
-                let ret = parse_ret(m.ret, &ty);
-                let container = matches!(
-                    ty.adt_name(),
-                    Some(
+                // `IntoIterator::into_iter(self)` on an owned std collection moves it. Only without
+                // autoderef: on `&Vec` the by-value method is the reference's own impl.
+                let into_iter = (method == "into_iter"
+                    && derefs == 0
+                    && !overloaded
+                    && matches!(
+                        owner,
                         "Vec"
                             | "VecDeque"
                             | "HashMap"
                             | "HashSet"
                             | "BTreeMap"
                             | "BTreeSet"
-                            | "BinaryHeap"
-                    )
-                );
-                let stores = if container && receiver == Receiver::RefMut {
-                    m.params
+                            | "Option"
+                            | "Result"
+                    ))
+                .then(|| std_api::lookup("IntoIterator", "into_iter"))
+                .flatten();
+                let found = into_iter
+                    .or_else(|| std_api::lookup(owner, method))
+                    .or_else(|| match iterator {
+                        Some("Peekable") => STD_PEEKABLE
+                            .iter()
+                            .find(|m| m.name == method)
+                            .or_else(|| std_api::lookup("Iterator", method)),
+                        Some(_) => std_api::lookup("Iterator", method),
+                        None => None,
+                    })
+                    .or_else(|| {
+                        [
+                            "Clone",
+                            "ToString",
+                            "ToOwned",
+                            "PartialEq",
+                            "PartialOrd",
+                            "Ord",
+                            "AsRef",
+                        ]
                         .iter()
-                        .enumerate()
-                        .filter(|(_, p)| matches!(**p, "T" | "K" | "V"))
-                        .map(|(i, _)| i)
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                return Some(Resolved {
-                    receiver,
-                    derefs,
-                    overloaded,
-                    ret,
-                    ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
-                    stores,
-                });
+                        .find_map(|t| std_api::lookup(t, method))
+                        .filter(|m| m.owner != "ToOwned" || owner != "str" || m.name != "to_owned")
+                    });
+                if let Some(m) = found {
+                    if m.is_unsafe {
+                        return None;
+                    }
+                    let receiver = match m.receiver {
+                        std_api::Receiver::None => return None,
+                        std_api::Receiver::Value => Receiver::Value,
+                        std_api::Receiver::Ref => Receiver::Ref,
+                        std_api::Receiver::RefMut => Receiver::RefMut,
+                    };
+                    if shared_only && receiver == Receiver::RefMut {
+                        return None;
+                    }
+                    let ret = parse_ret(m.ret, &ty);
+                    let container = matches!(
+                        ty.adt_name(),
+                        Some(
+                            "Vec"
+                                | "VecDeque"
+                                | "HashMap"
+                                | "HashSet"
+                                | "BTreeMap"
+                                | "BTreeSet"
+                                | "BinaryHeap"
+                        )
+                    );
+                    let stores = if container && receiver == Receiver::RefMut {
+                        m.params
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, p)| matches!(**p, "T" | "K" | "V"))
+                            .map(|(i, _)| i)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    return Some(Resolved {
+                        receiver,
+                        derefs,
+                        overloaded,
+                        ret,
+                        ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
+                        stores,
+                    });
+                }
             }
             // Overloaded deref to the std target.
             let next = match &ty {
@@ -224,6 +234,16 @@ impl Lower<'_> {
                         ty = args.first().cloned().unwrap_or(Ty::Unknown);
                         derefs += 1;
                         continue;
+                    }
+                    // `DerefMut` guards: the target, mutably too.
+                    "MutexGuard" | "RefMut" | "RwLockWriteGuard" => {
+                        args.first().cloned().unwrap_or(Ty::Unknown)
+                    }
+                    // Shared-only pointers: a `&mut self` method through them is an error
+                    // (E0596) this does not report; leave it unknown.
+                    "Rc" | "Arc" | "Ref" | "RwLockReadGuard" => {
+                        shared_only = true;
+                        args.first().cloned().unwrap_or(Ty::Unknown)
                     }
                     _ => return None,
                 },
@@ -345,6 +365,26 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
             return Ty::adt("Vec", vec![parse_ret(inner, owner)]);
         }
     }
+    // `lock()`'s and `read()`'s results: `Result`s.
+    for prefix in ["LockResult<", "TryLockResult<"] {
+        if let Some(inner) = t.strip_prefix(prefix).and_then(|r| r.strip_suffix('>')) {
+            return Ty::adt("Result", vec![parse_ret(inner, owner), Ty::Unknown]);
+        }
+    }
+    // Guards of the owner's value (`RefCell<T>::borrow_mut` is a `RefMut<'_, T>`).
+    for guard in DEREF_TARGET_FIRST {
+        let inner = t
+            .strip_prefix(guard)
+            .and_then(|r| r.strip_prefix("<'_, "))
+            .and_then(|r| r.strip_suffix('>'));
+        if let Some(inner) = inner {
+            return Ty::Adt {
+                name: (*guard).into(),
+                args: vec![parse_ret(inner, owner)],
+                lifetimes: 1,
+            };
+        }
+    }
     // std's iterators: what they hold is what they were made from (unknown here).
     if let Some(lt) = t.find('<') {
         let name = &t[..lt];
@@ -378,6 +418,16 @@ fn strip_lifetime(s: &str) -> &str {
     }
     s
 }
+
+/// std types whose methods are reached through their `Deref` target in this analysis (their
+/// own, `Arc::clone` and the like, are the table's when it lists them).
+const DEREF_TARGET_FIRST: &[&str] = &[
+    "MutexGuard",
+    "RefMut",
+    "RwLockWriteGuard",
+    "Ref",
+    "RwLockReadGuard",
+];
 
 /// `Peekable`'s own methods (std's table has none of them): each takes `&mut self`, and what
 /// `peek`/`peek_mut` return keeps it borrowed.
