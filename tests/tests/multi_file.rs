@@ -832,3 +832,41 @@ pub fn walk(root: &Arc<Node>) -> usize {
 "#,
     );
 }
+
+#[test]
+fn what_std_iterators_yield() {
+    // `char_indices()` yields `(usize, char)`: `idx + c.len_utf8()` is a `usize`, so `end += 1`
+    // under a `&mut end` reads it (E0503), as for any integer; `enumerate()` pairs an index with
+    // what its base yields.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub fn ends(s: &str) -> usize {
+    let mut total = 0;
+    for (idx, c) in s.char_indices() {
+        let mut end = idx + c.len_utf8();
+        let m = &mut end;
+        end += 1;
+//      ^^^^^^^^ E0503
+        *m += 1;
+        total += end;
+    }
+    total
+}
+
+pub fn counted(s: &str) -> usize {
+    let mut it = s.chars().enumerate().peekable();
+    let mut total = 0;
+    while let Some((i, c)) = it.next() {
+        let mut n = i + c.len_utf8();
+        let m = &mut n;
+        n += 1;
+//      ^^^^^^ E0503
+        *m += 1;
+        total += n;
+    }
+    total
+}
+"#,
+    );
+}

@@ -335,7 +335,7 @@ impl Lower<'_> {
                 }
             }
             Ty::Adt { name, .. } if &**name == "Range" => Ty::Unknown,
-            _ => Ty::Unknown,
+            t => t.iterator_item(),
         };
         let iter_local = self.temp(
             Ty::Adt {

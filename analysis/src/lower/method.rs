@@ -339,6 +339,9 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
     if t == "str" {
         return Ty::Str;
     }
+    if t == "Self::Item" {
+        return owner.iterator_item();
+    }
     if matches!(t, "T" | "K") {
         return match owner {
             Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
@@ -389,9 +392,15 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
     if let Some(lt) = t.find('<') {
         let name = &t[..lt];
         if crate::ty::STD_ITERATORS.contains(&name) {
+            // An adapter made from the receiver (`Peekable<Self>`) keeps it.
+            let base = if t[lt + 1..].starts_with("Self") && !t[lt + 1..].starts_with("Self::") {
+                owner.clone()
+            } else {
+                Ty::Unknown
+            };
             return Ty::Adt {
                 name: name.into(),
-                args: vec![Ty::Unknown],
+                args: vec![base],
                 lifetimes: u8::from(t.contains('\'')),
             };
         }

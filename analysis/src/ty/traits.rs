@@ -125,6 +125,31 @@ pub const STD_GUARDS: &[&str] = &[
 ];
 
 impl Ty {
+    /// What a std iterator yields, when std says and the analysis knows (`CharIndices`:
+    /// `(usize, char)`; an adapter made from `Self` yields what its base does).
+    pub fn iterator_item(&self) -> Ty {
+        let Ty::Adt {
+            name,
+            args,
+            lifetimes,
+        } = self
+        else {
+            return Ty::Unknown;
+        };
+        let base = || args.first().map_or(Ty::Unknown, Ty::iterator_item);
+        let str_ref = || Ty::Ref(Mutability::Not, Box::new(Ty::Str));
+        match (&**name, *lifetimes) {
+            // `str`'s iterators (each borrows the string; `io::Lines` and `io::Bytes` do not).
+            ("CharIndices", 1) => Ty::Tuple(vec![Ty::prim("usize"), Ty::prim("char")]),
+            ("Chars", 1) => Ty::prim("char"),
+            ("Bytes", 1) => Ty::prim("u8"),
+            ("Lines" | "SplitWhitespace", 1) => str_ref(),
+            ("Enumerate", _) => Ty::Tuple(vec![Ty::prim("usize"), base()]),
+            ("Peekable" | "Skip" | "Take" | "StepBy" | "Fuse" | "Rev" | "Chain", _) => base(),
+            _ => Ty::Unknown,
+        }
+    }
+
     /// Whether values of this type are `Copy`.
     pub fn is_copy(&self, index: &Index) -> Option<bool> {
         match self {
