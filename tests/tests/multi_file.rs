@@ -870,3 +870,57 @@ pub fn counted(s: &str) -> usize {
 "#,
     );
 }
+
+#[test]
+fn a_type_parameter_s_method_is_its_crate_trait_bound_s() {
+    // `d.delete(..)` with `D: DiffHook` (inline or in `where`) is `DiffHook::delete`, which takes
+    // `&mut self`. A by-value method through a reference stays unknown: the reference may
+    // implement the trait itself (`impl<T: Buf> Buf for &mut T`), and rustc tries it first.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod hook;
+pub use hook::*;
+
+pub fn conquer<D: DiffHook>(d: &mut D, n: usize) -> Result<(), ()> {
+    let m = &mut *d;
+    d.delete(n)?;
+//  ^ E0499
+    m.finish()
+}
+
+pub fn shared_first<D>(d: &mut D, n: usize) -> Result<(), ()>
+where
+    D: DiffHook + Clone,
+{
+    let m = &*d;
+    d.delete(n)?;
+//  ^^^^^^^^^^^ E0502
+    let _ = m;
+    Ok(())
+}
+
+pub fn through_a_reference<B: Buf>(b: &mut B) -> usize {
+    (&mut *b).take_all()
+}
+//- /src/hook.rs
+pub trait DiffHook {
+    fn delete(&mut self, n: usize) -> Result<(), ()>;
+    fn finish(&mut self) -> Result<(), ()> {
+        Ok(())
+    }
+}
+
+pub trait Buf {
+    fn take_all(self) -> usize
+    where
+        Self: Sized,
+    {
+        0
+    }
+}
+
+impl<T: Buf + ?Sized> Buf for &mut T {}
+"#,
+    );
+}

@@ -82,7 +82,46 @@ impl Lower<'_> {
                     let sig = self.index.method(tr, method)?;
                     return Some(Resolved::from_sig(sig, derefs, overloaded));
                 }
-                Ty::Unknown | Ty::Opaque | Ty::Param { .. } => return None,
+                // A type parameter: the method of the one crate trait among its bounds that
+                // has it (a bound we cannot read may have it too: then unknown).
+                Ty::Param { name, .. } => {
+                    let bounds = self
+                        .param_bounds
+                        .iter()
+                        .filter(|(n, _)| n == name)
+                        .flat_map(|(_, b)| b);
+                    let mut found = None;
+                    for b in bounds {
+                        let b = b.split('<').next().unwrap_or("").trim();
+                        if matches!(b, "Sized" | "?Sized" | "Copy" | "Clone" | "Send" | "Sync")
+                            || b.starts_with('\'')
+                        {
+                            continue;
+                        }
+                        if !crate::items::is_id(b) {
+                            // A std trait (its methods are not read here for a parameter), or
+                            // a bound not resolved: it may have the method.
+                            let last = b.rsplit("::").next().unwrap_or(b);
+                            if std_api::lookup(last, method).is_some() || !std_api_known(last) {
+                                return None;
+                            }
+                            continue;
+                        }
+                        match self.index.method(b, method) {
+                            Some(sig) if found.is_none() => found = Some(sig),
+                            Some(_) => return None,
+                            None => {}
+                        }
+                    }
+                    // A by-value method reached through a reference: the reference may implement
+                    // the trait itself (`impl<T: Buf> Buf for &mut T`), and rustc's probe tries
+                    // it first.
+                    if found.is_some_and(|sig| sig.receiver == Receiver::Value) && derefs > 0 {
+                        return None;
+                    }
+                    return found.map(|sig| Resolved::from_sig(sig, derefs, overloaded));
+                }
+                Ty::Unknown | Ty::Opaque => return None,
                 _ => {}
             }
             // A user type: the crate's own methods.
@@ -478,3 +517,9 @@ const STD_PEEKABLE: &[std_api::Method] = &[
         is_unsafe: false,
     },
 ];
+
+/// Whether std's table lists the trait or type `name` (a bound it does not list may have any
+/// method).
+fn std_api_known(name: &str) -> bool {
+    std_api::owner(name).is_some()
+}

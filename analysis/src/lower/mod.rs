@@ -86,6 +86,13 @@ pub fn lower_fn(
     let mut cx = Lower::new(index, edition, generics, self_ty.clone());
     cx.unsafe_depth = def.is_unsafe as u32;
     // A crate trait named `Write` has an id, never this bare name or path.
+    cx.param_bounds = def
+        .generics
+        .types
+        .iter()
+        .chain(&container.impl_generics.types)
+        .cloned()
+        .collect();
     cx.write_params = def
         .generics
         .types
@@ -325,6 +332,9 @@ struct Lower<'a> {
     /// The type parameters bounded by std's `Write` (`io::Write` or `fmt::Write`): `write!`
     /// into one of them borrows it mutably (`write_fmt(&mut self)`).
     write_params: Vec<Name>,
+    /// The type parameters with their bounds as resolved (`D` with `DiffHook@crate::hook`): a
+    /// method of a crate trait bound is that trait's.
+    param_bounds: Vec<(Name, Vec<Name>)>,
     /// The function's own lifetime parameters that nothing relates to `'static` (no bounds, no
     /// `'static` in the signature to imply one): `&'static &'a T` is not well-formed for them.
     /// Empty in closures.
@@ -367,6 +377,7 @@ impl<'a> Lower<'a> {
             call_result_temps: Vec::new(),
             free_lifetimes: Vec::new(),
             write_params: Vec::new(),
+            param_bounds: Vec::new(),
             unrelated_lifetimes: Vec::new(),
         }
     }
