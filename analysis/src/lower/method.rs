@@ -38,6 +38,51 @@ impl Resolved {
 }
 
 impl Lower<'_> {
+    /// A method of a type parameter: the one crate trait among its bounds that has it (a bound
+    /// we cannot read may have it too: then unknown).
+    fn param_method(
+        &self,
+        name: &str,
+        method: &str,
+        derefs: usize,
+        overloaded: bool,
+    ) -> Option<Resolved> {
+        let bounds = self
+            .param_bounds
+            .iter()
+            .filter(|(n, _)| &**n == name)
+            .flat_map(|(_, b)| b);
+        let mut found = None;
+        for b in bounds {
+            let b = b.split('<').next().unwrap_or("").trim();
+            if matches!(b, "Sized" | "?Sized" | "Copy" | "Clone" | "Send" | "Sync")
+                || b.starts_with('\'')
+            {
+                continue;
+            }
+            if !crate::items::is_id(b) {
+                // A std trait (its methods are not read here for a parameter), or
+                // a bound not resolved: it may have the method.
+                let last = b.rsplit("::").next().unwrap_or(b);
+                if std_api::lookup(last, method).is_some() || !std_api_known(last) {
+                    return None;
+                }
+                continue;
+            }
+            match self.index.method(b, method) {
+                Some(sig) if found.is_none() => found = Some(sig),
+                Some(_) => return None,
+                None => {}
+            }
+        }
+        // A by-value method reached through a reference: the reference may implement
+        // the trait itself (`impl<T: Buf> Buf for &mut T`), and rustc's probe tries
+        // it first.
+        if found.is_some_and(|sig| sig.receiver == Receiver::Value) && derefs > 0 {
+            return None;
+        }
+        found.map(|sig| Resolved::from_sig(sig, derefs, overloaded))
+    }
     /// Finds a method through the autoderef steps of the receiver type.
     pub(super) fn resolve_method(&self, recv: &Ty, method: &str) -> Option<Resolved> {
         let mut ty = recv.clone();
@@ -85,41 +130,7 @@ impl Lower<'_> {
                 // A type parameter: the method of the one crate trait among its bounds that
                 // has it (a bound we cannot read may have it too: then unknown).
                 Ty::Param { name, .. } => {
-                    let bounds = self
-                        .param_bounds
-                        .iter()
-                        .filter(|(n, _)| n == name)
-                        .flat_map(|(_, b)| b);
-                    let mut found = None;
-                    for b in bounds {
-                        let b = b.split('<').next().unwrap_or("").trim();
-                        if matches!(b, "Sized" | "?Sized" | "Copy" | "Clone" | "Send" | "Sync")
-                            || b.starts_with('\'')
-                        {
-                            continue;
-                        }
-                        if !crate::items::is_id(b) {
-                            // A std trait (its methods are not read here for a parameter), or
-                            // a bound not resolved: it may have the method.
-                            let last = b.rsplit("::").next().unwrap_or(b);
-                            if std_api::lookup(last, method).is_some() || !std_api_known(last) {
-                                return None;
-                            }
-                            continue;
-                        }
-                        match self.index.method(b, method) {
-                            Some(sig) if found.is_none() => found = Some(sig),
-                            Some(_) => return None,
-                            None => {}
-                        }
-                    }
-                    // A by-value method reached through a reference: the reference may implement
-                    // the trait itself (`impl<T: Buf> Buf for &mut T`), and rustc's probe tries
-                    // it first.
-                    if found.is_some_and(|sig| sig.receiver == Receiver::Value) && derefs > 0 {
-                        return None;
-                    }
-                    return found.map(|sig| Resolved::from_sig(sig, derefs, overloaded));
+                    return self.param_method(name, method, derefs, overloaded);
                 }
                 Ty::Unknown | Ty::Opaque => return None,
                 _ => {}
