@@ -161,7 +161,7 @@ pub(crate) fn fixes(cx: &FixCtx, e: &BorrowError) -> Vec<Fix> {
         }
         ErrorKind::MutatedInGuard { .. }
         | ErrorKind::ReturnsBorrow { .. }
-        | ErrorKind::ReturnOutlives { .. }
+        | ErrorKind::RegionOutlives { .. }
         | ErrorKind::StaticOutlives => {}
     }
     out

@@ -78,6 +78,11 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
         if let Some(t) = &c.impl_self {
             sig.stores = stores_into_self(def, t);
+            sig.written = Some(std::sync::Arc::new(written_sig(
+                def,
+                &c.impl_generics,
+                Some(t),
+            )));
         }
         sig
     });
@@ -179,6 +184,11 @@ impl IndexBuilder {
                         is_union: s.is_union,
                         is_enum: false,
                         opaque: has_attribute_macro(&s.attrs),
+                        written: Some(std::sync::Arc::new(WrittenAdt {
+                            generics: s.generics.clone(),
+                            fields: s.fields.clone(),
+                            variants: Vec::new(),
+                        })),
                     },
                 );
             }
@@ -206,6 +216,11 @@ impl IndexBuilder {
                         is_union: false,
                         is_enum: true,
                         opaque: has_attribute_macro(&e.attrs),
+                        written: Some(std::sync::Arc::new(WrittenAdt {
+                            generics: e.generics.clone(),
+                            fields: ast::Fields::Unit,
+                            variants: e.variants.clone(),
+                        })),
                     },
                 );
             }

@@ -96,10 +96,6 @@ impl Lower<'_> {
                 if let Some(t) = ty_ast {
                     self.check_static_outlives(t, *span);
                 }
-                if ty_ast.is_some_and(index::names_lifetime) {
-                    // rustc reports lifetime errors at such annotations, not at the return.
-                    self.lifetime_annotated = true;
-                }
                 let mark = self.stmt_temps.len();
                 let declared = ty
                     .as_ref()
@@ -137,6 +133,9 @@ impl Lower<'_> {
                                 );
                                 if ty_ast.is_some_and(|t| self.all_free(t)) {
                                     self.body.static_locals.push(l);
+                                }
+                                if let Some(t) = ty_ast {
+                                    self.annotate_local(l, t, *span);
                                 }
                                 self.expr_into_extended(init, &Place::local(l));
                                 self.end_statement(mark, *span);
