@@ -346,9 +346,11 @@ pub enum Stmt {
     Let {
         pat: Pat,
         ty: Option<Type>,
+        /// Where the type annotation is written.
+        ty_span: Option<Span>,
         init: Option<Expr>,
         /// `let .. else { .. }`
-        else_block: Option<Block>,
+        else_block: Option<Box<Block>>,
         span: Span,
     },
     /// An expression statement; `has_semi` is false for block-like expressions without `;`

@@ -260,6 +260,9 @@ pub struct BodyRegions {
     /// Statements `uncertain` only in whether they copy, move or reborrow the value of a known
     /// place: the value flows either way.
     pub reborrows: Vec<(BlockId, u32)>,
+    /// Statements returning a `&mut` read from behind a reference (`self.x` of `&self`): where
+    /// the return type wants a shared reference, rustc reborrows (`&*self.x`).
+    pub implicit_reborrows: Vec<(BlockId, u32)>,
     /// How rustc calls the function: "function", "method", "associated function".
     pub fn_kind: &'static str,
     /// The function is in an impl of a trait (its signature is the trait's: rustc suggests no

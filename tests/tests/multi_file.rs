@@ -875,3 +875,79 @@ pub fn to_static(x: &u8) -> &'static u8 {
 "#,
     );
 }
+
+#[test]
+fn lifetimes_of_reborrows_patterns_and_bounds_of_types() {
+    // `self.x` (a `&'a mut`) returned as a `&i32` is `&*self.x`, a reborrow through `&'b self`.
+    // A pattern's annotation types the value it destructures. A struct's bound `'a: 'b` must
+    // hold of what builds it, and of the self type a path to its impl names.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+use std::cell::Cell;
+
+pub struct Baz<'a> {
+    x: &'a mut i32,
+}
+
+impl<'a> Baz<'a> {
+    pub fn get<'b>(&'b self) -> &'a i32 {
+        self.x
+//      ^^^^^^ lifetime
+    }
+
+    pub fn get_b<'b>(&'b self) -> &'b i32 {
+        self.x
+    }
+}
+
+pub fn from_a_tuple<'a>(_x: &'a u32) -> &'static u32 {
+    let (y, _z): (&'a u32, u32) = (&22, 44);
+    y
+//  ^ lifetime
+}
+
+pub fn into_a_tuple<'a>(x: &'a u32) -> &'static u32 {
+    let (y, _z): (&'static u32, u32) = (x, 44);
+//               ^^^^^^^^^^^^^^^^^^^ lifetime
+    y
+}
+
+pub fn into_its_own<'a>(x: &'a u32) -> &'a u32 {
+    let (y, _z): (&'a u32, u32) = (x, 44);
+    y
+}
+
+pub struct Foo<'a: 'b, 'b> {
+    pub x: Cell<&'a u32>,
+    pub y: Cell<&'b u32>,
+}
+
+pub fn build<'a, 'b>(x: Cell<&'a u32>, y: Cell<&'b u32>) {
+    Foo { x, y };
+//           ^ lifetime
+}
+
+pub fn build_bounded<'a: 'b, 'b>(x: Cell<&'a u32>, y: Cell<&'b u32>) {
+    Foo { x, y };
+}
+
+pub struct Pair<'a, 'b: 'a>(&'a &'b ());
+
+impl<'a, 'b> Pair<'a, 'b> {
+    pub fn xmute(_a: &'b ()) -> &'a () {
+        &()
+    }
+}
+
+pub fn foo<'a, 'b>(u: &'b ()) -> &'a () {
+    Pair::xmute(u)
+//  ^^^^^^^^^^^^^^ lifetime
+}
+
+pub fn foo_bounded<'a, 'b: 'a>(u: &'b ()) -> &'a () {
+    Pair::xmute(u)
+}
+"#,
+    );
+}

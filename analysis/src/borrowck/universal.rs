@@ -15,13 +15,16 @@
 //! coercion (a deref, an unsizing) relates other positions, so a type not known, or one that
 //! differs, relates nothing, and nothing is reported from it.
 
-use std::collections::VecDeque;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 use super::{BorrowError, Cx};
-use crate::ast::{Mutability, Name, Span};
+use crate::ast::{FieldName, Mutability, Name, Span};
+use crate::base::FxBuild;
 use crate::errors::{Blame, ErrorKind};
 use crate::mir::*;
-use crate::ty::regions::{variances, RTy, Region, Variance};
+use crate::ty::regions::{variances, AdtTemplate, RTy, Region, Variance};
 use crate::ty::Ty;
 
 /// An outlives constraint `sup: sub`, with what requires it and where.
@@ -32,18 +35,9 @@ struct Edge {
     span: Span,
 }
 
-/// What a value's shape is known to be while the locals' types are inferred.
-#[derive(Clone, PartialEq)]
-enum Shape {
-    Unset,
-    Known(RTy),
-    /// Two shapes disagree, or something we do not see writes the local.
-    Bad,
-}
-
+/// The constraint graph: for each region (`'static`, the universal ones, then variables), its
+/// constraints `region: sub` in the order they were found.
 struct Graph {
-    /// For each region (`'static`, the universal ones, then variables), its constraints
-    /// `region: sub` in the order they were found.
     out: Vec<Vec<Edge>>,
     /// The first variable's node.
     first_var: usize,
@@ -75,92 +69,34 @@ impl Graph {
             }
         }
     }
-
-    /// Relates `sub <: sup` (a value of type `sub` stored where `sup` is expected), when both
-    /// are known and of one shape; nothing otherwise.
-    fn relate(&mut self, cx: &Cx, sub: &RTy, sup: &RTy, blame: Blame, span: Span) {
-        if sub.is_known() && sup.is_known() && sub.same_shape(sup) {
-            self.relate_at(cx, sub, sup, Variance::Covariant, blame, span);
-            return;
-        }
-        // A reference coerced: `&mut T` to `&T` keeps both regions; a deref (`&String` to
-        // `&str`) or an unsizing (`&u32` to `&dyn Debug`) keeps the reference's own, unless
-        // the deref goes through a reference inside (`&&T` to `&T` is `&**x`: the inner one's).
-        if let (RTy::Ref(r1, m1, t1), RTy::Ref(r2, m2, t2)) = (sub, sup) {
-            if !t1.is_known() || (m1 != m2 && *m1 != Mutability::Mut) {
-                return;
-            }
-            if t2.is_known() && t1.same_shape(t2) {
-                self.edge(*r1, *r2, blame, span);
-                self.relate_at(cx, t1, t2, Variance::Covariant, blame, span);
-            } else if deref_through_owned(t1) {
-                self.edge(*r1, *r2, blame, span);
-            }
-        }
-    }
-
-    fn relate_at(&mut self, cx: &Cx, a: &RTy, b: &RTy, v: Variance, blame: Blame, span: Span) {
-        let region = |g: &mut Graph, ra: Region, rb: Region, v: Variance| match v {
-            Variance::Covariant => g.edge(ra, rb, blame, span),
-            Variance::Invariant => {
-                g.edge(ra, rb, blame, span);
-                g.edge(rb, ra, blame, span);
-            }
-            Variance::Bivariant | Variance::Unknown => {}
-        };
-        match (a, b) {
-            (RTy::Ref(ra, m, ta), RTy::Ref(rb, _, tb)) => {
-                region(self, *ra, *rb, v);
-                let inner = match m {
-                    Mutability::Not => v,
-                    Mutability::Mut => match v {
-                        Variance::Covariant | Variance::Invariant => Variance::Invariant,
-                        v => v,
-                    },
-                };
-                self.relate_at(cx, ta, tb, inner, blame, span);
-            }
-            (RTy::Tuple(ta), RTy::Tuple(tb)) => {
-                for (x, y) in ta.iter().zip(tb) {
-                    self.relate_at(cx, x, y, v, blame, span);
-                }
-            }
-            (RTy::Array(x), RTy::Array(y)) | (RTy::Slice(x), RTy::Slice(y)) => {
-                self.relate_at(cx, x, y, v, blame, span)
-            }
-            (
-                RTy::Adt {
-                    name,
-                    regions: ra,
-                    args: aa,
-                },
-                RTy::Adt {
-                    regions: rb,
-                    args: ab,
-                    ..
-                },
-            ) => {
-                let (lv, tv) = variances(cx.index, name, ra.len(), aa.len());
-                for ((x, y), w) in ra.iter().zip(rb).zip(lv) {
-                    region(self, *x, *y, then(v, w));
-                }
-                for ((x, y), w) in aa.iter().zip(ab).zip(tv) {
-                    self.relate_at(cx, x, y, then(v, w), blame, span);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
-/// Whether derefs of `t` (until another type) never go through a reference: `Box`es and
-/// overloaded derefs (their `&self` is the outer reference's).
-fn deref_through_owned(t: &RTy) -> bool {
-    match t {
-        RTy::Ref(..) | RTy::Opaque(_) => false,
-        RTy::Adt { name, args, .. } if &**name == "Box" => args.iter().all(deref_through_owned),
-        _ => true,
-    }
+/// What a value's shape is known to be while the locals' types are inferred.
+#[derive(Clone, PartialEq)]
+enum Shape {
+    Unset,
+    Known(RTy),
+    /// Two shapes disagree, or something we do not see writes the local.
+    Bad,
+}
+
+type Map<K, V> = HashMap<K, V, FxBuild>;
+
+/// The variances of a type's lifetime parameters and of its type parameters.
+type Variances = (Vec<Variance>, Vec<Variance>);
+
+/// One body's check: the lowering's records by statement, the crate's types as templates.
+struct Check<'c, 'a> {
+    cx: &'c Cx<'a>,
+    br: &'c BodyRegions,
+    /// What each aggregate builds, by (block, statement).
+    aggregates: Map<(usize, usize), &'c AggregateKind>,
+    /// The callees' signatures, by block.
+    calls: Map<usize, &'c CalleeSig>,
+    reborrows: HashSet<(usize, usize), FxBuild>,
+    implicit_reborrows: HashSet<(usize, usize), FxBuild>,
+    templates: RefCell<Map<Name, Option<Rc<AdtTemplate>>>>,
+    variances: RefCell<Map<Name, Variances>>,
 }
 
 /// The variance of a position of variance `inner` inside one of variance `outer`.
@@ -171,6 +107,16 @@ fn then(outer: Variance, inner: Variance) -> Variance {
         (Unknown, _) | (_, Unknown) => Unknown,
         (Invariant, _) | (_, Invariant) => Invariant,
         (Covariant, Covariant) => Covariant,
+    }
+}
+
+/// Whether derefs of `t` (until another type) never go through a reference: `Box`es and
+/// overloaded derefs (their `&self` is the outer reference's).
+fn deref_through_owned(t: &RTy) -> bool {
+    match t {
+        RTy::Ref(..) | RTy::Opaque(_) => false,
+        RTy::Adt { name, args, .. } if &**name == "Box" => args.iter().all(deref_through_owned),
+        _ => true,
     }
 }
 
@@ -200,12 +146,35 @@ fn agrees(r: &RTy, t: &Ty) -> bool {
                 name: n, args: b, ..
             },
         ) => name == n && (b.len() != args.len() || args.iter().zip(b).all(|(a, b)| agrees(a, b))),
-        (RTy::Adt { name, args, .. }, Ty::Prim(n)) => name == n && args.is_empty(),
+        // An integer literal's type is guessed (`i32`) where the annotation says another: a
+        // number holds no region either way.
+        (RTy::Adt { name, args, .. }, Ty::Prim(n)) => {
+            args.is_empty() && (name == n || (numeric(name) && numeric(n)))
+        }
         (RTy::Adt { name, args, .. }, Ty::Str) => &**name == "str" && args.is_empty(),
         (RTy::Param(a), Ty::Param { name, .. }) => a == name,
         (RTy::Opaque(_), _) => true,
         _ => false,
     }
+}
+
+fn numeric(name: &str) -> bool {
+    matches!(
+        name,
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+    )
 }
 
 impl Cx<'_> {
@@ -214,24 +183,52 @@ impl Cx<'_> {
         let Some(br) = self.body.regions.as_deref() else {
             return;
         };
-        let n_universal = br.universals.len();
-        let first_var = n_universal + 1;
+        let at = |list: &[(BlockId, u32)]| {
+            list.iter()
+                .map(|(b, i)| (b.0 as usize, *i as usize))
+                .collect()
+        };
+        let check = Check {
+            cx: self,
+            br,
+            aggregates: br
+                .aggregates
+                .iter()
+                .map(|(b, i, k)| ((b.0 as usize, *i as usize), k))
+                .collect(),
+            calls: br.calls.iter().map(|(b, c)| (b.0 as usize, c)).collect(),
+            reborrows: at(&br.reborrows),
+            implicit_reborrows: at(&br.implicit_reborrows),
+            templates: RefCell::default(),
+            variances: RefCell::default(),
+        };
+        check.run(errors);
+    }
+}
+
+impl Check<'_, '_> {
+    fn run(&self, errors: &mut Vec<BorrowError>) {
+        let br = self.br;
+        let first_var = br.universals.len() + 1;
         let mut g = Graph {
             out: vec![Vec::new(); first_var + br.n_vars as usize],
             first_var,
         };
-        let Some(tys) = self.local_rtys(br, &mut g) else {
+        let Some(tys) = self.local_rtys(&mut g) else {
             return;
         };
-        self.constraints(br, &tys, &mut g);
+        self.constraints(&tys, &mut g);
         let reach: Vec<Vec<bool>> = (0..first_var).map(|u| reachable(&g, u)).collect();
-        let known = |a: usize, b: usize| {
-            let region = |i: usize| match i {
-                0 => Region::Static,
-                i => Region::Param(i as u32 - 1),
-            };
-            a == b || a == 0 || br.known.contains(&(region(a), region(b)))
-        };
+        let mut known = vec![vec![false; first_var]; first_var];
+        for (i, row) in known.iter_mut().enumerate() {
+            row[i] = true;
+        }
+        known[0].iter_mut().for_each(|x| *x = true);
+        for &(a, b) in &br.known {
+            if let (Some(a), Some(b)) = (g.node(a), g.node(b)) {
+                known[a][b] = true;
+            }
+        }
         let mut found: Vec<(usize, usize)> = Vec::new();
         for u in 1..first_var {
             // The smallest universal region in `u`'s cycle of regions (`'static` for one that
@@ -240,15 +237,21 @@ impl Cx<'_> {
                 .find(|&w| reach[u][w] && (w == 0 || reach[w][u]))
                 .unwrap_or(u);
             if rep != u {
-                if !known(u, rep) {
+                if !known[u][rep] {
                     found.push((u, rep));
                 }
                 continue;
             }
-            if let Some(s) = (0..first_var).find(|&s| s != u && reach[u][s] && !known(u, s)) {
+            if let Some(s) = (0..first_var).find(|&s| reach[u][s] && !known[u][s]) {
                 found.push((u, s));
             }
         }
+        self.report(&g, &found, errors);
+    }
+
+    /// The errors for the pairs found, in their order, worded as rustc words them.
+    fn report(&self, g: &Graph, found: &[(usize, usize)], errors: &mut Vec<BorrowError>) {
+        let br = self.br;
         // Anonymous regions are numbered as rustc names them: in the order its errors mention
         // them, the longer one first.
         let mut numbered: Vec<usize> = Vec::new();
@@ -270,8 +273,8 @@ impl Cx<'_> {
         };
         let named = |i: usize| i > 0 && br.universals[i - 1].name.is_some();
         let of_param = |i: usize| i > 0 && br.universals[i - 1].of_param;
-        for (u, s) in found {
-            let Some((span, blame)) = blame(&g, u, s) else {
+        for &(u, s) in found {
+            let Some((span, blame)) = blame(g, u, s) else {
                 continue;
             };
             // rustc words these otherwise: a named lifetime against a parameter's anonymous one
@@ -296,15 +299,143 @@ impl Cx<'_> {
         }
     }
 
+    /// The template of a crate type, once per check.
+    fn template(&self, name: &Name) -> Option<Rc<AdtTemplate>> {
+        if let Some(t) = self.templates.borrow().get(name) {
+            return t.clone();
+        }
+        let t = AdtTemplate::of(self.cx.index, name).map(Rc::new);
+        self.templates.borrow_mut().insert(name.clone(), t.clone());
+        t
+    }
+
+    /// The variances of a type's parameters, once per check.
+    fn variances(
+        &self,
+        name: &Name,
+        n_regions: usize,
+        n_args: usize,
+    ) -> (Vec<Variance>, Vec<Variance>) {
+        if let Some(v) = self.variances.borrow().get(name) {
+            return v.clone();
+        }
+        let v = variances(self.cx.index, name, n_regions, n_args);
+        self.variances.borrow_mut().insert(name.clone(), v.clone());
+        v
+    }
+
+    /// The type of field `f` (of `variant`) of a value of type `t`.
+    fn field(&self, t: &RTy, variant: Option<&Name>, f: &FieldName) -> Option<RTy> {
+        match t {
+            RTy::Tuple(ts) => match (variant, f) {
+                (None, FieldName::Index(i)) => ts.get(*i as usize).cloned(),
+                _ => None,
+            },
+            RTy::Adt {
+                name,
+                regions,
+                args,
+            } => {
+                let t = self.template(name)?;
+                let fields = match variant {
+                    None => &t.fields,
+                    Some(v) => &t.variants.iter().find(|(n, _)| n == v)?.1,
+                };
+                let (_, ft) = fields.iter().find(|(n, _)| n == f)?;
+                t.instance(ft, regions, args)
+            }
+            _ => None,
+        }
+    }
+
+    /// Relates `sub <: sup` (a value of type `sub` stored where `sup` is expected), when both
+    /// are known and of one shape, or one reference coerced to another; nothing otherwise.
+    fn relate(&self, g: &mut Graph, sub: &RTy, sup: &RTy, blame: Blame, span: Span) {
+        if sub.is_known() && sup.is_known() && sub.same_shape(sup) {
+            self.relate_at(g, sub, sup, Variance::Covariant, blame, span);
+            return;
+        }
+        // A reference coerced: `&mut T` to `&T` keeps both regions; a deref (`&String` to
+        // `&str`) or an unsizing (`&u32` to `&dyn Debug`) keeps the reference's own, unless
+        // the deref goes through a reference inside (`&&T` to `&T` is `&**x`: the inner one's).
+        if let (RTy::Ref(r1, m1, t1), RTy::Ref(r2, m2, t2)) = (sub, sup) {
+            if !t1.is_known() || (m1 != m2 && *m1 != Mutability::Mut) {
+                return;
+            }
+            if t2.is_known() && t1.same_shape(t2) {
+                g.edge(*r1, *r2, blame, span);
+                self.relate_at(g, t1, t2, Variance::Covariant, blame, span);
+            } else if deref_through_owned(t1) {
+                g.edge(*r1, *r2, blame, span);
+            }
+        }
+    }
+
+    /// Relates two types of one shape, position by position, at variance `v`.
+    fn relate_at(&self, g: &mut Graph, a: &RTy, b: &RTy, v: Variance, blame: Blame, span: Span) {
+        let region = |g: &mut Graph, ra: Region, rb: Region, v: Variance| match v {
+            Variance::Covariant => g.edge(ra, rb, blame, span),
+            Variance::Invariant => {
+                g.edge(ra, rb, blame, span);
+                g.edge(rb, ra, blame, span);
+            }
+            Variance::Bivariant | Variance::Unknown => {}
+        };
+        match (a, b) {
+            (RTy::Ref(ra, m, ta), RTy::Ref(rb, _, tb)) => {
+                region(g, *ra, *rb, v);
+                let inner = match m {
+                    Mutability::Not => Variance::Covariant,
+                    Mutability::Mut => Variance::Invariant,
+                };
+                self.relate_at(g, ta, tb, then(v, inner), blame, span);
+            }
+            (RTy::Tuple(ta), RTy::Tuple(tb)) => {
+                for (x, y) in ta.iter().zip(tb) {
+                    self.relate_at(g, x, y, v, blame, span);
+                }
+            }
+            (RTy::Array(x), RTy::Array(y)) | (RTy::Slice(x), RTy::Slice(y)) => {
+                self.relate_at(g, x, y, v, blame, span)
+            }
+            (
+                RTy::Adt {
+                    name,
+                    regions: ra,
+                    args: aa,
+                },
+                RTy::Adt {
+                    regions: rb,
+                    args: ab,
+                    ..
+                },
+            ) => {
+                let (lv, tv) = self.variances(name, ra.len(), aa.len());
+                for ((x, y), w) in ra.iter().zip(rb).zip(lv) {
+                    region(g, *x, *y, then(v, w));
+                }
+                for ((x, y), w) in aa.iter().zip(ab).zip(tv) {
+                    self.relate_at(g, x, y, then(v, w), blame, span);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The reachable blocks, in order.
+    fn reachable_blocks(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.cx.body.blocks.len()).filter(|&b| self.cx.reachable[b])
+    }
+
     /// The type with regions of each local: declared (arguments, return place, annotated
     /// `let`s) or inferred from what is assigned to it, with fresh variables. `None` when the
     /// inference does not settle.
-    fn local_rtys(&self, br: &BodyRegions, g: &mut Graph) -> Option<Vec<Option<RTy>>> {
-        let body = self.body;
+    fn local_rtys(&self, g: &mut Graph) -> Option<Vec<Option<RTy>>> {
+        let body = self.cx.body;
         let n = body.locals.len();
         let mut shapes: Vec<Shape> = vec![Shape::Unset; n];
         let mut declared: Vec<Option<RTy>> = vec![None; n];
-        for (l, t, span) in &br.local_tys {
+        for (l, t, span) in &self.br.local_tys {
             let i = l.0 as usize;
             if i >= n || !agrees(t, &body.locals[i].ty) {
                 shapes[i] = Shape::Bad;
@@ -315,8 +446,8 @@ impl Cx<'_> {
                 Some(span) => {
                     // The local's own regions, equated with its annotation's.
                     let own = t.map_regions(&mut |_| g.fresh());
-                    g.relate_at(
-                        self,
+                    self.relate_at(
+                        g,
                         &own,
                         t,
                         Variance::Invariant,
@@ -343,13 +474,7 @@ impl Cx<'_> {
         }
         // Each local not declared has the shape of what is assigned to it; until nothing
         // changes (a disagreement makes it `Bad`, which may unsettle others).
-        let mut rounds = 0;
-        loop {
-            rounds += 1;
-            if rounds > 8 {
-                return None;
-            }
-            let mut changed = false;
+        for _ in 0..8 {
             let tys: Vec<Option<RTy>> = shapes
                 .iter()
                 .map(|s| match s {
@@ -357,28 +482,20 @@ impl Cx<'_> {
                     _ => None,
                 })
                 .collect();
-            let mut set = |l: Local, t: Option<RTy>, shapes: &mut Vec<Shape>| {
+            let mut changed = false;
+            let mut set = |l: Local, t: Option<RTy>| {
                 let i = l.0 as usize;
-                if declared[i].is_some() {
-                    return;
-                }
                 // What is assigned from a value of unknown type says nothing of the local's.
-                let Some(t) = t.filter(RTy::is_known) else {
+                let (None, Some(t)) = (&declared[i], t.filter(RTy::is_known)) else {
                     return;
                 };
                 let new = match &shapes[i] {
                     Shape::Bad => return,
-                    Shape::Unset => Shape::Known(t),
                     Shape::Known(old) if old.same_shape(&t) => return,
                     Shape::Known(_) => Shape::Bad,
+                    Shape::Unset if agrees(&t, &body.locals[i].ty) => Shape::Known(t),
+                    Shape::Unset => Shape::Bad,
                 };
-                if let Shape::Known(t) = &new {
-                    if !agrees(t, &body.locals[i].ty) {
-                        shapes[i] = Shape::Bad;
-                        changed = true;
-                        return;
-                    }
-                }
                 shapes[i] = new;
                 changed = true;
             };
@@ -388,49 +505,41 @@ impl Cx<'_> {
                     let StatementKind::Assign(dest, rv) = &s.kind else {
                         continue;
                     };
-                    if !dest.proj.is_empty() {
+                    if !dest.proj.is_empty() || (s.uncertain && !self.reborrows.contains(&(b, si)))
+                    {
                         continue;
                     }
-                    if s.uncertain && !reborrow(br, b, si) {
-                        continue;
-                    }
-                    let t = self.rvalue_rty(br, &tys, b, si, rv, &mut |_| Region::Unknown);
-                    set(dest.local, t, &mut shapes);
+                    set(
+                        dest.local,
+                        self.rvalue_rty(&tys, b, si, rv, &mut |_| Region::Unknown),
+                    );
                 }
                 if let Terminator::Call { dest, .. } = &block.term {
                     if dest.proj.is_empty() {
-                        let t = br
+                        let t = self
                             .calls
-                            .iter()
-                            .find(|(cb, _)| cb.0 as usize == b)
-                            .map(|(_, c)| {
-                                c.ret.map_regions(&mut |_| Region::Unknown).subst(&[], &[])
-                            });
-                        set(dest.local, t, &mut shapes);
+                            .get(&b)
+                            .map(|c| c.ret.map_regions(&mut |_| Region::Unknown).subst(&[], &[]));
+                        set(dest.local, t);
                     }
                 }
             }
             if !changed {
-                break;
+                return Some(
+                    shapes
+                        .into_iter()
+                        .zip(declared)
+                        .map(|(s, d)| match (s, d) {
+                            (Shape::Bad, _) => None,
+                            (_, Some(d)) => Some(d),
+                            (Shape::Known(t), None) => Some(t.map_regions(&mut |_| g.fresh())),
+                            _ => None,
+                        })
+                        .collect(),
+                );
             }
         }
-        Some(
-            shapes
-                .into_iter()
-                .zip(declared)
-                .map(|(s, d)| match (s, d) {
-                    (Shape::Bad, _) => None,
-                    (_, Some(d)) => Some(d),
-                    (Shape::Known(t), None) => Some(t.map_regions(&mut |_| g.fresh())),
-                    _ => None,
-                })
-                .collect(),
-        )
-    }
-
-    /// The reachable blocks, in order.
-    fn reachable_blocks(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.body.blocks.len()).filter(|&b| self.reachable[b])
+        None
     }
 
     /// The type of a place, from its local's.
@@ -441,7 +550,7 @@ impl Cx<'_> {
             t = match proj {
                 Proj::Deref => t.deref()?,
                 Proj::Field(f) => {
-                    let ft = t.field(self.index, variant, f)?;
+                    let ft = self.field(&t, variant, f)?;
                     variant = None;
                     ft
                 }
@@ -467,7 +576,6 @@ impl Cx<'_> {
     /// inferred lifetime argument's).
     fn rvalue_rty(
         &self,
-        br: &BodyRegions,
         tys: &[Option<RTy>],
         b: usize,
         si: usize,
@@ -484,7 +592,7 @@ impl Cx<'_> {
                 let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
                 Some(RTy::Ref(fresh(()), m, Box::new(inner)))
             }
-            Rvalue::Aggregate(ops) => match aggregate(br, b, si)? {
+            Rvalue::Aggregate(ops) => match self.aggregates.get(&(b, si))? {
                 AggregateKind::Tuple => Some(RTy::Tuple(
                     ops.iter()
                         .map(|o| self.operand_rty(tys, o))
@@ -496,14 +604,7 @@ impl Cx<'_> {
                     args,
                     ..
                 } => {
-                    let n = self
-                        .index
-                        .adt(name)?
-                        .written
-                        .as_ref()?
-                        .generics
-                        .lifetimes
-                        .len();
+                    let n = self.template(name)?.lifetimes.len();
                     let regions = match regions {
                         Some(r) => r.clone(),
                         None => (0..n).map(|_| fresh(())).collect(),
@@ -519,153 +620,225 @@ impl Cx<'_> {
         }
     }
 
+    /// A borrow `&p` (or `&mut p`): a fresh region for the loan, which the references `p` is
+    /// read through outlive, up to the first shared one (rustc's reborrow constraints).
+    fn borrow(
+        &self,
+        tys: &[Option<RTy>],
+        p: &Place,
+        m: Mutability,
+        span: Span,
+        g: &mut Graph,
+    ) -> RTy {
+        let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
+        let loan = g.fresh();
+        for i in (0..p.proj.len()).rev() {
+            if p.proj[i] != Proj::Deref {
+                continue;
+            }
+            let base = Place {
+                local: p.local,
+                proj: p.proj[..i].to_vec(),
+            };
+            match self.place_rty(tys, &base) {
+                Some(RTy::Ref(r, m, _)) => {
+                    g.edge(r, loan, Blame::Boring, span);
+                    if m == Mutability::Not {
+                        break;
+                    }
+                }
+                Some(RTy::Adt { name, .. }) if &*name == "Box" => {}
+                _ => break,
+            }
+        }
+        RTy::Ref(loan, m, Box::new(inner))
+    }
+
+    /// What rustc blames for a value stored into `dest`.
+    fn blame_of(&self, dest: &Place) -> Blame {
+        if !dest.proj.is_empty() {
+            return Blame::Assignment;
+        }
+        match self.cx.body.local(dest.local).kind {
+            LocalKind::Return => Blame::Return,
+            LocalKind::User | LocalKind::Arg => Blame::Assignment,
+            _ => Blame::Boring,
+        }
+    }
+
     /// The constraints of the body's statements and calls.
-    fn constraints(&self, br: &BodyRegions, tys: &[Option<RTy>], g: &mut Graph) {
-        let body = self.body;
-        let blame_of = |dest: &Place| {
-            if !dest.proj.is_empty() {
-                return Blame::Assignment;
-            }
-            match body.local(dest.local).kind {
-                LocalKind::Return => Blame::Return,
-                LocalKind::User | LocalKind::Arg => Blame::Assignment,
-                _ => Blame::Boring,
-            }
-        };
+    fn constraints(&self, tys: &[Option<RTy>], g: &mut Graph) {
+        let body = self.cx.body;
         let reachable: Vec<usize> = self.reachable_blocks().collect();
         for b in reachable {
             let block = &body.blocks[b];
             for (si, s) in block.stmts.iter().enumerate() {
-                let StatementKind::Assign(dest, rv) = &s.kind else {
-                    continue;
-                };
-                if s.uncertain && !reborrow(br, b, si) {
-                    continue;
-                }
-                let Some(dest_ty) = self.place_rty(tys, dest) else {
-                    continue;
-                };
-                let blame = blame_of(dest);
-                match rv {
-                    Rvalue::Use(o) => {
-                        if let Some(t) = self.operand_rty(tys, o) {
-                            g.relate(self, &t, &dest_ty, blame, s.span);
-                        }
-                    }
-                    Rvalue::Ref(_, p) => {
-                        let Some(t) = self.rvalue_rty(br, tys, b, si, rv, &mut |_| g.fresh())
-                        else {
-                            continue;
-                        };
-                        let RTy::Ref(loan, ..) = t else { continue };
-                        // Reborrows: the references dereferenced outlive the loan, up to the
-                        // first shared one.
-                        for i in (0..p.proj.len()).rev() {
-                            if p.proj[i] != Proj::Deref {
-                                continue;
-                            }
-                            let base = Place {
-                                local: p.local,
-                                proj: p.proj[..i].to_vec(),
-                            };
-                            match self.place_rty(tys, &base) {
-                                Some(RTy::Ref(r, m, _)) => {
-                                    g.edge(r, loan, Blame::Boring, s.span);
-                                    if m == Mutability::Not {
-                                        break;
-                                    }
-                                }
-                                Some(RTy::Adt { name, .. }) if &*name == "Box" => {}
-                                _ => break,
-                            }
-                        }
-                        g.relate(self, &t, &dest_ty, blame, s.span);
-                    }
-                    Rvalue::Aggregate(ops) => {
-                        let Some(kind) = aggregate(br, b, si) else {
-                            continue;
-                        };
-                        let Some(t) = self.rvalue_rty(br, tys, b, si, rv, &mut |_| g.fresh())
-                        else {
-                            continue;
-                        };
-                        if let AggregateKind::Adt {
-                            variant, fields, ..
-                        } = kind
-                        {
-                            // Each operand is stored into its field (rustc blames "this usage").
-                            for (o, f) in ops.iter().zip(fields) {
-                                let (Some(ot), Some(ft)) = (
-                                    self.operand_rty(tys, o),
-                                    t.field(self.index, variant.as_ref(), f),
-                                ) else {
-                                    continue;
-                                };
-                                let span = o
-                                    .place()
-                                    .filter(|p| p.proj.is_empty())
-                                    .map(|p| body.local(p.local))
-                                    .filter(|d| d.kind == LocalKind::Temp)
-                                    .map_or(s.span, |d| d.span);
-                                g.relate(self, &ot, &ft, Blame::Usage, span);
-                            }
-                        }
-                        g.relate(self, &t, &dest_ty, blame, s.span);
-                    }
-                    Rvalue::Opaque(_) => {}
+                if let StatementKind::Assign(dest, rv) = &s.kind {
+                    self.assignment(tys, b, si, s, dest, rv, g);
                 }
             }
             if let Terminator::Call {
                 args, dest, span, ..
             } = &block.term
             {
-                let Some((_, sig)) = br.calls.iter().find(|(cb, _)| cb.0 as usize == b) else {
-                    continue;
-                };
-                if sig.params.len() != args.len() {
-                    continue;
-                }
-                let inst: Vec<Region> = (0..sig.n_regions).map(|_| g.fresh()).collect();
-                for (a, p) in args.iter().zip(&sig.params) {
-                    if let Some(t) = self.operand_rty(tys, a) {
-                        g.relate(self, &t, &p.subst(&inst, &[]), Blame::CallArgument, *span);
-                    }
-                }
-                for &(a, b) in &sig.bounds {
-                    let at = |r: Region| match r {
-                        Region::Param(i) => {
-                            inst.get(i as usize).copied().unwrap_or(Region::Unknown)
-                        }
-                        r => r,
-                    };
-                    g.edge(at(a), at(b), Blame::Predicate, *span);
-                }
-                if let Some(dest_ty) = self.place_rty(tys, dest) {
-                    g.relate(
-                        self,
-                        &sig.ret.subst(&inst, &[]),
-                        &dest_ty,
-                        blame_of(dest),
-                        *span,
-                    );
+                if let Some(sig) = self.calls.get(&b) {
+                    self.call(tys, sig, args, dest, *span, g);
                 }
             }
         }
     }
-}
 
-/// The kind of the aggregate at statement `si` of block `b`.
-fn aggregate(br: &BodyRegions, b: usize, si: usize) -> Option<&AggregateKind> {
-    br.aggregates
-        .iter()
-        .find(|(ab, ai, _)| ab.0 as usize == b && *ai as usize == si)
-        .map(|(_, _, k)| k)
-}
+    /// The constraints of `dest = rv`, statement `si` of block `b`.
+    #[allow(clippy::too_many_arguments)]
+    fn assignment(
+        &self,
+        tys: &[Option<RTy>],
+        b: usize,
+        si: usize,
+        s: &Statement,
+        dest: &Place,
+        rv: &Rvalue,
+        g: &mut Graph,
+    ) {
+        let implicit = self.implicit_reborrows.contains(&(b, si));
+        if s.uncertain && !self.reborrows.contains(&(b, si)) && !implicit {
+            return;
+        }
+        let Some(dest_ty) = self.place_rty(tys, dest) else {
+            return;
+        };
+        let blame = self.blame_of(dest);
+        match rv {
+            Rvalue::Use(o) if implicit => {
+                // `&*p` for the shared reference the return type wants.
+                if let (Some(p), RTy::Ref(_, Mutability::Not, _)) = (o.place(), &dest_ty) {
+                    let t = self.borrow(tys, &p.deref(), Mutability::Not, s.span, g);
+                    self.relate(g, &t, &dest_ty, blame, s.span);
+                }
+            }
+            Rvalue::Use(o) => {
+                if let Some(t) = self.operand_rty(tys, o) {
+                    self.relate(g, &t, &dest_ty, blame, s.span);
+                }
+            }
+            Rvalue::Ref(kind, p) => {
+                let m = match kind {
+                    BorrowKind::Shared => Mutability::Not,
+                    BorrowKind::Mut { .. } => Mutability::Mut,
+                };
+                let t = self.borrow(tys, p, m, s.span, g);
+                self.relate(g, &t, &dest_ty, blame, s.span);
+            }
+            Rvalue::Aggregate(ops) => {
+                let Some(&kind) = self.aggregates.get(&(b, si)) else {
+                    return;
+                };
+                if let (AggregateKind::Tuple, RTy::Tuple(parts)) = (kind, &dest_ty) {
+                    // Part by part: a constant part (of no region that matters) need not be
+                    // typed.
+                    if parts.len() == ops.len() {
+                        for (o, part) in ops.iter().zip(parts) {
+                            if let Some(t) = self.operand_rty(tys, o) {
+                                self.relate(g, &t, part, blame, s.span);
+                            }
+                        }
+                    }
+                    return;
+                }
+                let Some(t) = self.rvalue_rty(tys, b, si, rv, &mut |_| g.fresh()) else {
+                    return;
+                };
+                if let AggregateKind::Adt {
+                    variant, fields, ..
+                } = kind
+                {
+                    self.adt_parts(tys, &t, variant.as_ref(), fields, ops, s.span, g);
+                }
+                self.relate(g, &t, &dest_ty, blame, s.span);
+            }
+            Rvalue::Opaque(_) => {}
+        }
+    }
 
-/// Whether statement `si` of block `b` is uncertain only in whether it copies, moves or
-/// reborrows the value of a known place: the value flows either way.
-fn reborrow(br: &BodyRegions, b: usize, si: usize) -> bool {
-    br.reborrows.contains(&(BlockId(b as u32), si as u32))
+    /// A struct built from `ops` for `fields`: each stored into its field (rustc blames "this
+    /// usage", at the operand), and the struct's bounds between lifetimes hold of its
+    /// arguments (the type built must be well-formed).
+    #[allow(clippy::too_many_arguments)]
+    fn adt_parts(
+        &self,
+        tys: &[Option<RTy>],
+        t: &RTy,
+        variant: Option<&Name>,
+        fields: &[FieldName],
+        ops: &[Operand],
+        span: Span,
+        g: &mut Graph,
+    ) {
+        let body = self.cx.body;
+        for (o, f) in ops.iter().zip(fields) {
+            let (Some(ot), Some(ft)) = (self.operand_rty(tys, o), self.field(t, variant, f)) else {
+                continue;
+            };
+            let at = o
+                .place()
+                .filter(|p| p.proj.is_empty())
+                .map(|p| body.local(p.local))
+                .filter(|d| d.kind == LocalKind::Temp)
+                .map_or(span, |d| d.span);
+            self.relate(g, &ot, &ft, Blame::Usage, at);
+        }
+        let RTy::Adt { name, regions, .. } = t else {
+            return;
+        };
+        let Some(adt) = self.template(name) else {
+            return;
+        };
+        for &(a, b) in &adt.lifetime_bounds {
+            let at = |r: Region| match r {
+                Region::Param(i) => regions.get(i as usize).copied().unwrap_or(Region::Unknown),
+                r => r,
+            };
+            g.edge(at(a), at(b), Blame::Boring, span);
+        }
+    }
+
+    /// The constraints of a call of a known signature: each argument stored into its
+    /// parameter, the callee's bounds, its result stored into `dest`.
+    fn call(
+        &self,
+        tys: &[Option<RTy>],
+        sig: &CalleeSig,
+        args: &[Operand],
+        dest: &Place,
+        span: Span,
+        g: &mut Graph,
+    ) {
+        if sig.params.len() != args.len() {
+            return;
+        }
+        let inst: Vec<Region> = (0..sig.n_regions).map(|_| g.fresh()).collect();
+        for (a, p) in args.iter().zip(&sig.params) {
+            if let Some(t) = self.operand_rty(tys, a) {
+                self.relate(g, &t, &p.subst(&inst, &[]), Blame::CallArgument, span);
+            }
+        }
+        let at = |r: Region| match r {
+            Region::Param(i) => inst.get(i as usize).copied().unwrap_or(Region::Unknown),
+            r => r,
+        };
+        for &(a, b) in &sig.bounds {
+            g.edge(at(a), at(b), Blame::Predicate, span);
+        }
+        if let Some(dest_ty) = self.place_rty(tys, dest) {
+            self.relate(
+                g,
+                &sig.ret.subst(&inst, &[]),
+                &dest_ty,
+                self.blame_of(dest),
+                span,
+            );
+        }
+    }
 }
 
 /// The regions `from` must outlive: those its constraints reach.

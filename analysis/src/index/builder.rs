@@ -78,11 +78,10 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
         if let Some(t) = &c.impl_self {
             sig.stores = stores_into_self(def, t);
-            sig.written = Some(std::sync::Arc::new(written_sig(
-                def,
-                &c.impl_generics,
-                Some(t),
-            )));
+            sig.written = Some(std::sync::Arc::new(WrittenSig {
+                trait_impl: c.impl_trait.is_some(),
+                ..written_sig(def, &c.impl_generics, Some(t))
+            }));
         }
         sig
     });

@@ -81,6 +81,8 @@ pub struct WrittenSig {
     /// The generics of its impl, and the impl's self type.
     pub impl_generics: ast::Generics,
     pub impl_self: Option<ast::Type>,
+    /// Its impl is of a trait.
+    pub trait_impl: bool,
     /// The receiver's type as written (`&'a Self` for `&'a self`, `Self` for `self`).
     pub receiver: Option<ast::Type>,
     pub params: Vec<ast::Type>,
@@ -114,6 +116,7 @@ pub fn written_sig(
         generics: def.generics.clone(),
         impl_generics: impl_generics.clone(),
         impl_self: impl_self.cloned(),
+        trait_impl: false,
         receiver,
         params: def.params.iter().map(|p| p.ty.clone()).collect(),
         ret: def.ret.clone(),

@@ -75,8 +75,17 @@ impl Lower<'_> {
                 let op = self.expr_operand(e);
                 let unc = matches!(op, Operand::Use(_));
                 let known = std::mem::take(&mut self.place_known);
+                // A `&mut` behind a reference cannot be moved: returned, it is reborrowed.
+                let reborrowed = known
+                    && *dest == Place::local(Body::return_local())
+                    && op.place().is_some_and(|p| {
+                        matches!(self.place_ty(p), Ty::Ref(Mutability::Mut, _))
+                            && self.behind_reference(p)
+                    });
                 self.assign(dest.clone(), Rvalue::Use(op), span, unc);
-                if unc && known {
+                if unc && reborrowed {
+                    self.record_implicit_reborrow();
+                } else if unc && known {
                     self.record_reborrow();
                 }
             }

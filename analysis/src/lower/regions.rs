@@ -10,7 +10,7 @@ use super::Lower;
 use crate::ast::{self, FieldName, FnDef, Name, Span};
 use crate::index::{self, Index, WrittenSig};
 use crate::mir::*;
-use crate::ty::regions::{implied_bounds, RTy, Region, Written};
+use crate::ty::regions::{implied_bounds, AdtTemplate, RTy, Region, Written};
 
 /// What the lowering keeps of a function's universal regions to name them in its body.
 #[derive(Default)]
@@ -345,6 +345,30 @@ impl Lower<'_> {
         }
     }
 
+    /// The statement pushed last (in the current block) returns a `&mut` read from behind a
+    /// reference: rustc reborrows it (`&*p`) for the reference the return type expects.
+    pub(super) fn record_implicit_reborrow(&mut self) {
+        let b = self.cur;
+        let n = self.body.blocks[b.0 as usize].stmts.len();
+        if let (Some(regions), Some(last)) = (self.body.regions.as_mut(), n.checked_sub(1)) {
+            regions.implicit_reborrows.push((b, last as u32));
+        }
+    }
+
+    /// Whether `p` is read through a reference (a deref of a `&` or `&mut`, not of a `Box`).
+    pub(super) fn behind_reference(&self, p: &Place) -> bool {
+        (0..p.proj.len()).any(|i| {
+            p.proj[i] == Proj::Deref
+                && matches!(
+                    self.place_ty(&Place {
+                        local: p.local,
+                        proj: p.proj[..i].to_vec(),
+                    }),
+                    crate::ty::Ty::Ref(..)
+                )
+        })
+    }
+
     /// What `Path { fields }` (or `Path(..)`) builds, for the crate's structs: its lifetime
     /// arguments are inferred, or `Self`'s. `None` for a struct whose type arguments would have
     /// to be inferred.
@@ -501,6 +525,17 @@ fn callee_sig(sig: &WrittenSig, index: &Index) -> Option<CalleeSig> {
     let mut bounds = Vec::new();
     for (a, b) in g.lifetime_bounds.iter().chain(&ig.lifetime_bounds) {
         bounds.push((lookup(&names, a)?, lookup(&names, b)?));
+    }
+    // A path to an inherent impl's function names its self type, which must be well-formed:
+    // the type's bounds between lifetimes hold of the impl's arguments.
+    if let (false, Some(RTy::Adt { name, regions, .. })) = (sig.trait_impl, &self_ty) {
+        if let Some(adt) = AdtTemplate::of(index, name) {
+            let at = |r: Region| match r {
+                Region::Param(i) => regions.get(i as usize).copied().unwrap_or(Region::Unknown),
+                r => r,
+            };
+            bounds.extend(adt.lifetime_bounds.iter().map(|&(a, b)| (at(a), at(b))));
+        }
     }
     Some(CalleeSig {
         n_regions: n,

@@ -88,10 +88,13 @@ impl Lower<'_> {
             Stmt::Let {
                 pat,
                 ty,
+                ty_span,
                 init,
                 else_block,
                 span,
             } => {
+                // rustc blames a written type at the type.
+                let annotation = ty_span.unwrap_or(*span);
                 let ty_ast = ty.as_ref();
                 if let Some(t) = ty_ast {
                     self.check_static_outlives(t, *span);
@@ -135,7 +138,7 @@ impl Lower<'_> {
                                     self.body.static_locals.push(l);
                                 }
                                 if let Some(t) = ty_ast {
-                                    self.annotate_local(l, t, *span);
+                                    self.annotate_local(l, t, annotation);
                                 }
                                 self.expr_into_extended(init, &Place::local(l));
                                 self.end_statement(mark, *span);
@@ -160,6 +163,15 @@ impl Lower<'_> {
                             let place = self.expr_place(init, false);
                             self.ensure_place(place, ty.clone(), init.span)
                         };
+                        if let Some(t) = ty_ast {
+                            // The value is built for the pattern: it has the written type.
+                            if is_temp
+                                && place.proj.is_empty()
+                                && self.body.local(place.local).kind == LocalKind::Temp
+                            {
+                                self.annotate_local(place.local, t, annotation);
+                            }
+                        }
                         if place.proj.is_empty()
                             && (is_temp || matches!(init.kind, ExprKind::Path(_)))
                             && ty_ast.is_some_and(|t| self.all_free(t))
@@ -223,6 +235,9 @@ impl Lower<'_> {
                     ops.push(Operand::Move(Place::local(t)));
                 }
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), init.span, false);
+                if matches!(init.kind, ExprKind::Tuple(_)) {
+                    self.record_aggregate(AggregateKind::Tuple);
+                }
                 return;
             }
             _ => {}

@@ -237,32 +237,6 @@ impl RTy {
             _ => None,
         }
     }
-
-    /// The type of field `f` (of variant `variant` for an enum), with the type's arguments.
-    pub fn field(&self, index: &Index, variant: Option<&Name>, f: &FieldName) -> Option<RTy> {
-        match (self, f) {
-            (RTy::Tuple(ts), FieldName::Index(i)) if variant.is_none() => {
-                ts.get(*i as usize).cloned()
-            }
-            (
-                RTy::Adt {
-                    name,
-                    regions,
-                    args,
-                },
-                f,
-            ) => {
-                let t = AdtTemplate::of(index, name)?;
-                let fields = match variant {
-                    None => &t.fields,
-                    Some(v) => &t.variants.iter().find(|(n, _)| n == v)?.1,
-                };
-                let (_, ft) = fields.iter().find(|(n, _)| n == f)?;
-                t.instance(ft, regions, args)
-            }
-            _ => None,
-        }
-    }
 }
 
 /// A crate's struct or enum with its fields' types as templates: `Region::Param(i)` is its
