@@ -250,6 +250,9 @@ pub struct BodyRegions {
     /// regions are the universal ones), and `let`s with a type annotation (`Some` span of the
     /// statement: the local's own regions are equated with the annotation's).
     pub local_tys: Vec<(Local, RTy, Option<Span>)>,
+    /// The types written in the body (`let` annotations), each with its span: they must be
+    /// well-formed (`&'static &'a T` needs `'a: 'static`).
+    pub wf: Vec<(RTy, Span)>,
     /// Inference variables named in annotations (`'_`, elided): `Region::Var(0..n_vars)`.
     pub n_vars: u32,
     /// What each `Rvalue::Aggregate` builds, by block and statement index (those not listed

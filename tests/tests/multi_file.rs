@@ -951,3 +951,24 @@ pub fn foo_bounded<'a, 'b: 'a>(u: &'b ()) -> &'a () {
 "#,
     );
 }
+
+#[test]
+fn a_written_type_must_be_well_formed_once_per_lifetime() {
+    // `&'static &'a u32` needs `'a: 'static`: one error for `'a`, at the type, even where `'a`
+    // is returned as `'static` too.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub fn annotated<'a>(x: &'a &'a u32) {
+    let _y: &'static &'a u32 = x;
+//          ^^^^^^^^^^^^^^^^ lifetime
+}
+
+pub fn and_returned<'a>(x: &'a u32, y: &'a &'a u32) -> &'static u32 {
+    let _z: &'static &'a u32 = y;
+//          ^^^^^^^^^^^^^^^^ lifetime
+    x
+}
+"#,
+    );
+}

@@ -24,7 +24,7 @@ use crate::ast::{FieldName, Mutability, Name, Span};
 use crate::base::FxBuild;
 use crate::errors::{Blame, ErrorKind};
 use crate::mir::*;
-use crate::ty::regions::{variances, AdtTemplate, RTy, Region, Variance};
+use crate::ty::regions::{variances, wf_obligations, AdtTemplate, RTy, Region, Variance};
 use crate::ty::Ty;
 
 /// An outlives constraint `sup: sub`, with what requires it and where.
@@ -459,6 +459,14 @@ impl Check<'_, '_> {
             };
             shapes[i] = Shape::Known(own.map_regions(&mut |_| Region::Unknown));
             declared[i] = Some(own);
+        }
+        // The written types must be well-formed.
+        for (t, span) in &self.br.wf {
+            let mut pairs = Vec::new();
+            wf_obligations(self.cx.index, t, &mut pairs);
+            for (a, b) in pairs {
+                g.edge(a, b, Blame::Boring, *span);
+            }
         }
         for (i, d) in body.locals.iter().enumerate() {
             if matches!(d.kind, LocalKind::Upvar | LocalKind::Static) {

@@ -317,12 +317,17 @@ impl Lower<'_> {
         Some(w.convert(t, &mut region, &mut lossy))
     }
 
-    /// `let l: T = ..`: the local's type is the annotation's.
-    pub(super) fn annotate_local(&mut self, l: Local, t: &ast::Type, span: Span) {
-        if let Some(rty) = self.body_rty(t) {
-            if let Some(regions) = self.body.regions.as_mut() {
-                regions.local_tys.push((l, rty, Some(span)));
-            }
+    /// A `let`'s annotation (at `span`): its type with regions, which must be well-formed.
+    pub(super) fn annotation(&mut self, t: &ast::Type, span: Span) -> Option<RTy> {
+        let rty = self.body_rty(t)?;
+        self.body.regions.as_mut()?.wf.push((rty.clone(), span));
+        Some(rty)
+    }
+
+    /// `let l: T = ..`: the local's type is the annotation's (`T`'s, written at `span`).
+    pub(super) fn annotate_local(&mut self, l: Local, t: &RTy, span: Span) {
+        if let Some(regions) = self.body.regions.as_mut() {
+            regions.local_tys.push((l, t.clone(), Some(span)));
         }
     }
 

@@ -95,6 +95,7 @@ impl Lower<'_> {
             } => {
                 // rustc blames a written type at the type.
                 let annotation = ty_span.unwrap_or(*span);
+                let annotated = ty.as_ref().and_then(|t| self.annotation(t, annotation));
                 let ty_ast = ty.as_ref();
                 if let Some(t) = ty_ast {
                     self.check_static_outlives(t, *span);
@@ -137,7 +138,7 @@ impl Lower<'_> {
                                 if ty_ast.is_some_and(|t| self.all_free(t)) {
                                     self.body.static_locals.push(l);
                                 }
-                                if let Some(t) = ty_ast {
+                                if let Some(t) = &annotated {
                                     self.annotate_local(l, t, annotation);
                                 }
                                 self.expr_into_extended(init, &Place::local(l));
@@ -163,7 +164,7 @@ impl Lower<'_> {
                             let place = self.expr_place(init, false);
                             self.ensure_place(place, ty.clone(), init.span)
                         };
-                        if let Some(t) = ty_ast {
+                        if let Some(t) = &annotated {
                             // The value is built for the pattern: it has the written type.
                             if is_temp
                                 && place.proj.is_empty()

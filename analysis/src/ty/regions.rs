@@ -722,6 +722,68 @@ fn implied(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut 
     }
 }
 
+/// The outlives facts a type needs to be well-formed, as `(longer, shorter)` pairs: in
+/// `&'a T` the regions of `T`'s known parts outlive `'a`, a crate type's bounds (written, and
+/// inferred from its fields) hold of its arguments. Only what is known: a type not followed
+/// needs nothing here.
+pub fn wf_obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>) {
+    let mut stack = Vec::new();
+    obligations(index, t, out, &mut stack);
+}
+
+fn obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut Vec<Name>) {
+    match t {
+        RTy::Ref(r, _, inner) => {
+            let mut rs = Vec::new();
+            known_regions(inner, &mut rs);
+            out.extend(rs.into_iter().map(|q| (q, *r)));
+            obligations(index, inner, out, stack);
+        }
+        RTy::Tuple(ts) => ts.iter().for_each(|t| obligations(index, t, out, stack)),
+        RTy::Array(t) | RTy::Slice(t) => obligations(index, t, out, stack),
+        RTy::Param(_) | RTy::Opaque(_) => {}
+        RTy::Adt {
+            name,
+            regions,
+            args,
+        } => {
+            if index.adt(name).is_some() {
+                for (c, r) in adt_outlives(index, name, stack).unwrap_or_default() {
+                    let short = subst_region(r, regions);
+                    match c {
+                        Comp::Region(q) => out.push((subst_region(q, regions), short)),
+                        Comp::Type(i) => {
+                            let mut rs = Vec::new();
+                            if let Some(a) = args.get(i) {
+                                known_regions(a, &mut rs);
+                            }
+                            out.extend(rs.into_iter().map(|q| (q, short)));
+                        }
+                    }
+                }
+            }
+            args.iter().for_each(|a| obligations(index, a, out, stack));
+        }
+    }
+}
+
+/// The regions of a type's known parts (not those written inside a type not followed).
+fn known_regions(t: &RTy, out: &mut Vec<Region>) {
+    match t {
+        RTy::Ref(r, _, inner) => {
+            out.push(*r);
+            known_regions(inner, out);
+        }
+        RTy::Tuple(ts) => ts.iter().for_each(|t| known_regions(t, out)),
+        RTy::Array(t) | RTy::Slice(t) => known_regions(t, out),
+        RTy::Adt { regions, args, .. } => {
+            out.extend(regions.iter().copied());
+            args.iter().for_each(|t| known_regions(t, out));
+        }
+        RTy::Param(_) | RTy::Opaque(_) => {}
+    }
+}
+
 fn all_pairs(rs: &[Region], out: &mut Vec<(Region, Region)>) {
     for a in rs {
         for b in rs {
