@@ -288,6 +288,9 @@ pub struct Universal {
 pub enum AggregateKind {
     /// A tuple of the operands.
     Tuple,
+    /// std's `Box<T>`, `Rc<T>`, `Arc<T>` (by `new`) or `Option<T>` (by `Some`) of the operand:
+    /// `T` is inferred, the operand's type a subtype of it.
+    Wrap(Name),
     /// A struct (or an enum's variant) from the operands, given for `fields` in order; its
     /// lifetime arguments are `regions` (`None`: inferred, fresh), its type arguments `args`.
     Adt {

@@ -972,3 +972,54 @@ pub fn and_returned<'a>(x: &'a u32, y: &'a &'a u32) -> &'static u32 {
 "#,
     );
 }
+
+#[test]
+fn lifetimes_through_coercions_aliases_and_std_wrappers() {
+    // `&&T` returned as `&T` is `&**x`: the inner reference's lifetime (and the outer's up to
+    // the first shared one) must outlive the result. A type alias stands for its type, with the
+    // lifetimes it is given. `Box::new(x)` and `Some(x)` hold what they are given.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub type Pair<'a, T> = (&'a T, &'a T);
+
+pub fn inner<'a, 'b>(x: &'a &'b u32) -> &'a u32 {
+    x
+}
+
+pub fn outer<'a, 'b, 'c>(x: &'a &'b u32) -> &'c u32 {
+    x
+//  ^ lifetime
+}
+
+pub fn through_mut<'a, 'b, 'c>(x: &'a &'b mut u32) -> &'c u32 {
+    x
+//  ^ lifetime
+//  ^ lifetime
+}
+
+pub fn derefs<'a, 'b>(x: &'a mut &'b mut String) -> &'a str {
+    x
+}
+
+pub fn pair<'a, 'b>(x: &'a u32, y: &'b u32) -> Pair<'a, u32> {
+    (x, y)
+//  ^^^^^^ lifetime
+}
+
+pub fn pair_ok<'a>(x: &'a u32) -> Pair<'a, u32> {
+    (x, x)
+}
+
+pub fn boxed<'a, 'b>(x: &'a u32) -> Box<&'b u32> {
+    Box::new(x)
+//  ^^^^^^^^^^^ lifetime
+}
+
+pub fn some<'a, 'b: 'a>(x: &'b u32, y: &'a u32) -> (Option<&'a u32>, Option<&'b u32>) {
+    (Some(x), Some(y))
+//  ^^^^^^^^^^^^^^^^^^ lifetime
+}
+"#,
+    );
+}

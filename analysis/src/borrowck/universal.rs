@@ -23,6 +23,7 @@ use super::{BorrowError, Cx};
 use crate::ast::{FieldName, Mutability, Name, Span};
 use crate::base::FxBuild;
 use crate::errors::{Blame, ErrorKind};
+use crate::index::Index;
 use crate::mir::*;
 use crate::ty::regions::{variances, wf_obligations, AdtTemplate, RTy, Region, Variance};
 use crate::ty::Ty;
@@ -131,10 +132,15 @@ fn interest(b: Blame) -> u8 {
 }
 
 /// Whether a type with regions agrees with the lowering's type of the same value (where that
-/// one is known): a disagreement means one of them is wrong.
-fn agrees(r: &RTy, t: &Ty) -> bool {
+/// one is known): a disagreement means one of them is wrong. The lowering keeps a type alias
+/// with parameters as its name.
+fn agrees(index: &Index, r: &RTy, t: &Ty) -> bool {
+    let agrees = |r: &RTy, t: &Ty| agrees(index, r, t);
     match (r, t) {
         (_, Ty::Unknown) => true,
+        (_, Ty::Adt { name, .. }) if index.alias(name).is_some() && index.adt(name).is_none() => {
+            true
+        }
         (RTy::Ref(_, m, a), Ty::Ref(n, b)) => m == n && agrees(a, b),
         (RTy::Tuple(a), Ty::Tuple(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| agrees(a, b))
@@ -355,19 +361,43 @@ impl Check<'_, '_> {
             self.relate_at(g, sub, sup, Variance::Covariant, blame, span);
             return;
         }
-        // A reference coerced: `&mut T` to `&T` keeps both regions; a deref (`&String` to
-        // `&str`) or an unsizing (`&u32` to `&dyn Debug`) keeps the reference's own, unless
-        // the deref goes through a reference inside (`&&T` to `&T` is `&**x`: the inner one's).
-        if let (RTy::Ref(r1, m1, t1), RTy::Ref(r2, m2, t2)) = (sub, sup) {
-            if !t1.is_known() || (m1 != m2 && *m1 != Mutability::Mut) {
-                return;
+        // A reference coerced is reborrowed through the references it derefs (`&&T` to `&T` is
+        // `&**x`), then derefs what it points to (`&String` to `&str`, by a `Deref` whose
+        // `&self` is that reborrow) or unsizes it (`&u32` to `&dyn Debug`): the references
+        // dereferenced outlive the result, from the innermost out to the first shared one (the
+        // reborrow constraints), and what it points to is related as it is when of one type.
+        let RTy::Ref(r2, m2, t2) = sup else {
+            return;
+        };
+        let mut chain: Vec<(Region, Mutability)> = Vec::new();
+        let mut cur = sub;
+        while let RTy::Ref(r, m, inner) = cur {
+            chain.push((*r, *m));
+            cur = inner;
+            if t2.is_known() && cur.is_known() && cur.same_shape(t2) {
+                break;
             }
-            if t2.is_known() && t1.same_shape(t2) {
-                g.edge(*r1, *r2, blame, span);
-                self.relate_at(g, t1, t2, Variance::Covariant, blame, span);
-            } else if deref_through_owned(t1) {
-                g.edge(*r1, *r2, blame, span);
+        }
+        let same = t2.is_known() && cur.is_known() && cur.same_shape(t2);
+        if chain.is_empty() || !(same || deref_through_owned(cur)) {
+            return;
+        }
+        // A `&mut` result is reborrowed through `&mut`s only.
+        if *m2 == Mutability::Mut && chain.iter().any(|(_, m)| *m == Mutability::Not) {
+            return;
+        }
+        for &(r, m) in chain.iter().rev() {
+            g.edge(r, *r2, blame, span);
+            if m == Mutability::Not {
+                break;
             }
+        }
+        if same {
+            let v = match m2 {
+                Mutability::Not => Variance::Covariant,
+                Mutability::Mut => Variance::Invariant,
+            };
+            self.relate_at(g, cur, t2, v, blame, span);
         }
     }
 
@@ -437,7 +467,7 @@ impl Check<'_, '_> {
         let mut declared: Vec<Option<RTy>> = vec![None; n];
         for (l, t, span) in &self.br.local_tys {
             let i = l.0 as usize;
-            if i >= n || !agrees(t, &body.locals[i].ty) {
+            if i >= n || !agrees(self.cx.index, t, &body.locals[i].ty) {
                 shapes[i] = Shape::Bad;
                 continue;
             }
@@ -501,7 +531,9 @@ impl Check<'_, '_> {
                     Shape::Bad => return,
                     Shape::Known(old) if old.same_shape(&t) => return,
                     Shape::Known(_) => Shape::Bad,
-                    Shape::Unset if agrees(&t, &body.locals[i].ty) => Shape::Known(t),
+                    Shape::Unset if agrees(self.cx.index, &t, &body.locals[i].ty) => {
+                        Shape::Known(t)
+                    }
                     Shape::Unset => Shape::Bad,
                 };
                 shapes[i] = new;
@@ -601,6 +633,14 @@ impl Check<'_, '_> {
                 Some(RTy::Ref(fresh(()), m, Box::new(inner)))
             }
             Rvalue::Aggregate(ops) => match self.aggregates.get(&(b, si))? {
+                AggregateKind::Wrap(name) => {
+                    let t = self.operand_rty(tys, ops.first()?)?;
+                    Some(RTy::Adt {
+                        name: name.clone(),
+                        regions: Vec::new(),
+                        args: vec![t.map_regions(&mut |_| fresh(()))],
+                    })
+                }
                 AggregateKind::Tuple => Some(RTy::Tuple(
                     ops.iter()
                         .map(|o| self.operand_rty(tys, o))
@@ -756,11 +796,20 @@ impl Check<'_, '_> {
                 let Some(t) = self.rvalue_rty(tys, b, si, rv, &mut |_| g.fresh()) else {
                     return;
                 };
-                if let AggregateKind::Adt {
-                    variant, fields, ..
-                } = kind
-                {
-                    self.adt_parts(tys, &t, variant.as_ref(), fields, ops, s.span, g);
+                match (kind, &t, ops.first().and_then(|o| self.operand_rty(tys, o))) {
+                    (
+                        AggregateKind::Adt {
+                            variant, fields, ..
+                        },
+                        ..,
+                    ) => self.adt_parts(tys, &t, variant.as_ref(), fields, ops, s.span, g),
+                    // `Box::new(x)`: `x` is the argument of a call.
+                    (AggregateKind::Wrap(_), RTy::Adt { args, .. }, Some(ot)) => {
+                        if let Some(inner) = args.first() {
+                            self.relate(g, &ot, inner, Blame::CallArgument, s.span);
+                        }
+                    }
+                    _ => {}
                 }
                 self.relate(g, &t, &dest_ty, blame, s.span);
             }

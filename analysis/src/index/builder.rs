@@ -291,6 +291,11 @@ impl IndexBuilder {
                     a.name.clone(),
                     plain.then(|| a.ty.clone()),
                 );
+                insert_once(
+                    &mut self.index.generic_aliases,
+                    a.name.clone(),
+                    Some(std::sync::Arc::new((a.generics.clone(), a.ty.clone()))),
+                );
             }
             ast::Item::Static(st) => {
                 let entry = Some((st.mutable, Ty::from_ast(&st.ty, &[], None)));

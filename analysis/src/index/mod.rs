@@ -195,6 +195,9 @@ pub struct Index {
     /// Type aliases without parameters (`type MakeRef = fn() -> &'static u8;`); `None` when the
     /// name is declared twice or takes parameters.
     aliases: HashMap<Name, Option<ast::Type>>,
+    /// Every type alias with its generics (`type Pair<'a, T> = (&'a T, &'a T);`); `None` when
+    /// the name is declared twice.
+    generic_aliases: HashMap<Name, Option<std::sync::Arc<(ast::Generics, ast::Type)>>>,
 }
 
 impl Index {
@@ -346,6 +349,12 @@ impl Index {
             }
         }
         go(self, ty, 0)
+    }
+
+    /// The crate's type alias of this name, with its generics.
+    pub fn alias(&self, name: &str) -> Option<(&ast::Generics, &ast::Type)> {
+        let a = self.generic_aliases.get(name)?.as_ref()?;
+        Some((&a.0, &a.1))
     }
 
     /// The crate's `static` item of this name: whether it is `mut`, and its type.

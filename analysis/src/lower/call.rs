@@ -133,7 +133,15 @@ impl Lower<'_> {
             let n = ops.len() as u32;
             self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             let fields = (0..n).map(FieldName::Index).collect();
-            if let Some(kind) = self.struct_aggregate(&segs[..], fields) {
+            let wrapper = match names.as_slice() {
+                [w @ ("Box" | "Rc" | "Arc"), "new"] => Some(*w),
+                ["Some"] => Some("Option"),
+                _ => None,
+            }
+            .filter(|w| n == 1 && self.index.adt(w).is_none() && !self.index.is_shadowed(w));
+            if let Some(w) = wrapper {
+                self.record_aggregate(AggregateKind::Wrap(w.into()));
+            } else if let Some(kind) = self.struct_aggregate(&segs[..], fields) {
                 self.record_aggregate(kind);
             }
             return;

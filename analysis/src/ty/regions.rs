@@ -219,6 +219,31 @@ impl RTy {
         }
     }
 
+    /// The type with its type parameters replaced by `types`' (by name; one not given is
+    /// opaque), its regions kept.
+    pub fn subst_types(&self, types: &[(Name, RTy)]) -> RTy {
+        match self {
+            RTy::Ref(r, m, inner) => RTy::Ref(*r, *m, Box::new(inner.subst_types(types))),
+            RTy::Tuple(ts) => RTy::Tuple(ts.iter().map(|t| t.subst_types(types)).collect()),
+            RTy::Array(t) => RTy::Array(Box::new(t.subst_types(types))),
+            RTy::Slice(t) => RTy::Slice(Box::new(t.subst_types(types))),
+            RTy::Adt {
+                name,
+                regions,
+                args,
+            } => RTy::Adt {
+                name: name.clone(),
+                regions: regions.clone(),
+                args: args.iter().map(|t| t.subst_types(types)).collect(),
+            },
+            RTy::Param(n) => types
+                .iter()
+                .find(|(p, _)| p == n)
+                .map_or(RTy::Opaque(Vec::new()), |(_, t)| t.clone()),
+            RTy::Opaque(rs) => RTy::Opaque(rs.clone()),
+        }
+    }
+
     /// The type `*t` has, for a reference or a `Box`.
     pub fn deref(&self) -> Option<RTy> {
         match self {
@@ -386,6 +411,17 @@ impl Written<'_> {
         region: &mut dyn FnMut(Option<&Name>) -> Region,
         lossy: &mut bool,
     ) -> RTy {
+        self.convert_at(t, region, lossy, 0)
+    }
+
+    /// `convert`, `depth` aliases deep.
+    fn convert_at(
+        &self,
+        t: &ast::Type,
+        region: &mut dyn FnMut(Option<&Name>) -> Region,
+        lossy: &mut bool,
+        depth: u32,
+    ) -> RTy {
         let lifetime = |l: Option<&Name>, region: &mut dyn FnMut(Option<&Name>) -> Region| match l
             .map(|l| &**l)
         {
@@ -400,18 +436,27 @@ impl Written<'_> {
                 inner,
             } => {
                 let r = lifetime(l.as_ref(), region);
-                RTy::Ref(r, *mutability, Box::new(self.convert(inner, region, lossy)))
+                RTy::Ref(
+                    r,
+                    *mutability,
+                    Box::new(self.convert_at(inner, region, lossy, depth)),
+                )
             }
             ast::Type::Ptr { inner, .. } => {
                 let mut rs = Vec::new();
-                self.convert(inner, region, lossy).regions(&mut rs);
+                self.convert_at(inner, region, lossy, depth)
+                    .regions(&mut rs);
                 RTy::Opaque(rs)
             }
-            ast::Type::Tuple(ts) => {
-                RTy::Tuple(ts.iter().map(|t| self.convert(t, region, lossy)).collect())
+            ast::Type::Tuple(ts) => RTy::Tuple(
+                ts.iter()
+                    .map(|t| self.convert_at(t, region, lossy, depth))
+                    .collect(),
+            ),
+            ast::Type::Array(t, _) => {
+                RTy::Array(Box::new(self.convert_at(t, region, lossy, depth)))
             }
-            ast::Type::Array(t, _) => RTy::Array(Box::new(self.convert(t, region, lossy))),
-            ast::Type::Slice(t) => RTy::Slice(Box::new(self.convert(t, region, lossy))),
+            ast::Type::Slice(t) => RTy::Slice(Box::new(self.convert_at(t, region, lossy, depth))),
             ast::Type::Never | ast::Type::Infer => RTy::Opaque(Vec::new()),
             ast::Type::Unknown | ast::Type::FnPtr(_) => {
                 *lossy = true;
@@ -432,7 +477,7 @@ impl Written<'_> {
                     .collect();
                 RTy::Opaque(rs)
             }
-            ast::Type::Path { segments, args } => self.path(segments, args, region, lossy),
+            ast::Type::Path { segments, args } => self.path(segments, args, region, lossy, depth),
         }
     }
 
@@ -442,6 +487,7 @@ impl Written<'_> {
         args: &[ast::GenericArg],
         region: &mut dyn FnMut(Option<&Name>) -> Region,
         lossy: &mut bool,
+        depth: u32,
     ) -> RTy {
         let Some(last) = segments.last() else {
             *lossy = true;
@@ -458,7 +504,7 @@ impl Written<'_> {
                     "_" => region(None),
                     _ => region(Some(l)),
                 }),
-                ast::GenericArg::Type(t) => tys.push(self.convert(t, region, lossy)),
+                ast::GenericArg::Type(t) => tys.push(self.convert_at(t, region, lossy, depth)),
                 ast::GenericArg::Other => other = true,
             }
         }
@@ -509,6 +555,13 @@ impl Written<'_> {
         if qualified || other || self.index.is_shadowed(last) {
             return opaque(&lts, &tys, lossy);
         }
+        if let Some((g, body)) = self
+            .index
+            .alias(last)
+            .filter(|_| self.index.adt(last).is_none())
+        {
+            return self.alias(g, body, lts, tys, region, lossy, depth);
+        }
         if let Some(adt) = self.index.adt(last) {
             let Some(w) = adt.written.as_ref().filter(|_| !adt.opaque) else {
                 *lossy = true;
@@ -537,6 +590,51 @@ impl Written<'_> {
             };
         }
         opaque(&lts, &tys, lossy)
+    }
+}
+
+impl Written<'_> {
+    /// A type alias's type with the lifetimes and types it is given (elided lifetimes are
+    /// `region(None)`'s, as for a struct).
+    #[allow(clippy::too_many_arguments)]
+    fn alias(
+        &self,
+        g: &ast::Generics,
+        body: &ast::Type,
+        mut lts: Vec<Region>,
+        tys: Vec<RTy>,
+        region: &mut dyn FnMut(Option<&Name>) -> Region,
+        lossy: &mut bool,
+        depth: u32,
+    ) -> RTy {
+        if lts.is_empty() && !g.lifetimes.is_empty() {
+            lts = g.lifetimes.iter().map(|_| region(None)).collect();
+        }
+        if depth > 8 || lts.len() != g.lifetimes.len() || tys.len() != g.types.len() {
+            *lossy = true;
+            let mut rs = lts;
+            tys.iter().for_each(|t| t.regions(&mut rs));
+            return RTy::Opaque(rs);
+        }
+        let params: Vec<Name> = g.types.iter().map(|(n, _)| n.clone()).collect();
+        let inner = Written {
+            index: self.index,
+            self_ty: None,
+            type_params: &params,
+        };
+        let mut own = |l: Option<&Name>| match l {
+            Some(l) => g
+                .lifetimes
+                .iter()
+                .position(|x| x == l)
+                .map_or(Region::Unknown, |i| lts[i]),
+            None => Region::Unknown,
+        };
+        let mut unknown = false;
+        let t = inner.convert_at(body, &mut own, &mut unknown, depth + 1);
+        *lossy |= unknown || g.unknown_lifetime_relations;
+        let types: Vec<(Name, RTy)> = params.into_iter().zip(tys).collect();
+        t.subst_types(&types)
     }
 }
 
