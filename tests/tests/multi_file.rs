@@ -1023,3 +1023,48 @@ pub fn some<'a, 'b: 'a>(x: &'b u32, y: &'a u32) -> (Option<&'a u32>, Option<&'b 
 "#,
     );
 }
+
+#[test]
+fn lifetimes_a_method_relates() {
+    // A method of the crate relates its receiver's and arguments' lifetimes as its signature
+    // says, in another file too.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod parser;
+use parser::P;
+
+pub fn get<'a>(p: &P<'a>) -> &'a str {
+    p.get()
+}
+
+pub fn get_other<'a, 'b>(p: &P<'a>) -> &'b str {
+    p.get()
+//  ^^^^^^^ lifetime
+}
+
+pub fn set<'a, 'b>(p: &mut P<'a>, s: &'b str) {
+    p.set(s)
+//  ^^^^^^^^ lifetime
+}
+
+pub fn set_own<'a>(p: &mut P<'a>, s: &'a str) {
+    p.set(s)
+}
+//- /src/parser.rs
+pub struct P<'a> {
+    s: &'a str,
+}
+
+impl<'a> P<'a> {
+    pub fn get(&self) -> &'a str {
+        self.s
+    }
+
+    pub fn set(&mut self, s: &'a str) {
+        self.s = s;
+    }
+}
+"#,
+    );
+}

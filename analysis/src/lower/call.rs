@@ -300,6 +300,13 @@ impl Lower<'_> {
                 Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
                 t => t.clone(),
             };
+        if let Some(w) = res
+            .written
+            .as_ref()
+            .filter(|_| !res.overloaded && !uncertain)
+        {
+            self.record_callee(w);
+        }
         self.call(
             ops,
             dest.clone(),
