@@ -651,8 +651,8 @@ pub fn variances(
     if STD_INVARIANT.contains(&name) && index.adt(name).is_none() && !index.is_shadowed(name) {
         return (Vec::new(), vec![Variance::Invariant; n_args]);
     }
-    let mut stack = Vec::new();
-    adt_variances(index, name, &mut stack).unwrap_or_else(|| {
+    let mut walk = Walk::default();
+    adt_variances(index, name, &mut walk).unwrap_or_else(|| {
         (
             vec![Variance::Unknown; n_regions],
             vec![Variance::Unknown; n_args],
@@ -665,18 +665,31 @@ pub fn variances(
 fn adt_variances(
     index: &Index,
     name: &str,
-    stack: &mut Vec<Name>,
+    walk: &mut Walk,
 ) -> Option<(Vec<Variance>, Vec<Variance>)> {
-    if stack.len() > 16 {
+    if walk.stack.len() > 16 {
         return None;
     }
+    if let Some(v) = walk.variances.get(name) {
+        return v.clone();
+    }
+    let v = adt_variances_of(index, name, walk);
+    walk.variances.insert(name.into(), v.clone());
+    v
+}
+
+fn adt_variances_of(
+    index: &Index,
+    name: &str,
+    walk: &mut Walk,
+) -> Option<(Vec<Variance>, Vec<Variance>)> {
     let t = AdtTemplate::of(index, name)?;
     let mut lv = vec![Variance::Bivariant; t.lifetimes.len()];
     let mut tv = vec![Variance::Bivariant; t.types.len()];
     if t.lossy || t.is_union {
         return None;
     }
-    stack.push(name.into());
+    walk.stack.push(name.into());
     for f in t.all_fields() {
         walk_variance(
             index,
@@ -685,10 +698,10 @@ fn adt_variances(
             &t.types,
             &mut lv,
             &mut tv,
-            stack,
+            walk,
         );
     }
-    stack.pop();
+    walk.stack.pop();
     Some((lv, tv))
 }
 
@@ -699,7 +712,7 @@ fn walk_variance(
     types: &[Name],
     lv: &mut [Variance],
     tv: &mut [Variance],
-    stack: &mut Vec<Name>,
+    walk: &mut Walk,
 ) {
     let region = |r: &Region, v: Variance, lv: &mut [Variance]| {
         if let Region::Param(i) = r {
@@ -715,14 +728,14 @@ fn walk_variance(
                 Mutability::Not => Variance::Covariant,
                 Mutability::Mut => Variance::Invariant,
             };
-            walk_variance(index, inner, v.then(inner_v), types, lv, tv, stack);
+            walk_variance(index, inner, v.then(inner_v), types, lv, tv, walk);
         }
         RTy::Tuple(ts) => {
             for t in ts {
-                walk_variance(index, t, v, types, lv, tv, stack);
+                walk_variance(index, t, v, types, lv, tv, walk);
             }
         }
-        RTy::Array(t) | RTy::Slice(t) => walk_variance(index, t, v, types, lv, tv, stack),
+        RTy::Array(t) | RTy::Slice(t) => walk_variance(index, t, v, types, lv, tv, walk),
         RTy::Param(n) => {
             if let Some(i) = types.iter().position(|x| x == n) {
                 tv[i] = tv[i].join(v);
@@ -738,14 +751,14 @@ fn walk_variance(
             regions,
             args,
         } => {
-            let (rv, av) = if stack.contains(name) {
+            let (rv, av) = if walk.stack.contains(name) {
                 // Recursion adds nothing to the least fixpoint.
                 (
                     vec![Variance::Bivariant; regions.len()],
                     vec![Variance::Bivariant; args.len()],
                 )
             } else if index.adt(name).is_some() {
-                adt_variances(index, name, stack).unwrap_or_else(|| {
+                adt_variances(index, name, walk).unwrap_or_else(|| {
                     (
                         vec![Variance::Unknown; regions.len()],
                         vec![Variance::Unknown; args.len()],
@@ -758,7 +771,7 @@ fn walk_variance(
                 region(r, v.then(x), lv);
             }
             for (a, x) in args.iter().zip(av) {
-                walk_variance(index, a, v.then(x), types, lv, tv, stack);
+                walk_variance(index, a, v.then(x), types, lv, tv, walk);
             }
         }
     }
@@ -769,20 +782,20 @@ fn walk_variance(
 /// from its fields) hold of its arguments. A type whose implications are not followed (a type
 /// not known, a struct whose fields are not) relates all its regions both ways.
 pub fn implied_bounds(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>) {
-    let mut stack = Vec::new();
-    implied(index, t, out, &mut stack);
+    let mut walk = Walk::default();
+    implied(index, t, out, &mut walk);
 }
 
-fn implied(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut Vec<Name>) {
+fn implied(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, walk: &mut Walk) {
     match t {
         RTy::Ref(r, _, inner) => {
             let mut rs = Vec::new();
             inner.regions(&mut rs);
             out.extend(rs.into_iter().map(|q| (q, *r)));
-            implied(index, inner, out, stack);
+            implied(index, inner, out, walk);
         }
-        RTy::Tuple(ts) => ts.iter().for_each(|t| implied(index, t, out, stack)),
-        RTy::Array(t) | RTy::Slice(t) => implied(index, t, out, stack),
+        RTy::Tuple(ts) => ts.iter().for_each(|t| implied(index, t, out, walk)),
+        RTy::Array(t) | RTy::Slice(t) => implied(index, t, out, walk),
         RTy::Param(_) => {}
         RTy::Opaque(rs) => all_pairs(rs, out),
         RTy::Adt {
@@ -791,7 +804,7 @@ fn implied(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut 
             args,
         } => {
             if index.adt(name).is_some() {
-                match adt_outlives(index, name, stack) {
+                match adt_outlives(index, name, walk) {
                     Some(preds) => {
                         let types: Vec<RTy> = args.clone();
                         for (c, r) in preds {
@@ -815,7 +828,7 @@ fn implied(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut 
                     }
                 }
             }
-            args.iter().for_each(|a| implied(index, a, out, stack));
+            args.iter().for_each(|a| implied(index, a, out, walk));
         }
     }
 }
@@ -825,20 +838,20 @@ fn implied(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut 
 /// inferred from its fields) hold of its arguments. Only what is known: a type not followed
 /// needs nothing here.
 pub fn wf_obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>) {
-    let mut stack = Vec::new();
-    obligations(index, t, out, &mut stack);
+    let mut walk = Walk::default();
+    obligations(index, t, out, &mut walk);
 }
 
-fn obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &mut Vec<Name>) {
+fn obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, walk: &mut Walk) {
     match t {
         RTy::Ref(r, _, inner) => {
             let mut rs = Vec::new();
             known_regions(inner, &mut rs);
             out.extend(rs.into_iter().map(|q| (q, *r)));
-            obligations(index, inner, out, stack);
+            obligations(index, inner, out, walk);
         }
-        RTy::Tuple(ts) => ts.iter().for_each(|t| obligations(index, t, out, stack)),
-        RTy::Array(t) | RTy::Slice(t) => obligations(index, t, out, stack),
+        RTy::Tuple(ts) => ts.iter().for_each(|t| obligations(index, t, out, walk)),
+        RTy::Array(t) | RTy::Slice(t) => obligations(index, t, out, walk),
         RTy::Param(_) | RTy::Opaque(_) => {}
         RTy::Adt {
             name,
@@ -846,7 +859,7 @@ fn obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &
             args,
         } => {
             if index.adt(name).is_some() {
-                for (c, r) in adt_outlives(index, name, stack).unwrap_or_default() {
+                for (c, r) in adt_outlives(index, name, walk).unwrap_or_default() {
                     let short = subst_region(r, regions);
                     match c {
                         Comp::Region(q) => out.push((subst_region(q, regions), short)),
@@ -860,7 +873,7 @@ fn obligations(index: &Index, t: &RTy, out: &mut Vec<(Region, Region)>, stack: &
                     }
                 }
             }
-            args.iter().for_each(|a| obligations(index, a, out, stack));
+            args.iter().for_each(|a| obligations(index, a, out, walk));
         }
     }
 }
@@ -909,11 +922,20 @@ enum Comp {
 
 /// A crate type's outlives bounds, `(component, lifetime)`: written ones, and those its fields
 /// imply (rustc infers them: `struct S<'a, T>(&'a T)` has `T: 'a`). `None` when not followed.
-fn adt_outlives(index: &Index, name: &str, stack: &mut Vec<Name>) -> Option<Vec<(Comp, Region)>> {
-    if stack.len() > 16 || stack.iter().any(|s| &**s == name) {
+fn adt_outlives(index: &Index, name: &str, walk: &mut Walk) -> Option<Vec<(Comp, Region)>> {
+    if walk.stack.len() > 16 || walk.stack.iter().any(|s| &**s == name) {
         // Recursion: what the cycle implies is not computed.
         return None;
     }
+    if let Some(o) = walk.outlives.get(name) {
+        return o.clone();
+    }
+    let o = adt_outlives_of(index, name, walk);
+    walk.outlives.insert(name.into(), o.clone());
+    o
+}
+
+fn adt_outlives_of(index: &Index, name: &str, walk: &mut Walk) -> Option<Vec<(Comp, Region)>> {
     let t = AdtTemplate::of(index, name)?;
     if t.lossy {
         return None;
@@ -926,12 +948,12 @@ fn adt_outlives(index: &Index, name: &str, stack: &mut Vec<Name>) -> Option<Vec<
         let i = t.types.iter().position(|x| x == ty)?;
         out.push((Comp::Type(i), *r));
     }
-    stack.push(name.into());
+    walk.stack.push(name.into());
     let mut ok = true;
     for f in t.all_fields() {
-        ok &= field_outlives(index, f, &t.types, &mut out, stack);
+        ok &= field_outlives(index, f, &t.types, &mut out, walk);
     }
-    stack.pop();
+    walk.stack.pop();
     ok.then_some(out)
 }
 
@@ -963,19 +985,19 @@ fn field_outlives(
     t: &RTy,
     types: &[Name],
     out: &mut Vec<(Comp, Region)>,
-    stack: &mut Vec<Name>,
+    walk: &mut Walk,
 ) -> bool {
     match t {
         RTy::Ref(r, _, inner) => {
             let mut cs = Vec::new();
             components(inner, types, &mut cs);
             out.extend(cs.into_iter().map(|c| (c, *r)));
-            field_outlives(index, inner, types, out, stack)
+            field_outlives(index, inner, types, out, walk)
         }
         RTy::Tuple(ts) => ts
             .iter()
-            .all(|t| field_outlives(index, t, types, out, stack)),
-        RTy::Array(t) | RTy::Slice(t) => field_outlives(index, t, types, out, stack),
+            .all(|t| field_outlives(index, t, types, out, walk)),
+        RTy::Array(t) | RTy::Slice(t) => field_outlives(index, t, types, out, walk),
         RTy::Param(_) => true,
         RTy::Opaque(rs) => rs.len() <= 1,
         RTy::Adt {
@@ -984,7 +1006,7 @@ fn field_outlives(
             args,
         } => {
             if index.adt(name).is_some() {
-                let Some(preds) = adt_outlives(index, name, stack) else {
+                let Some(preds) = adt_outlives(index, name, walk) else {
                     return false;
                 };
                 for (c, r) in preds {
@@ -1004,7 +1026,16 @@ fn field_outlives(
                 }
             }
             args.iter()
-                .all(|a| field_outlives(index, a, types, out, stack))
+                .all(|a| field_outlives(index, a, types, out, walk))
         }
     }
+}
+
+/// A walk over the crate's types: the types being computed (a type met again is a cycle) and
+/// what was computed of each, once.
+#[derive(Default)]
+struct Walk {
+    stack: Vec<Name>,
+    variances: std::collections::HashMap<Name, Option<(Vec<Variance>, Vec<Variance>)>>,
+    outlives: std::collections::HashMap<Name, Option<Vec<(Comp, Region)>>>,
 }
