@@ -103,6 +103,9 @@ pub enum ErrorKind {
         shorter: Name,
         blame: Blame,
         fn_kind: &'static str,
+        /// Every lifetime `'longer` must outlive and is not known to, when each is named (not
+        /// `'static`, not anonymous): the bounds that would make the body check.
+        bounds: Option<Vec<Name>>,
     },
     /// "lifetime may not live long enough": a written `&'static T` whose `T` holds a lifetime
     /// parameter that nothing relates to `'static`.

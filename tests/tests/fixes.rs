@@ -10,8 +10,11 @@ use borrowlens_tests::fixcheck::{self, Report};
 
 /// Share of offered fixes that must compile on rustc-ui.
 const SUCCESS_FLOOR: f64 = 0.80;
-/// Share of rustc-ui's true-positive diagnostics that must come with a fix (60.5% today).
-const COVERAGE_FLOOR: f64 = 0.60;
+/// Share of rustc-ui's true-positive diagnostics that must come with a fix (59.3% today: of the
+/// 35 "lifetime may not live long enough" found, those between two named lifetimes come with
+/// rustc's bound (`add-bound`); the others, against `'static` or an anonymous lifetime, have no
+/// fix, as rustc suggests none).
+const COVERAGE_FLOOR: f64 = 0.59;
 
 fn run(name: &str) -> Report {
     let dir = corpus::corpora_dir().join(name);

@@ -25,7 +25,9 @@ use crate::base::FxBuild;
 use crate::errors::{Blame, ErrorKind};
 use crate::index::Index;
 use crate::mir::*;
-use crate::ty::regions::{variances, wf_obligations, AdtTemplate, RTy, Region, Variance};
+use crate::ty::regions::{
+    variances, wf_obligations, AdtTemplate, RTy, Region, Variance, Variances,
+};
 use crate::ty::Ty;
 
 /// An outlives constraint `sup: sub`, with what requires it and where.
@@ -82,9 +84,6 @@ enum Shape {
 }
 
 type Map<K, V> = HashMap<K, V, FxBuild>;
-
-/// The variances of a type's lifetime parameters and of its type parameters.
-type Variances = (Vec<Variance>, Vec<Variance>);
 
 /// One body's check: the lowering's records by statement, the crate's types as templates.
 struct Check<'c, 'a> {
@@ -252,11 +251,25 @@ impl Check<'_, '_> {
                 found.push((u, s));
             }
         }
-        self.report(&g, &found, errors);
+        let missing: Vec<Vec<usize>> = (0..first_var)
+            .map(|u| {
+                (1..first_var)
+                    .filter(|&w| reach[u][w] && !known[u][w])
+                    .collect()
+            })
+            .collect();
+        self.report(&g, &found, &missing, errors);
     }
 
-    /// The errors for the pairs found, in their order, worded as rustc words them.
-    fn report(&self, g: &Graph, found: &[(usize, usize)], errors: &mut Vec<BorrowError>) {
+    /// The errors for the pairs found, in their order, worded as rustc words them; `missing`
+    /// gives for each region the universal ones it must outlive and is not known to.
+    fn report(
+        &self,
+        g: &Graph,
+        found: &[(usize, usize)],
+        missing: &[Vec<usize>],
+        errors: &mut Vec<BorrowError>,
+    ) {
         let br = self.br;
         // Anonymous regions are numbered as rustc names them: in the order its errors mention
         // them, the longer one first.
@@ -292,6 +305,12 @@ impl Check<'_, '_> {
             if s == 0 && matches!(blame, Blame::Assignment | Blame::CallArgument) {
                 continue;
             }
+            let bounds = (s != 0 && named(u) && missing[u].iter().all(|&w| named(w))).then(|| {
+                missing[u]
+                    .iter()
+                    .filter_map(|&w| br.universals[w - 1].name.clone())
+                    .collect()
+            });
             let (longer, shorter) = (name(u), name(s));
             errors.push(BorrowError {
                 span,
@@ -300,6 +319,7 @@ impl Check<'_, '_> {
                     shorter,
                     blame,
                     fn_kind: br.fn_kind,
+                    bounds,
                 },
             });
         }

@@ -59,6 +59,7 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
                 shorter,
                 blame,
                 fn_kind,
+                ..
             },
             Role::Return,
         ) => {

@@ -462,6 +462,7 @@ fn regions() {
         shorter: shorter.into(),
         blame,
         fn_kind: "function",
+        bounds: None,
     };
     assert_eq!(
         words(outlives("a", "b", Blame::Return)),

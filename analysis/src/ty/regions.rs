@@ -68,6 +68,9 @@ const STD_COVARIANT: &[&str] = &[
 /// std types whose values follow their type arguments invariantly (interior mutability).
 const STD_INVARIANT: &[&str] = &["Cell", "RefCell", "UnsafeCell", "Mutex", "RwLock"];
 
+/// The variances of a type's lifetime parameters and of its type parameters.
+pub type Variances = (Vec<Variance>, Vec<Variance>);
+
 /// How a type follows one of its parameters: a value of `F<'long>` is a `F<'short>` when
 /// covariant; an invariant parameter must be equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -639,12 +642,7 @@ impl Written<'_> {
 }
 
 /// The variances of a type's lifetime parameters and of its type parameters, in order.
-pub fn variances(
-    index: &Index,
-    name: &str,
-    n_regions: usize,
-    n_args: usize,
-) -> (Vec<Variance>, Vec<Variance>) {
+pub fn variances(index: &Index, name: &str, n_regions: usize, n_args: usize) -> Variances {
     if STD_COVARIANT.contains(&name) && index.adt(name).is_none() && !index.is_shadowed(name) {
         return (Vec::new(), vec![Variance::Covariant; n_args]);
     }
@@ -662,11 +660,7 @@ pub fn variances(
 
 /// A crate type's variances, computed from its fields; a type met again while computing its
 /// own (recursion) adds nothing, as the least fixpoint starts.
-fn adt_variances(
-    index: &Index,
-    name: &str,
-    walk: &mut Walk,
-) -> Option<(Vec<Variance>, Vec<Variance>)> {
+fn adt_variances(index: &Index, name: &str, walk: &mut Walk) -> Option<Variances> {
     if walk.stack.len() > 16 {
         return None;
     }
@@ -678,11 +672,7 @@ fn adt_variances(
     v
 }
 
-fn adt_variances_of(
-    index: &Index,
-    name: &str,
-    walk: &mut Walk,
-) -> Option<(Vec<Variance>, Vec<Variance>)> {
+fn adt_variances_of(index: &Index, name: &str, walk: &mut Walk) -> Option<Variances> {
     let t = AdtTemplate::of(index, name)?;
     let mut lv = vec![Variance::Bivariant; t.lifetimes.len()];
     let mut tv = vec![Variance::Bivariant; t.types.len()];
@@ -1036,6 +1026,6 @@ fn field_outlives(
 #[derive(Default)]
 struct Walk {
     stack: Vec<Name>,
-    variances: std::collections::HashMap<Name, Option<(Vec<Variance>, Vec<Variance>)>>,
+    variances: std::collections::HashMap<Name, Option<Variances>>,
     outlives: std::collections::HashMap<Name, Option<Vec<(Comp, Region)>>>,
 }
