@@ -25,6 +25,9 @@ fn main() {
             for e in &r.errors {
                 println!("  borrowck: {} {:?} {:?}", e.code(), e.kind, e.span);
             }
+            if std::env::var("REGIONS").is_ok() {
+                println!("  regions: {:?}", l.body.regions);
+            }
             if std::env::var("LOCALS").is_ok() {
                 for (i, d) in l.body.locals.iter().enumerate() {
                     println!(

@@ -196,9 +196,15 @@ pub struct Generics {
     pub lifetimes: Vec<Name>,
     /// Type parameters with the text of their bounds (inline and from `where`), e.g. `("T", ["Copy", "Clone"])`.
     pub types: Vec<(Name, Vec<Name>)>,
-    /// Some lifetime parameter has bounds (`'a: 'b`, inline or in `where`): lifetimes relate in
-    /// ways not recorded here.
+    /// Some lifetime parameter has bounds (`'a: 'b`, inline or in `where`).
     pub has_lifetime_bounds: bool,
+    /// The bounds between lifetimes, `(longer, shorter)` for each `'longer: 'shorter` written
+    /// inline or in `where` (without the quotes).
+    pub lifetime_bounds: Vec<(Name, Name)>,
+    /// Lifetimes may relate in ways `lifetime_bounds` does not record: a `where` predicate
+    /// bounds by a lifetime a type that is not a type parameter (`&'a T: 'b` says `'a: 'b`), or
+    /// an impl's trait has type arguments that name lifetimes (their implied bounds).
+    pub unknown_lifetime_relations: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -340,9 +346,11 @@ pub enum Stmt {
     Let {
         pat: Pat,
         ty: Option<Type>,
+        /// Where the type annotation is written.
+        ty_span: Option<Span>,
         init: Option<Expr>,
         /// `let .. else { .. }`
-        else_block: Option<Block>,
+        else_block: Option<Box<Block>>,
         span: Span,
     },
     /// An expression statement; `has_semi` is false for block-like expressions without `;`

@@ -94,13 +94,42 @@ pub enum ErrorKind {
     },
     /// E0373: a closure borrows (at the error's span) a value it may outlive.
     ClosureMayOutlive { name: String },
-    /// "lifetime may not live long enough": the value returned at the error's span has the
-    /// lifetime `'param` of the parameter `arg`, which nothing says outlives the return type's
-    /// `'ret`.
-    ReturnOutlives { param: Name, ret: Name, arg: Name },
+    /// "lifetime may not live long enough": the function's lifetime `'longer` must outlive its
+    /// `'shorter` (names without the quote; an anonymous one is numbered, `1`), which its
+    /// signature does not say; what requires it is at the error's span. `fn_kind` is how rustc
+    /// calls the function ("function", "method", "associated function").
+    RegionOutlives {
+        longer: Name,
+        shorter: Name,
+        blame: Blame,
+        fn_kind: &'static str,
+        /// Every lifetime `'longer` must outlive and is not known to, when each is named (not
+        /// `'static`, not anonymous): the bounds that would make the body check.
+        bounds: Option<Vec<Name>>,
+    },
     /// "lifetime may not live long enough": a written `&'static T` whose `T` holds a lifetime
     /// parameter that nothing relates to `'static`.
     StaticOutlives,
+}
+
+/// What requires one lifetime to outlive another at an error's span (rustc's
+/// `ConstraintCategory`, the ones this analysis blames).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Blame {
+    /// The value is returned.
+    Return,
+    /// A written type (a `let`'s annotation).
+    TypeAnnotation,
+    /// The value is passed to a call.
+    CallArgument,
+    /// The value is assigned to a place.
+    Assignment,
+    /// The value is used in building another (a struct's field).
+    Usage,
+    /// A callee's bound (`where 'a: 'b`).
+    Predicate,
+    /// Anything else (a temporary's assignment, a reborrow).
+    Boring,
 }
 
 /// The conflicting access of an `ErrorKind::Conflict`, against the loan's kind.
@@ -245,7 +274,7 @@ pub enum Role {
     Drop,
     /// The temporary value (E0716).
     Temporary,
-    /// The returned value (lifetime errors).
+    /// What requires a lifetime to outlive another (lifetime errors).
     Return,
 }
 
@@ -277,7 +306,7 @@ impl BorrowError {
             ErrorKind::TemporaryDropped { .. } => "E0716",
             ErrorKind::ReturnsBorrow { .. } => "E0515",
             ErrorKind::ClosureMayOutlive { .. } => "E0373",
-            ErrorKind::ReturnOutlives { .. } | ErrorKind::StaticOutlives => "lifetime",
+            ErrorKind::RegionOutlives { .. } | ErrorKind::StaticOutlives => "lifetime",
         }
     }
 
@@ -312,7 +341,7 @@ impl BorrowError {
             }
             ErrorKind::ReturnsBorrow { borrow, .. } => vec![(*borrow, Role::Borrow)],
             ErrorKind::ClosureMayOutlive { .. } => vec![(span, Role::Borrow)],
-            ErrorKind::ReturnOutlives { .. } => vec![(span, Role::Return)],
+            ErrorKind::RegionOutlives { .. } => vec![(span, Role::Return)],
             ErrorKind::MoveOut(_)
             | ErrorKind::NotMutable { .. }
             | ErrorKind::MutatedInGuard { .. }

@@ -621,6 +621,8 @@ fn fn_diagnostics(text: &str, index: &index::Index, f: &FnAnalysis, out: &mut Ve
 
 fn sort_diagnostics(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.code));
-    out.dedup_by(|a, b| a.code == b.code && a.range == b.range);
+    // Two lifetimes' errors may share a span (`(x, y)` returned as `(&'b, &'a)`): their labels
+    // tell them apart.
+    out.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.labels == b.labels);
     out
 }

@@ -4,6 +4,7 @@
 //! expression of every access. Spans are relative to the function's start.
 
 use crate::ast::{FieldName, Name, Span};
+use crate::ty::regions::{RTy, Region};
 use crate::ty::Ty;
 
 pub mod describe;
@@ -214,11 +215,9 @@ pub struct Body {
     /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths
     /// through it are guesses, so "on some path" errors (E0381, E0382) are not reported.
     pub opaque_control: bool,
-    /// For "lifetime may not live long enough": the return type's own named lifetime (`&'r T`),
-    /// and each reference parameter with its own named lifetime (`x: &'p T`). Empty when the
-    /// function's lifetimes have bounds we do not record.
-    pub ret_lifetime: Option<Name>,
-    pub arg_lifetimes: Vec<(Local, Name)>,
+    /// For "lifetime may not live long enough": the function's universal regions and the types
+    /// of its values with their regions. `None` when its signature is not followed.
+    pub regions: Option<Box<BodyRegions>>,
     /// The expressions whose value the function returns (its body's tail, each `return e`'s
     /// `e`): rustc reports a returned borrow at the one holding the assignment.
     pub return_exprs: Vec<Span>,
@@ -234,4 +233,83 @@ impl Body {
     pub fn return_local() -> Local {
         Local(0)
     }
+}
+
+/// What "lifetime may not live long enough" needs of a function: its universal regions (the
+/// lifetimes its caller chooses), what its signature says of them, and the types with regions
+/// of what its body builds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct BodyRegions {
+    /// The universal regions after `'static`, in rustc's order (the impl's, then the function's
+    /// early-bound, late-bound, anonymous): `Region::Param(i)` is the `i`-th.
+    pub universals: Vec<Universal>,
+    /// `(longer, shorter)` pairs known to hold among them: declared bounds and those the
+    /// signature's types imply, closed under transitivity (`'static` outlives all, besides).
+    pub known: Vec<(Region, Region)>,
+    /// The types of locals as declared: the arguments and the return place (`None`: their
+    /// regions are the universal ones), and `let`s with a type annotation (`Some` span of the
+    /// statement: the local's own regions are equated with the annotation's).
+    pub local_tys: Vec<(Local, RTy, Option<Span>)>,
+    /// The types written in the body (`let` annotations), each with its span: they must be
+    /// well-formed (`&'static &'a T` needs `'a: 'static`).
+    pub wf: Vec<(RTy, Span)>,
+    /// Inference variables named in annotations (`'_`, elided): `Region::Var(0..n_vars)`.
+    pub n_vars: u32,
+    /// What each `Rvalue::Aggregate` builds, by block and statement index (those not listed
+    /// are not followed).
+    pub aggregates: Vec<(BlockId, u32, AggregateKind)>,
+    /// The signatures of the callees, by the block their call ends.
+    pub calls: Vec<(BlockId, CalleeSig)>,
+    /// Statements `uncertain` only in whether they copy, move or reborrow the value of a known
+    /// place: the value flows either way.
+    pub reborrows: Vec<(BlockId, u32)>,
+    /// Statements returning a `&mut` read from behind a reference (`self.x` of `&self`): where
+    /// the return type wants a shared reference, rustc reborrows (`&*self.x`).
+    pub implicit_reborrows: Vec<(BlockId, u32)>,
+    /// How rustc calls the function: "function", "method", "associated function".
+    pub fn_kind: &'static str,
+    /// The function is in an impl of a trait (its signature is the trait's: rustc suggests no
+    /// change to it, E0621 is not used).
+    pub in_trait_impl: bool,
+}
+
+/// A universal region of a function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Universal {
+    /// Its name, without the quote; `None` for an anonymous one (an elided lifetime, `'_`).
+    pub name: Option<Name>,
+    /// An anonymous lifetime of a parameter's type (not `self`'s, not the impl's): rustc words
+    /// its conflict with a named lifetime as E0621 ("explicit lifetime required").
+    pub of_param: bool,
+}
+
+/// What an aggregate builds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregateKind {
+    /// A tuple of the operands.
+    Tuple,
+    /// std's `Box<T>`, `Rc<T>`, `Arc<T>` (by `new`) or `Option<T>` (by `Some`) of the operand:
+    /// `T` is inferred, the operand's type a subtype of it.
+    Wrap(Name),
+    /// A struct (or an enum's variant) from the operands, given for `fields` in order; its
+    /// lifetime arguments are `regions` (`None`: inferred, fresh), its type arguments `args`.
+    Adt {
+        name: Name,
+        variant: Option<Name>,
+        fields: Vec<FieldName>,
+        regions: Option<Vec<Region>>,
+        args: Vec<RTy>,
+    },
+}
+
+/// A callee's signature as templates: `Region::Param(i)` is its `i`-th lifetime (each call
+/// instantiates them afresh), its type parameters are opaque.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CalleeSig {
+    pub n_regions: u32,
+    /// The parameters' types, in the order of the call's arguments.
+    pub params: Vec<RTy>,
+    pub ret: RTy,
+    /// Its bounds between lifetimes, `(longer, shorter)`, which each call must satisfy.
+    pub bounds: Vec<(Region, Region)>,
 }

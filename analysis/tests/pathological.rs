@@ -331,6 +331,32 @@ fn a_function_of_twenty_thousand_statements() {
 }
 
 #[test]
+fn a_web_of_structs_each_holding_the_next_ones() {
+    // Each struct holds the next two by reference: what a signature's types imply of their
+    // lifetimes, and how the types follow their lifetimes, are computed once per struct, not
+    // once per path through the web (2^60 of them).
+    let mut text = String::new();
+    for i in 0..60 {
+        text.push_str(&format!(
+            "pub struct S{i}<'a, 'b> {{ x: &'a S{}<'a, 'b>, y: &'b S{}<'b, 'a>, z: &'a &'b u32 }}\n",
+            i + 1,
+            i + 2
+        ));
+    }
+    text.push_str(
+        "pub struct S60<'a, 'b> { z: &'a &'b u32 }\npub struct S61<'a, 'b> { z: &'a &'b u32 }\n",
+    );
+    for i in 0..50 {
+        text.push_str(&format!(
+            "pub fn f{i}<'a, 'b>(s: S0<'a, 'b>, t: &'a S0<'a, 'b>) -> (S0<'a, 'b>, &'b u32) {{ let u: S0<'a, 'b> = s; (u, *t.z) }}\n"
+        ));
+    }
+    text.push_str("pub fn bad<'a, 'b>(x: &'a u32) -> &'b u32 { x }\n");
+    let run = analyse("a web of structs", text, Duration::from_secs(30));
+    assert_eq!(run.codes, vec!["lifetime"]);
+}
+
+#[test]
 fn nul_bytes() {
     let run = analyse(
         "NUL bytes",

@@ -10,10 +10,12 @@ use borrowlens_tests::fixcheck::{self, Report};
 
 /// Share of offered fixes that must compile on rustc-ui.
 const SUCCESS_FLOOR: f64 = 0.80;
-/// Share of rustc-ui's true-positive diagnostics that must come with a fix (60.0% today: 358 of
-/// 597; the diagnostics found since 60.5% have no fix yet, a method call's receiver moved by
-/// value among them, whose move is recorded at the whole call).
-const COVERAGE_FLOOR: f64 = 0.595;
+/// Share of rustc-ui's true-positive diagnostics that must come with a fix (measured again after
+/// the merge, see the commit): of the "lifetime may not live long enough" found, those between
+/// two named lifetimes come with rustc's bound (`add-bound`); the others, against `'static` or
+/// an anonymous lifetime, have no fix, as rustc suggests none; nor has a method call's receiver
+/// moved by value (its move is recorded at the whole call).
+const COVERAGE_FLOOR: f64 = 0.59;
 
 fn run(name: &str) -> Report {
     let dir = corpus::corpora_dir().join(name);

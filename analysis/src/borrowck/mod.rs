@@ -25,6 +25,7 @@ mod loans;
 mod moves;
 mod outlives;
 mod regions;
+mod universal;
 
 use crate::ast::{Name, Span};
 pub use crate::errors::BorrowError;
@@ -233,12 +234,21 @@ impl<'a> Cx<'a> {
         let move_data = self.move_data();
         let mut errors = self.check(&regions, &scope, &move_data);
         self.check_escaping_loans(&regions, &mut errors);
-        self.check_return_lifetimes(&regions, &mut errors);
+        self.check_universal_regions(&mut errors);
         let live_spans = self.live_spans(&scope);
         // One error per span, the first found in program order (rustc's
-        // `access_place_error_reported`).
+        // `access_place_error_reported`); the errors between lifetimes are apart (a span may
+        // require two).
         let mut seen = std::collections::HashSet::new();
-        errors.retain(|e| seen.insert(e.span));
+        errors.retain(|e| {
+            let between = match &e.kind {
+                crate::errors::ErrorKind::RegionOutlives {
+                    longer, shorter, ..
+                } => Some((longer.clone(), shorter.clone())),
+                _ => None,
+            };
+            seen.insert((e.span, between))
+        });
         errors.sort_by_key(|e| (e.span.start, e.code()));
         let facts = self.facts(&errors, &live_spans, &|li| regions.carriers(li));
         BorrowckResult {

@@ -1,14 +1,13 @@
 //! Borrows that outlive what they borrow: a loan still live where its local's storage ends
 //! (E0597, E0716, E0515), a loan that must outlive the function (stored into an argument or a
 //! `'static` place, returned, or captured by a closure that may outlive it: E0597, E0716, E0515,
-//! E0373), and a parameter's value returned where nothing says its lifetime outlives the return
-//! type's ("lifetime may not live long enough").
+//! E0373).
 
 use super::bits::Bits;
 use super::conflicts::Depth;
 use super::regions::Regions;
 use super::{BorrowError, Cx, Loan};
-use crate::ast::{Name, Span};
+use crate::ast::Span;
 use crate::errors::{ErrorKind, Owner};
 use crate::mir::*;
 use crate::ty::Ty;
@@ -79,45 +78,6 @@ impl Cx<'_> {
                     kind: ErrorKind::DoesNotLiveLongEnough {
                         name,
                         dropped: None,
-                    },
-                });
-            }
-        }
-    }
-
-    /// "lifetime may not live long enough": a parameter's value reaches the return place, and
-    /// nothing says the parameter's lifetime outlives the return type's.
-    pub(super) fn check_return_lifetimes(&self, regions: &Regions, errors: &mut Vec<BorrowError>) {
-        let body = self.body;
-        let (n_regions, succ) = (regions.succ.len(), &regions.succ);
-        if let Some(r) = &body.ret_lifetime {
-            let mut reported: Vec<(Name, Name)> = Vec::new();
-            for (arg, p) in &body.arg_lifetimes {
-                if p == r || &**p == "static" || reported.contains(&(p.clone(), r.clone())) {
-                    continue;
-                }
-                let mut seen = vec![false; n_regions];
-                let mut stack = vec![arg.0 as usize];
-                while let Some(x) = stack.pop() {
-                    if !seen[x] {
-                        seen[x] = true;
-                        stack.extend(succ[x].iter().copied());
-                    }
-                }
-                if !seen[0] {
-                    continue;
-                }
-                let Some(span) = self.return_span_from(&seen) else {
-                    continue;
-                };
-                reported.push((p.clone(), r.clone()));
-                let name = body.local(*arg).name.clone().unwrap_or_else(|| "_".into());
-                errors.push(BorrowError {
-                    span,
-                    kind: ErrorKind::ReturnOutlives {
-                        param: p.clone(),
-                        ret: r.clone(),
-                        arg: name,
                     },
                 });
             }
@@ -222,11 +182,6 @@ impl Cx<'_> {
     fn return_span(&self, li: usize, carriers: &dyn Fn(usize) -> Vec<bool>) -> Option<Span> {
         let point = self.loans[li].point;
         self.return_span_where(&carriers(li), &|s: &Statement| self.stmt_point(s) == point)
-    }
-
-    /// The span of an assignment to the return place from a region in `carry`.
-    fn return_span_from(&self, carry: &[bool]) -> Option<Span> {
-        self.return_span_where(carry, &|_| false)
     }
 
     /// The smallest returned expression (`Body::return_exprs`) holding `span`, else `span`.

@@ -59,7 +59,7 @@ pub(crate) fn message(e: &BorrowError) -> String {
         | ErrorKind::TemporaryDropped { .. }
         | ErrorKind::ReturnsBorrow { .. }
         | ErrorKind::ClosureMayOutlive { .. }
-        | ErrorKind::ReturnOutlives { .. }
+        | ErrorKind::RegionOutlives { .. }
         | ErrorKind::StaticOutlives => region_errors::message(&e.kind),
     }
 }
@@ -78,7 +78,7 @@ fn label(e: &BorrowError, role: crate::errors::Role) -> String {
         | ErrorKind::TemporaryDropped { .. }
         | ErrorKind::ReturnsBorrow { .. }
         | ErrorKind::ClosureMayOutlive { .. }
-        | ErrorKind::ReturnOutlives { .. }
+        | ErrorKind::RegionOutlives { .. }
         | ErrorKind::StaticOutlives => region_errors::label(&e.kind, role),
     }
 }

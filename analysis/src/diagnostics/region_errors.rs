@@ -2,7 +2,7 @@
 //! freed while borrowed (E0716), a returned borrow of the function's values (E0515), a closure
 //! that may outlive what it borrows (E0373), and "lifetime may not live long enough".
 
-use crate::errors::{ErrorKind, Owner, Role};
+use crate::errors::{Blame, ErrorKind, Owner, Role};
 
 pub(super) fn message(kind: &ErrorKind) -> String {
     match kind {
@@ -26,7 +26,7 @@ pub(super) fn message(kind: &ErrorKind) -> String {
             }
         }
         ErrorKind::ClosureMayOutlive { name } => format!("closure may outlive the current function, but it borrows `{name}`, which is owned by the current function"),
-        ErrorKind::ReturnOutlives { .. } | ErrorKind::StaticOutlives => {
+        ErrorKind::RegionOutlives { .. } | ErrorKind::StaticOutlives => {
             "lifetime may not live long enough".into()
         }
         _ => String::new(),
@@ -47,13 +47,37 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
         (ErrorKind::TemporaryDropped { .. }, Role::Drop) => {
             "temporary value is freed at the end of this statement".into()
         }
-        (ErrorKind::ReturnsBorrow { name, .. }, Role::Borrow) => format!("`{name}` is borrowed here"),
+        (ErrorKind::ReturnsBorrow { name, .. }, Role::Borrow) => {
+            format!("`{name}` is borrowed here")
+        }
         (ErrorKind::ClosureMayOutlive { name }, Role::Borrow) => {
             format!("may outlive borrowed value `{name}`")
         }
-        (ErrorKind::ReturnOutlives { param, ret, arg }, Role::Return) => format!(
-            "returning this value requires that `'{param}` must outlive `'{ret}` (`{arg}` has lifetime `'{param}`)"
-        ),
+        (
+            ErrorKind::RegionOutlives {
+                longer,
+                shorter,
+                blame,
+                fn_kind,
+                ..
+            },
+            Role::Return,
+        ) => {
+            if *blame == Blame::Return && &**shorter != "static" {
+                return format!(
+                    "{fn_kind} was supposed to return data with lifetime `'{shorter}` but it is returning data with lifetime `'{longer}`"
+                );
+            }
+            let what = match blame {
+                Blame::Return => "returning this value ",
+                Blame::TypeAnnotation => "type annotation ",
+                Blame::CallArgument => "argument ",
+                Blame::Assignment => "assignment ",
+                Blame::Usage => "this usage ",
+                Blame::Predicate | Blame::Boring => "",
+            };
+            format!("{what}requires that `'{longer}` must outlive `'{shorter}`")
+        }
         _ => String::new(),
     }
 }

@@ -457,20 +457,38 @@ fn regions() {
             labels(&[(0, "may outlive borrowed value `x`")])
         )
     );
+    let outlives = |longer: &str, shorter: &str, blame| ErrorKind::RegionOutlives {
+        longer: longer.into(),
+        shorter: shorter.into(),
+        blame,
+        fn_kind: "function",
+        bounds: None,
+    };
     assert_eq!(
-        words(ErrorKind::ReturnOutlives {
-            param: "a".into(),
-            ret: "b".into(),
-            arg: "x".into()
-        }),
+        words(outlives("a", "b", Blame::Return)),
         (
             "lifetime",
             "lifetime may not live long enough".into(),
             labels(&[(
                 0,
-                "returning this value requires that `'a` must outlive `'b` (`x` has lifetime `'a`)"
+                "function was supposed to return data with lifetime `'b` but it is returning data with lifetime `'a`"
             )])
         )
+    );
+    assert_eq!(
+        words(outlives("a", "static", Blame::Return)).2,
+        labels(&[(
+            0,
+            "returning this value requires that `'a` must outlive `'static`"
+        )])
+    );
+    assert_eq!(
+        words(outlives("1", "2", Blame::Assignment)).2,
+        labels(&[(0, "assignment requires that `'1` must outlive `'2`")])
+    );
+    assert_eq!(
+        words(outlives("a", "1", Blame::Usage)).2,
+        labels(&[(0, "this usage requires that `'a` must outlive `'1`")])
     );
     assert_eq!(
         words(ErrorKind::StaticOutlives),

@@ -22,6 +22,7 @@ pub(super) fn initialize(cx: &FixCtx, root: &Block, e: &BorrowError, out: &mut V
         init: None,
         else_block: None,
         span,
+        ..
     }) = block.stmts.get(i)
     else {
         return;

@@ -28,6 +28,8 @@
 //! - `hoist.rs`: `hoist` (E0597): declare the value before its block.
 //! - `add_move.rs`: `add-move` (E0373): a `move` closure.
 //! - `initialize.rs`: `initialize` (E0381): initialize the binding where it is declared.
+//! - `add_bound.rs`: `add-bound` ("lifetime may not live long enough"): declare `'a: 'b` in
+//!   the function's generics.
 //!
 //! What several fixes share:
 //! - `edit.rs`: `FixCtx`'s text helpers: file offsets, edits, a statement's whole lines and their
@@ -36,6 +38,7 @@
 //!   places (the names they declare and mention, whether they leave the block).
 //! - `walk.rs`: visitors over a body's expressions and `let`s.
 
+mod add_bound;
 mod add_move;
 mod add_mut;
 mod bind_first;
@@ -60,6 +63,7 @@ use crate::errors::{BorrowError, ConflictKind, ErrorKind, Role, UseKind};
 use crate::index::Index;
 use crate::mir::Body;
 use crate::TextRange;
+use add_bound::add_bound;
 use add_move::add_move;
 use add_mut::add_mut;
 use bind_first::bind_first;
@@ -159,9 +163,9 @@ pub(crate) fn fixes(cx: &FixCtx, e: &BorrowError) -> Vec<Fix> {
             borrow_instead(cx, root, e, &mut out);
             clone_moved_out(cx, root, e, &mut out);
         }
+        ErrorKind::RegionOutlives { .. } => add_bound(cx, e, &mut out),
         ErrorKind::MutatedInGuard { .. }
         | ErrorKind::ReturnsBorrow { .. }
-        | ErrorKind::ReturnOutlives { .. }
         | ErrorKind::StaticOutlives => {}
     }
     out

@@ -78,6 +78,10 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
         if let Some(t) = &c.impl_self {
             sig.stores = stores_into_self(def, t);
+            sig.written = Some(std::sync::Arc::new(WrittenSig {
+                trait_impl: c.impl_trait.is_some(),
+                ..written_sig(def, &c.impl_generics, Some(t))
+            }));
         }
         sig
     });
@@ -179,6 +183,11 @@ impl IndexBuilder {
                         is_union: s.is_union,
                         is_enum: false,
                         opaque: has_attribute_macro(&s.attrs),
+                        written: Some(std::sync::Arc::new(WrittenAdt {
+                            generics: s.generics.clone(),
+                            fields: s.fields.clone(),
+                            variants: Vec::new(),
+                        })),
                     },
                 );
             }
@@ -206,6 +215,11 @@ impl IndexBuilder {
                         is_union: false,
                         is_enum: true,
                         opaque: has_attribute_macro(&e.attrs),
+                        written: Some(std::sync::Arc::new(WrittenAdt {
+                            generics: e.generics.clone(),
+                            fields: ast::Fields::Unit,
+                            variants: e.variants.clone(),
+                        })),
                     },
                 );
             }
@@ -276,6 +290,11 @@ impl IndexBuilder {
                     &mut self.index.aliases,
                     a.name.clone(),
                     plain.then(|| a.ty.clone()),
+                );
+                insert_once(
+                    &mut self.index.generic_aliases,
+                    a.name.clone(),
+                    Some(std::sync::Arc::new((a.generics.clone(), a.ty.clone()))),
                 );
             }
             ast::Item::Static(st) => {

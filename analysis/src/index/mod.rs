@@ -70,6 +70,57 @@ pub struct FnSig {
     /// self type's parameters (`fn push(&mut self, t: T)` in `impl<T> Bag<T>`, `s: &'a str` in
     /// `impl<'a> Parser<'a>`): the receiver's type holds what is passed there.
     pub stores: Vec<usize>,
+    /// The signature as written, for the lifetimes a call relates.
+    pub written: Option<std::sync::Arc<WrittenSig>>,
+}
+
+/// A function's signature as written (paths resolved, no spans).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WrittenSig {
+    pub generics: ast::Generics,
+    /// The generics of its impl, and the impl's self type.
+    pub impl_generics: ast::Generics,
+    pub impl_self: Option<ast::Type>,
+    /// Its impl is of a trait.
+    pub trait_impl: bool,
+    /// The receiver's type as written (`&'a Self` for `&'a self`, `Self` for `self`).
+    pub receiver: Option<ast::Type>,
+    pub params: Vec<ast::Type>,
+    pub ret: Option<ast::Type>,
+}
+
+/// `def`'s signature as written, in an impl of `impl_self` with `impl_generics`.
+pub fn written_sig(
+    def: &ast::FnDef,
+    impl_generics: &ast::Generics,
+    impl_self: Option<&ast::Type>,
+) -> WrittenSig {
+    let self_ty = || ast::Type::Path {
+        segments: vec!["Self".into()],
+        args: Vec::new(),
+    };
+    let receiver = def.self_param.as_ref().map(|s| match s {
+        ast::SelfParam::Value { .. } => self_ty(),
+        ast::SelfParam::Ref {
+            mutability,
+            lifetime,
+            ..
+        } => ast::Type::Ref {
+            lifetime: lifetime.clone(),
+            mutability: *mutability,
+            inner: Box::new(self_ty()),
+        },
+        ast::SelfParam::Typed { ty, .. } => ty.clone(),
+    });
+    WrittenSig {
+        generics: def.generics.clone(),
+        impl_generics: impl_generics.clone(),
+        impl_self: impl_self.cloned(),
+        trait_impl: false,
+        receiver,
+        params: def.params.iter().map(|p| p.ty.clone()).collect(),
+        ret: def.ret.clone(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -100,6 +151,19 @@ pub struct AdtInfo {
     /// An attribute macro rewrites the type (`#[salsa::input]`): it may be `Copy`, may have a
     /// `Drop`, and its fields may not be what is written.
     pub opaque: bool,
+    /// The type as written (generics, fields' types with their lifetimes), for the regions of
+    /// what is read from it and what its type implies.
+    pub written: Option<std::sync::Arc<WrittenAdt>>,
+}
+
+/// A struct or enum as written: its generics and its fields' types (paths resolved).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenAdt {
+    pub generics: ast::Generics,
+    /// A struct's fields (`Unit` for an enum).
+    pub fields: ast::Fields,
+    /// An enum's variants.
+    pub variants: Vec<(Name, ast::Fields)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -131,6 +195,9 @@ pub struct Index {
     /// Type aliases without parameters (`type MakeRef = fn() -> &'static u8;`); `None` when the
     /// name is declared twice or takes parameters.
     aliases: HashMap<Name, Option<ast::Type>>,
+    /// Every type alias with its generics (`type Pair<'a, T> = (&'a T, &'a T);`); `None` when
+    /// the name is declared twice.
+    generic_aliases: HashMap<Name, Option<std::sync::Arc<(ast::Generics, ast::Type)>>>,
 }
 
 impl Index {
@@ -282,6 +349,12 @@ impl Index {
             }
         }
         go(self, ty, 0)
+    }
+
+    /// The crate's type alias of this name, with its generics.
+    pub fn alias(&self, name: &str) -> Option<(&ast::Generics, &ast::Type)> {
+        let a = self.generic_aliases.get(name)?.as_ref()?;
+        Some((&a.0, &a.1))
     }
 
     /// The crate's `static` item of this name: whether it is `mut`, and its type.

@@ -215,6 +215,7 @@ pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) 
         ret_param,
         fn_params,
         stores: Vec::new(),
+        written: Some(std::sync::Arc::new(written_sig(def, outer, None))),
     }
 }
 

@@ -3,7 +3,7 @@
 //! calls with their receiver's autoderef and autoref (`&mut` autorefs are two-phase borrows).
 
 use super::{borrow_kind, Lower};
-use crate::ast::{Expr, ExprKind, Mutability, Name, Span};
+use crate::ast::{Expr, ExprKind, FieldName, Mutability, Name, Span};
 use crate::index::{FnSig, Receiver};
 use crate::mir::*;
 use crate::ty::Ty;
@@ -19,7 +19,9 @@ impl Lower<'_> {
     /// parameter (`drop<T>(_: T)`), which takes a `&mut` by move (rustc reborrows only where a
     /// reference type is expected).
     pub(super) fn arg_operand_to(&mut self, e: &Expr, bare_param: bool) -> Operand {
+        self.place_known = false;
         let op = self.expr_operand(e);
+        let known = std::mem::take(&mut self.place_known);
         // A `&mut` passed where a `&mut` is expected is reborrowed, not moved; for a generic
         // parameter it is moved. Unless the parameter is known, we cannot tell which.
         let op = match op {
@@ -43,6 +45,9 @@ impl Lower<'_> {
                 let unc = matches!(op, Operand::Use(_));
                 let t = self.temp(ty, e.span);
                 self.assign(Place::local(t), Rvalue::Use(op), e.span, unc);
+                if unc && known {
+                    self.record_reborrow();
+                }
                 Operand::Move(Place::local(t))
             }
             _ => op,
@@ -125,7 +130,20 @@ impl Lower<'_> {
                 ]
             )
         {
+            let n = ops.len() as u32;
             self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+            let fields = (0..n).map(FieldName::Index).collect();
+            let wrapper = match names.as_slice() {
+                [w @ ("Box" | "Rc" | "Arc"), "new"] => Some(*w),
+                ["Some"] => Some("Option"),
+                _ => None,
+            }
+            .filter(|w| n == 1 && self.index.adt(w).is_none() && !self.index.is_shadowed(w));
+            if let Some(w) = wrapper {
+                self.record_aggregate(AggregateKind::Wrap(w.into()));
+            } else if let Some(kind) = self.struct_aggregate(&segs[..], fields) {
+                self.record_aggregate(kind);
+            }
             return;
         }
         let diverges = matches!(
@@ -178,6 +196,13 @@ impl Lower<'_> {
             self.body.blocks[b].term_span = span;
             self.cur = self.new_block();
             return;
+        }
+        if let Some(w) = sig
+            .as_ref()
+            .filter(|s| s.receiver == Receiver::None && s.params.len() == ops.len())
+            .and_then(|s| s.written.clone())
+        {
+            self.record_callee(&w);
         }
         self.call(ops, dest.clone(), ret_borrows, span);
     }
@@ -275,6 +300,13 @@ impl Lower<'_> {
                 Ty::Unknown if dest.proj.is_empty() => res.ret.clone(),
                 t => t.clone(),
             };
+        if let Some(w) = res
+            .written
+            .as_ref()
+            .filter(|_| !res.overloaded && !uncertain)
+        {
+            self.record_callee(w);
+        }
         self.call(
             ops,
             dest.clone(),

@@ -36,6 +36,9 @@ impl Lower<'_> {
             if !self.check_move_out(&op, e.span) {
                 return Operand::Use(p);
             }
+            // The place is known: an `Operand::Use` only says that whether its value is
+            // copied, moved or reborrowed is not.
+            self.place_known = true;
             return op;
         }
         let ty = self.infer(e);
@@ -68,9 +71,23 @@ impl Lower<'_> {
             | ExprKind::Field(..)
             | ExprKind::Index(..)
             | ExprKind::Unary(UnOp::Deref, _) => {
+                self.place_known = false;
                 let op = self.expr_operand(e);
                 let unc = matches!(op, Operand::Use(_));
+                let known = std::mem::take(&mut self.place_known);
+                // A `&mut` behind a reference cannot be moved: returned, it is reborrowed.
+                let reborrowed = known
+                    && *dest == Place::local(Body::return_local())
+                    && op.place().is_some_and(|p| {
+                        matches!(self.place_ty(p), Ty::Ref(Mutability::Mut, _))
+                            && self.behind_reference(p)
+                    });
                 self.assign(dest.clone(), Rvalue::Use(op), span, unc);
+                if unc && reborrowed {
+                    self.record_implicit_reborrow();
+                } else if unc && known {
+                    self.record_reborrow();
+                }
             }
             ExprKind::Unary(_, inner) => {
                 let op = self.expr_operand(inner);
@@ -104,6 +121,9 @@ impl Lower<'_> {
                 // `t` twice.
                 let ops: Vec<Operand> = es.iter().map(|e| self.arg_operand(e)).collect();
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+                if matches!(e.kind, ExprKind::Tuple(_)) {
+                    self.record_aggregate(AggregateKind::Tuple);
+                }
             }
             ExprKind::ArrayRepeat(a, n) => {
                 let a = self.expr_operand(a);
@@ -401,6 +421,12 @@ impl Lower<'_> {
             });
         }
         self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+        if base.is_none() && generics.is_empty() {
+            let names = fields.iter().map(|(f, _)| f.clone()).collect();
+            if let Some(kind) = self.struct_aggregate(path, names) {
+                self.record_aggregate(kind);
+            }
+        }
     }
 
     /// What the syntax could not read: uncertain uses of the identifiers inside it.

@@ -21,6 +21,8 @@ pub(super) struct Resolved {
     /// Indices of the arguments (without the receiver) stored into the receiver: a std
     /// container's element parameters (`Vec::push(&mut self, value: T)`).
     pub(super) stores: Vec<usize>,
+    /// A crate method's signature as written.
+    pub(super) written: Option<std::sync::Arc<crate::index::WrittenSig>>,
 }
 
 impl Resolved {
@@ -33,6 +35,7 @@ impl Resolved {
             ret: sig.ret.clone(),
             ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
             stores: sig.stores.clone(),
+            written: sig.written.clone(),
         }
     }
 }
@@ -111,6 +114,7 @@ impl Lower<'_> {
                             // What it makes holds the reference.
                             ret_borrows: true,
                             stores: Vec::new(),
+                            written: None,
                         });
                     }
                     ty = (**inner).clone();
@@ -160,6 +164,7 @@ impl Lower<'_> {
                             ret: ty.clone(),
                             ret_borrows: false,
                             stores: Vec::new(),
+                            written: None,
                         });
                     }
                     return None;
@@ -272,6 +277,7 @@ impl Lower<'_> {
                         ret,
                         ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
                         stores,
+                        written: None,
                     });
                 }
             }

@@ -40,6 +40,7 @@ mod macros;
 mod method;
 mod pattern;
 mod place;
+mod regions;
 mod scope;
 mod static_errors;
 mod stmt;
@@ -197,23 +198,9 @@ pub fn lower_fn(
     }
     cx.body.n_args = cx.body.locals.len() as u32 - 1;
     cx.body.expansions = def.expansions.clone();
-    // Named lifetimes of the parameters and of the return type, when nothing relates them.
-    let own = |t: &ast::Type| match t {
-        ast::Type::Ref {
-            lifetime: Some(l), ..
-        } if &**l == "static" || def.generics.lifetimes.contains(l) => Some(l.clone()),
-        _ => None,
-    };
-    if !def.generics.has_lifetime_bounds {
-        if let Some(r) = def.ret.as_ref().and_then(own) {
-            cx.body.ret_lifetime = Some(r);
-            for (i, p) in def.params.iter().enumerate() {
-                let local = Local((i + 1 + usize::from(def.self_param.is_some())) as u32);
-                if let Some(l) = own(&p.ty) {
-                    cx.body.arg_lifetimes.push((local, l));
-                }
-            }
-        }
+    if let Some((regions, scope)) = regions::signature_regions(def, container, index) {
+        cx.body.regions = Some(Box::new(regions));
+        cx.region_scope = scope;
     }
     for (pat, l, ty) in arg_pats {
         cx.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
@@ -239,9 +226,6 @@ pub fn lower_fn(
     }
     if def.is_async || def.is_const {
         cx.body.tainted = true;
-    }
-    if cx.lifetime_annotated {
-        cx.body.ret_lifetime = None;
     }
     let errors = fold_not_mut_errors(&cx.body, cx.errors, &cx.not_mut);
     Lowered {
@@ -305,8 +289,11 @@ struct Lower<'a> {
     closures: Vec<Body>,
     /// The place being lowered is the left side of an assignment (E0594 rather than E0596).
     assign_ctx: bool,
-    /// A `let` annotated a type with a lifetime.
-    lifetime_annotated: bool,
+    /// The function's universal regions by name, and its impl's self type with them.
+    region_scope: regions::RegionScope,
+    /// The operand `expr_operand` returned last reads a known place (an `Operand::Use` of it
+    /// is unsure only of copy, move or reborrow).
+    place_known: bool,
     /// Inside a match guard: the places the match tests (E0510 when written).
     guard_tested: Vec<Place>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
@@ -364,7 +351,8 @@ impl<'a> Lower<'a> {
             never_assigned: Vec::new(),
             match_span: None,
             assign_ctx: false,
-            lifetime_annotated: false,
+            region_scope: regions::RegionScope::default(),
+            place_known: false,
             guard_tested: Vec::new(),
             not_mut: Vec::new(),
             declared_uninit: Vec::new(),

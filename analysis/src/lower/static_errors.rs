@@ -298,7 +298,9 @@ impl Lower<'_> {
     /// A written `&'static T` is well-formed only if every lifetime in `T` outlives `'static`:
     /// not so for the function's lifetime parameters that nothing relates to `'static`.
     pub(super) fn check_static_outlives(&mut self, t: &ast::Type, span: Span) {
-        if self.unrelated_lifetimes.is_empty() {
+        // Where the function's universal regions are followed, the annotation's well-formedness
+        // is one of their constraints (and rustc reports one error per lifetime).
+        if self.unrelated_lifetimes.is_empty() || self.body.regions.is_some() {
             return;
         }
         let mut found = false;

@@ -88,17 +88,17 @@ impl Lower<'_> {
             Stmt::Let {
                 pat,
                 ty,
+                ty_span,
                 init,
                 else_block,
                 span,
             } => {
+                // rustc blames a written type at the type.
+                let annotation = ty_span.unwrap_or(*span);
+                let annotated = ty.as_ref().and_then(|t| self.annotation(t, annotation));
                 let ty_ast = ty.as_ref();
                 if let Some(t) = ty_ast {
                     self.check_static_outlives(t, *span);
-                }
-                if ty_ast.is_some_and(index::names_lifetime) {
-                    // rustc reports lifetime errors at such annotations, not at the return.
-                    self.lifetime_annotated = true;
                 }
                 let mark = self.stmt_temps.len();
                 let declared = ty
@@ -138,6 +138,9 @@ impl Lower<'_> {
                                 if ty_ast.is_some_and(|t| self.all_free(t)) {
                                     self.body.static_locals.push(l);
                                 }
+                                if let Some(t) = &annotated {
+                                    self.annotate_local(l, t, annotation);
+                                }
                                 self.expr_into_extended(init, &Place::local(l));
                                 self.end_statement(mark, *span);
                                 // The name is visible only after its initializer.
@@ -161,6 +164,15 @@ impl Lower<'_> {
                             let place = self.expr_place(init, false);
                             self.ensure_place(place, ty.clone(), init.span)
                         };
+                        if let Some(t) = &annotated {
+                            // The value is built for the pattern: it has the written type.
+                            if is_temp
+                                && place.proj.is_empty()
+                                && self.body.local(place.local).kind == LocalKind::Temp
+                            {
+                                self.annotate_local(place.local, t, annotation);
+                            }
+                        }
                         if place.proj.is_empty()
                             && (is_temp || matches!(init.kind, ExprKind::Path(_)))
                             && ty_ast.is_some_and(|t| self.all_free(t))
@@ -224,6 +236,9 @@ impl Lower<'_> {
                     ops.push(Operand::Move(Place::local(t)));
                 }
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), init.span, false);
+                if matches!(init.kind, ExprKind::Tuple(_)) {
+                    self.record_aggregate(AggregateKind::Tuple);
+                }
                 return;
             }
             _ => {}

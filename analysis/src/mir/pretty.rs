@@ -33,12 +33,6 @@ fn header(body: &Body, out: &mut String) {
             flags.push(name.to_string());
         }
     }
-    if let Some(r) = &body.ret_lifetime {
-        flags.push(format!("ret_lifetime={r}"));
-    }
-    for (l, name) in &body.arg_lifetimes {
-        flags.push(format!("_{}: {name}", l.0));
-    }
     for l in &body.static_locals {
         flags.push(format!("static _{}", l.0));
     }

@@ -159,6 +159,7 @@ impl<'t, 's> Cx<'t, 's> {
         if is_mut {
             set_mut(&mut pat);
         }
+        let ty_span = ty.map(|t| self.span(t));
         let ty = ty.map(|t| self.ty(t));
         let init = if errors.is_empty() {
             value.map(|v| self.expr(v))
@@ -176,10 +177,11 @@ impl<'t, 's> Cx<'t, 's> {
                 kind: ExprKind::Unknown(idents),
             })
         };
-        let else_block = alternative.map(|b| self.block(b));
+        let else_block = alternative.map(|b| Box::new(self.block(b)));
         Stmt::Let {
             pat,
             ty,
+            ty_span,
             init,
             else_block,
             span,

@@ -10,9 +10,9 @@ use super::cx::{mut_if, Cx};
 use super::kinds::{Kid, K};
 use super::patterns::set_mut;
 use crate::ast::{
-    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, Generics, ImplDef, Import,
-    Item, ModDef, Name, Param, Pat, PatKind, SelfParam, Span, StaticDef, StructDef, TraitDef, Type,
-    TypeAliasDef, UseDef,
+    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, GenericArg, Generics,
+    ImplDef, Import, Item, ModDef, Name, Param, Pat, PatKind, SelfParam, Span, StaticDef,
+    StructDef, TraitDef, Type, TypeAliasDef, UseDef,
 };
 
 impl<'t, 's> Cx<'t, 's> {
@@ -500,12 +500,18 @@ impl<'t, 's> Cx<'t, 's> {
                     K::LifetimeParameter => {
                         let lk = self.push_kids(k.node);
                         let name = self.field(lk, self.g.f.name);
-                        if self.field(lk, self.g.f.bounds).is_some() {
-                            g.has_lifetime_bounds = true;
-                        }
+                        let bounds = self.field(lk, self.g.f.bounds);
                         self.pop_kids(lk);
                         if let Some(n) = name {
                             let name = self.label_name(n);
+                            if let Some(b) = bounds {
+                                g.has_lifetime_bounds = true;
+                                let mut names = Vec::new();
+                                self.bound_names(b, &mut names);
+                                for short in names.iter().filter_map(|b| b.strip_prefix('\'')) {
+                                    g.lifetime_bounds.push((name.clone(), short.into()));
+                                }
+                            }
                             g.lifetimes.push(name);
                         }
                     }
@@ -543,8 +549,22 @@ impl<'t, 's> Cx<'t, 's> {
                 };
                 if self.text(left).starts_with('\'') {
                     g.has_lifetime_bounds = true;
+                    let long: Name = self.text(left).trim_start_matches('\'').into();
+                    let mut names = Vec::new();
+                    self.bound_names(bounds, &mut names);
+                    for short in names.iter().filter_map(|b| b.strip_prefix('\'')) {
+                        g.lifetime_bounds.push((long.clone(), short.into()));
+                    }
+                    continue;
                 }
-                if self.kind(left) != K::TypeIdentifier {
+                if self.kind(left) != K::TypeIdentifier || self.text(left) == "Self" {
+                    // `&'a T: 'b` says `'a: 'b`, `Self: 'b` that the self type's lifetimes
+                    // outlive `'b`; what such a predicate implies is not recorded.
+                    let mut names = Vec::new();
+                    self.bound_names(bounds, &mut names);
+                    if names.iter().any(|b| b.starts_with('\'')) {
+                        g.unknown_lifetime_relations = true;
+                    }
                     continue;
                 }
                 let left = self.text(left);
@@ -727,12 +747,22 @@ impl<'t, 's> Cx<'t, 's> {
         let where_clause = self.first_of(kids, K::WhereClause);
         let negative = self.has_anon(kids, "!");
         self.pop_kids(kids);
-        let generics = self.generics(tparams, where_clause);
+        let mut generics = self.generics(tparams, where_clause);
         let trait_name = trait_node.and_then(|t| {
             let mut names = Vec::new();
             self.bound_names(t, &mut names);
             names.pop()
         });
+        // The trait's type arguments are the impl's assumptions too (`impl<'a, 'b> Tr<&'a
+        // Foo<'b>> for X` implies `'b: 'a`): what they imply is not recorded.
+        if let Some(Type::Path { args, .. }) = trait_node.map(|t| self.ty(t)) {
+            if args.iter().any(|a| match a {
+                GenericArg::Type(t) => names_a_lifetime(t),
+                _ => false,
+            }) {
+                generics.unknown_lifetime_relations = true;
+            }
+        }
         let trait_path = trait_node
             .and_then(|t| self.path_segments(t, false))
             .unwrap_or_default();
@@ -828,5 +858,25 @@ impl<'t, 's> Cx<'t, 's> {
             self.item_list(body);
             self.container = outer;
         }
+    }
+}
+
+/// Whether a written type names a lifetime (elided references do not).
+fn names_a_lifetime(t: &Type) -> bool {
+    match t {
+        Type::Ref {
+            lifetime, inner, ..
+        } => lifetime.is_some() || names_a_lifetime(inner),
+        Type::Ptr { inner, .. } | Type::Array(inner, _) | Type::Slice(inner) => {
+            names_a_lifetime(inner)
+        }
+        Type::Path { args, .. } => args.iter().any(|a| match a {
+            GenericArg::Lifetime(_) => true,
+            GenericArg::Type(t) => names_a_lifetime(t),
+            GenericArg::Other => false,
+        }),
+        Type::Tuple(ts) => ts.iter().any(names_a_lifetime),
+        Type::FnPtr(_) | Type::ImplTrait(_) | Type::DynTrait(_) | Type::Unknown => true,
+        Type::Never | Type::Infer => false,
     }
 }
