@@ -1,7 +1,8 @@
 //! What the analysis knows of a crate's items, by name today (ids are the next step): function
 //! and method signatures (receivers, elision, impl generics, what `&mut self` methods store),
 //! ADTs (fields, type parameters, Copy/Drop impls and their bounds, unions), generic `Deref`
-//! targets, traits and their supertraits, statics, parameterless type aliases, and the std table.
+//! targets, traits and their supertraits, statics, type aliases (with their generics, for the
+//! lifetimes they stand for), written signatures and fields, and the std table.
 //!
 //! Position-independent by construction (no spans), so editing a function body leaves the index
 //! equal and salsa does not re-run the bodies that depend on it. Built item by item
