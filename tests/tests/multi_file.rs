@@ -641,38 +641,6 @@ pub fn fine() -> Result<Vec<u8>, ()> {
 fn fill(w: &mut Vec<u8>) -> Result<(), ()> {
     w.push(1);
     Ok(())
-// "lifetime may not live long enough": the function's lifetimes (those its caller chooses) must
-// outlive one another only as its signature says (bounds, the implied bounds of its types).
-
-#[test]
-fn lifetimes_of_a_return_type_by_position() {
-    // One error per lifetime that must outlive another: `(x, y)` as `(&'b, &'a)` needs both
-    // ways; `(x, x)` as `(&'b, &'c)` reports only `'a: 'b`, rustc's first for `'a`.
-    check_fixture(
-        r#"
-//- /src/lib.rs
-pub fn swapped<'a, 'b>(x: &'a u32, y: &'b u32) -> (&'b u32, &'a u32) {
-    (x, y)
-//  ^^^^^^ lifetime
-//  ^^^^^^ lifetime
-}
-
-pub fn twice<'a, 'b, 'c>(x: &'a u32) -> (&'b u32, &'c u32) {
-    (x, x)
-//  ^^^^^^ lifetime
-}
-
-pub fn in_place<'a, 'b>(x: &'a u32, y: &'b u32) -> (&'a u32, &'b u32) {
-    (x, y)
-}
-
-pub fn through_a_local<'a, 'b>(x: &'a u32, y: &'b u32) -> &'b u32 {
-    let t = (x, y);
-    t.1
-}
-
-pub fn through_a_static<'a>(x: &'a u32, y: &'static u32) -> (&'a u32, &'static u32) {
-    (x, y)
 }
 "#,
     );
@@ -953,6 +921,48 @@ pub trait Buf {
 }
 
 impl<T: Buf + ?Sized> Buf for &mut T {}
+"#,
+    );
+}
+
+// "lifetime may not live long enough": the function's lifetimes (those its caller chooses) must
+// outlive one another only as its signature says (bounds, the implied bounds of its types).
+
+#[test]
+fn lifetimes_of_a_return_type_by_position() {
+    // One error per lifetime that must outlive another: `(x, y)` as `(&'b, &'a)` needs both
+    // ways; `(x, x)` as `(&'b, &'c)` reports only `'a: 'b`, rustc's first for `'a`.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+pub fn swapped<'a, 'b>(x: &'a u32, y: &'b u32) -> (&'b u32, &'a u32) {
+    (x, y)
+//  ^^^^^^ lifetime
+//  ^^^^^^ lifetime
+}
+
+pub fn twice<'a, 'b, 'c>(x: &'a u32) -> (&'b u32, &'c u32) {
+    (x, x)
+//  ^^^^^^ lifetime
+}
+
+pub fn in_place<'a, 'b>(x: &'a u32, y: &'b u32) -> (&'a u32, &'b u32) {
+    (x, y)
+}
+
+pub fn through_a_local<'a, 'b>(x: &'a u32, y: &'b u32) -> &'b u32 {
+    let t = (x, y);
+    t.1
+}
+
+pub fn through_a_static<'a>(x: &'a u32, y: &'static u32) -> (&'a u32, &'static u32) {
+    (x, y)
+}
+"#,
+    );
+}
+
+#[test]
 fn declared_bounds_between_lifetimes() {
     // `'a: 'b` in the generics or in `where` says what returning `&'a` as `&'b` needs; the other
     // way round is still an error.
