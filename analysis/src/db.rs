@@ -334,9 +334,9 @@ impl CrateMacros {
     }
 }
 
-/// The crate's own macros, from all its files.
-#[salsa::tracked(returns(ref))]
-pub fn crate_macros(db: &dyn salsa::Database, root: SourceFile) -> Arc<CrateMacros> {
+/// The files of the crate rooted at `root`, its dependencies' left out (the root alone outside
+/// a workspace).
+fn own_files(db: &dyn salsa::Database, root: SourceFile) -> Vec<SourceFile> {
     let map = def_map(db, root);
     let files: Vec<SourceFile> = match Workspace::try_get(db) {
         Some(ws) if map.own_files > 1 => map.files[..map.own_files]
@@ -345,6 +345,13 @@ pub fn crate_macros(db: &dyn salsa::Database, root: SourceFile) -> Arc<CrateMacr
             .collect(),
         _ => vec![root],
     };
+    files
+}
+
+/// The crate's own macros, from all its files.
+#[salsa::tracked(returns(ref))]
+pub fn crate_macros(db: &dyn salsa::Database, root: SourceFile) -> Arc<CrateMacros> {
+    let files = own_files(db, root);
     Arc::new(CrateMacros::new(
         files.iter().flat_map(|&f| item_syntax(db, f).macros.iter()),
     ))
@@ -437,13 +444,7 @@ pub(crate) fn resolved_entry(f: &ResolvedFn) -> FnEntry {
 #[salsa::tracked(returns(ref))]
 pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
     let map = def_map(db, root);
-    let files: Vec<SourceFile> = match Workspace::try_get(db) {
-        Some(ws) if map.own_files > 1 => map.files[..map.own_files]
-            .iter()
-            .filter_map(|p| ws.files(db).get(&**p).copied())
-            .collect(),
-        _ => vec![root],
-    };
+    let files = own_files(db, root);
     let mut builder = IndexBuilder::for_files(files.iter().map(|&f| {
         let inputs = index_inputs(db, f);
         (&inputs.shadowed[..], &inputs.control_free_macros[..])

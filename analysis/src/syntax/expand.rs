@@ -15,8 +15,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tree_sitter::Node;
-
 use super::cx::{stack_position, Cx, Shared, SpanMap};
 use super::lexer::{Lexer, Tok};
 use super::parse::{new_parser, parse_within_budget};
@@ -670,13 +668,7 @@ fn transcribe<'a>(
                 out.text.push_str(" crate");
             }
             T::Var(name) => {
-                let mut binding = b.get(name).ok_or(Unsupported)?;
-                for &i in at {
-                    if let Binding::Many(each) = binding {
-                        binding = each.get(i).ok_or(Unsupported)?;
-                    }
-                }
-                let Binding::One(frag, tts) = binding else {
+                let Binding::One(frag, tts) = binding_at(b, name, at)? else {
                     return Err(Unsupported);
                 };
                 // An expression keeps its grouping: `$e * 2` with `a + b` is `(a + b) * 2`.
@@ -697,13 +689,7 @@ fn transcribe<'a>(
                 vars_in(inner, &mut names);
                 let mut count: Option<usize> = None;
                 for n in names {
-                    let mut binding = b.get(n).ok_or(Unsupported)?;
-                    for &i in at {
-                        if let Binding::Many(each) = binding {
-                            binding = each.get(i).ok_or(Unsupported)?;
-                        }
-                    }
-                    if let Binding::Many(each) = binding {
+                    if let Binding::Many(each) = binding_at(b, n, at)? {
                         match count {
                             Some(c) if c != each.len() => return Err(Unsupported),
                             _ => count = Some(each.len()),
@@ -728,6 +714,21 @@ fn transcribe<'a>(
         }
     }
     Ok(())
+}
+
+/// What `name` matched at the repetition indices `at` (as deep as it repeats).
+fn binding_at<'b, 'a>(
+    b: &'b Bindings<'a>,
+    name: &str,
+    at: &[usize],
+) -> Result<&'b Binding<'a>, Unsupported> {
+    let mut binding = b.get(name).ok_or(Unsupported)?;
+    for &i in at {
+        if let Binding::Many(each) = binding {
+            binding = each.get(i).ok_or(Unsupported)?;
+        }
+    }
+    Ok(binding)
 }
 
 fn vars_in<'a>(ts: &[T<'a>], out: &mut Vec<&'a str>) {
@@ -813,7 +814,7 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
             Container::default(),
             &mut shared,
         );
-        convert_block(&mut cx, body)
+        cx.block(body)
     };
     if !shared.items.is_empty() {
         return None;
@@ -844,10 +845,6 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
         return None;
     }
     Some(expr)
-}
-
-fn convert_block<'t>(cx: &mut Cx<'t, '_>, body: Node<'t>) -> crate::ast::Block {
-    cx.block(body)
 }
 
 /// Whether `pat` binds a name copied from the invocation.
