@@ -31,15 +31,25 @@ fn main() {
     );
     // Type inside the body of the function in the middle of the file: a comment character at the
     // start of a line whose previous line ends a statement.
-    let mid = text.len() / 2;
-    let at = text[mid..]
-        .find(";\n")
-        .map(|i| mid + i + 2)
-        .expect("a statement in the middle");
+    // `AT=TEXT`: just after TEXT instead (the bench's anchor, for one).
+    let at = match std::env::var("AT") {
+        Ok(anchor) => text.find(&anchor).expect("AT's text in FILE") + anchor.len(),
+        Err(_) => {
+            let mid = text.len() / 2;
+            text[mid..]
+                .find(";\n")
+                .map(|i| mid + i + 2)
+                .expect("a statement in the middle")
+        }
+    };
     let mut cur = text.clone();
     let mut times = Vec::new();
     let (mut set_times, mut diag_times) = (Vec::new(), Vec::new());
-    for i in 0..200 {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    for i in 0..n {
         if i % 2 == 0 {
             cur.insert_str(at, "//x\n");
         } else {

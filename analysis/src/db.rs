@@ -424,18 +424,108 @@ pub(crate) fn resolve_fn(
     }
 }
 
-/// What one function contributes to the index: re-run only when that function changes, and
-/// equal while its signature does not.
-#[salsa::tracked(returns(ref))]
-pub fn fn_index_entry<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<FnEntry> {
-    Arc::new(resolved_entry(fn_resolved(db, item)))
-}
-
 pub(crate) fn resolved_entry(f: &ResolvedFn) -> FnEntry {
     match crate::index::fn_entry(&f.def, &f.container) {
         FnEntry::Free(_, sig) => FnEntry::Free(f.id.clone(), sig),
         other => other,
     }
+}
+
+/// A file's functions as the index sees them: signatures and containers. Re-run on every edit of
+/// the text, compared in place, and equal while only bodies change (as `ItemSyntax` is for the
+/// other items), so that what the index takes from it is not even verified again on a keystroke.
+#[derive(Debug)]
+pub struct FnSignatures(Arc<ast::SourceFile>);
+
+impl FnSignatures {
+    fn fns(&self) -> impl Iterator<Item = &ast::FnItem> {
+        self.0.items.iter().filter_map(|it| match it {
+            ast::Item::Fn(f) => Some(f),
+            _ => None,
+        })
+    }
+}
+
+impl PartialEq for FnSignatures {
+    fn eq(&self, other: &FnSignatures) -> bool {
+        let same = |a: &ast::FnItem, b: &ast::FnItem| {
+            a.container == b.container && same_signature(&a.def, &b.def)
+        };
+        self.fns().count() == other.fns().count()
+            && self.fns().zip(other.fns()).all(|(a, b)| same(a, b))
+    }
+}
+impl Eq for FnSignatures {}
+
+/// Two functions alike but for their bodies (every field named: a new one must choose a side).
+fn same_signature(a: &FnDef, b: &FnDef) -> bool {
+    let FnDef {
+        name,
+        name_span,
+        generics,
+        self_param,
+        params,
+        ret,
+        body: _,
+        is_unsafe,
+        is_async,
+        is_const,
+        attrs,
+        expansions: _,
+    } = a;
+    (name, name_span, generics, self_param, params, ret)
+        == (
+            &b.name,
+            &b.name_span,
+            &b.generics,
+            &b.self_param,
+            &b.params,
+            &b.ret,
+        )
+        && (is_unsafe, is_async, is_const, attrs)
+            == (&b.is_unsafe, &b.is_async, &b.is_const, &b.attrs)
+}
+
+/// A function without its body (which is not copied).
+fn signature_of(def: &FnDef) -> FnDef {
+    FnDef {
+        name: def.name.clone(),
+        name_span: def.name_span,
+        generics: def.generics.clone(),
+        self_param: def.self_param.clone(),
+        params: def.params.clone(),
+        ret: def.ret.clone(),
+        body: None,
+        is_unsafe: def.is_unsafe,
+        is_async: def.is_async,
+        is_const: def.is_const,
+        attrs: def.attrs.clone(),
+        expansions: Vec::new(),
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn fn_signatures(db: &dyn salsa::Database, file: SourceFile) -> Arc<FnSignatures> {
+    Arc::new(FnSignatures(parse(db, file).clone()))
+}
+
+/// The entries of a file's functions, from their signatures alone: a body edit leaves the
+/// signatures equal, so neither this nor the crate's index is re-run or walked again.
+#[salsa::tracked(returns(ref))]
+pub fn file_fn_entries(db: &dyn salsa::Database, file: SourceFile) -> Arc<[FnEntry]> {
+    let (map, top) = file_scope(db, file);
+    let scope = FileScope { map, top };
+    let mut out = DependencyEntries::default();
+    for f in fn_signatures(db, file).fns() {
+        let resolved = resolve_fn(
+            scope,
+            &signature_of(&f.def),
+            &f.container,
+            &CrateMacros::default(),
+        );
+        out.fns.push(resolved_entry(&resolved));
+    }
+    out.fns.into()
 }
 
 /// The signatures the bodies of a crate need, from all its files. Position-independent, and
@@ -455,8 +545,8 @@ pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
         }
     }
     for &f in &files {
-        for item in fn_items(db, f) {
-            builder.add_fn(fn_index_entry(db, *item));
+        for entry in file_fn_entries(db, f).iter() {
+            builder.add_fn(entry);
         }
     }
     if map.own_files < map.files.len() {
@@ -524,13 +614,9 @@ pub(crate) fn dependency_file_entries(
     for item in &syntax.items {
         match item {
             ast::Item::Fn(fi) if fi.container.parent_fns.is_empty() => {
-                let signature = FnDef {
-                    body: None,
-                    ..(*fi.def).clone()
-                };
                 out.fns.push(resolved_entry(&resolve_fn(
                     scope,
-                    &signature,
+                    &signature_of(&fi.def),
                     &fi.container,
                     &CrateMacros::default(),
                 )));

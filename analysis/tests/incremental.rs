@@ -288,7 +288,7 @@ impl Counter {
 
 /// A crate of two files analysed, then `model.rs` replaced by `model_after`: the executions of
 /// each query for the second analysis of both files, and `main.rs`'s diagnostics.
-fn crate_executions(model_after: &str) -> (usize, usize, usize, usize) {
+fn crate_executions(model_after: &str) -> (usize, usize, usize, usize, usize) {
     let (mut host, log) = logging_host();
     let main = host.set_file("/src/main.rs", MAIN.to_string(), Edition::E2021);
     let model = host.set_file("/src/model.rs", MODEL.to_string(), Edition::E2021);
@@ -306,6 +306,7 @@ fn crate_executions(model_after: &str) -> (usize, usize, usize, usize) {
         count("crate_index"),
         count("def_map"),
         diags,
+        count("file_fn_entries"),
     )
 }
 
@@ -315,7 +316,11 @@ fn a_body_edit_in_another_file_reanalyses_only_that_body() {
         "self.items.push(x);",
         "self.items.push(x);\n        self.items.push(x);",
     );
-    let (bodies, indexes, def_maps, diags) = crate_executions(&after);
+    let (bodies, indexes, def_maps, diags, entries) = crate_executions(&after);
+    assert_eq!(
+        entries, 0,
+        "the signatures compare equal: the file's entries are not even resolved again"
+    );
     assert_eq!(
         bodies, 1,
         "only `add` is lowered again; main.rs's bodies stand"
@@ -331,7 +336,8 @@ fn a_signature_edit_in_another_file_reaches_the_bodies_of_the_crate() {
         "pub fn first(&self) -> &u32 {\n        &self.items[0]",
         "pub fn first(&self) -> u32 {\n        self.items[0]",
     );
-    let (bodies, indexes, def_maps, diags) = crate_executions(&after);
+    let (bodies, indexes, def_maps, diags, entries) = crate_executions(&after);
+    assert_eq!(entries, 1, "the edited file's entries, and no other file's");
     assert_eq!(indexes, 1, "the crate's index is rebuilt once");
     assert_eq!(def_maps, 0, "no item or import changed: the def map stands");
     assert_eq!(
