@@ -42,6 +42,8 @@ fn main() {
                 .expect("a statement in the middle")
         }
     };
+    // `TYPE=TEXT`: TEXT typed and deleted (`, extra: u8` after a parameter: a signature edit).
+    let typed = std::env::var("TYPE").unwrap_or_else(|_| "//x\n".to_string());
     let mut cur = text.clone();
     let mut times = Vec::new();
     let (mut set_times, mut diag_times) = (Vec::new(), Vec::new());
@@ -51,9 +53,9 @@ fn main() {
         .unwrap_or(200);
     for i in 0..n {
         if i % 2 == 0 {
-            cur.insert_str(at, "//x\n");
+            cur.insert_str(at, &typed);
         } else {
-            cur.replace_range(at..at + 4, "");
+            cur.replace_range(at..at + typed.len(), "");
         }
         let t = Instant::now();
         host.set_file(&path, cur.clone(), Edition::E2021);

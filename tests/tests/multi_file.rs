@@ -1414,3 +1414,44 @@ impl<'a> P<'a> {
 "#,
     );
 }
+
+#[test]
+fn a_derived_default_of_another_file_gives_its_type() {
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod gather;
+
+#[derive(Debug, Default)]
+struct Errors(Vec<String>);
+
+impl Errors {
+    fn push(&mut self, e: String) {
+        self.0.push(e);
+    }
+    fn into_option(self) -> Option<String> {
+        self.0.into_iter().next()
+    }
+}
+
+pub fn all_fine(lines: &[&str]) -> Option<String> {
+    gather::first_error(lines)
+}
+//- /src/gather.rs
+use crate::Errors;
+
+pub fn first_error(lines: &[&str]) -> Option<String> {
+    let mut errs = Errors::default();
+    for line in lines {
+        errs.push(line.to_string());
+        errs.push(String::new());
+    }
+    let pending = &mut errs;
+    errs.push(String::from("last"));
+//  ^^^^ E0499
+    pending.push(String::new());
+    errs.into_option()
+}
+"#,
+    );
+}

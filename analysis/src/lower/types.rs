@@ -334,6 +334,18 @@ impl Lower<'_> {
                 if let Some(sig) = self.index.method(oname, name) {
                     return sig.ret.clone();
                 }
+                // `Type::default()` of a crate type that derives `Default`: no impl is written
+                // (an explicit `impl Default` is a method above), and the derive's `default`
+                // returns `Self`.
+                if *name == "default" {
+                    if let Some(a) = self.index.adt(oname).filter(|a| a.default && !a.opaque) {
+                        return Ty::Adt {
+                            name: oname.into(),
+                            args: vec![Ty::Unknown; a.params.len()],
+                            lifetimes: a.lifetimes,
+                        };
+                    }
+                }
                 if owner_ty.is_none() && !crate::items::is_id(owner) {
                     return std_constructor(owner, name);
                 }
