@@ -1,5 +1,6 @@
 //! Prints the lowered body around `LINE` of `FILE` in the crate rooted at `ROOT`, the crate's
-//! other files read from `ROOT`'s folder: `cargo run --example crate_mir ROOT FILE LINE`.
+//! other files read from `ROOT`'s folder: `cargo run --example crate_mir ROOT FILE LINE`
+//! (`DEPS=name=DIR,..` adds dependencies).
 #[path = "support/files.rs"]
 mod files;
 
@@ -11,7 +12,10 @@ fn main() {
     let dir = std::path::Path::new(root).parent().unwrap();
     let mut host = AnalysisHost::new();
     files::set_folder(&mut host, dir, "");
-    host.set_crate_roots(&[root]);
+    // `DEPS=name=DIR,..`: dependencies' sources, as `keystroke_queries` reads them.
+    if !files::set_dependencies(&mut host, root) {
+        host.set_crate_roots(&[root]);
+    }
     let id = host.file_id(file).unwrap();
     let a = host.snapshot();
     let text = a.file_text(id).unwrap().unwrap();

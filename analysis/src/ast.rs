@@ -92,6 +92,32 @@ pub enum Item {
     Const(ConstDef),
     /// `extern crate name [as alias];`
     ExternCrate(ExternCrateDef),
+    /// `name!(..);` where items go, outside functions, impls and traits: its items are known
+    /// once it is expanded (a `macro_rules!` of the crate, in the def map).
+    MacroCall(MacroItem),
+    /// `macro_rules! name { .. }` where items go, outside functions.
+    MacroRules(MacroRulesDef),
+}
+
+/// A macro invoked where items go.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroItem {
+    pub container: Container,
+    /// Last path segment, without `!`.
+    pub name: Name,
+    /// Named by a path (`a::m!`): not found by textual scope.
+    pub qualified: bool,
+    /// The text between the delimiters.
+    pub text: Arc<str>,
+}
+
+/// A `macro_rules!` definition where items go, with its attributes (`macro_export`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroRulesDef {
+    pub container: Container,
+    pub name: Name,
+    pub rules: Arc<MacroRules>,
+    pub attrs: Vec<Name>,
 }
 
 /// A `use` declaration: one import per leaf of its tree.

@@ -88,7 +88,7 @@ impl Crates {
             let Some(&r) = by_path.get(&*graph.crates[k].root) else {
                 continue;
             };
-            let mut load = |p: &str| {
+            let mut load = crate::db::Expanding(|p: &str| {
                 if let Some(&i) = by_path.get(p) {
                     return Some(trees[i].clone());
                 }
@@ -97,7 +97,7 @@ impl Crates {
                     tree.get_or_insert_with(|| Arc::new(ItemTree::new(&parsed.syntax)))
                         .clone(),
                 )
-            };
+            });
             let map = DefMap::build_in(graph, k, trees[r].clone(), &mut load);
             let krate = crates.len();
             let mut members = Vec::new();
@@ -114,7 +114,12 @@ impl Crates {
         }
         for i in 0..files.len() {
             if owner[i].is_none() {
-                let map = DefMap::build(&files[i].0, trees[i].clone(), files[i].2, &mut |_| None);
+                let map = DefMap::build(
+                    &files[i].0,
+                    trees[i].clone(),
+                    files[i].2,
+                    &mut crate::db::Expanding(|_: &str| None),
+                );
                 owner[i] = Some((crates.len(), ModuleId(0)));
                 crates.push((map, vec![i]));
             }

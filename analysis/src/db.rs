@@ -148,19 +148,33 @@ pub fn item_tree(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemTree> {
     Arc::new(ItemTree::new(parse(db, file)))
 }
 
+/// A def map's loader: item trees by `.0`, item macros expanded by the syntax layer.
+pub(crate) struct Expanding<F>(pub F);
+
+impl<F: FnMut(&str) -> Option<Arc<ItemTree>>> crate::items::Loader for Expanding<F> {
+    fn load(&mut self, path: &str) -> Option<Arc<ItemTree>> {
+        (self.0)(path)
+    }
+
+    fn expand(&mut self, rules: &ast::MacroRules, text: &str) -> Option<Arc<ItemTree>> {
+        let items = crate::syntax::expand_items(rules, text)?;
+        Some(Arc::new(ItemTree::new(&items)))
+    }
+}
+
 /// The def map of the crate whose root is `root`: its module tree across the host's files when
 /// `root` is a crate root the host was given, else of that one file.
 #[salsa::tracked(returns(ref))]
 pub fn def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
     let ws = Workspace::try_get(db);
     let is_root = ws.is_some_and(|ws| ws.roots(db).contains(&root));
-    let mut load = |path: &str| -> Option<Arc<ItemTree>> {
+    let mut load = Expanding(|path: &str| -> Option<Arc<ItemTree>> {
         if !is_root {
             return None;
         }
         let file = *ws?.files(db).get(path)?;
         Some(item_tree(db, file).clone())
-    };
+    });
     let in_graph = ws
         .filter(|_| is_root)
         .and_then(|ws| in_crate_graph(db, ws, root));
@@ -568,10 +582,10 @@ pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
 #[salsa::tracked(returns(ref))]
 pub fn dependencies_def_map(db: &dyn salsa::Database, root: SourceFile) -> Arc<DefMap> {
     let ws = Workspace::try_get(db);
-    let mut load = |path: &str| -> Option<Arc<ItemTree>> {
+    let mut load = Expanding(|path: &str| -> Option<Arc<ItemTree>> {
         let file = *ws?.files(db).get(path)?;
         Some(item_tree(db, file).clone())
-    };
+    });
     let in_graph = ws.and_then(|ws| in_crate_graph(db, ws, root));
     Arc::new(match in_graph {
         Some((graph, k)) => DefMap::build_in(graph, k, Arc::default(), &mut load),

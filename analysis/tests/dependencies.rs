@@ -228,3 +228,122 @@ fn a_dependency_that_could_not_be_read_is_unknown() {
         [found("/app/src/main.rs", "E0382", 4)]
     );
 }
+
+/// A dependency whose modules are made by an item macro, as serde's are (`crate_root!()`,
+/// defined in a `#[macro_use]` module), used through `extern crate .. as ..` from a module of
+/// the crate: the alias is in the extern prelude.
+const MACRO_MADE: &[(&str, &str)] = &[
+    (
+        "/core_like/src/lib.rs",
+        "#[macro_use]\nmod root_macro;\n\ncrate_root!();\n",
+    ),
+    (
+        "/core_like/src/root_macro.rs",
+        "macro_rules! crate_root {
+    () => {
+        pub mod de;
+        pub use crate::de::Visitor;
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Some(v) => v,
+                    None => return None,
+                }
+            };
+        }
+    };
+}
+",
+    ),
+    (
+        "/core_like/src/de.rs",
+        "pub trait Visitor: Sized {\n    fn visit(self) -> u8 {\n        0\n    }\n}\n",
+    ),
+];
+
+#[test]
+fn a_dependency_s_modules_made_by_its_item_macro() {
+    let main = "extern crate core_like as facade;\n\nmod user;\n\nfn main() {}\n";
+    let user = "use facade::de::Visitor;
+
+pub fn twice<V: Visitor>(v: V) -> u8 {
+    drop(v);
+    v.visit()
+}
+
+pub fn by_root<V: facade::Visitor>(v: V) -> u8 {
+    let w = v;
+    v.visit() + w.visit()
+}
+";
+    let found_ = check(&[
+        Krate {
+            name: "app",
+            edition: Edition::E2021,
+            files: &[("/app/src/main.rs", main), ("/app/src/user.rs", user)],
+            deps: &[("core_like", 1)],
+        },
+        Krate {
+            name: "core_like",
+            edition: Edition::E2021,
+            files: MACRO_MADE,
+            deps: &[],
+        },
+    ]);
+    assert_eq!(
+        found_,
+        [
+            found("/app/src/user.rs", "E0382", 5),
+            found("/app/src/user.rs", "E0382", 10)
+        ]
+    );
+}
+
+#[test]
+fn an_item_macro_is_the_one_in_textual_scope() {
+    // The later `make` is inside `inner`, not `#[macro_use]`: the invocation at the root means
+    // the first one, which makes `de`.
+    let lib = "macro_rules! make {
+    () => {
+        pub mod de;
+    };
+}
+
+mod inner {
+    macro_rules! make {
+        () => {
+            pub struct Unused;
+        };
+    }
+    pub fn f() {}
+}
+
+make!();
+";
+    let main = "use shapes::de::Shape;
+
+fn main() {
+    let s = Shape(1);
+    let t = s;
+    let _ = (s, t);
+}
+";
+    let found_ = check(&[
+        Krate {
+            name: "app",
+            edition: Edition::E2021,
+            files: &[("/app/src/main.rs", main)],
+            deps: &[("shapes", 1)],
+        },
+        Krate {
+            name: "shapes",
+            edition: Edition::E2021,
+            files: &[
+                ("/shapes/src/lib.rs", lib),
+                ("/shapes/src/de.rs", "pub struct Shape(pub i32);\n"),
+            ],
+            deps: &[],
+        },
+    ]);
+    assert_eq!(found_, [found("/app/src/main.rs", "E0382", 6)]);
+}

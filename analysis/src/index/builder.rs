@@ -309,7 +309,9 @@ impl IndexBuilder {
             ast::Item::Use(_)
             | ast::Item::Mod(_)
             | ast::Item::Const(_)
-            | ast::Item::ExternCrate(_) => {}
+            | ast::Item::ExternCrate(_)
+            | ast::Item::MacroCall(_)
+            | ast::Item::MacroRules(_) => {}
         }
     }
 

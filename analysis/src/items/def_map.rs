@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::tree::{DefKind, ItemTree, TreeKind};
 use super::{id_of, PRELUDE_TYPES, PRELUDE_VALUES};
-use crate::ast::{Import, Name};
+use crate::ast::{self, Import, Name};
 use crate::Edition;
 
 type HashMap<K, V> = std::collections::HashMap<K, V, crate::base::FxBuild>;
@@ -169,6 +169,41 @@ struct Pending {
     import: Import,
 }
 
+/// What building a def map reads: the item trees of files, and of `macro_rules!` expansions.
+pub trait Loader {
+    /// The item tree of the file at `path`, when the host has that file.
+    fn load(&mut self, path: &str) -> Option<Arc<ItemTree>>;
+    /// The items `rules` make of an invocation's text (between its delimiters); `None` when it
+    /// does not expand (no rule matches, the result does not parse).
+    fn expand(&mut self, _rules: &ast::MacroRules, _text: &str) -> Option<Arc<ItemTree>> {
+        None
+    }
+}
+
+/// A function from paths to item trees loads, and expands nothing.
+impl<F: FnMut(&str) -> Option<Arc<ItemTree>>> Loader for F {
+    fn load(&mut self, path: &str) -> Option<Arc<ItemTree>> {
+        self(path)
+    }
+}
+
+/// Expansions of item macros in one def map, all crates together, and their nesting.
+const EXPANSION_BUDGET: u32 = 256;
+const EXPANSION_DEPTH: u32 = 8;
+
+/// The state of collecting one crate's items in textual order (which `macro_rules!` scoping
+/// needs: a macro is visible after its definition, in its module and the modules below).
+struct Collect<'l> {
+    pending: Vec<Pending>,
+    load: &'l mut dyn Loader,
+    /// The `macro_rules!` in textual scope, latest last: name, rules, the module where visible.
+    macros: Vec<(Name, Arc<ast::MacroRules>, ModuleId)>,
+    /// Modules under `#[macro_use]`: what is defined in them is visible in their parent too.
+    macro_use: std::collections::HashSet<ModuleId, crate::base::FxBuild>,
+    budget: u32,
+    depth: u32,
+}
+
 impl DefMap {
     /// The def map of the crate whose root file is `root`, without dependencies. `load` gives
     /// the item tree of the file at a path, when the host has that file.
@@ -176,7 +211,7 @@ impl DefMap {
         root: &str,
         root_tree: Arc<ItemTree>,
         edition: Edition,
-        load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
+        load: &mut dyn Loader,
     ) -> DefMap {
         DefMap::build_in(&CrateGraph::single(root, edition), 0, root_tree, load)
     }
@@ -187,13 +222,20 @@ impl DefMap {
         graph: &CrateGraph,
         k: usize,
         root_tree: Arc<ItemTree>,
-        load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
+        load: &mut dyn Loader,
     ) -> DefMap {
         let mut map = DefMap {
             edition: graph.crates[k].edition,
             ..DefMap::default()
         };
-        let mut pending = Vec::new();
+        let mut c = Collect {
+            pending: Vec::new(),
+            load,
+            macros: Vec::new(),
+            macro_use: Default::default(),
+            budget: EXPANSION_BUDGET,
+            depth: 0,
+        };
         // The graph's crates collected, by graph index: their index in `map.crates`, `None`
         // for one whose root could not be read.
         let mut local: HashMap<usize, Option<u32>> = HashMap::default();
@@ -206,7 +248,7 @@ impl DefMap {
             let data = &graph.crates[g];
             let tree = match root_tree.take() {
                 Some(t) => Some(t),
-                None => load(&data.root),
+                None => c.load.load(&data.root),
             };
             let Some(tree) = tree else {
                 local.insert(g, None);
@@ -233,10 +275,9 @@ impl DefMap {
                 externs: HashMap::default(),
             });
             let problems = map.problems.len();
-            let mut queue = vec![(root, tree)];
-            while let Some((top, tree)) = queue.pop() {
-                map.collect(top, &tree, &mut pending, &mut queue, load);
-            }
+            // Textual scope does not cross crates.
+            c.macros.clear();
+            map.collect(&mut c, root, &tree, false);
             if g == k {
                 map.own_files = map.files.len();
             } else {
@@ -263,7 +304,7 @@ impl DefMap {
             map.crates[*krate as usize].externs = externs;
         }
         map.define_extern_crates();
-        map.resolve_imports(pending);
+        map.resolve_imports(c.pending);
         map
     }
 
@@ -326,22 +367,22 @@ impl DefMap {
         cur
     }
 
-    fn collect(
-        &mut self,
-        top: ModuleId,
-        tree: &ItemTree,
-        pending: &mut Vec<Pending>,
-        queue: &mut Vec<(ModuleId, Arc<ItemTree>)>,
-        load: &mut dyn FnMut(&str) -> Option<Arc<ItemTree>>,
-    ) {
+    /// Collects a file's items (or an expansion's, `expanded`, whose own definitions are
+    /// unknown: only the modules and imports it makes are read) into the module tree below
+    /// `top`, in textual order: a `mod x;` file is collected where it is declared, and an item
+    /// macro is expanded where it is invoked, with the `macro_rules!` then in scope.
+    fn collect(&mut self, c: &mut Collect, top: ModuleId, tree: &ItemTree, expanded: bool) {
         for item in &tree.items {
             let m = self.scope_creating(top, &item.modules, &item.parent_fns);
             match &item.kind {
                 TreeKind::Def { name, kind } => {
-                    let id = id_of(name, &self.module(m).path);
-                    let res = Res::Item {
-                        id,
-                        kind: kind.clone(),
+                    let res = if expanded {
+                        Res::Unknown
+                    } else {
+                        Res::Item {
+                            id: id_of(name, &self.module(m).path),
+                            kind: kind.clone(),
+                        }
                     };
                     if kind.in_types() {
                         self.define(m, Ns::Types, name, res.clone());
@@ -351,46 +392,30 @@ impl DefMap {
                     }
                 }
                 TreeKind::Mod {
-                    name, inline: true, ..
+                    name,
+                    inline: true,
+                    macro_use,
+                    ..
                 } => {
-                    self.child(m, name);
+                    let child = self.child(m, name);
+                    if *macro_use {
+                        c.macro_use.insert(child);
+                    }
                 }
                 TreeKind::Mod {
                     name,
                     inline: false,
                     path_attr,
+                    macro_use,
                 } => {
-                    let candidates = self.mod_file_candidates(m, name, path_attr.as_deref());
-                    let found = candidates
-                        .iter()
-                        .find_map(|p| load(p).map(|t| (p.clone(), t)));
-                    match found {
-                        Some((path, _)) if self.files.iter().any(|f| **f == *path) => {
-                            self.problems
-                                .push(format!("{path}: reached by two `mod` declarations"));
-                            self.define(m, Ns::Types, name, Res::Unknown);
+                    if let Some((child, t)) = self.mod_file(c, m, name, path_attr.as_deref()) {
+                        if *macro_use {
+                            c.macro_use.insert(child);
                         }
-                        Some((path, t)) => {
-                            let child = self.child(m, name);
-                            let file = self.files.len() as u32;
-                            self.files.push(path.as_str().into());
-                            let c = &mut self.modules[child.0 as usize];
-                            c.file = file;
-                            c.inline.clear();
-                            c.mod_rs = path_attr.is_some() || path.ends_with("/mod.rs");
-                            queue.push((child, t));
-                        }
-                        None => {
-                            self.problems.push(format!(
-                                "{}: no file for `mod {name};` (looked for {})",
-                                self.files[self.module(m).file as usize],
-                                candidates.join(", ")
-                            ));
-                            self.define(m, Ns::Types, name, Res::Unknown);
-                        }
+                        self.collect(c, child, &t, false);
                     }
                 }
-                TreeKind::Use { import, .. } => pending.push(Pending {
+                TreeKind::Use { import, .. } => c.pending.push(Pending {
                     module: m,
                     import: import.clone(),
                 }),
@@ -398,6 +423,91 @@ impl DefMap {
                     // Defined once every crate's extern prelude is known.
                     self.extern_items.push((m, name.clone(), alias.clone()));
                 }
+                TreeKind::MacroRules { name, rules } => {
+                    let mut visible = m;
+                    while c.macro_use.contains(&visible) {
+                        match self.module(visible).parent {
+                            Some(p) => visible = p,
+                            None => break,
+                        }
+                    }
+                    c.macros.push((name.clone(), rules.clone(), visible));
+                }
+                TreeKind::MacroCall { name, text } => {
+                    if c.budget == 0 || c.depth >= EXPANSION_DEPTH {
+                        continue;
+                    }
+                    let Some(rules) = c
+                        .macros
+                        .iter()
+                        .rev()
+                        .find(|(n, _, at)| n == name && self.is_within(m, *at))
+                        .map(|(_, r, _)| r.clone())
+                    else {
+                        continue;
+                    };
+                    c.budget -= 1;
+                    if let Some(t) = c.load.expand(&rules, text) {
+                        c.depth += 1;
+                        self.collect(c, m, &t, true);
+                        c.depth -= 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `mod name;` in module `m`: its module and item tree, when its file is found (and not
+    /// reached twice); else its name is unknown and the problem recorded.
+    fn mod_file(
+        &mut self,
+        c: &mut Collect,
+        m: ModuleId,
+        name: &Name,
+        path_attr: Option<&str>,
+    ) -> Option<(ModuleId, Arc<ItemTree>)> {
+        let candidates = self.mod_file_candidates(m, name, path_attr);
+        let found = candidates
+            .iter()
+            .find_map(|p| c.load.load(p).map(|t| (p.clone(), t)));
+        match found {
+            Some((path, _)) if self.files.iter().any(|f| **f == *path) => {
+                self.problems
+                    .push(format!("{path}: reached by two `mod` declarations"));
+                self.define(m, Ns::Types, name, Res::Unknown);
+                None
+            }
+            Some((path, t)) => {
+                let child = self.child(m, name);
+                let file = self.files.len() as u32;
+                self.files.push(path.as_str().into());
+                let module = &mut self.modules[child.0 as usize];
+                module.file = file;
+                module.inline.clear();
+                module.mod_rs = path_attr.is_some() || path.ends_with("/mod.rs");
+                Some((child, t))
+            }
+            None => {
+                self.problems.push(format!(
+                    "{}: no file for `mod {name};` (looked for {})",
+                    self.files[self.module(m).file as usize],
+                    candidates.join(", ")
+                ));
+                self.define(m, Ns::Types, name, Res::Unknown);
+                None
+            }
+        }
+    }
+
+    /// Whether module `m` is `outer` or inside it.
+    fn is_within(&self, mut m: ModuleId, outer: ModuleId) -> bool {
+        loop {
+            if m == outer {
+                return true;
+            }
+            match self.module(m).parent {
+                Some(p) => m = p,
+                None => return false,
             }
         }
     }
@@ -414,9 +524,19 @@ impl DefMap {
                 },
             };
             let as_name = alias.as_ref().unwrap_or(&name);
-            if &**as_name != "_" {
-                self.define(m, Ns::Types, as_name, res);
+            if &**as_name == "_" {
+                continue;
             }
+            // At the crate root it enters the extern prelude too, under its alias: every
+            // module may then begin a path with it (`extern crate serde_core as serde;`).
+            let krate = self.module(m).krate as usize;
+            if let (Res::Module(dep), true) = (&res, self.crates[krate].root == m) {
+                self.crates[krate]
+                    .externs
+                    .entry(as_name.clone())
+                    .or_insert(Some(*dep));
+            }
+            self.define(m, Ns::Types, as_name, res);
         }
     }
 

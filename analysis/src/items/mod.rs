@@ -13,7 +13,7 @@ pub mod def_map;
 pub mod resolve;
 pub mod tree;
 
-pub use def_map::{CrateData, CrateGraph, DefMap, ModuleId, Ns, Res};
+pub use def_map::{CrateData, CrateGraph, DefMap, Loader, ModuleId, Ns, Res};
 pub use resolve::Resolver;
 pub use tree::{DefKind, ItemTree};
 
@@ -192,7 +192,9 @@ impl<'a> FileScope<'a> {
             | ast::Item::Use(_)
             | ast::Item::Mod(_)
             | ast::Item::Const(_)
-            | ast::Item::ExternCrate(_) => return None,
+            | ast::Item::ExternCrate(_)
+            | ast::Item::MacroCall(_)
+            | ast::Item::MacroRules(_) => return None,
         }
         Some(item)
     }

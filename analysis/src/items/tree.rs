@@ -2,6 +2,8 @@
 //! signatures. Equal while only bodies (or signatures) change, so the def map built from it is
 //! not rebuilt on such edits.
 
+use std::sync::Arc;
+
 use crate::ast::{self, Name};
 
 /// What a name is defined as, for the def map's namespaces and for paths that go on through it
@@ -67,6 +69,20 @@ pub enum TreeKind {
         name: Name,
         inline: bool,
         path_attr: Option<Name>,
+        /// `#[macro_use]`: the `macro_rules!` defined in it stay in scope after it.
+        macro_use: bool,
+    },
+    /// `name!(..)` where items go, named without a path: expanded in the def map when a
+    /// `macro_rules!` of that name is in textual scope.
+    MacroCall {
+        name: Name,
+        text: Arc<str>,
+    },
+    /// `macro_rules! name`, in scope for what follows it in its module (and after the module
+    /// too, behind `#[macro_use]`).
+    MacroRules {
+        name: Name,
+        rules: Arc<ast::MacroRules>,
     },
     /// `extern crate name [as alias];`: a crate this analysis does not read.
     ExternCrate {
@@ -131,6 +147,22 @@ impl ItemTree {
                         name: m.name.clone(),
                         inline: m.inline,
                         path_attr: m.attrs.iter().find_map(|a| path_attr(a)),
+                        macro_use: m.attrs.iter().any(|a| &**a == "macro_use"),
+                    },
+                ),
+                ast::Item::MacroCall(c) if !c.qualified => (
+                    &c.container,
+                    TreeKind::MacroCall {
+                        name: c.name.clone(),
+                        text: c.text.clone(),
+                    },
+                ),
+                ast::Item::MacroCall(_) => continue,
+                ast::Item::MacroRules(r) => (
+                    &r.container,
+                    TreeKind::MacroRules {
+                        name: r.name.clone(),
+                        rules: r.rules.clone(),
                     },
                 ),
                 ast::Item::ExternCrate(e) => (

@@ -573,8 +573,8 @@ enum Source {
 
 /// The expansion being written: its text, the runs copied from the invocation, and the words
 /// the invocation's fragments put in it.
-struct Out {
-    text: String,
+pub(super) struct Out {
+    pub(super) text: String,
     runs: Vec<(u32, u32, u32)>,
     /// Where the invocation's text starts in the function, when it has one place.
     call_at: Option<u32>,
@@ -667,6 +667,13 @@ fn transcribe<'a>(
                 out.last = None;
                 out.text.push_str(" crate");
             }
+            // Not a metavariable of this macro (a `macro_rules!` it defines has its own): rustc
+            // writes it as it is.
+            T::Var(name) if b.get(name).is_none() => {
+                out.last = None;
+                out.text.push_str(" $");
+                out.text.push_str(name);
+            }
             T::Var(name) => {
                 let Binding::One(frag, tts) = binding_at(b, name, at)? else {
                     return Err(Unsupported);
@@ -743,7 +750,7 @@ fn vars_in<'a>(ts: &[T<'a>], out: &mut Vec<&'a str>) {
 
 /// The expansion text of `call` by `rules`, with the runs copied from the invocation and the
 /// words its fragments put there; `None` when no rule matches or one cannot be used.
-fn expansion_text(rules: &MacroRules, tokens: &str, at: Option<u32>) -> Option<Out> {
+pub(super) fn expansion_text(rules: &MacroRules, tokens: &str, at: Option<u32>) -> Option<Out> {
     let input = token_trees(tokens)?;
     for (matcher_text, transcriber_text) in &rules.rules {
         let m_tts = token_trees(matcher_text)?;

@@ -11,8 +11,8 @@ use super::kinds::{Kid, K};
 use super::patterns::set_mut;
 use crate::ast::{
     ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, GenericArg, Generics,
-    ImplDef, Import, Item, ModDef, Name, Param, Pat, PatKind, SelfParam, Span, StaticDef,
-    StructDef, TraitDef, Type, TypeAliasDef, UseDef,
+    ImplDef, Import, Item, MacroItem, MacroRulesDef, ModDef, Name, Param, Pat, PatKind, SelfParam,
+    Span, StaticDef, StructDef, TraitDef, Type, TypeAliasDef, UseDef,
 };
 
 impl<'t, 's> Cx<'t, 's> {
@@ -90,7 +90,13 @@ impl<'t, 's> Cx<'t, 's> {
                 self.type_alias_item(k.node)
             }
             K::Error => self.item_list(k.node),
-            // Extern blocks, macro definitions and invocations and the like.
+            K::MacroInvocation | K::ExpressionStatement if self.in_module() => {
+                self.macro_item(k.node)
+            }
+            K::MacroDefinition if self.container.parent_fns.is_empty() => {
+                self.macro_rules_item(k.node, attrs)
+            }
+            // Extern blocks, macro invocations in impls and traits and the like.
             _ => {}
         }
     }
@@ -156,6 +162,62 @@ impl<'t, 's> Cx<'t, 's> {
             self.item_list(body);
             self.container.modules.pop();
         }
+    }
+
+    /// Items here are a module's, not an impl's, a trait's or a body's.
+    fn in_module(&self) -> bool {
+        let c = &self.container;
+        c.parent_fns.is_empty() && c.impl_self.is_none() && c.trait_name.is_none()
+    }
+
+    /// `name!(..);` or `name! { .. }` where items go (an expression statement at the top of a
+    /// file is one too).
+    fn macro_item(&mut self, node: Node<'t>) {
+        let node = if self.kind(node) == K::ExpressionStatement {
+            match node.named_child(0) {
+                Some(n) if self.kind(n) == K::MacroInvocation => n,
+                _ => return,
+            }
+        } else {
+            node
+        };
+        let (Some(path), Some(tt)) = (
+            node.child_by_field_id(self.g.f.macro_),
+            node.named_children(&mut node.walk())
+                .find(|n| self.kind(*n) == K::TokenTree),
+        ) else {
+            return;
+        };
+        let path_text = self.text(path);
+        let name = path_text.rsplit("::").next().unwrap_or(path_text).trim();
+        let text = self.text(tt);
+        let Some(inner) = text.get(1..text.len().saturating_sub(1)) else {
+            return;
+        };
+        let item = MacroItem {
+            container: self.container.clone(),
+            name: name.into(),
+            qualified: path_text.contains("::"),
+            text: inner.into(),
+        };
+        self.sh.items.push(Item::MacroCall(item));
+    }
+
+    /// `macro_rules! name { .. }`, its rules read by the macro expander's reader.
+    fn macro_rules_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
+        let Some((name, rules)) = super::expand::macro_definitions(self.text(node))
+            .into_iter()
+            .next()
+        else {
+            return;
+        };
+        let attrs = self.attr_texts(attrs);
+        self.sh.items.push(Item::MacroRules(MacroRulesDef {
+            container: self.container.clone(),
+            name,
+            rules: Arc::new(rules),
+            attrs,
+        }));
     }
 
     fn const_item(&mut self, node: Node<'t>) {

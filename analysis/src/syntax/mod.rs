@@ -117,6 +117,19 @@ pub fn parse_signatures(text: &str) -> Option<SourceFile> {
     Some(convert_signatures(&tree, &text))
 }
 
+/// The items an item macro's invocation makes (`text`: between its delimiters), by `rules`,
+/// read as `parse_signatures` reads a file. `None` when no rule matches or the result has
+/// syntax errors.
+pub fn expand_items(rules: &crate::ast::MacroRules, text: &str) -> Option<SourceFile> {
+    let out = expand::expansion_text(rules, text, None)?;
+    let text = lexer::signatures_text(&out.text);
+    let tree = parse_tree(&text, None)?;
+    if tree.root_node().has_error() {
+        return None;
+    }
+    Some(convert_signatures(&tree, &text))
+}
+
 /// Builds the owned syntax tree of `text` from its tree-sitter `tree`.
 pub fn convert(tree: &Tree, text: &str) -> SourceFile {
     convert_cached(tree, text, ConvertCache::default(), false, false).0
