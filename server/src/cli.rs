@@ -15,7 +15,10 @@ const HELP: &str = "\
 borrowlens: rustc's borrow-check errors, from Rust source text alone
 
 Usage:
-  borrowlens check [OPTIONS] PATH...  Check files and directories (`borrowlens check --help`)
+  borrowlens check [OPTIONS] [PATH...]
+                                      Check files and directories, or the cargo package or
+                                      workspace around the current directory
+                                      (`borrowlens check --help`)
   borrowlens [lsp [--stdio]]          The language server on stdio
 
 Options:
@@ -26,11 +29,14 @@ Options:
 const CHECK_HELP: &str = "\
 Report rustc's borrow-check errors for Rust files, from their source text alone.
 
-Usage: borrowlens check [OPTIONS] PATH...
+Usage: borrowlens check [OPTIONS] [PATH...]
 
 A PATH is a `.rs` file or a directory, searched for `*.rs` files in sorted order, skipping as
 ripgrep does what `.gitignore` files (in a git repository), `.ignore` files and git's global
-excludes ignore, hidden entries and directories named `target`.
+excludes ignore, hidden entries and directories named `target`. Without a PATH, what
+`cargo check` would check: the package of the nearest `Cargo.toml` above the current
+directory, or at a virtual workspace manifest its `default-members` (else `members`); every
+target of each package is read (as with `--all-targets`).
 
 Options:
       --format <FORMAT>    `human` (the default): like rustc, ending each file with
@@ -49,6 +55,10 @@ Options:
       --color <WHEN>       `auto` (the default): colour on a terminal only, unless NO_COLOR
                            is set (no colour) or CLICOLOR_FORCE (colour);
                            `always`; `never`
+      --manifest-path <PATH>
+                           Without PATH: start from this `Cargo.toml` instead of the
+                           current directory
+  -p, --package <NAME>     Without PATH: check this package of the workspace
       --edition <EDITION>  2015, 2018, 2021 or 2024, for every file. Without it, a file's
                            edition is its `//@ edition:YYYY` line (in its first 30 lines),
                            else the `edition` of the nearest Cargo.toml with a [package],
@@ -58,7 +68,8 @@ Options:
 Exit status:
   0  no borrow-check error was reported (warnings alone give 0)
   1  at least one borrow-check error was reported
-  2  bad usage: an unknown flag, a bad value, no PATH
+  2  bad usage: an unknown flag, a bad value, no PATH and no `Cargo.toml` above the current
+     directory (or a `-p` that names no member)
 A PATH that cannot be checked (missing, unreadable, not valid UTF-8, not a `.rs` file, or one
 the analysis fails on with an internal error) is reported on stderr and skipped; the others are
 still checked. It does not change the exit status by itself: the status says what the checked
@@ -72,7 +83,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         return crate::lsp::run();
     };
     match command.to_str() {
-        Some("check") => match parse_check(args) {
+        Some("check") => match parse_check(args).and_then(|c| c.map(select).transpose()) {
             Ok(Some(options)) => ExitCode::from(u8::from(check::run(&options))),
             Ok(None) => {
                 output::info(CHECK_HELP);
@@ -80,7 +91,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             }
             Err(message) => usage_error(
                 &message,
-                "borrowlens check [OPTIONS] PATH...",
+                "borrowlens check [OPTIONS] [PATH...]",
                 "borrowlens check --help",
             ),
         },
@@ -118,8 +129,42 @@ fn usage_error(message: &str, usage: &str, help: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The options of `check`, or `None` when help was asked for, or a usage error.
-fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, String> {
+/// `check`'s command line: its options, and without PATH what chooses the packages.
+#[derive(Debug)]
+struct CheckArgs {
+    options: Options,
+    manifest_path: Option<PathBuf>,
+    package: Option<String>,
+}
+
+/// The options, with the packages cargo would check as PATHs when none was given.
+fn select(args: CheckArgs) -> Result<Options, String> {
+    let CheckArgs {
+        mut options,
+        manifest_path,
+        package,
+    } = args;
+    if !options.paths.is_empty() {
+        if manifest_path.is_some() || package.is_some() {
+            return Err(
+                "`--manifest-path` and `--package` choose what to check: give no PATH with them"
+                    .into(),
+            );
+        }
+        return Ok(options);
+    }
+    let from = match manifest_path {
+        Some(m) => m,
+        None => std::env::current_dir().map_err(|e| format!("the current directory: {e}"))?,
+    };
+    options.paths = crate::project::cargo_selection(&from, package.as_deref())?;
+    Ok(options)
+}
+
+/// The arguments of `check`, or `None` when help was asked for, or a usage error.
+fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<CheckArgs>, String> {
+    let mut manifest_path = None;
+    let mut package = None;
     let mut options = Options {
         format: Format::Human,
         color: When::Auto,
@@ -194,13 +239,16 @@ fn parse_check(args: impl Iterator<Item = OsString>) -> Result<Option<Options>, 
                     format!("unknown edition `{value}` (expected 2015, 2018, 2021 or 2024)")
                 })?);
             }
+            "--manifest-path" => manifest_path = Some(PathBuf::from(value("--manifest-path")?)),
+            "-p" | "--package" => package = Some(value("--package")?),
             _ => return Err(format!("unknown flag `{text}`")),
         }
     }
-    if options.paths.is_empty() {
-        return Err("no PATH given".to_string());
-    }
-    Ok(Some(options))
+    Ok(Some(CheckArgs {
+        options,
+        manifest_path,
+        package,
+    }))
 }
 
 #[cfg(test)]
@@ -208,7 +256,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Option<Options>, String> {
-        parse_check(args.iter().map(OsString::from))
+        parse_check(args.iter().map(OsString::from)).map(|c| c.map(|c| c.options))
     }
 
     #[test]
@@ -231,7 +279,25 @@ mod tests {
 
     #[test]
     fn usage_errors() {
-        assert_eq!(parse(&[]).unwrap_err(), "no PATH given");
+        let c = parse_check(
+            ["-p", "app", "--manifest-path=w/Cargo.toml"]
+                .map(OsString::from)
+                .into_iter(),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(c.options.paths.is_empty());
+        assert_eq!(
+            (c.package.as_deref(), c.manifest_path),
+            (Some("app"), Some("w/Cargo.toml".into()))
+        );
+        assert!(select(
+            parse_check(["-p", "app", "a.rs"].map(OsString::from).into_iter())
+                .unwrap()
+                .unwrap()
+        )
+        .unwrap_err()
+        .contains("give no PATH"));
         assert_eq!(
             parse(&["--frmat", "json", "a.rs"]).unwrap_err(),
             "unknown flag `--frmat`"

@@ -131,6 +131,135 @@ pub fn packages_under(dir: &Path) -> (Vec<Package>, Vec<ManifestError>) {
     (packages, errors)
 }
 
+/// What `borrowlens check` without a PATH checks, as `cargo check` picks it: from `from` (the
+/// current folder, or `--manifest-path`'s file), the nearest `Cargo.toml`'s package; at a
+/// virtual manifest, its workspace's `default-members` (else `members`); with `package`
+/// (`-p NAME`), that member of the workspace. The folders of the packages chosen, or cargo's
+/// words for what is wrong.
+pub fn cargo_selection(from: &Path, package: Option<&str>) -> Result<Vec<PathBuf>, String> {
+    let manifest = if from.file_name().is_some_and(|n| n == "Cargo.toml") {
+        if !from.is_file() {
+            return Err(format!("manifest path `{}` does not exist", from.display()));
+        }
+        from.to_path_buf()
+    } else {
+        from.ancestors()
+            .map(|d| d.join("Cargo.toml"))
+            .find(|m| m.is_file())
+            .ok_or_else(|| {
+                format!(
+                    "could not find `Cargo.toml` in `{}` or any parent directory",
+                    from.display()
+                )
+            })?
+    };
+    let dir = manifest.parent().unwrap_or(Path::new("."));
+    let table = manifest_table(&manifest)?;
+    if package.is_none() && table.contains_key("package") {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    // The workspace: this manifest's, or the nearest above it with `[workspace]`.
+    let (root, ws) = if table.contains_key("workspace") {
+        (dir.to_path_buf(), table)
+    } else {
+        let above = dir
+            .ancestors()
+            .skip(1)
+            .map(|d| d.join("Cargo.toml"))
+            .filter(|m| m.is_file())
+            .find_map(|m| {
+                let t = manifest_table(&m).ok()?;
+                t.contains_key("workspace")
+                    .then(|| (m.parent().unwrap_or(Path::new(".")).to_path_buf(), t))
+            });
+        match above {
+            Some(found) => found,
+            None => (dir.to_path_buf(), table),
+        }
+    };
+    let members = workspace_members(&root, &ws, package.is_none());
+    match package {
+        Some(name) => members
+            .into_iter()
+            .find(|p| p.name == name)
+            .map(|p| vec![p.root])
+            .ok_or_else(|| format!("package ID specification `{name}` did not match any packages")),
+        None if members.is_empty() => Err(format!(
+            "{}: no package, and no workspace member to check",
+            manifest.display()
+        )),
+        None => Ok(members.into_iter().map(|p| p.root).collect()),
+    }
+}
+
+/// A manifest's table, or where it is not TOML.
+fn manifest_table(manifest: &Path) -> Result<toml::Table, String> {
+    let text = fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    text.parse().map_err(|e: toml::de::Error| {
+        let at = e.span().map(|s| line_col(&text, s.start));
+        match at {
+            Some((line, col)) => format!(
+                "{}: line {line}, column {col}: {}",
+                manifest.display(),
+                e.message().trim()
+            ),
+            None => format!("{}: {}", manifest.display(), e.message().trim()),
+        }
+    })
+}
+
+/// The packages of the workspace rooted at `root` (manifest `ws`): its own package, and those
+/// under it that `members` (or, when `defaults` and present, `default-members`) match and
+/// `exclude` does not, by cargo's glob rules.
+fn workspace_members(root: &Path, ws: &toml::Table, defaults: bool) -> Vec<Package> {
+    let section = ws.get("workspace").and_then(|w| w.as_table());
+    let list = |key: &str| -> Vec<String> {
+        section
+            .and_then(|w| w.get(key))
+            .and_then(|m| m.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let globs = |patterns: &[String]| -> globset::GlobSet {
+        let mut set = globset::GlobSetBuilder::new();
+        for p in patterns {
+            let p = p.trim_end_matches('/');
+            if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(true).build() {
+                set.add(g);
+            }
+        }
+        set.build().unwrap_or_else(|_| globset::GlobSet::empty())
+    };
+    let members = list("members");
+    let default_members = list("default-members");
+    let chosen = if defaults && !default_members.is_empty() {
+        globs(&default_members)
+    } else {
+        globs(&members)
+    };
+    let exclude = globs(&list("exclude"));
+    let (packages, _) = packages_under(root);
+    packages
+        .into_iter()
+        .filter(|p| {
+            let Ok(rel) = p.root.strip_prefix(root) else {
+                return false;
+            };
+            // The root's own package is a member (and the default one, unless
+            // `default-members` says otherwise).
+            if rel.as_os_str().is_empty() {
+                return !(defaults && !default_members.is_empty()) || chosen.is_match(".");
+            }
+            chosen.is_match(rel) && !exclude.is_match(rel)
+        })
+        .collect()
+}
+
 /// The package a manifest describes; `Ok(None)` for a manifest without `[package]`.
 pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
@@ -344,6 +473,85 @@ mod tests {
             fn drop(&mut self) {
                 let _ = std::fs::remove_dir_all(&self.0);
             }
+        }
+    }
+
+    #[test]
+    fn without_a_path_cargo_s_choice_of_packages() {
+        let pkg = |name: &str| format!("[package]\nname = \"{name}\"\nedition = \"2021\"\n");
+        let (dir, _) = package(&[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"crates/*\", \"tools/gen\"]\nexclude = [\"crates/skip\"]\n",
+            ),
+            ("crates/a/Cargo.toml", &pkg("a")),
+            ("crates/a/src/lib.rs", ""),
+            ("crates/b/Cargo.toml", &pkg("b")),
+            ("crates/skip/Cargo.toml", &pkg("skip")),
+            ("crates/a/nested/Cargo.toml", &pkg("nested")),
+            ("tools/gen/Cargo.toml", &pkg("gen")),
+            ("tools/other/Cargo.toml", &pkg("other")),
+        ]);
+        let root = dir.path();
+        let mut all = cargo_selection(root, None).unwrap();
+        all.sort();
+        assert_eq!(
+            all,
+            [
+                root.join("crates/a"),
+                root.join("crates/b"),
+                root.join("tools/gen")
+            ]
+        );
+        // In a member's folder, that package alone, as `cargo check` there.
+        assert_eq!(
+            cargo_selection(&root.join("crates/a/src"), None).unwrap(),
+            [root.join("crates/a")]
+        );
+        // `-p` from anywhere in the workspace; `--manifest-path` as a starting point.
+        assert_eq!(
+            cargo_selection(&root.join("crates/a"), Some("gen")).unwrap(),
+            [root.join("tools/gen")]
+        );
+        assert_eq!(
+            cargo_selection(&root.join("Cargo.toml"), Some("b")).unwrap(),
+            [root.join("crates/b")]
+        );
+        assert_eq!(
+            cargo_selection(root, Some("skip")).unwrap_err(),
+            "package ID specification `skip` did not match any packages"
+        );
+        assert!(cargo_selection(&root.join("nope/Cargo.toml"), None)
+            .unwrap_err()
+            .contains("does not exist"));
+    }
+
+    #[test]
+    fn default_members_and_no_manifest() {
+        let (dir, _) = package(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"top\"\n[workspace]\nmembers = [\"m\"]\ndefault-members = [\"m\"]\n",
+            ),
+            ("m/Cargo.toml", "[package]\nname = \"m\"\n"),
+        ]);
+        let root = dir.path();
+        // The root manifest has a package: `cargo check` there checks it.
+        assert_eq!(cargo_selection(root, None).unwrap(), [root.to_path_buf()]);
+        assert_eq!(cargo_selection(root, Some("m")).unwrap(), [root.join("m")]);
+        assert_eq!(
+            cargo_selection(root, Some("top")).unwrap(),
+            [root.to_path_buf()]
+        );
+        let lone = tempdir::Dir::new();
+        if lone
+            .path()
+            .ancestors()
+            .all(|d| !d.join("Cargo.toml").is_file())
+        {
+            assert!(cargo_selection(lone.path(), None)
+                .unwrap_err()
+                .starts_with("could not find `Cargo.toml`"));
         }
     }
 

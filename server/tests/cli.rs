@@ -183,8 +183,13 @@ fn no_arguments_and_lsp_start_the_language_server() {
 fn bad_usage_exits_2() {
     let dir = TempDir::new();
     let file = dir.write("a.rs", "fn main() {}\n");
-    let cases: [(&[&str], &str); 7] = [
-        (&["check"], "no PATH given"),
+    let missing = dir.path("nowhere/Cargo.toml");
+    let cases: [(&[&str], &str); 8] = [
+        (&["check", "--manifest-path", &missing], "manifest path `"),
+        (
+            &["check", "-p", "app", &file],
+            "`--manifest-path` and `--package`",
+        ),
         (
             &["check", "--frobnicate", &file],
             "unknown flag `--frobnicate`",
@@ -209,6 +214,65 @@ fn bad_usage_exits_2() {
         );
         assert!(stderr.contains("Usage: "), "{args:?}: {stderr}");
     }
+}
+
+/// Without PATH, what `cargo check` would check: the package around the current directory, a
+/// workspace's members, `-p`; and cargo's words where there is none.
+#[test]
+fn without_a_path_the_cargo_package_around() {
+    let dir = TempDir::new();
+    dir.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"lib\"]\nresolver = \"2\"\n",
+    );
+    dir.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nedition = \"2021\"\n",
+    );
+    dir.write(
+        "app/src/main.rs",
+        "fn main() {\n    let s = String::new();\n    let t = s;\n    let u = s;\n    let _ = (t, u);\n}\n",
+    );
+    dir.write(
+        "lib/Cargo.toml",
+        "[package]\nname = \"lib\"\nedition = \"2021\"\n",
+    );
+    dir.write("lib/src/lib.rs", "pub fn ok() {}\n");
+    let run = |cwd: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_borrowlens"))
+            .arg("check")
+            .args(["--format", "json"])
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .expect("run borrowlens")
+    };
+    let files = |o: &Output| -> Vec<String> {
+        stdout(o)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["file"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // At the workspace's root, its members; in a member, that package; `-p` from anywhere.
+    let at_root = run(&dir.path(""), &[]);
+    assert_eq!(at_root.status.code(), Some(1), "{}", stderr(&at_root));
+    assert_eq!(files(&at_root).len(), 1);
+    assert!(files(&at_root)[0].ends_with("app/src/main.rs"));
+    let in_lib = run(&dir.path("lib/src"), &[]);
+    assert_eq!(in_lib.status.code(), Some(0), "{}", stderr(&in_lib));
+    let picked = run(&dir.path("lib"), &["-p", "app"]);
+    assert_eq!(files(&picked).len(), 1, "{}", stderr(&picked));
+    let manifest = dir.path("app/Cargo.toml");
+    let by_manifest = run(&dir.path("lib"), &["--manifest-path", &manifest]);
+    assert_eq!(files(&by_manifest).len(), 1, "{}", stderr(&by_manifest));
+    let unknown = run(&dir.path(""), &["-p", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).starts_with("error: package ID specification `nope` did not match"));
 }
 
 #[test]
