@@ -66,6 +66,8 @@ TYPES: list[tuple[str, str, str]] = [
     ("OsString", "ffi/struct.OsString.html", "OsString"),
     # Not in the brief's list, but OsString derefs to it, so DEREFS would point nowhere.
     ("OsStr", "ffi/struct.OsStr.html", "OsStr"),
+    # Every `Display`/`Debug` impl writes through one (`f.write_str(..)`, `f.debug_struct(..)`).
+    ("Formatter", "fmt/struct.Formatter.html", "Formatter"),
     ("char", "primitive.char.html", "char"),
     ("bool", "primitive.bool.html", "bool"),
     *[(t, f"primitive.{t}.html", t) for t in INTS + FLOATS],

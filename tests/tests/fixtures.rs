@@ -1507,3 +1507,27 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn a_formatter_named_through_its_module_is_std_s() {
+    check_diagnostics(
+        r#"
+use std::fmt;
+
+struct Pair(u8, u8);
+
+impl fmt::Display for Pair {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let first = &f;
+        f.write_str("(")?; //~ ERROR E0502
+        let _ = &first;
+        f.debug_tuple("Pair").field(&self.0).field(&self.1).finish()
+    }
+}
+
+fn main() {
+    println!("{}", Pair(1, 2));
+}
+"#,
+    );
+}

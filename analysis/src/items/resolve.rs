@@ -64,6 +64,18 @@ impl<'a> Resolver<'a> {
             return None;
         }
         if let Some(Res::Std(n)) = &cur {
+            // A type through a std module the scope names (`use std::fmt;` and
+            // `fmt::Formatter`): std's type, written as from `std` so that it reads as std's.
+            let module = n.starts_with(|c: char| c.is_ascii_lowercase());
+            if ns == Ns::Types
+                && !rest.is_empty()
+                && module
+                && !matches!(&**n, "std" | "core" | "alloc")
+            {
+                let mut out = vec![Name::from("std"), n.clone()];
+                out.extend(rest.iter().cloned());
+                return Some(out);
+            }
             return (n != first).then(|| {
                 let mut out = vec![n.clone()];
                 out.extend(rest.iter().cloned());
@@ -119,7 +131,7 @@ impl<'a> Resolver<'a> {
             Type::Path { segments, args } => {
                 if let Some(new) = self.path(segments, Ns::Types) {
                     // A type is one id; what follows an item (`Trait::Assoc`) is beyond us.
-                    *segments = if new.len() == 1 {
+                    *segments = if new.len() == 1 || &*new[0] == "std" {
                         new
                     } else {
                         vec![unknown_id(segments)]
