@@ -323,6 +323,20 @@ pub enum Type {
     Unknown,
 }
 
+/// The generic arguments written on a called path, by the segment that carries them: rustc's
+/// user type annotation of a call (`A::<'a>::new::<&'a u32>`, `<&'a u32 as Tr<_>>::m`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PathArgs {
+    /// Every segment's arguments, in order (`E::<T>::V`, `E::V::<T>`: both `[T]`).
+    pub all: Vec<GenericArg>,
+    /// The last segment's (`f::<T>`, `A::new::<T>`).
+    pub last: Vec<GenericArg>,
+    /// The segment's before it (`A::<'a>::new`, `Tr::<T>::m`, `<T as Tr<U>>::m`: `Tr`'s).
+    pub owner: Vec<GenericArg>,
+    /// The self type of a bracketed path (`<A<'a>>::new`, `<&'a u32 as Tr<_>>::m`).
+    pub qself: Option<Type>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum GenericArg {
     Lifetime(Name),
@@ -490,8 +504,8 @@ pub enum ExprKind {
     Assign(Box<Expr>, Box<Expr>),
     CompoundAssign(BinOp, Box<Expr>, Box<Expr>),
     /// `f(args)`; the third part holds the generic arguments written on the callee's path
-    /// (`E::V::<&'static u32>(..)`), empty when there are none.
-    Call(Box<Expr>, Vec<Expr>, Vec<GenericArg>),
+    /// (`E::V::<&'static u32>(..)`, `A::<'a>::new::<T>(..)`), by where they are written.
+    Call(Box<Expr>, Vec<Expr>, Box<PathArgs>),
     MethodCall {
         receiver: Box<Expr>,
         method: Name,

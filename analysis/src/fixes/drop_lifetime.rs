@@ -28,9 +28,8 @@ pub(super) fn drop_annotated_lifetime(
         // its path, up to the first `(` or `{`.
         find_expr(root, &mut |x| {
             let annotated = match &x.kind {
-                ExprKind::Struct { generics, .. } | ExprKind::Call(_, _, generics) => {
-                    !generics.is_empty()
-                }
+                ExprKind::Struct { generics, .. } => !generics.is_empty(),
+                ExprKind::Call(_, _, generics) => !generics.all.is_empty(),
                 _ => false,
             };
             if annotated && contains(x.span, e.span) {

@@ -14,7 +14,7 @@ use super::def_map::{DefMap, ModuleId, Ns, Res};
 use super::{id_of, unknown_id};
 use crate::ast::{
     self, Block, Container, Expr, ExprKind, FnDef, GenericArg, Generics, MacroArgs, Name, Pat,
-    PatKind, Stmt, Type,
+    PatKind, PathArgs, Stmt, Type,
 };
 
 /// Resolution at one place of the crate: a module or block scope and the type parameters in
@@ -297,7 +297,18 @@ impl<'a> Resolver<'a> {
             ExprKind::Call(f, args, generics) => {
                 self.expr(f);
                 args.iter_mut().for_each(|a| self.expr(a));
-                self.generic_args(generics);
+                let PathArgs {
+                    all,
+                    last,
+                    owner,
+                    qself,
+                } = &mut **generics;
+                self.generic_args(all);
+                self.generic_args(last);
+                self.generic_args(owner);
+                if let Some(t) = qself {
+                    self.ty(t);
+                }
             }
             ExprKind::MethodCall {
                 receiver,

@@ -105,17 +105,18 @@ impl Lower<'_> {
                 self.compound_assign_into(lhs, rhs, dest, span)
             }
             ExprKind::Call(f, args, generics) => {
-                self.lower_call(f, args, dest, span);
+                self.lower_call(f, args, generics, dest, span);
                 if let ExprKind::Path(segs) = &f.kind {
-                    self.annotated_value(segs, generics, dest);
+                    self.annotated_value(segs, &generics.all, dest);
                 }
             }
             ExprKind::MethodCall {
                 receiver,
                 method,
                 args,
+                generics,
                 ..
-            } => self.lower_method_call(receiver, method, args, dest, span),
+            } => self.lower_method_call(receiver, method, args, generics, dest, span),
             ExprKind::Tuple(es) | ExprKind::Array(es) => {
                 // Each part is moved into its own temporary first, as MIR does: `(t, t)` moves
                 // `t` twice.
@@ -471,7 +472,7 @@ impl Lower<'_> {
             ExprKind::Call(f, args, ..) => {
                 is_constant_expr(&Expr {
                     span: e.span,
-                    kind: ExprKind::Call(f.clone(), Vec::new(), Vec::new()),
+                    kind: ExprKind::Call(f.clone(), Vec::new(), Box::default()),
                 }) && args.iter().all(|a| self.is_constant(a))
             }
             _ => is_constant_expr(e),

@@ -19,6 +19,8 @@
 //!   indexing; `describe_place`, a place's name in messages.
 //! - `call.rs`: calls and method calls: arguments, receivers and their autoref (two-phase
 //!   borrows), what a callee's signature says of its result.
+//! - `annotations.rs`: the generic arguments written on a callee's path (user type
+//!   annotations), substituted into its parameters: arguments that must outlive the body.
 //! - `control.rs`: conditions with `let` chains, `if`, `match`, loops, `break`, `continue`,
 //!   `return` and `?`.
 //! - `macros.rs`: `println!`, `format!`, `write!`, `assert!`, `vec!`, `dbg!`, `matches!`; unknown
@@ -31,6 +33,7 @@
 // Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
 #![allow(clippy::needless_range_loop)]
 
+mod annotations;
 mod builder;
 mod call;
 mod closure;

@@ -293,7 +293,7 @@ impl Lower<'_> {
 
     /// Whether every region of a written type outlives the body (`&'static T`, `&'a T` with `'a`
     /// a parameter, `Vec<&'a str>`): a value of it holds only such borrows.
-    fn all_free(&self, t: &ast::Type) -> bool {
+    pub(super) fn all_free(&self, t: &ast::Type) -> bool {
         index::regions_of(t, &self.free_lifetimes, self.index) == index::Regions::AllFree
     }
 

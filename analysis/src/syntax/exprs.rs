@@ -441,7 +441,7 @@ impl<'t, 's> Cx<'t, 's> {
         if func.is_missing() {
             return None;
         }
-        let generics = self.path_generic_args(func);
+        let generics = Box::new(self.call_path_args(func));
         let func = self.boxed(func);
         Some(ExprKind::Call(func, self.args(args), generics))
     }
