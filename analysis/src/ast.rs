@@ -188,6 +188,9 @@ pub struct FnDef {
     /// The spans of the macro invocations replaced by their expansions: what the macro's own
     /// text does is there, where rustc points into the macro's definition instead.
     pub expansions: Vec<Span>,
+    /// The generic arguments of the paths its body uses as values, not called where written
+    /// (`let f = S::<&'a u32>;`, `<&'static u32 as Tr<_>>::m`), by the path's span.
+    pub path_args: Vec<(Span, PathArgs)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]

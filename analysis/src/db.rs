@@ -526,6 +526,7 @@ pub(crate) fn dependency_file_entries(
             ast::Item::Fn(fi) if fi.container.parent_fns.is_empty() => {
                 let signature = FnDef {
                     body: None,
+                    path_args: Vec::new(),
                     ..(*fi.def).clone()
                 };
                 out.fns.push(resolved_entry(&resolve_fn(

@@ -236,6 +236,24 @@ impl<'a> Resolver<'a> {
         if let Some(b) = &mut def.body {
             self.block(b);
         }
+        for (_, a) in &mut def.path_args {
+            self.path_args(a);
+        }
+    }
+
+    fn path_args(&self, a: &mut PathArgs) {
+        let PathArgs {
+            all,
+            last,
+            owner,
+            qself,
+        } = a;
+        self.generic_args(all);
+        self.generic_args(last);
+        self.generic_args(owner);
+        if let Some(t) = qself {
+            self.ty(t);
+        }
     }
 
     fn block(&self, b: &mut Block) {
@@ -297,18 +315,7 @@ impl<'a> Resolver<'a> {
             ExprKind::Call(f, args, generics) => {
                 self.expr(f);
                 args.iter_mut().for_each(|a| self.expr(a));
-                let PathArgs {
-                    all,
-                    last,
-                    owner,
-                    qself,
-                } = &mut **generics;
-                self.generic_args(all);
-                self.generic_args(last);
-                self.generic_args(owner);
-                if let Some(t) = qself {
-                    self.ty(t);
-                }
+                self.path_args(generics);
             }
             ExprKind::MethodCall {
                 receiver,

@@ -6,14 +6,18 @@
 //! named lifetimes), so must every borrow the argument holds: its temporary is one of the
 //! body's `static_locals` (E0597 from `borrowck/outlives.rs`).
 //!
+//! A path with written arguments bound to a local (`let f = S::<&'static u32>;`) annotates the
+//! calls of that local alike: a constructor's every field, a function's parameters.
+//!
 //! Nothing is assumed of what is not written: a lifetime or type parameter without a written
 //! argument stays unknown (a fresh region, `_`), and a list of arguments that does not match
 //! the parameters one by one (a const argument, a count that differs) annotates nothing.
 
 use super::Lower;
-use crate::ast::{GenericArg, Generics, Name, PathArgs, Type};
+use crate::ast::{Expr, ExprKind, GenericArg, Generics, Name, PathArgs, Type};
 use crate::index::WrittenSig;
-use crate::mir::{LocalKind, Operand};
+use crate::mir::{Local, LocalKind, Operand};
+use crate::ty::Ty;
 
 /// What the written arguments give the callee's parameters: lifetimes (to a lifetime of the
 /// caller) and types (to a written type), and `Self`.
@@ -187,6 +191,36 @@ impl Subst {
     }
 }
 
+/// The signatures of std's functions whose one parameter is their type parameter, as the
+/// crate's index would give them: `drop<T>(_x: T)` (the prelude's, `mem::drop`; a crate's own
+/// `drop` has an id).
+pub(super) fn std_sig(names: &[&str]) -> Option<WrittenSig> {
+    let is_drop = match names {
+        ["drop"] => true,
+        [.., "mem", "drop"] => matches!(names[0], "std" | "core" | "mem"),
+        _ => false,
+    };
+    if !is_drop {
+        return None;
+    }
+    let t: Name = "T".into();
+    Some(WrittenSig {
+        generics: Generics {
+            types: vec![(t.clone(), Vec::new())],
+            ..Generics::default()
+        },
+        impl_generics: Generics::default(),
+        impl_self: None,
+        trait_impl: false,
+        receiver: None,
+        params: vec![Type::Path {
+            segments: vec![t],
+            args: Vec::new(),
+        }],
+        ret: None,
+    })
+}
+
 /// What the written arguments of a call give the parameters of `sig`; `None` when they do not
 /// match them.
 fn subst(sig: &WrittenSig, written: &PathArgs) -> Option<Subst> {
@@ -224,20 +258,73 @@ impl Lower<'_> {
             return;
         };
         for (t, op) in params.into_iter().zip(ops) {
-            let Some(t) = s.apply(t) else {
-                continue;
-            };
-            let Some(p) = op.place().filter(|p| p.proj.is_empty()) else {
-                continue;
-            };
-            if matches!(op, Operand::Use(_))
-                || self.body.locals[p.local.0 as usize].kind != LocalKind::Temp
-            {
-                continue;
-            }
-            if self.all_free(&t) {
-                self.body.static_locals.push(p.local);
+            if s.apply(t).is_some_and(|t| self.all_free(&t)) {
+                self.must_outlive_body(op);
             }
         }
+    }
+}
+
+impl Lower<'_> {
+    /// `let l = init;`: when `init` is a path with written generic arguments (or a reference to
+    /// one), calls of `l` are calls of that path.
+    pub(super) fn note_fn_item(&mut self, l: Local, init: &Expr) {
+        let e = match &init.kind {
+            ExprKind::Ref { expr, .. } => expr,
+            _ => init,
+        };
+        let ExprKind::Path(segs) = &e.kind else {
+            return;
+        };
+        if let Some((_, a)) = self.path_args.iter().find(|(s, _)| *s == e.span) {
+            self.fn_items.push((l, segs.clone(), a.clone()));
+        }
+    }
+
+    /// A call of the local `l` with the arguments `ops`: when `l` holds an annotated path, the
+    /// arguments are that path's.
+    pub(super) fn annotated_local_call(&mut self, l: Local, ops: &[Operand]) {
+        let Some((_, segs, args)) = self.fn_items.iter().find(|(x, ..)| *x == l).cloned() else {
+            return;
+        };
+        let last = segs.last().map_or("", |s| &**s);
+        let is_ctor = last
+            .rsplit("::")
+            .next()
+            .is_some_and(|s| s.starts_with(|c: char| c.is_uppercase()));
+        if is_ctor {
+            // A tuple struct's or variant's constructor: its fields' regions are the type's.
+            if let Ty::Adt { name, .. } = self.path_adt(&segs) {
+                let t = Type::Path {
+                    segments: vec![name],
+                    args: args.all.clone(),
+                };
+                if self.all_free(&t) {
+                    for op in ops {
+                        self.must_outlive_body(op);
+                    }
+                }
+            }
+            return;
+        }
+        let names: Vec<&str> = segs.iter().map(|s| &**s).collect();
+        if let Some(w) = self.path_sig(&names).and_then(|s| s.written.clone()) {
+            self.annotated_args(&w, &args, ops);
+        } else if let Some(w) = std_sig(&names) {
+            self.annotated_args(&w, &args, ops);
+        }
+    }
+
+    /// What the argument `op` holds must outlive the body, when it is a temporary of its own.
+    fn must_outlive_body(&mut self, op: &Operand) {
+        let Some(p) = op.place().filter(|p| p.proj.is_empty()) else {
+            return;
+        };
+        if matches!(op, Operand::Use(_))
+            || self.body.locals[p.local.0 as usize].kind != LocalKind::Temp
+        {
+            return;
+        }
+        self.body.static_locals.push(p.local);
     }
 }

@@ -88,6 +88,7 @@ impl Lower<'_> {
                     true,
                 );
                 let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                self.annotated_local_call(l, &ops);
                 // A fn pointer's result has its written return type, and holds no borrow of
                 // the arguments when that type names only `'static`.
                 if let Ty::FnPtr(Some(ret)) = self.local_ty(l) {
@@ -158,25 +159,11 @@ impl Lower<'_> {
             names.as_slice(),
             ["panic" | "unreachable"] | [.., "process", "exit"]
         );
-        let sig: Option<FnSig> = if names.len() == 1 {
-            self.index.function(last).cloned()
-        } else if names.len() > 2 {
-            // A module path: the item may not be the one of this name in our index.
-            None
-        } else {
-            let owner = names[names.len() - 2];
-            let oname = if owner == "Self" {
-                self.self_ty
-                    .as_ref()
-                    .and_then(|t| t.adt_name().map(|s| s.to_string()))
-                    .unwrap_or_default()
-            } else {
-                owner.to_string()
-            };
-            self.index.method(&oname, last).cloned()
-        };
+        let sig: Option<FnSig> = self.path_sig(&names).cloned();
         if let Some(w) = sig.as_ref().and_then(|s| s.written.as_ref()) {
             self.annotated_args(w, generics, &ops);
+        } else if let Some(w) = super::annotations::std_sig(&names) {
+            self.annotated_args(&w, generics, &ops);
         }
         let ret_borrows = match &sig {
             Some(s) if s.ret_holds_borrow => s.ret_borrows.clone(),
@@ -216,6 +203,29 @@ impl Lower<'_> {
             self.record_callee(&w);
         }
         self.call(ops, dest.clone(), ret_borrows, span);
+    }
+
+    /// The signature of the function a path names: a free function, or an associated one of
+    /// a type or trait (`A::new`, `Self::new`, `Tr::m`).
+    pub(super) fn path_sig(&self, names: &[&str]) -> Option<&FnSig> {
+        let last = *names.last()?;
+        if names.len() == 1 {
+            self.index.function(last)
+        } else if names.len() > 2 {
+            // A module path: the item may not be the one of this name in our index.
+            None
+        } else {
+            let owner = names[names.len() - 2];
+            let oname = if owner == "Self" {
+                self.self_ty
+                    .as_ref()
+                    .and_then(|t| t.adt_name().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            } else {
+                owner.to_string()
+            };
+            self.index.method(&oname, last)
+        }
     }
 
     pub(super) fn lower_method_call(

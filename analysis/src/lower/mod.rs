@@ -201,6 +201,7 @@ pub fn lower_fn(
     }
     cx.body.n_args = cx.body.locals.len() as u32 - 1;
     cx.body.expansions = def.expansions.clone();
+    cx.path_args = def.path_args.clone();
     if let Some((regions, scope)) = regions::signature_regions(def, container, index) {
         cx.body.regions = Some(Box::new(regions));
         cx.region_scope = scope;
@@ -319,6 +320,11 @@ struct Lower<'a> {
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
+    /// The generic arguments of the paths the body uses as values (`FnDef::path_args`).
+    path_args: Vec<(Span, ast::PathArgs)>,
+    /// Locals bound to a path with written generic arguments (`let f = S::<&'a u32>;`): a
+    /// call of the local is a call of that path with them.
+    fn_items: Vec<(Local, Vec<Name>, ast::PathArgs)>,
     /// The type parameters bounded by std's `Write` (`io::Write` or `fmt::Write`): `write!`
     /// into one of them borrows it mutably (`write_fmt(&mut self)`).
     write_params: Vec<Name>,
@@ -367,6 +373,8 @@ impl<'a> Lower<'a> {
             statics_used: Vec::new(),
             call_result_temps: Vec::new(),
             free_lifetimes: Vec::new(),
+            path_args: Vec::new(),
+            fn_items: Vec::new(),
             write_params: Vec::new(),
             param_bounds: Vec::new(),
             unrelated_lifetimes: Vec::new(),

@@ -141,6 +141,7 @@ impl Lower<'_> {
                                 if let Some(t) = &annotated {
                                     self.annotate_local(l, t, annotation);
                                 }
+                                self.note_fn_item(l, init);
                                 self.expr_into_extended(init, &Place::local(l));
                                 self.end_statement(mark, *span);
                                 // The name is visible only after its initializer.
