@@ -38,9 +38,10 @@ const UNBOUND: &str = "_";
 
 impl Subst {
     /// Binds `params` to the written `args`, one by one, lifetimes and types apart: a kind with
-    /// no written argument stays unbound. `None` when the arguments do not match the
-    /// parameters.
-    fn bind(&mut self, params: &Generics, args: &[GenericArg]) -> Option<()> {
+    /// no written argument stays unbound, and so do the lifetimes unless `lifetimes_too` (a
+    /// function's own may be late-bound, and rustc then ignores what is written for them).
+    /// `None` when the arguments do not match the parameters.
+    fn bind(&mut self, params: &Generics, args: &[GenericArg], lifetimes_too: bool) -> Option<()> {
         let mut lifetimes = Vec::new();
         let mut types = Vec::new();
         for a in args {
@@ -50,10 +51,10 @@ impl Subst {
                 GenericArg::Other => return None,
             }
         }
-        if lifetimes.len() == params.lifetimes.len() {
+        if lifetimes.len() == params.lifetimes.len() && lifetimes_too {
             self.lifetimes
                 .extend(params.lifetimes.iter().cloned().zip(lifetimes));
-        } else if lifetimes.is_empty() {
+        } else if lifetimes.is_empty() || !lifetimes_too {
             self.unbound.extend(params.lifetimes.iter().cloned());
         } else {
             return None;
@@ -88,7 +89,8 @@ impl Subst {
         for (param, arg) in args.iter().zip(written) {
             match (param, arg) {
                 (GenericArg::Lifetime(p), GenericArg::Lifetime(a))
-                    if impl_generics.lifetimes.contains(p) && !lifetimes.iter().any(|(q, _)| q == p) =>
+                    if impl_generics.lifetimes.contains(p)
+                        && !lifetimes.iter().any(|(q, _)| q == p) =>
                 {
                     lifetimes.push((p.clone(), a.clone()))
                 }
@@ -103,8 +105,9 @@ impl Subst {
                 _ => return,
             }
         }
-        self.unbound
-            .retain(|n| !lifetimes.iter().any(|(p, _)| p == n) && !types.iter().any(|(p, _)| p == n));
+        self.unbound.retain(|n| {
+            !lifetimes.iter().any(|(p, _)| p == n) && !types.iter().any(|(p, _)| p == n)
+        });
         self.lifetimes.extend(lifetimes);
         self.types.extend(types);
     }
@@ -225,7 +228,7 @@ pub(super) fn std_sig(names: &[&str]) -> Option<WrittenSig> {
 /// match them.
 fn subst(sig: &WrittenSig, written: &PathArgs) -> Option<Subst> {
     let mut s = Subst::default();
-    s.bind(&sig.generics, &written.last)?;
+    s.bind(&sig.generics, &written.last, false)?;
     match &sig.impl_self {
         Some(impl_self) => {
             // A method of an impl, named through its self type (`A::<'a>::new`, `<A<'a>>::new`).
@@ -234,7 +237,7 @@ fn subst(sig: &WrittenSig, written: &PathArgs) -> Option<Subst> {
         }
         None => {
             // A trait's method, named through the trait (`<T as Tr<U>>::m`, `Tr::<U>::m`).
-            s.bind(&sig.impl_generics, &written.owner)?;
+            s.bind(&sig.impl_generics, &written.owner, true)?;
             s.self_ty = written.qself.clone();
             s.self_written = true;
         }

@@ -256,8 +256,9 @@ impl Lower<'_> {
                 // A method of one trait of the crate only, on a type the index cannot follow
                 // (a blanket impl on a std type): its parameters are the trait's.
                 if let Some(w) = self.index.sole_trait_method(method) {
-                    let with_receiver: Vec<Operand> =
-                        std::iter::once(Operand::Const).chain(ops.iter().cloned()).collect();
+                    let with_receiver: Vec<Operand> = std::iter::once(Operand::Const)
+                        .chain(ops.iter().cloned())
+                        .collect();
                     self.annotated_args(&w, &written, &with_receiver);
                 }
             }
