@@ -299,6 +299,64 @@ fn main() {}
     );
 }
 
+#[test]
+fn struct_patterns_under_an_annotation() {
+    check_diagnostics(
+        r#"
+struct Single<T> {
+    value: T,
+}
+
+struct Pair<'a, T> {
+    a: &'a u32,
+    b: T,
+}
+
+fn no_initializer() {
+    let x = 22;
+    let Single { value: y }: Single<&'static u32>;
+    y = &x; //~ ERROR E0597
+}
+
+fn field_by_field<'a>(_d: &'a u32) {
+    let x = 22;
+    let z = 23;
+    let Pair { a, b }: Pair<'a, &u32>;
+    a = &x; //~ ERROR E0597
+    b = &z;
+    let _ = (a, b);
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn struct_patterns_under_an_annotation_ok() {
+    check_diagnostics(
+        r#"
+struct Pair<'a, T> {
+    a: &'a u32,
+    b: T,
+}
+
+fn ok<'a>(d: &'a u32) -> u32 {
+    let z = 23;
+    let Pair { a, b }: Pair<'a, &u32>;
+    a = d;
+    b = &z;
+    *a + *b
+}
+
+fn main() {
+    let c = 1;
+    ok(&c);
+}
+"#,
+    );
+}
+
 // Not yet followed: what the analysis cannot tell yet stays silent.
 
 #[test]

@@ -14,8 +14,8 @@
 //! the parameters one by one (a const argument, a count that differs) annotates nothing.
 
 use super::Lower;
-use crate::ast::{Expr, ExprKind, GenericArg, Generics, Name, PathArgs, Type};
-use crate::index::WrittenSig;
+use crate::ast::{Expr, ExprKind, FieldName, Fields, GenericArg, Generics, Name, PathArgs, Type};
+use crate::index::{Index, WrittenSig};
 use crate::mir::{Local, LocalKind, Operand};
 use crate::ty::Ty;
 
@@ -192,6 +192,27 @@ impl Subst {
             _ => Type::Unknown,
         }
     }
+}
+
+/// The type of the field `f` of the crate's struct `name` with the written arguments `args`
+/// (`Pair<&'static u32, u8>`'s `a`), in the writer's lifetimes; `None` when not known.
+pub(super) fn field_type(
+    index: &Index,
+    name: &Name,
+    args: &[GenericArg],
+    f: &FieldName,
+) -> Option<Type> {
+    let adt = index.adt(name).filter(|a| !a.opaque && !a.is_enum)?;
+    let w = adt.written.as_ref()?;
+    let t = match (&w.fields, f) {
+        (Fields::Named(fs), FieldName::Named(n)) => &fs.iter().find(|(x, _)| x == n)?.1,
+        (Fields::Tuple(ts), FieldName::Index(i)) => ts.get(*i as usize)?,
+        _ => return None,
+    };
+    let mut s = Subst::default();
+    s.bind(&w.generics, args, true)?;
+    let mut bound = false;
+    Some(s.go(t, &mut bound))
 }
 
 /// The signatures of std's functions whose one parameter is their type parameter, as the

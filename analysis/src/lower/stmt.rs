@@ -329,6 +329,17 @@ impl Lower<'_> {
                     self.mark_static_bindings(p, t);
                 }
             }
+            (PatKind::Struct { path, fields, .. }, ast::Type::Path { segments, args })
+                if path.len() == 1 && segments == path =>
+            {
+                // `let Pair { a, b }: Pair<&'static u32, u8>`: each field's type as written,
+                // with the annotation's arguments.
+                for (f, p) in fields {
+                    if let Some(t) = super::annotations::field_type(self.index, &path[0], args, f) {
+                        self.mark_static_bindings(p, &t);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -359,6 +370,17 @@ impl Lower<'_> {
                         _ => Ty::Unknown,
                     };
                     self.declare_pattern(p, t);
+                }
+            }
+            // `let S { a, b: (c, d) }: S<..>;` (irrefutable only for a struct of the crate).
+            PatKind::Struct { path, fields, .. }
+                if self
+                    .index
+                    .adt(path.last().map_or("", |s| &**s))
+                    .is_some_and(|a| !a.is_enum) =>
+            {
+                for (_, p) in fields {
+                    self.declare_pattern(p, Ty::Unknown);
                 }
             }
             _ => self.taint(),
