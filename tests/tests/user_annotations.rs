@@ -193,6 +193,54 @@ fn main() {}
 }
 
 #[test]
+fn each_annotated_argument_is_reported() {
+    // rustc reports every call argument's borrow, where a `let`'s annotation or a struct
+    // literal's field gets one report per borrowed local.
+    check_diagnostics(
+        r#"
+fn some_fn<T>(_arg: T) {}
+
+fn two<T>(_a: T, _b: T) {}
+
+fn f(_x: &'static u32) {}
+
+struct S {
+    t: &'static u32,
+}
+
+fn calls() {
+    let c = 66;
+    some_fn::<&'static u32>(&c); //~ ERROR E0597
+    some_fn::<&'static u32>(&c); //~ ERROR E0597
+}
+
+fn one_call() {
+    let c = 66;
+    two::<&'static u32>(&c, &c); //~ ERROR E0597
+    //~^ ERROR E0597
+}
+
+fn static_parameter() {
+    let c = 66;
+    f(&c); //~ ERROR E0597
+    f(&c); //~ ERROR E0597
+}
+
+fn lets_and_literals() {
+    let c = 66;
+    let _x: &'static u32 = &c; //~ ERROR E0597
+    let _y: &'static u32 = &c;
+    let d = 67;
+    let _s = S { t: &d }; //~ ERROR E0597
+    let _t = S { t: &d };
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
 fn inherent_self_type_arguments() {
     check_diagnostics(
         r#"
@@ -209,6 +257,12 @@ impl<'a> A<'a> {
 fn turbofish_on_the_type<'a>() {
     let v = 22;
     let _x = A::<'a>::new(&v, 22); //~ ERROR E0597
+}
+
+fn and_on_the_method<'a>() {
+    let v = 22;
+    let _x = <A<'a>>::new::<&'a u32>(&v, &v); //~ ERROR E0597
+    //~^ ERROR E0597
 }
 
 fn bracketed<'a>() {

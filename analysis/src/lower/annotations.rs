@@ -339,7 +339,8 @@ impl Lower<'_> {
         }
     }
 
-    /// What the argument `op` holds must outlive the body, when it is a temporary of its own.
+    /// What the argument `op` holds must outlive the body, when it is a temporary of its own
+    /// (each of its borrows that does not is reported, as rustc reports call arguments).
     fn must_outlive_body(&mut self, op: &Operand) {
         let Some(p) = op.place().filter(|p| p.proj.is_empty()) else {
             return;
@@ -350,5 +351,6 @@ impl Lower<'_> {
             return;
         }
         self.body.static_locals.push(p.local);
+        self.body.static_args.push(p.local);
     }
 }

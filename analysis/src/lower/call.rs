@@ -177,6 +177,7 @@ impl Lower<'_> {
                             && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp
                         {
                             self.body.static_locals.push(p.local);
+                            self.body.static_args.push(p.local);
                         }
                     }
                 }
