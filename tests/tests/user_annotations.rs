@@ -411,6 +411,37 @@ fn main() {
     );
 }
 
+#[test]
+fn casts_to_an_annotated_reference() {
+    check_diagnostics(
+        r#"
+fn to_static() {
+    let x = 22_u32;
+    let _y: &u32 = &x as &'static u32; //~ ERROR E0597
+}
+
+fn to_named<'a>(_d: &'a u32) {
+    let x = 22_u32;
+    let _y = &x as &'a u32; //~ ERROR E0597
+}
+
+fn ok<'a>(d: &'a u32) -> u32 {
+    let x = 22_u32;
+    let y = &x as &u32;
+    let z = d as &'a u32;
+    let p = &x as *const u32;
+    let _ = p;
+    *y + *z
+}
+
+fn main() {
+    let c = 1;
+    ok(&c);
+}
+"#,
+    );
+}
+
 // Not yet followed: what the analysis cannot tell yet stays silent.
 
 #[test]

@@ -283,7 +283,7 @@ impl Lower<'_> {
         };
         for (t, op) in params.into_iter().zip(ops) {
             if s.apply(t).is_some_and(|t| self.all_free(&t)) {
-                self.must_outlive_body(op);
+                self.must_outlive_body(op, true);
             }
         }
     }
@@ -325,7 +325,7 @@ impl Lower<'_> {
                 };
                 if self.all_free(&t) {
                     for op in ops {
-                        self.must_outlive_body(op);
+                        self.must_outlive_body(op, true);
                     }
                 }
             }
@@ -339,9 +339,9 @@ impl Lower<'_> {
         }
     }
 
-    /// What the argument `op` holds must outlive the body, when it is a temporary of its own
-    /// (each of its borrows that does not is reported, as rustc reports call arguments).
-    fn must_outlive_body(&mut self, op: &Operand) {
+    /// What the operand `op` holds must outlive the body, when it is a temporary of its own;
+    /// each borrow of a call's argument (`arg`) that does not is reported, as rustc does.
+    pub(super) fn must_outlive_body(&mut self, op: &Operand, arg: bool) {
         let Some(p) = op.place().filter(|p| p.proj.is_empty()) else {
             return;
         };
@@ -351,6 +351,8 @@ impl Lower<'_> {
             return;
         }
         self.body.static_locals.push(p.local);
-        self.body.static_args.push(p.local);
+        if arg {
+            self.body.static_args.push(p.local);
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! expression's direct sub-expressions.
 
 use super::{borrow_kind, Lower};
-use crate::ast::{BinOp, Expr, ExprKind, FieldName, GenericArg, Mutability, Name, Span, UnOp};
+use crate::ast::{
+    BinOp, Expr, ExprKind, FieldName, GenericArg, Mutability, Name, Span, Type, UnOp,
+};
 use crate::errors::Mutation;
 use crate::mir::*;
 use crate::ty::Ty;
@@ -188,8 +190,12 @@ impl Lower<'_> {
                 }
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             }
-            ExprKind::Cast(inner, _) => {
+            ExprKind::Cast(inner, ty) => {
                 let op = self.expr_operand(inner);
+                // `e as &'static T`: a user type annotation, as on a `let`.
+                if matches!(ty, Type::Ref { .. }) && self.all_free(ty) {
+                    self.must_outlive_body(&op, false);
+                }
                 self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
             }
             ExprKind::Macro(m) => self.lower_macro(m, dest, span),
