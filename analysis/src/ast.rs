@@ -214,6 +214,9 @@ pub struct FnDef {
     /// The spans of the macro invocations replaced by their expansions: what the macro's own
     /// text does is there, where rustc points into the macro's definition instead.
     pub expansions: Vec<Span>,
+    /// The generic arguments of the paths its body uses as values, not called where written
+    /// (`let f = S::<&'a u32>;`, `<&'static u32 as Tr<_>>::m`), by the path's span.
+    pub path_args: Vec<(Span, PathArgs)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -347,6 +350,20 @@ pub enum Type {
     Infer,
     /// Anything else (macros in type position, qualified paths `<T as Tr>::X`, errors).
     Unknown,
+}
+
+/// The generic arguments written on a called path, by the segment that carries them: rustc's
+/// user type annotation of a call (`A::<'a>::new::<&'a u32>`, `<&'a u32 as Tr<_>>::m`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PathArgs {
+    /// Every segment's arguments, in order (`E::<T>::V`, `E::V::<T>`: both `[T]`).
+    pub all: Vec<GenericArg>,
+    /// The last segment's (`f::<T>`, `A::new::<T>`).
+    pub last: Vec<GenericArg>,
+    /// The segment's before it (`A::<'a>::new`, `Tr::<T>::m`, `<T as Tr<U>>::m`: `Tr`'s).
+    pub owner: Vec<GenericArg>,
+    /// The self type of a bracketed path (`<A<'a>>::new`, `<&'a u32 as Tr<_>>::m`).
+    pub qself: Option<Type>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -516,8 +533,8 @@ pub enum ExprKind {
     Assign(Box<Expr>, Box<Expr>),
     CompoundAssign(BinOp, Box<Expr>, Box<Expr>),
     /// `f(args)`; the third part holds the generic arguments written on the callee's path
-    /// (`E::V::<&'static u32>(..)`), empty when there are none.
-    Call(Box<Expr>, Vec<Expr>, Vec<GenericArg>),
+    /// (`E::V::<&'static u32>(..)`, `A::<'a>::new::<T>(..)`), by where they are written.
+    Call(Box<Expr>, Vec<Expr>, Box<PathArgs>),
     MethodCall {
         receiver: Box<Expr>,
         method: Name,

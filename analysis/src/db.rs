@@ -486,6 +486,7 @@ fn same_signature(a: &FnDef, b: &FnDef) -> bool {
         is_const,
         attrs,
         expansions: _,
+        path_args: _,
     } = a;
     (name, name_span, generics, self_param, params, ret)
         == (
@@ -515,6 +516,7 @@ fn signature_of(def: &FnDef) -> FnDef {
         is_const: def.is_const,
         attrs: def.attrs.clone(),
         expansions: Vec::new(),
+        path_args: Vec::new(),
     }
 }
 

@@ -210,6 +210,9 @@ pub struct Body {
     /// Locals whose value must be valid for `'static` (annotated `&'static`, stored into a
     /// `'static` field or passed to a `'static` parameter).
     pub static_locals: Vec<Local>,
+    /// The call arguments among `static_locals`: rustc reports each borrow they hold that does
+    /// not live long enough (one per argument), where it reports one per borrowed local else.
+    pub static_args: Vec<Local>,
     /// Temporaries holding a closure's by-reference captures.
     pub capture_temps: Vec<Local>,
     /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths

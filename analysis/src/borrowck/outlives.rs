@@ -49,7 +49,9 @@ impl Cx<'_> {
             if self.maybe_deref_coerced(loan) {
                 continue;
             }
-            if dead_reported.contains(&loan.place.local) {
+            // rustc reports each call argument's borrow, though.
+            if dead_reported.contains(&loan.place.local) && !body.static_args.contains(&loan.holder)
+            {
                 continue;
             }
             dead_reported.push(loan.place.local);

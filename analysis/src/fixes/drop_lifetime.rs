@@ -5,12 +5,12 @@ use super::blocks::contains;
 use super::edit::is_ident_char;
 use super::walk::{find_expr, visit_lets_with_pat};
 use super::{Fix, FixCtx, TextEdit};
-use crate::ast::{Block, ExprKind, Span};
+use crate::ast::{Block, ExprKind, PatKind, Span};
 use crate::errors::BorrowError;
 use crate::TextRange;
 
-/// `let y: &'static T = &x;` or `S::<&'static T> { t: &x }`: the annotation asks the borrow to
-/// outlive the function; let it be inferred instead (`&T`).
+/// `let y: &'static T = &x;`, `S::<&'static T> { t: &x }` or `f::<&'static T>(&x)`: the
+/// annotation asks the borrow to outlive the function; let it be inferred instead (`&T`).
 pub(super) fn drop_annotated_lifetime(
     cx: &FixCtx,
     root: &Block,
@@ -24,22 +24,57 @@ pub(super) fn drop_annotated_lifetime(
         }
     });
     if annotation.is_none() {
-        // The innermost constructor or struct literal with turbofish arguments around the borrow:
-        // its path, up to the first `(` or `{`.
+        // The innermost call, constructor or struct literal with generic arguments written on
+        // its path around the borrow: the path, up to the first `(` or `{`; or a method's
+        // turbofish, up to its `(`.
         find_expr(root, &mut |x| {
-            let annotated = match &x.kind {
-                ExprKind::Struct { generics, .. } | ExprKind::Call(_, _, generics) => {
-                    !generics.is_empty()
+            if !contains(x.span, e.span) {
+                return;
+            }
+            let start = match &x.kind {
+                ExprKind::Struct { generics, .. } if !generics.is_empty() => x.span.start,
+                ExprKind::Call(_, _, generics)
+                    if !generics.all.is_empty() || generics.qself.is_some() =>
+                {
+                    x.span.start
                 }
-                _ => false,
+                ExprKind::MethodCall {
+                    generics,
+                    method_span,
+                    ..
+                } if !generics.is_empty() => method_span.end,
+                _ => return,
             };
-            if annotated && contains(x.span, e.span) {
-                let text = cx.src(x.span);
-                if let Some(end) = text.find(['(', '{']) {
-                    annotation = Some(Span::new(x.span.start, x.span.start + end as u32));
+            let text = cx.src(Span::new(start, x.span.end));
+            if let Some(end) = text.find(['(', '{']) {
+                annotation = Some(Span::new(start, start + end as u32));
+            }
+        });
+    }
+    if annotation.is_none() {
+        // A call of a local bound to a path with written arguments (`let f = S::<&'a T>;`):
+        // that path.
+        let mut callee = None;
+        find_expr(root, &mut |x| {
+            if let ExprKind::Call(f, ..) = &x.kind {
+                if let (ExprKind::Path(p), true) = (&f.kind, contains(x.span, e.span)) {
+                    callee = p.first().filter(|_| p.len() == 1).cloned();
                 }
             }
         });
+        if let Some(name) = callee {
+            visit_lets_with_pat(root, &mut |pat, ty, init| {
+                let path = match &init.kind {
+                    ExprKind::Ref { expr, .. } => expr,
+                    _ => init,
+                };
+                let binds =
+                    matches!(&pat.kind, PatKind::Binding { name: n, sub: None, .. } if *n == name);
+                if binds && ty.is_none() && matches!(path.kind, ExprKind::Path(_)) {
+                    annotation = Some(init.span);
+                }
+            });
+        }
     }
     let Some(annotation) = annotation else {
         return;

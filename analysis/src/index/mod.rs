@@ -410,6 +410,23 @@ impl Index {
         generic_copy_with(g, &|b| self.trait_implies_copy(b))
     }
 
+    /// The signature of the method `name` when one trait of the crate alone declares a method of
+    /// that name and no type of the crate has one of its own (a blanket impl's method on any
+    /// type is then that trait's).
+    pub fn sole_trait_method(&self, name: &str) -> Option<std::sync::Arc<WrittenSig>> {
+        let mut found = None;
+        for (owner, methods) in &self.methods {
+            match methods.get(name) {
+                None => continue,
+                Some(Some(sig)) if found.is_none() && self.traits.contains_key(owner) => {
+                    found = Some(sig.written.clone()?)
+                }
+                Some(_) => return None,
+            }
+        }
+        found
+    }
+
     /// Whether a trait of the crate may add a method of this name to the std type `owner`
     /// (through an impl for it, or a blanket impl).
     pub fn defines_method_named(&self, name: &str, owner: &str) -> bool {

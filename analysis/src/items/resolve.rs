@@ -14,7 +14,7 @@ use super::def_map::{DefMap, ModuleId, Ns, Res};
 use super::{id_of, unknown_id};
 use crate::ast::{
     self, Block, Container, Expr, ExprKind, FnDef, GenericArg, Generics, MacroArgs, Name, Pat,
-    PatKind, Stmt, Type,
+    PatKind, PathArgs, Stmt, Type,
 };
 
 /// Resolution at one place of the crate: a module or block scope and the type parameters in
@@ -248,6 +248,24 @@ impl<'a> Resolver<'a> {
         if let Some(b) = &mut def.body {
             self.block(b);
         }
+        for (_, a) in &mut def.path_args {
+            self.path_args(a);
+        }
+    }
+
+    fn path_args(&self, a: &mut PathArgs) {
+        let PathArgs {
+            all,
+            last,
+            owner,
+            qself,
+        } = a;
+        self.generic_args(all);
+        self.generic_args(last);
+        self.generic_args(owner);
+        if let Some(t) = qself {
+            self.ty(t);
+        }
     }
 
     fn block(&self, b: &mut Block) {
@@ -309,7 +327,7 @@ impl<'a> Resolver<'a> {
             ExprKind::Call(f, args, generics) => {
                 self.expr(f);
                 args.iter_mut().for_each(|a| self.expr(a));
-                self.generic_args(generics);
+                self.path_args(generics);
             }
             ExprKind::MethodCall {
                 receiver,

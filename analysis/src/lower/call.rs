@@ -3,9 +3,10 @@
 //! calls with their receiver's autoderef and autoref (`&mut` autorefs are two-phase borrows).
 
 use super::{borrow_kind, Lower};
-use crate::ast::{Expr, ExprKind, FieldName, Mutability, Name, Span};
+use crate::ast::{Expr, ExprKind, FieldName, GenericArg, Mutability, Name, PathArgs, Span};
 use crate::index::{FnSig, Receiver};
 use crate::mir::*;
+use crate::std_api;
 use crate::ty::Ty;
 
 impl Lower<'_> {
@@ -54,7 +55,14 @@ impl Lower<'_> {
         }
     }
 
-    pub(super) fn lower_call(&mut self, f: &Expr, args: &[Expr], dest: &Place, span: Span) {
+    pub(super) fn lower_call(
+        &mut self,
+        f: &Expr,
+        args: &[Expr],
+        generics: &PathArgs,
+        dest: &Place,
+        span: Span,
+    ) {
         let ExprKind::Path(segs) = &f.kind else {
             // `(self.f)(x)` calls through `Fn`/`FnMut` (a borrow) or `FnOnce` (a move): unknown.
             let fop = if self.is_place_expr(f) {
@@ -80,6 +88,7 @@ impl Lower<'_> {
                     true,
                 );
                 let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                self.annotated_local_call(l, &ops);
                 // A fn pointer's result has its written return type, and holds no borrow of
                 // the arguments when that type names only `'static`.
                 if let Ty::FnPtr(Some(ret)) = self.local_ty(l) {
@@ -150,23 +159,12 @@ impl Lower<'_> {
             names.as_slice(),
             ["panic" | "unreachable"] | [.., "process", "exit"]
         );
-        let sig: Option<FnSig> = if names.len() == 1 {
-            self.index.function(last).cloned()
-        } else if names.len() > 2 {
-            // A module path: the item may not be the one of this name in our index.
-            None
-        } else {
-            let owner = names[names.len() - 2];
-            let oname = if owner == "Self" {
-                self.self_ty
-                    .as_ref()
-                    .and_then(|t| t.adt_name().map(|s| s.to_string()))
-                    .unwrap_or_default()
-            } else {
-                owner.to_string()
-            };
-            self.index.method(&oname, last).cloned()
-        };
+        let sig: Option<FnSig> = self.path_sig(&names).cloned();
+        if let Some(w) = sig.as_ref().and_then(|s| s.written.as_ref()) {
+            self.annotated_args(w, generics, &ops);
+        } else if let Some(w) = super::annotations::std_sig(&names) {
+            self.annotated_args(&w, generics, &ops);
+        }
         let ret_borrows = match &sig {
             Some(s) if s.ret_holds_borrow => s.ret_borrows.clone(),
             _ => vec![],
@@ -179,6 +177,7 @@ impl Lower<'_> {
                             && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp
                         {
                             self.body.static_locals.push(p.local);
+                            self.body.static_args.push(p.local);
                         }
                     }
                 }
@@ -207,15 +206,43 @@ impl Lower<'_> {
         self.call(ops, dest.clone(), ret_borrows, span);
     }
 
+    /// The signature of the function a path names: a free function, or an associated one of
+    /// a type or trait (`A::new`, `Self::new`, `Tr::m`).
+    pub(super) fn path_sig(&self, names: &[&str]) -> Option<&FnSig> {
+        let last = *names.last()?;
+        if names.len() == 1 {
+            self.index.function(last)
+        } else if names.len() > 2 {
+            // A module path: the item may not be the one of this name in our index.
+            None
+        } else {
+            let owner = names[names.len() - 2];
+            let oname = if owner == "Self" {
+                self.self_ty
+                    .as_ref()
+                    .and_then(|t| t.adt_name().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            } else {
+                owner.to_string()
+            };
+            self.index.method(&oname, last)
+        }
+    }
+
     pub(super) fn lower_method_call(
         &mut self,
         receiver: &Expr,
         method: &Name,
         args: &[Expr],
+        generics: &[GenericArg],
         dest: &Place,
         span: Span,
     ) {
         let rty = self.infer(receiver);
+        let written = PathArgs {
+            last: generics.to_vec(),
+            ..PathArgs::default()
+        };
         let resolved = self.resolve_method(&rty, method);
         let Some(res) = resolved else {
             // Unknown method: the receiver is used, somehow.
@@ -226,6 +253,16 @@ impl Lower<'_> {
                 self.push(StatementKind::Eval(Operand::Use(p)), receiver.span, true);
             }
             let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+            if !generics.is_empty() && std_api::methods_named(method).next().is_none() {
+                // A method of one trait of the crate only, on a type the index cannot follow
+                // (a blanket impl on a std type): its parameters are the trait's.
+                if let Some(w) = self.index.sole_trait_method(method) {
+                    let with_receiver: Vec<Operand> = std::iter::once(Operand::Const)
+                        .chain(ops.iter().cloned())
+                        .collect();
+                    self.annotated_args(&w, &written, &with_receiver);
+                }
+            }
             self.call(ops, dest.clone(), vec![], span);
             return;
         };
@@ -283,6 +320,9 @@ impl Lower<'_> {
         let mut ops = vec![recv];
         for a in args {
             ops.push(self.arg_operand(a));
+        }
+        if let Some(w) = res.written.as_ref().filter(|_| !uncertain) {
+            self.annotated_args(w, &written, &ops);
         }
         // What the method stores into the receiver keeps its borrows as long as the receiver,
         // unless the receiver's type says it holds none (`BTreeSet<StateId>`).

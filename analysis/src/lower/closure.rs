@@ -213,6 +213,7 @@ impl Lower<'_> {
         );
         inner.is_fn_closure = self.fn_closures.contains(&span);
         inner.free_lifetimes = self.free_lifetimes.clone();
+        inner.path_args = self.path_args.clone();
         inner.new_local(None, Ty::Unknown, true, LocalKind::Return, span);
         inner.cur = inner.new_block();
         inner.scopes.push(Scope::default());
@@ -227,6 +228,10 @@ impl Lower<'_> {
                 d.span,
             );
             inner.bind_name(name, nl);
+            // A captured annotated path (`let f = S::<&'a u32>;`) is called as that path.
+            if let Some((_, segs, args)) = self.fn_items.iter().find(|(x, ..)| *x == l) {
+                inner.fn_items.push((nl, segs.clone(), args.clone()));
+            }
         }
         let mut pats = Vec::new();
         for p in params {

@@ -4,7 +4,9 @@
 //! expression's direct sub-expressions.
 
 use super::{borrow_kind, Lower};
-use crate::ast::{BinOp, Expr, ExprKind, FieldName, GenericArg, Mutability, Name, Span, UnOp};
+use crate::ast::{
+    BinOp, Expr, ExprKind, FieldName, GenericArg, Mutability, Name, Span, Type, UnOp,
+};
 use crate::errors::Mutation;
 use crate::mir::*;
 use crate::ty::Ty;
@@ -105,17 +107,18 @@ impl Lower<'_> {
                 self.compound_assign_into(lhs, rhs, dest, span)
             }
             ExprKind::Call(f, args, generics) => {
-                self.lower_call(f, args, dest, span);
+                self.lower_call(f, args, generics, dest, span);
                 if let ExprKind::Path(segs) = &f.kind {
-                    self.annotated_value(segs, generics, dest);
+                    self.annotated_value(segs, &generics.all, dest);
                 }
             }
             ExprKind::MethodCall {
                 receiver,
                 method,
                 args,
+                generics,
                 ..
-            } => self.lower_method_call(receiver, method, args, dest, span),
+            } => self.lower_method_call(receiver, method, args, generics, dest, span),
             ExprKind::Tuple(es) | ExprKind::Array(es) => {
                 // Each part is moved into its own temporary first, as MIR does: `(t, t)` moves
                 // `t` twice.
@@ -187,8 +190,12 @@ impl Lower<'_> {
                 }
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             }
-            ExprKind::Cast(inner, _) => {
+            ExprKind::Cast(inner, ty) => {
                 let op = self.expr_operand(inner);
+                // `e as &'static T`: a user type annotation, as on a `let`.
+                if matches!(ty, Type::Ref { .. }) && self.all_free(ty) {
+                    self.must_outlive_body(&op, false);
+                }
                 self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
             }
             ExprKind::Macro(m) => self.lower_macro(m, dest, span),
@@ -471,7 +478,7 @@ impl Lower<'_> {
             ExprKind::Call(f, args, ..) => {
                 is_constant_expr(&Expr {
                     span: e.span,
-                    kind: ExprKind::Call(f.clone(), Vec::new(), Vec::new()),
+                    kind: ExprKind::Call(f.clone(), Vec::new(), Box::default()),
                 }) && args.iter().all(|a| self.is_constant(a))
             }
             _ => is_constant_expr(e),

@@ -19,6 +19,8 @@
 //!   indexing; `describe_place`, a place's name in messages.
 //! - `call.rs`: calls and method calls: arguments, receivers and their autoref (two-phase
 //!   borrows), what a callee's signature says of its result.
+//! - `annotations.rs`: the generic arguments written on a callee's path (user type
+//!   annotations), substituted into its parameters: arguments that must outlive the body.
 //! - `control.rs`: conditions with `let` chains, `if`, `match`, loops, `break`, `continue`,
 //!   `return` and `?`.
 //! - `macros.rs`: `println!`, `format!`, `write!`, `assert!`, `vec!`, `dbg!`, `matches!`; unknown
@@ -31,6 +33,7 @@
 // Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
 #![allow(clippy::needless_range_loop)]
 
+mod annotations;
 mod builder;
 mod call;
 mod closure;
@@ -198,6 +201,7 @@ pub fn lower_fn(
     }
     cx.body.n_args = cx.body.locals.len() as u32 - 1;
     cx.body.expansions = def.expansions.clone();
+    cx.path_args = def.path_args.clone();
     if let Some((regions, scope)) = regions::signature_regions(def, container, index) {
         cx.body.regions = Some(Box::new(regions));
         cx.region_scope = scope;
@@ -316,6 +320,11 @@ struct Lower<'a> {
     /// The lifetimes (without the quote) that outlive the body: the function's and its impl's
     /// lifetime parameters (`'static` is always free).
     free_lifetimes: Vec<Name>,
+    /// The generic arguments of the paths the body uses as values (`FnDef::path_args`).
+    path_args: Vec<(Span, ast::PathArgs)>,
+    /// Locals bound to a path with written generic arguments (`let f = S::<&'a u32>;`): a
+    /// call of the local is a call of that path with them.
+    fn_items: Vec<(Local, Vec<Name>, ast::PathArgs)>,
     /// The type parameters bounded by std's `Write` (`io::Write` or `fmt::Write`): `write!`
     /// into one of them borrows it mutably (`write_fmt(&mut self)`).
     write_params: Vec<Name>,
@@ -364,6 +373,8 @@ impl<'a> Lower<'a> {
             statics_used: Vec::new(),
             call_result_temps: Vec::new(),
             free_lifetimes: Vec::new(),
+            path_args: Vec::new(),
+            fn_items: Vec::new(),
             write_params: Vec::new(),
             param_bounds: Vec::new(),
             unrelated_lifetimes: Vec::new(),

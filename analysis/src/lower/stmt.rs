@@ -141,6 +141,7 @@ impl Lower<'_> {
                                 if let Some(t) = &annotated {
                                     self.annotate_local(l, t, annotation);
                                 }
+                                self.note_fn_item(l, init);
                                 self.expr_into_extended(init, &Place::local(l));
                                 self.end_statement(mark, *span);
                                 // The name is visible only after its initializer.
@@ -293,7 +294,7 @@ impl Lower<'_> {
 
     /// Whether every region of a written type outlives the body (`&'static T`, `&'a T` with `'a`
     /// a parameter, `Vec<&'a str>`): a value of it holds only such borrows.
-    fn all_free(&self, t: &ast::Type) -> bool {
+    pub(super) fn all_free(&self, t: &ast::Type) -> bool {
         index::regions_of(t, &self.free_lifetimes, self.index) == index::Regions::AllFree
     }
 
@@ -328,6 +329,17 @@ impl Lower<'_> {
                     self.mark_static_bindings(p, t);
                 }
             }
+            (PatKind::Struct { path, fields, .. }, ast::Type::Path { segments, args })
+                if path.len() == 1 && segments == path =>
+            {
+                // `let Pair { a, b }: Pair<&'static u32, u8>`: each field's type as written,
+                // with the annotation's arguments.
+                for (f, p) in fields {
+                    if let Some(t) = super::annotations::field_type(self.index, &path[0], args, f) {
+                        self.mark_static_bindings(p, &t);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -358,6 +370,17 @@ impl Lower<'_> {
                         _ => Ty::Unknown,
                     };
                     self.declare_pattern(p, t);
+                }
+            }
+            // `let S { a, b: (c, d) }: S<..>;` (irrefutable only for a struct of the crate).
+            PatKind::Struct { path, fields, .. }
+                if self
+                    .index
+                    .adt(path.last().map_or("", |s| &**s))
+                    .is_some_and(|a| !a.is_enum) =>
+            {
+                for (_, p) in fields {
+                    self.declare_pattern(p, Ty::Unknown);
                 }
             }
             _ => self.taint(),

@@ -9,7 +9,7 @@ use tree_sitter::{Node, Parser, TreeCursor};
 use super::cache::ConvertCache;
 use super::kinds::{grammar, Grammar, Kid, Kids, K};
 use super::{MAX_DEPTH, STACK_BUDGET};
-use crate::ast::{Container, Expr, ExprKind, Item, Mutability, Name, Span};
+use crate::ast::{Container, Expr, ExprKind, Item, Mutability, Name, PathArgs, Span};
 
 pub(super) struct Shared {
     pub(super) items: Vec<Item>,
@@ -95,6 +95,9 @@ pub(super) struct Cx<'t, 's> {
     pub(super) delta: i64,
     pub(super) container: Container,
     pub(super) sh: &'s mut Shared,
+    /// The generic arguments of the paths used as values in the function being converted
+    /// (`FnDef::path_args`).
+    pub(super) path_args: Vec<(Span, PathArgs)>,
 }
 
 impl<'t, 's> Cx<'t, 's> {
@@ -115,6 +118,7 @@ impl<'t, 's> Cx<'t, 's> {
             delta,
             container,
             sh,
+            path_args: Vec::new(),
         }
     }
 

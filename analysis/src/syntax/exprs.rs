@@ -260,8 +260,12 @@ impl<'t, 's> Cx<'t, 's> {
 
     fn compound_expr(&mut self, node: Node<'t>, kind: K, kids: Kids) -> Option<ExprKind> {
         match kind {
-            K::ScopedIdentifier => self.path_segments(node, true).map(ExprKind::Path),
-            K::GenericFunction => self.generic_function(kids),
+            K::ScopedIdentifier => {
+                let path = self.path_segments(node, true)?;
+                self.note_path_args(node);
+                Some(ExprKind::Path(path))
+            }
+            K::GenericFunction => self.generic_function(node, kids),
             K::UnaryExpression => self.unary(kids),
             K::ReferenceExpression => self.reference(kids),
             K::BinaryExpression | K::CompoundAssignmentExpr => self.binary(kind, kids),
@@ -329,13 +333,24 @@ impl<'t, 's> Cx<'t, 's> {
         self.first_named(kids).map(|e| self.boxed(e))
     }
 
-    fn generic_function(&mut self, kids: Kids) -> Option<ExprKind> {
+    fn generic_function(&mut self, node: Node<'t>, kids: Kids) -> Option<ExprKind> {
         let func = self.field(kids, self.g.f.function)?;
         if self.kind(func) == K::FieldExpression {
             // `a.b::<T>` that is not called: a field access with stray generic arguments.
             return Some(self.expr(func).kind);
         }
-        self.path_segments(func, true).map(ExprKind::Path)
+        let path = self.path_segments(func, true)?;
+        self.note_path_args(node);
+        Some(ExprKind::Path(path))
+    }
+
+    /// Keeps the generic arguments written on a path used as a value (`FnDef::path_args`).
+    fn note_path_args(&mut self, node: Node<'t>) {
+        let args = self.call_path_args(node);
+        if !args.all.is_empty() || args.qself.is_some() {
+            let span = self.span(node);
+            self.path_args.push((span, args));
+        }
     }
 
     fn unary(&mut self, kids: Kids) -> Option<ExprKind> {
@@ -441,7 +456,7 @@ impl<'t, 's> Cx<'t, 's> {
         if func.is_missing() {
             return None;
         }
-        let generics = self.path_generic_args(func);
+        let generics = Box::new(self.call_path_args(func));
         let func = self.boxed(func);
         Some(ExprKind::Call(func, self.args(args), generics))
     }

@@ -447,9 +447,11 @@ impl<'t, 's> Cx<'t, 's> {
             ..Container::default()
         };
         let container = std::mem::replace(&mut self.container, inner);
+        let outer_args = std::mem::take(&mut self.path_args);
         let body = body
             .filter(|_| !self.sh.signatures_only)
             .map(|b| self.block(b));
+        let path_args = std::mem::replace(&mut self.path_args, outer_args);
         self.container = container;
 
         let def = FnDef {
@@ -465,6 +467,7 @@ impl<'t, 's> Cx<'t, 's> {
             is_const,
             attrs,
             expansions: Vec::new(),
+            path_args,
         };
         let item = Item::Fn(FnItem {
             container: self.shared_container(),

@@ -4,7 +4,7 @@ use tree_sitter::Node;
 
 use super::cx::{mut_if, Cx};
 use super::kinds::K;
-use crate::ast::{GenericArg, Name, Type};
+use crate::ast::{GenericArg, Name, PathArgs, Type};
 
 impl<'t, 's> Cx<'t, 's> {
     pub(super) fn ty(&mut self, node: Node<'t>) -> Type {
@@ -190,6 +190,59 @@ impl<'t, 's> Cx<'t, 's> {
             .into_iter()
             .flat_map(|a| self.generic_args(a))
             .collect()
+    }
+
+    /// The generic arguments of a called path, by the segment that carries them.
+    pub(super) fn call_path_args(&mut self, node: Node<'t>) -> PathArgs {
+        let f = &self.g.f;
+        let mut out = PathArgs {
+            all: self.path_generic_args(node),
+            ..PathArgs::default()
+        };
+        let mut cur = node;
+        if self.kind(cur) == K::GenericFunction {
+            if let Some(a) = cur.child_by_field_id(f.type_arguments) {
+                out.last = self.generic_args(a);
+            }
+            match cur.child_by_field_id(f.function) {
+                Some(func) => cur = func,
+                None => return out,
+            }
+        }
+        if self.kind(cur) != K::ScopedIdentifier {
+            return out;
+        }
+        let Some(owner) = cur.child_by_field_id(f.path) else {
+            return out;
+        };
+        match self.kind(owner) {
+            K::GenericType | K::GenericTypeWithTurbofish => {
+                if let Some(a) = owner.child_by_field_id(f.type_arguments) {
+                    out.owner = self.generic_args(a);
+                }
+            }
+            K::BracketedType => {
+                let Some(inner) = owner.named_child(0) else {
+                    return out;
+                };
+                if self.kind(inner) == K::QualifiedType {
+                    out.qself = inner.child_by_field_id(f.type_).map(|t| self.ty(t));
+                    if let Some(Type::Path { args, .. }) =
+                        inner.child_by_field_id(f.alias).map(|t| self.ty(t))
+                    {
+                        out.owner = args;
+                    }
+                } else {
+                    let t = self.ty(inner);
+                    if let Type::Path { args, .. } = &t {
+                        out.owner = args.clone();
+                    }
+                    out.qself = Some(t);
+                }
+            }
+            _ => {}
+        }
+        out
     }
 
     pub(super) fn path_segments(&mut self, node: Node<'t>, qualified: bool) -> Option<Vec<Name>> {
