@@ -128,6 +128,18 @@ impl Operand {
 pub enum BorrowKind {
     Shared,
     Mut { two_phase: bool },
+    /// rustc's shallow fake borrow (`&fake shallow place`): it keeps what a `match` tested (through
+    /// its guards) or a slice's length checked by an index (through the enclosing index
+    /// expression) from being overwritten; only writes of the place itself (or of a prefix)
+    /// conflict with it (E0510), never reads, moves or accesses of what lies below it.
+    Fake(FakeSection),
+}
+
+/// Where a fake borrow holds: rustc's `FakeReadCause` of the temporary it is read through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FakeSection {
+    MatchGuard,
+    Index,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -62,6 +62,13 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
     match &s.kind {
         StatementKind::Assign(_, rv) => match rv {
             Rvalue::Use(o) => op(o, s.span, s.uncertain, f),
+            // A fake borrow reads nothing: like the matched place, only "is it moved?".
+            Rvalue::Ref(BorrowKind::Fake(_), p) => f(Access {
+                place: p,
+                kind: AccessKind::MatchedPlace,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
             Rvalue::Ref(BorrowKind::Shared, p) => f(Access {
                 place: p,
                 kind: AccessKind::SharedBorrow,

@@ -8,7 +8,7 @@ use super::access::{uses_and_def, Access, AccessKind};
 use super::bits::Bits;
 use super::{successors, BorrowError, Cx};
 use crate::ast::{Mutability, Span};
-use crate::errors::{ConflictKind, ErrorKind};
+use crate::errors::{ConflictKind, ErrorKind, Mutation};
 use crate::mir::place_ty::place_tys;
 use crate::mir::*;
 use crate::ty::Ty;
@@ -178,6 +178,30 @@ impl Cx<'_> {
             };
             if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
                 continue;
+            }
+            if let BorrowKind::Fake(section) = loan.kind {
+                // rustc's shallow fake borrow: only a write of the place or of a prefix (not a
+                // move, which the initialization checks see, nor a reservation) conflicts.
+                let action = match a.kind {
+                    AccessKind::Assign => Mutation::Assign,
+                    AccessKind::MutBorrow => Mutation::Borrow,
+                    _ => continue,
+                };
+                if a.place.proj.len() > loan.place.proj.len() {
+                    continue;
+                }
+                if a.uncertain || loan.uncertain {
+                    return;
+                }
+                errors.push(BorrowError {
+                    span: a.span,
+                    kind: ErrorKind::MutatedInGuard {
+                        action,
+                        place: self.describe(a.place),
+                        section,
+                    },
+                });
+                return;
             }
             if a.uncertain || loan.uncertain {
                 return;

@@ -86,7 +86,8 @@ impl Cx<'_> {
                     last_use,
                     conflicting,
                     error,
-                    uncertain: loan.uncertain,
+                    // A fake borrow is the checker's, not the user's: nothing to explain.
+                    uncertain: loan.uncertain || matches!(loan.kind, BorrowKind::Fake(_)),
                 }
             })
             .collect()

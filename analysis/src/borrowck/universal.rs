@@ -646,7 +646,7 @@ impl Check<'_, '_> {
             Rvalue::Use(o) => self.operand_rty(tys, o),
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
-                    BorrowKind::Shared => Mutability::Not,
+                    BorrowKind::Shared | BorrowKind::Fake(_) => Mutability::Not,
                     BorrowKind::Mut { .. } => Mutability::Mut,
                 };
                 let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
@@ -791,7 +791,7 @@ impl Check<'_, '_> {
             }
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
-                    BorrowKind::Shared => Mutability::Not,
+                    BorrowKind::Shared | BorrowKind::Fake(_) => Mutability::Not,
                     BorrowKind::Mut { .. } => Mutability::Mut,
                 };
                 let t = self.borrow(tys, p, m, s.span, g);

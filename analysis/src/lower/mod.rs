@@ -36,6 +36,7 @@ mod call;
 mod closure;
 mod control;
 mod expr;
+mod guards;
 mod macros;
 mod method;
 mod pattern;
@@ -294,8 +295,6 @@ struct Lower<'a> {
     /// The operand `expr_operand` returned last reads a known place (an `Operand::Use` of it
     /// is unsure only of copy, move or reborrow).
     place_known: bool,
-    /// Inside a match guard: the places the match tests (E0510 when written).
-    guard_tested: Vec<Place>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
     /// Inside an `unsafe fn` or `unsafe { }` block, where raw pointers may be dereferenced (and
@@ -353,7 +352,6 @@ impl<'a> Lower<'a> {
             assign_ctx: false,
             region_scope: regions::RegionScope::default(),
             place_known: false,
-            guard_tested: Vec::new(),
             not_mut: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),
