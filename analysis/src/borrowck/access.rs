@@ -12,6 +12,9 @@ pub(super) enum AccessKind {
     SharedBorrow,
     /// `&mut place` (or the activation of a two-phase borrow)
     MutBorrow,
+    /// A closure's unique capture (`BorrowKind::Unique`): a mutable borrow whose conflicts are
+    /// reported only against fake borrows.
+    UniqueBorrow,
     /// Reservation of a two-phase `&mut`: a shared borrow for now.
     Reserve,
     /// Copy of a place.
@@ -78,6 +81,12 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
             Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => f(Access {
                 place: p,
                 kind: AccessKind::MutBorrow,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
+            Rvalue::Ref(BorrowKind::Unique, p) => f(Access {
+                place: p,
+                kind: AccessKind::UniqueBorrow,
                 span: s.span,
                 uncertain: s.uncertain,
             }),

@@ -167,13 +167,16 @@ impl Cx<'_> {
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })
                 && loan.activation.is_none_or(|act| point < act);
             // A reserved two-phase borrow lets reads through; writes see a mutable borrow.
-            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. });
+            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. } | BorrowKind::Unique);
             let conflicts_kind = match a.kind {
                 AccessKind::SharedBorrow
                 | AccessKind::Copy
                 | AccessKind::FakeRead
                 | AccessKind::Reserve => loan_mut && !reserved,
-                AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
+                AccessKind::MutBorrow
+                | AccessKind::UniqueBorrow
+                | AccessKind::Move
+                | AccessKind::Assign => true,
                 AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => false,
             };
             if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
@@ -184,7 +187,7 @@ impl Cx<'_> {
                 // move, which the initialization checks see, nor a reservation) conflicts.
                 let action = match a.kind {
                     AccessKind::Assign => Mutation::Assign,
-                    AccessKind::MutBorrow => Mutation::Borrow,
+                    AccessKind::MutBorrow | AccessKind::UniqueBorrow => Mutation::Borrow,
                     _ => continue,
                 };
                 if a.place.proj.len() > loan.place.proj.len() {
@@ -203,7 +206,9 @@ impl Cx<'_> {
                 });
                 return;
             }
-            if a.uncertain || loan.uncertain {
+            // A unique closure borrow's other conflicts are rustc's E0500/E0501: not modelled.
+            let unique = a.kind == AccessKind::UniqueBorrow || loan.kind == BorrowKind::Unique;
+            if a.uncertain || loan.uncertain || unique {
                 return;
             }
             let kind = match a.kind {
@@ -214,7 +219,10 @@ impl Cx<'_> {
                 AccessKind::Copy | AccessKind::FakeRead => ConflictKind::UseWhileMutBorrowed,
                 AccessKind::Move => ConflictKind::MoveWhileBorrowed,
                 AccessKind::Assign => ConflictKind::AssignWhileBorrowed,
-                AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => return,
+                AccessKind::Unknown
+                | AccessKind::MatchedPlace
+                | AccessKind::Mention
+                | AccessKind::UniqueBorrow => return,
             };
             errors.push(BorrowError {
                 span: a.span,

@@ -79,7 +79,7 @@ impl Cx<'_> {
                     .cloned();
                 let conflicting = error.is_some();
                 LoanFact {
-                    mutable: matches!(loan.kind, BorrowKind::Mut { .. }),
+                    mutable: matches!(loan.kind, BorrowKind::Mut { .. } | BorrowKind::Unique),
                     span: loan.span,
                     holder,
                     parent,

@@ -19,6 +19,9 @@ use crate::Edition;
 enum CaptureUse {
     Shared,
     Unknown,
+    /// Written through: `*x = v` with `x: &mut T` (a unique borrow of `x`, or since edition
+    /// 2021 a mutable borrow of `*x`).
+    DerefWrite,
     Mut,
     /// Assigned to: a mutable capture whose mutability error is E0594.
     Assign,
@@ -140,6 +143,19 @@ impl Lower<'_> {
                     capture_tys.push(if unc { Ty::Unknown } else { ty.clone() });
                     let t = self.temp(ty, sp);
                     self.assign(Place::local(t), Rvalue::Use(op), span, unc);
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+                CaptureUse::DerefWrite => {
+                    let place = if disjoint { place.deref() } else { place };
+                    let t = self.temp(Ty::Ref(Mutability::Mut, Box::new(Ty::Unknown)), sp);
+                    capture_tys.push(Ty::Unknown);
+                    self.body.capture_temps.push(t);
+                    self.assign(
+                        Place::local(t),
+                        Rvalue::Ref(BorrowKind::Unique, place),
+                        span,
+                        false,
+                    );
                     ops.push(Operand::Move(Place::local(t)));
                 }
                 CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unknown => {
@@ -408,6 +424,15 @@ impl Lower<'_> {
     /// `l = r`, `l op= r`: the assigned place is captured for assignment (E0594 in an `Fn`).
     fn capture_assign(&self, e: &Expr, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
         self.capture_uses(r, bound, out, CaptureUse::Move);
+        if let Some(n) = deref_of_var(l).filter(|n| !bound.contains(n)) {
+            let mut_ref = self
+                .lookup(&n)
+                .is_some_and(|v| matches!(self.local_ty(v), Ty::Ref(Mutability::Mut, _)));
+            if mut_ref {
+                out.push((n, Vec::new(), e.span, CaptureUse::DerefWrite));
+                return;
+            }
+        }
         if through_deref(l) {
             self.capture_uses(l, bound, out, CaptureUse::Unknown);
         } else if let Some((n, path)) = captured_var(l) {
@@ -638,6 +663,17 @@ fn captured_var(e: &Expr) -> Option<(Name, Vec<FieldName>)> {
             }
             _ => return None,
         }
+    }
+}
+
+/// `*x` of a variable `x`.
+fn deref_of_var(e: &Expr) -> Option<Name> {
+    match &e.kind {
+        ExprKind::Unary(UnOp::Deref, inner) => match &inner.kind {
+            ExprKind::Path(s) if s.len() == 1 => Some(s[0].clone()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
