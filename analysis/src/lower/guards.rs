@@ -346,7 +346,7 @@ impl Lower<'_> {
     /// At a guard's start: the fake borrows of the match (`temps` holds them, one per place).
     pub(super) fn push_fake_borrows(
         &mut self,
-        fakes: &FakeBorrows,
+        fakes: &[(Place, bool)],
         temps: &[Local],
         section: FakeSection,
         span: Span,
@@ -368,6 +368,32 @@ impl Lower<'_> {
     pub(super) fn read_fake_borrows(&mut self, temps: &[Local], span: Span) {
         for t in temps {
             self.push(StatementKind::FakeRead(Place::local(*t)), span, false);
+        }
+    }
+
+    /// rustc's `add_fake_borrows_of_base`: after the bounds check of a slice `base` indexed
+    /// inside an enclosing index, the references on the way to the slice (back to an index of
+    /// another slice, whose own check borrowed them) are fake-borrowed until the outermost index.
+    pub(super) fn fake_borrow_bounds(&mut self, base: &Place, span: Span) {
+        let tys = crate::mir::place_ty::place_tys(&self.body, self.index, base);
+        for (j, p) in base.proj.iter().enumerate().rev() {
+            match p {
+                Proj::Deref => {
+                    let prefix = Place {
+                        local: base.local,
+                        proj: base.proj[..j].to_vec(),
+                    };
+                    let t = self.temp(Ty::Unknown, span);
+                    self.push_fake_borrows(&[(prefix, false)], &[t], FakeSection::Index, span);
+                    self.index_fakes.push(t);
+                }
+                Proj::Index => match tys.get(j) {
+                    Some(Ty::Array(..)) => {}
+                    _ => break,
+                },
+                Proj::Field(_) | Proj::Downcast(_) | Proj::ConstIndex { .. } => {}
+                _ => break,
+            }
         }
     }
 }

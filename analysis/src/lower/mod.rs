@@ -297,6 +297,10 @@ struct Lower<'a> {
     place_known: bool,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
+    /// The place being lowered is the base of an enclosing built-in index (`x[1]` of `x[1][2]`).
+    index_base: bool,
+    /// The fake borrows of slice bounds checks not yet read: the outermost index reads its own.
+    index_fakes: Vec<Local>,
     /// Inside an `unsafe fn` or `unsafe { }` block, where raw pointers may be dereferenced (and
     /// a write through `*const` is rustc's E0594 rather than an unsafety error).
     unsafe_depth: u32,
@@ -353,6 +357,8 @@ impl<'a> Lower<'a> {
             region_scope: regions::RegionScope::default(),
             place_known: false,
             not_mut: Vec::new(),
+            index_base: false,
+            index_fakes: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),
             unsafe_depth: 0,
