@@ -192,6 +192,9 @@ pub enum MoveOutOf {
     Index,
     /// E0507: a static item.
     Static { name: Name },
+    /// E0507: a binding (or a part of one) in its arm's guard, where it is a reference to the
+    /// matched place.
+    PatternGuard { place: String },
     /// E0508: an element of an array or slice whose type is `ty` (displayed).
     NonCopyElement { ty: String, sequence: Sequence },
     /// E0509: a field of the type `ty`, which implements `Drop`.

@@ -127,7 +127,8 @@ impl Lower<'_> {
         // all are.
         let mut capture_tys = Vec::new();
         for (l, deref, path, sp, u) in caps {
-            let mut place = Place::local(l);
+            let guard_binding = self.guard_alias.iter().any(|(g, _)| *g == l);
+            let mut place = self.guard_place(l, false);
             if deref {
                 place = place.deref();
             }
@@ -138,7 +139,12 @@ impl Lower<'_> {
             let u = if is_move { CaptureUse::Move } else { u };
             match u {
                 CaptureUse::Move => {
-                    let op = self.operand_of(place);
+                    let mut op = self.operand_of(place.clone());
+                    // A guard's binding is a reference to the matched place: moving it out is
+                    // E0507, as rustc reports at the closure.
+                    if guard_binding && matches!(op, Operand::Move(_)) && !self.check_move_out(&op, span) {
+                        op = Operand::Use(place);
+                    }
                     let unc = matches!(op, Operand::Use(_));
                     capture_tys.push(if unc { Ty::Unknown } else { ty.clone() });
                     let t = self.temp(ty, sp);

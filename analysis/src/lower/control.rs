@@ -274,7 +274,12 @@ impl Lower<'_> {
             self.cur = arm_blocks[i];
             self.push_scope();
             let saved = self.match_span.replace(scrutinee.span);
+            let saved_bindings = std::mem::replace(
+                &mut self.guard_bindings,
+                arm.guard.is_some().then(Vec::new),
+            );
             self.bind_pattern(&arm.pat, &p, &ty, BindMode::Move, arm.pat.span);
+            let pending = std::mem::replace(&mut self.guard_bindings, saved_bindings);
             self.match_span = saved;
             if let Some(g) = &arm.guard {
                 self.push_fake_borrows(&fakes, &fake_temps, FakeSection::MatchGuard, scrutinee.span);
@@ -297,6 +302,7 @@ impl Lower<'_> {
                 self.cur = body_b;
                 let end = Span::new(g.span.end.saturating_sub(1), g.span.end);
                 self.read_fake_borrows(&fake_temps, end);
+                self.bind_after_guard(pending.unwrap_or_default(), end);
             }
             self.expr_into(&arm.body, dest);
             self.pop_scope(Span::new(arm.body.span.end, arm.body.span.end));

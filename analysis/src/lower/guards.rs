@@ -6,13 +6,25 @@
 
 use super::pattern::{is_constant_name, is_rest};
 use super::Lower;
-use crate::ast::{FieldName, Pat, PatKind, Span};
+use crate::ast::{FieldName, Mutability, Name, Pat, PatKind, Span};
 use crate::mir::*;
 use crate::ty::Ty;
 
 /// The places to fake-borrow, each with "the lowering only guesses it" (an unknown type on the
 /// way: a default-binding deref, a variant's refutability).
 pub(super) type FakeBorrows = Vec<(Place, bool)>;
+
+/// A binding of a guarded arm, for after its guard: by value, the assignment rustc makes once
+/// the guard holds; by reference, the binding made before the guard.
+pub(super) struct GuardBinding {
+    name: Name,
+    /// The reference the guard reads the binding through.
+    guard_ref: Local,
+    /// By value: the binding's value, type, mutability, span and uncertainty.
+    by_value: Option<(Rvalue, Ty, bool, Span, bool)>,
+    /// By reference: the binding's local, made before the guard.
+    arm_local: Option<Local>,
+}
 
 /// Adds `place` (certain unless `unc`), keeping one entry per place.
 fn add(acc: &mut FakeBorrows, place: &Place, unc: bool) {
@@ -393,6 +405,95 @@ impl Lower<'_> {
                 },
                 Proj::Field(_) | Proj::Downcast(_) | Proj::ConstIndex { .. } => {}
                 _ => break,
+            }
+        }
+    }
+
+    /// A binding seen from its arm's guard (rustc's `bind_matched_candidate_for_guard`): the
+    /// name stands for `*r`, with `r` a shared reference to the matched place (by value) or to
+    /// the binding's reference, made now (by reference).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn bind_for_guard(
+        &mut self,
+        name: &Name,
+        place: &Place,
+        rv: Rvalue,
+        lty: Ty,
+        mutable: bool,
+        unc: bool,
+        span: Span,
+    ) {
+        let by_ref = matches!(rv, Rvalue::Ref(..));
+        let (referent, referent_ty, arm_local, by_value) = if by_ref {
+            let x = self.new_local(Some(name.clone()), lty.clone(), mutable, LocalKind::User, span);
+            self.assign(Place::local(x), rv, span, unc);
+            self.scopes.last_mut().unwrap().locals.push(x);
+            (Place::local(x), lty.clone(), Some(x), None)
+        } else {
+            let vty = if unc { Ty::Unknown } else { lty.clone() };
+            (place.clone(), vty, None, Some((rv, lty.clone(), mutable, span, unc)))
+        };
+        let r = self.temp(Ty::Ref(Mutability::Not, Box::new(referent_ty)), span);
+        self.assign(
+            Place::local(r),
+            Rvalue::Ref(BorrowKind::Shared, referent),
+            span,
+            unc,
+        );
+        // The guard's name: every place use goes through `*r` (`guard_place`); other readers
+        // see a local holding the value, a use of unknown kind.
+        let g = self.new_local(Some(name.clone()), lty, false, LocalKind::User, span);
+        self.assign(
+            Place::local(g),
+            Rvalue::Use(Operand::Use(Place::local(r).deref())),
+            span,
+            true,
+        );
+        self.bind_name(name.clone(), g);
+        self.guard_alias.push((g, r));
+        if let Some(pending) = self.guard_bindings.as_mut() {
+            pending.push(GuardBinding {
+                name: name.clone(),
+                guard_ref: r,
+                by_value,
+                arm_local,
+            });
+        }
+    }
+
+    /// The place a name's local stands for: `*r` for a guard's binding (where writing is not
+    /// modelled: its place is then a guess), else the local.
+    pub(super) fn guard_place(&mut self, l: Local, write: bool) -> Place {
+        match self.guard_alias.iter().find(|(g, _)| *g == l) {
+            Some(_) if write => {
+                self.uncertain_place = true;
+                Place::local(l)
+            }
+            Some((_, r)) => Place::local(*r).deref(),
+            None => Place::local(l),
+        }
+    }
+
+    /// After a guard held: the references to by-value bindings are read at its end (rustc's
+    /// `FakeRead(ForGuardBinding)`), then the arm's bindings are made.
+    pub(super) fn bind_after_guard(&mut self, pending: Vec<GuardBinding>, end: Span) {
+        for b in &pending {
+            if b.by_value.is_some() {
+                self.push(StatementKind::FakeRead(Place::local(b.guard_ref)), end, false);
+            }
+        }
+        for b in pending {
+            match (b.by_value, b.arm_local) {
+                (Some((rv, lty, mutable, span, unc)), _) => {
+                    let x = self.new_local(Some(b.name.clone()), lty, mutable, LocalKind::User, span);
+                    self.assign(Place::local(x), rv, span, unc);
+                    self.bind_name(b.name, x);
+                }
+                (None, Some(x)) => {
+                    let scope = self.scopes.last_mut().unwrap();
+                    scope.names.insert(b.name, x);
+                }
+                (None, None) => {}
             }
         }
     }

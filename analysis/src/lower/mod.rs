@@ -297,6 +297,11 @@ struct Lower<'a> {
     place_known: bool,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
+    /// Binding a guarded arm's pattern: its bindings are made for the guard (by reference), and
+    /// its by-value bindings wait here until the guard holds.
+    guard_bindings: Option<Vec<guards::GuardBinding>>,
+    /// Each guard binding's local and the reference it stands for (`x` is `*r` in the guard).
+    guard_alias: Vec<(Local, Local)>,
     /// The place being lowered is the base of an enclosing built-in index (`x[1]` of `x[1][2]`).
     index_base: bool,
     /// The fake borrows of slice bounds checks not yet read: the outermost index reads its own.
@@ -357,6 +362,8 @@ impl<'a> Lower<'a> {
             region_scope: regions::RegionScope::default(),
             place_known: false,
             not_mut: Vec::new(),
+            guard_bindings: None,
+            guard_alias: Vec::new(),
             index_base: false,
             index_fakes: Vec::new(),
             declared_uninit: Vec::new(),

@@ -85,13 +85,12 @@ impl Lower<'_> {
                         (Rvalue::Use(Operand::Use(place.clone())), Ty::Unknown, true)
                     }
                 };
-                let l = self.new_local(
-                    Some(name.clone()),
-                    lty,
-                    *mutability == Mutability::Mut,
-                    LocalKind::User,
-                    pat_span,
-                );
+                let mutable = *mutability == Mutability::Mut;
+                if self.guard_bindings.is_some() {
+                    self.bind_for_guard(name, place, rv, lty, mutable, unc, pat_span);
+                    return;
+                }
+                let l = self.new_local(Some(name.clone()), lty, mutable, LocalKind::User, pat_span);
                 self.assign(Place::local(l), rv, pat_span, unc);
                 self.bind_name(name.clone(), l);
             }

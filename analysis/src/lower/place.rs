@@ -113,7 +113,7 @@ impl Lower<'_> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => {
                 if let Some(l) = self.lookup(&segs[0]) {
-                    return Some(Place::local(l));
+                    return Some(self.guard_place(l, mutable || self.assign_ctx));
                 }
                 if let Some(l) = self.static_local(&segs[0]) {
                     return Some(Place::local(l));

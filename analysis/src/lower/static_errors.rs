@@ -116,7 +116,16 @@ impl Lower<'_> {
                         .shared_ptr_temps
                         .iter()
                         .find(|(t, _)| *t == p.local && i == 0);
-                    let from = if let Some((_, name)) = shared_ptr {
+                    let guard = self.guard_alias.iter().find(|(_, r)| *r == p.local && i == 0);
+                    let from = if let Some((g, _)) = guard {
+                        let place = Place {
+                            local: *g,
+                            proj: p.proj[1..].to_vec(),
+                        };
+                        MoveOutOf::PatternGuard {
+                            place: self.describe(&place),
+                        }
+                    } else if let Some((_, name)) = shared_ptr {
                         MoveOutOf::SharedPointer {
                             pointer: name.clone(),
                         }
