@@ -141,7 +141,10 @@ impl Lower<'_> {
                 CaptureUse::Move => {
                     let mut op = self.operand_of(place.clone());
                     // A guard's binding is a reference to the matched place: moving it out is
-                    // E0507, as rustc reports at the closure.
+                    // E0507, as rustc reports at the closure (a `&mut` captured by value moves).
+                    if guard_binding && matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+                        op = Operand::Move(place.clone());
+                    }
                     if guard_binding && matches!(op, Operand::Move(_)) && !self.check_move_out(&op, span) {
                         op = Operand::Use(place);
                     }
