@@ -26,6 +26,8 @@ enum CaptureUse {
     /// Assigned to: a mutable capture whose mutability error is E0594.
     Assign,
     Move,
+    /// Moved even if a `&mut` (`let y = x;` without a type: no coercion, so no reborrow).
+    MoveSure,
 }
 
 /// The outer variables a closure body uses, each with the field path it uses (edition 2021), the
@@ -136,15 +138,20 @@ impl Lower<'_> {
                 place = place.project(Proj::Field(f));
             }
             let ty = self.place_ty(&place);
-            let u = if is_move { CaptureUse::Move } else { u };
+            let u = if is_move && u != CaptureUse::MoveSure {
+                CaptureUse::Move
+            } else {
+                u
+            };
             match u {
-                CaptureUse::Move => {
+                CaptureUse::Move | CaptureUse::MoveSure => {
                     let mut op = self.operand_of(place.clone());
-                    // A guard's binding is a reference to the matched place: moving it out is
-                    // E0507, as rustc reports at the closure (a `&mut` captured by value moves).
-                    if guard_binding && matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+                    // A `&mut` captured by value (not reborrowed) is moved.
+                    if u == CaptureUse::MoveSure && matches!(ty, Ty::Ref(Mutability::Mut, _)) {
                         op = Operand::Move(place.clone());
                     }
+                    // A guard's binding is a reference to the matched place: moving it out is
+                    // E0507, as rustc reports at the closure.
                     if guard_binding && matches!(op, Operand::Move(_)) && !self.check_move_out(&op, span) {
                         op = Operand::Use(place);
                     }
@@ -417,10 +424,10 @@ impl Lower<'_> {
         ctx: CaptureUse,
     ) {
         if !bound.contains(name) {
-            let u = if ctx == CaptureUse::Move {
+            let u = if matches!(ctx, CaptureUse::Move | CaptureUse::MoveSure) {
                 match self.lookup(name).map(|l| self.is_copy(&self.local_ty(l))) {
                     Some(Some(true)) => CaptureUse::Shared,
-                    Some(Some(false)) => CaptureUse::Move,
+                    Some(Some(false)) => ctx,
                     _ => CaptureUse::Unknown,
                 }
             } else {
@@ -605,12 +612,14 @@ impl Lower<'_> {
             match s {
                 Stmt::Let {
                     pat,
+                    ty,
                     init,
                     else_block,
                     ..
                 } => {
                     if let Some(i) = init {
-                        // `let PAT = place` moves or borrows depending on PAT's bindings.
+                        // `let PAT = place` moves or borrows depending on PAT's bindings; without
+                        // a type, a variable is moved even if it is a `&mut` (nothing reborrows).
                         let ctx = if matches!(
                             pat.kind,
                             PatKind::Binding {
@@ -619,7 +628,12 @@ impl Lower<'_> {
                                 ..
                             }
                         ) {
-                            CaptureUse::Move
+                            let var = matches!(&i.kind, ExprKind::Path(p) if p.len() == 1);
+                            if ty.is_none() && var {
+                                CaptureUse::MoveSure
+                            } else {
+                                CaptureUse::Move
+                            }
                         } else {
                             CaptureUse::Unknown
                         };
