@@ -127,7 +127,9 @@ impl Operand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BorrowKind {
     Shared,
-    Mut { two_phase: bool },
+    Mut {
+        two_phase: bool,
+    },
     /// rustc's shallow fake borrow (`&fake shallow place`): it keeps what a `match` tested (through
     /// its guards) or a slice's length checked by an index (through the enclosing index
     /// expression) from being overwritten; only writes of the place itself (or of a prefix)

@@ -1,8 +1,9 @@
 //! Access conflicts, as rustc's `places_conflict`: whether an access overlaps a loan in scope
 //! (shallow or deep, through fields, indices, subslices and derefs), whether its kind conflicts
 //! with the loan's (reads against mutable loans, writes against any; a reserved two-phase borrow
-//! lets reads through until its activation), and the error it makes (E0499, E0502, E0503,
-//! E0505, E0506) with the later use that keeps the loan alive.
+//! lets reads through until its activation; a fake borrow only writes of its place or a prefix),
+//! and the error it makes (E0499, E0502, E0503, E0505, E0506, E0510) with the later use that
+//! keeps the loan alive.
 
 use super::access::{uses_and_def, Access, AccessKind};
 use super::bits::Bits;

@@ -344,9 +344,7 @@ impl Cx<'_> {
             AccessKind::SharedBorrow
             | AccessKind::MutBorrow
             | AccessKind::UniqueBorrow
-            | AccessKind::Reserve => {
-                UseKind::Borrow
-            }
+            | AccessKind::Reserve => UseKind::Borrow,
             _ => UseKind::Use,
         };
         let error = BorrowError {

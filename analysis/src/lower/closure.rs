@@ -152,7 +152,10 @@ impl Lower<'_> {
                     }
                     // A guard's binding is a reference to the matched place: moving it out is
                     // E0507, as rustc reports at the closure.
-                    if guard_binding && matches!(op, Operand::Move(_)) && !self.check_move_out(&op, span) {
+                    if guard_binding
+                        && matches!(op, Operand::Move(_))
+                        && !self.check_move_out(&op, span)
+                    {
                         op = Operand::Use(place);
                     }
                     let unc = matches!(op, Operand::Use(_));

@@ -274,15 +274,18 @@ impl Lower<'_> {
             self.cur = arm_blocks[i];
             self.push_scope();
             let saved = self.match_span.replace(scrutinee.span);
-            let saved_bindings = std::mem::replace(
-                &mut self.guard_bindings,
-                arm.guard.is_some().then(Vec::new),
-            );
+            let saved_bindings =
+                std::mem::replace(&mut self.guard_bindings, arm.guard.is_some().then(Vec::new));
             self.bind_pattern(&arm.pat, &p, &ty, BindMode::Move, arm.pat.span);
             let pending = std::mem::replace(&mut self.guard_bindings, saved_bindings);
             self.match_span = saved;
             if let Some(g) = &arm.guard {
-                self.push_fake_borrows(&fakes, &fake_temps, FakeSection::MatchGuard, scrutinee.span);
+                self.push_fake_borrows(
+                    &fakes,
+                    &fake_temps,
+                    FakeSection::MatchGuard,
+                    scrutinee.span,
+                );
                 let body_b = self.new_block();
                 let next = arm_blocks.get(i + 1).copied().unwrap_or(join);
                 let fail = self.new_block();

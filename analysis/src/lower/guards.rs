@@ -73,7 +73,9 @@ impl Lower<'_> {
                 let last = path.last().map(|s| &**s).unwrap_or("");
                 self.add_unit_test(last, place, ty, unc, acc);
             }
-            PatKind::Binding { name, sub: None, .. } if is_constant_name(name) => {
+            PatKind::Binding {
+                name, sub: None, ..
+            } if is_constant_name(name) => {
                 self.add_unit_test(name, place, ty, unc, acc);
             }
             PatKind::Binding { sub, .. } => {
@@ -168,7 +170,11 @@ impl Lower<'_> {
                 _ => args.first().map_or(Some(true), inhabited),
             },
             "Result" => {
-                let other = if name == "Ok" { args.get(1) } else { args.first() };
+                let other = if name == "Ok" {
+                    args.get(1)
+                } else {
+                    args.first()
+                };
                 other.and_then(inhabited)
             }
             _ => {
@@ -178,9 +184,10 @@ impl Lower<'_> {
                     if &**v == name {
                         continue;
                     }
-                    let all = fs.iter().map(|(_, t)| inhabited(t)).try_fold(true, |acc, i| {
-                        Some(acc && i?)
-                    });
+                    let all = fs
+                        .iter()
+                        .map(|(_, t)| inhabited(t))
+                        .try_fold(true, |acc, i| Some(acc && i?));
                     any = match (any, all) {
                         (Some(true), _) | (_, Some(true)) => Some(true),
                         (Some(false), Some(false)) => Some(false),
@@ -271,7 +278,9 @@ impl Lower<'_> {
                     }
                     place.project(Proj::Downcast(last.into()))
                 };
-                let variant = (!is_struct).then(|| self.variant_fields(ty, last)).flatten();
+                let variant = (!is_struct)
+                    .then(|| self.variant_fields(ty, last))
+                    .flatten();
                 for (f, p) in fields {
                     let fty = if is_struct {
                         self.field_ty(ty, f)
@@ -425,13 +434,24 @@ impl Lower<'_> {
     ) {
         let by_ref = matches!(rv, Rvalue::Ref(..));
         let (referent, referent_ty, arm_local, by_value) = if by_ref {
-            let x = self.new_local(Some(name.clone()), lty.clone(), mutable, LocalKind::User, span);
+            let x = self.new_local(
+                Some(name.clone()),
+                lty.clone(),
+                mutable,
+                LocalKind::User,
+                span,
+            );
             self.assign(Place::local(x), rv, span, unc);
             self.scopes.last_mut().unwrap().locals.push(x);
             (Place::local(x), lty.clone(), Some(x), None)
         } else {
             let vty = if unc { Ty::Unknown } else { lty.clone() };
-            (place.clone(), vty, None, Some((rv, lty.clone(), mutable, span, unc)))
+            (
+                place.clone(),
+                vty,
+                None,
+                Some((rv, lty.clone(), mutable, span, unc)),
+            )
         };
         let r = self.temp(Ty::Ref(Mutability::Not, Box::new(referent_ty)), span);
         self.assign(
@@ -479,13 +499,18 @@ impl Lower<'_> {
     pub(super) fn bind_after_guard(&mut self, pending: Vec<GuardBinding>, end: Span) {
         for b in &pending {
             if b.by_value.is_some() {
-                self.push(StatementKind::FakeRead(Place::local(b.guard_ref)), end, false);
+                self.push(
+                    StatementKind::FakeRead(Place::local(b.guard_ref)),
+                    end,
+                    false,
+                );
             }
         }
         for b in pending {
             match (b.by_value, b.arm_local) {
                 (Some((rv, lty, mutable, span, unc)), _) => {
-                    let x = self.new_local(Some(b.name.clone()), lty, mutable, LocalKind::User, span);
+                    let x =
+                        self.new_local(Some(b.name.clone()), lty, mutable, LocalKind::User, span);
                     self.assign(Place::local(x), rv, span, unc);
                     self.bind_name(b.name, x);
                 }

@@ -24,9 +24,11 @@
 //! - `macros.rs`: `println!`, `format!`, `write!`, `assert!`, `vec!`, `dbg!`, `matches!`; unknown
 //!   macros as uses of the identifiers in them.
 //! - `closure.rs`: closures: what they capture and how, and their bodies, lowered on their own.
-//! - `pattern.rs`: patterns: bindings and their modes, the places a `match` tests.
+//! - `pattern.rs`: patterns: bindings and their modes, the discriminant reads of tests.
+//! - `guards.rs`: rustc's fake borrows (what a `match` tests, through its guards; a slice's
+//!   checked length, through the enclosing index) and a guard's bindings by reference.
 //! - `static_errors.rs`: the errors found without dataflow: E0596/E0594 (mutability), E0507,
-//!   E0508, E0509 (moves out), E0510 (writes in guards).
+//!   E0508, E0509 (moves out).
 
 // Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
 #![allow(clippy::needless_range_loop)]

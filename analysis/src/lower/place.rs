@@ -229,7 +229,8 @@ impl Lower<'_> {
                                 self.fake_borrow_bounds(&base, e.span);
                             }
                         } else {
-                            let temps = self.index_fakes.split_off(mark.min(self.index_fakes.len()));
+                            let temps =
+                                self.index_fakes.split_off(mark.min(self.index_fakes.len()));
                             self.read_fake_borrows(&temps, e.span);
                         }
                         return Some(base.project(Proj::Index));

@@ -116,7 +116,10 @@ impl Lower<'_> {
                         .shared_ptr_temps
                         .iter()
                         .find(|(t, _)| *t == p.local && i == 0);
-                    let guard = self.guard_alias.iter().find(|(_, r)| *r == p.local && i == 0);
+                    let guard = self
+                        .guard_alias
+                        .iter()
+                        .find(|(_, r)| *r == p.local && i == 0);
                     let from = if let Some((g, _)) = guard {
                         let place = Place {
                             local: *g,
