@@ -207,8 +207,14 @@ impl Cx<'_> {
                 });
                 return;
             }
-            // A unique closure borrow's other conflicts are rustc's E0500/E0501: not modelled.
-            let unique = a.kind == AccessKind::UniqueBorrow || loan.kind == BorrowKind::Unique;
+            // A unique closure borrow's conflicts with borrows are rustc's E0500/E0501, not
+            // modelled; an assignment, a use or a move of what it holds are the usual errors.
+            let unique = a.kind == AccessKind::UniqueBorrow
+                || (loan.kind == BorrowKind::Unique
+                    && !matches!(
+                        a.kind,
+                        AccessKind::Assign | AccessKind::Copy | AccessKind::Move
+                    ));
             if a.uncertain || loan.uncertain || unique {
                 return;
             }
