@@ -456,3 +456,59 @@ fn main() {
 "#,
     );
 }
+
+// The unique borrow a closure takes to write through a `&mut` variable (which guards' E0510
+// needs): its conflicts with assignments, uses and moves are the usual errors.
+
+#[test]
+fn a_closure_writing_through_a_mut_reference() {
+    check_diagnostics(
+        r#"
+fn after_its_last_call(x: &mut i32) {
+    let mut c = || *x = 1;
+    c();
+    println!("{}", *x);
+}
+
+fn read_while_it_lives(x: &mut i32) {
+    let mut c = || *x = 1;
+    let y = *x; //~ ERROR E0503
+    c();
+    println!("{y}");
+}
+
+fn moved_after_its_last_call(x: &mut String) {
+    let mut c = || *x = String::new();
+    c();
+    let y = x;
+    y.push('a');
+}
+
+fn main() {
+    after_its_last_call(&mut 0);
+    read_while_it_lives(&mut 0);
+    moved_after_its_last_call(&mut String::new());
+}
+"#,
+    );
+}
+
+#[test]
+fn a_closure_writing_through_a_mut_reference_before_2021() {
+    // Before edition 2021 the closure borrows the variable itself: assigning it is E0506.
+    check_diagnostics(
+        r#"
+//@ edition:2015
+fn reassigned<'a>(mut x: &'a mut String, z: &'a mut String) {
+    let mut c = || *x = String::new();
+    x = z; //~ ERROR E0506
+    c();
+    x.push('a');
+}
+
+fn main() {
+    reassigned(&mut String::new(), &mut String::new());
+}
+"#,
+    );
+}
