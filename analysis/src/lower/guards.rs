@@ -2,7 +2,9 @@
 //! `match` tests and the references on the way to its bindings are shallow-borrowed through
 //! every guard (`FakeSection::MatchGuard`), and a slice whose length an index checked is
 //! shallow-borrowed through the enclosing index expressions (`FakeSection::Index`). The checker
-//! reports a write of such a place (or of a prefix) as E0510.
+//! reports a write of such a place (or of a prefix) as E0510. A guard sees its arm's bindings
+//! by reference (rustc's `RefWithinGuard`: E0506 when it writes a bound place, E0507 when it
+//! moves a binding), and a by-value binding is made only once the guard holds.
 
 use super::pattern::{is_constant_name, is_rest};
 use super::Lower;
