@@ -7,7 +7,7 @@
 //! sentence about it is not. Spans are relative to the function, as everywhere before `lib.rs`.
 
 use crate::ast::{Mutability, Name, Span};
-use crate::mir::BorrowKind;
+use crate::mir::{BorrowKind, FakeSection};
 
 /// One borrow-check error: where rustc reports it and what it is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -72,8 +72,13 @@ pub enum ErrorKind {
         /// The binding's declaration (its first assignment).
         decl: Span,
     },
-    /// E0510: a match guard mutates a place the match tests.
-    MutatedInGuard { action: Mutation, place: String },
+    /// E0510: a match guard mutates a place the match tests, or an index expression one whose
+    /// length an enclosing index checked (`section` says which).
+    MutatedInGuard {
+        action: Mutation,
+        place: String,
+        section: FakeSection,
+    },
 
     // ---- regions: a borrow outlives what it borrows --------------------------------------------
     /// E0597: the value borrowed at the error's span is dropped (at `dropped`, when the drop is
@@ -187,6 +192,9 @@ pub enum MoveOutOf {
     Index,
     /// E0507: a static item.
     Static { name: Name },
+    /// E0507: a binding (or a part of one) in its arm's guard, where it is a reference to the
+    /// matched place.
+    PatternGuard { place: String },
     /// E0508: an element of an array or slice whose type is `ty` (displayed).
     NonCopyElement { ty: String, sequence: Sequence },
     /// E0509: a field of the type `ty`, which implements `Drop`.

@@ -127,7 +127,26 @@ impl Operand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BorrowKind {
     Shared,
-    Mut { two_phase: bool },
+    Mut {
+        two_phase: bool,
+    },
+    /// rustc's shallow fake borrow (`&fake shallow place`): it keeps what a `match` tested (through
+    /// its guards) or a slice's length checked by an index (through the enclosing index
+    /// expression) from being overwritten; only writes of the place itself (or of a prefix)
+    /// conflict with it (E0510), never reads, moves or accesses of what lies below it.
+    Fake(FakeSection),
+    /// A closure's capture for writing through a `&mut` variable (`|| *x = v`): rustc's unique
+    /// borrow of `x` before edition 2021, a mutable borrow of `*x` since. It writes for sure,
+    /// but only its conflicts with fake borrows (E0510) are reported: the others are rustc's
+    /// closure-specific E0500/E0501, which the checker does not model.
+    Unique,
+}
+
+/// Where a fake borrow holds: rustc's `FakeReadCause` of the temporary it is read through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FakeSection {
+    MatchGuard,
+    Index,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

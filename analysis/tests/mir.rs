@@ -126,9 +126,12 @@ fn f(o: Option<String>, c: bool) -> usize {$0
                 let _2: bool; // arg `c` 24..25
                 let _3: String; // user `s` 52..53
                 let mut _4: ?; // temp 75..145
-                let _5: String; // user `t` 98..99
-                let mut _6: String; // temp 114..115
-                let mut _7: String; // temp 136..137
+                let mut _5: ?; // temp 81..82
+                let mut _6: &String; // temp 98..99
+                let _7: String; // user `t` 98..99
+                let _8: String; // user `t` 98..99
+                let mut _9: String; // temp 114..115
+                let mut _10: String; // temp 136..137
                 bb0: {
                     _3 = call() -> bb1; // 56..69
                 }
@@ -145,30 +148,36 @@ fn f(o: Option<String>, c: bool) -> usize {$0
                 }
                 bb3: {
                     Discriminant(_1); // 81..82
-                    _5 = move (_1 as Some).0; // 98..99
+                    _6 = &(_1 as Some).0; // 98..99
+                    _7 = use (*_6); // uncertain, 98..99
+                    _5 = &fake shallow _1; // 81..82
                     Eval(copy _2); // 104..105
                     switch -> [bb7, bb6]; // 104..105
                 }
                 bb4: {
-                    _7 = move _3; // 136..137
-                    _4 = call(move _7) -> bb11; // 131..138
+                    _10 = move _3; // 136..137
+                    _4 = call(move _10) -> bb11; // 131..138
                 }
                 bb5: {
                     unreachable; // 0..0
                 }
                 bb6: {
-                    _6 = move _5; // 114..115
-                    _4 = call(move _6) -> bb9; // 109..116
+                    FakeRead(_5); // 104..105
+                    FakeRead(_6); // 104..105
+                    _8 = move (_1 as Some).0; // 98..99
+                    _9 = move _8; // 114..115
+                    _4 = call(move _9) -> bb9; // 109..116
                 }
                 bb7: {
-                    StorageDead(_5); // 93..117
+                    StorageDead(_7); // 93..117
                     goto -> bb4; // 93..117
                 }
                 bb8: {
                     unreachable; // 0..0
                 }
                 bb9: {
-                    StorageDead(_5); // 116..116
+                    StorageDead(_8); // 116..116
+                    StorageDead(_7); // 116..116
                     goto -> bb2; // 93..117
                 }
                 bb10: {
@@ -338,6 +347,39 @@ fn f(items: &[Option<u8>]) -> Option<u32> {$0
                     unreachable; // 0..0
                 }
                 bb12: {
+                    unreachable; // 0..0
+                }
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn a_slice_bounds_check_inside_an_enclosing_index() {
+    check(
+        r#"
+fn f(x: &[&[i32]], i: usize) -> i32 {$0
+    x[i][0]
+}
+"#,
+        expect![[r#"
+            fn f
+            body() {
+                let mut _0: i32; // return 3..4
+                let _1: &[&[i32]]; // arg `x` 5..6
+                let _2: usize; // arg `i` 19..20
+                let mut _3: ?; // temp 42..46
+                bb0: {
+                    Eval(copy _2); // 44..45
+                    _3 = &fake shallow _1; // 42..46
+                    Eval(const); // 47..48
+                    FakeRead(_3); // 42..49
+                    _0 = copy (*(*_1)[_])[_]; // 42..49
+                    StorageDead(_2); // 36..51
+                    StorageDead(_1); // 36..51
+                    return; // 51..51
+                }
+                bb1: {
                     unreachable; // 0..0
                 }
             }

@@ -14,8 +14,10 @@ const SUCCESS_FLOOR: f64 = 0.80;
 /// the merge, see the commit): of the "lifetime may not live long enough" found, those between
 /// two named lifetimes come with rustc's bound (`add-bound`); the others, against `'static` or
 /// an anonymous lifetime, have no fix, as rustc suggests none; nor has a method call's receiver
-/// moved by value (its move is recorded at the whole call).
-const COVERAGE_FLOOR: f64 = 0.59;
+/// moved by value (its move is recorded at the whole call). Nor have the errors of match guards
+/// and bounds checks (E0510, and E0506/E0507 in guards: rustc suggests nothing to edit), which
+/// brought 15 true positives without a fix (369 of 638 have one).
+const COVERAGE_FLOOR: f64 = 0.575;
 
 fn run(name: &str) -> Report {
     let dir = corpus::corpora_dir().join(name);

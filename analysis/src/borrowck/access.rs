@@ -12,6 +12,9 @@ pub(super) enum AccessKind {
     SharedBorrow,
     /// `&mut place` (or the activation of a two-phase borrow)
     MutBorrow,
+    /// A closure's unique capture (`BorrowKind::Unique`): a mutable borrow whose conflicts are
+    /// reported only against fake borrows.
+    UniqueBorrow,
     /// Reservation of a two-phase `&mut`: a shared borrow for now.
     Reserve,
     /// Copy of a place.
@@ -62,6 +65,13 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
     match &s.kind {
         StatementKind::Assign(_, rv) => match rv {
             Rvalue::Use(o) => op(o, s.span, s.uncertain, f),
+            // A fake borrow reads nothing: like the matched place, only "is it moved?".
+            Rvalue::Ref(BorrowKind::Fake(_), p) => f(Access {
+                place: p,
+                kind: AccessKind::MatchedPlace,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
             Rvalue::Ref(BorrowKind::Shared, p) => f(Access {
                 place: p,
                 kind: AccessKind::SharedBorrow,
@@ -71,6 +81,12 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
             Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => f(Access {
                 place: p,
                 kind: AccessKind::MutBorrow,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
+            Rvalue::Ref(BorrowKind::Unique, p) => f(Access {
+                place: p,
+                kind: AccessKind::UniqueBorrow,
                 span: s.span,
                 uncertain: s.uncertain,
             }),

@@ -1,14 +1,15 @@
 //! Access conflicts, as rustc's `places_conflict`: whether an access overlaps a loan in scope
 //! (shallow or deep, through fields, indices, subslices and derefs), whether its kind conflicts
 //! with the loan's (reads against mutable loans, writes against any; a reserved two-phase borrow
-//! lets reads through until its activation), and the error it makes (E0499, E0502, E0503,
-//! E0505, E0506) with the later use that keeps the loan alive.
+//! lets reads through until its activation; a fake borrow only writes of its place or a prefix),
+//! and the error it makes (E0499, E0502, E0503, E0505, E0506, E0510) with the later use that
+//! keeps the loan alive.
 
 use super::access::{uses_and_def, Access, AccessKind};
 use super::bits::Bits;
 use super::{successors, BorrowError, Cx};
 use crate::ast::{Mutability, Span};
-use crate::errors::{ConflictKind, ErrorKind};
+use crate::errors::{ConflictKind, ErrorKind, Mutation};
 use crate::mir::place_ty::place_tys;
 use crate::mir::*;
 use crate::ty::Ty;
@@ -167,19 +168,54 @@ impl Cx<'_> {
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })
                 && loan.activation.is_none_or(|act| point < act);
             // A reserved two-phase borrow lets reads through; writes see a mutable borrow.
-            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. });
+            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. } | BorrowKind::Unique);
             let conflicts_kind = match a.kind {
                 AccessKind::SharedBorrow
                 | AccessKind::Copy
                 | AccessKind::FakeRead
                 | AccessKind::Reserve => loan_mut && !reserved,
-                AccessKind::MutBorrow | AccessKind::Move | AccessKind::Assign => true,
+                AccessKind::MutBorrow
+                | AccessKind::UniqueBorrow
+                | AccessKind::Move
+                | AccessKind::Assign => true,
                 AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => false,
             };
             if !conflicts_kind || !self.places_conflict(&loan.place, a.place, depth) {
                 continue;
             }
-            if a.uncertain || loan.uncertain {
+            if let BorrowKind::Fake(section) = loan.kind {
+                // rustc's shallow fake borrow: only a write of the place or of a prefix (not a
+                // move, which the initialization checks see, nor a reservation) conflicts.
+                let action = match a.kind {
+                    AccessKind::Assign => Mutation::Assign,
+                    AccessKind::MutBorrow | AccessKind::UniqueBorrow => Mutation::Borrow,
+                    _ => continue,
+                };
+                if a.place.proj.len() > loan.place.proj.len() {
+                    continue;
+                }
+                if a.uncertain || loan.uncertain {
+                    return;
+                }
+                errors.push(BorrowError {
+                    span: a.span,
+                    kind: ErrorKind::MutatedInGuard {
+                        action,
+                        place: self.describe(a.place),
+                        section,
+                    },
+                });
+                return;
+            }
+            // A unique closure borrow's conflicts with borrows are rustc's E0500/E0501, not
+            // modelled; an assignment, a use or a move of what it holds are the usual errors.
+            let unique = a.kind == AccessKind::UniqueBorrow
+                || (loan.kind == BorrowKind::Unique
+                    && !matches!(
+                        a.kind,
+                        AccessKind::Assign | AccessKind::Copy | AccessKind::Move
+                    ));
+            if a.uncertain || loan.uncertain || unique {
                 return;
             }
             let kind = match a.kind {
@@ -190,7 +226,10 @@ impl Cx<'_> {
                 AccessKind::Copy | AccessKind::FakeRead => ConflictKind::UseWhileMutBorrowed,
                 AccessKind::Move => ConflictKind::MoveWhileBorrowed,
                 AccessKind::Assign => ConflictKind::AssignWhileBorrowed,
-                AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => return,
+                AccessKind::Unknown
+                | AccessKind::MatchedPlace
+                | AccessKind::Mention
+                | AccessKind::UniqueBorrow => return,
             };
             errors.push(BorrowError {
                 span: a.span,

@@ -79,14 +79,15 @@ impl Cx<'_> {
                     .cloned();
                 let conflicting = error.is_some();
                 LoanFact {
-                    mutable: matches!(loan.kind, BorrowKind::Mut { .. }),
+                    mutable: matches!(loan.kind, BorrowKind::Mut { .. } | BorrowKind::Unique),
                     span: loan.span,
                     holder,
                     parent,
                     last_use,
                     conflicting,
                     error,
-                    uncertain: loan.uncertain,
+                    // A fake borrow is the checker's, not the user's: nothing to explain.
+                    uncertain: loan.uncertain || matches!(loan.kind, BorrowKind::Fake(_)),
                 }
             })
             .collect()

@@ -341,9 +341,10 @@ impl Cx<'_> {
         let action = match a.kind {
             AccessKind::Assign if through_ref => UseKind::Use,
             AccessKind::Assign => UseKind::AssignToPart,
-            AccessKind::SharedBorrow | AccessKind::MutBorrow | AccessKind::Reserve => {
-                UseKind::Borrow
-            }
+            AccessKind::SharedBorrow
+            | AccessKind::MutBorrow
+            | AccessKind::UniqueBorrow
+            | AccessKind::Reserve => UseKind::Borrow,
             _ => UseKind::Use,
         };
         let error = BorrowError {

@@ -646,8 +646,8 @@ impl Check<'_, '_> {
             Rvalue::Use(o) => self.operand_rty(tys, o),
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
-                    BorrowKind::Shared => Mutability::Not,
-                    BorrowKind::Mut { .. } => Mutability::Mut,
+                    BorrowKind::Shared | BorrowKind::Fake(_) => Mutability::Not,
+                    BorrowKind::Mut { .. } | BorrowKind::Unique => Mutability::Mut,
                 };
                 let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
                 Some(RTy::Ref(fresh(()), m, Box::new(inner)))
@@ -791,8 +791,8 @@ impl Check<'_, '_> {
             }
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
-                    BorrowKind::Shared => Mutability::Not,
-                    BorrowKind::Mut { .. } => Mutability::Mut,
+                    BorrowKind::Shared | BorrowKind::Fake(_) => Mutability::Not,
+                    BorrowKind::Mut { .. } | BorrowKind::Unique => Mutability::Mut,
                 };
                 let t = self.borrow(tys, p, m, s.span, g);
                 self.relate(g, &t, &dest_ty, blame, s.span);

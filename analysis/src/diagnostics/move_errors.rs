@@ -46,6 +46,9 @@ fn move_out_message(from: &MoveOutOf) -> String {
         MoveOutOf::SharedPointer { pointer } => format!("cannot move out of an `{pointer}`"),
         MoveOutOf::Index => "cannot move out of index".to_string(),
         MoveOutOf::Static { name } => format!("cannot move out of static item `{name}`"),
+        MoveOutOf::PatternGuard { place } => {
+            format!("cannot move out of `{place}` in pattern guard")
+        }
         MoveOutOf::NonCopyElement { ty, sequence } => {
             let sequence = match sequence {
                 Sequence::Array => "array",

@@ -3,6 +3,7 @@
 //! match guard of what the match tests (E0510).
 
 use crate::errors::{ErrorKind, Immutable, Mutation, Pointer, Role};
+use crate::mir::FakeSection;
 
 pub(super) fn message(kind: &ErrorKind) -> String {
     match kind {
@@ -14,12 +15,20 @@ pub(super) fn message(kind: &ErrorKind) -> String {
                 format!("cannot assign twice to immutable variable `{name}`")
             }
         }
-        ErrorKind::MutatedInGuard { action, place } => {
+        ErrorKind::MutatedInGuard {
+            action,
+            place,
+            section,
+        } => {
             let what = match action {
                 Mutation::Borrow => "mutably borrow",
                 Mutation::Assign => "assign",
             };
-            format!("cannot {what} `{place}` in match guard")
+            let section = match section {
+                FakeSection::MatchGuard => "match guard",
+                FakeSection::Index => "indexing expression",
+            };
+            format!("cannot {what} `{place}` in {section}")
         }
         _ => String::new(),
     }

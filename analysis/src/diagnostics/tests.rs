@@ -3,7 +3,7 @@
 use super::render;
 use crate::ast::{Mutability, Span};
 use crate::errors::*;
-use crate::mir::BorrowKind;
+use crate::mir::{BorrowKind, FakeSection};
 
 fn sp(n: u32) -> Span {
     Span::new(n, n + 1)
@@ -387,13 +387,23 @@ fn mutability() {
     assert_eq!(
         words(ErrorKind::MutatedInGuard {
             action: Mutation::Borrow,
-            place: "x".into()
+            place: "x".into(),
+            section: FakeSection::MatchGuard,
         }),
         (
             "E0510",
             "cannot mutably borrow `x` in match guard".into(),
             vec![]
         )
+    );
+    assert_eq!(
+        words(ErrorKind::MutatedInGuard {
+            action: Mutation::Assign,
+            place: "x".into(),
+            section: FakeSection::Index,
+        })
+        .1,
+        "cannot assign `x` in indexing expression"
     );
 }
 

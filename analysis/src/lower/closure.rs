@@ -19,10 +19,15 @@ use crate::Edition;
 enum CaptureUse {
     Shared,
     Unknown,
+    /// Written through: `*x = v` with `x: &mut T` (a unique borrow of `x`, or since edition
+    /// 2021 a mutable borrow of `*x`).
+    DerefWrite,
     Mut,
     /// Assigned to: a mutable capture whose mutability error is E0594.
     Assign,
     Move,
+    /// Moved even if a `&mut` (`let y = x;` without a type: no coercion, so no reborrow).
+    MoveSure,
 }
 
 /// The outer variables a closure body uses, each with the field path it uses (edition 2021), the
@@ -124,7 +129,8 @@ impl Lower<'_> {
         // all are.
         let mut capture_tys = Vec::new();
         for (l, deref, path, sp, u) in caps {
-            let mut place = Place::local(l);
+            let guard_binding = self.guard_alias.iter().any(|(g, _)| *g == l);
+            let mut place = self.guard_place(l, false);
             if deref {
                 place = place.deref();
             }
@@ -132,14 +138,43 @@ impl Lower<'_> {
                 place = place.project(Proj::Field(f));
             }
             let ty = self.place_ty(&place);
-            let u = if is_move { CaptureUse::Move } else { u };
+            let u = if is_move && u != CaptureUse::MoveSure {
+                CaptureUse::Move
+            } else {
+                u
+            };
             match u {
-                CaptureUse::Move => {
-                    let op = self.operand_of(place);
+                CaptureUse::Move | CaptureUse::MoveSure => {
+                    let mut op = self.operand_of(place.clone());
+                    // A `&mut` captured by value (not reborrowed) is moved.
+                    if u == CaptureUse::MoveSure && matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+                        op = Operand::Move(place.clone());
+                    }
+                    // A guard's binding is a reference to the matched place: moving it out is
+                    // E0507, as rustc reports at the closure.
+                    if guard_binding
+                        && matches!(op, Operand::Move(_))
+                        && !self.check_move_out(&op, span)
+                    {
+                        op = Operand::Use(place);
+                    }
                     let unc = matches!(op, Operand::Use(_));
                     capture_tys.push(if unc { Ty::Unknown } else { ty.clone() });
                     let t = self.temp(ty, sp);
                     self.assign(Place::local(t), Rvalue::Use(op), span, unc);
+                    ops.push(Operand::Move(Place::local(t)));
+                }
+                CaptureUse::DerefWrite => {
+                    let place = if disjoint { place.deref() } else { place };
+                    let t = self.temp(Ty::Ref(Mutability::Mut, Box::new(Ty::Unknown)), sp);
+                    capture_tys.push(Ty::Unknown);
+                    self.body.capture_temps.push(t);
+                    self.assign(
+                        Place::local(t),
+                        Rvalue::Ref(BorrowKind::Unique, place),
+                        span,
+                        false,
+                    );
                     ops.push(Operand::Move(Place::local(t)));
                 }
                 CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unknown => {
@@ -397,10 +432,10 @@ impl Lower<'_> {
         ctx: CaptureUse,
     ) {
         if !bound.contains(name) {
-            let u = if ctx == CaptureUse::Move {
+            let u = if matches!(ctx, CaptureUse::Move | CaptureUse::MoveSure) {
                 match self.lookup(name).map(|l| self.is_copy(&self.local_ty(l))) {
                     Some(Some(true)) => CaptureUse::Shared,
-                    Some(Some(false)) => CaptureUse::Move,
+                    Some(Some(false)) => ctx,
                     _ => CaptureUse::Unknown,
                 }
             } else {
@@ -413,6 +448,15 @@ impl Lower<'_> {
     /// `l = r`, `l op= r`: the assigned place is captured for assignment (E0594 in an `Fn`).
     fn capture_assign(&self, e: &Expr, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
         self.capture_uses(r, bound, out, CaptureUse::Move);
+        if let Some(n) = deref_of_var(l).filter(|n| !bound.contains(n)) {
+            let mut_ref = self
+                .lookup(&n)
+                .is_some_and(|v| matches!(self.local_ty(v), Ty::Ref(Mutability::Mut, _)));
+            if mut_ref {
+                out.push((n, Vec::new(), e.span, CaptureUse::DerefWrite));
+                return;
+            }
+        }
         if through_deref(l) {
             self.capture_uses(l, bound, out, CaptureUse::Unknown);
         } else if let Some((n, path)) = captured_var(l) {
@@ -576,12 +620,14 @@ impl Lower<'_> {
             match s {
                 Stmt::Let {
                     pat,
+                    ty,
                     init,
                     else_block,
                     ..
                 } => {
                     if let Some(i) = init {
-                        // `let PAT = place` moves or borrows depending on PAT's bindings.
+                        // `let PAT = place` moves or borrows depending on PAT's bindings; without
+                        // a type, a variable is moved even if it is a `&mut` (nothing reborrows).
                         let ctx = if matches!(
                             pat.kind,
                             PatKind::Binding {
@@ -590,7 +636,12 @@ impl Lower<'_> {
                                 ..
                             }
                         ) {
-                            CaptureUse::Move
+                            let var = matches!(&i.kind, ExprKind::Path(p) if p.len() == 1);
+                            if ty.is_none() && var {
+                                CaptureUse::MoveSure
+                            } else {
+                                CaptureUse::Move
+                            }
                         } else {
                             CaptureUse::Unknown
                         };
@@ -643,6 +694,17 @@ fn captured_var(e: &Expr) -> Option<(Name, Vec<FieldName>)> {
             }
             _ => return None,
         }
+    }
+}
+
+/// `*x` of a variable `x`.
+fn deref_of_var(e: &Expr) -> Option<Name> {
+    match &e.kind {
+        ExprKind::Unary(UnOp::Deref, inner) => match &inner.kind {
+            ExprKind::Path(s) if s.len() == 1 => Some(s[0].clone()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! `for`, `break`, `continue`, `return` and `?`, with the temporaries and bindings each ends on
 //! each path.
 
-use super::pattern::{binds_ref_mut, tested_places};
+use super::pattern::binds_ref_mut;
 use super::{BindMode, Breakable, Lower};
 use crate::ast::{self, BinOp, Block, Expr, ExprKind, FieldName, Mutability, Name, Pat, Span};
 use crate::mir::*;
@@ -251,20 +251,18 @@ impl Lower<'_> {
             self.stmt_temps.push(p.local);
         }
         self.push(StatementKind::FakeRead(p.clone()), scrutinee.span, false);
-        // The places the arms' patterns test are (fake, shallow) borrowed through the guards:
-        // a guard must not write them (E0510). Only when the scrutinee's type is known and owned.
-        let tested: Vec<Place> = if matches!(
-            ty,
-            Ty::Unknown | Ty::Ref(..) | Ty::Param { .. } | Ty::Opaque | Ty::Dyn(_)
-        ) {
-            Vec::new()
-        } else {
-            let mut acc = Vec::new();
+        // rustc's fake borrows: with a guard, what the arms test (and the references on the way
+        // to what they bind) is shallow-borrowed from each guard's start to its end.
+        let mut fakes = Vec::new();
+        if arms.iter().any(|a| a.guard.is_some()) {
             for arm in arms {
-                tested_places(&arm.pat, &p, self.index, &mut acc);
+                self.fake_borrows_of(&arm.pat, &p, &ty, false, &mut fakes);
             }
-            acc
-        };
+        }
+        let fake_temps: Vec<Local> = fakes
+            .iter()
+            .map(|_| self.temp(Ty::Unknown, scrutinee.span))
+            .collect();
         let join = self.new_block();
         let arm_blocks: Vec<BlockId> = arms.iter().map(|_| self.new_block()).collect();
         let mut targets = arm_blocks.clone();
@@ -276,25 +274,64 @@ impl Lower<'_> {
             self.cur = arm_blocks[i];
             self.push_scope();
             let saved = self.match_span.replace(scrutinee.span);
+            let saved_bindings =
+                std::mem::replace(&mut self.guard_bindings, arm.guard.is_some().then(Vec::new));
             self.bind_pattern(&arm.pat, &p, &ty, BindMode::Move, arm.pat.span);
+            let pending = std::mem::replace(&mut self.guard_bindings, saved_bindings);
             self.match_span = saved;
             if let Some(g) = &arm.guard {
-                let saved_guard = std::mem::replace(&mut self.guard_tested, tested.clone());
+                self.push_fake_borrows(
+                    &fakes,
+                    &fake_temps,
+                    FakeSection::MatchGuard,
+                    scrutinee.span,
+                );
                 let body_b = self.new_block();
                 let next = arm_blocks.get(i + 1).copied().unwrap_or(join);
                 let fail = self.new_block();
-                self.cond(g, body_b, fail);
-                self.guard_tested = saved_guard;
+                self.guard_cond(g, body_b, fail);
                 self.cur = fail;
                 self.pop_scope_no_forget(arm.span);
-                self.goto(next, arm.span);
+                // An or-pattern's guard runs once per alternative that matches (rustc lowers
+                // a copy of it for each): after it fails, it may run again.
+                if has_or(&arm.pat) {
+                    let again = self.new_block();
+                    self.terminate(Terminator::Switch(vec![again, next]), arm.span);
+                    self.cur = again;
+                    self.goto(arm_blocks[i], arm.span);
+                } else {
+                    self.goto(next, arm.span);
+                }
                 self.cur = body_b;
+                let end = Span::new(g.span.end.saturating_sub(1), g.span.end);
+                self.read_fake_borrows(&fake_temps, end);
+                self.bind_after_guard(pending.unwrap_or_default(), end);
             }
             self.expr_into(&arm.body, dest);
             self.pop_scope(Span::new(arm.body.span.end, arm.body.span.end));
             self.jump(join, arm.span);
         }
         self.cur = join;
+    }
+
+    /// A guard's condition as rustc's `then_else_break` lowers it: `&&`, `||` and `!` split
+    /// into branches, so that only the paths on which the guard holds reach `yes`.
+    fn guard_cond(&mut self, c: &Expr, yes: BlockId, no: BlockId) {
+        match &c.kind {
+            ExprKind::Binary(BinOp::And, a, b) => {
+                let mid = self.new_block();
+                self.guard_cond(a, mid, no);
+                self.cur = mid;
+                self.guard_cond(b, yes, no);
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => {
+                let mid = self.new_block();
+                self.guard_cond(a, yes, mid);
+                self.cur = mid;
+                self.guard_cond(b, yes, no);
+            }
+            _ => self.cond(c, yes, no),
+        }
     }
 
     pub(super) fn lower_for(
@@ -419,6 +456,17 @@ impl Lower<'_> {
         self.cur = exit;
         self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
     }
+}
+
+/// Whether a pattern has an or-pattern with alternatives (anywhere in it).
+fn has_or(pat: &Pat) -> bool {
+    let mut found = false;
+    pat.walk(&mut |p| {
+        if let ast::PatKind::Or(alts) = &p.kind {
+            found |= alts.len() > 1;
+        }
+    });
+    found
 }
 
 fn contains_let(e: &Expr) -> bool {

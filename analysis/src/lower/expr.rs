@@ -7,7 +7,6 @@ use super::{borrow_kind, Lower};
 use crate::ast::{
     BinOp, Expr, ExprKind, FieldName, GenericArg, Mutability, Name, Span, Type, UnOp,
 };
-use crate::errors::Mutation;
 use crate::mir::*;
 use crate::ty::Ty;
 
@@ -236,7 +235,6 @@ impl Lower<'_> {
         }
         if mutable && !uncertain {
             self.check_mutable(&place, span, true);
-            self.check_guard_write(&place, span, Mutation::Borrow);
         }
         self.assign(
             dest.clone(),
@@ -304,9 +302,6 @@ impl Lower<'_> {
         self.assign_ctx = false;
         let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
         if let Some(p) = p {
-            if !uncertain {
-                self.check_guard_write(&p, span, Mutation::Assign);
-            }
             // Upvars and statics are not the dataflow's (E0384): their mutability is
             // checked here.
             let is_upvar = matches!(

@@ -26,9 +26,11 @@
 //! - `macros.rs`: `println!`, `format!`, `write!`, `assert!`, `vec!`, `dbg!`, `matches!`; unknown
 //!   macros as uses of the identifiers in them.
 //! - `closure.rs`: closures: what they capture and how, and their bodies, lowered on their own.
-//! - `pattern.rs`: patterns: bindings and their modes, the places a `match` tests.
+//! - `pattern.rs`: patterns: bindings and their modes, the discriminant reads of tests.
+//! - `guards.rs`: rustc's fake borrows (what a `match` tests, through its guards; a slice's
+//!   checked length, through the enclosing index) and a guard's bindings by reference.
 //! - `static_errors.rs`: the errors found without dataflow: E0596/E0594 (mutability), E0507,
-//!   E0508, E0509 (moves out), E0510 (writes in guards).
+//!   E0508, E0509 (moves out).
 
 // Dataflow walks index parallel per-point and per-block tables by position: clearer than zips.
 #![allow(clippy::needless_range_loop)]
@@ -39,6 +41,7 @@ mod call;
 mod closure;
 mod control;
 mod expr;
+mod guards;
 mod macros;
 mod method;
 mod pattern;
@@ -298,10 +301,17 @@ struct Lower<'a> {
     /// The operand `expr_operand` returned last reads a known place (an `Operand::Use` of it
     /// is unsure only of copy, move or reborrow).
     place_known: bool,
-    /// Inside a match guard: the places the match tests (E0510 when written).
-    guard_tested: Vec<Place>,
     /// E0596 errors of the "not declared as mutable" kind, by local (folded at the end).
     not_mut: Vec<(Local, Span)>,
+    /// Binding a guarded arm's pattern: its bindings are made for the guard (by reference), and
+    /// its by-value bindings wait here until the guard holds.
+    guard_bindings: Option<Vec<guards::GuardBinding>>,
+    /// Each guard binding's local and the reference it stands for (`x` is `*r` in the guard).
+    guard_alias: Vec<(Local, Local)>,
+    /// The place being lowered is the base of an enclosing built-in index (`x[1]` of `x[1][2]`).
+    index_base: bool,
+    /// The fake borrows of slice bounds checks not yet read: the outermost index reads its own.
+    index_fakes: Vec<Local>,
     /// Inside an `unsafe fn` or `unsafe { }` block, where raw pointers may be dereferenced (and
     /// a write through `*const` is rustc's E0594 rather than an unsafety error).
     unsafe_depth: u32,
@@ -362,8 +372,11 @@ impl<'a> Lower<'a> {
             assign_ctx: false,
             region_scope: regions::RegionScope::default(),
             place_known: false,
-            guard_tested: Vec::new(),
             not_mut: Vec::new(),
+            guard_bindings: None,
+            guard_alias: Vec::new(),
+            index_base: false,
+            index_fakes: Vec::new(),
             declared_uninit: Vec::new(),
             closures: Vec::new(),
             unsafe_depth: 0,

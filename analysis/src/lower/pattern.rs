@@ -1,11 +1,8 @@
 //! Patterns: bindings (by value, by reference, under default binding modes, or unknown), the
-//! places of tuple, struct, variant and slice sub-patterns, the discriminant reads of tests, and
-//! the places a `match` tests (which its guards may not write).
+//! places of tuple, struct, variant and slice sub-patterns, and the discriminant reads of tests.
 
 use super::{borrow_kind, BindMode, Lower};
 use crate::ast::{FieldName, Mutability, Pat, PatKind, Span};
-use crate::errors::Mutation;
-use crate::index::Index;
 use crate::mir::*;
 use crate::ty::Ty;
 
@@ -69,7 +66,6 @@ impl Lower<'_> {
                         let guess = mode == BindMode::Unknown;
                         if m == Mutability::Mut && !guess {
                             self.check_mutable(place, pat_span, true);
-                            self.check_guard_write(place, pat_span, Mutation::Borrow);
                         }
                         (
                             Rvalue::Ref(borrow_kind(m, false), place.clone()),
@@ -89,13 +85,12 @@ impl Lower<'_> {
                         (Rvalue::Use(Operand::Use(place.clone())), Ty::Unknown, true)
                     }
                 };
-                let l = self.new_local(
-                    Some(name.clone()),
-                    lty,
-                    *mutability == Mutability::Mut,
-                    LocalKind::User,
-                    pat_span,
-                );
+                let mutable = *mutability == Mutability::Mut;
+                if self.guard_bindings.is_some() {
+                    self.bind_for_guard(name, place, rv, lty, mutable, unc, pat_span);
+                    return;
+                }
+                let l = self.new_local(Some(name.clone()), lty, mutable, LocalKind::User, pat_span);
                 self.assign(Place::local(l), rv, pat_span, unc);
                 self.bind_name(name.clone(), l);
             }
@@ -365,75 +360,6 @@ impl Lower<'_> {
                 span,
             );
         }
-    }
-}
-
-/// The places a pattern tests: matched against literals, constants, enum variants or slice
-/// lengths. Struct and tuple patterns test nothing themselves; variants test their place and go on
-/// into their fields.
-pub(super) fn tested_places(pat: &Pat, place: &Place, index: &Index, acc: &mut Vec<Place>) {
-    let test = |p: &Place, acc: &mut Vec<Place>| {
-        if !acc.contains(p) {
-            acc.push(p.clone());
-        }
-    };
-    match &pat.kind {
-        PatKind::Lit | PatKind::Range | PatKind::Path(_) => test(place, acc),
-        PatKind::Binding {
-            name, sub: None, ..
-        } if is_constant_name(name) => test(place, acc),
-        PatKind::Binding { sub: Some(sub), .. } => tested_places(sub, place, index, acc),
-        PatKind::Or(alts) => alts
-            .iter()
-            .for_each(|a| tested_places(a, place, index, acc)),
-        PatKind::TupleStruct { path, elems, .. } => {
-            let last = path.last().map(|s| &**s).unwrap_or("");
-            if index.adt(last).is_some_and(|a| !a.is_enum) {
-                for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
-                    tested_places(
-                        e,
-                        &place.project(Proj::Field(FieldName::Index(i as u32))),
-                        index,
-                        acc,
-                    );
-                }
-            } else {
-                test(place, acc);
-                let v = place.project(Proj::Downcast(last.into()));
-                for (i, e) in elems.iter().enumerate().take_while(|(_, e)| !is_rest(e)) {
-                    tested_places(
-                        e,
-                        &v.project(Proj::Field(FieldName::Index(i as u32))),
-                        index,
-                        acc,
-                    );
-                }
-            }
-        }
-        PatKind::Struct { path, fields, .. } => {
-            let last = path.last().map(|s| &**s).unwrap_or("");
-            let base = if index.adt(last).is_some_and(|a| !a.is_enum) || last == "Self" {
-                place.clone()
-            } else {
-                test(place, acc);
-                place.project(Proj::Downcast(last.into()))
-            };
-            for (f, p) in fields {
-                tested_places(p, &base.project(Proj::Field(f.clone())), index, acc);
-            }
-        }
-        PatKind::Tuple(ps) => {
-            for (i, p) in ps.iter().enumerate().take_while(|(_, p)| !is_rest(p)) {
-                tested_places(
-                    p,
-                    &place.project(Proj::Field(FieldName::Index(i as u32))),
-                    index,
-                    acc,
-                );
-            }
-        }
-        PatKind::Slice(_) => test(place, acc),
-        _ => {}
     }
 }
 

@@ -113,7 +113,7 @@ impl Lower<'_> {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 => {
                 if let Some(l) = self.lookup(&segs[0]) {
-                    return Some(Place::local(l));
+                    return Some(self.guard_place(l, mutable || self.assign_ctx));
                 }
                 if let Some(l) = self.static_local(&segs[0]) {
                     return Some(Place::local(l));
@@ -200,6 +200,8 @@ impl Lower<'_> {
                 return Some(base.project(Proj::Field(f.clone())));
             }
             ExprKind::Index(base_e, idx) => {
+                // This index is the base of an enclosing built-in index (`x[1]` in `x[1][2]`).
+                let nested = std::mem::replace(&mut self.index_base, false);
                 let bt = self.infer(base_e);
                 let mut inner = bt.clone();
                 let mut derefs = 0;
@@ -210,12 +212,27 @@ impl Lower<'_> {
                 let is_range = matches!(idx.kind, ExprKind::Range { .. });
                 match &inner {
                     Ty::Array(..) | Ty::Slice(_) if !is_range => {
-                        let mut base = self.expr_place(base_e, mutable)?;
+                        let mark = self.index_fakes.len();
+                        self.index_base = matches!(base_e.kind, ExprKind::Index(..));
+                        let base = self.expr_place(base_e, mutable);
+                        self.index_base = false;
+                        let mut base = base?;
                         for _ in 0..derefs {
                             base = base.deref();
                         }
                         let i = self.expr_operand(idx);
                         self.push(StatementKind::Eval(i), idx.span, false);
+                        // rustc's bounds check reads a slice's length: the references on the
+                        // way to it are fake-borrowed through the enclosing index expressions.
+                        if nested {
+                            if matches!(inner, Ty::Slice(_)) {
+                                self.fake_borrow_bounds(&base, e.span);
+                            }
+                        } else {
+                            let temps =
+                                self.index_fakes.split_off(mark.min(self.index_fakes.len()));
+                            self.read_fake_borrows(&temps, e.span);
+                        }
                         return Some(base.project(Proj::Index));
                     }
                     Ty::Adt { name, .. }

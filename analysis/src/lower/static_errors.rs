@@ -1,7 +1,6 @@
 //! The errors found without dataflow, while lowering: E0596/E0594 (borrowing or assigning
 //! what is not mutable), E0507/E0508/E0509 (moves out of borrows, sequences and types with a
-//! destructor), E0510 (a guard writing what its match tests), and `&'static` annotations of
-//! lifetimes that may not outlive it.
+//! destructor), and `&'static` annotations of lifetimes that may not outlive it.
 
 use super::Lower;
 use crate::ast::{self, Mutability, Span};
@@ -44,18 +43,6 @@ pub(super) fn fold_not_mut_errors(
 }
 
 impl Lower<'_> {
-    /// E0510: a match guard writes (or mutably borrows) a place the match tests, or a prefix of
-    /// one.
-    pub(super) fn check_guard_write(&mut self, place: &Place, span: Span, action: Mutation) {
-        if self.guard_tested.iter().any(|t| place.is_prefix_of(t)) {
-            let place = self.describe(place);
-            self.errors.push(BorrowError {
-                span,
-                kind: ErrorKind::MutatedInGuard { action, place },
-            });
-        }
-    }
-
     /// E0596 / E0594 for data behind a shared-only smart pointer or index (`Rc`, `HashMap[..]`):
     /// borrow or assignment depending on the context the place is lowered in.
     pub(super) fn push_no_deref_mut(&mut self, why: Immutable, span: Span) {
@@ -129,7 +116,19 @@ impl Lower<'_> {
                         .shared_ptr_temps
                         .iter()
                         .find(|(t, _)| *t == p.local && i == 0);
-                    let from = if let Some((_, name)) = shared_ptr {
+                    let guard = self
+                        .guard_alias
+                        .iter()
+                        .find(|(_, r)| *r == p.local && i == 0);
+                    let from = if let Some((g, _)) = guard {
+                        let place = Place {
+                            local: *g,
+                            proj: p.proj[1..].to_vec(),
+                        };
+                        MoveOutOf::PatternGuard {
+                            place: self.describe(&place),
+                        }
+                    } else if let Some((_, name)) = shared_ptr {
                         MoveOutOf::SharedPointer {
                             pointer: name.clone(),
                         }

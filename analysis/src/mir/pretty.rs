@@ -148,6 +148,8 @@ fn rvalue(rv: &Rvalue) -> String {
     match rv {
         Rvalue::Use(op) => operand(op),
         Rvalue::Ref(BorrowKind::Shared, p) => format!("&{}", place(p)),
+        Rvalue::Ref(BorrowKind::Fake(_), p) => format!("&fake shallow {}", place(p)),
+        Rvalue::Ref(BorrowKind::Unique, p) => format!("&uniq {}", place(p)),
         Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => format!("&mut {}", place(p)),
         Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p) => {
             format!("&two_phase {}", place(p))
