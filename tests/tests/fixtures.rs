@@ -1531,3 +1531,40 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn an_index_into_an_array_uses_all_of_it() {
+    check_diagnostics(
+        r#"
+struct Item(u8);
+
+fn array() -> [Item; 3] {
+    [Item(0), Item(1), Item(2)]
+}
+
+fn assign_after_moving_another_element() {
+    let mut a = array();
+    let [first, _, _] = a;
+    a[2] = Item(5); //~ ERROR E0382
+    let _ = first;
+}
+
+fn borrow_after_moving_an_element() {
+    let a = array();
+    let [_, _, last] = a;
+    let _x = &a[0]; //~ ERROR E0382
+    let _ = last;
+}
+
+fn elements_by_pattern_stay_apart() {
+    let mut a = array();
+    let [first, _, _] = a;
+    let [_, _, ref mut last] = a;
+    *last = Item(7);
+    let _ = first;
+}
+
+fn main() {}
+"#,
+    );
+}

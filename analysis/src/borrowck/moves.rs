@@ -267,7 +267,14 @@ impl Cx<'_> {
                 continue;
             }
             let (covered, contains) = elements_overlap(m, a.place);
-            let overlap = covered || (contains && a.kind != AccessKind::MatchedPlace);
+            // A built-in index needs the whole array it indexes, initialized: rustc reports
+            // `a[i]` (read, borrowed or assigned) after `let [_, x] = a;` as a use of `a`.
+            let indexed = index_base(a.place).is_some_and(|k| {
+                m.proj.len() > k
+                    && m.proj[..k] == a.place.proj[..k]
+                    && !m.proj[..k].contains(&Proj::Deref)
+            });
+            let overlap = covered || indexed || (contains && a.kind != AccessKind::MatchedPlace);
             // Within a part assigned again since: initialized.
             let reinitialized = init.reinit.iter().any(|ri| {
                 let r = &reinits[ri].0;
@@ -325,10 +332,22 @@ impl Cx<'_> {
             None => None,
         };
         let m = &moves[hit[0]];
+        // Through a built-in index into what was moved from, the use is of the indexed array as
+        // a whole (`a[2]` after `let [x, ..] = a;`: "use of partially moved value: `a`").
+        let via_index = index_base(a.place).filter(|&k| {
+            hit.iter().all(|&mi| {
+                let m = &moves[mi].0;
+                m.proj.len() > k && !m.is_prefix_of(a.place) && m.proj[..k] == a.place.proj[..k]
+            })
+        });
         // Through a deref of the moved reference itself (`w.n = 1` after `drop(w)`), the use is
         // of the reference: rustc names `w`, and an assignment behind it is a use of it.
         let behind = a.place.proj.iter().position(|p| *p == Proj::Deref);
         let used = match behind {
+            _ if via_index.is_some() => Place {
+                local: a.place.local,
+                proj: a.place.proj[..via_index.unwrap_or(0)].to_vec(),
+            },
             Some(k) if m.0.proj.len() <= k && m.0.proj[..] == a.place.proj[..m.0.proj.len()] => {
                 Place {
                     local: a.place.local,
@@ -339,6 +358,7 @@ impl Cx<'_> {
         };
         let through_ref = used.proj.len() < a.place.proj.len();
         let action = match a.kind {
+            _ if via_index.is_some() => UseKind::Use,
             AccessKind::Assign if through_ref => UseKind::Use,
             AccessKind::Assign => UseKind::AssignToPart,
             AccessKind::SharedBorrow
@@ -420,6 +440,13 @@ pub(super) struct Init {
 /// the move took (the access is a prefix of the moved place). Array elements compare by range
 /// when known (`[x @ .., _]` on an array of known length, `[_, y]`), constant indices whatever
 /// the patterns' minimum lengths; a range against elements it cannot place answers no.
+/// Where a place first indexes an array it holds (not behind a reference): the length of the
+/// prefix that is indexed.
+fn index_base(p: &Place) -> Option<usize> {
+    let k = p.proj.iter().position(|x| *x == Proj::Index)?;
+    (!p.proj[..k].contains(&Proj::Deref)).then_some(k)
+}
+
 fn elements_overlap(m: &Place, a: &Place) -> (bool, bool) {
     if m.local != a.local {
         return (false, false);
