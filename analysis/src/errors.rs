@@ -36,6 +36,12 @@ pub enum ErrorKind {
         borrow: Span,
         /// The first later use of the loan that keeps it alive, when found.
         later_use: Option<Span>,
+        /// The loan is a closure's capture: the use in the closure's body that captures (`borrow`
+        /// is then the closure's `||`).
+        borrow_in_closure: Option<Span>,
+        /// The access is a closure's capture: the use in the closure's body that captures (the
+        /// error's span is then the closure's `||`).
+        access_in_closure: Option<Span>,
     },
 
     // ---- moves and initialization ---------------------------------------------------------------
@@ -147,6 +153,12 @@ pub enum ConflictKind {
     MoveWhileBorrowed,
     /// E0506: an assignment while borrowed.
     AssignWhileBorrowed,
+    /// E0500: a closure's unique borrow while borrowed.
+    UniqueWhileBorrowed,
+    /// E0501: a borrow (`mutable` or shared) while a closure holds a unique borrow.
+    BorrowWhileUnique { mutable: bool },
+    /// E0524: two closures' unique borrows at once.
+    TwoUnique,
 }
 
 /// How a moved value is used again (E0382).
@@ -264,6 +276,10 @@ pub enum Role {
     Access,
     /// A later use that keeps the borrow alive.
     LaterUse,
+    /// The use in a closure's body that makes the closure borrow (the loan's side).
+    BorrowInClosure,
+    /// The use in a closure's body that makes the closure access the place (the access's side).
+    AccessInClosure,
     /// A move of the value (E0382).
     Move,
     /// The use of the moved value (E0382).
@@ -288,6 +304,9 @@ impl BorrowError {
                 ConflictKind::UseWhileMutBorrowed => "E0503",
                 ConflictKind::MoveWhileBorrowed => "E0505",
                 ConflictKind::AssignWhileBorrowed => "E0506",
+                ConflictKind::UniqueWhileBorrowed => "E0500",
+                ConflictKind::BorrowWhileUnique { .. } => "E0501",
+                ConflictKind::TwoUnique => "E0524",
             },
             ErrorKind::UseAfterMove { .. } => "E0382",
             ErrorKind::Uninitialized { .. } => "E0381",
@@ -315,9 +334,16 @@ impl BorrowError {
         let span = self.span;
         match &self.kind {
             ErrorKind::Conflict {
-                borrow, later_use, ..
+                borrow,
+                later_use,
+                borrow_in_closure,
+                access_in_closure,
+                ..
             } => {
-                let mut labels = vec![(*borrow, Role::Borrow), (span, Role::Access)];
+                let mut labels = vec![(*borrow, Role::Borrow)];
+                labels.extend(borrow_in_closure.map(|s| (s, Role::BorrowInClosure)));
+                labels.push((span, Role::Access));
+                labels.extend(access_in_closure.map(|s| (s, Role::AccessInClosure)));
                 labels.extend(later_use.map(|s| (s, Role::LaterUse)));
                 labels
             }

@@ -128,6 +128,17 @@ impl Operand {
 pub enum BorrowKind {
     Shared,
     Mut { two_phase: bool },
+    /// A closure's unique borrow of a variable it mutates through (`*x = ..` with `x: &mut T`,
+    /// before edition 2021): exclusive as `&mut`, yet it needs no `mut` binding (rustc's
+    /// `MutBorrowKind::ClosureCapture`).
+    Unique,
+}
+
+impl BorrowKind {
+    /// Exclusive: a mutable or unique borrow.
+    pub fn is_mut(self) -> bool {
+        !matches!(self, BorrowKind::Shared)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -212,6 +223,9 @@ pub struct Body {
     pub static_locals: Vec<Local>,
     /// Temporaries holding a closure's by-reference captures.
     pub capture_temps: Vec<Local>,
+    /// Every capture of the body's closures (by reference or by value), with where rustc
+    /// points at it.
+    pub closure_captures: Vec<ClosureCapture>,
     /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths
     /// through it are guesses, so "on some path" errors (E0381, E0382) are not reported.
     pub opaque_control: bool,
@@ -226,7 +240,21 @@ pub struct Body {
     pub expansions: Vec<Span>,
 }
 
+/// One capture of a closure: the temporary the closure is built from, the closure's parameters
+/// (`||`, where rustc points at the capture) and the use in its body that captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClosureCapture {
+    pub temp: Local,
+    pub args: Span,
+    pub var: Span,
+}
+
 impl Body {
+    /// The closure capture whose temporary is `l`.
+    pub fn capture_of(&self, l: Local) -> Option<&ClosureCapture> {
+        self.closure_captures.iter().find(|c| c.temp == l)
+    }
+
     pub fn local(&self, l: Local) -> &LocalDecl {
         &self.locals[l.0 as usize]
     }

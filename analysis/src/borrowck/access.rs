@@ -12,6 +12,8 @@ pub(super) enum AccessKind {
     SharedBorrow,
     /// `&mut place` (or the activation of a two-phase borrow)
     MutBorrow,
+    /// A closure's unique borrow (`BorrowKind::Unique`): exclusive as `&mut`.
+    UniqueBorrow,
     /// Reservation of a two-phase `&mut`: a shared borrow for now.
     Reserve,
     /// Copy of a place.
@@ -71,6 +73,12 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
             Rvalue::Ref(BorrowKind::Mut { two_phase: false }, p) => f(Access {
                 place: p,
                 kind: AccessKind::MutBorrow,
+                span: s.span,
+                uncertain: s.uncertain,
+            }),
+            Rvalue::Ref(BorrowKind::Unique, p) => f(Access {
+                place: p,
+                kind: AccessKind::UniqueBorrow,
                 span: s.span,
                 uncertain: s.uncertain,
             }),

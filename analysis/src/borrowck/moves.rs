@@ -341,7 +341,10 @@ impl Cx<'_> {
         let action = match a.kind {
             AccessKind::Assign if through_ref => UseKind::Use,
             AccessKind::Assign => UseKind::AssignToPart,
-            AccessKind::SharedBorrow | AccessKind::MutBorrow | AccessKind::Reserve => {
+            AccessKind::SharedBorrow
+            | AccessKind::MutBorrow
+            | AccessKind::UniqueBorrow
+            | AccessKind::Reserve => {
                 UseKind::Borrow
             }
             _ => UseKind::Use,

@@ -647,7 +647,7 @@ impl Check<'_, '_> {
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
                     BorrowKind::Shared => Mutability::Not,
-                    BorrowKind::Mut { .. } => Mutability::Mut,
+                    BorrowKind::Mut { .. } | BorrowKind::Unique => Mutability::Mut,
                 };
                 let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
                 Some(RTy::Ref(fresh(()), m, Box::new(inner)))
@@ -792,7 +792,7 @@ impl Check<'_, '_> {
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
                     BorrowKind::Shared => Mutability::Not,
-                    BorrowKind::Mut { .. } => Mutability::Mut,
+                    BorrowKind::Mut { .. } | BorrowKind::Unique => Mutability::Mut,
                 };
                 let t = self.borrow(tys, p, m, s.span, g);
                 self.relate(g, &t, &dest_ty, blame, s.span);

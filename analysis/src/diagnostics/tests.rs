@@ -25,6 +25,8 @@ fn conflict(kind: ConflictKind, loan: BorrowKind) -> ErrorKind {
         loan,
         borrow: sp(1),
         later_use: Some(sp(2)),
+        borrow_in_closure: None,
+        access_in_closure: None,
     }
 }
 

@@ -152,6 +152,7 @@ fn rvalue(rv: &Rvalue) -> String {
         Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p) => {
             format!("&two_phase {}", place(p))
         }
+        Rvalue::Ref(BorrowKind::Unique, p) => format!("&uniq {}", place(p)),
         Rvalue::Aggregate(ops) => format!("aggregate({})", operands(ops)),
         Rvalue::Opaque(ops) => format!("opaque({})", operands(ops)),
     }
