@@ -84,7 +84,13 @@ pub enum ErrorKind {
     // ---- regions: a borrow outlives what it borrows --------------------------------------------
     /// E0597: the value borrowed at the error's span is dropped (at `dropped`, when the drop is
     /// in the body) while still borrowed.
-    DoesNotLiveLongEnough { name: String, dropped: Option<Span> },
+    /// When a closure's capture borrows it, the error's span is the use in the closure's body
+    /// and `captured` the closure's `||`.
+    DoesNotLiveLongEnough {
+        name: String,
+        dropped: Option<Span>,
+        captured: Option<Span>,
+    },
     /// E0716: the temporary at the error's span is freed (at `freed`, when that is the end of
     /// its statement) while still borrowed.
     TemporaryDropped { freed: Option<Span> },
@@ -276,6 +282,8 @@ pub enum Role {
     Access,
     /// A later use that keeps the borrow alive.
     LaterUse,
+    /// The closure that captures the value (E0597).
+    Capture,
     /// The use in a closure's body that makes the closure borrow (the loan's side).
     BorrowInClosure,
     /// The use in a closure's body that makes the closure access the place (the access's side).
@@ -355,8 +363,12 @@ impl BorrowError {
             ErrorKind::Uninitialized { decl, .. } | ErrorKind::Reassigned { decl, .. } => {
                 vec![(*decl, Role::Declaration)]
             }
-            ErrorKind::DoesNotLiveLongEnough { dropped, .. } => {
-                let mut labels = vec![(span, Role::Borrow)];
+            ErrorKind::DoesNotLiveLongEnough {
+                dropped, captured, ..
+            } => {
+                let mut labels: Vec<(Span, Role)> =
+                    captured.iter().map(|s| (*s, Role::Capture)).collect();
+                labels.push((span, Role::Borrow));
                 labels.extend(dropped.map(|s| (s, Role::Drop)));
                 labels
             }

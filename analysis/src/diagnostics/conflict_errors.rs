@@ -72,6 +72,9 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
         (Role::BorrowInClosure, _) if two_borrows => {
             format!("first borrow occurs due to use of `{lp}` in closure")
         }
+        (Role::BorrowInClosure, ConflictKind::UseWhileMutBorrowed) => {
+            format!("borrow occurs due to use of `{ap}` in closure")
+        }
         (Role::BorrowInClosure, _) => "borrow occurs due to use in closure".into(),
         (Role::AccessInClosure, _) if two_borrows => {
             format!("second borrow occurs due to use of `{ap}` in closure")

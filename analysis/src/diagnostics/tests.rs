@@ -404,7 +404,8 @@ fn regions() {
     assert_eq!(
         words(ErrorKind::DoesNotLiveLongEnough {
             name: "x".into(),
-            dropped: Some(sp(1))
+            dropped: Some(sp(1)),
+            captured: None,
         }),
         (
             "E0597",

@@ -2,7 +2,7 @@
 //! pointers (constructors, diverging calls, what a signature says the result borrows), and method
 //! calls with their receiver's autoderef and autoref (`&mut` autorefs are two-phase borrows).
 
-use super::{borrow_kind, Lower};
+use super::{borrow_kind, FnKind, Lower};
 use crate::ast::{Expr, ExprKind, FieldName, Mutability, Name, Span};
 use crate::index::{FnSig, Receiver};
 use crate::mir::*;
@@ -54,6 +54,68 @@ impl Lower<'_> {
         }
     }
 
+    /// The callee of a call of the local `l`, as its `Fn*` kind takes it: borrowed (`Fn`),
+    /// borrowed mutably (`FnMut`, which needs `mut`) or moved (`FnOnce`), when a closure of this
+    /// body or a type parameter's bound says which; else an unknown use. The operand the call
+    /// takes, if any.
+    fn call_callee(&mut self, l: Local, span: Span) -> Option<Operand> {
+        let kind = match self.local_ty(l) {
+            Ty::Param { name, .. } => self.param_fn_kind(&name),
+            Ty::Adt { name, .. } if &*name == "{closure}" => self
+                .closure_kinds
+                .iter()
+                .find(|(c, _)| *c == l)
+                .map(|(_, k)| *k),
+            _ => None,
+        };
+        let place = Place::local(l);
+        let m = match kind {
+            Some(FnKind::Fn) => Mutability::Not,
+            Some(FnKind::FnMut) => {
+                self.check_mutable(&place, span, true);
+                Mutability::Mut
+            }
+            Some(FnKind::FnOnce) if self.is_copy(&self.local_ty(l)) == Some(false) => {
+                self.push(StatementKind::Eval(Operand::Move(place)), span, false);
+                return None;
+            }
+            _ => {
+                self.push(StatementKind::Eval(Operand::Use(place)), span, true);
+                return None;
+            }
+        };
+        let ty = self.local_ty(l);
+        let t = self.temp(Ty::Ref(m, Box::new(ty)), span);
+        self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, false);
+        Some(Operand::Move(Place::local(t)))
+    }
+
+    /// The `Fn*` kind a type parameter's bounds give it: the least of its `Fn`, `FnMut`,
+    /// `FnOnce` bounds (std's traits; a crate's trait of that name has an id).
+    fn param_fn_kind(&self, name: &Name) -> Option<FnKind> {
+        let (_, bounds) = self.param_bounds.iter().find(|(n, _)| n == name)?;
+        bounds
+            .iter()
+            .filter_map(|b| {
+                let b = b.trim();
+                let of = |t: &str| {
+                    b == t
+                        || b.strip_prefix(t)
+                            .is_some_and(|r| r.trim_start().starts_with('('))
+                };
+                if of("Fn") {
+                    Some(FnKind::Fn)
+                } else if of("FnMut") {
+                    Some(FnKind::FnMut)
+                } else if of("FnOnce") {
+                    Some(FnKind::FnOnce)
+                } else {
+                    None
+                }
+            })
+            .min()
+    }
+
     pub(super) fn lower_call(&mut self, f: &Expr, args: &[Expr], dest: &Place, span: Span) {
         let ExprKind::Path(segs) = &f.kind else {
             // `(self.f)(x)` calls through `Fn`/`FnMut` (a borrow) or `FnOnce` (a move): unknown.
@@ -74,12 +136,9 @@ impl Lower<'_> {
         // A local holding a closure or fn pointer.
         if names.len() == 1 {
             if let Some(l) = self.lookup(names[0]) {
-                self.push(
-                    StatementKind::Eval(Operand::Use(Place::local(l))),
-                    f.span,
-                    true,
-                );
-                let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                let callee = self.call_callee(l, f.span);
+                let mut ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                ops.extend(callee);
                 // A fn pointer's result has its written return type, and holds no borrow of
                 // the arguments when that type names only `'static`.
                 if let Ty::FnPtr(Some(ret)) = self.local_ty(l) {

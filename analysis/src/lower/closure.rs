@@ -4,7 +4,7 @@
 
 use super::pattern::is_constant_name;
 use super::static_errors::fold_not_mut_errors;
-use super::{borrow_kind, BindMode, Lower, Scope};
+use super::{borrow_kind, BindMode, FnKind, Lower, Scope};
 use crate::ast::for_each_child;
 use crate::ast::{
     self, BinOp, Block, Expr, ExprKind, FieldName, MacroArgs, Mutability, Name, Pat, PatKind, Span,
@@ -51,6 +51,12 @@ impl Lower<'_> {
         let mut uses: Vec<(Name, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
         // The body's value is returned: moved out of what it names.
         self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Move);
+        if dest.proj.is_empty() && self.body.locals[dest.local.0 as usize].kind == LocalKind::User
+        {
+            if let Some(k) = self.closure_kind(&uses) {
+                self.closure_kinds.push((dest.local, k));
+            }
+        }
         // Edition 2021 captures the precise field paths of owned structs and tuples; earlier
         // editions capture whole variables. One capture per path; a path that extends another
         // is folded into it, and the strongest use wins.
@@ -241,6 +247,26 @@ impl Lower<'_> {
             };
         }
         self.lower_closure_body(params, body, span, &captured);
+    }
+
+    /// The closure's kind, as rustc infers it from its body (`closure_kind` of `upvar.rs`): a
+    /// captured variable moved out makes it `FnOnce`, one mutated `FnMut`, else `Fn`. `None`
+    /// when some use is unknown.
+    fn closure_kind(&self, uses: &Uses) -> Option<FnKind> {
+        let mut kind = FnKind::Fn;
+        for (n, _, _, u) in uses {
+            if self.lookup(n).is_none() {
+                continue;
+            }
+            let k = match u {
+                CaptureUse::Shared => FnKind::Fn,
+                CaptureUse::Unknown => return None,
+                CaptureUse::Unique | CaptureUse::Mut | CaptureUse::Assign => FnKind::FnMut,
+                CaptureUse::Move => FnKind::FnOnce,
+            };
+            kind = kind.max(k);
+        }
+        Some(kind)
     }
 
     /// Lowers a closure's body as a body of its own: each captured variable is an upvar local
