@@ -350,7 +350,7 @@ impl Lower<'_> {
         match &e.kind {
             ExprKind::Path(s) if s.len() == 1 => self.capture_path(&s[0], e.span, bound, out, ctx),
             ExprKind::Assign(l, r) | ExprKind::CompoundAssign(_, l, r) => {
-                self.capture_assign(e, l, r, bound, out)
+                self.capture_assign(l, r, bound, out)
             }
             ExprKind::Ref {
                 mutability, expr, ..
@@ -479,7 +479,7 @@ impl Lower<'_> {
     }
 
     /// `l = r`, `l op= r`: the assigned place is captured for assignment (E0594 in an `Fn`).
-    fn capture_assign(&self, e: &Expr, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
+    fn capture_assign(&self, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
         self.capture_uses(r, bound, out, CaptureUse::Move);
         if let Some((n, path, u)) = self.mutated_through_deref(l, false, CaptureUse::Assign) {
             if !bound.contains(&n) {
@@ -489,7 +489,7 @@ impl Lower<'_> {
             self.capture_uses(l, bound, out, CaptureUse::Unknown);
         } else if let Some((n, path)) = captured_var(l) {
             if !bound.contains(&n) {
-                out.push((n, path, e.span, CaptureUse::Assign));
+                out.push((n, path, l.span, CaptureUse::Assign));
             }
         }
         self.capture_subexprs(l, bound, out);
@@ -681,11 +681,13 @@ impl Lower<'_> {
     fn capture_field(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Uses, ctx: CaptureUse) {
         if let Some((n, path)) = captured_var(e) {
             if !bound.contains(&n) {
-                // Reading a field copies or moves only that field; say shared unless moved.
-                let u = if ctx == CaptureUse::Move {
-                    CaptureUse::Unknown
-                } else {
-                    ctx
+                // Reading a field copies or moves only that field: shared when it is `Copy`.
+                let u = match ctx {
+                    CaptureUse::Move if self.is_copy(&self.infer(e)) == Some(true) => {
+                        CaptureUse::Shared
+                    }
+                    CaptureUse::Move => CaptureUse::Unknown,
+                    _ => ctx,
                 };
                 out.push((n, path, e.span, u));
             }
