@@ -255,10 +255,12 @@ impl Lower<'_> {
     fn closure_kind(&self, uses: &Uses) -> Option<FnKind> {
         let mut kind = FnKind::Fn;
         for (n, _, _, u) in uses {
-            if self.lookup(n).is_none() {
-                continue;
-            }
+            let Some(l) = self.lookup(n) else { continue };
             let k = match u {
+                // A `&mut` passed on may be reborrowed (a unique capture), not moved.
+                CaptureUse::Move if matches!(self.local_ty(l), Ty::Ref(Mutability::Mut, _)) => {
+                    return None
+                }
                 CaptureUse::Shared => FnKind::Fn,
                 CaptureUse::Unknown => return None,
                 CaptureUse::Unique | CaptureUse::Mut | CaptureUse::Assign => FnKind::FnMut,
