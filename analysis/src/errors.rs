@@ -56,6 +56,9 @@ pub enum ErrorKind {
         partial: bool,
         /// Every move that reaches the use, in program order.
         moves: Vec<Span>,
+        /// The use is a closure's capture: the use in the closure's body (the error's span is
+        /// then the closure's `||`).
+        in_closure: Option<Span>,
     },
     /// E0381: a use of a binding that is not (or not surely) initialized.
     Uninitialized {
@@ -355,10 +358,13 @@ impl BorrowError {
                 labels.extend(later_use.map(|s| (s, Role::LaterUse)));
                 labels
             }
-            ErrorKind::UseAfterMove { moves, .. } => moves
+            ErrorKind::UseAfterMove {
+                moves, in_closure, ..
+            } => moves
                 .iter()
                 .map(|s| (*s, Role::Move))
                 .chain([(span, Role::UseAfterMove)])
+                .chain(in_closure.map(|s| (s, Role::AccessInClosure)))
                 .collect(),
             ErrorKind::Uninitialized { decl, .. } | ErrorKind::Reassigned { decl, .. } => {
                 vec![(*decl, Role::Declaration)]

@@ -9,6 +9,7 @@ use super::moves::MoveData;
 use super::moves::ReportedMove;
 use super::regions::Regions;
 use super::{BorrowError, Cx};
+use crate::errors::ErrorKind;
 use crate::ast::Span;
 use crate::mir::*;
 
@@ -117,6 +118,7 @@ impl Cx<'_> {
                 }
                 for a in &accesses {
                     // Use of moved or uninitialized values.
+                    let before = errors.len();
                     self.check_init(
                         a,
                         init,
@@ -125,6 +127,15 @@ impl Cx<'_> {
                         &mut reported_uninit,
                         &mut errors,
                     );
+                    // A closure's capture is reported at the closure, with the use in its body.
+                    if let Some(c) = capture {
+                        for e in &mut errors[before..] {
+                            if let ErrorKind::UseAfterMove { in_closure, .. } = &mut e.kind {
+                                e.span = c.args;
+                                *in_closure = Some(c.var);
+                            }
+                        }
+                    }
                     if !matches!(
                         a.kind,
                         AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention

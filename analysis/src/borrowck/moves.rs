@@ -357,6 +357,7 @@ impl Cx<'_> {
                 moved: self.describe(&m.0),
                 partial: m.0.proj.len() > used.proj.len(),
                 moves: hit.iter().map(|&mi| moves[mi].2).collect(),
+                in_closure: None,
             },
         };
         match replaces {

@@ -125,6 +125,7 @@ fn moves_and_initialization() {
         moved: "a.0".into(),
         partial,
         moves: vec![sp(1), sp(2)],
+        in_closure: None,
     };
     let (code, message, l) = words(moved(UseKind::Use, false));
     assert_eq!(
