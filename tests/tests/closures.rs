@@ -423,3 +423,43 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn calls_through_references_to_bounded_parameters() {
+    check_diagnostics(
+        r#"
+fn by_mut<F: FnMut() -> i32>(f: &mut F) -> i32 {
+    f() + f()
+}
+
+fn by_ref<F: Fn() -> i32>(f: &F) -> i32 {
+    let r = &f;
+    f() + r()
+}
+
+fn main() {
+    let mut n = 0;
+    println!("{}", by_mut(&mut || {
+        n += 1;
+        n
+    }));
+    println!("{}", by_ref(&|| 1));
+}
+"#,
+    );
+}
+
+#[test]
+fn e0596_an_fn_mut_called_through_a_shared_reference() {
+    check_diagnostics(
+        r#"
+fn call<F: FnMut()>(f: &F) {
+    f(); //~ ERROR E0596
+}
+
+fn main() {
+    call(&|| {});
+}
+"#,
+    );
+}

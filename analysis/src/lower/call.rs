@@ -59,23 +59,33 @@ impl Lower<'_> {
     /// body or a type parameter's bound says which; else an unknown use. The operand the call
     /// takes, if any.
     fn call_callee(&mut self, l: Local, span: Span) -> Option<Operand> {
-        let kind = match self.local_ty(l) {
-            Ty::Param { name, .. } => self.param_fn_kind(&name),
-            Ty::Adt { name, .. } if &*name == "{closure}" => self
+        let kind_of = |cx: &Self, ty: &Ty| match ty {
+            Ty::Param { name, .. } => cx.param_fn_kind(name),
+            Ty::Adt { name, .. } if &**name == "{closure}" => cx
                 .closure_kinds
                 .iter()
                 .find(|(c, _)| *c == l)
                 .map(|(_, k)| *k),
             _ => None,
         };
-        let place = Place::local(l);
+        // Through a reference (`f: &F`, `f: &mut F`) the call reborrows what it points to; an
+        // `FnOnce` cannot be called there (another error).
+        let (place, kind) = match self.local_ty(l) {
+            Ty::Ref(_, inner) if matches!(*inner, Ty::Param { .. }) => {
+                match kind_of(self, &inner) {
+                    k @ Some(FnKind::Fn | FnKind::FnMut) => (Place::local(l).deref(), k),
+                    _ => (Place::local(l), None),
+                }
+            }
+            ty => (Place::local(l), kind_of(self, &ty)),
+        };
         let m = match kind {
             Some(FnKind::Fn) => Mutability::Not,
             Some(FnKind::FnMut) => {
                 self.check_mutable(&place, span, true);
                 Mutability::Mut
             }
-            Some(FnKind::FnOnce) if self.is_copy(&self.local_ty(l)) == Some(false) => {
+            Some(FnKind::FnOnce) if self.is_copy(&self.place_ty(&place)) == Some(false) => {
                 self.push(StatementKind::Eval(Operand::Move(place)), span, false);
                 return None;
             }
@@ -84,7 +94,7 @@ impl Lower<'_> {
                 return None;
             }
         };
-        let ty = self.local_ty(l);
+        let ty = self.place_ty(&place);
         let t = self.temp(Ty::Ref(m, Box::new(ty)), span);
         self.assign(Place::local(t), Rvalue::Ref(borrow_kind(m, false), place), span, false);
         Some(Operand::Move(Place::local(t)))
