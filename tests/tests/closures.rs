@@ -463,3 +463,43 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn e0382_a_closure_moving_a_field_out_before_2021() {
+    check_diagnostics(
+        r#"
+//@ edition:2015
+struct S {
+    a: String,
+    b: String,
+}
+
+fn main() {
+    let s = S { a: String::new(), b: String::new() };
+    let f = || s.a;
+    println!("{}", s.b); //~ ERROR E0382
+    f();
+}
+"#,
+    );
+}
+
+#[test]
+fn e0382_a_closure_moving_a_field_out_is_fn_once_2021() {
+    check_diagnostics(
+        r#"
+struct S {
+    a: String,
+    b: String,
+}
+
+fn main() {
+    let s = S { a: String::new(), b: String::new() };
+    let f = || s.a;
+    println!("{}", s.b);
+    f();
+    f(); //~ ERROR E0382
+}
+"#,
+    );
+}

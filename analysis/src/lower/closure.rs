@@ -688,6 +688,13 @@ impl Lower<'_> {
                     CaptureUse::Move if self.is_copy(&self.infer(e)) == Some(true) => {
                         CaptureUse::Shared
                     }
+                    // A field of an owned value, not `Copy`, moved out of it.
+                    CaptureUse::Move
+                        if self.is_copy(&self.infer(e)) == Some(false)
+                            && self.owned_fields(&n, &path, e) =>
+                    {
+                        CaptureUse::Move
+                    }
                     CaptureUse::Move => CaptureUse::Unknown,
                     _ => ctx,
                 };
@@ -695,6 +702,34 @@ impl Lower<'_> {
             }
         }
         self.capture_subexprs(e, bound, out);
+    }
+
+    /// `e` is the field path `path` of the variable `n` through owned structs and tuples only
+    /// (no index, no deref, no smart pointer on the way).
+    fn owned_fields(&self, n: &Name, path: &[FieldName], e: &Expr) -> bool {
+        let mut fields = 0;
+        let mut cur = e;
+        while let ExprKind::Field(b, _) = &cur.kind {
+            fields += 1;
+            cur = b;
+        }
+        if fields != path.len() || !matches!(&cur.kind, ExprKind::Path(s) if s.len() == 1) {
+            return false;
+        }
+        let Some(l) = self.lookup(n) else {
+            return false;
+        };
+        let mut place = Place::local(l);
+        for f in path {
+            let ty = self.place_ty(&place);
+            let owned = matches!(ty, Ty::Adt { .. } | Ty::Tuple(_))
+                && !matches!(ty.adt_name(), Some("Box" | "Rc" | "Arc"));
+            if !owned {
+                return false;
+            }
+            place = place.project(Proj::Field(f.clone()));
+        }
+        true
     }
 
     /// A call: a captured callee is used as its `Fn*` trait says (unknown), arguments are moved.
