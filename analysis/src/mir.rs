@@ -224,7 +224,7 @@ pub struct Body {
     /// Temporaries holding a closure's by-reference captures.
     pub capture_temps: Vec<Local>,
     /// Every capture of the body's closures (by reference or by value), with where rustc
-    /// points at it.
+    /// points at it, in the order of their temporaries.
     pub closure_captures: Vec<ClosureCapture>,
     /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths
     /// through it are guesses, so "on some path" errors (E0381, E0382) are not reported.
@@ -250,9 +250,14 @@ pub struct ClosureCapture {
 }
 
 impl Body {
-    /// The closure capture whose temporary is `l`.
+    /// The closure capture whose temporary is `l` (the captures are in the order of their
+    /// temporaries, which the lowering creates one after another).
     pub fn capture_of(&self, l: Local) -> Option<&ClosureCapture> {
-        self.closure_captures.iter().find(|c| c.temp == l)
+        let i = self
+            .closure_captures
+            .binary_search_by_key(&l, |c| c.temp)
+            .ok()?;
+        self.closure_captures.get(i)
     }
 
     pub fn local(&self, l: Local) -> &LocalDecl {

@@ -61,11 +61,12 @@ impl Lower<'_> {
     fn call_callee(&mut self, l: Local, span: Span) -> Option<Operand> {
         let kind_of = |cx: &Self, ty: &Ty| match ty {
             Ty::Param { name, .. } => cx.param_fn_kind(name),
+            // In the order of their locals, which the lowering declares one after another.
             Ty::Adt { name, .. } if &**name == "{closure}" => cx
                 .closure_kinds
-                .iter()
-                .find(|(c, _)| *c == l)
-                .map(|(_, k)| *k),
+                .binary_search_by_key(&l, |(c, _)| *c)
+                .ok()
+                .map(|i| cx.closure_kinds[i].1),
             _ => None,
         };
         // Through a reference (`f: &F`, `f: &mut F`) the call reborrows what it points to; an

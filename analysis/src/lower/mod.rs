@@ -305,7 +305,8 @@ struct Lower<'a> {
     fn_closures: Vec<Span>,
     /// This body is an `Fn` closure's: its captured variables cannot be mutated.
     is_fn_closure: bool,
-    /// The locals that hold a closure of this body whose kind its body decides.
+    /// The locals that hold a closure of this body whose kind its body decides, in the order of
+    /// the locals.
     closure_kinds: Vec<(Local, FnKind)>,
     /// The temporaries that borrow an `Rc` or `Arc` for its deref, with the type's name (moving
     /// out of their deref is "cannot move out of an `Rc`").
