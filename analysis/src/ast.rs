@@ -593,6 +593,8 @@ pub enum ExprKind {
     },
     Closure {
         is_move: bool,
+        /// The parameters with their bars (`|a, b|`, `||`): where rustc points at the closure.
+        args: Span,
         params: Vec<ClosureParam>,
         ret: Option<Type>,
         body: Box<Expr>,

@@ -36,6 +36,12 @@ pub enum ErrorKind {
         borrow: Span,
         /// The first later use of the loan that keeps it alive, when found.
         later_use: Option<Span>,
+        /// The loan is a closure's capture: the use in the closure's body that captures (`borrow`
+        /// is then the closure's `||`).
+        borrow_in_closure: Option<Span>,
+        /// The access is a closure's capture: the use in the closure's body that captures (the
+        /// error's span is then the closure's `||`).
+        access_in_closure: Option<Span>,
     },
 
     // ---- moves and initialization ---------------------------------------------------------------
@@ -50,6 +56,9 @@ pub enum ErrorKind {
         partial: bool,
         /// Every move that reaches the use, in program order.
         moves: Vec<Span>,
+        /// The use is a closure's capture: the use in the closure's body (the error's span is
+        /// then the closure's `||`).
+        in_closure: Option<Span>,
     },
     /// E0381: a use of a binding that is not (or not surely) initialized.
     Uninitialized {
@@ -83,7 +92,13 @@ pub enum ErrorKind {
     // ---- regions: a borrow outlives what it borrows --------------------------------------------
     /// E0597: the value borrowed at the error's span is dropped (at `dropped`, when the drop is
     /// in the body) while still borrowed.
-    DoesNotLiveLongEnough { name: String, dropped: Option<Span> },
+    /// When a closure's capture borrows it, the error's span is the use in the closure's body
+    /// and `captured` the closure's `||`.
+    DoesNotLiveLongEnough {
+        name: String,
+        dropped: Option<Span>,
+        captured: Option<Span>,
+    },
     /// E0716: the temporary at the error's span is freed (at `freed`, when that is the end of
     /// its statement) while still borrowed.
     TemporaryDropped { freed: Option<Span> },
@@ -152,6 +167,12 @@ pub enum ConflictKind {
     MoveWhileBorrowed,
     /// E0506: an assignment while borrowed.
     AssignWhileBorrowed,
+    /// E0500: a closure's unique borrow while borrowed.
+    UniqueWhileBorrowed,
+    /// E0501: a borrow (`mutable` or shared) while a closure holds a unique borrow.
+    BorrowWhileUnique { mutable: bool },
+    /// E0524: two closures' unique borrows at once.
+    TwoUnique,
 }
 
 /// How a moved value is used again (E0382).
@@ -272,6 +293,12 @@ pub enum Role {
     Access,
     /// A later use that keeps the borrow alive.
     LaterUse,
+    /// The closure that captures the value (E0597).
+    Capture,
+    /// The use in a closure's body that makes the closure borrow (the loan's side).
+    BorrowInClosure,
+    /// The use in a closure's body that makes the closure access the place (the access's side).
+    AccessInClosure,
     /// A move of the value (E0382).
     Move,
     /// The use of the moved value (E0382).
@@ -296,6 +323,9 @@ impl BorrowError {
                 ConflictKind::UseWhileMutBorrowed => "E0503",
                 ConflictKind::MoveWhileBorrowed => "E0505",
                 ConflictKind::AssignWhileBorrowed => "E0506",
+                ConflictKind::UniqueWhileBorrowed => "E0500",
+                ConflictKind::BorrowWhileUnique { .. } => "E0501",
+                ConflictKind::TwoUnique => "E0524",
             },
             ErrorKind::UseAfterMove { .. } => "E0382",
             ErrorKind::Uninitialized { .. } => "E0381",
@@ -323,22 +353,36 @@ impl BorrowError {
         let span = self.span;
         match &self.kind {
             ErrorKind::Conflict {
-                borrow, later_use, ..
+                borrow,
+                later_use,
+                borrow_in_closure,
+                access_in_closure,
+                ..
             } => {
-                let mut labels = vec![(*borrow, Role::Borrow), (span, Role::Access)];
+                let mut labels = vec![(*borrow, Role::Borrow)];
+                labels.extend(borrow_in_closure.map(|s| (s, Role::BorrowInClosure)));
+                labels.push((span, Role::Access));
+                labels.extend(access_in_closure.map(|s| (s, Role::AccessInClosure)));
                 labels.extend(later_use.map(|s| (s, Role::LaterUse)));
                 labels
             }
-            ErrorKind::UseAfterMove { moves, .. } => moves
+            ErrorKind::UseAfterMove {
+                moves, in_closure, ..
+            } => moves
                 .iter()
                 .map(|s| (*s, Role::Move))
                 .chain([(span, Role::UseAfterMove)])
+                .chain(in_closure.map(|s| (s, Role::AccessInClosure)))
                 .collect(),
             ErrorKind::Uninitialized { decl, .. } | ErrorKind::Reassigned { decl, .. } => {
                 vec![(*decl, Role::Declaration)]
             }
-            ErrorKind::DoesNotLiveLongEnough { dropped, .. } => {
-                let mut labels = vec![(span, Role::Borrow)];
+            ErrorKind::DoesNotLiveLongEnough {
+                dropped, captured, ..
+            } => {
+                let mut labels: Vec<(Span, Role)> =
+                    captured.iter().map(|s| (*s, Role::Capture)).collect();
+                labels.push((span, Role::Borrow));
                 labels.extend(dropped.map(|s| (s, Role::Drop)));
                 labels
             }

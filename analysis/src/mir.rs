@@ -135,11 +135,17 @@ pub enum BorrowKind {
     /// expression) from being overwritten; only writes of the place itself (or of a prefix)
     /// conflict with it (E0510), never reads, moves or accesses of what lies below it.
     Fake(FakeSection),
-    /// A closure's capture for writing through a `&mut` variable (`|| *x = v`): rustc's unique
-    /// borrow of `x` before edition 2021, a mutable borrow of `*x` since. It writes for sure,
-    /// but only its conflicts with fake borrows (E0510) are reported: the others are rustc's
-    /// closure-specific E0500/E0501, which the checker does not model.
+    /// A closure's unique borrow of a variable it mutates through (`*x = ..` with `x: &mut T`,
+    /// before edition 2021): exclusive as `&mut`, yet it needs no `mut` binding (rustc's
+    /// `MutBorrowKind::ClosureCapture`).
     Unique,
+}
+
+impl BorrowKind {
+    /// Exclusive: a mutable or unique borrow (a fake borrow is shallow and shared).
+    pub fn is_mut(self) -> bool {
+        matches!(self, BorrowKind::Mut { .. } | BorrowKind::Unique)
+    }
 }
 
 /// Where a fake borrow holds: rustc's `FakeReadCause` of the temporary it is read through.
@@ -234,6 +240,9 @@ pub struct Body {
     pub static_args: Vec<Local>,
     /// Temporaries holding a closure's by-reference captures.
     pub capture_temps: Vec<Local>,
+    /// Every capture of the body's closures (by reference or by value), with where rustc
+    /// points at it, in the order of their temporaries.
+    pub closure_captures: Vec<ClosureCapture>,
     /// A macro we cannot expand may divert control flow (`return`, `break`, `?`): the paths
     /// through it are guesses, so "on some path" errors (E0381, E0382) are not reported.
     pub opaque_control: bool,
@@ -248,7 +257,26 @@ pub struct Body {
     pub expansions: Vec<Span>,
 }
 
+/// One capture of a closure: the temporary the closure is built from, the closure's parameters
+/// (`||`, where rustc points at the capture) and the use in its body that captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClosureCapture {
+    pub temp: Local,
+    pub args: Span,
+    pub var: Span,
+}
+
 impl Body {
+    /// The closure capture whose temporary is `l` (the captures are in the order of their
+    /// temporaries, which the lowering creates one after another).
+    pub fn capture_of(&self, l: Local) -> Option<&ClosureCapture> {
+        let i = self
+            .closure_captures
+            .binary_search_by_key(&l, |c| c.temp)
+            .ok()?;
+        self.closure_captures.get(i)
+    }
+
     pub fn local(&self, l: Local) -> &LocalDecl {
         &self.locals[l.0 as usize]
     }

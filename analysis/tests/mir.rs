@@ -214,20 +214,21 @@ fn f() {$0
                 let mut _0: (); // return 3..4
                 let mut _1: i32; // user `n` 21..22
                 let mut _2: {closure}<'_, &mut i32>; // user `inc` 40..43
-                let mut _3: &mut i32; // temp 49..55
+                let mut _3: &mut i32; // temp 49..50
                 let mut _4: ?; // temp 61..66
-                let mut _5: ?; // temp 72..87
-                let mut _6: &i32; // temp 83..84
+                let mut _5: &mut {closure}<'_, &mut i32>; // temp 61..64
+                let mut _6: ?; // temp 72..87
+                let mut _7: &i32; // temp 83..84
                 bb0: {
                     _1 = const; // 25..26
                     _3 = &mut _1; // 46..55
                     _2 = aggregate(move _3); // 46..55
-                    Eval(use _2); // uncertain, 61..64
-                    _4 = call() -> bb1; // 61..66
+                    _5 = &mut _2; // 61..64
+                    _4 = call(move _5) -> bb1; // 61..66
                 }
                 bb1: {
-                    _6 = &_1; // 83..84
-                    _5 = opaque(); // 72..87
+                    _7 = &_1; // 83..84
+                    _6 = opaque(); // 72..87
                     _0 = const; // 7..90
                     StorageDead(_2); // 89..90
                     StorageDead(_1); // 89..90

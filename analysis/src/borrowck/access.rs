@@ -12,8 +12,7 @@ pub(super) enum AccessKind {
     SharedBorrow,
     /// `&mut place` (or the activation of a two-phase borrow)
     MutBorrow,
-    /// A closure's unique capture (`BorrowKind::Unique`): a mutable borrow whose conflicts are
-    /// reported only against fake borrows.
+    /// A closure's unique borrow (`BorrowKind::Unique`): exclusive as `&mut`.
     UniqueBorrow,
     /// Reservation of a two-phase `&mut`: a shared borrow for now.
     Reserve,

@@ -10,6 +10,7 @@ use super::moves::ReportedMove;
 use super::regions::Regions;
 use super::{BorrowError, Cx};
 use crate::ast::Span;
+use crate::errors::ErrorKind;
 use crate::mir::*;
 
 impl Cx<'_> {
@@ -48,12 +49,17 @@ impl Cx<'_> {
                 let (in_scope, init) = (&scope_state, &init_state);
                 accesses.clear();
                 let mut assigned: Option<(&Place, Span, bool)> = None;
+                // A closure's capture: what it reads is reported at the closure.
+                let mut capture = None;
                 if si < b.stmts.len() {
                     let s = &b.stmts[si];
                     stmt_accesses(s, &mut |a| accesses.push(a));
                     match &s.kind {
                         StatementKind::Assign(place, _) => {
-                            assigned = Some((place, s.span, s.uncertain))
+                            assigned = Some((place, s.span, s.uncertain));
+                            if place.proj.is_empty() {
+                                capture = body.capture_of(place.local);
+                            }
                         }
                         StatementKind::StorageDead(l) => {
                             self.check_storage_dead(
@@ -100,6 +106,7 @@ impl Cx<'_> {
                             };
                             self.check_conflicts(
                                 &act,
+                                None,
                                 *p,
                                 in_scope,
                                 Some(li),
@@ -111,6 +118,7 @@ impl Cx<'_> {
                 }
                 for a in &accesses {
                     // Use of moved or uninitialized values.
+                    let before = errors.len();
                     self.check_init(
                         a,
                         init,
@@ -119,12 +127,29 @@ impl Cx<'_> {
                         &mut reported_uninit,
                         &mut errors,
                     );
+                    // A closure's capture is reported at the closure, with the use in its body.
+                    if let Some(c) = capture {
+                        for e in &mut errors[before..] {
+                            if let ErrorKind::UseAfterMove { in_closure, .. } = &mut e.kind {
+                                e.span = c.args;
+                                *in_closure = Some(c.var);
+                            }
+                        }
+                    }
                     if !matches!(
                         a.kind,
                         AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention
                     ) {
                         let before = errors.len();
-                        self.check_conflicts(a, *p, in_scope, None, &carriers, &mut errors);
+                        self.check_conflicts(
+                            a,
+                            capture,
+                            *p,
+                            in_scope,
+                            None,
+                            &carriers,
+                            &mut errors,
+                        );
                         // rustc's `reservation_error_reported`: an erroneous reservation is not
                         // checked again at its activation.
                         if a.kind == AccessKind::Reserve && errors.len() > before {
@@ -153,7 +178,7 @@ impl Cx<'_> {
                     } else {
                         self.check_reassign(place.local, span, init, &mut errors);
                     }
-                    self.check_conflicts(&a, *p, in_scope, None, &carriers, &mut errors);
+                    self.check_conflicts(&a, None, *p, in_scope, None, &carriers, &mut errors);
                 }
                 scope.loan_effect(self, bi, si, *p, &mut scope_state);
                 move_data.init_effect(self, bi, si, *p, &mut init_state);

@@ -144,9 +144,12 @@ impl Cx<'_> {
         true
     }
 
+    /// `capture`: the access is a closure's capture (rustc points at the closure).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn check_conflicts(
         &self,
         a: &Access,
+        capture: Option<&ClosureCapture>,
         point: usize,
         in_scope: &Bits,
         skip: Option<usize>,
@@ -168,7 +171,7 @@ impl Cx<'_> {
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })
                 && loan.activation.is_none_or(|act| point < act);
             // A reserved two-phase borrow lets reads through; writes see a mutable borrow.
-            let loan_mut = matches!(loan.kind, BorrowKind::Mut { .. } | BorrowKind::Unique);
+            let loan_mut = loan.kind.is_mut();
             let conflicts_kind = match a.kind {
                 AccessKind::SharedBorrow
                 | AccessKind::Copy
@@ -207,18 +210,21 @@ impl Cx<'_> {
                 });
                 return;
             }
-            // A unique closure borrow's conflicts with borrows are rustc's E0500/E0501, not
-            // modelled; an assignment, a use or a move of what it holds are the usual errors.
-            let unique = a.kind == AccessKind::UniqueBorrow
-                || (loan.kind == BorrowKind::Unique
-                    && !matches!(
-                        a.kind,
-                        AccessKind::Assign | AccessKind::Copy | AccessKind::Move
-                    ));
-            if a.uncertain || loan.uncertain || unique {
+            if a.uncertain || loan.uncertain {
                 return;
             }
+            // rustc's `report_conflicting_borrow`: a closure's unique borrow on either side has
+            // its own codes (E0500, E0501, E0524).
+            let loan_unique = loan.kind == BorrowKind::Unique;
             let kind = match a.kind {
+                AccessKind::UniqueBorrow if loan_unique => ConflictKind::TwoUnique,
+                AccessKind::UniqueBorrow => ConflictKind::UniqueWhileBorrowed,
+                AccessKind::SharedBorrow if loan_unique => {
+                    ConflictKind::BorrowWhileUnique { mutable: false }
+                }
+                AccessKind::MutBorrow | AccessKind::Reserve if loan_unique => {
+                    ConflictKind::BorrowWhileUnique { mutable: true }
+                }
                 AccessKind::Reserve => ConflictKind::SecondMutBorrow,
                 AccessKind::SharedBorrow => ConflictKind::SharedWhileMut,
                 AccessKind::MutBorrow if loan_mut => ConflictKind::SecondMutBorrow,
@@ -226,20 +232,21 @@ impl Cx<'_> {
                 AccessKind::Copy | AccessKind::FakeRead => ConflictKind::UseWhileMutBorrowed,
                 AccessKind::Move => ConflictKind::MoveWhileBorrowed,
                 AccessKind::Assign => ConflictKind::AssignWhileBorrowed,
-                AccessKind::Unknown
-                | AccessKind::MatchedPlace
-                | AccessKind::Mention
-                | AccessKind::UniqueBorrow => return,
+                AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention => return,
             };
+            // A closure's capture is reported at the closure, with the use in its body.
+            let loan_capture = self.body.capture_of(loan.holder);
             errors.push(BorrowError {
-                span: a.span,
+                span: capture.map_or(a.span, |c| c.args),
                 kind: ErrorKind::Conflict {
                     kind,
                     place: self.describe(a.place),
                     borrowed: self.describe(&loan.place),
                     loan: loan.kind,
-                    borrow: loan.span,
+                    borrow: loan_capture.map_or(loan.span, |c| c.args),
                     later_use: self.later_use(li, point, carriers),
+                    borrow_in_closure: loan_capture.map(|c| c.var),
+                    access_in_closure: capture.map(|c| c.var),
                 },
             });
             return;

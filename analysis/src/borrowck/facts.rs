@@ -79,7 +79,7 @@ impl Cx<'_> {
                     .cloned();
                 let conflicting = error.is_some();
                 LoanFact {
-                    mutable: matches!(loan.kind, BorrowKind::Mut { .. } | BorrowKind::Unique),
+                    mutable: loan.kind.is_mut(),
                     span: loan.span,
                     holder,
                     parent,

@@ -238,16 +238,26 @@ impl<'a> Cx<'a> {
         let live_spans = self.live_spans(&scope);
         // One error per span, the first found in program order (rustc's
         // `access_place_error_reported`); the errors between lifetimes are apart (a span may
-        // require two).
+        // require two). A closure's captures share its span: one error per captured place.
         let mut seen = std::collections::HashSet::new();
         errors.retain(|e| {
-            let between = match &e.kind {
+            let apart = match &e.kind {
                 crate::errors::ErrorKind::RegionOutlives {
                     longer, shorter, ..
-                } => Some((longer.clone(), shorter.clone())),
+                } => Some((longer.to_string(), shorter.to_string())),
+                crate::errors::ErrorKind::Conflict {
+                    place,
+                    access_in_closure: Some(_),
+                    ..
+                }
+                | crate::errors::ErrorKind::UseAfterMove {
+                    place,
+                    in_closure: Some(_),
+                    ..
+                } => Some((place.clone(), String::new())),
                 _ => None,
             };
-            seen.insert((e.span, between))
+            seen.insert((e.span, apart))
         });
         errors.sort_by_key(|e| (e.span.start, e.code()));
         let facts = self.facts(&errors, &live_spans, &|li| regions.carriers(li));

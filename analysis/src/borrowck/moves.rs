@@ -371,10 +371,17 @@ impl Cx<'_> {
             span: a.span,
             kind: ErrorKind::UseAfterMove {
                 action,
-                place: self.describe(&used),
+                // rustc names the moved path when the use is of a part of it (`s` for `s.b`
+                // after `s` moved).
+                place: if m.0.is_prefix_of(&used) {
+                    self.describe(&m.0)
+                } else {
+                    self.describe(&used)
+                },
                 moved: self.describe(&m.0),
                 partial: m.0.proj.len() > used.proj.len(),
                 moves: hit.iter().map(|&mi| moves[mi].2).collect(),
+                in_closure: None,
             },
         };
         match replaces {

@@ -80,6 +80,7 @@ impl Cx<'_> {
                     kind: ErrorKind::DoesNotLiveLongEnough {
                         name,
                         dropped: None,
+                        captured: None,
                     },
                 });
             }
@@ -111,7 +112,9 @@ impl Cx<'_> {
                 // Reported as E0373 by the pass over loans that outlive the function.
                 return;
             }
-            if self.maybe_deref_coerced(loan) {
+            // A closure captures the variable itself: no deref coercion there.
+            let capture = self.body.capture_of(loan.holder);
+            if capture.is_none() && self.maybe_deref_coerced(loan) {
                 return;
             }
             let carry = carriers(li);
@@ -133,11 +136,13 @@ impl Cx<'_> {
                 });
                 return;
             }
+            // rustc points at the use in the closure's body, and at the closure.
             errors.push(BorrowError {
-                span: loan.span,
+                span: capture.map_or(loan.span, |c| c.var),
                 kind: ErrorKind::DoesNotLiveLongEnough {
                     name,
                     dropped: Some(span),
+                    captured: capture.map(|c| c.args),
                 },
             });
             return;

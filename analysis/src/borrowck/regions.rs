@@ -144,6 +144,14 @@ impl Cx<'_> {
                             let r = n_locals + loan_idx;
                             loan_idx += 1;
                             constraints.push((r, d));
+                            // A borrow of a closure (to call it) keeps its captures' loans:
+                            // `&'a C` requires `C: 'a`.
+                            if place.proj.is_empty()
+                                && matches!(&body.local(place.local).ty,
+                                    Ty::Adt { name, .. } if &**name == "{closure}")
+                            {
+                                constraints.push((place.local.0 as usize, r));
+                            }
                             // Reborrow constraints: the referents' regions outlive the loan.
                             let tys = place_tys(body, self.index, place);
                             for i in (0..place.proj.len()).rev() {

@@ -67,6 +67,16 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
     match (kind, role) {
         (ErrorKind::UseAfterMove { .. }, Role::Move) => "value moved here".into(),
         (ErrorKind::UseAfterMove { .. }, Role::UseAfterMove) => "value used here after move".into(),
+        (
+            ErrorKind::UseAfterMove {
+                action: UseKind::Borrow,
+                ..
+            },
+            Role::AccessInClosure,
+        ) => "borrow occurs due to use in closure".into(),
+        (ErrorKind::UseAfterMove { .. }, Role::AccessInClosure) => {
+            "use occurs due to use in closure".into()
+        }
         (ErrorKind::Uninitialized { .. }, Role::Declaration) => {
             "binding declared here but left uninitialized".into()
         }

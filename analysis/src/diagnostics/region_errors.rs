@@ -38,6 +38,7 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
         (ErrorKind::DoesNotLiveLongEnough { .. }, Role::Borrow) => {
             "borrowed value does not live long enough".into()
         }
+        (ErrorKind::DoesNotLiveLongEnough { .. }, Role::Capture) => "value captured here".into(),
         (ErrorKind::DoesNotLiveLongEnough { name, .. }, Role::Drop) => {
             format!("`{name}` dropped here while still borrowed")
         }

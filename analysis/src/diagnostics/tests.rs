@@ -25,6 +25,8 @@ fn conflict(kind: ConflictKind, loan: BorrowKind) -> ErrorKind {
         loan,
         borrow: sp(1),
         later_use: Some(sp(2)),
+        borrow_in_closure: None,
+        access_in_closure: None,
     }
 }
 
@@ -123,6 +125,7 @@ fn moves_and_initialization() {
         moved: "a.0".into(),
         partial,
         moves: vec![sp(1), sp(2)],
+        in_closure: None,
     };
     let (code, message, l) = words(moved(UseKind::Use, false));
     assert_eq!(
@@ -412,7 +415,8 @@ fn regions() {
     assert_eq!(
         words(ErrorKind::DoesNotLiveLongEnough {
             name: "x".into(),
-            dropped: Some(sp(1))
+            dropped: Some(sp(1)),
+            captured: None,
         }),
         (
             "E0597",

@@ -14,6 +14,7 @@ pub(super) fn hoist_declaration(cx: &FixCtx, root: &Block, e: &BorrowError, out:
     let ErrorKind::DoesNotLiveLongEnough {
         name,
         dropped: Some(dropped),
+        ..
     } = &e.kind
     else {
         return;

@@ -2,7 +2,7 @@
 //! pointers (constructors, diverging calls, what a signature says the result borrows), and method
 //! calls with their receiver's autoderef and autoref (`&mut` autorefs are two-phase borrows).
 
-use super::{borrow_kind, Lower};
+use super::{borrow_kind, FnKind, Lower};
 use crate::ast::{Expr, ExprKind, FieldName, GenericArg, Mutability, Name, PathArgs, Span};
 use crate::index::{FnSig, Receiver};
 use crate::mir::*;
@@ -55,6 +55,84 @@ impl Lower<'_> {
         }
     }
 
+    /// The callee of a call of the local `l`, as its `Fn*` kind takes it: borrowed (`Fn`),
+    /// borrowed mutably (`FnMut`, which needs `mut`) or moved (`FnOnce`), when a closure of this
+    /// body or a type parameter's bound says which; else an unknown use. The operand the call
+    /// takes, if any.
+    fn call_callee(&mut self, l: Local, span: Span) -> Option<Operand> {
+        let kind_of = |cx: &Self, ty: &Ty| match ty {
+            Ty::Param { name, .. } => cx.param_fn_kind(name),
+            // In the order of their locals, which the lowering declares one after another.
+            Ty::Adt { name, .. } if &**name == "{closure}" => cx
+                .closure_kinds
+                .binary_search_by_key(&l, |(c, _)| *c)
+                .ok()
+                .map(|i| cx.closure_kinds[i].1),
+            _ => None,
+        };
+        // Through a reference (`f: &F`, `f: &mut F`) the call reborrows what it points to; an
+        // `FnOnce` cannot be called there (another error).
+        let (place, kind) = match self.local_ty(l) {
+            Ty::Ref(_, inner) if matches!(*inner, Ty::Param { .. }) => {
+                match kind_of(self, &inner) {
+                    k @ Some(FnKind::Fn | FnKind::FnMut) => (Place::local(l).deref(), k),
+                    _ => (Place::local(l), None),
+                }
+            }
+            ty => (Place::local(l), kind_of(self, &ty)),
+        };
+        let m = match kind {
+            Some(FnKind::Fn) => Mutability::Not,
+            Some(FnKind::FnMut) => {
+                self.check_mutable(&place, span, true);
+                Mutability::Mut
+            }
+            Some(FnKind::FnOnce) if self.is_copy(&self.place_ty(&place)) == Some(false) => {
+                self.push(StatementKind::Eval(Operand::Move(place)), span, false);
+                return None;
+            }
+            _ => {
+                self.push(StatementKind::Eval(Operand::Use(place)), span, true);
+                return None;
+            }
+        };
+        let ty = self.place_ty(&place);
+        let t = self.temp(Ty::Ref(m, Box::new(ty)), span);
+        self.assign(
+            Place::local(t),
+            Rvalue::Ref(borrow_kind(m, false), place),
+            span,
+            false,
+        );
+        Some(Operand::Move(Place::local(t)))
+    }
+
+    /// The `Fn*` kind a type parameter's bounds give it: the least of its `Fn`, `FnMut`,
+    /// `FnOnce` bounds (std's traits; a crate's trait of that name has an id).
+    fn param_fn_kind(&self, name: &Name) -> Option<FnKind> {
+        let (_, bounds) = self.param_bounds.iter().find(|(n, _)| n == name)?;
+        bounds
+            .iter()
+            .filter_map(|b| {
+                let b = b.trim();
+                let of = |t: &str| {
+                    b == t
+                        || b.strip_prefix(t)
+                            .is_some_and(|r| r.trim_start().starts_with('('))
+                };
+                if of("Fn") {
+                    Some(FnKind::Fn)
+                } else if of("FnMut") {
+                    Some(FnKind::FnMut)
+                } else if of("FnOnce") {
+                    Some(FnKind::FnOnce)
+                } else {
+                    None
+                }
+            })
+            .min()
+    }
+
     pub(super) fn lower_call(
         &mut self,
         f: &Expr,
@@ -82,13 +160,10 @@ impl Lower<'_> {
         // A local holding a closure or fn pointer.
         if names.len() == 1 {
             if let Some(l) = self.lookup(names[0]) {
-                self.push(
-                    StatementKind::Eval(Operand::Use(Place::local(l))),
-                    f.span,
-                    true,
-                );
-                let ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
+                let callee = self.call_callee(l, f.span);
+                let mut ops: Vec<Operand> = args.iter().map(|a| self.arg_operand(a)).collect();
                 self.annotated_local_call(l, &ops);
+                ops.extend(callee);
                 // A fn pointer's result has its written return type, and holds no borrow of
                 // the arguments when that type names only `'static`.
                 if let Ty::FnPtr(Some(ret)) = self.local_ty(l) {

@@ -4,7 +4,7 @@
 
 use super::pattern::is_constant_name;
 use super::static_errors::fold_not_mut_errors;
-use super::{borrow_kind, BindMode, Lower, Scope};
+use super::{borrow_kind, BindMode, FnKind, Lower, Scope};
 use crate::ast::for_each_child;
 use crate::ast::{
     self, BinOp, Block, Expr, ExprKind, FieldName, MacroArgs, Mutability, Name, Pat, PatKind, Span,
@@ -19,9 +19,10 @@ use crate::Edition;
 enum CaptureUse {
     Shared,
     Unknown,
-    /// Written through: `*x = v` with `x: &mut T` (a unique borrow of `x`, or since edition
-    /// 2021 a mutable borrow of `*x`).
-    DerefWrite,
+    /// Mutated through a reference the variable holds (`*x = ..`, `x.f = ..` with `x: &mut S`):
+    /// before edition 2021 a unique borrow of the variable (rustc's `UniqueImmBorrow`), in 2021
+    /// a mutable borrow of the place behind the reference.
+    Unique,
     Mut,
     /// Assigned to: a mutable capture whose mutability error is E0594.
     Assign,
@@ -38,6 +39,7 @@ impl Lower<'_> {
     pub(super) fn lower_closure(
         &mut self,
         is_move: bool,
+        args: Span,
         params: &[ast::ClosureParam],
         body: &Expr,
         dest: &Place,
@@ -51,6 +53,11 @@ impl Lower<'_> {
         let mut uses: Vec<(Name, Vec<FieldName>, Span, CaptureUse)> = Vec::new();
         // The body's value is returned: moved out of what it names.
         self.capture_uses(body, &mut bound, &mut uses, CaptureUse::Move);
+        if dest.proj.is_empty() && self.body.locals[dest.local.0 as usize].kind == LocalKind::User {
+            if let Some(k) = self.closure_kind(&uses) {
+                self.closure_kinds.push((dest.local, k));
+            }
+        }
         // Edition 2021 captures the precise field paths of owned structs and tuples; earlier
         // editions capture whole variables. One capture per path; a path that extends another
         // is folded into it, and the strongest use wins.
@@ -71,8 +78,10 @@ impl Lower<'_> {
             let through_ref = !is_move
                 && matches!(u, CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign)
                 && matches!(&ty, Ty::Ref(_, inner) if struct_like(inner));
-            let deref = disjoint && through_ref && !path.is_empty();
-            let path = if disjoint && (owned || through_ref) {
+            // A mutation through the variable's reference captures the place behind it (2021).
+            let unique_deref = disjoint && !is_move && u == CaptureUse::Unique;
+            let deref = unique_deref || (disjoint && through_ref && !path.is_empty());
+            let path = if disjoint && (owned || through_ref || unique_deref) {
                 path
             } else {
                 Vec::new()
@@ -130,6 +139,8 @@ impl Lower<'_> {
         let mut capture_tys = Vec::new();
         for (l, deref, path, sp, u) in caps {
             let guard_binding = self.guard_alias.iter().any(|(g, _)| *g == l);
+            let var_ty = self.local_ty(l);
+            let var_mutable = self.body.locals[l.0 as usize].mutable;
             let mut place = self.guard_place(l, false);
             if deref {
                 place = place.deref();
@@ -162,27 +173,33 @@ impl Lower<'_> {
                     capture_tys.push(if unc { Ty::Unknown } else { ty.clone() });
                     let t = self.temp(ty, sp);
                     self.assign(Place::local(t), Rvalue::Use(op), span, unc);
+                    self.body.closure_captures.push(ClosureCapture {
+                        temp: t,
+                        args,
+                        var: sp,
+                    });
                     ops.push(Operand::Move(Place::local(t)));
                 }
-                CaptureUse::DerefWrite => {
-                    let place = if disjoint { place.deref() } else { place };
-                    let t = self.temp(Ty::Ref(Mutability::Mut, Box::new(Ty::Unknown)), sp);
-                    capture_tys.push(Ty::Unknown);
-                    self.body.capture_temps.push(t);
-                    self.assign(
-                        Place::local(t),
-                        Rvalue::Ref(BorrowKind::Unique, place),
-                        span,
-                        false,
-                    );
-                    ops.push(Operand::Move(Place::local(t)));
-                }
-                CaptureUse::Shared | CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unknown => {
-                    let m = if matches!(u, CaptureUse::Mut | CaptureUse::Assign) {
-                        Mutability::Mut
-                    } else {
-                        Mutability::Not
-                    };
+                CaptureUse::Shared
+                | CaptureUse::Mut
+                | CaptureUse::Assign
+                | CaptureUse::Unknown
+                | CaptureUse::Unique => {
+                    let m =
+                        if matches!(u, CaptureUse::Mut | CaptureUse::Assign | CaptureUse::Unique) {
+                            Mutability::Mut
+                        } else {
+                            Mutability::Not
+                        };
+                    // A unique borrow of what an `Fn` closure captured: rustc's E0596 for a
+                    // captured variable in an `Fn` closure.
+                    if u == CaptureUse::Unique
+                        && !disjoint
+                        && self.is_fn_closure
+                        && self.body.locals[l.0 as usize].kind == LocalKind::Upvar
+                    {
+                        self.check_mutable(&Place::local(l), args, true);
+                    }
                     // A closure in an `Fn` closure cannot mutably borrow what that one captured.
                     if m == Mutability::Mut
                         && self.is_fn_closure
@@ -193,6 +210,12 @@ impl Lower<'_> {
                     }
                     // Capturing a reference variable mutably reborrows through it.
                     let (place, certain) = match (&ty, u) {
+                        // Before 2021 the variable itself, uniquely; in 2021 the place behind
+                        // its reference.
+                        (_, CaptureUse::Unique) if disjoint => {
+                            (place, matches!(var_ty, Ty::Ref(Mutability::Mut, _)))
+                        }
+                        (_, CaptureUse::Unique) => (place, matches!(var_ty, Ty::Ref(..))),
                         (Ty::Ref(Mutability::Mut, _), CaptureUse::Mut | CaptureUse::Assign) => {
                             (place.deref(), false)
                         }
@@ -208,14 +231,27 @@ impl Lower<'_> {
                     } else {
                         Ty::Unknown
                     });
+                    // rustc's `limit_capture_mutability`: a mutable capture of a binding not
+                    // declared `mut` is a unique borrow, and so is a mutation through the
+                    // variable's `&mut` before 2021 (`UniqueImmBorrow`).
+                    let unique = m == Mutability::Mut
+                        && (!var_mutable
+                            || (u == CaptureUse::Unique
+                                && !disjoint
+                                && matches!(var_ty, Ty::Ref(Mutability::Mut, _))));
+                    let kind = if unique {
+                        BorrowKind::Unique
+                    } else {
+                        borrow_kind(m, false)
+                    };
                     let t = self.temp(Ty::Ref(m, Box::new(ty)), sp);
                     self.body.capture_temps.push(t);
-                    self.assign(
-                        Place::local(t),
-                        Rvalue::Ref(borrow_kind(m, false), place),
-                        span,
-                        !certain,
-                    );
+                    self.body.closure_captures.push(ClosureCapture {
+                        temp: t,
+                        args,
+                        var: sp,
+                    });
+                    self.assign(Place::local(t), Rvalue::Ref(kind, place), span, !certain);
                     ops.push(Operand::Move(Place::local(t)));
                 }
             }
@@ -229,6 +265,28 @@ impl Lower<'_> {
             };
         }
         self.lower_closure_body(params, body, span, &captured);
+    }
+
+    /// The closure's kind, as rustc infers it from its body (`closure_kind` of `upvar.rs`): a
+    /// captured variable moved out makes it `FnOnce`, one mutated `FnMut`, else `Fn`. `None`
+    /// when some use is unknown.
+    fn closure_kind(&self, uses: &Uses) -> Option<FnKind> {
+        let mut kind = FnKind::Fn;
+        for (n, _, _, u) in uses {
+            let Some(l) = self.lookup(n) else { continue };
+            let k = match u {
+                // A `&mut` passed on may be reborrowed (a unique capture), not moved.
+                CaptureUse::Move if matches!(self.local_ty(l), Ty::Ref(Mutability::Mut, _)) => {
+                    return None
+                }
+                CaptureUse::Shared => FnKind::Fn,
+                CaptureUse::Unknown => return None,
+                CaptureUse::Unique | CaptureUse::Mut | CaptureUse::Assign => FnKind::FnMut,
+                CaptureUse::Move | CaptureUse::MoveSure => FnKind::FnOnce,
+            };
+            kind = kind.max(k);
+        }
+        Some(kind)
     }
 
     /// Lowers a closure's body as a body of its own: each captured variable is an upvar local
@@ -317,7 +375,7 @@ impl Lower<'_> {
         match &e.kind {
             ExprKind::Path(s) if s.len() == 1 => self.capture_path(&s[0], e.span, bound, out, ctx),
             ExprKind::Assign(l, r) | ExprKind::CompoundAssign(_, l, r) => {
-                self.capture_assign(e, l, r, bound, out)
+                self.capture_assign(l, r, bound, out)
             }
             ExprKind::Ref {
                 mutability, expr, ..
@@ -446,22 +504,17 @@ impl Lower<'_> {
     }
 
     /// `l = r`, `l op= r`: the assigned place is captured for assignment (E0594 in an `Fn`).
-    fn capture_assign(&self, e: &Expr, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
+    fn capture_assign(&self, l: &Expr, r: &Expr, bound: &mut Vec<Name>, out: &mut Uses) {
         self.capture_uses(r, bound, out, CaptureUse::Move);
-        if let Some(n) = deref_of_var(l).filter(|n| !bound.contains(n)) {
-            let mut_ref = self
-                .lookup(&n)
-                .is_some_and(|v| matches!(self.local_ty(v), Ty::Ref(Mutability::Mut, _)));
-            if mut_ref {
-                out.push((n, Vec::new(), e.span, CaptureUse::DerefWrite));
-                return;
+        if let Some((n, path, u)) = self.mutated_through_deref(l, false, CaptureUse::Assign) {
+            if !bound.contains(&n) {
+                out.push((n, path, l.span, u));
             }
-        }
-        if through_deref(l) {
+        } else if through_deref(l) {
             self.capture_uses(l, bound, out, CaptureUse::Unknown);
         } else if let Some((n, path)) = captured_var(l) {
             if !bound.contains(&n) {
-                out.push((n, path, e.span, CaptureUse::Assign));
+                out.push((n, path, l.span, CaptureUse::Assign));
             }
         }
         self.capture_subexprs(l, bound, out);
@@ -475,7 +528,16 @@ impl Lower<'_> {
         bound: &mut Vec<Name>,
         out: &mut Uses,
     ) {
-        if mutability == Mutability::Mut && through_deref(expr) {
+        let through = match mutability {
+            Mutability::Mut => self.mutated_through_deref(expr, false, CaptureUse::Mut),
+            Mutability::Not => None,
+        };
+        if let Some((n, path, u)) = through {
+            if !bound.contains(&n) {
+                out.push((n, path, expr.span, u));
+            }
+            self.capture_subexprs(expr, bound, out);
+        } else if mutability == Mutability::Mut && through_deref(expr) {
             self.capture_uses(expr, bound, out, CaptureUse::Unknown);
         } else if mutability == Mutability::Mut {
             if let Some((n, path)) = captured_var(expr) {
@@ -498,7 +560,8 @@ impl Lower<'_> {
         bound: &mut Vec<Name>,
         out: &mut Uses,
     ) {
-        let u = match self.resolve_method(&self.infer(receiver), method) {
+        let recv_ty = self.infer(receiver);
+        let u = match self.resolve_method(&recv_ty, method) {
             Some(r) => match r.receiver {
                 Receiver::Ref => CaptureUse::Shared,
                 Receiver::RefMut => CaptureUse::Mut,
@@ -506,6 +569,20 @@ impl Lower<'_> {
             },
             None => CaptureUse::Unknown,
         };
+        // A `&mut self` method of what a `&mut` receiver points to reborrows through it.
+        if u == CaptureUse::Mut {
+            let autoderef = matches!(&recv_ty, Ty::Ref(Mutability::Mut, inner) if matches!(**inner, Ty::Adt { .. }));
+            if let Some((n, path, u)) = self.mutated_through_deref(receiver, autoderef, u) {
+                if !bound.contains(&n) {
+                    out.push((n, path, receiver.span, u));
+                }
+                self.capture_subexprs(receiver, bound, out);
+                for a in args {
+                    self.capture_uses(a, bound, out, CaptureUse::Move);
+                }
+                return;
+            }
+        }
         match captured_var(receiver) {
             Some((n, path)) if !bound.contains(&n) && !through_deref(receiver) => {
                 let u = if u == CaptureUse::Move {
@@ -527,21 +604,153 @@ impl Lower<'_> {
         }
     }
 
+    /// A place mutated (`how`: assigned or borrowed mutably) through a deref: `*x = ..`,
+    /// `&mut *x.f`, `x.f = ..` with `x: &mut S`, or a `&mut self` method's receiver `x` that
+    /// autoderef reborrows (`autoderef`). The variable, the fields it captures and how: through a
+    /// `&mut` a unique capture (edition 2021: of the place behind the variable's reference
+    /// only), through boxes alone a mutable one (before 2021), else unknown. `None` when no
+    /// deref is on the way, or the place is not made of fields and derefs.
+    fn mutated_through_deref(
+        &self,
+        e: &Expr,
+        autoderef: bool,
+        how: CaptureUse,
+    ) -> Option<(Name, Vec<FieldName>, CaptureUse)> {
+        // The steps out from the variable: `None` a deref, `Some(f)` a field.
+        let mut steps: Vec<Option<FieldName>> = Vec::new();
+        let mut cur = e;
+        let name = loop {
+            match &cur.kind {
+                ExprKind::Path(s) if s.len() == 1 => break s[0].clone(),
+                ExprKind::Field(b, f) => {
+                    steps.push(Some(f.clone()));
+                    cur = b;
+                }
+                ExprKind::Unary(UnOp::Deref, b) => {
+                    steps.push(None);
+                    cur = b;
+                }
+                _ => return None,
+            }
+        };
+        steps.reverse();
+        if autoderef {
+            steps.push(None);
+        }
+        let l = self.lookup(&name)?;
+        let mut place = Place::local(l);
+        let mut ty = self.local_ty(l);
+        // The types dereferenced on the way, and the fields after the first deref.
+        let mut derefs: Vec<Ty> = Vec::new();
+        let mut fields: Vec<FieldName> = Vec::new();
+        let mut fields_before = 0;
+        let is_pointer = |t: &Ty| matches!(t, Ty::Ref(..)) || t.adt_name() == Some("Box");
+        for s in steps {
+            match s {
+                None => {
+                    derefs.push(ty.clone());
+                    place = place.deref();
+                }
+                Some(f) => {
+                    // A field of a reference or a box is the field of what it points to.
+                    while is_pointer(&ty) && derefs.len() < 8 {
+                        derefs.push(ty.clone());
+                        place = place.deref();
+                        ty = self.place_ty(&place);
+                    }
+                    if derefs.is_empty() {
+                        fields_before += 1;
+                    } else {
+                        fields.push(f.clone());
+                    }
+                    place = place.project(Proj::Field(f));
+                }
+            }
+            ty = self.place_ty(&place);
+        }
+        if derefs.is_empty() {
+            return None;
+        }
+        let unknown = Some((name.clone(), Vec::new(), CaptureUse::Unknown));
+        if !derefs.iter().all(is_pointer) {
+            return unknown;
+        }
+        let mut_ref = |t: &Ty| matches!(t, Ty::Ref(Mutability::Mut, _));
+        if self.edition >= Edition::E2021 {
+            // Precise captures: only the place right behind the variable's own `&mut`.
+            let single = derefs.len() == 1 && mut_ref(&derefs[0]) && fields_before == 0;
+            return if single {
+                Some((name, fields, CaptureUse::Unique))
+            } else if derefs.iter().any(|t| matches!(t, Ty::Ref(..))) {
+                unknown
+            } else {
+                None
+            };
+        }
+        // Before 2021 the whole variable: uniquely through a `&mut` (`UniqueImmBorrow`), and
+        // through a `&` when the binding is not `mut` (`limit_capture_mutability`).
+        let shared_ref = derefs.iter().any(|t| matches!(t, Ty::Ref(..)));
+        if derefs.iter().any(mut_ref) || (shared_ref && !self.body.locals[l.0 as usize].mutable) {
+            Some((name, Vec::new(), CaptureUse::Unique))
+        } else if shared_ref {
+            unknown
+        } else {
+            Some((name, Vec::new(), how))
+        }
+    }
+
     /// A field or an element read: a capture of the field path (edition 2021), and the uses in
     /// index operands.
     fn capture_field(&self, e: &Expr, bound: &mut Vec<Name>, out: &mut Uses, ctx: CaptureUse) {
         if let Some((n, path)) = captured_var(e) {
             if !bound.contains(&n) {
-                // Reading a field copies or moves only that field; say shared unless moved.
-                let u = if ctx == CaptureUse::Move {
-                    CaptureUse::Unknown
-                } else {
-                    ctx
+                // Reading a field copies or moves only that field: shared when it is `Copy`.
+                let u = match ctx {
+                    CaptureUse::Move if self.is_copy(&self.infer(e)) == Some(true) => {
+                        CaptureUse::Shared
+                    }
+                    // A field of an owned value, not `Copy`, moved out of it.
+                    CaptureUse::Move
+                        if self.is_copy(&self.infer(e)) == Some(false)
+                            && self.owned_fields(&n, &path, e) =>
+                    {
+                        CaptureUse::Move
+                    }
+                    CaptureUse::Move => CaptureUse::Unknown,
+                    _ => ctx,
                 };
                 out.push((n, path, e.span, u));
             }
         }
         self.capture_subexprs(e, bound, out);
+    }
+
+    /// `e` is the field path `path` of the variable `n` through owned structs and tuples only
+    /// (no index, no deref, no smart pointer on the way).
+    fn owned_fields(&self, n: &Name, path: &[FieldName], e: &Expr) -> bool {
+        let mut fields = 0;
+        let mut cur = e;
+        while let ExprKind::Field(b, _) = &cur.kind {
+            fields += 1;
+            cur = b;
+        }
+        if fields != path.len() || !matches!(&cur.kind, ExprKind::Path(s) if s.len() == 1) {
+            return false;
+        }
+        let Some(l) = self.lookup(n) else {
+            return false;
+        };
+        let mut place = Place::local(l);
+        for f in path {
+            let ty = self.place_ty(&place);
+            let owned = matches!(ty, Ty::Adt { .. } | Ty::Tuple(_))
+                && !matches!(ty.adt_name(), Some("Box" | "Rc" | "Arc"));
+            if !owned {
+                return false;
+            }
+            place = place.project(Proj::Field(f.clone()));
+        }
+        true
     }
 
     /// A call: a captured callee is used as its `Fn*` trait says (unknown), arguments are moved.
@@ -694,17 +903,6 @@ fn captured_var(e: &Expr) -> Option<(Name, Vec<FieldName>)> {
             }
             _ => return None,
         }
-    }
-}
-
-/// `*x` of a variable `x`.
-fn deref_of_var(e: &Expr) -> Option<Name> {
-    match &e.kind {
-        ExprKind::Unary(UnOp::Deref, inner) => match &inner.kind {
-            ExprKind::Path(s) if s.len() == 1 => Some(s[0].clone()),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

@@ -171,10 +171,11 @@ impl Lower<'_> {
             }
             ExprKind::Closure {
                 is_move,
+                args,
                 params,
                 body,
                 ..
-            } => self.lower_closure(*is_move, params, body, dest, span),
+            } => self.lower_closure(*is_move, *args, params, body, dest, span),
             ExprKind::Break { label, value } => self.break_into(label, value.as_deref(), span),
             ExprKind::Continue { label } => self.continue_into(label, span),
             ExprKind::Return(v) => self.return_into(v.as_deref(), span),

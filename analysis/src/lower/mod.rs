@@ -319,6 +319,9 @@ struct Lower<'a> {
     fn_closures: Vec<Span>,
     /// This body is an `Fn` closure's: its captured variables cannot be mutated.
     is_fn_closure: bool,
+    /// The locals that hold a closure of this body whose kind its body decides, in the order of
+    /// the locals.
+    closure_kinds: Vec<(Local, FnKind)>,
     /// The temporaries that borrow an `Rc` or `Arc` for its deref, with the type's name (moving
     /// out of their deref is "cannot move out of an `Rc`").
     shared_ptr_temps: Vec<(Local, Name)>,
@@ -382,6 +385,7 @@ impl<'a> Lower<'a> {
             unsafe_depth: 0,
             fn_closures: Vec::new(),
             is_fn_closure: false,
+            closure_kinds: Vec::new(),
             shared_ptr_temps: Vec::new(),
             statics_used: Vec::new(),
             call_result_temps: Vec::new(),
@@ -393,6 +397,15 @@ impl<'a> Lower<'a> {
             unrelated_lifetimes: Vec::new(),
         }
     }
+}
+
+/// Which of `Fn`, `FnMut`, `FnOnce` a callable is, by what calling it takes: `&self`,
+/// `&mut self` or `self`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum FnKind {
+    Fn,
+    FnMut,
+    FnOnce,
 }
 
 fn borrow_kind(m: Mutability, two_phase: bool) -> BorrowKind {

@@ -558,6 +558,7 @@ impl<'t, 's> Cx<'t, 's> {
         let f = &self.g.f;
         let is_move = self.has_anon(kids, "move");
         let params = self.field(kids, f.parameters);
+        let args = params.map_or_else(|| self.span(node), |p| self.span(p));
         let ret = self.field(kids, f.return_type);
         let body = self.field(kids, f.body);
         let params = params.map_or_else(Vec::new, |p| self.closure_params(p));
@@ -572,6 +573,7 @@ impl<'t, 's> Cx<'t, 's> {
         };
         ExprKind::Closure {
             is_move,
+            args,
             params,
             ret,
             body,

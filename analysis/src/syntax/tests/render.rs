@@ -180,6 +180,7 @@ pub(super) fn r_expr(e: &Expr) -> String {
             params,
             ret,
             body,
+            args: _,
         } => {
             let params = list(
                 params,
