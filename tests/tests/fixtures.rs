@@ -1568,3 +1568,36 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn a_str_to_owned_is_a_string() {
+    check_diagnostics(
+        r#"
+fn owned_moves() {
+    let s = "text".to_owned();
+    let t = s;
+    println!("{s}"); //~ ERROR E0382
+    let _ = t;
+}
+
+fn through_a_reference(r: &str) {
+    let mut pair = (1, r.to_owned());
+    match pair {
+        whole => {
+            pair.0 = 2; //~ ERROR E0382
+            let _ = whole;
+        }
+    }
+}
+
+fn a_reference_to_a_reference_clones_it(r: &&str) -> (&'static str, usize) {
+    let copied = r.to_owned();
+    let again = copied;
+    let _ = copied;
+    ("", again.len())
+}
+
+fn main() {}
+"#,
+    );
+}

@@ -210,6 +210,23 @@ impl Lower<'_> {
                     ))
                 .then(|| std_api::lookup("IntoIterator", "into_iter"))
                 .flatten();
+                // `str`'s `ToOwned` gives a `String` (`type Owned = String`), when the probe
+                // reaches it first: on `str`, `&str` or `String`, not on `&&str` (whose own
+                // `Clone` gives a `&str`).
+                let from_str = matches!(recv, Ty::Str)
+                    || matches!(recv, Ty::Ref(_, inner) if **inner == Ty::Str)
+                    || recv.adt_name() == Some("String");
+                if method == "to_owned" && owner == "str" && from_str {
+                    return Some(Resolved {
+                        receiver: Receiver::Ref,
+                        derefs,
+                        overloaded,
+                        ret: Ty::adt("String", vec![]),
+                        ret_borrows: false,
+                        stores: Vec::new(),
+                        written: None,
+                    });
+                }
                 let found = into_iter
                     .or_else(|| std_api::lookup(owner, method))
                     .or_else(|| match iterator {
