@@ -1601,3 +1601,39 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn a_shared_reference_passed_where_a_reference_is_expected_is_reborrowed() {
+    // rustc reborrows (`&*field`): E0502 on `*field`, which the analysis does not build yet; it
+    // must not say E0503 (a use of `field`) instead.
+    check_diagnostics_pending(
+        r#"
+pub fn to_a_reference(dst: &mut [u8], field: &[u8]) {
+    let mut field = field;
+    let m = &mut field;
+    dst.copy_from_slice(field); //~ ERROR E0502
+    let _ = &m;
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn a_shared_reference_passed_to_a_type_parameter_is_copied() {
+    check_diagnostics(
+        r#"
+fn take<T>(_: T) {}
+
+pub fn to_a_type_parameter(field: &[u8]) {
+    let mut field = field;
+    let m = &mut field;
+    take(field); //~ ERROR E0503
+    let _ = &m;
+}
+
+fn main() {}
+"#,
+    );
+}

@@ -16,10 +16,20 @@ impl Lower<'_> {
         self.arg_operand_to(e, false)
     }
 
+    /// `arg_operand` for a constructor's field: a `&mut` is reborrowed or moved (unknown), a
+    /// `&T` copied.
+    fn arg_operand_as_is(&mut self, e: &Expr) -> Operand {
+        self.arg_operand_with(e, false, true)
+    }
+
     /// `arg_operand` for a parameter whose type is known: `bare_param` when it is a bare type
-    /// parameter (`drop<T>(_: T)`), which takes a `&mut` by move (rustc reborrows only where a
-    /// reference type is expected).
+    /// parameter (`drop<T>(_: T)`), which takes a `&mut` by move and a `&T` by copy (rustc
+    /// reborrows only where a reference type is expected).
     pub(super) fn arg_operand_to(&mut self, e: &Expr, bare_param: bool) -> Operand {
+        self.arg_operand_with(e, bare_param, bare_param)
+    }
+
+    fn arg_operand_with(&mut self, e: &Expr, bare_param: bool, shared_copied: bool) -> Operand {
         self.place_known = false;
         let op = self.expr_operand(e);
         let known = std::mem::take(&mut self.place_known);
@@ -34,6 +44,16 @@ impl Lower<'_> {
                 } else {
                     Operand::Use(p)
                 }
+            }
+            // A `&T` where a reference is expected is reborrowed (`&*p`, a shared borrow of what
+            // it points to: E0502 against a `&mut` of it), where a type parameter takes a copy
+            // (a use: E0503). Unless the parameter is known, which is unknown.
+            Operand::Copy(p)
+                if !shared_copied
+                    && self.body.locals[p.local.0 as usize].kind != LocalKind::Temp
+                    && matches!(self.place_ty(&p), Ty::Ref(Mutability::Not, _)) =>
+            {
+                Operand::Use(p)
             }
             op => op,
         };
@@ -200,20 +220,38 @@ impl Lower<'_> {
             [.., "mem", "drop"] => matches!(names[0], "std" | "core" | "mem"),
             _ => false,
         };
-        let ops: Vec<Operand> = args
-            .iter()
-            .map(|a| self.arg_operand_to(a, is_std_drop))
-            .collect();
         // Constructors: tuple structs and variants hold what they are given.
-        if last.starts_with(|c: char| c.is_uppercase())
+        let constructor = last.starts_with(|c: char| c.is_uppercase())
             || matches!(
                 names.as_slice(),
                 [
                     "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock",
                     "new"
                 ]
-            )
-        {
+            );
+        // Where a parameter is a bare type parameter, a reference is passed as it is.
+        let generic_params: Vec<bool> = match self.path_sig(&names) {
+            Some(s) if s.receiver == Receiver::None && s.params.len() == args.len() => s
+                .params
+                .iter()
+                .map(|t| matches!(t, Ty::Param { .. }))
+                .collect(),
+            _ => vec![false; args.len()],
+        };
+        let ops: Vec<Operand> = args
+            .iter()
+            .zip(generic_params)
+            .map(|(a, generic)| {
+                if is_std_drop || generic {
+                    self.arg_operand_to(a, true)
+                } else if constructor {
+                    self.arg_operand_as_is(a)
+                } else {
+                    self.arg_operand_to(a, false)
+                }
+            })
+            .collect();
+        if constructor {
             let n = ops.len() as u32;
             self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             let fields = (0..n).map(FieldName::Index).collect();
