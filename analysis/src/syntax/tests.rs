@@ -632,6 +632,20 @@ fn items_and_containers() {
                     .unwrap_or_default(),
                 c(&e.container)
             ),
+            Item::MacroCall(m) => format!(
+                "{}{}!({}){}",
+                if m.qualified { "path::" } else { "" },
+                m.name,
+                m.text,
+                c(&m.container)
+            ),
+            Item::MacroRules(r) => format!(
+                "macro_rules! {} rules={} attrs={:?}{}",
+                r.name,
+                r.rules.rules.len(),
+                r.attrs,
+                c(&r.container)
+            ),
         });
     }
     assert_eq!(
@@ -658,6 +672,7 @@ fn items_and_containers() {
             "fn innermost in=outer/inner",
             "impl - U assoc=[] in=outer",
             "fn in_fn impl=U in=outer",
+            "macro_rules! m rules=1 attrs=[]",
             "use pub self::m::n::self, self::m::n::deep as d, self::m::*",
             "use std::collections::HashMap as _",
             "use crate::E::A, crate::E::B",
