@@ -531,17 +531,21 @@ pub fn fn_signatures(db: &dyn salsa::Database, file: SourceFile) -> Arc<FnSignat
 pub fn file_fn_entries(db: &dyn salsa::Database, file: SourceFile) -> Arc<[FnEntry]> {
     let (map, top) = file_scope(db, file);
     let scope = FileScope { map, top };
-    let mut out = DependencyEntries::default();
-    for f in fn_signatures(db, file).fns() {
-        let resolved = resolve_fn(
-            scope,
-            &signature_of(&f.def),
-            &f.container,
-            &CrateMacros::default(),
-        );
-        out.fns.push(resolved_entry(&resolved));
-    }
-    out.fns.into()
+    fn_signatures(db, file)
+        .fns()
+        .map(|f| signature_entry(scope, f))
+        .collect()
+}
+
+/// A function's index entry from its signature alone, resolved in `scope`.
+fn signature_entry(scope: FileScope, f: &ast::FnItem) -> FnEntry {
+    let signature = signature_of(&f.def);
+    resolved_entry(&resolve_fn(
+        scope,
+        &signature,
+        &f.container,
+        &CrateMacros::default(),
+    ))
 }
 
 /// The signatures the bodies of a crate need, from all its files. Position-independent, and
@@ -630,12 +634,7 @@ pub(crate) fn dependency_file_entries(
     for item in &syntax.items {
         match item {
             ast::Item::Fn(fi) if fi.container.parent_fns.is_empty() => {
-                out.fns.push(resolved_entry(&resolve_fn(
-                    scope,
-                    &signature_of(&fi.def),
-                    &fi.container,
-                    &CrateMacros::default(),
-                )));
+                out.fns.push(signature_entry(scope, fi))
             }
             ast::Item::Fn(_) => {}
             _ => out.items.extend(scope.item(item)),

@@ -195,17 +195,16 @@ pub fn cargo_selection(from: &Path, package: Option<&str>) -> Result<Vec<PathBuf
 /// A manifest's table, or where it is not TOML.
 fn manifest_table(manifest: &Path) -> Result<toml::Table, String> {
     let text = fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    text.parse().map_err(|e: toml::de::Error| {
-        let at = e.span().map(|s| line_col(&text, s.start));
-        match at {
-            Some((line, col)) => format!(
-                "{}: line {line}, column {col}: {}",
-                manifest.display(),
-                e.message().trim()
-            ),
-            None => format!("{}: {}", manifest.display(), e.message().trim()),
-        }
-    })
+    text.parse()
+        .map_err(|e| format!("{}: {}", manifest.display(), toml_message(&text, &e)))
+}
+
+/// What is wrong with a TOML text, with the line and column when known.
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    match e.span().map(|s| line_col(text, s.start)) {
+        Some((line, col)) => format!("line {line}, column {col}: {}", e.message().trim()),
+        None => e.message().trim().to_string(),
+    }
 }
 
 /// The packages of the workspace rooted at `root` (manifest `ws`): its own package, and those
@@ -262,13 +261,7 @@ fn workspace_members(root: &Path, ws: &toml::Table, defaults: bool) -> Vec<Packa
 
 /// The package a manifest describes; `Ok(None)` for a manifest without `[package]`.
 pub fn read_manifest(dir: &Path, text: &str) -> Result<Option<Package>, String> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let at = e.span().map(|s| line_col(text, s.start));
-        match at {
-            Some((line, col)) => format!("line {line}, column {col}: {}", e.message().trim()),
-            None => e.message().trim().to_string(),
-        }
-    })?;
+    let table: toml::Table = text.parse().map_err(|e| toml_message(text, &e))?;
     let Some(package) = table.get("package").and_then(|p| p.as_table()) else {
         return Ok(None);
     };

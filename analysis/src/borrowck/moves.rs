@@ -334,10 +334,10 @@ impl Cx<'_> {
         let m = &moves[hit[0]];
         // Through a built-in index into what was moved from, the use is of the indexed array as
         // a whole (`a[2]` after `let [x, ..] = a;`: "use of partially moved value: `a`").
-        let via_index = index_base(a.place).filter(|&k| {
+        let via_index = index_base(a.place).filter(|_| {
             hit.iter().all(|&mi| {
                 let m = &moves[mi].0;
-                m.proj.len() > k && !m.is_prefix_of(a.place) && m.proj[..k] == a.place.proj[..k]
+                !m.is_prefix_of(a.place) && inside_indexed(m, a.place).is_some()
             })
         });
         // Through a deref of the moved reference itself (`w.n = 1` after `drop(w)`), the use is
@@ -442,11 +442,6 @@ pub(super) struct Init {
     init: Bits,
 }
 
-/// For a move and an access of the same local: whether the move certainly covers what the access
-/// reaches (the moved place is a prefix of it), and whether the access certainly takes in what
-/// the move took (the access is a prefix of the moved place). Array elements compare by range
-/// when known (`[x @ .., _]` on an array of known length, `[_, y]`), constant indices whatever
-/// the patterns' minimum lengths; a range against elements it cannot place answers no.
 /// Where a place first indexes an array it holds (not behind a reference): the length of the
 /// prefix that is indexed.
 fn index_base(p: &Place) -> Option<usize> {
@@ -454,6 +449,17 @@ fn index_base(p: &Place) -> Option<usize> {
     (!p.proj[..k].contains(&Proj::Deref)).then_some(k)
 }
 
+/// Whether the moved place `m` lies inside the array that `a` indexes (`index_base`): the
+/// length of that array's place.
+fn inside_indexed(m: &Place, a: &Place) -> Option<usize> {
+    index_base(a).filter(|&k| m.proj.len() > k && m.proj[..k] == a.proj[..k])
+}
+
+/// For a move and an access of the same local: whether the move certainly covers what the access
+/// reaches (the moved place is a prefix of it), and whether the access certainly takes in what
+/// the move took (the access is a prefix of the moved place). Array elements compare by range
+/// when known (`[x @ .., _]` on an array of known length, `[_, y]`), constant indices whatever
+/// the patterns' minimum lengths; a range against elements it cannot place answers no.
 fn elements_overlap(m: &Place, a: &Place) -> (bool, bool) {
     if m.local != a.local {
         return (false, false);

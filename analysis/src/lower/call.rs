@@ -230,7 +230,8 @@ impl Lower<'_> {
                 ]
             );
         // Where a parameter is a bare type parameter, a reference is passed as it is.
-        let generic_params: Vec<bool> = match self.path_sig(&names) {
+        let sig: Option<FnSig> = self.path_sig(&names).cloned();
+        let generic_params: Vec<bool> = match &sig {
             Some(s) if s.receiver == Receiver::None && s.params.len() == args.len() => s
                 .params
                 .iter()
@@ -272,7 +273,6 @@ impl Lower<'_> {
             names.as_slice(),
             ["panic" | "unreachable"] | [.., "process", "exit"]
         );
-        let sig: Option<FnSig> = self.path_sig(&names).cloned();
         if let Some(w) = sig.as_ref().and_then(|s| s.written.as_ref()) {
             self.annotated_args(w, generics, &ops);
         } else if let Some(w) = super::annotations::std_sig(&names) {

@@ -318,23 +318,7 @@ impl Lower<'_> {
                         add_deref_prefixes(acc, place, unc);
                         continue;
                     }
-                    let proj = match (rest, len) {
-                        (Some(r), Some(len)) if i > r => Proj::ConstIndex {
-                            offset: (len as usize).saturating_sub(n - i) as u32,
-                            from_end: false,
-                            min_length,
-                        },
-                        (Some(r), None) if i > r => Proj::ConstIndex {
-                            offset: (n - i) as u32,
-                            from_end: true,
-                            min_length,
-                        },
-                        _ => Proj::ConstIndex {
-                            offset: i as u32,
-                            from_end: false,
-                            min_length,
-                        },
-                    };
+                    let proj = super::pattern::element_proj(i, n, rest, len, min_length);
                     self.fake_borrows_of(p, &place.project(proj), &elem, unc, acc);
                 }
             }

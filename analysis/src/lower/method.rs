@@ -210,13 +210,7 @@ impl Lower<'_> {
                     ))
                 .then(|| std_api::lookup("IntoIterator", "into_iter"))
                 .flatten();
-                // `str`'s `ToOwned` gives a `String` (`type Owned = String`), when the probe
-                // reaches it first: on `str`, `&str` or `String`, not on `&&str` (whose own
-                // `Clone` gives a `&str`).
-                let from_str = matches!(recv, Ty::Str)
-                    || matches!(recv, Ty::Ref(_, inner) if **inner == Ty::Str)
-                    || recv.adt_name() == Some("String");
-                if method == "to_owned" && owner == "str" && from_str {
+                if method == "to_owned" && owner == "str" && probes_str_first(recv) {
                     return Some(Resolved {
                         receiver: Receiver::Ref,
                         derefs,
@@ -556,4 +550,13 @@ const STD_PEEKABLE: &[std_api::Method] = &[
 /// method).
 fn std_api_known(name: &str) -> bool {
     std_api::owner(name).is_some()
+}
+
+/// Whether rustc's method probe on `recv` meets `str`'s own impls (`ToOwned`, whose `Owned` is a
+/// `String`) before any other: on `str`, `&str` or `String`, not on `&&str` (whose `Clone` is
+/// met first and gives a `&str`).
+fn probes_str_first(recv: &Ty) -> bool {
+    matches!(recv, Ty::Str)
+        || matches!(recv, Ty::Ref(_, inner) if **inner == Ty::Str)
+        || recv.adt_name() == Some("String")
 }

@@ -292,24 +292,7 @@ impl Lower<'_> {
                         Ty::Array(_, len) => *len,
                         _ => None,
                     };
-                    let proj = match (rest, len) {
-                        // With the array's length, an index from the end is one from the start.
-                        (Some(r), Some(len)) if i > r => Proj::ConstIndex {
-                            offset: (len as usize).saturating_sub(n - i) as u32,
-                            from_end: false,
-                            min_length,
-                        },
-                        (Some(r), None) if i > r => Proj::ConstIndex {
-                            offset: (n - i) as u32,
-                            from_end: true,
-                            min_length,
-                        },
-                        _ => Proj::ConstIndex {
-                            offset: i as u32,
-                            from_end: false,
-                            min_length,
-                        },
-                    };
+                    let proj = element_proj(i, n, rest, len, min_length);
                     let m = if elem.is_unknown() && mode == BindMode::Move && !is_binding(p) {
                         BindMode::Unknown
                     } else {
@@ -394,4 +377,34 @@ pub(super) fn binds_ref_mut(pat: &Pat) -> bool {
 /// `None`, `FOO`, `MyVariant`: identifiers in patterns that name constants, by convention.
 pub(super) fn is_constant_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
+}
+
+/// The place of element `i` of a slice pattern of `n` sub-patterns (the rest at `rest`) matched
+/// against an array of length `len` (`None`: unknown, or a slice): rustc's `ConstantIndex`, from
+/// the end after the rest, except that with the array's length an index from the end is one
+/// from the start.
+pub(super) fn element_proj(
+    i: usize,
+    n: usize,
+    rest: Option<usize>,
+    len: Option<u64>,
+    min_length: u32,
+) -> Proj {
+    match (rest, len) {
+        (Some(r), Some(len)) if i > r => Proj::ConstIndex {
+            offset: (len as usize).saturating_sub(n - i) as u32,
+            from_end: false,
+            min_length,
+        },
+        (Some(r), None) if i > r => Proj::ConstIndex {
+            offset: (n - i) as u32,
+            from_end: true,
+            min_length,
+        },
+        _ => Proj::ConstIndex {
+            offset: i as u32,
+            from_end: false,
+            min_length,
+        },
+    }
 }
