@@ -14,7 +14,20 @@ fn main() {
         .nth(1)
         .expect("usage: keystroke FILE [ROOT]");
     let text = std::fs::read_to_string(&path).expect("readable file");
-    let mut host = AnalysisHost::new();
+    // `EVENTS=1`: the queries executed by the last keystroke, counted by name.
+    let executed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = executed.clone();
+    let mut host = if std::env::var("EVENTS").is_ok() {
+        AnalysisHost::with_events(move |e| {
+            if let salsa::EventKind::WillExecute { database_key } = e.kind {
+                let name = format!("{database_key:?}");
+                let name = name.split('(').next().unwrap_or_default().to_string();
+                sink.lock().unwrap().push(name);
+            }
+        })
+    } else {
+        AnalysisHost::new()
+    };
     let file = host.set_file(&path, text.clone(), Edition::E2021);
     if let Some(root) = std::env::args().nth(2) {
         let dir = std::path::Path::new(&root).parent().expect("a folder");
@@ -57,6 +70,7 @@ fn main() {
         } else {
             cur.replace_range(at..at + typed.len(), "");
         }
+        executed.lock().unwrap().clear();
         let t = Instant::now();
         host.set_file(&path, cur.clone(), Edition::E2021);
         let set = t.elapsed().as_secs_f64() * 1e3;
@@ -65,6 +79,13 @@ fn main() {
         times.push(all);
         set_times.push(set);
         diag_times.push(all - set);
+    }
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for name in executed.lock().unwrap().iter() {
+        *counts.entry(name.clone()).or_default() += 1;
+    }
+    for (name, n) in counts {
+        println!("executed by the last keystroke: {name} x{n}");
     }
     for (what, mut times) in [
         ("keystroke", times),
