@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::ast::{self, Container, FnDef};
 use crate::borrowck::{self, BorrowckResult};
-use crate::index::{FnEntry, Index, IndexBuilder};
+use crate::index::{FnEntry, FnFacts, Index, IndexBuilder, ItemFacts};
 use crate::items::{DefMap, FileScope, ItemTree, ModuleId};
 use crate::lower::{self, Lowered};
 use crate::Edition;
@@ -400,6 +400,9 @@ pub struct ResolvedFn {
     pub container: Container,
     /// The function's id when it is a free function.
     pub id: ast::Name,
+    /// The strings the resolved function holds: the keys of the signatures its body may read
+    /// (`index::names_in`).
+    pub names: Vec<Box<str>>,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -422,19 +425,15 @@ pub(crate) fn resolve_fn(
     c: &Container,
     macros: &CrateMacros,
 ) -> ResolvedFn {
-    let expanded;
-    let def = if macros.0.is_empty() {
-        def
-    } else {
-        let mut d = def.clone();
-        macros.expand_in(&mut d);
-        expanded = d;
-        &expanded
-    };
+    let id = scope.fn_id(&def.name, c);
+    let mut def = def.clone();
+    macros.expand_in(&mut def);
+    scope.resolve_fn_def(&mut def, c);
     ResolvedFn {
-        def: scope.fn_def(def, c),
+        names: crate::index::names_in(&def),
+        def,
         container: scope.container(c),
-        id: scope.fn_id(&def.name, c),
+        id,
     }
 }
 
@@ -462,8 +461,10 @@ impl FnSignatures {
 
 impl PartialEq for FnSignatures {
     fn eq(&self, other: &FnSignatures) -> bool {
+        // A function the conversion took from its cache is the same allocation as before.
         let same = |a: &ast::FnItem, b: &ast::FnItem| {
-            a.container == b.container && same_signature(&a.def, &b.def)
+            a.container == b.container
+                && (Arc::ptr_eq(&a.def, &b.def) || same_signature(&a.def, &b.def))
         };
         self.fns().count() == other.fns().count()
             && self.fns().zip(other.fns()).all(|(a, b)| same(a, b))
@@ -647,22 +648,44 @@ pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> &Index {
     crate_index(db, *crate_of(db, file))
 }
 
+/// The items of a crate's index: equal after an edit of a signature, so the bodies that read
+/// them are not re-run for it.
+#[salsa::tracked(returns(ref))]
+pub fn crate_items(db: &dyn salsa::Database, root: SourceFile) -> Arc<ItemFacts> {
+    crate_index(db, root).items().clone()
+}
+
+/// The signatures a function's body may read (those its names reach): equal after an edit of
+/// any other signature, so only the bodies that may call the edited function are re-run.
+#[salsa::tracked(returns(ref))]
+pub fn fn_signatures_read<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<FnFacts> {
+    let names = &fn_resolved(db, item).names;
+    Arc::new(file_index(db, item.file(db)).fn_facts().read_by(names))
+}
+
+/// The index as a function's body sees it: its crate's items and the signatures it may read.
+fn fn_index(db: &dyn salsa::Database, item: FnItem<'_>) -> Index {
+    let root = *crate_of(db, item.file(db));
+    Index::from_parts(
+        crate_items(db, root).clone(),
+        fn_signatures_read(db, item).clone(),
+    )
+}
+
 #[salsa::tracked(returns(ref))]
 pub fn fn_body<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<Lowered> {
-    let file = item.file(db);
-    let index = file_index(db, file);
     let f = fn_resolved(db, item);
     Arc::new(lower::lower_fn(
         &f.def,
         &f.container,
-        index,
-        file.edition(db),
+        &fn_index(db, item),
+        item.file(db).edition(db),
     ))
 }
 
 #[salsa::tracked(returns(ref))]
 pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<BorrowckResult> {
-    Arc::new(check_fn(fn_body(db, item), file_index(db, item.file(db))))
+    Arc::new(check_fn(fn_body(db, item), &fn_index(db, item)))
 }
 
 /// The borrow check of a lowered function and of its closures.
@@ -694,5 +717,77 @@ impl Database {
         Database {
             storage: salsa::Storage::new(Some(Box::new(f))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rs_files(&path, out);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every function of every corpus program lowers and checks the same with the signatures
+    /// its names reach as with all of its crate's: the slice misses nothing lowering asks for.
+    #[test]
+    fn a_bodys_slice_answers_as_the_whole_index() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        let mut paths = Vec::new();
+        rs_files(&dir, &mut paths);
+        assert!(
+            paths.len() > 100,
+            "the shared corpora must be beside the repository ({})",
+            dir.display()
+        );
+        let (mut fns, mut read) = (0, 0);
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let db = Database::default();
+            let file = SourceFile::new(
+                &db,
+                path.display().to_string(),
+                text,
+                crate::Edition::E2021,
+                None,
+                false,
+            );
+            let index = file_index(&db, file);
+            for &item in fn_items(&db, file) {
+                let f = fn_resolved(&db, item);
+                let whole = crate::lower::lower_fn(
+                    &f.def,
+                    &f.container,
+                    index,
+                    crate::Edition::E2021,
+                );
+                let sliced = fn_body(&db, item);
+                assert!(
+                    **sliced == whole,
+                    "{}: `{}` lowers otherwise with its slice of the signatures",
+                    path.display(),
+                    item.path(&db)
+                );
+                assert!(
+                    **fn_borrowck(&db, item) == check_fn(&whole, index),
+                    "{}: `{}` checks otherwise with its slice of the signatures",
+                    path.display(),
+                    item.path(&db)
+                );
+                fns += 1;
+                read += fn_signatures_read(&db, item).len();
+            }
+        }
+        // The test reads signatures at all: corpus bodies call their files' functions.
+        assert!(fns > 1000 && read > 100, "{fns} functions, {read} signatures read");
     }
 }

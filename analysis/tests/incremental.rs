@@ -331,7 +331,7 @@ fn a_body_edit_in_another_file_reanalyses_only_that_body() {
 }
 
 #[test]
-fn a_signature_edit_in_another_file_reaches_the_bodies_of_the_crate() {
+fn a_signature_edit_in_another_file_reaches_the_bodies_that_may_call_it() {
     let after = MODEL.replace(
         "pub fn first(&self) -> &u32 {\n        &self.items[0]",
         "pub fn first(&self) -> u32 {\n        self.items[0]",
@@ -341,8 +341,22 @@ fn a_signature_edit_in_another_file_reaches_the_bodies_of_the_crate() {
     assert_eq!(indexes, 1, "the crate's index is rebuilt once");
     assert_eq!(def_maps, 0, "no item or import changed: the def map stands");
     assert_eq!(
-        bodies, 3,
-        "every body of the crate (`main`, `first`, `add`) and nothing else"
+        bodies, 2,
+        "`first` itself and `main`, which calls it; not `add`, whose names do not reach it"
     );
     assert_eq!(diags, 0, "`first` no longer borrows");
+}
+
+#[test]
+fn a_signature_edit_no_body_reads_reanalyses_only_its_own_body() {
+    let after = MODEL.replace(
+        "pub fn add(&mut self, x: u32) {\n        self.items.push(x);\n    }",
+        "pub fn add(&mut self, x: u32) {\n        self.items.push(x);\n    }\n    pub fn clear(&mut self, keep: usize) {\n        self.items.truncate(keep);\n    }",
+    );
+    assert_ne!(after, MODEL);
+    let (bodies, indexes, _, diags, entries) = crate_executions(&after);
+    assert_eq!(entries, 1, "the edited file's entries, and no other file's");
+    assert_eq!(indexes, 1, "the crate's index is rebuilt once");
+    assert_eq!(bodies, 1, "the new `clear` alone: no other body names it");
+    assert_eq!(diags, 1, "main.rs's E0502 stands");
 }

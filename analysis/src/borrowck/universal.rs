@@ -531,34 +531,17 @@ impl Check<'_, '_> {
             }
         }
         // Each local not declared has the shape of what is assigned to it; until nothing
-        // changes (a disagreement makes it `Bad`, which may unsettle others).
+        // changes (a disagreement makes it `Bad`, which may unsettle others). Each round reads
+        // the shapes as the previous one left them (`tys`), so what a round finds is applied
+        // after it, and only the locals it changed are copied again.
+        let known = |s: &Shape| match s {
+            Shape::Known(t) => Some(t.clone()),
+            _ => None,
+        };
+        let mut tys: Vec<Option<RTy>> = shapes.iter().map(known).collect();
+        let mut found: Vec<(Local, Option<RTy>)> = Vec::new();
         for _ in 0..8 {
-            let tys: Vec<Option<RTy>> = shapes
-                .iter()
-                .map(|s| match s {
-                    Shape::Known(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect();
-            let mut changed = false;
-            let mut set = |l: Local, t: Option<RTy>| {
-                let i = l.0 as usize;
-                // What is assigned from a value of unknown type says nothing of the local's.
-                let (None, Some(t)) = (&declared[i], t.filter(RTy::is_known)) else {
-                    return;
-                };
-                let new = match &shapes[i] {
-                    Shape::Bad => return,
-                    Shape::Known(old) if old.same_shape(&t) => return,
-                    Shape::Known(_) => Shape::Bad,
-                    Shape::Unset if agrees(self.cx.index, &t, &body.locals[i].ty) => {
-                        Shape::Known(t)
-                    }
-                    Shape::Unset => Shape::Bad,
-                };
-                shapes[i] = new;
-                changed = true;
-            };
+            found.clear();
             for b in self.reachable_blocks() {
                 let block = &body.blocks[b];
                 for (si, s) in block.stmts.iter().enumerate() {
@@ -569,10 +552,8 @@ impl Check<'_, '_> {
                     {
                         continue;
                     }
-                    set(
-                        dest.local,
-                        self.rvalue_rty(&tys, b, si, rv, &mut |_| Region::Unknown),
-                    );
+                    let t = self.rvalue_rty(&tys, b, si, rv, &mut |_| Region::Unknown);
+                    found.push((dest.local, t));
                 }
                 if let Terminator::Call { dest, .. } = &block.term {
                     if dest.proj.is_empty() {
@@ -580,9 +561,29 @@ impl Check<'_, '_> {
                             .calls
                             .get(&b)
                             .map(|c| c.ret.map_regions(&mut |_| Region::Unknown).subst(&[], &[]));
-                        set(dest.local, t);
+                        found.push((dest.local, t));
                     }
                 }
+            }
+            let mut changed = false;
+            for (l, t) in found.drain(..) {
+                let i = l.0 as usize;
+                // What is assigned from a value of unknown type says nothing of the local's.
+                let (None, Some(t)) = (&declared[i], t.filter(RTy::is_known)) else {
+                    continue;
+                };
+                let new = match &shapes[i] {
+                    Shape::Bad => continue,
+                    Shape::Known(old) if old.same_shape(&t) => continue,
+                    Shape::Known(_) => Shape::Bad,
+                    Shape::Unset if agrees(self.cx.index, &t, &body.locals[i].ty) => {
+                        Shape::Known(t)
+                    }
+                    Shape::Unset => Shape::Bad,
+                };
+                tys[i] = known(&new);
+                shapes[i] = new;
+                changed = true;
             }
             if !changed {
                 return Some(

@@ -35,14 +35,16 @@ pub(super) fn has_attribute_macro(attrs: &[Name]) -> bool {
 /// leaves the index as it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FnEntry {
-    /// A free function of the crate, not nested in another.
-    Free(Name, FnSig),
+    /// A free function of the crate, not nested in another. The signatures are shared: the
+    /// index and the slices of it that bodies read hold them without copying, and compare them
+    /// by address first.
+    Free(Name, Arc<FnSig>),
     /// A function in an impl or trait: its owner (the self type's or trait's name, when there is
     /// one) and its signature (`None` for `impl Tr for &T`, which the index does not model).
     Method {
         owner: Option<Name>,
         name: Name,
-        sig: Option<FnSig>,
+        sig: Option<Arc<FnSig>>,
         /// The trait that declares it, for a method of a trait or of a trait impl: such a method
         /// may be added to std types.
         trait_: Option<Name>,
@@ -59,7 +61,7 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         }
         return FnEntry::Free(
             def.name.clone(),
-            signature(def, &ast::Generics::default(), None),
+            Arc::new(signature(def, &ast::Generics::default(), None)),
         );
     }
     let generics = [generic_copy(&def.generics), generic_copy(&c.impl_generics)].concat();
@@ -83,7 +85,7 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
                 ..written_sig(def, &c.impl_generics, Some(t))
             }));
         }
-        sig
+        Arc::new(sig)
     });
     FnEntry::Method {
         owner,
@@ -95,7 +97,10 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
 
 /// Builds an `Index` item by item, in the file's order.
 pub struct IndexBuilder {
-    index: Index,
+    items: ItemFacts,
+    fns: FnFacts,
+    /// self type name -> method -> signature, turned around into `FnFacts::methods` at the end.
+    methods: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>>,
     /// `impl Copy for X`: whether the impl has bounds, and which arguments it wants `Copy`.
     copy_impls: Vec<(Name, bool, Vec<usize>)>,
     drop_impls: Vec<Name>,
@@ -112,11 +117,13 @@ pub struct IndexBuilder {
 impl IndexBuilder {
     pub fn new(shadowed: Vec<Name>, control_free_macros: Vec<Name>) -> IndexBuilder {
         IndexBuilder {
-            index: Index {
+            items: ItemFacts {
                 shadowed,
                 control_free_macros,
-                ..Index::default()
+                ..ItemFacts::default()
             },
+            fns: FnFacts::default(),
+            methods: HashMap::default(),
             copy_impls: Vec::new(),
             drop_impls: Vec::new(),
             method_traits: HashMap::default(),
@@ -166,7 +173,7 @@ impl IndexBuilder {
                         .collect(),
                     ast::Fields::Unit => Vec::new(),
                 };
-                self.index.add_adt(
+                self.items.add_adt(
                     &s.name,
                     AdtInfo {
                         variants: Vec::new(),
@@ -198,7 +205,7 @@ impl IndexBuilder {
                     .iter()
                     .map(|(v, fields)| (v.clone(), field_types(fields, &generics)))
                     .collect();
-                self.index.add_adt(
+                self.items.add_adt(
                     &e.name,
                     AdtInfo {
                         variants,
@@ -238,8 +245,7 @@ impl IndexBuilder {
                     &name,
                     matches!(i.self_ty, ast::Type::Ref { .. }),
                 ) {
-                    self.index
-                        .impls
+                    self.items.impls
                         .entry(n.clone())
                         .or_default()
                         .push(t.clone());
@@ -252,7 +258,7 @@ impl IndexBuilder {
                             let target = Ty::from_ast(target, &generics, None);
                             let unbound = target.subst(&params, &vec![Ty::Unknown; params.len()]);
                             if !target.is_unknown() && !unbound.has_params() {
-                                self.index.deref_targets.insert(n.clone(), (params, target));
+                                self.items.deref_targets.insert(n.clone(), (params, target));
                             }
                         }
                     }
@@ -287,23 +293,23 @@ impl IndexBuilder {
             ast::Item::TypeAlias(a) => {
                 let plain = a.generics.types.is_empty() && a.generics.lifetimes.is_empty();
                 insert_once(
-                    &mut self.index.aliases,
+                    &mut self.items.aliases,
                     a.name.clone(),
                     plain.then(|| a.ty.clone()),
                 );
                 insert_once(
-                    &mut self.index.generic_aliases,
+                    &mut self.items.generic_aliases,
                     a.name.clone(),
                     Some(std::sync::Arc::new((a.generics.clone(), a.ty.clone()))),
                 );
             }
             ast::Item::Static(st) => {
                 let entry = Some((st.mutable, Ty::from_ast(&st.ty, &[], None)));
-                insert_once(&mut self.index.statics, st.name.clone(), entry);
+                insert_once(&mut self.items.statics, st.name.clone(), entry);
             }
             ast::Item::Trait(t) => {
                 let supertraits = Some(t.supertraits.clone());
-                insert_once(&mut self.index.traits, t.name.clone(), supertraits);
+                insert_once(&mut self.items.traits, t.name.clone(), supertraits);
             }
             // What these name is the def map's (`items`).
             ast::Item::Use(_)
@@ -320,7 +326,7 @@ impl IndexBuilder {
     pub fn add_fn(&mut self, entry: &FnEntry) {
         match entry {
             FnEntry::Free(name, sig) => {
-                insert_unique(&mut self.index.fns, name.clone(), sig.clone())
+                insert_unique(&mut self.fns.free, name.clone(), sig.clone())
             }
             FnEntry::Method {
                 owner,
@@ -335,7 +341,7 @@ impl IndexBuilder {
                     }
                 }
                 if let Some(owner) = owner {
-                    let methods = self.index.methods.entry(owner.clone()).or_default();
+                    let methods = self.methods.entry(owner.clone()).or_default();
                     match sig {
                         Some(sig) => insert_unique(methods, name.clone(), sig.clone()),
                         None => {
@@ -365,11 +371,11 @@ impl IndexBuilder {
                 }
             }
             if !selves.is_empty() {
-                self.index.method_names.insert(method, selves);
+                self.fns.method_names.insert(method, selves);
             }
         }
         for (n, bounded, needs) in self.copy_impls {
-            if let Some(a) = self.index.adts.get_mut(&n) {
+            if let Some(a) = self.items.adts.get_mut(&n) {
                 if !a.copy {
                     a.copy = true;
                     a.copy_if_args_copy = if bounded { None } else { Some(false) };
@@ -378,11 +384,15 @@ impl IndexBuilder {
             }
         }
         for n in self.drop_impls {
-            if let Some(a) = self.index.adts.get_mut(&n) {
+            if let Some(a) = self.items.adts.get_mut(&n) {
                 a.drop = true;
             }
         }
-        self.index
+        self.fns.methods = by_method(self.methods);
+        Index {
+            items: Arc::new(self.items),
+            fns: Arc::new(self.fns),
+        }
     }
 }
 
@@ -452,9 +462,9 @@ pub(super) fn insert_once<V>(map: &mut HashMap<Name, Option<V>>, k: Name, v: Opt
 }
 
 pub(super) fn insert_unique<K: std::hash::Hash + Eq>(
-    map: &mut HashMap<K, Option<FnSig>>,
+    map: &mut HashMap<K, Option<Arc<FnSig>>>,
     k: K,
-    v: FnSig,
+    v: Arc<FnSig>,
 ) {
     match map.get(&k) {
         None => {
@@ -465,4 +475,18 @@ pub(super) fn insert_unique<K: std::hash::Hash + Eq>(
             map.insert(k, None);
         }
     }
+}
+
+/// Methods by name, then by self type: what a body may read of them is one entry per name it
+/// spells (`FnFacts::read_by`).
+fn by_method(
+    methods: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>>,
+) -> HashMap<Name, Arc<HashMap<Name, Option<Arc<FnSig>>>>> {
+    let mut out: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>> = HashMap::default();
+    for (owner, methods) in methods {
+        for (name, sig) in methods {
+            out.entry(name).or_default().insert(owner.clone(), sig);
+        }
+    }
+    out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
 }

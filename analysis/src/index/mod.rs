@@ -12,6 +12,7 @@
 
 mod builder;
 mod copy;
+mod reads;
 mod regions;
 mod scan;
 mod signature;
@@ -19,6 +20,7 @@ mod signature;
 mod tests;
 
 pub use builder::{fn_entry, FnEntry, IndexBuilder};
+pub use reads::names_in;
 pub use copy::{generic_copy, generic_copy_with};
 pub use regions::{
     lifetimes_named, mentions_static, names_lifetime, names_static_anywhere, regions_of, type_name,
@@ -33,6 +35,7 @@ use signature::*;
 
 use crate::ast::{self, Mutability, Name};
 use crate::ty::Ty;
+use std::sync::Arc;
 
 /// The index is read on every expression lowered: its maps hash names with `FxHasher`, not SipHash.
 type HashMap<K, V> = std::collections::HashMap<K, V, crate::base::FxBuild>;
@@ -167,13 +170,20 @@ pub struct WrittenAdt {
     pub variants: Vec<(Name, ast::Fields)>,
 }
 
+/// What the index knows: the crate's items and its functions' signatures, each shared. They
+/// are apart so that a function's body can read the items whole and, of the signatures, only
+/// those its names may reach (`FnFacts::read_by`): editing a signature then re-runs only the
+/// bodies that may call it (see `db::fn_signatures_read`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Index {
+    items: Arc<ItemFacts>,
+    fns: Arc<FnFacts>,
+}
+
+/// The crate's types, impls, traits, statics and aliases, and what its text says of std names.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ItemFacts {
     adts: HashMap<Name, AdtInfo>,
-    fns: HashMap<Name, Option<FnSig>>,
-    /// self type name -> method -> signature; `None` when ambiguous. Nested, so that a lookup by
-    /// `&str`s allocates no key.
-    methods: HashMap<Name, HashMap<Name, Option<FnSig>>>,
     /// std type names the file imports from elsewhere: nothing std says holds for them.
     shadowed: Vec<Name>,
     /// `macro_rules!` macros of the file whose bodies hold no `return`, `break`, `continue` or
@@ -185,10 +195,6 @@ pub struct Index {
     /// With the impl's type parameters as the self type's arguments name them (`impl<T> Deref
     /// for Own<T> { type Target = T; }` gives `([T], T)`).
     deref_targets: HashMap<Name, (Vec<Name>, Ty)>,
-    /// Names of the methods the crate's traits declare or its trait impls define, with the std
-    /// types (`*`: any) that the traits are implemented for: such a method may shadow what the
-    /// std table says of those types (inherent methods cannot).
-    method_names: HashMap<Name, Vec<Name>>,
     /// The crate's traits with their supertraits; `None` when the name is declared twice.
     traits: HashMap<Name, Option<Vec<Name>>>,
     /// `static` items: mutability and type; `None` when the name is declared twice.
@@ -201,23 +207,7 @@ pub struct Index {
     generic_aliases: HashMap<Name, Option<std::sync::Arc<(ast::Generics, ast::Type)>>>,
 }
 
-impl Index {
-    pub fn build(file: &ast::SourceFile, shadowed: Vec<Name>) -> Index {
-        Index::build_with(file, shadowed, Vec::new())
-    }
-
-    pub fn build_with(
-        file: &ast::SourceFile,
-        shadowed: Vec<Name>,
-        control_free_macros: Vec<Name>,
-    ) -> Index {
-        let mut builder = IndexBuilder::new(shadowed, control_free_macros);
-        for item in &file.items {
-            builder.add_item(item);
-        }
-        builder.finish()
-    }
-
+impl ItemFacts {
     fn add_adt(&mut self, name: &Name, info: AdtInfo) {
         // Two types of one name in one crate (in different modules): we cannot tell which is
         // meant, so the name knows nothing.
@@ -232,6 +222,53 @@ impl Index {
             return;
         }
         self.adts.insert(name.clone(), info);
+    }
+}
+
+/// The signatures of the crate's functions and methods, every lookup by a name that the calling
+/// body spells (a function's id is `name@module`, a method is looked up by its name).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct FnFacts {
+    /// Free functions by id.
+    free: HashMap<Name, Option<Arc<FnSig>>>,
+    /// method name -> self type name -> signature; `None` when ambiguous. Nested, so that a
+    /// lookup by `&str`s allocates no key, and by name first, so that a body's slice shares the
+    /// entries of the names it spells.
+    methods: HashMap<Name, Arc<HashMap<Name, Option<Arc<FnSig>>>>>,
+    /// Names of the methods the crate's traits declare or its trait impls define, with the std
+    /// types (`*`: any) that the traits are implemented for: such a method may shadow what the
+    /// std table says of those types (inherent methods cannot).
+    method_names: HashMap<Name, Vec<Name>>,
+}
+
+impl Index {
+    /// An index of these items and signatures.
+    pub fn from_parts(items: Arc<ItemFacts>, fns: Arc<FnFacts>) -> Index {
+        Index { items, fns }
+    }
+
+    pub fn items(&self) -> &Arc<ItemFacts> {
+        &self.items
+    }
+
+    pub fn fn_facts(&self) -> &Arc<FnFacts> {
+        &self.fns
+    }
+
+    pub fn build(file: &ast::SourceFile, shadowed: Vec<Name>) -> Index {
+        Index::build_with(file, shadowed, Vec::new())
+    }
+
+    pub fn build_with(
+        file: &ast::SourceFile,
+        shadowed: Vec<Name>,
+        control_free_macros: Vec<Name>,
+    ) -> Index {
+        let mut builder = IndexBuilder::new(shadowed, control_free_macros);
+        for item in &file.items {
+            builder.add_item(item);
+        }
+        builder.finish()
     }
 
     /// A macro that cannot divert control flow: std's pure ones and the file's own whose bodies
@@ -255,7 +292,7 @@ impl Index {
                 | "debug_assert_ne"
                 | "eprint"
                 | "print"
-        ) || self.control_free_macros.iter().any(|n| &**n == name)
+        ) || self.items.control_free_macros.iter().any(|n| &**n == name)
     }
 
     /// The target of the crate's `Deref` impl for `ty`, with `ty`'s arguments substituted.
@@ -263,7 +300,7 @@ impl Index {
         let Ty::Adt { name, args, .. } = ty else {
             return None;
         };
-        let (params, target) = self.deref_targets.get(name)?;
+        let (params, target) = self.items.deref_targets.get(name)?;
         if params.is_empty() {
             return Some(target.clone());
         }
@@ -272,21 +309,21 @@ impl Index {
 
     /// Whether the crate implements the trait for the type (by last path segments).
     pub fn implements(&self, ty: &str, tr: &str) -> bool {
-        self.impls
+        self.items.impls
             .get(ty)
             .is_some_and(|v| v.iter().any(|t| &**t == tr))
     }
 
     pub fn is_shadowed(&self, name: &str) -> bool {
-        self.shadowed.iter().any(|n| &**n == name)
+        self.items.shadowed.iter().any(|n| &**n == name)
     }
 
     pub fn adt(&self, name: &str) -> Option<&AdtInfo> {
-        self.adts.get(name)
+        self.items.adts.get(name)
     }
 
     pub fn adt_is_copy(&self, name: &str) -> Option<bool> {
-        self.adts
+        self.items.adts
             .get(name)
             .and_then(|a| if a.opaque { None } else { Some(a.copy) })
     }
@@ -298,18 +335,18 @@ impl Index {
         fn names_alias(index: &Index, ty: &Ty) -> bool {
             match ty {
                 Ty::Adt { name, args, .. } => {
-                    index.aliases.contains_key(name) || args.iter().any(|t| names_alias(index, t))
+                    index.items.aliases.contains_key(name) || args.iter().any(|t| names_alias(index, t))
                 }
                 Ty::Ref(_, t) | Ty::Array(t, _) | Ty::Slice(t) => names_alias(index, t),
                 Ty::Tuple(ts) => ts.iter().any(|t| names_alias(index, t)),
                 _ => false,
             }
         }
-        if self.aliases.is_empty() || !names_alias(self, &ty) {
+        if self.items.aliases.is_empty() || !names_alias(self, &ty) {
             return ty;
         }
         fn go(index: &Index, ty: Ty, depth: u32) -> Ty {
-            if depth > 8 || index.aliases.is_empty() {
+            if depth > 8 || index.items.aliases.is_empty() {
                 return ty;
             }
             if let Ty::Adt {
@@ -318,8 +355,8 @@ impl Index {
                 lifetimes,
             } = &ty
             {
-                if !index.adts.contains_key(name) {
-                    match index.aliases.get(name) {
+                if !index.items.adts.contains_key(name) {
+                    match index.items.aliases.get(name) {
                         Some(Some(t)) if args.is_empty() && *lifetimes == 0 => {
                             return go(index, Ty::from_ast(t, &[], None), depth + 1);
                         }
@@ -354,26 +391,23 @@ impl Index {
 
     /// The crate's type alias of this name, with its generics.
     pub fn alias(&self, name: &str) -> Option<(&ast::Generics, &ast::Type)> {
-        let a = self.generic_aliases.get(name)?.as_ref()?;
+        let a = self.items.generic_aliases.get(name)?.as_ref()?;
         Some((&a.0, &a.1))
     }
 
     /// The crate's `static` item of this name: whether it is `mut`, and its type.
     pub fn static_item(&self, name: &str) -> Option<&(bool, Ty)> {
-        self.statics.get(name)?.as_ref()
+        self.items.statics.get(name)?.as_ref()
     }
 
     /// A free function of the crate by name.
     pub fn function(&self, name: &str) -> Option<&FnSig> {
-        self.fns.get(name).and_then(|s| s.as_ref())
+        self.fns.free.get(name)?.as_deref()
     }
 
     /// A method of a workspace type by the type's name.
     pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
-        self.methods
-            .get(owner)
-            .and_then(|methods| methods.get(name))
-            .and_then(|s| s.as_ref())
+        self.fns.methods.get(name)?.get(owner)?.as_deref()
     }
 
     /// Whether a bound naming one of the crate's traits makes a type `Copy`, through the
@@ -383,7 +417,7 @@ impl Index {
             if depth > 16 || index.is_shadowed(name) {
                 return None;
             }
-            let supertraits = index.traits.get(name)?.as_ref()?;
+            let supertraits = index.items.traits.get(name)?.as_ref()?;
             bounds_copy(supertraits, &|b| go(index, b, depth + 1))
         }
         go(self, name, 0)
@@ -415,13 +449,12 @@ impl Index {
     /// type is then that trait's).
     pub fn sole_trait_method(&self, name: &str) -> Option<std::sync::Arc<WrittenSig>> {
         let mut found = None;
-        for (owner, methods) in &self.methods {
-            match methods.get(name) {
-                None => continue,
-                Some(Some(sig)) if found.is_none() && self.traits.contains_key(owner) => {
+        for (owner, sig) in self.fns.methods.get(name)?.iter() {
+            match sig {
+                Some(sig) if found.is_none() && self.items.traits.contains_key(owner) => {
                     found = Some(sig.written.clone()?)
                 }
-                Some(_) => return None,
+                _ => return None,
             }
         }
         found
@@ -430,7 +463,7 @@ impl Index {
     /// Whether a trait of the crate may add a method of this name to the std type `owner`
     /// (through an impl for it, or a blanket impl).
     pub fn defines_method_named(&self, name: &str, owner: &str) -> bool {
-        self.method_names
+        self.fns.method_names
             .get(name)
             .is_some_and(|selves| selves.iter().any(|s| &**s == "*" || &**s == owner))
     }

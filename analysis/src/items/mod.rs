@@ -132,9 +132,14 @@ impl<'a> FileScope<'a> {
     /// A function with every path in its signature and body resolved (in its body's scope).
     pub fn fn_def(&self, def: &FnDef, c: &Container) -> FnDef {
         let mut def = def.clone();
-        let r = self.resolver(c, std::slice::from_ref(&def.name));
-        r.fn_def(&mut def, c);
+        self.resolve_fn_def(&mut def, c);
         def
+    }
+
+    /// `fn_def` in place (on a copy made already: the one the crate's macros were expanded in).
+    pub fn resolve_fn_def(&self, def: &mut FnDef, c: &Container) {
+        let name = def.name.clone();
+        self.resolver(c, std::slice::from_ref(&name)).fn_def(def, c);
     }
 
     /// The id of a free function declared in `c`.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::cx::{stack_position, Cx, Shared, SpanMap};
 use super::lexer::{Lexer, Tok};
-use super::parse::{new_parser, parse_within_budget};
+use super::parse::{give_back, parse_within_budget, take_parser};
 use crate::ast::{
     for_each_child, Container, Expr, ExprKind, MacroCall, MacroRules, Name, Pat, PatKind, Span,
     Stmt,
@@ -787,8 +787,7 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
     src.push_str(PREFIX);
     src.push_str(&out.text);
     src.push_str(SUFFIX);
-    let mut parser = new_parser();
-    let tree = parse_within_budget(&mut parser, &src, None)?;
+    let tree = parse_expansion(&src)?;
     let root = tree.root_node();
     if root.has_error() {
         return None;
@@ -801,7 +800,7 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
         cache_old: Default::default(),
         cache_new: Default::default(),
         caching: false,
-        parser: Some(parser),
+        parser: Some(take_parser()),
         depth: 0,
         macro_nesting: 0,
         last_container: None,
@@ -823,6 +822,9 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
         );
         cx.block(body)
     };
+    if let Some(parser) = shared.parser.take() {
+        give_back(parser);
+    }
     if !shared.items.is_empty() {
         return None;
     }
@@ -852,6 +854,35 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
         return None;
     }
     Some(expr)
+}
+
+thread_local! {
+    /// The parses of this thread's recent expansions, by their text: a function is lowered again
+    /// on every keystroke in it, and its invocations expand to the texts they expanded to before.
+    static EXPANSIONS: std::cell::RefCell<HashMap<Box<str>, tree_sitter::Tree>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// The parse of an expansion's text (a function wrapping it), remembered; `None` past the
+/// parse's budget.
+fn parse_expansion(src: &str) -> Option<tree_sitter::Tree> {
+    /// Enough for the invocations of the functions being edited; past it, all are forgotten.
+    const KEPT: usize = 512;
+    if let Some(tree) = EXPANSIONS.with(|kept| kept.borrow().get(src).cloned()) {
+        return Some(tree);
+    }
+    let mut parser = take_parser();
+    let tree = parse_within_budget(&mut parser, src, None);
+    give_back(parser);
+    let tree = tree?;
+    EXPANSIONS.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if kept.len() >= KEPT {
+            kept.clear();
+        }
+        kept.insert(src.into(), tree.clone());
+    });
+    Some(tree)
 }
 
 /// Whether `pat` binds a name copied from the invocation.

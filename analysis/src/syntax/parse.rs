@@ -269,6 +269,26 @@ pub(super) fn new_parser() -> Parser {
     parser
 }
 
+thread_local! {
+    /// A parser kept between the expansions of macros on this thread: making one and setting
+    /// its language costs more than parsing a short expansion.
+    static SPARE: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+}
+
+/// This thread's spare parser, or a new one.
+pub(super) fn take_parser() -> Parser {
+    SPARE
+        .with(|spare| spare.borrow_mut().take())
+        .unwrap_or_else(new_parser)
+}
+
+/// Keeps a parser for this thread's next `take_parser`, reset (a parse stopped by its budget
+/// would otherwise resume).
+pub(super) fn give_back(mut parser: Parser) {
+    parser.reset();
+    SPARE.with(|spare| *spare.borrow_mut() = Some(parser));
+}
+
 /// The length of the longest common prefix of two byte strings, eight bytes at a time.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
