@@ -10,11 +10,11 @@ use crate::ast::{Container, Item};
 use crate::base::{FxBuild, FxHasher};
 
 /// What one conversion keeps for the next: the items converted from each item of the file
-/// (functions, and the impls, traits, modules and types around or beside them), keyed by the
-/// item's container and exact text (attributes included). An item whose text and container did
-/// not change since the previous conversion converts to the same items, shifted to its new
-/// offset, so a keystroke walks only the items around the edit: an unchanged impl, module or
-/// function is neither walked nor converted again.
+/// (functions, and the impls, traits, modules, types and `use` declarations around or beside
+/// them), keyed by the item's container and exact text (attributes included). An item whose
+/// text and container did not change since the previous conversion converts to the same items,
+/// shifted to its new offset, so a keystroke walks only the items around the edit: an unchanged
+/// impl, module or function is neither walked nor converted again.
 #[derive(Default)]
 pub(crate) struct ConvertCache {
     /// The text the entries were converted from; each entry is a range of it (one copy of the

@@ -113,7 +113,8 @@ impl<'t, 's> Cx<'t, 's> {
             g: grammar(),
             text,
             cursor: root.walk(),
-            kids: Vec::with_capacity(256),
+            // Grown as the nesting needs: a conversion of a macro's arguments needs few.
+            kids: Vec::with_capacity(32),
             base,
             delta,
             container,

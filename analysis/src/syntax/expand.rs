@@ -787,7 +787,7 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
     src.push_str(PREFIX);
     src.push_str(&out.text);
     src.push_str(SUFFIX);
-    let tree = parse_expansion(&src)?;
+    let tree = parse_remembered(&src)?;
     let root = tree.root_node();
     if root.has_error() {
         return None;
@@ -863,9 +863,9 @@ thread_local! {
         std::cell::RefCell::new(HashMap::new());
 }
 
-/// The parse of an expansion's text (a function wrapping it), remembered; `None` past the
-/// parse's budget.
-fn parse_expansion(src: &str) -> Option<tree_sitter::Tree> {
+/// The parse of an expansion's text (a function wrapping it), or of a macro's arguments inside
+/// one, remembered; `None` past the parse's budget.
+pub(super) fn parse_remembered(src: &str) -> Option<tree_sitter::Tree> {
     /// Enough for the invocations of the functions being edited; past it, all are forgotten.
     const KEPT: usize = 512;
     if let Some(tree) = EXPANSIONS.with(|kept| kept.borrow().get(src).cloned()) {

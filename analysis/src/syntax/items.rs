@@ -52,6 +52,7 @@ impl<'t, 's> Cx<'t, 's> {
                 | K::ImplItem
                 | K::TraitItem
                 | K::ModItem
+                | K::UseDeclaration
         );
         // An item nested in a function is in the cache entry of the outermost one; its own entry
         // would copy the items of every function inside it again, quadratic in the nesting (the

@@ -255,6 +255,9 @@ impl<'t, 's> Cx<'t, 's> {
                 }
                 return tree;
             }
+            // In an expansion (made again whenever its function is lowered again): the parses
+            // of this thread's recent expansions.
+            None if sh.map.is_some() => super::expand::parse_remembered(src),
             None => {
                 let parser = sh.parser.get_or_insert_with(new_parser);
                 parse_within_budget(parser, src, None)
