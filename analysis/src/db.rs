@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::ast::{self, Container, FnDef};
 use crate::borrowck::{self, BorrowckResult};
-use crate::index::{FnEntry, FnFacts, Index, IndexBuilder, ItemFacts};
+use crate::index::{FnEntry, FnFacts, FnsBuilder, Index, IndexBuilder, ItemFacts};
 use crate::items::{DefMap, FileScope, ItemTree, ModuleId};
 use crate::lower::{self, Lowered};
 use crate::Edition;
@@ -559,11 +559,21 @@ fn signature_entry(scope: FileScope, f: &ast::FnItem) -> FnEntry {
     ))
 }
 
-/// The signatures the bodies of a crate need, from all its files. Position-independent, and
-/// built from queries that stay equal while function bodies are edited: a body edit neither
-/// rebuilds it nor re-runs the other bodies that depend on it.
+/// The facts the bodies of a crate read, from all its files: its items and its functions'
+/// signatures, each built by a query of its own.
 #[salsa::tracked(returns(ref))]
 pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
+    Arc::new(Index::from_parts(
+        crate_items(db, root).clone(),
+        crate_fn_facts(db, root).clone(),
+    ))
+}
+
+/// The items of a crate (types, impls, traits, statics, aliases) from all its files and its
+/// dependencies. Built from queries that stay equal while functions are edited, signatures
+/// included: such an edit neither rebuilds it nor re-runs the bodies that read it.
+#[salsa::tracked(returns(ref))]
+pub fn crate_items(db: &dyn salsa::Database, root: SourceFile) -> Arc<ItemFacts> {
     let map = def_map(db, root);
     let files = own_files(db, root);
     let mut builder = IndexBuilder::for_files(files.iter().map(|&f| {
@@ -575,22 +585,34 @@ pub fn crate_index(db: &dyn salsa::Database, root: SourceFile) -> Arc<Index> {
             builder.add_item(item);
         }
     }
-    for &f in &files {
+    if map.own_files < map.files.len() {
+        for item in &dependency_entries(db, root).items {
+            builder.add_item(item);
+        }
+    }
+    Arc::new(builder.finish_items())
+}
+
+/// The signatures of a crate's functions and of its dependencies', from queries that stay equal
+/// while only bodies change: a body edit neither rebuilds it nor verifies it file by file.
+/// Rebuilt only when a file's signatures changed, so never equal to what it was (`no_eq`: not
+/// compared).
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn crate_fn_facts(db: &dyn salsa::Database, root: SourceFile) -> Arc<FnFacts> {
+    let map = def_map(db, root);
+    let mut builder = FnsBuilder::default();
+    for &f in &own_files(db, root) {
         for entry in file_fn_entries(db, f).iter() {
             builder.add_fn(entry);
         }
     }
     if map.own_files < map.files.len() {
         builder.named_traits(map.named_traits());
-        let deps = dependency_entries(db, root);
-        for item in &deps.items {
-            builder.add_item(item);
-        }
-        for f in &deps.fns {
+        for f in &dependency_entries(db, root).fns {
             builder.add_fn(f);
         }
     }
-    Arc::new(builder.finish())
+    Arc::new(builder.finish(crate_items(db, root)))
 }
 
 /// The def map of the dependencies of the crate whose root is `root`, the crate itself left
@@ -658,19 +680,13 @@ pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> &Index {
     crate_index(db, *crate_of(db, file))
 }
 
-/// The items of a crate's index: equal after an edit of a signature, so the bodies that read
-/// them are not re-run for it.
-#[salsa::tracked(returns(ref))]
-pub fn crate_items(db: &dyn salsa::Database, root: SourceFile) -> Arc<ItemFacts> {
-    crate_index(db, root).items().clone()
-}
-
 /// The signatures a function's body may read (those its names reach): equal after an edit of
 /// any other signature, so only the bodies that may call the edited function are re-run.
 #[salsa::tracked(returns(ref))]
 pub fn fn_signatures_read<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<FnFacts> {
     let names = &fn_resolved(db, item).names;
-    Arc::new(file_index(db, item.file(db)).fn_facts().read_by(names))
+    let root = *crate_of(db, item.file(db));
+    Arc::new(crate_fn_facts(db, root).read_by(names))
 }
 
 /// The index as a function's body sees it: its crate's items and the signatures it may read.

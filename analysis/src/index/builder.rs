@@ -98,16 +98,22 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
 /// Builds an `Index` item by item, in the file's order.
 pub struct IndexBuilder {
     items: ItemFacts,
-    fns: FnFacts,
-    /// self type name -> method -> signature, turned around into `FnFacts::methods` at the end.
-    methods: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>>,
+    fns: FnsBuilder,
     /// `impl Copy for X`: whether the impl has bounds, and which arguments it wants `Copy`.
     copy_impls: Vec<(Name, bool, Vec<usize>)>,
     drop_impls: Vec<Name>,
+}
+
+/// Builds the signatures' part of an index, function by function; finished against the items
+/// (`finish`), which say which std types the crate's traits add methods to. Apart from the
+/// items, so that a signature edit rebuilds this part alone.
+#[derive(Default)]
+pub struct FnsBuilder {
+    free: HashMap<Name, Option<Arc<FnSig>>>,
+    /// self type name -> method -> signature, turned around into `FnFacts::methods` at the end.
+    methods: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>>,
     /// Method name -> the traits that declare it or define it in an impl.
     method_traits: HashMap<Name, Vec<Name>>,
-    /// Trait -> the std types its impls may add methods to (`*`: any type).
-    trait_selves: HashMap<Name, Vec<Name>>,
     /// The dependencies' traits that the crate's own modules name (define, import or
     /// glob-import): a method needs its trait in scope, so a dependency's trait that the crate
     /// never names adds no method to std types. `None`: every trait counts.
@@ -122,19 +128,15 @@ impl IndexBuilder {
                 control_free_macros,
                 ..ItemFacts::default()
             },
-            fns: FnFacts::default(),
-            methods: HashMap::default(),
+            fns: FnsBuilder::default(),
             copy_impls: Vec::new(),
             drop_impls: Vec::new(),
-            method_traits: HashMap::default(),
-            trait_selves: HashMap::default(),
-            named_traits: None,
         }
     }
 
     /// Sets the dependencies' traits that the crate's own code names (`DefMap::named_traits`).
     pub fn named_traits(&mut self, traits: Vec<Name>) {
-        self.named_traits = Some(traits);
+        self.fns.named_traits(traits);
     }
 
     /// The builder of a crate's index: the std names its files shadow and their control-free
@@ -233,7 +235,7 @@ impl IndexBuilder {
             ast::Item::Impl(i) => {
                 if let Some(t) = &i.trait_name {
                     if let Some(s) = std_self(i, t) {
-                        let selves = self.trait_selves.entry(t.clone()).or_default();
+                        let selves = self.items.trait_selves.entry(t.clone()).or_default();
                         if !selves.contains(&s) {
                             selves.push(s);
                         }
@@ -324,10 +326,48 @@ impl IndexBuilder {
     /// A function's entry (`fn_entry`). Functions and types fill different tables, so the
     /// functions may come after all the types.
     pub fn add_fn(&mut self, entry: &FnEntry) {
-        match entry {
-            FnEntry::Free(name, sig) => {
-                insert_unique(&mut self.fns.free, name.clone(), sig.clone())
+        self.fns.add_fn(entry)
+    }
+
+    pub fn finish(mut self) -> Index {
+        let fns = std::mem::take(&mut self.fns);
+        let items = self.finish_items();
+        Index {
+            fns: Arc::new(fns.finish(&items)),
+            items: Arc::new(items),
+        }
+    }
+
+    /// The items' part alone (the functions added are left out).
+    pub fn finish_items(mut self) -> ItemFacts {
+        for (n, bounded, needs) in self.copy_impls {
+            if let Some(a) = self.items.adts.get_mut(&n) {
+                if !a.copy {
+                    a.copy = true;
+                    a.copy_if_args_copy = if bounded { None } else { Some(false) };
+                    a.copy_needs_copy_args = needs;
+                }
             }
+        }
+        for n in self.drop_impls {
+            if let Some(a) = self.items.adts.get_mut(&n) {
+                a.drop = true;
+            }
+        }
+        self.items
+    }
+}
+
+impl FnsBuilder {
+    /// Sets the dependencies' traits that the crate's own code names (`DefMap::named_traits`).
+    pub fn named_traits(&mut self, traits: Vec<Name>) {
+        self.named_traits = Some(traits);
+    }
+
+    /// A function's entry (`fn_entry`).
+    pub fn add_fn(&mut self, entry: &FnEntry) {
+        match entry {
+            FnEntry::Free(name, sig) => insert_unique(&mut self.free, name.clone(), sig.clone()),
             FnEntry::Method {
                 owner,
                 name,
@@ -354,44 +394,32 @@ impl IndexBuilder {
         }
     }
 
-    pub fn finish(mut self) -> Index {
-        // A method of a crate trait may be called on a std type when the trait is implemented
-        // for that type, or for any type (a blanket impl).
-        for (method, traits) in std::mem::take(&mut self.method_traits) {
+    /// The signatures, with the methods the crate's traits add to std types (which `items`
+    /// say: a method of a crate trait may be called on a std type when the trait is implemented
+    /// for that type, or for any type, a blanket impl).
+    pub fn finish(self, items: &ItemFacts) -> FnFacts {
+        let mut method_names = HashMap::default();
+        let named = |t: &Name| match &self.named_traits {
+            Some(named) => !crate::items::is_dependency_id(t) || named.contains(t),
+            None => true,
+        };
+        for (method, traits) in self.method_traits {
             let mut selves: Vec<Name> = Vec::new();
-            let named = |t: &Name| match &self.named_traits {
-                Some(named) => !crate::items::is_dependency_id(t) || named.contains(t),
-                None => true,
-            };
             for t in traits.iter().filter(|t| named(t)) {
-                for s in self.trait_selves.get(t).into_iter().flatten() {
+                for s in items.trait_selves.get(t).into_iter().flatten() {
                     if !selves.contains(s) {
                         selves.push(s.clone());
                     }
                 }
             }
             if !selves.is_empty() {
-                self.fns.method_names.insert(method, selves);
+                method_names.insert(method, selves);
             }
         }
-        for (n, bounded, needs) in self.copy_impls {
-            if let Some(a) = self.items.adts.get_mut(&n) {
-                if !a.copy {
-                    a.copy = true;
-                    a.copy_if_args_copy = if bounded { None } else { Some(false) };
-                    a.copy_needs_copy_args = needs;
-                }
-            }
-        }
-        for n in self.drop_impls {
-            if let Some(a) = self.items.adts.get_mut(&n) {
-                a.drop = true;
-            }
-        }
-        self.fns.methods = by_method(self.methods);
-        Index {
-            items: Arc::new(self.items),
-            fns: Arc::new(self.fns),
+        FnFacts {
+            free: self.free,
+            methods: by_method(self.methods),
+            method_names,
         }
     }
 }
@@ -481,12 +509,17 @@ pub(super) fn insert_unique<K: std::hash::Hash + Eq>(
 /// spells (`FnFacts::read_by`).
 fn by_method(
     methods: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>>,
-) -> HashMap<Name, Arc<HashMap<Name, Option<Arc<FnSig>>>>> {
-    let mut out: HashMap<Name, HashMap<Name, Option<Arc<FnSig>>>> = HashMap::default();
+) -> HashMap<Name, Arc<Owners>> {
+    let mut out: HashMap<Name, Vec<(Name, Option<Arc<FnSig>>)>> = HashMap::default();
     for (owner, methods) in methods {
         for (name, sig) in methods {
-            out.entry(name).or_default().insert(owner.clone(), sig);
+            out.entry(name).or_default().push((owner.clone(), sig));
         }
     }
-    out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+    out.into_iter()
+        .map(|(k, mut v)| {
+            v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            (k, Arc::new(Owners(v)))
+        })
+        .collect()
 }

@@ -19,7 +19,7 @@ mod signature;
 #[cfg(test)]
 mod tests;
 
-pub use builder::{fn_entry, FnEntry, IndexBuilder};
+pub use builder::{fn_entry, FnEntry, FnsBuilder, IndexBuilder};
 pub use reads::names_in;
 pub use copy::{generic_copy, generic_copy_with};
 pub use regions::{
@@ -205,6 +205,8 @@ pub struct ItemFacts {
     /// Every type alias with its generics (`type Pair<'a, T> = (&'a T, &'a T);`); `None` when
     /// the name is declared twice.
     generic_aliases: HashMap<Name, Option<std::sync::Arc<(ast::Generics, ast::Type)>>>,
+    /// Trait -> the std types its impls may add methods to (`*`: any type).
+    trait_selves: HashMap<Name, Vec<Name>>,
 }
 
 impl ItemFacts {
@@ -225,16 +227,44 @@ impl ItemFacts {
     }
 }
 
+/// The self types that have a method of one name, with its signature (`None` when ambiguous),
+/// sorted by type. A list rather than a map: a body's slice of the signatures is compared with
+/// the one before after every signature edit, and lists compare without hashing, their names
+/// and signatures by address first (the same allocations while their files are unchanged).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Owners(Vec<(Name, Option<Arc<FnSig>>)>);
+
+/// A crate's signatures are replaced on every signature edit, and every body's slice of them:
+/// the old ones go to `drop_later`.
+impl Drop for FnFacts {
+    fn drop(&mut self) {
+        if !self.is_empty() {
+            crate::base::drop_later((
+                std::mem::take(&mut self.free),
+                std::mem::take(&mut self.methods),
+                std::mem::take(&mut self.method_names),
+            ));
+        }
+    }
+}
+
+impl Owners {
+    fn get(&self, owner: &str) -> Option<&FnSig> {
+        let i = self.0.binary_search_by(|(o, _)| (**o).cmp(owner)).ok()?;
+        self.0[i].1.as_deref()
+    }
+}
+
 /// The signatures of the crate's functions and methods, every lookup by a name that the calling
 /// body spells (a function's id is `name@module`, a method is looked up by its name).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct FnFacts {
     /// Free functions by id.
     free: HashMap<Name, Option<Arc<FnSig>>>,
-    /// method name -> self type name -> signature; `None` when ambiguous. Nested, so that a
-    /// lookup by `&str`s allocates no key, and by name first, so that a body's slice shares the
-    /// entries of the names it spells.
-    methods: HashMap<Name, Arc<HashMap<Name, Option<Arc<FnSig>>>>>,
+    /// method name -> the self types with a method of that name, each with its signature
+    /// (`None` when ambiguous). By name first, so that a body's slice shares the entries of the
+    /// names it spells.
+    methods: HashMap<Name, Arc<Owners>>,
     /// Names of the methods the crate's traits declare or its trait impls define, with the std
     /// types (`*`: any) that the traits are implemented for: such a method may shadow what the
     /// std table says of those types (inherent methods cannot).
@@ -407,7 +437,7 @@ impl Index {
 
     /// A method of a workspace type by the type's name.
     pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
-        self.fns.methods.get(name)?.get(owner)?.as_deref()
+        self.fns.methods.get(name)?.get(owner)
     }
 
     /// Whether a bound naming one of the crate's traits makes a type `Copy`, through the
@@ -449,7 +479,7 @@ impl Index {
     /// type is then that trait's).
     pub fn sole_trait_method(&self, name: &str) -> Option<std::sync::Arc<WrittenSig>> {
         let mut found = None;
-        for (owner, sig) in self.fns.methods.get(name)?.iter() {
+        for (owner, sig) in self.fns.methods.get(name)?.0.iter() {
             match sig {
                 Some(sig) if found.is_none() && self.items.traits.contains_key(owner) => {
                     found = Some(sig.written.clone()?)
