@@ -533,38 +533,66 @@ impl Check<'_, '_> {
         // Each local not declared has the shape of what is assigned to it; until nothing
         // changes (a disagreement makes it `Bad`, which may unsettle others). Each round reads
         // the shapes as the previous one left them (`tys`), so what a round finds is applied
-        // after it, and only the locals it changed are copied again.
+        // after it, and only the locals it changed are copied again. After the first round,
+        // an assignment is read again only when a local it reads changed: what it gives is
+        // otherwise what it gave, which its local's shape agrees with already (or is `Bad`).
         let known = |s: &Shape| match s {
             Shape::Known(t) => Some(t.clone()),
             _ => None,
         };
         let mut tys: Vec<Option<RTy>> = shapes.iter().map(known).collect();
-        let mut found: Vec<(Local, Option<RTy>)> = Vec::new();
-        for _ in 0..8 {
-            found.clear();
-            for b in self.reachable_blocks() {
-                let block = &body.blocks[b];
-                for (si, s) in block.stmts.iter().enumerate() {
-                    let StatementKind::Assign(dest, rv) = &s.kind else {
-                        continue;
-                    };
-                    if !dest.proj.is_empty() || (s.uncertain && !self.reborrows.contains(&(b, si)))
-                    {
-                        continue;
-                    }
-                    let t = self.rvalue_rty(&tys, b, si, rv, &mut |_| Region::Unknown);
-                    found.push((dest.local, t));
+        // In program order: an assignment (its place, where it is, what it assigns, the
+        // locals that reads) or a call's result (its signature's, read in the first round).
+        enum Source<'b> {
+            Assign(Local, usize, usize, &'b Rvalue, Vec<Local>),
+            Call(Local, Option<RTy>),
+        }
+        let mut sources: Vec<Source> = Vec::new();
+        for b in self.reachable_blocks() {
+            let block = &body.blocks[b];
+            for (si, s) in block.stmts.iter().enumerate() {
+                let StatementKind::Assign(dest, rv) = &s.kind else {
+                    continue;
+                };
+                if !dest.proj.is_empty() || (s.uncertain && !self.reborrows.contains(&(b, si))) {
+                    continue;
                 }
-                if let Terminator::Call { dest, .. } = &block.term {
-                    if dest.proj.is_empty() {
-                        let t = self
-                            .calls
-                            .get(&b)
-                            .map(|c| c.ret.map_regions(&mut |_| Region::Unknown).subst(&[], &[]));
-                        found.push((dest.local, t));
+                let reads = match rv {
+                    Rvalue::Use(o) => o.place().map(|p| p.local).into_iter().collect(),
+                    Rvalue::Ref(_, p) => vec![p.local],
+                    Rvalue::Aggregate(ops) | Rvalue::Opaque(ops) => {
+                        ops.iter().filter_map(|o| Some(o.place()?.local)).collect()
                     }
+                };
+                sources.push(Source::Assign(dest.local, b, si, rv, reads));
+            }
+            if let Terminator::Call { dest, .. } = &block.term {
+                if dest.proj.is_empty() {
+                    let t = self
+                        .calls
+                        .get(&b)
+                        .map(|c| c.ret.map_regions(&mut |_| Region::Unknown).subst(&[], &[]));
+                    sources.push(Source::Call(dest.local, t));
                 }
             }
+        }
+        let mut found: Vec<(Local, Option<RTy>)> = Vec::new();
+        // The locals the last round changed (every local before the first).
+        let mut moved = vec![true; n];
+        for round in 0..8 {
+            for source in &sources {
+                match source {
+                    Source::Assign(dest, b, si, rv, reads)
+                        if round == 0 || reads.iter().any(|l| moved[l.0 as usize]) =>
+                    {
+                        let t = self.rvalue_rty(&tys, *b, *si, rv, &mut |_| Region::Unknown);
+                        found.push((*dest, t));
+                    }
+                    Source::Call(dest, t) if round == 0 => found.push((*dest, t.clone())),
+                    _ => {}
+                }
+            }
+            moved.iter_mut().for_each(|m| *m = false);
             let mut changed = false;
             for (l, t) in found.drain(..) {
                 let i = l.0 as usize;
@@ -583,6 +611,7 @@ impl Check<'_, '_> {
                 };
                 tys[i] = known(&new);
                 shapes[i] = new;
+                moved[i] = true;
                 changed = true;
             }
             if !changed {
