@@ -28,6 +28,8 @@ pub(crate) struct ConvertCache {
     pub(super) parser: Option<Parser>,
     /// Parses of macro arguments by their text (see `Cx::macro_tree`).
     pub(super) macros: std::collections::HashMap<Box<str>, Option<Tree>, FxBuild>,
+    /// How many items the conversion made: the next one makes about as many.
+    pub(super) items_len: usize,
 }
 
 /// A converted item: its container and range of the cache's text (the key), and its items

@@ -151,7 +151,7 @@ fn convert_cached(
 ) -> (SourceFile, ConvertCache) {
     let parser = cache.parser.take();
     let mut shared = Shared {
-        items: Vec::new(),
+        items: Vec::with_capacity(cache.items_len),
         cache_old: cache,
         cache_new: ConvertCache::default(),
         caching,
@@ -169,6 +169,7 @@ fn convert_cached(
     let mut cache = shared.cache_new;
     if caching {
         cache.text = text.into();
+        cache.items_len = shared.items.len();
     }
     cache.parser = shared.parser;
     (
