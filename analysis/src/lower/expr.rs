@@ -315,10 +315,26 @@ impl Lower<'_> {
                 }
             } else {
                 self.never_assigned.retain(|l| *l != p.local);
+                self.type_from_assignment(p.local, &v);
             }
             self.assign(p, Rvalue::Use(v), span, uncertain);
         }
         self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+    }
+
+    /// A binding declared without a type and a value (`let (a, b);`) has the type of the first
+    /// value assigned to it whole, as rustc infers it: what its drop needs and whether a borrow
+    /// of it may be a deref coercion are then known, as for `let a = value;`.
+    fn type_from_assignment(&mut self, l: Local, v: &Operand) {
+        let decl = &self.body.locals[l.0 as usize];
+        if decl.kind != LocalKind::User || !decl.ty.is_unknown() {
+            return;
+        }
+        let Some(src) = v.place() else { return };
+        let ty = self.place_ty(src);
+        if !matches!(ty, Ty::Unknown | Ty::Never) {
+            self.body.locals[l.0 as usize].ty = ty;
+        }
     }
 
     /// `lhs op= rhs`: built in on primitives, an overloaded `OpAssign` call otherwise.

@@ -7,6 +7,7 @@ use crate::ast::{self, Mutability, Name};
 use crate::index::Index;
 
 pub mod regions;
+mod dropck;
 mod traits;
 
 pub use traits::{STD_GUARDS, STD_ITERATORS, STD_REGION_TRANSPARENT};
