@@ -134,6 +134,34 @@ fn main() {
     );
 }
 
+#[test]
+fn a_closure_storing_a_borrow_into_a_captured_collection() {
+    check_diagnostics(
+        r#"
+use std::cell::Cell;
+
+fn push() {
+    let x = 1;
+    let mut v: Vec<&i32> = Vec::new();
+    let mut f = || v.push(&x);
+    f();
+}
+
+fn set() {
+    let x = 1;
+    let c: Cell<Option<&i32>> = Cell::new(None);
+    let f = || c.set(Some(&x));
+    f();
+}
+
+fn main() {
+    push();
+    set();
+}
+"#,
+    );
+}
+
 // Programs rustc rejects.
 
 #[test]
@@ -200,6 +228,31 @@ fn main() {
     let mut v: Vec<Loud> = Vec::new();
     let s = String::from("s");
     v.push(Loud(&s)); //~ ERROR E0597
+}
+"#,
+    );
+}
+
+#[test]
+fn a_cell_stores_the_borrow_its_drop_type_uses() {
+    check_diagnostics(
+        r#"
+use std::cell::Cell;
+
+struct Loud<'a> {
+    next: Cell<Option<&'a String>>,
+}
+
+impl<'a> Drop for Loud<'a> {
+    fn drop(&mut self) {
+        println!("{:?}", self.next.get());
+    }
+}
+
+fn main() {
+    let l = Loud { next: Cell::new(None) };
+    let s = String::from("s");
+    l.next.set(Some(&s)); //~ ERROR E0597
 }
 "#,
     );

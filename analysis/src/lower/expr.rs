@@ -324,7 +324,9 @@ impl Lower<'_> {
 
     /// A binding declared without a type and a value (`let (a, b);`) has the type of the first
     /// value assigned to it whole, as rustc infers it: what its drop needs and whether a borrow
-    /// of it may be a deref coercion are then known, as for `let a = value;`.
+    /// of it may be a deref coercion are then known, as for `let a = value;`. Only values
+    /// (structs, enums, tuples, arrays, primitives): a reference or a closure assigned so stays
+    /// unknown, as before (what is known of them depends on more than the type).
     fn type_from_assignment(&mut self, l: Local, v: &Operand) {
         let decl = &self.body.locals[l.0 as usize];
         if decl.kind != LocalKind::User || !decl.ty.is_unknown() {
@@ -332,7 +334,12 @@ impl Lower<'_> {
         }
         let Some(src) = v.place() else { return };
         let ty = self.place_ty(src);
-        if !matches!(ty, Ty::Unknown | Ty::Never) {
+        let value = match &ty {
+            Ty::Adt { name, .. } => &**name != "{closure}",
+            Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..) => true,
+            _ => false,
+        };
+        if value {
             self.body.locals[l.0 as usize].ty = ty;
         }
     }
