@@ -63,11 +63,10 @@ impl Cx<'_> {
                         }
                         StatementKind::StorageDead(l) => {
                             self.check_storage_dead(
-                                *l,
-                                s.span,
+                                (*l, s.span, *p),
                                 in_scope,
                                 &carriers,
-                                &|li| regions.outlives_body(li),
+                                regions,
                                 &mut errors,
                             );
                         }

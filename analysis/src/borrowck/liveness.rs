@@ -16,6 +16,11 @@ pub(super) struct Liveness {
 }
 
 impl Liveness {
+    /// For each point, whether it ends the storage of a local whose drop uses it there.
+    pub(super) fn drop_points(&self) -> &[bool] {
+        &self.drop_live
+    }
+
     /// Calls `visit` with the live locals at every point, block by block.
     pub(super) fn for_each_live(&self, cx: &Cx, visit: &mut dyn FnMut(usize, &Bits)) {
         let mut uses = Vec::new();

@@ -417,6 +417,7 @@ fn regions() {
             name: "x".into(),
             dropped: Some(sp(1)),
             captured: None,
+            dropped_by: None,
         }),
         (
             "E0597",
@@ -424,6 +425,30 @@ fn regions() {
             labels(&[
                 (0, "borrowed value does not live long enough"),
                 (1, "`x` dropped here while still borrowed")
+            ])
+        )
+    );
+    assert_eq!(
+        words(ErrorKind::DoesNotLiveLongEnough {
+            name: "s".into(),
+            dropped: Some(sp(1)),
+            captured: None,
+            dropped_by: Some(DropUse {
+                name: "l".into(),
+                ty: "Loud".into(),
+                span: sp(1),
+            }),
+        }),
+        (
+            "E0597",
+            "`s` does not live long enough".into(),
+            labels(&[
+                (0, "borrowed value does not live long enough"),
+                (1, "`s` dropped here while still borrowed"),
+                (
+                    1,
+                    "borrow might be used here, when `l` is dropped and runs the `Drop` code for type `Loud`"
+                )
             ])
         )
     );
