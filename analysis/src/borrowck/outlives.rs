@@ -173,7 +173,10 @@ impl Cx<'_> {
                 continue;
             }
             let decl = self.body.local(*l);
-            let name = decl.name.as_ref().filter(|_| decl.kind == LocalKind::User)?;
+            let name = decl
+                .name
+                .as_ref()
+                .filter(|_| decl.kind == LocalKind::User)?;
             let ty = match &decl.ty {
                 Ty::Adt { name, .. } if &**name == "Vec" => "Vec".to_string(),
                 Ty::Adt { name, .. }

@@ -45,7 +45,13 @@ const STD_MAY_DANGLE: &[&str] = &[
 
 /// std types whose `Drop` impl (without `#[may_dangle]`) takes every generic argument: their
 /// drop needs all their regions.
-const STD_DROP_ALL: &[&str] = &["MutexGuard", "RwLockReadGuard", "RwLockWriteGuard", "Drain", "PeekMut"];
+const STD_DROP_ALL: &[&str] = &[
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "Drain",
+    "PeekMut",
+];
 
 /// std guards whose `Drop` needs their lifetime (their `BorrowRef`'s) but not the regions of
 /// their target, which they hold behind a raw pointer.
@@ -163,7 +169,13 @@ fn adt_needs(
         }
         let fields: Vec<Ty> = fields
             .into_iter()
-            .map(|t| if generic { t.clone() } else { t.subst(&adt.params, args) })
+            .map(|t| {
+                if generic {
+                    t.clone()
+                } else {
+                    t.subst(&adt.params, args)
+                }
+            })
             .collect();
         stack.push(ty.clone());
         let n = parts(fields.iter(), index, stack, depth);

@@ -6,8 +6,8 @@
 use crate::ast::{self, Mutability, Name};
 use crate::index::Index;
 
-pub mod regions;
 mod dropck;
+pub mod regions;
 mod traits;
 
 pub use traits::{STD_GUARDS, STD_ITERATORS, STD_REGION_TRANSPARENT};
