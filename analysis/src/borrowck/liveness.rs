@@ -93,41 +93,16 @@ impl Cx<'_> {
         at
     }
 
-    /// Whether the local's drop needs every region it holds, and it may hold some: by its type,
-    /// or, for a binding declared without one (`let (a, b);`), by the values assigned to it
-    /// whole (they all have its type).
+    /// Whether the local's drop needs every region it holds, and it may hold some, by its type
+    /// (a binding declared without one has the type of the first value assigned to it: the
+    /// lowering's `type_from_assignment`). A temporary that outlives its statement is left out.
     fn drop_needs_regions(&self, l: Local) -> bool {
         let decl = self.body.local(l);
         if decl.kind == LocalKind::Temp && !decl.is_statement_temp {
             return false;
         }
-        let holds_and_needs = |ty: &crate::ty::Ty| {
-            ty.may_hold_borrow(self.index) != Some(false)
-                && ty.drop_needs_all_regions(self.index) == Some(true)
-        };
-        if !decl.ty.is_unknown() {
-            return holds_and_needs(&decl.ty);
-        }
-        let (mut any, mut all) = (false, true);
-        for b in &self.body.blocks {
-            for s in &b.stmts {
-                if let StatementKind::Assign(p, Rvalue::Use(o)) = &s.kind {
-                    if p.local != l || !p.proj.is_empty() {
-                        continue;
-                    }
-                    let Some(src) = o.place() else { continue };
-                    let ty = crate::mir::place_ty::place_ty(self.body, self.index, src);
-                    if ty.is_unknown() {
-                        continue;
-                    }
-                    match ty.drop_needs_all_regions(self.index) {
-                        Some(true) if ty.may_hold_borrow(self.index) != Some(false) => any = true,
-                        _ => all = false,
-                    }
-                }
-            }
-        }
-        any && all
+        decl.ty.may_hold_borrow(self.index) != Some(false)
+            && decl.ty.drop_needs_all_regions(self.index) == Some(true)
     }
 
     /// For each block, the locals (among `tracked`) that may be initialized at its entry: set by
