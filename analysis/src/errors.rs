@@ -36,6 +36,9 @@ pub enum ErrorKind {
         borrow: Span,
         /// The first later use of the loan that keeps it alive, when found.
         later_use: Option<Span>,
+        /// The drop of a value the loan flows into that uses it after the access (rustc's
+        /// `UsedLaterWhenDropped`), when that comes first and rustc names the type's `Drop` code.
+        later_drop: Option<DropUse>,
         /// The loan is a closure's capture: the use in the closure's body that captures (`borrow`
         /// is then the closure's `||`).
         borrow_in_closure: Option<Span>,
@@ -369,6 +372,7 @@ impl BorrowError {
             ErrorKind::Conflict {
                 borrow,
                 later_use,
+                later_drop,
                 borrow_in_closure,
                 access_in_closure,
                 ..
@@ -378,6 +382,7 @@ impl BorrowError {
                 labels.push((span, Role::Access));
                 labels.extend(access_in_closure.map(|s| (s, Role::AccessInClosure)));
                 labels.extend(later_use.map(|s| (s, Role::LaterUse)));
+                labels.extend(later_drop.as_ref().map(|d| (d.span, Role::DropUse)));
                 labels
             }
             ErrorKind::UseAfterMove {

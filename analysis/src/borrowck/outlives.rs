@@ -172,27 +172,32 @@ impl Cx<'_> {
             if !drop_points[self.block_start[bi] + si] || !carry[l.0 as usize] {
                 continue;
             }
-            let decl = self.body.local(*l);
-            let name = decl
-                .name
-                .as_ref()
-                .filter(|_| decl.kind == LocalKind::User)?;
-            let ty = match &decl.ty {
-                Ty::Adt { name, .. } if &**name == "Vec" => "Vec".to_string(),
-                Ty::Adt { name, .. }
-                    if self.index.adt(name).is_some_and(|a| a.drop && !a.opaque) =>
-                {
-                    crate::ty::display(&Ty::adt(name, Vec::new()))
-                }
-                _ => return None,
-            };
-            return Some(DropUse {
-                name: name.to_string(),
-                ty,
-                span: s.span,
-            });
+            return self.drop_use(*l, s.span);
         }
         None
+    }
+
+    /// The drop of `l` at `span` as rustc names it when it runs the type's own `Drop` code (a
+    /// crate type with a `Drop` impl, std's `Vec`); `None` for a temporary, or where rustc says
+    /// "destructor for type `T<'_>`", whose regions we do not print.
+    pub(super) fn drop_use(&self, l: Local, span: Span) -> Option<DropUse> {
+        let decl = self.body.local(l);
+        let name = decl
+            .name
+            .as_ref()
+            .filter(|_| decl.kind == LocalKind::User)?;
+        let ty = match &decl.ty {
+            Ty::Adt { name, .. } if &**name == "Vec" => "Vec".to_string(),
+            Ty::Adt { name, .. } if self.index.adt(name).is_some_and(|a| a.drop && !a.opaque) => {
+                crate::ty::display(&Ty::adt(name, Vec::new()))
+            }
+            _ => return None,
+        };
+        Some(DropUse {
+            name: name.to_string(),
+            ty,
+            span,
+        })
     }
 
     /// `&x` where `x` may itself be a reference can be deref-coerced into `&*x`, which borrows
