@@ -1,6 +1,6 @@
 //! Liveness of locals (backward): the locals live at each point, which make the locals' regions.
-//! A local whose drop is significant is live where its storage ends, unless it is moved as a
-//! whole somewhere.
+//! Drop liveness (rustc's `liveness::trace`): a local whose drop needs every region it holds
+//! (`ty::dropck`) is live where its storage ends, if it may be initialized there.
 
 use super::access::{stmt_accesses, uses_and_def, AccessKind};
 use super::bits::Bits;
