@@ -36,6 +36,9 @@ pub enum ErrorKind {
         borrow: Span,
         /// The first later use of the loan that keeps it alive, when found.
         later_use: Option<Span>,
+        /// The drop of a value the loan flows into that uses it after the access (rustc's
+        /// `UsedLaterWhenDropped`), when that comes first and rustc names the type's `Drop` code.
+        later_drop: Option<DropUse>,
         /// The loan is a closure's capture: the use in the closure's body that captures (`borrow`
         /// is then the closure's `||`).
         borrow_in_closure: Option<Span>,
@@ -98,6 +101,9 @@ pub enum ErrorKind {
         name: String,
         dropped: Option<Span>,
         captured: Option<Span>,
+        /// The drop of another value that keeps the borrow alive where it ends (rustc's
+        /// `UsedLaterWhenDropped`), when it is the next use of the borrow.
+        dropped_by: Option<DropUse>,
     },
     /// E0716: the temporary at the error's span is freed (at `freed`, when that is the end of
     /// its statement) while still borrowed.
@@ -285,6 +291,15 @@ pub enum Owner {
 }
 
 /// What a label of an error marks; `diagnostics/` words it for the error's kind.
+/// A drop that uses a borrow: the dropped binding, the type whose `Drop` impl runs (as rustc
+/// names it), and where it is dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DropUse {
+    pub name: String,
+    pub ty: String,
+    pub span: Span,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     /// The borrow the error is about.
@@ -307,6 +322,8 @@ pub enum Role {
     Declaration,
     /// Where the borrowed value or temporary is dropped.
     Drop,
+    /// Where another value's drop uses the borrow (E0597).
+    DropUse,
     /// The temporary value (E0716).
     Temporary,
     /// What requires a lifetime to outlive another (lifetime errors).
@@ -355,6 +372,7 @@ impl BorrowError {
             ErrorKind::Conflict {
                 borrow,
                 later_use,
+                later_drop,
                 borrow_in_closure,
                 access_in_closure,
                 ..
@@ -364,6 +382,7 @@ impl BorrowError {
                 labels.push((span, Role::Access));
                 labels.extend(access_in_closure.map(|s| (s, Role::AccessInClosure)));
                 labels.extend(later_use.map(|s| (s, Role::LaterUse)));
+                labels.extend(later_drop.as_ref().map(|d| (d.span, Role::DropUse)));
                 labels
             }
             ErrorKind::UseAfterMove {
@@ -378,12 +397,16 @@ impl BorrowError {
                 vec![(*decl, Role::Declaration)]
             }
             ErrorKind::DoesNotLiveLongEnough {
-                dropped, captured, ..
+                dropped,
+                captured,
+                dropped_by,
+                ..
             } => {
                 let mut labels: Vec<(Span, Role)> =
                     captured.iter().map(|s| (*s, Role::Capture)).collect();
                 labels.push((span, Role::Borrow));
                 labels.extend(dropped.map(|s| (s, Role::Drop)));
+                labels.extend(dropped_by.as_ref().map(|d| (d.span, Role::DropUse)));
                 labels
             }
             ErrorKind::TemporaryDropped { freed } => {

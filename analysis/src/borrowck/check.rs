@@ -63,11 +63,10 @@ impl Cx<'_> {
                         }
                         StatementKind::StorageDead(l) => {
                             self.check_storage_dead(
-                                *l,
-                                s.span,
+                                (*l, s.span, *p),
                                 in_scope,
                                 &carriers,
-                                &|li| regions.outlives_body(li),
+                                regions,
                                 &mut errors,
                             );
                         }
@@ -110,7 +109,7 @@ impl Cx<'_> {
                                 *p,
                                 in_scope,
                                 Some(li),
-                                &carriers,
+                                regions,
                                 &mut errors,
                             );
                         }
@@ -141,15 +140,7 @@ impl Cx<'_> {
                         AccessKind::Unknown | AccessKind::MatchedPlace | AccessKind::Mention
                     ) {
                         let before = errors.len();
-                        self.check_conflicts(
-                            a,
-                            capture,
-                            *p,
-                            in_scope,
-                            None,
-                            &carriers,
-                            &mut errors,
-                        );
+                        self.check_conflicts(a, capture, *p, in_scope, None, regions, &mut errors);
                         // rustc's `reservation_error_reported`: an erroneous reservation is not
                         // checked again at its activation.
                         if a.kind == AccessKind::Reserve && errors.len() > before {
@@ -178,7 +169,7 @@ impl Cx<'_> {
                     } else {
                         self.check_reassign(place.local, span, init, &mut errors);
                     }
-                    self.check_conflicts(&a, None, *p, in_scope, None, &carriers, &mut errors);
+                    self.check_conflicts(&a, None, *p, in_scope, None, regions, &mut errors);
                 }
                 scope.loan_effect(self, bi, si, *p, &mut scope_state);
                 move_data.init_effect(self, bi, si, *p, &mut init_state);

@@ -7,9 +7,10 @@
 
 use super::access::{uses_and_def, Access, AccessKind};
 use super::bits::Bits;
+use super::regions::Regions;
 use super::{successors, BorrowError, Cx};
 use crate::ast::{Mutability, Span};
-use crate::errors::{ConflictKind, ErrorKind, Mutation};
+use crate::errors::{ConflictKind, DropUse, ErrorKind, Mutation};
 use crate::mir::place_ty::place_tys;
 use crate::mir::*;
 use crate::ty::Ty;
@@ -153,7 +154,7 @@ impl Cx<'_> {
         point: usize,
         in_scope: &Bits,
         skip: Option<usize>,
-        carriers: &dyn Fn(usize) -> Vec<bool>,
+        regions: &Regions,
         errors: &mut Vec<BorrowError>,
     ) {
         let depth = match a.kind {
@@ -236,6 +237,22 @@ impl Cx<'_> {
             };
             // A closure's capture is reported at the closure, with the use in its body.
             let loan_capture = self.body.capture_of(loan.holder);
+            let (later_use, later_drop) = match self.later_use(li, point, regions) {
+                Some(LaterUse::Use(sp)) => (Some(sp), None),
+                // rustc words the closures' unique borrows' drops apart: not named here.
+                Some(LaterUse::Drop(d))
+                    if !matches!(
+                        kind,
+                        ConflictKind::UniqueWhileBorrowed
+                            | ConflictKind::BorrowWhileUnique { .. }
+                            | ConflictKind::TwoUnique
+                    ) =>
+                {
+                    (None, d)
+                }
+                Some(LaterUse::Drop(_)) => (None, None),
+                None => (None, None),
+            };
             errors.push(BorrowError {
                 span: capture.map_or(a.span, |c| c.args),
                 kind: ErrorKind::Conflict {
@@ -244,7 +261,8 @@ impl Cx<'_> {
                     borrowed: self.describe(&loan.place),
                     loan: loan.kind,
                     borrow: loan_capture.map_or(loan.span, |c| c.args),
-                    later_use: self.later_use(li, point, carriers),
+                    later_use,
+                    later_drop,
                     borrow_in_closure: loan_capture.map(|c| c.var),
                     access_in_closure: capture.map(|c| c.var),
                 },
@@ -253,14 +271,10 @@ impl Cx<'_> {
         }
     }
 
-    /// The first later use of a local that carries the loan.
-    fn later_use(
-        &self,
-        li: usize,
-        from: usize,
-        carriers: &dyn Fn(usize) -> Vec<bool>,
-    ) -> Option<Span> {
-        let carry = carriers(li);
+    /// The first later use of a local that carries the loan: a use, or a drop that uses its
+    /// regions (`LaterUse::Drop`, with the drop named when rustc names its `Drop` code).
+    fn later_use(&self, li: usize, from: usize, regions: &Regions) -> Option<LaterUse> {
+        let carry = regions.carriers(li);
         let mut seen = vec![false; self.body.blocks.len()];
         let b0 = self.block_of(from);
         let mut stack: Vec<(usize, usize)> = vec![(b0, from - self.block_start[b0] + 1)];
@@ -275,13 +289,19 @@ impl Cx<'_> {
                 } else if matches!(b.term, Terminator::Return) && carry[0] {
                     uses.push(Local(0));
                 }
+                if let Some(StatementKind::StorageDead(l)) = b.stmts.get(si).map(|s| &s.kind) {
+                    if regions.drop_points[self.block_start[bi] + si] && carry[l.0 as usize] {
+                        let d = self.drop_use(*l, b.stmts[si].span);
+                        return Some(LaterUse::Drop(d));
+                    }
+                }
                 if uses.iter().any(|u| carry[u.0 as usize]) {
                     let sp = if si < b.stmts.len() {
                         b.stmts[si].span
                     } else {
                         b.term_span
                     };
-                    return Some(sp);
+                    return Some(LaterUse::Use(sp));
                 }
             }
             for s in successors(&b.term) {
@@ -293,4 +313,12 @@ impl Cx<'_> {
         }
         None
     }
+}
+
+/// What keeps a loan alive after a conflicting access.
+enum LaterUse {
+    /// A use of a local it flows into, at this span.
+    Use(Span),
+    /// The drop of a local it flows into, which uses its regions (named when rustc names it).
+    Drop(Option<DropUse>),
 }

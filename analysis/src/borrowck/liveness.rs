@@ -1,21 +1,26 @@
 //! Liveness of locals (backward): the locals live at each point, which make the locals' regions.
-//! A local whose drop is significant is live where its storage ends, unless it is moved as a
-//! whole somewhere.
+//! Drop liveness (rustc's `liveness::trace`): a local whose drop needs every region it holds
+//! (`ty::dropck`) is live where its storage ends, if it may be initialized there.
 
-use super::access::{uses_and_def, AccessKind};
+use super::access::{stmt_accesses, uses_and_def, AccessKind};
 use super::bits::Bits;
 use super::{successors, Cx};
 use crate::mir::*;
 
 /// The live locals at each block's entry, and the locals their drops keep live.
 pub(super) struct Liveness {
-    /// For each local, whether its drop uses it where its storage ends.
+    /// For each point, whether it ends the storage of a local whose drop uses it there.
     drop_live: Vec<bool>,
     /// For each block, the locals live at its entry.
     live_in: Vec<Bits>,
 }
 
 impl Liveness {
+    /// For each point, whether it ends the storage of a local whose drop uses it there.
+    pub(super) fn drop_points(&self) -> &[bool] {
+        &self.drop_live
+    }
+
     /// Calls `visit` with the live locals at every point, block by block.
     pub(super) fn for_each_live(&self, cx: &Cx, visit: &mut dyn FnMut(usize, &Bits)) {
         let mut uses = Vec::new();
@@ -60,26 +65,82 @@ impl Cx<'_> {
         Liveness { drop_live, live_in }
     }
 
-    /// For each local, whether its drop uses it where its storage ends: a significant drop of a
-    /// value that may hold borrows, not moved away as a whole.
+    /// For each point, whether it is the storage end of a local whose drop uses it there
+    /// (rustc's drop-liveness, `liveness::trace`): a local that may be initialized there, whose
+    /// drop needs every region its value holds (`Ty::drop_needs_all_regions`). A drop that needs
+    /// some of them and not others cannot be told by one region per local: it is left out, as is
+    /// any type we do not know (the local's regions then end at its last use: fewer errors,
+    /// never a false one).
     fn drop_live(&self) -> Vec<bool> {
         let body = self.body;
-        let n_locals = body.locals.len();
-        // Which locals are moved as a whole somewhere (for drop liveness).
-        let mut moved_whole = vec![false; n_locals];
-        self.for_each_access(&mut |a, _| {
-            if a.kind == AccessKind::Move && a.place.proj.is_empty() {
-                moved_whole[a.place.local.0 as usize] = true;
+        let mut at = vec![false; self.n_points];
+        let needs: Vec<bool> = (0..body.locals.len())
+            .map(|l| self.drop_needs_regions(Local(l as u32)))
+            .collect();
+        if !needs.contains(&true) {
+            return at;
+        }
+        let init_in = self.maybe_init_in(&needs);
+        for (bi, b) in body.blocks.iter().enumerate() {
+            let mut init = init_in[bi].clone();
+            for (si, s) in b.stmts.iter().enumerate() {
+                if let StatementKind::StorageDead(l) = &s.kind {
+                    at[self.block_start[bi] + si] = init.contains(l.0 as usize);
+                }
+                init_effect(s, &needs, &mut init);
             }
-        });
-        (0..n_locals)
-            .map(|l| {
-                !moved_whole[l]
-                    && (body.locals[l].kind != LocalKind::Temp || body.locals[l].is_statement_temp)
-                    && body.locals[l].ty.has_significant_drop(self.index) == Some(true)
-                    && body.locals[l].ty.holds_borrow() != Some(false)
-            })
-            .collect()
+        }
+        at
+    }
+
+    /// Whether the local's drop needs every region it holds, and it may hold some, by its type
+    /// (a binding declared without one has the type of the first value assigned to it: the
+    /// lowering's `type_from_assignment`). A temporary that outlives its statement is left out.
+    fn drop_needs_regions(&self, l: Local) -> bool {
+        let decl = self.body.local(l);
+        if decl.kind == LocalKind::Temp && !decl.is_statement_temp {
+            return false;
+        }
+        decl.ty.may_hold_borrow(self.index) != Some(false)
+            && decl.ty.drop_needs_all_regions(self.index) == Some(true)
+    }
+
+    /// For each block, the locals (among `tracked`) that may be initialized at its entry: set by
+    /// an assignment to the local or a part of it, cleared by a move of the whole (or a use
+    /// that may be one) and by its storage end, joined by union (rustc's
+    /// `MaybeInitializedPlaces` of the local's move path, which a move of a part leaves set).
+    fn maybe_init_in(&self, tracked: &[bool]) -> Vec<Bits> {
+        let body = self.body;
+        let n_locals = body.locals.len();
+        let mut init_in: Vec<Bits> = vec![Bits::new(n_locals); body.blocks.len()];
+        let mut worklist: Vec<usize> = vec![0];
+        let mut visited = vec![false; body.blocks.len()];
+        while let Some(bi) = worklist.pop() {
+            let b = &body.blocks[bi];
+            let mut init = init_in[bi].clone();
+            for s in &b.stmts {
+                init_effect(s, tracked, &mut init);
+            }
+            if let Terminator::Call { args, dest, .. } = &b.term {
+                for a in args {
+                    if let Some(p) = a.place() {
+                        if p.proj.is_empty() && !matches!(a, Operand::Copy(_)) {
+                            init.remove(p.local.0 as usize);
+                        }
+                    }
+                }
+                if tracked[dest.local.0 as usize] && !dest.proj.contains(&Proj::Deref) {
+                    init.insert(dest.local.0 as usize);
+                }
+            }
+            for s in successors(&b.term) {
+                if init_in[s].union(&init) || !visited[s] {
+                    visited[s] = true;
+                    worklist.push(s);
+                }
+            }
+        }
+        init_in
     }
 
     /// The live locals at each point of block `bi`, last to first, given to `visit`, from those
@@ -126,12 +187,33 @@ impl Cx<'_> {
                 live.insert(u.0 as usize);
             }
             if let StatementKind::StorageDead(l) = &s.kind {
-                if drop_live[l.0 as usize] {
+                if drop_live[self.block_start[bi] + si] {
                     live.insert(l.0 as usize);
                 }
             }
             visit(self.block_start[bi] + si, &live);
         }
         live
+    }
+}
+
+/// What a statement does to the locals that may be initialized (`Cx::maybe_init_in`): a move
+/// of the whole (or a use that may be one, or a `Flow` of it) and the storage end clear the
+/// local; an assignment to it or to a part of it sets it.
+fn init_effect(s: &Statement, tracked: &[bool], init: &mut Bits) {
+    stmt_accesses(s, &mut |a| {
+        if a.place.proj.is_empty() && matches!(a.kind, AccessKind::Move | AccessKind::Unknown) {
+            init.remove(a.place.local.0 as usize);
+        }
+    });
+    match &s.kind {
+        StatementKind::Flow(p, _) if p.proj.is_empty() => init.remove(p.local.0 as usize),
+        StatementKind::Assign(p, _)
+            if tracked[p.local.0 as usize] && !p.proj.contains(&Proj::Deref) =>
+        {
+            init.insert(p.local.0 as usize);
+        }
+        StatementKind::StorageDead(l) => init.remove(l.0 as usize),
+        _ => {}
     }
 }

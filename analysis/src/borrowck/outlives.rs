@@ -8,7 +8,7 @@ use super::conflicts::Depth;
 use super::regions::Regions;
 use super::{BorrowError, Cx, Loan};
 use crate::ast::Span;
-use crate::errors::{ErrorKind, Owner};
+use crate::errors::{DropUse, ErrorKind, Owner};
 use crate::mir::*;
 use crate::ty::Ty;
 
@@ -81,22 +81,24 @@ impl Cx<'_> {
                         name,
                         dropped: None,
                         captured: None,
+                        dropped_by: None,
                     },
                 });
             }
         }
     }
 
-    /// E0597 / E0716 / E0515: a loan of `local` is still live when its storage ends.
+    /// E0597 / E0716 / E0515: a loan of `local` is still live when its storage ends (at
+    /// `span`, point `point`).
     pub(super) fn check_storage_dead(
         &self,
-        local: Local,
-        span: Span,
+        (local, span, point): (Local, Span, usize),
         in_scope: &Bits,
         carriers: &dyn Fn(usize) -> Vec<bool>,
-        values_end: &dyn Fn(usize) -> bool,
+        regions: &Regions,
         errors: &mut Vec<BorrowError>,
     ) {
+        let values_end = |li: usize| regions.outlives_body(li);
         let dead = Place::local(local);
         for li in in_scope.iter() {
             let loan = &self.loans[li];
@@ -137,16 +139,65 @@ impl Cx<'_> {
                 return;
             }
             // rustc points at the use in the closure's body, and at the closure.
+            let dropped_by = match capture {
+                None => self.next_drop_use(point, &carry, &regions.drop_points),
+                Some(_) => None,
+            };
             errors.push(BorrowError {
                 span: capture.map_or(loan.span, |c| c.var),
                 kind: ErrorKind::DoesNotLiveLongEnough {
                     name,
                     dropped: Some(span),
                     captured: capture.map(|c| c.args),
+                    dropped_by,
                 },
             });
             return;
         }
+    }
+
+    /// The drop that uses a loan next after the storage end at `point`, as rustc explains a
+    /// borrow live there (`UsedLaterWhenDropped`): among the storage ends that follow it in its
+    /// block with nothing else between, the first of a local the loan flows into (`carry`)
+    /// whose drop uses its regions (`drop_points`). Named only for a type whose own `Drop`
+    /// impl runs (rustc's "`Drop` code for type `T`"): the crate's, or std's `Vec`.
+    fn next_drop_use(&self, point: usize, carry: &[bool], drop_points: &[bool]) -> Option<DropUse> {
+        let bi = self.block_of(point);
+        let b = &self.body.blocks[bi];
+        let first = point - self.block_start[bi] + 1;
+        for (si, s) in b.stmts.iter().enumerate().skip(first) {
+            let StatementKind::StorageDead(l) = &s.kind else {
+                return None;
+            };
+            if !drop_points[self.block_start[bi] + si] || !carry[l.0 as usize] {
+                continue;
+            }
+            return self.drop_use(*l, s.span);
+        }
+        None
+    }
+
+    /// The drop of `l` at `span` as rustc names it when it runs the type's own `Drop` code (a
+    /// crate type with a `Drop` impl, std's `Vec`); `None` for a temporary, or where rustc says
+    /// "destructor for type `T<'_>`", whose regions we do not print.
+    pub(super) fn drop_use(&self, l: Local, span: Span) -> Option<DropUse> {
+        let decl = self.body.local(l);
+        let name = decl
+            .name
+            .as_ref()
+            .filter(|_| decl.kind == LocalKind::User)?;
+        let ty = match &decl.ty {
+            Ty::Adt { name, .. } if &**name == "Vec" => "Vec".to_string(),
+            Ty::Adt { name, .. } if self.index.adt(name).is_some_and(|a| a.drop && !a.opaque) => {
+                crate::ty::display(&Ty::adt(name, Vec::new()))
+            }
+            _ => return None,
+        };
+        Some(DropUse {
+            name: name.to_string(),
+            ty,
+            span,
+        })
     }
 
     /// `&x` where `x` may itself be a reference can be deref-coerced into `&*x`, which borrows

@@ -20,6 +20,9 @@ pub(super) struct Regions {
     values: Vec<Bits>,
     /// For each region `sup`, the regions `sub` of its constraints `sup: sub`.
     pub(super) succ: Vec<Vec<usize>>,
+    /// For each point, whether it ends the storage of a local whose drop uses its regions
+    /// (`Liveness::drop_points`): to name the drop that keeps a borrow alive.
+    pub(super) drop_points: Vec<bool>,
 }
 
 impl Regions {
@@ -123,6 +126,7 @@ impl Cx<'_> {
             end,
             values,
             succ,
+            drop_points: liveness.drop_points().to_vec(),
         }
     }
 

@@ -50,6 +50,7 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
         place: ap,
         borrowed: lp,
         later_use,
+        later_drop,
         borrow_in_closure,
         access_in_closure,
         ..
@@ -127,6 +128,21 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
             | ConflictKind::TwoUnique,
         ) => "first borrow later used here".into(),
         (Role::LaterUse, _) => "borrow later used here".into(),
+        (Role::DropUse, _) => {
+            let Some(d) = later_drop else {
+                return String::new();
+            };
+            let which = match kind {
+                ConflictKind::SecondMutBorrow => "first ",
+                ConflictKind::SharedWhileMut => "mutable ",
+                ConflictKind::MutWhileShared => "immutable ",
+                _ => "",
+            };
+            format!(
+                "{which}borrow might be used here, when `{}` is dropped and runs the `Drop` code for type `{}`",
+                d.name, d.ty
+            )
+        }
         _ => String::new(),
     }
 }

@@ -42,6 +42,16 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
         (ErrorKind::DoesNotLiveLongEnough { name, .. }, Role::Drop) => {
             format!("`{name}` dropped here while still borrowed")
         }
+        (
+            ErrorKind::DoesNotLiveLongEnough {
+                dropped_by: Some(d),
+                ..
+            },
+            Role::DropUse,
+        ) => format!(
+            "borrow might be used here, when `{}` is dropped and runs the `Drop` code for type `{}`",
+            d.name, d.ty
+        ),
         (ErrorKind::TemporaryDropped { .. }, Role::Temporary) => {
             "creates a temporary value which is freed while still in use".into()
         }

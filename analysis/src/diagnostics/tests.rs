@@ -25,6 +25,7 @@ fn conflict(kind: ConflictKind, loan: BorrowKind) -> ErrorKind {
         loan,
         borrow: sp(1),
         later_use: Some(sp(2)),
+        later_drop: None,
         borrow_in_closure: None,
         access_in_closure: None,
     }
@@ -114,6 +115,31 @@ fn conflicts() {
                 (0, "`a` is assigned to here but it was already borrowed")
             ])
         )
+    );
+    let mut e0502 = conflict(ConflictKind::MutWhileShared, BorrowKind::Shared);
+    if let ErrorKind::Conflict {
+        later_use,
+        later_drop,
+        ..
+    } = &mut e0502
+    {
+        *later_use = None;
+        *later_drop = Some(DropUse {
+            name: "l".into(),
+            ty: "Loud".into(),
+            span: sp(3),
+        });
+    }
+    assert_eq!(
+        words(e0502).2,
+        labels(&[
+            (1, "immutable borrow occurs here"),
+            (0, "mutable borrow occurs here"),
+            (
+                3,
+                "immutable borrow might be used here, when `l` is dropped and runs the `Drop` code for type `Loud`"
+            )
+        ])
     );
 }
 
@@ -417,6 +443,7 @@ fn regions() {
             name: "x".into(),
             dropped: Some(sp(1)),
             captured: None,
+            dropped_by: None,
         }),
         (
             "E0597",
@@ -424,6 +451,30 @@ fn regions() {
             labels(&[
                 (0, "borrowed value does not live long enough"),
                 (1, "`x` dropped here while still borrowed")
+            ])
+        )
+    );
+    assert_eq!(
+        words(ErrorKind::DoesNotLiveLongEnough {
+            name: "s".into(),
+            dropped: Some(sp(1)),
+            captured: None,
+            dropped_by: Some(DropUse {
+                name: "l".into(),
+                ty: "Loud".into(),
+                span: sp(1),
+            }),
+        }),
+        (
+            "E0597",
+            "`s` does not live long enough".into(),
+            labels(&[
+                (0, "borrowed value does not live long enough"),
+                (1, "`s` dropped here while still borrowed"),
+                (
+                    1,
+                    "borrow might be used here, when `l` is dropped and runs the `Drop` code for type `Loud`"
+                )
             ])
         )
     );

@@ -438,9 +438,14 @@ impl Lower<'_> {
             self.annotated_args(w, &written, &ops);
         }
         // What the method stores into the receiver keeps its borrows as long as the receiver,
-        // unless the receiver's type says it holds none (`BTreeSet<StateId>`).
-        let store_base =
-            store_base.filter(|&b| self.local_ty(b).may_hold_borrow(self.index) != Some(false));
+        // unless the receiver's type says it holds none (`BTreeSet<StateId>`). A closure's
+        // captured variable stands for the enclosing function's, reached through the capture:
+        // what is stored there must outlive that variable, not the closure's body (which its
+        // free region would say), so nothing is said.
+        let store_base = store_base.filter(|&b| {
+            self.body.locals[b.0 as usize].kind != LocalKind::Upvar
+                && self.local_ty(b).may_hold_borrow(self.index) != Some(false)
+        });
         if let Some(base) = store_base {
             for &i in &res.stores {
                 if let Some(p) = ops.get(i + 1).and_then(|o| o.place()).cloned() {

@@ -315,10 +315,33 @@ impl Lower<'_> {
                 }
             } else {
                 self.never_assigned.retain(|l| *l != p.local);
+                self.type_from_assignment(p.local, &v);
             }
             self.assign(p, Rvalue::Use(v), span, uncertain);
         }
         self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
+    }
+
+    /// A binding declared without a type and a value (`let (a, b);`) has the type of the first
+    /// value assigned to it whole, as rustc infers it: what its drop needs and whether a borrow
+    /// of it may be a deref coercion are then known, as for `let a = value;`. Only values
+    /// (structs, enums, tuples, arrays, primitives): a reference or a closure assigned so stays
+    /// unknown, as before (what is known of them depends on more than the type).
+    fn type_from_assignment(&mut self, l: Local, v: &Operand) {
+        let decl = &self.body.locals[l.0 as usize];
+        if decl.kind != LocalKind::User || !decl.ty.is_unknown() {
+            return;
+        }
+        let Some(src) = v.place() else { return };
+        let ty = self.place_ty(src);
+        let value = match &ty {
+            Ty::Adt { name, .. } => &**name != "{closure}",
+            Ty::Prim(_) | Ty::Tuple(_) | Ty::Array(..) => true,
+            _ => false,
+        };
+        if value {
+            self.body.locals[l.0 as usize].ty = ty;
+        }
     }
 
     /// `lhs op= rhs`: built in on primitives, an overloaded `OpAssign` call otherwise.

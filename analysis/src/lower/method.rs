@@ -271,7 +271,10 @@ impl Lower<'_> {
                                 | "BinaryHeap"
                         )
                     );
-                    let stores = if container && receiver == Receiver::RefMut {
+                    // `Cell::set`, `RefCell::replace`: a shared receiver stores its argument.
+                    let interior = matches!(ty.adt_name(), Some("Cell" | "RefCell"))
+                        && receiver == Receiver::Ref;
+                    let stores = if (container && receiver == Receiver::RefMut) || interior {
                         m.params
                             .iter()
                             .enumerate()

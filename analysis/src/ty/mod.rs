@@ -6,6 +6,7 @@
 use crate::ast::{self, Mutability, Name};
 use crate::index::Index;
 
+mod dropck;
 pub mod regions;
 mod traits;
 
