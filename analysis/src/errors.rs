@@ -130,6 +130,18 @@ pub enum ErrorKind {
     /// "lifetime may not live long enough": a written `&'static T` whose `T` holds a lifetime
     /// parameter that nothing relates to `'static`.
     StaticOutlives,
+    /// E0521: data only valid in the body (of region `'longer`, the type of `param`) stored or
+    /// passed out where it must outlive `'shorter`, a region the body's caller chooses (or
+    /// `'static`; of the type of the variable `outer`, when one has it). `escapes_from` is how
+    /// rustc calls the body ("closure", "function", "method").
+    EscapesBody {
+        escapes_from: &'static str,
+        param: Option<(Name, Span)>,
+        outer: Option<(Name, Span)>,
+        longer: Name,
+        shorter: Name,
+        blame: Blame,
+    },
 }
 
 /// What requires one lifetime to outlive another at an error's span (rustc's
@@ -345,6 +357,7 @@ impl BorrowError {
             ErrorKind::ReturnsBorrow { .. } => "E0515",
             ErrorKind::ClosureMayOutlive { .. } => "E0373",
             ErrorKind::RegionOutlives { .. } | ErrorKind::StaticOutlives => "lifetime",
+            ErrorKind::EscapesBody { .. } => "E0521",
         }
     }
 
@@ -394,6 +407,16 @@ impl BorrowError {
             ErrorKind::ReturnsBorrow { borrow, .. } => vec![(*borrow, Role::Borrow)],
             ErrorKind::ClosureMayOutlive { .. } => vec![(span, Role::Borrow)],
             ErrorKind::RegionOutlives { .. } => vec![(span, Role::Return)],
+            ErrorKind::EscapesBody { param, outer, .. } => {
+                let mut labels: Vec<(Span, Role)> =
+                    outer.iter().map(|(_, s)| (*s, Role::Declaration)).collect();
+                if let Some((_, s)) = param {
+                    labels.push((*s, Role::Borrow));
+                    labels.push((span, Role::Access));
+                }
+                labels.push((span, Role::Return));
+                labels
+            }
             ErrorKind::MoveOut(_)
             | ErrorKind::NotMutable { .. }
             | ErrorKind::MutatedInGuard { .. }

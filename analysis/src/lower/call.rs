@@ -210,6 +210,9 @@ impl Lower<'_> {
                             self.fn_closures.push(args[i].span);
                         }
                     }
+                    if let Some(w) = sig.written.clone() {
+                        self.record_closure_bounds(&w, args);
+                    }
                 }
             }
         }
