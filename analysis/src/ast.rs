@@ -358,9 +358,10 @@ pub enum Type {
     /// `fn(A) -> B`, with `B` when written.
     FnPtr(Option<Box<Type>>),
     /// `impl Trait + 'a` with the bounds' text.
-    ImplTrait(Vec<Name>),
+    /// The `Fn*` bound with its arguments, when it is the one such bound.
+    ImplTrait(Vec<Name>, Option<Box<FnBound>>),
     /// `dyn Trait + 'a` / bare trait objects, bounds' text.
-    DynTrait(Vec<Name>),
+    DynTrait(Vec<Name>, Option<Box<FnBound>>),
     Never,
     /// `_`
     Infer,

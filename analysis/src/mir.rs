@@ -368,4 +368,8 @@ pub struct CalleeSig {
     pub ret: RTy,
     /// Its bounds between lifetimes, `(longer, shorter)`, which each call must satisfy.
     pub bounds: Vec<(Region, Region)>,
+    /// The parameters (in the order of the call's arguments) whose type is a type parameter
+    /// bounded by `'static` (`x: T` with `T: 'static`): every region of the argument must
+    /// outlive `'static`.
+    pub static_params: Vec<usize>,
 }

@@ -249,3 +249,68 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn an_impl_fn_parameter_makes_its_closures_parameter_higher_ranked() {
+    check_diagnostics(
+        r#"
+fn each(mut f: impl FnMut(&u32)) {
+    f(&1);
+}
+
+fn each_free<'a>(v: &'a u32, f: impl FnOnce(&'a u32)) {
+    f(v);
+}
+
+fn main() {
+    let n = 2;
+    let mut kept = None;
+    each_free(&n, |y| kept = Some(y));
+    let mut seen: Option<&u32> = None;
+    each(|y| {
+        seen = Some(y); //~ ERROR E0521
+    });
+    println!("{:?}", kept);
+}
+"#,
+    );
+}
+
+#[test]
+fn a_parameters_data_passed_as_a_static_type_parameter_escapes() {
+    check_diagnostics(
+        r#"
+fn keep<T: 'static>(_x: T) {}
+
+fn keep2<T>(_x: T)
+where
+    T: 'static + Clone,
+{
+}
+
+fn fine(x: &'static u32, n: u32, s: String) {
+    keep(x);
+    keep(n);
+    keep(s);
+    keep2(x);
+}
+
+fn through_a_local(v: &Vec<u32>) {
+    let w = v;
+    keep(w); //~ ERROR E0521
+}
+
+fn bounded_in_where(v: &Vec<u32>) {
+    keep2(v); //~ ERROR E0521
+}
+
+fn with_int<F: FnOnce(&isize)>(f: F) {
+    f(&3);
+}
+
+fn main() {
+    with_int(|y| keep(y)); //~ ERROR E0521
+}
+"#,
+    );
+}

@@ -952,6 +952,20 @@ impl Check<'_, '_> {
                 self.relate(g, &t, &p.subst(&inst, &[]), Blame::CallArgument, span);
             }
         }
+        // `x: T` with `T: 'static`: the argument is stored as the type parameter's value (the
+        // call's argument), whose regions the bound requires to be `'static` (a predicate).
+        for &i in &sig.static_params {
+            let Some(t) = args.get(i).and_then(|a| self.operand_rty(tys, a)) else {
+                continue;
+            };
+            let mut rs = Vec::new();
+            t.regions(&mut rs);
+            for r in rs {
+                let v = g.fresh();
+                g.edge(r, v, Blame::CallArgument, span);
+                g.edge(v, Region::Static, Blame::Predicate, span);
+            }
+        }
         let at = |r: Region| match r {
             Region::Param(i) => inst.get(i as usize).copied().unwrap_or(Region::Unknown),
             r => r,

@@ -162,35 +162,41 @@ pub(super) fn closure_regions(
 
 impl Lower<'_> {
     /// Records what each closure passed to the callee of `sig` is expected to be: the callee's
-    /// `Fn*` bound of the type parameter it is passed as.
+    /// `Fn*` bound of the type parameter it is passed as (`f: F`, `f: impl Fn(..)`).
     pub(super) fn record_closure_bounds(&mut self, sig: &WrittenSig, args: &[Expr]) {
         if sig.params.len() != args.len() {
             return;
         }
         let type_params: Vec<Name> = sig.generics.types.iter().map(|(n, _)| n.clone()).collect();
         for (p, a) in sig.params.iter().zip(args) {
-            let ast::Type::Path { segments, args } = p else {
-                continue;
-            };
-            if !matches!(a.kind, ExprKind::Closure { .. })
-                || segments.len() != 1
-                || !args.is_empty()
-                || !type_params.contains(&segments[0])
-            {
-                continue;
-            }
-            let bounds: Vec<&FnBound> = sig
-                .generics
-                .fn_bounds
-                .iter()
-                .filter(|(n, _)| *n == segments[0])
-                .map(|(_, b)| b)
-                .collect();
-            if let [b] = bounds[..] {
-                if matches!(&*b.trait_name, "Fn" | "FnMut" | "FnOnce") {
-                    self.closure_expects
-                        .push((a.span, Expect::Bound(b.clone(), type_params.clone())));
+            let (bound, closure) = match (p, &a.kind) {
+                (ast::Type::Path { segments, args }, ExprKind::Closure { .. })
+                    if segments.len() == 1
+                        && args.is_empty()
+                        && type_params.contains(&segments[0]) =>
+                {
+                    let bounds: Vec<&FnBound> = sig
+                        .generics
+                        .fn_bounds
+                        .iter()
+                        .filter(|(n, _)| *n == segments[0])
+                        .map(|(_, b)| b)
+                        .collect();
+                    match bounds[..] {
+                        [b] => (b, a),
+                        _ => continue,
+                    }
                 }
+                (ast::Type::ImplTrait(_, Some(b)), ExprKind::Closure { .. }) => (&**b, a),
+                // A closure borrowed as a trait object (`&mut |y| ..` for `&mut dyn FnMut(..)`)
+                // is lowered as a constant: its body is not checked.
+                _ => continue,
+            };
+            if matches!(&*bound.trait_name, "Fn" | "FnMut" | "FnOnce") {
+                self.closure_expects.push((
+                    closure.span,
+                    Expect::Bound(bound.clone(), type_params.clone()),
+                ));
             }
         }
     }

@@ -175,7 +175,7 @@ pub fn lower_fn(
     for p in &def.params {
         let ty = match &p.ty {
             // `x: impl Trait` is an anonymous type parameter.
-            ast::Type::ImplTrait(bounds) => Ty::Param {
+            ast::Type::ImplTrait(bounds, _) => Ty::Param {
                 name: "impl Trait".into(),
                 copy: index.impl_trait_copy(bounds),
             },

@@ -544,10 +544,24 @@ fn callee_sig(sig: &WrittenSig, index: &Index) -> Option<CalleeSig> {
             bounds.extend(adt.lifetime_bounds.iter().map(|&(a, b)| (at(a), at(b))));
         }
     }
+    let static_params = params
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| match t {
+            RTy::Param(name) => g
+                .types
+                .iter()
+                .chain(&ig.types)
+                .any(|(n, bs)| n == name && bs.iter().any(|b| b.trim() == "'static")),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect();
     Some(CalleeSig {
         n_regions: n,
         params,
         ret,
         bounds,
+        static_params,
     })
 }

@@ -669,6 +669,11 @@ impl<'t, 's> Cx<'t, 's> {
                 }
                 self.pop_kids(kids);
             }
+            K::DynamicType | K::AbstractType => {
+                if let Some(n) = node.child_by_field_id(self.g.f.trait_) {
+                    self.fn_bounds(n, binder, out);
+                }
+            }
             K::HigherRankedTraitBound => {
                 let mut binder = binder.to_vec();
                 if let Some(tp) = node.child_by_field_id(self.g.f.type_parameters) {
@@ -1026,7 +1031,7 @@ fn names_a_lifetime(t: &Type) -> bool {
             GenericArg::Other => false,
         }),
         Type::Tuple(ts) => ts.iter().any(names_a_lifetime),
-        Type::FnPtr(_) | Type::ImplTrait(_) | Type::DynTrait(_) | Type::Unknown => true,
+        Type::FnPtr(_) | Type::ImplTrait(_, _) | Type::DynTrait(_, _) | Type::Unknown => true,
         Type::Never | Type::Infer => false,
     }
 }
