@@ -314,3 +314,35 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn a_methods_bound_makes_its_closures_parameter_higher_ranked() {
+    check_diagnostics(
+        r#"
+struct Pool {
+    items: Vec<u32>,
+}
+
+impl Pool {
+    fn scoped<F: FnOnce(&u32)>(&self, f: F) {
+        f(&self.items[0]);
+    }
+
+    fn tied<'a, F: FnOnce(&'a u32)>(&'a self, f: F) {
+        f(&self.items[0]);
+    }
+}
+
+fn main() {
+    let pool = Pool { items: vec![1] };
+    let mut kept = None;
+    pool.tied(|y| kept = Some(y));
+    let mut escapee = None;
+    pool.scoped(|scope| {
+        escapee = Some(scope); //~ ERROR E0521
+    });
+    println!("{:?}", kept);
+}
+"#,
+    );
+}

@@ -6,10 +6,10 @@
 //! closure stores or passes the data out, else "lifetime may not live long enough").
 //!
 //! A closure's parameter is higher-ranked where rustc deduces it so: passed straight to a
-//! function whose parameter is a type parameter bounded by `Fn*(..)` with an elided (or
-//! `for<..>`) lifetime in that argument, or annotated with an elided lifetime where nothing is
+//! function or crate method whose parameter is a type parameter bounded by `Fn*(..)` (or an
+//! `impl Fn*(..)`) with an elided (or `for<..>`) lifetime in that argument, or annotated with an elided lifetime where nothing is
 //! expected of the closure (a `let` without a type, a statement). Anywhere else (an unknown
-//! callee, a bound naming the caller's lifetime, a method's argument) the closure has no
+//! callee, a bound naming the caller's lifetime, an impl's type parameter) the closure has no
 //! universal regions and nothing is checked.
 
 use super::Lower;
