@@ -133,7 +133,9 @@ pub enum ErrorKind {
     /// E0521: data only valid in the body (of region `'longer`, the type of `param`) stored or
     /// passed out where it must outlive `'shorter`, a region the body's caller chooses (or
     /// `'static`; of the type of the variable `outer`, when one has it). `escapes_from` is how
-    /// rustc calls the body ("closure", "function", "method").
+    /// rustc calls the body ("closure", "function", "method"). `explained` when both regions
+    /// can be named to the user (not a region the defining function infers): rustc then says
+    /// what requires the one to outlive the other.
     EscapesBody {
         escapes_from: &'static str,
         param: Option<(Name, Span)>,
@@ -141,6 +143,7 @@ pub enum ErrorKind {
         longer: Name,
         shorter: Name,
         blame: Blame,
+        explained: bool,
     },
 }
 
@@ -407,14 +410,21 @@ impl BorrowError {
             ErrorKind::ReturnsBorrow { borrow, .. } => vec![(*borrow, Role::Borrow)],
             ErrorKind::ClosureMayOutlive { .. } => vec![(span, Role::Borrow)],
             ErrorKind::RegionOutlives { .. } => vec![(span, Role::Return)],
-            ErrorKind::EscapesBody { param, outer, .. } => {
+            ErrorKind::EscapesBody {
+                param,
+                outer,
+                explained,
+                ..
+            } => {
                 let mut labels: Vec<(Span, Role)> =
                     outer.iter().map(|(_, s)| (*s, Role::Declaration)).collect();
                 if let Some((_, s)) = param {
                     labels.push((*s, Role::Borrow));
                     labels.push((span, Role::Access));
                 }
-                labels.push((span, Role::Return));
+                if *explained {
+                    labels.push((span, Role::Return));
+                }
                 labels
             }
             ErrorKind::MoveOut(_)

@@ -337,6 +337,7 @@ impl Check<'_, '_> {
                         longer,
                         shorter: "static".into(),
                         blame,
+                        explained: true,
                     },
                 });
                 continue;
@@ -1087,6 +1088,8 @@ impl Check<'_, '_> {
                     longer,
                     shorter: shorter_name,
                     blame,
+                    // An external variable is a region the defining function infers.
+                    explained: s < first_var,
                 }
             } else {
                 ErrorKind::RegionOutlives {

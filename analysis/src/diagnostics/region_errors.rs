@@ -85,6 +85,7 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
                 longer,
                 shorter,
                 blame,
+                ..
             },
             role,
         ) => {

@@ -90,7 +90,13 @@ pub(super) fn closure_regions(
     let no_params: Vec<Name> = Vec::new();
     let (written, binder, type_params): (Vec<Option<&ast::Type>>, &[Name], &[Name]) = match expect {
         Expect::Bound(b, tps) => {
-            if b.params.len() != params.len() {
+            // An annotation naming a lifetime against a higher-ranked expectation is another
+            // error (rustc's "one type is more general than the other"), not ours to word.
+            let mut named = Vec::new();
+            for t in params.iter().filter_map(|p| p.ty.as_ref()) {
+                crate::index::lifetimes_named(t, &mut named);
+            }
+            if b.params.len() != params.len() || !named.is_empty() {
                 return None;
             }
             (b.params.iter().map(Some).collect(), &b.binder, tps)
