@@ -243,6 +243,22 @@ pub struct Generics {
     /// bounds by a lifetime a type that is not a type parameter (`&'a T: 'b` says `'a: 'b`), or
     /// an impl's trait has type arguments that name lifetimes (their implied bounds).
     pub unknown_lifetime_relations: bool,
+    /// The `Fn`-family bounds written with their arguments (`F: for<'r> FnMut(&'r T) -> U`), by
+    /// type parameter: the signature a closure passed there is given (its higher-ranked
+    /// lifetimes are the closure's own).
+    pub fn_bounds: Vec<(Name, FnBound)>,
+}
+
+/// A bound of the `Fn` family written with parentheses: `for<'r> FnOnce(&'r T, &U) -> V`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FnBound {
+    /// The trait's last segment (`Fn`, `FnMut`, `FnOnce`).
+    pub trait_name: Name,
+    /// The lifetimes of the `for<..>` binders around it, without the quote.
+    pub binder: Vec<Name>,
+    pub params: Vec<Type>,
+    /// `None` when not written: `()`.
+    pub ret: Option<Type>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -351,9 +367,10 @@ pub enum Type {
     /// `fn(A) -> B`, with `B` when written.
     FnPtr(Option<Box<Type>>),
     /// `impl Trait + 'a` with the bounds' text.
-    ImplTrait(Vec<Name>),
+    /// The `Fn*` bound with its arguments, when it is the one such bound.
+    ImplTrait(Vec<Name>, Option<Box<FnBound>>),
     /// `dyn Trait + 'a` / bare trait objects, bounds' text.
-    DynTrait(Vec<Name>),
+    DynTrait(Vec<Name>, Option<Box<FnBound>>),
     Never,
     /// `_`
     Infer,

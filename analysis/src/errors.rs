@@ -136,6 +136,21 @@ pub enum ErrorKind {
     /// "lifetime may not live long enough": a written `&'static T` whose `T` holds a lifetime
     /// parameter that nothing relates to `'static`.
     StaticOutlives,
+    /// E0521: data only valid in the body (of region `'longer`, the type of `param`) stored or
+    /// passed out where it must outlive `'shorter`, a region the body's caller chooses (or
+    /// `'static`; of the type of the variable `outer`, when one has it). `escapes_from` is how
+    /// rustc calls the body ("closure", "function", "method"). `explained` when both regions
+    /// can be named to the user (not a region the defining function infers): rustc then says
+    /// what requires the one to outlive the other.
+    EscapesBody {
+        escapes_from: &'static str,
+        param: Option<(Name, Span)>,
+        outer: Option<(Name, Span)>,
+        longer: Name,
+        shorter: Name,
+        blame: Blame,
+        explained: bool,
+    },
 }
 
 /// What requires one lifetime to outlive another at an error's span (rustc's
@@ -362,6 +377,7 @@ impl BorrowError {
             ErrorKind::ReturnsBorrow { .. } => "E0515",
             ErrorKind::ClosureMayOutlive { .. } => "E0373",
             ErrorKind::RegionOutlives { .. } | ErrorKind::StaticOutlives => "lifetime",
+            ErrorKind::EscapesBody { .. } => "E0521",
         }
     }
 
@@ -417,6 +433,23 @@ impl BorrowError {
             ErrorKind::ReturnsBorrow { borrow, .. } => vec![(*borrow, Role::Borrow)],
             ErrorKind::ClosureMayOutlive { .. } => vec![(span, Role::Borrow)],
             ErrorKind::RegionOutlives { .. } => vec![(span, Role::Return)],
+            ErrorKind::EscapesBody {
+                param,
+                outer,
+                explained,
+                ..
+            } => {
+                let mut labels: Vec<(Span, Role)> =
+                    outer.iter().map(|(_, s)| (*s, Role::Declaration)).collect();
+                if let Some((_, s)) = param {
+                    labels.push((*s, Role::Borrow));
+                    labels.push((span, Role::Access));
+                }
+                if *explained {
+                    labels.push((span, Role::Return));
+                }
+                labels
+            }
             ErrorKind::MoveOut(_)
             | ErrorKind::NotMutable { .. }
             | ErrorKind::MutatedInGuard { .. }

@@ -321,6 +321,9 @@ pub struct BodyRegions {
     /// The function is in an impl of a trait (its signature is the trait's: rustc suggests no
     /// change to it, E0621 is not used).
     pub in_trait_impl: bool,
+    /// The body is a closure's: only its own (not `external`) universal regions are checked,
+    /// its captured variables' and its inferred return type's regions are external.
+    pub closure: bool,
 }
 
 /// A universal region of a function.
@@ -331,6 +334,9 @@ pub struct Universal {
     /// An anonymous lifetime of a parameter's type (not `self`'s, not the impl's): rustc words
     /// its conflict with a named lifetime as E0621 ("explicit lifetime required").
     pub of_param: bool,
+    /// In a closure: a region the defining function chooses (a captured variable's, the
+    /// return type's, a lifetime of the function), not the closure's own.
+    pub external: bool,
 }
 
 /// What an aggregate builds.
@@ -362,4 +368,8 @@ pub struct CalleeSig {
     pub ret: RTy,
     /// Its bounds between lifetimes, `(longer, shorter)`, which each call must satisfy.
     pub bounds: Vec<(Region, Region)>,
+    /// The parameters (in the order of the call's arguments) whose type is a type parameter
+    /// bounded by `'static` (`x: T` with `T: 'static`): every region of the argument must
+    /// outlive `'static`.
+    pub static_params: Vec<usize>,
 }

@@ -44,6 +44,9 @@ struct Graph {
     out: Vec<Vec<Edge>>,
     /// The first variable's node.
     first_var: usize,
+    /// In a closure, the nodes of the regions its defining function chooses: external
+    /// universal regions, and the regions of captured variables' and of the return type.
+    external: Vec<bool>,
 }
 
 impl Graph {
@@ -58,7 +61,15 @@ impl Graph {
 
     fn fresh(&mut self) -> Region {
         self.out.push(Vec::new());
+        self.external.push(false);
         Region::Var((self.out.len() - 1 - self.first_var) as u32)
+    }
+
+    /// A fresh region of a closure's defining function.
+    fn fresh_external(&mut self) -> Region {
+        let r = self.fresh();
+        self.external[self.out.len() - 1] = true;
+        r
     }
 
     fn edge(&mut self, sup: Region, sub: Region, blame: Blame, span: Span) {
@@ -215,9 +226,13 @@ impl Check<'_, '_> {
     fn run(&self, errors: &mut Vec<BorrowError>) {
         let br = self.br;
         let first_var = br.universals.len() + 1;
+        let n = first_var + br.n_vars as usize;
         let mut g = Graph {
-            out: vec![Vec::new(); first_var + br.n_vars as usize],
+            out: vec![Vec::new(); n],
             first_var,
+            external: (0..n)
+                .map(|i| (1..first_var).contains(&i) && br.universals[i - 1].external)
+                .collect(),
         };
         let Some(tys) = self.local_rtys(&mut g) else {
             return;
@@ -251,6 +266,10 @@ impl Check<'_, '_> {
                 found.push((u, s));
             }
         }
+        if br.closure {
+            self.report_closure(&g, &tys, &known, errors);
+            return;
+        }
         let missing: Vec<Vec<usize>> = (0..first_var)
             .map(|u| {
                 (1..first_var)
@@ -258,7 +277,7 @@ impl Check<'_, '_> {
                     .collect()
             })
             .collect();
-        self.report(&g, &found, &missing, errors);
+        self.report(&g, &tys, &found, &missing, errors);
     }
 
     /// The errors for the pairs found, in their order, worded as rustc words them; `missing`
@@ -266,6 +285,7 @@ impl Check<'_, '_> {
     fn report(
         &self,
         g: &Graph,
+        tys: &[Option<RTy>],
         found: &[(usize, usize)],
         missing: &[Vec<usize>],
         errors: &mut Vec<BorrowError>,
@@ -297,12 +317,29 @@ impl Check<'_, '_> {
                 continue;
             };
             // rustc words these otherwise: a named lifetime against a parameter's anonymous one
-            // is E0621 ("explicit lifetime required"), data stored into a `'static` place by an
-            // assignment or a call E0521 ("borrowed data escapes").
+            // is E0621 ("explicit lifetime required").
             if !br.in_trait_impl && ((named(u) && of_param(s)) || (named(s) && of_param(u))) {
                 continue;
             }
-            if s == 0 && matches!(blame, Blame::Assignment | Blame::CallArgument) {
+            // A parameter's data passed where `'static` is required escapes the function
+            // (E0521; an assignment is no escape in a function: the error stays general).
+            if s == 0 && blame == Blame::CallArgument {
+                let Some((Some(param), at)) = self.variable_of(g, tys, u) else {
+                    continue;
+                };
+                let longer = name(u);
+                errors.push(BorrowError {
+                    span,
+                    kind: ErrorKind::EscapesBody {
+                        escapes_from: br.fn_kind,
+                        param: Some((param, at)),
+                        outer: None,
+                        longer,
+                        shorter: "static".into(),
+                        blame,
+                        explained: true,
+                    },
+                });
                 continue;
             }
             let bounds = (s != 0 && named(u) && missing[u].iter().all(|&w| named(w))).then(|| {
@@ -519,7 +556,9 @@ impl Check<'_, '_> {
             }
         }
         for (i, d) in body.locals.iter().enumerate() {
-            if matches!(d.kind, LocalKind::Upvar | LocalKind::Static) {
+            // A closure's captured variables are typed by what its body assigns them.
+            let upvar = d.kind == LocalKind::Upvar && self.br.closure;
+            if matches!(d.kind, LocalKind::Upvar | LocalKind::Static) && !upvar {
                 shapes[i] = Shape::Bad;
             }
         }
@@ -619,9 +658,13 @@ impl Check<'_, '_> {
                     shapes
                         .into_iter()
                         .zip(declared)
-                        .map(|(s, d)| match (s, d) {
+                        .enumerate()
+                        .map(|(i, (s, d))| match (s, d) {
                             (Shape::Bad, _) => None,
                             (_, Some(d)) => Some(d),
+                            (Shape::Known(t), None) if self.external_local(i) => {
+                                Some(t.map_regions(&mut |_| g.fresh_external()))
+                            }
                             (Shape::Known(t), None) => Some(t.map_regions(&mut |_| g.fresh())),
                             _ => None,
                         })
@@ -752,6 +795,16 @@ impl Check<'_, '_> {
         RTy::Ref(loan, m, Box::new(inner))
     }
 
+    /// In a closure, whether the regions of local `i`'s type are its defining function's: a
+    /// captured variable's, the return place's (its type is inferred outside).
+    fn external_local(&self, i: usize) -> bool {
+        self.br.closure
+            && matches!(
+                self.cx.body.locals[i].kind,
+                LocalKind::Upvar | LocalKind::Return
+            )
+    }
+
     /// What rustc blames for a value stored into `dest`.
     fn blame_of(&self, dest: &Place) -> Blame {
         if !dest.proj.is_empty() {
@@ -759,7 +812,8 @@ impl Check<'_, '_> {
         }
         match self.cx.body.local(dest.local).kind {
             LocalKind::Return => Blame::Return,
-            LocalKind::User | LocalKind::Arg => Blame::Assignment,
+            // A captured variable is assigned through the closure's reference to it.
+            LocalKind::User | LocalKind::Arg | LocalKind::Upvar => Blame::Assignment,
             _ => Blame::Boring,
         }
     }
@@ -929,6 +983,20 @@ impl Check<'_, '_> {
                 self.relate(g, &t, &p.subst(&inst, &[]), Blame::CallArgument, span);
             }
         }
+        // `x: T` with `T: 'static`: the argument is stored as the type parameter's value (the
+        // call's argument), whose regions the bound requires to be `'static` (a predicate).
+        for &i in &sig.static_params {
+            let Some(t) = args.get(i).and_then(|a| self.operand_rty(tys, a)) else {
+                continue;
+            };
+            let mut rs = Vec::new();
+            t.regions(&mut rs);
+            for r in rs {
+                let v = g.fresh();
+                g.edge(r, v, Blame::CallArgument, span);
+                g.edge(v, Region::Static, Blame::Predicate, span);
+            }
+        }
         let at = |r: Region| match r {
             Region::Param(i) => inst.get(i as usize).copied().unwrap_or(Region::Unknown),
             r => r,
@@ -992,4 +1060,120 @@ fn blame(g: &Graph, from: usize, to: usize) -> Option<(Span, Blame)> {
     path.iter()
         .min_by_key(|e| interest(e.blame))
         .map(|e| (e.span, e.blame))
+}
+
+impl Check<'_, '_> {
+    /// A closure's errors, as rustc's `check_universal_region` finds them for each region of
+    /// the closure's own: the first region it must outlive and is not known to, in rustc's
+    /// order (`'static`, the external ones, its own; within a cycle of regions, only the cycle's
+    /// first). An external region that must outlive another is a requirement on the defining
+    /// function (rustc propagates it there): nothing is reported for it here.
+    fn report_closure(
+        &self,
+        g: &Graph,
+        tys: &[Option<RTy>],
+        known: &[Vec<bool>],
+        errors: &mut Vec<BorrowError>,
+    ) {
+        let first_var = g.first_var;
+        let own = |i: usize| (1..first_var).contains(&i) && !g.external[i];
+        let order: Vec<usize> = std::iter::once(0)
+            .chain((1..g.out.len()).filter(|&i| g.external[i]))
+            .chain((1..first_var).filter(|&i| own(i)))
+            .collect();
+        let knows = |u: usize, s: usize| s < first_var && known[u][s];
+        let mut numbered: Vec<usize> = Vec::new();
+        for u in (1..first_var).filter(|&u| own(u)) {
+            let from_u = reachable(g, u);
+            let rep = order
+                .iter()
+                .copied()
+                .find(|&w| w == u || (from_u[w] && reachable(g, w)[u]))
+                .unwrap_or(u);
+            let shorter = if rep != u {
+                (!knows(u, rep)).then_some(rep)
+            } else {
+                order
+                    .iter()
+                    .copied()
+                    .find(|&s| s != u && from_u[s] && !knows(u, s))
+            };
+            let Some(s) = shorter else { continue };
+            let Some((span, blame)) = blame(g, u, s) else {
+                continue;
+            };
+            let mut name = |i: usize| self.region_name(i, &mut numbered);
+            let (longer, shorter_name) = (name(u), name(s));
+            let escapes = s == 0 || g.external[s];
+            let param = self.variable_of(g, tys, u);
+            let outer = self.variable_of(g, tys, s);
+            let kind = if escapes
+                && matches!(blame, Blame::Assignment | Blame::CallArgument)
+                && (param.is_some() || outer.is_some())
+            {
+                ErrorKind::EscapesBody {
+                    escapes_from: self.br.fn_kind,
+                    param: param.and_then(|(n, sp)| Some((n?, sp))),
+                    outer: outer.and_then(|(n, sp)| Some((n?, sp))),
+                    longer,
+                    shorter: shorter_name,
+                    blame,
+                    // An external variable is a region the defining function infers.
+                    explained: s < first_var,
+                }
+            } else {
+                ErrorKind::RegionOutlives {
+                    longer,
+                    shorter: shorter_name,
+                    blame,
+                    fn_kind: self.br.fn_kind,
+                    bounds: None,
+                }
+            };
+            errors.push(BorrowError { span, kind });
+        }
+    }
+
+    /// How rustc names the region of node `i` in an error: its lifetime's name, `'static`, or
+    /// the next number (in the order the body's errors mention them).
+    fn region_name(&self, i: usize, numbered: &mut Vec<usize>) -> Name {
+        if i == 0 {
+            return "static".into();
+        }
+        if let Some(n) = self.br.universals.get(i - 1).and_then(|u| u.name.clone()) {
+            return n;
+        }
+        let k = match numbered.iter().position(|&x| x == i) {
+            Some(k) => k,
+            None => {
+                numbered.push(i);
+                numbered.len() - 1
+            }
+        };
+        (k + 1).to_string().into()
+    }
+
+    /// The variable whose type holds the region of node `r` (rustc's
+    /// `get_var_name_and_span_for_region`): a captured variable first, else a parameter, with
+    /// its name (`None` for a pattern) and where it is declared.
+    fn variable_of(
+        &self,
+        g: &Graph,
+        tys: &[Option<RTy>],
+        r: usize,
+    ) -> Option<(Option<Name>, Span)> {
+        let body = self.cx.body;
+        let holds = |i: usize| {
+            let mut rs = Vec::new();
+            if let Some(t) = &tys[i] {
+                t.regions(&mut rs);
+            }
+            rs.into_iter().any(|x| g.node(x) == Some(r))
+        };
+        [LocalKind::Upvar, LocalKind::Arg].iter().find_map(|&kind| {
+            (0..body.locals.len())
+                .find(|&i| body.locals[i].kind == kind && holds(i))
+                .map(|i| (body.locals[i].name.clone(), body.locals[i].span))
+        })
+    }
 }

@@ -60,6 +60,7 @@ pub(crate) fn message(e: &BorrowError) -> String {
         | ErrorKind::ReturnsBorrow { .. }
         | ErrorKind::ClosureMayOutlive { .. }
         | ErrorKind::RegionOutlives { .. }
+        | ErrorKind::EscapesBody { .. }
         | ErrorKind::StaticOutlives => region_errors::message(&e.kind),
     }
 }
@@ -79,6 +80,7 @@ fn label(e: &BorrowError, role: crate::errors::Role) -> String {
         | ErrorKind::ReturnsBorrow { .. }
         | ErrorKind::ClosureMayOutlive { .. }
         | ErrorKind::RegionOutlives { .. }
+        | ErrorKind::EscapesBody { .. }
         | ErrorKind::StaticOutlives => region_errors::label(&e.kind, role),
     }
 }

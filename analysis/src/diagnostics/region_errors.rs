@@ -29,6 +29,9 @@ pub(super) fn message(kind: &ErrorKind) -> String {
         ErrorKind::RegionOutlives { .. } | ErrorKind::StaticOutlives => {
             "lifetime may not live long enough".into()
         }
+        ErrorKind::EscapesBody { escapes_from, .. } => {
+            format!("borrowed data escapes outside of {escapes_from}")
+        }
         _ => String::new(),
     }
 }
@@ -74,21 +77,58 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
             },
             Role::Return,
         ) => {
-            if *blame == Blame::Return && &**shorter != "static" {
+            if *blame == Blame::Return && &**shorter != "static" && *fn_kind != "closure" {
                 return format!(
                     "{fn_kind} was supposed to return data with lifetime `'{shorter}` but it is returning data with lifetime `'{longer}`"
                 );
             }
-            let what = match blame {
-                Blame::Return => "returning this value ",
-                Blame::TypeAnnotation => "type annotation ",
-                Blame::CallArgument => "argument ",
-                Blame::Assignment => "assignment ",
-                Blame::Usage => "this usage ",
-                Blame::Predicate | Blame::Boring => "",
-            };
-            format!("{what}requires that `'{longer}` must outlive `'{shorter}`")
+            format!(
+                "{}requires that `'{longer}` must outlive `'{shorter}`",
+                category(*blame)
+            )
+        }
+        (
+            ErrorKind::EscapesBody {
+                escapes_from,
+                param,
+                outer,
+                longer,
+                shorter,
+                blame,
+                ..
+            },
+            role,
+        ) => {
+            let param = param.as_ref().map_or("", |(n, _)| &**n);
+            match role {
+                Role::Declaration => {
+                    let outer = outer.as_ref().map_or("", |(n, _)| &**n);
+                    format!("`{outer}` declared here, outside of the {escapes_from} body")
+                }
+                Role::Borrow => {
+                    format!(
+                        "`{param}` is a reference that is only valid in the {escapes_from} body"
+                    )
+                }
+                Role::Access => format!("`{param}` escapes the {escapes_from} body here"),
+                _ => format!(
+                    "{}requires that `'{longer}` must outlive `'{shorter}`",
+                    category(*blame)
+                ),
+            }
         }
         _ => String::new(),
+    }
+}
+
+/// How rustc words what requires a region to outlive another (`ConstraintCategory::description`).
+fn category(blame: Blame) -> &'static str {
+    match blame {
+        Blame::Return => "returning this value ",
+        Blame::TypeAnnotation => "type annotation ",
+        Blame::CallArgument => "argument ",
+        Blame::Assignment => "assignment ",
+        Blame::Usage => "this usage ",
+        Blame::Predicate | Blame::Boring => "",
     }
 }

@@ -1,7 +1,7 @@
 //! Each kind of typed error in rustc's words: the messages and labels the corpora expect.
 
 use super::render;
-use crate::ast::{Mutability, Span};
+use crate::ast::{Mutability, Name, Span};
 use crate::errors::*;
 use crate::mir::{BorrowKind, FakeSection};
 
@@ -561,6 +561,65 @@ fn regions() {
             "lifetime",
             "lifetime may not live long enough".into(),
             vec![]
+        )
+    );
+    // A closure's own region returned where its defining function chooses the region: no
+    // "supposed to return" (that is for a region of the body's own).
+    assert_eq!(
+        words(ErrorKind::RegionOutlives {
+            longer: "1".into(),
+            shorter: "2".into(),
+            blame: Blame::Return,
+            fn_kind: "closure",
+            bounds: None,
+        })
+        .2,
+        labels(&[(
+            0,
+            "returning this value requires that `'1` must outlive `'2`"
+        )])
+    );
+}
+
+#[test]
+fn escaping_data() {
+    let escapes = |escapes_from, outer: Option<(Name, Span)>, explained| ErrorKind::EscapesBody {
+        escapes_from,
+        param: Some(("y".into(), sp(1))),
+        outer,
+        longer: "1".into(),
+        shorter: "static".into(),
+        blame: Blame::CallArgument,
+        explained,
+    };
+    assert_eq!(
+        words(escapes("closure", Some(("x".into(), sp(2))), false)),
+        (
+            "E0521",
+            "borrowed data escapes outside of closure".into(),
+            labels(&[
+                (2, "`x` declared here, outside of the closure body"),
+                (
+                    1,
+                    "`y` is a reference that is only valid in the closure body"
+                ),
+                (0, "`y` escapes the closure body here"),
+            ])
+        )
+    );
+    assert_eq!(
+        words(escapes("method", None, true)),
+        (
+            "E0521",
+            "borrowed data escapes outside of method".into(),
+            labels(&[
+                (
+                    1,
+                    "`y` is a reference that is only valid in the method body"
+                ),
+                (0, "`y` escapes the method body here"),
+                (0, "argument requires that `'1` must outlive `'static`"),
+            ])
         )
     );
 }

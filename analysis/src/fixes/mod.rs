@@ -166,6 +166,7 @@ pub(crate) fn fixes(cx: &FixCtx, e: &BorrowError) -> Vec<Fix> {
         ErrorKind::RegionOutlives { .. } => add_bound(cx, e, &mut out),
         ErrorKind::MutatedInGuard { .. }
         | ErrorKind::ReturnsBorrow { .. }
+        | ErrorKind::EscapesBody { .. }
         | ErrorKind::StaticOutlives => {}
     }
     out

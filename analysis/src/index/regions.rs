@@ -149,7 +149,7 @@ pub(super) fn lifetimes_in(t: &ast::Type, acc: &mut Vec<Name>) {
         }
         ast::Type::Tuple(ts) => ts.iter().for_each(|t| lifetimes_in(t, acc)),
         ast::Type::Array(t, _) | ast::Type::Slice(t) => lifetimes_in(t, acc),
-        ast::Type::ImplTrait(bounds) | ast::Type::DynTrait(bounds) => {
+        ast::Type::ImplTrait(bounds, _) | ast::Type::DynTrait(bounds, _) => {
             for b in bounds {
                 if let Some(l) = b.strip_prefix('\'') {
                     acc.push(l.into());

@@ -195,7 +195,7 @@ pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) 
         .iter()
         .enumerate()
         .filter(|(_, p)| match &p.ty {
-            ast::Type::ImplTrait(bounds) => bounds.iter().any(is_fn_bound),
+            ast::Type::ImplTrait(bounds, _) => bounds.iter().any(is_fn_bound),
             ast::Type::Path { segments, args } if segments.len() == 1 && args.is_empty() => def
                 .generics
                 .types

@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use super::def_map::{DefMap, ModuleId, Ns, Res};
 use super::{id_of, unknown_id};
 use crate::ast::{
-    self, Block, Container, Expr, ExprKind, FnDef, GenericArg, Generics, MacroArgs, Name, Pat,
-    PatKind, PathArgs, Stmt, Type,
+    self, Block, Container, Expr, ExprKind, FnBound, FnDef, GenericArg, Generics, MacroArgs, Name,
+    Pat, PatKind, PathArgs, Stmt, Type,
 };
 
 /// Resolution at one place of the crate: a module or block scope and the type parameters in
@@ -142,8 +142,11 @@ impl<'a> Resolver<'a> {
             Type::Tuple(ts) => ts.iter_mut().for_each(|t| self.ty(t)),
             Type::Array(t, _) | Type::Slice(t) => self.ty(t),
             Type::FnPtr(Some(r)) => self.ty(r),
-            Type::DynTrait(bounds) | Type::ImplTrait(bounds) => {
-                bounds.iter_mut().for_each(|b| self.bound_text(b))
+            Type::DynTrait(bounds, fb) | Type::ImplTrait(bounds, fb) => {
+                bounds.iter_mut().for_each(|b| self.bound_text(b));
+                if let Some(fb) = fb {
+                    self.fn_bound(fb);
+                }
             }
             _ => {}
         }
@@ -208,6 +211,18 @@ impl<'a> Resolver<'a> {
     pub fn generics(&self, g: &mut Generics) {
         for (_, bounds) in &mut g.types {
             bounds.iter_mut().for_each(|b| self.bound(b));
+        }
+        for (_, fb) in &mut g.fn_bounds {
+            self.fn_bound(fb);
+        }
+    }
+
+    /// A `Fn*` bound's trait (a crate trait of that name becomes its id) and types resolved.
+    fn fn_bound(&self, fb: &mut FnBound) {
+        self.bound_text(&mut fb.trait_name);
+        fb.params.iter_mut().for_each(|t| self.ty(t));
+        if let Some(r) = &mut fb.ret {
+            self.ty(r);
         }
     }
 

@@ -210,6 +210,9 @@ impl Lower<'_> {
                             self.fn_closures.push(args[i].span);
                         }
                     }
+                    if let Some(w) = sig.written.clone() {
+                        self.record_closure_bounds(&w, args);
+                    }
                 }
             }
         }
@@ -430,6 +433,13 @@ impl Lower<'_> {
                 }
             }
         };
+        if let Some(w) = res
+            .written
+            .clone()
+            .filter(|_| !res.overloaded && !uncertain)
+        {
+            self.record_closure_bounds(&w, args);
+        }
         let mut ops = vec![recv];
         for a in args {
             ops.push(self.arg_operand(a));

@@ -2,6 +2,7 @@
 //! places (edition 2021: disjoint fields) by borrow or move, and the closure's body lowered as a
 //! body of its own, its captures as upvars.
 
+use super::closure_regions::closure_regions;
 use super::pattern::is_constant_name;
 use super::static_errors::fold_not_mut_errors;
 use super::{borrow_kind, BindMode, FnKind, Lower, Scope};
@@ -40,7 +41,7 @@ impl Lower<'_> {
         &mut self,
         is_move: bool,
         args: Span,
-        params: &[ast::ClosureParam],
+        (params, ret): (&[ast::ClosureParam], Option<&ast::Type>),
         body: &Expr,
         dest: &Place,
         span: Span,
@@ -264,7 +265,7 @@ impl Lower<'_> {
                 lifetimes: 1,
             };
         }
-        self.lower_closure_body(params, body, span, &captured);
+        self.lower_closure_body((params, ret), body, span, &captured);
     }
 
     /// The closure's kind, as rustc infers it from its body (`closure_kind` of `upvar.rs`): a
@@ -293,7 +294,7 @@ impl Lower<'_> {
     /// with the outer binding's type and mutability, each parameter an argument.
     fn lower_closure_body(
         &mut self,
-        params: &[ast::ClosureParam],
+        (params, ret): (&[ast::ClosureParam], Option<&ast::Type>),
         body: &Expr,
         span: Span,
         captured: &[Local],
@@ -327,6 +328,7 @@ impl Lower<'_> {
             }
         }
         let mut pats = Vec::new();
+        let mut arg_locals = Vec::new();
         for p in params {
             let ty = p.ty.as_ref().map_or(Ty::Unknown, |t| {
                 Ty::from_ast(t, &inner.generics, inner.self_ty.as_ref())
@@ -346,14 +348,20 @@ impl Lower<'_> {
                         p.pat.span,
                     );
                     inner.bind_name(name.clone(), l);
+                    arg_locals.push(l);
                 }
                 _ => {
                     let l = inner.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
                     pats.push((p.pat.clone(), l, ty));
+                    arg_locals.push(l);
                 }
             }
         }
         inner.body.n_args = inner.body.locals.len() as u32 - 1;
+        if let Some(expect) = self.closure_expect(span) {
+            inner.body.regions =
+                closure_regions(self.index, &expect, params, &arg_locals, ret).map(Box::new);
+        }
         for (pat, l, ty) in pats {
             inner.bind_pattern(&pat, &Place::local(l), &ty, BindMode::Move, pat.span);
         }

@@ -173,9 +173,9 @@ impl Lower<'_> {
                 is_move,
                 args,
                 params,
+                ret,
                 body,
-                ..
-            } => self.lower_closure(*is_move, *args, params, body, dest, span),
+            } => self.lower_closure(*is_move, *args, (params, ret.as_ref()), body, dest, span),
             ExprKind::Break { label, value } => self.break_into(label, value.as_deref(), span),
             ExprKind::Continue { label } => self.continue_into(label, span),
             ExprKind::Return(v) => self.return_into(v.as_deref(), span),

@@ -39,6 +39,7 @@ mod annotations;
 mod builder;
 mod call;
 mod closure;
+mod closure_regions;
 mod control;
 mod expr;
 mod guards;
@@ -184,7 +185,7 @@ pub fn lower_fn(
     for p in &def.params {
         let ty = match &p.ty {
             // `x: impl Trait` is an anonymous type parameter.
-            ast::Type::ImplTrait(bounds) => Ty::Param {
+            ast::Type::ImplTrait(bounds, _) => Ty::Param {
                 name: "impl Trait".into(),
                 copy: index.impl_trait_copy(bounds),
             },
@@ -329,6 +330,8 @@ struct Lower<'a> {
     fn_closures: Vec<Span>,
     /// This body is an `Fn` closure's: its captured variables cannot be mutated.
     is_fn_closure: bool,
+    /// What is expected of the closures written in this body, by their spans (where known).
+    closure_expects: Vec<(Span, closure_regions::Expect)>,
     /// The locals that hold a closure of this body whose kind its body decides, in the order of
     /// the locals.
     closure_kinds: Vec<(Local, FnKind)>,
@@ -395,6 +398,7 @@ impl<'a> Lower<'a> {
             unsafe_depth: 0,
             fn_closures: Vec::new(),
             is_fn_closure: false,
+            closure_expects: Vec::new(),
             closure_kinds: Vec::new(),
             shared_ptr_temps: Vec::new(),
             statics_used: Vec::new(),

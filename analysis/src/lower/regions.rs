@@ -54,6 +54,7 @@ pub(super) fn signature_regions(
         universals.push(Universal {
             name: Some(l.clone()),
             of_param: false,
+            external: false,
         });
     };
     for l in &ig.lifetimes {
@@ -204,7 +205,7 @@ pub(super) fn signature_regions(
     for t in inputs.iter().chain([&ret]).chain(self_ty.as_ref()) {
         implied_bounds(index, t, &mut pairs);
     }
-    let known = closure(universals.len(), &pairs);
+    let known = transitive(universals.len(), &pairs);
     let fn_kind = if def.self_param.is_some() {
         "method"
     } else if container.impl_self.is_some() {
@@ -245,13 +246,14 @@ fn anonymous(universals: &mut Vec<Universal>) -> Region {
     universals.push(Universal {
         name: None,
         of_param: false,
+        external: false,
     });
     Region::Param(universals.len() as u32 - 1)
 }
 
 /// The transitive closure of `pairs` over `'static` and `n` universal regions, as the pairs
 /// between distinct regions (`'static`'s own left out: it outlives all).
-fn closure(n: usize, pairs: &[(Region, Region)]) -> Vec<(Region, Region)> {
+pub(super) fn transitive(n: usize, pairs: &[(Region, Region)]) -> Vec<(Region, Region)> {
     let idx = |r: Region| match r {
         Region::Static => Some(0),
         Region::Param(i) if (i as usize) < n => Some(i as usize + 1),
@@ -542,10 +544,24 @@ fn callee_sig(sig: &WrittenSig, index: &Index) -> Option<CalleeSig> {
             bounds.extend(adt.lifetime_bounds.iter().map(|&(a, b)| (at(a), at(b))));
         }
     }
+    let static_params = params
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| match t {
+            RTy::Param(name) => g
+                .types
+                .iter()
+                .chain(&ig.types)
+                .any(|(n, bs)| n == name && bs.iter().any(|b| b.trim() == "'static")),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect();
     Some(CalleeSig {
         n_regions: n,
         params,
         ret,
         bounds,
+        static_params,
     })
 }

@@ -80,6 +80,7 @@ impl Lower<'_> {
             Stmt::Item(_) => {}
             Stmt::Cfg(_) => self.taint(),
             Stmt::Expr { expr, .. } => {
+                self.record_unexpected_closure(expr);
                 let mark = self.stmt_temps.len();
                 let t = self.temp(Ty::Unknown, expr.span);
                 self.expr_into(expr, &Place::local(t));
@@ -113,6 +114,9 @@ impl Lower<'_> {
                         }
                     }
                     Some(init) => {
+                        if ty.is_none() {
+                            self.record_unexpected_closure(init);
+                        }
                         if let (
                             PatKind::Binding {
                                 by_ref: None,

@@ -10,9 +10,9 @@ use super::cx::{mut_if, Cx};
 use super::kinds::{Kid, K};
 use super::patterns::set_mut;
 use crate::ast::{
-    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnDef, FnItem, GenericArg, Generics,
-    ImplDef, Import, Item, MacroItem, MacroRulesDef, ModDef, Name, Param, Pat, PatKind, SelfParam,
-    Span, StaticDef, StructDef, TraitDef, Type, TypeAliasDef, UseDef,
+    ConstDef, Container, EnumDef, ExternCrateDef, Fields, FnBound, FnDef, FnItem, GenericArg,
+    Generics, ImplDef, Import, Item, MacroItem, MacroRulesDef, ModDef, Name, Param, Pat, PatKind,
+    SelfParam, Span, StaticDef, StructDef, TraitDef, Type, TypeAliasDef, UseDef,
 };
 
 impl<'t, 's> Cx<'t, 's> {
@@ -587,11 +587,15 @@ impl<'t, 's> Cx<'t, 's> {
                         let bounds = self.field(tk, self.g.f.bounds);
                         self.pop_kids(tk);
                         let mut names = Vec::new();
+                        let mut fns = Vec::new();
                         if let Some(b) = bounds {
                             self.bound_names(b, &mut names);
+                            self.fn_bounds(b, &[], &mut fns);
                         }
                         if let Some(n) = name {
-                            g.types.push((self.ident(n), names));
+                            let n = self.ident(n);
+                            g.fn_bounds.extend(fns.into_iter().map(|f| (n.clone(), f)));
+                            g.types.push((n, names));
                         }
                     }
                     _ => {}
@@ -638,11 +642,97 @@ impl<'t, 's> Cx<'t, 's> {
                     let mut names = std::mem::take(&mut g.types[pos].1);
                     self.bound_names(bounds, &mut names);
                     g.types[pos].1 = names;
+                    let mut fns = Vec::new();
+                    self.fn_bounds(bounds, &[], &mut fns);
+                    let n = g.types[pos].0.clone();
+                    g.fn_bounds.extend(fns.into_iter().map(|f| (n.clone(), f)));
                 }
             }
             self.pop_kids(kids);
         }
         g
+    }
+
+    /// The `Fn`-family bounds written with their arguments in a `trait_bounds` node (or a single
+    /// bound), with the lifetimes of the `for<..>` binders around them (`binder`, and their own).
+    pub(super) fn fn_bounds(&mut self, node: Node<'t>, binder: &[Name], out: &mut Vec<FnBound>) {
+        if !self.enter() {
+            return;
+        }
+        match self.kind(node) {
+            K::TraitBounds | K::BoundedType => {
+                let kids = self.push_kids(node);
+                for i in kids.iter() {
+                    let k = self.kid(i);
+                    if !matches!(k.kind, K::Anon | K::Error) {
+                        self.fn_bounds(k.node, binder, out);
+                    }
+                }
+                self.pop_kids(kids);
+            }
+            K::DynamicType | K::AbstractType => {
+                if let Some(n) = node.child_by_field_id(self.g.f.trait_) {
+                    self.fn_bounds(n, binder, out);
+                }
+            }
+            K::HigherRankedTraitBound => {
+                let mut binder = binder.to_vec();
+                if let Some(tp) = node.child_by_field_id(self.g.f.type_parameters) {
+                    binder.extend(binder_lifetimes(self.text(tp)));
+                }
+                if let Some(n) = node.child_by_field_id(self.g.f.type_) {
+                    self.fn_bounds(n, &binder, out);
+                }
+            }
+            K::FunctionType => {
+                if let Some(t) = node.child_by_field_id(self.g.f.trait_) {
+                    let mut binder = binder.to_vec();
+                    // `for<'r>` may be the function type's own (`for_lifetimes`).
+                    let text = self.text(node).trim_start();
+                    if text.starts_with("for") && text[3..].trim_start().starts_with('<') {
+                        binder.extend(binder_lifetimes(text));
+                    }
+                    let mut names = Vec::new();
+                    self.bound_names(t, &mut names);
+                    let params = match node.child_by_field_id(self.g.f.parameters) {
+                        Some(p) => self.fn_bound_params(p),
+                        None => Vec::new(),
+                    };
+                    let ret = node
+                        .child_by_field_id(self.g.f.return_type)
+                        .map(|r| self.ty(r));
+                    if let Some(trait_name) = names.pop() {
+                        out.push(FnBound {
+                            trait_name,
+                            binder,
+                            params,
+                            ret,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.leave();
+    }
+
+    /// The argument types of `Fn(A, B)`; what is not a type is `Unknown`.
+    fn fn_bound_params(&mut self, node: Node<'t>) -> Vec<Type> {
+        let mut out = Vec::new();
+        let kids = self.push_kids(node);
+        for i in kids.iter() {
+            let k = self.kid(i);
+            match k.kind {
+                K::Anon | K::Comment | K::Comment2 => {}
+                kind if kind.is_type() => {
+                    let t = self.ty(k.node);
+                    out.push(t);
+                }
+                _ => out.push(Type::Unknown),
+            }
+        }
+        self.pop_kids(kids);
+        out
     }
 
     /// The names of the bounds in a `trait_bounds` or `bounded_type` node (or of a single bound):
@@ -942,7 +1032,19 @@ fn names_a_lifetime(t: &Type) -> bool {
             GenericArg::Other => false,
         }),
         Type::Tuple(ts) => ts.iter().any(names_a_lifetime),
-        Type::FnPtr(_) | Type::ImplTrait(_) | Type::DynTrait(_) | Type::Unknown => true,
+        Type::FnPtr(_) | Type::ImplTrait(_, _) | Type::DynTrait(_, _) | Type::Unknown => true,
         Type::Never | Type::Infer => false,
     }
+}
+
+/// The lifetimes a `for<'a, 'b>` binder (or `<'a, 'b>` parameters) declares, without the quote:
+/// those written before its first `>`.
+fn binder_lifetimes(text: &str) -> Vec<Name> {
+    let inner = text.split('>').next().unwrap_or("");
+    let inner = inner.split_once('<').map_or("", |(_, r)| r);
+    inner
+        .split(',')
+        .filter_map(|l| l.trim().strip_prefix('\''))
+        .map(|l| Name::from(l.split(':').next().unwrap_or(l).trim()))
+        .collect()
 }

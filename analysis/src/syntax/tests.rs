@@ -461,7 +461,7 @@ fn types() {
     let GenericArg::Type(Type::Path { args, .. }) = &args[0] else {
         panic!()
     };
-    let GenericArg::Type(Type::DynTrait(bounds)) = &args[0] else {
+    let GenericArg::Type(Type::DynTrait(bounds, _)) = &args[0] else {
         panic!("{args:?}")
     };
     assert_eq!(

@@ -4,7 +4,7 @@ use tree_sitter::Node;
 
 use super::cx::{mut_if, Cx};
 use super::kinds::K;
-use crate::ast::{GenericArg, Name, PathArgs, Type};
+use crate::ast::{FnBound, GenericArg, Name, PathArgs, Type};
 
 impl<'t, 's> Cx<'t, 's> {
     pub(super) fn ty(&mut self, node: Node<'t>) -> Type {
@@ -94,14 +94,14 @@ impl<'t, 's> Cx<'t, 's> {
             }
             // `Fn(A) -> B` written without `dyn` is a (2015) bare trait object.
             K::FunctionType => match node.child_by_field_id(f.trait_) {
-                Some(_) => Type::DynTrait(self.bounds_of(node)),
+                Some(_) => Type::DynTrait(self.bounds_of(node), self.fn_bound_of(node)),
                 None => Type::FnPtr(
                     node.child_by_field_id(f.return_type)
                         .map(|r| Box::new(self.ty(r))),
                 ),
             },
-            K::AbstractType => Type::ImplTrait(self.bounds_of(node)),
-            K::DynamicType => Type::DynTrait(self.bounds_of(node)),
+            K::AbstractType => Type::ImplTrait(self.bounds_of(node), self.fn_bound_of(node)),
+            K::DynamicType => Type::DynTrait(self.bounds_of(node), self.fn_bound_of(node)),
             K::BoundedType => {
                 let is_impl = {
                     let kids = self.push_kids(node);
@@ -110,10 +110,11 @@ impl<'t, 's> Cx<'t, 's> {
                     is_impl
                 };
                 let bounds = self.bounds_of(node);
+                let fn_bound = self.fn_bound_of(node);
                 if is_impl {
-                    Type::ImplTrait(bounds)
+                    Type::ImplTrait(bounds, fn_bound)
                 } else {
-                    Type::DynTrait(bounds)
+                    Type::DynTrait(bounds, fn_bound)
                 }
             }
             K::NeverType => Type::Never,
@@ -125,6 +126,14 @@ impl<'t, 's> Cx<'t, 's> {
         let mut names = Vec::new();
         self.bound_names(node, &mut names);
         names
+    }
+
+    /// The one `Fn*` bound written with arguments of an `impl`/`dyn` type, if it has one.
+    fn fn_bound_of(&mut self, node: Node<'t>) -> Option<Box<FnBound>> {
+        let mut fns = Vec::new();
+        self.fn_bounds(node, &[], &mut fns);
+        let one = fns.pop().filter(|_| fns.is_empty());
+        one.map(Box::new)
     }
 
     pub(super) fn generic_args(&mut self, node: Node<'t>) -> Vec<GenericArg> {

@@ -104,7 +104,7 @@ impl Ty {
                     .map(|r| Box::new(Ty::from_ast(r, generics, self_ty))),
             ),
             ast::Type::Never => Ty::Never,
-            ast::Type::DynTrait(bounds) => match bounds.iter().find(|b| {
+            ast::Type::DynTrait(bounds, _) => match bounds.iter().find(|b| {
                 !b.starts_with('\'')
                     && !b.starts_with('?')
                     && !matches!(&***b, "Send" | "Sync" | "Unpin")
@@ -125,7 +125,7 @@ impl Ty {
                 ),
                 None => Ty::Opaque,
             },
-            ast::Type::ImplTrait(_) => Ty::Opaque,
+            ast::Type::ImplTrait(_, _) => Ty::Opaque,
             ast::Type::Infer | ast::Type::Unknown => Ty::Unknown,
             ast::Type::Path { segments, args } => {
                 let Some(last) = segments.last() else {

@@ -465,7 +465,7 @@ impl Written<'_> {
                 *lossy = true;
                 RTy::Opaque(Vec::new())
             }
-            ast::Type::ImplTrait(bounds) | ast::Type::DynTrait(bounds) => {
+            ast::Type::ImplTrait(bounds, _) | ast::Type::DynTrait(bounds, _) => {
                 // A bound's arguments are kept as text: their lifetimes are lost.
                 if bounds
                     .iter()
