@@ -503,3 +503,25 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn a_by_value_method_of_a_copy_element_reads_the_captured_vector() {
+    check_diagnostics(
+        r#"
+fn firsts(text: &str) -> usize {
+    let code: Vec<char> = text.chars().collect();
+    let mut n = 0;
+    for i in 0..code.len() {
+        if code[i..].starts_with(&['f', 'n']) {
+            n += (i..code.len()).find(|&j| !code[j].is_whitespace()).unwrap_or(0);
+        }
+    }
+    n
+}
+
+fn main() {
+    println!("{}", firsts("fn x"));
+}
+"#,
+    );
+}

@@ -1637,3 +1637,36 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn temporaries_in_a_lets_struct_literals_and_constructors_live_as_long_as_its_bindings() {
+    check_diagnostics(
+        r#"
+struct W<'a>(&'a String);
+struct K<'a> {
+    files: &'a [(&'a str, &'a str)],
+    w: W<'a>,
+}
+
+fn id(s: &String) -> &String {
+    s
+}
+
+fn main() {
+    let name = String::from("main.rs");
+    let name = name.as_str();
+    let crates = [K { files: &[("/src", name)], w: W(&String::new()) }];
+    let one = K { files: &[("/lib", name)], w: W(&String::from("x")) };
+    let w = W(&String::new());
+    let o = Some(&String::new());
+    let t = (W(&String::new()), Ok::<_, ()>(&String::new()));
+    let n = [Some(&String::new())];
+    println!("{} {} {}", crates.len(), one.files.len(), one.w.0.len());
+    println!("{} {:?} {} {:?}", w.0.len(), o, t.0 .0.len(), n[0]);
+    let f = id(&String::new()); //~ ERROR E0716
+    let b = Box::new(&String::new()); //~ ERROR E0716
+    println!("{f} {b}");
+}
+"#,
+    );
+}

@@ -23,6 +23,35 @@ pub(super) const BUILTIN_ATTRS: &[&str] = &[
     "clippy",
 ];
 
+/// Attributes of functions that are not macros, besides `BUILTIN_ATTRS`.
+const BUILTIN_FN_ATTRS: &[&str] = &[
+    "inline",
+    "cold",
+    "track_caller",
+    "test",
+    "ignore",
+    "should_panic",
+    "bench",
+    "no_mangle",
+    "export_name",
+    "link_section",
+    "target_feature",
+    "naked",
+    "unsafe",
+    "used",
+    "optimize",
+    "coverage",
+];
+
+/// An attribute macro on a function (`#[salsa::tracked(returns(ref))]`, `#[tokio::main]`) may
+/// rewrite its signature: callers cannot know what it takes or returns.
+fn fn_has_attribute_macro(attrs: &[Name]) -> bool {
+    attrs.iter().any(|a| {
+        let head = a.split(['(', '=', ' ', ':']).next().unwrap_or("");
+        !BUILTIN_ATTRS.contains(&head) && !BUILTIN_FN_ATTRS.contains(&head)
+    })
+}
+
 pub(super) fn has_attribute_macro(attrs: &[Name]) -> bool {
     attrs.iter().any(|a| {
         let head = a.split(['(', '=', ' ', ':']).next().unwrap_or("");
@@ -35,10 +64,10 @@ pub(super) fn has_attribute_macro(attrs: &[Name]) -> bool {
 /// leaves the index as it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FnEntry {
-    /// A free function of the crate, not nested in another. The signatures are shared: the
-    /// index and the slices of it that bodies read hold them without copying, and compare them
-    /// by address first.
-    Free(Name, Arc<FnSig>),
+    /// A free function of the crate, not nested in another, and its signature (`None` when an
+    /// attribute macro may rewrite it). The signatures are shared: the index and the slices of
+    /// it that bodies read hold them without copying, and compare them by address first.
+    Free(Name, Option<Arc<FnSig>>),
     /// A function in an impl or trait: its owner (the self type's or trait's name, when there is
     /// one) and its signature (`None` for `impl Tr for &T`, which the index does not model).
     Method {
@@ -59,10 +88,9 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         if !c.parent_fns.is_empty() {
             return FnEntry::Nested;
         }
-        return FnEntry::Free(
-            def.name.clone(),
-            Arc::new(signature(def, &ast::Generics::default(), None)),
-        );
+        let sig = (!fn_has_attribute_macro(&def.attrs))
+            .then(|| Arc::new(signature(def, &ast::Generics::default(), None)));
+        return FnEntry::Free(def.name.clone(), sig);
     }
     let generics = [generic_copy(&def.generics), generic_copy(&c.impl_generics)].concat();
     let self_ty = c
@@ -76,7 +104,10 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         .or_else(|| c.trait_name.clone());
     // `impl Tr for &T`: method lookup on a `&T` receiver finds these first; we do not model
     // that, so the name knows nothing.
-    let sig = (!matches!(c.impl_self, Some(ast::Type::Ref { .. })) && owner.is_some()).then(|| {
+    let known = !matches!(c.impl_self, Some(ast::Type::Ref { .. }))
+        && owner.is_some()
+        && !fn_has_attribute_macro(&def.attrs);
+    let sig = known.then(|| {
         let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
         if let Some(t) = &c.impl_self {
             sig.stores = stores_into_self(def, t);
@@ -367,7 +398,12 @@ impl FnsBuilder {
     /// A function's entry (`fn_entry`).
     pub fn add_fn(&mut self, entry: &FnEntry) {
         match entry {
-            FnEntry::Free(name, sig) => insert_unique(&mut self.free, name.clone(), sig.clone()),
+            FnEntry::Free(name, Some(sig)) => {
+                insert_unique(&mut self.free, name.clone(), sig.clone())
+            }
+            FnEntry::Free(name, None) => {
+                self.free.insert(name.clone(), None);
+            }
             FnEntry::Method {
                 owner,
                 name,

@@ -593,10 +593,17 @@ impl Lower<'_> {
         }
         match captured_var(receiver) {
             Some((n, path)) if !bound.contains(&n) && !through_deref(receiver) => {
+                // Taken by value: the receiver's own type says copy (a read: shared) or move,
+                // and only a variable or its owned fields can be moved (an element is not).
                 let u = if u == CaptureUse::Move {
-                    match self.lookup(&n).map(|l| self.is_copy(&self.local_ty(l))) {
-                        Some(Some(false)) => CaptureUse::Move,
-                        Some(Some(true)) => CaptureUse::Shared,
+                    match self.is_copy(&self.infer(receiver)) {
+                        Some(true) => CaptureUse::Shared,
+                        Some(false)
+                            if matches!(&receiver.kind, ExprKind::Path(s) if s.len() == 1)
+                                || self.owned_fields(&n, &path, receiver) =>
+                        {
+                            CaptureUse::Move
+                        }
                         _ => CaptureUse::Unknown,
                     }
                 } else {

@@ -3,6 +3,7 @@
 //! aggregates), which borrows are promoted to constants, and `for_each_child`, the walk over an
 //! expression's direct sub-expressions.
 
+use super::stmt::extends_temporaries;
 use super::{borrow_kind, Lower};
 use crate::ast::{
     BinOp, Expr, ExprKind, FieldName, GenericArg, Mutability, Name, Span, Type, UnOp,
@@ -137,7 +138,7 @@ impl Lower<'_> {
                 fields,
                 base,
                 generics,
-            } => self.struct_into(path, fields, base.as_deref(), generics, dest, span),
+            } => self.struct_into(path, fields, base.as_deref(), generics, dest, span, false),
             ExprKind::Block { block, label } => {
                 self.block_into(block, dest, label.as_ref());
             }
@@ -374,7 +375,11 @@ impl Lower<'_> {
     }
 
     /// `Path { fields, ..base }`.
-    fn struct_into(
+    /// A struct literal into `dest`; `extending` when it is a `let`'s initializer (or inside
+    /// one's tuple, array or struct literal): the temporaries its fields borrow live as long as
+    /// the `let`'s bindings.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn struct_into(
         &mut self,
         path: &[Name],
         fields: &[(FieldName, Expr)],
@@ -382,6 +387,7 @@ impl Lower<'_> {
         generics: &[GenericArg],
         dest: &Place,
         span: Span,
+        extending: bool,
     ) {
         self.annotated_value(path, generics, dest);
         let statics: Vec<FieldName> = self
@@ -393,7 +399,13 @@ impl Lower<'_> {
             .unwrap_or_default();
         let mut ops: Vec<Operand> = Vec::new();
         for (f, e) in fields {
-            let op = self.arg_operand(e);
+            let op = if extending && extends_temporaries(e) {
+                let t = self.temp(self.infer(e), e.span);
+                self.expr_into_extended(e, &Place::local(t));
+                Operand::Move(Place::local(t))
+            } else {
+                self.arg_operand(e)
+            };
             if statics.contains(f) {
                 if let Some(p) = op.place() {
                     if p.proj.is_empty() {

@@ -295,6 +295,10 @@ struct Lower<'a> {
     /// Set when a place was built through a type we do not know (a field of an unknown type):
     /// accesses of it are uncertain.
     uncertain_place: bool,
+    /// The call being lowered is a `let`'s initializer (or in one's tuple, array or struct
+    /// literal): a tuple struct's or variant's constructor extends the temporaries its
+    /// arguments borrow to the `let`'s bindings (taken at the call's start).
+    extending_call: bool,
     /// Locals declared by `let x;` and not yet assigned as a whole (lexically): assigning to their
     /// fields is a (rejected) initialization, E0381, not a mutability error.
     never_assigned: Vec<Local>,
@@ -383,6 +387,7 @@ impl<'a> Lower<'a> {
             breakables: Vec::new(),
             stmt_temps: Vec::new(),
             uncertain_place: false,
+            extending_call: false,
             never_assigned: Vec::new(),
             match_span: None,
             assign_ctx: false,

@@ -223,17 +223,11 @@ impl Lower<'_> {
     }
 
     /// `let x = <init>;`: temporaries borrowed at the top of the initializer live as long as `x`.
-    fn expr_into_extended(&mut self, init: &Expr, dest: &Place) {
-        // `let x = (&temp(), ..)`: the extension reaches into tuple, array and struct literals.
+    pub(super) fn expr_into_extended(&mut self, init: &Expr, dest: &Place) {
+        // `let x = (&temp(), ..)`: the extension reaches into tuple, array and (braced) struct
+        // literals, as rustc's extending expressions.
         match &init.kind {
-            ExprKind::Tuple(es) | ExprKind::Array(es)
-                if es.iter().any(|e| {
-                    matches!(
-                        e.kind,
-                        ExprKind::Ref { .. } | ExprKind::Tuple(_) | ExprKind::Array(_)
-                    )
-                }) =>
-            {
+            ExprKind::Tuple(es) | ExprKind::Array(es) if es.iter().any(extends_temporaries) => {
                 let mut ops = Vec::new();
                 for e in es {
                     let t = self.temp(self.infer(e), e.span);
@@ -244,6 +238,22 @@ impl Lower<'_> {
                 if matches!(init.kind, ExprKind::Tuple(_)) {
                     self.record_aggregate(AggregateKind::Tuple);
                 }
+                return;
+            }
+            ExprKind::Struct {
+                path,
+                fields,
+                base,
+                generics,
+            } => {
+                let base = base.as_deref();
+                self.struct_into(path, fields, base, generics, dest, init.span, true);
+                return;
+            }
+            ExprKind::Call(..) if extends_temporaries(init) => {
+                self.extending_call = true;
+                self.expr_into(init, dest);
+                self.extending_call = false;
                 return;
             }
             _ => {}
@@ -389,5 +399,21 @@ impl Lower<'_> {
             }
             _ => self.taint(),
         }
+    }
+}
+
+/// An expression of an extending context that may borrow a temporary for the `let`'s bindings:
+/// a borrow, or a tuple, array or struct literal or a tuple struct's or variant's constructor
+/// (extending since Rust 1.89), which may hold one.
+pub(super) fn extends_temporaries(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Ref { raw: false, .. }
+        | ExprKind::Tuple(_)
+        | ExprKind::Array(_)
+        | ExprKind::Struct { .. } => true,
+        ExprKind::Call(f, ..) => matches!(&f.kind, ExprKind::Path(segs) if segs
+            .last()
+            .is_some_and(|s| crate::items::display_name(s).starts_with(|c: char| c.is_uppercase()))),
+        _ => false,
     }
 }
