@@ -790,12 +790,8 @@ mod tests {
             let index = file_index(&db, file);
             for &item in fn_items(&db, file) {
                 let f = fn_resolved(&db, item);
-                let whole = crate::lower::lower_fn(
-                    &f.def,
-                    &f.container,
-                    index,
-                    crate::Edition::E2021,
-                );
+                let whole =
+                    crate::lower::lower_fn(&f.def, &f.container, index, crate::Edition::E2021);
                 let sliced = fn_body(&db, item);
                 assert!(
                     **sliced == whole,
@@ -814,6 +810,25 @@ mod tests {
             }
         }
         // The test reads signatures at all: corpus bodies call their files' functions.
-        assert!(fns > 1000 && read > 100, "{fns} functions, {read} signatures read");
+        assert!(
+            fns > 1000 && read > 100,
+            "{fns} functions, {read} signatures read"
+        );
+    }
+
+    /// An attribute macro may rewrite a function's signature (`#[salsa::tracked(returns(ref))]`
+    /// returns a reference to what is written as returned by value): callers know nothing of it.
+    /// rustc's own attributes leave it as written.
+    #[test]
+    fn an_attribute_macro_hides_a_functions_signature() {
+        let file = crate::syntax::parse(
+        "#[salsa::tracked(returns(ref))]\nfn rewritten(x: u32) -> Vec<u32> { vec![x] }\n\
+         #[inline]\n#[must_use]\nfn plain(x: u32) -> Vec<u32> { vec![x] }\n\
+         struct S;\nimpl S {\n    #[tracing::instrument]\n    fn traced(&self) -> Vec<u32> { Vec::new() }\n}\n",
+    );
+        let index = crate::index::Index::build(&file, Vec::new());
+        assert!(index.function("rewritten").is_none());
+        assert!(index.function("plain").is_some());
+        assert!(index.method("S", "traced").is_none());
     }
 }

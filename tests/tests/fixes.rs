@@ -16,8 +16,10 @@ const SUCCESS_FLOOR: f64 = 0.80;
 /// an anonymous lifetime, have no fix, as rustc suggests none; nor has a method call's receiver
 /// moved by value (its move is recorded at the whole call). Nor have the errors of match guards
 /// and bounds checks (E0510, and E0506/E0507 in guards: rustc suggests nothing to edit), which
-/// brought 15 true positives without a fix (369 of 638 have one).
-const COVERAGE_FLOOR: f64 = 0.575;
+/// brought 15 true positives without a fix (369 of 638 have one). Nor have the drop-check's
+/// E0597 and E0506 (a destructor's use: rustc suggests nothing to edit) and E0521 (borrowed data
+/// escaping a closure or function), which brought 17 true positives without a fix.
+const COVERAGE_FLOOR: f64 = 0.57;
 
 fn run(name: &str) -> Report {
     let dir = corpus::corpora_dir().join(name);

@@ -278,7 +278,8 @@ impl IndexBuilder {
                     &name,
                     matches!(i.self_ty, ast::Type::Ref { .. }),
                 ) {
-                    self.items.impls
+                    self.items
+                        .impls
                         .entry(n.clone())
                         .or_default()
                         .push(t.clone());

@@ -20,8 +20,8 @@ mod signature;
 mod tests;
 
 pub use builder::{fn_entry, FnEntry, FnsBuilder, IndexBuilder};
-pub use reads::names_in;
 pub use copy::{generic_copy, generic_copy_with};
+pub use reads::names_in;
 pub use regions::{
     lifetimes_named, mentions_static, names_lifetime, names_static_anywhere, regions_of, type_name,
     walk_type, Regions,
@@ -339,7 +339,8 @@ impl Index {
 
     /// Whether the crate implements the trait for the type (by last path segments).
     pub fn implements(&self, ty: &str, tr: &str) -> bool {
-        self.items.impls
+        self.items
+            .impls
             .get(ty)
             .is_some_and(|v| v.iter().any(|t| &**t == tr))
     }
@@ -353,7 +354,8 @@ impl Index {
     }
 
     pub fn adt_is_copy(&self, name: &str) -> Option<bool> {
-        self.items.adts
+        self.items
+            .adts
             .get(name)
             .and_then(|a| if a.opaque { None } else { Some(a.copy) })
     }
@@ -365,7 +367,8 @@ impl Index {
         fn names_alias(index: &Index, ty: &Ty) -> bool {
             match ty {
                 Ty::Adt { name, args, .. } => {
-                    index.items.aliases.contains_key(name) || args.iter().any(|t| names_alias(index, t))
+                    index.items.aliases.contains_key(name)
+                        || args.iter().any(|t| names_alias(index, t))
                 }
                 Ty::Ref(_, t) | Ty::Array(t, _) | Ty::Slice(t) => names_alias(index, t),
                 Ty::Tuple(ts) => ts.iter().any(|t| names_alias(index, t)),
@@ -493,7 +496,8 @@ impl Index {
     /// Whether a trait of the crate may add a method of this name to the std type `owner`
     /// (through an impl for it, or a blanket impl).
     pub fn defines_method_named(&self, name: &str, owner: &str) -> bool {
-        self.fns.method_names
+        self.fns
+            .method_names
             .get(name)
             .is_some_and(|selves| selves.iter().any(|s| &**s == "*" || &**s == owner))
     }

@@ -84,4 +84,3 @@ impl FnFacts {
         self.len() == 0
     }
 }
-

@@ -52,19 +52,3 @@ fn shadowed_names_read_in_runs_equal_line_by_line() {
         );
     }
 }
-
-/// An attribute macro may rewrite a function's signature (`#[salsa::tracked(returns(ref))]`
-/// returns a reference to what is written as returned by value): callers know nothing of it.
-/// rustc's own attributes leave it as written.
-#[test]
-fn an_attribute_macro_hides_a_functions_signature() {
-    let file = crate::syntax::parse(
-        "#[salsa::tracked(returns(ref))]\nfn rewritten(x: u32) -> Vec<u32> { vec![x] }\n\
-         #[inline]\n#[must_use]\nfn plain(x: u32) -> Vec<u32> { vec![x] }\n\
-         struct S;\nimpl S {\n    #[tracing::instrument]\n    fn traced(&self) -> Vec<u32> { Vec::new() }\n}\n",
-    );
-    let index = Index::build(&file, Vec::new());
-    assert!(index.function("rewritten").is_none());
-    assert!(index.function("plain").is_some());
-    assert!(index.method("S", "traced").is_none());
-}
