@@ -1670,3 +1670,58 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn a_ref_mut_binding_in_a_parameter_pattern_borrows_the_argument() {
+    check_diagnostics(
+        r#"
+fn push(ref mut s: String) -> usize {
+    s.push('!');
+    s.len()
+}
+
+fn swap((ref mut a, ref mut b): (u8, u8)) -> u8 {
+    std::mem::swap(a, b);
+    *a
+}
+
+fn main() {
+    let mut items = vec![String::new()];
+    items.iter_mut().for_each(|ref mut item| item.push('x'));
+    println!("{} {} {:?}", push(String::new()), swap((1, 2)), items);
+}
+"#,
+    );
+}
+
+#[test]
+fn an_associated_function_without_self_is_not_a_method() {
+    check_diagnostics(
+        r#"
+use std::collections::HashMap;
+use std::ops::Deref;
+
+struct Lazy<T>(T);
+
+impl<T> Lazy<T> {
+    fn get(this: &Lazy<T>) -> Option<&T> {
+        Some(&this.0)
+    }
+}
+
+impl<T> Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn main() {
+    let map: Lazy<HashMap<u32, String>> = Lazy(HashMap::new());
+    println!("{:?}", map.get(&0));
+    println!("{:?}", map.get(&1));
+    println!("{:?}", Lazy::get(&map).map(|m| m.len()));
+}
+"#,
+    );
+}

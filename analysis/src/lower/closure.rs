@@ -351,7 +351,8 @@ impl Lower<'_> {
                     arg_locals.push(l);
                 }
                 _ => {
-                    let l = inner.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
+                    // Mutable, as a function's (`|ref mut x|` borrows the argument so).
+                    let l = inner.new_local(None, ty.clone(), true, LocalKind::Arg, p.pat.span);
                     pats.push((p.pat.clone(), l, ty));
                     arg_locals.push(l);
                 }

@@ -72,7 +72,7 @@ impl Lower<'_> {
                 }
                 continue;
             }
-            match self.index.method(b, method) {
+            match self.index.method(b, method).filter(|s| s.receiver != Receiver::None) {
                 Some(sig) if found.is_none() => found = Some(sig),
                 Some(_) => return None,
                 None => {}
@@ -129,6 +129,9 @@ impl Lower<'_> {
                 Ty::Dyn(tr) => {
                     // A method of a crate trait through `dyn Trait`.
                     let sig = self.index.method(tr, method)?;
+                    if sig.receiver == Receiver::None {
+                        return None;
+                    }
                     return Some(Resolved::from_sig(sig, derefs, overloaded));
                 }
                 // A type parameter: the method of the one crate trait among its bounds that
@@ -142,7 +145,10 @@ impl Lower<'_> {
             // A user type: the crate's own methods.
             if let Ty::Adt { name, .. } = &ty {
                 if self.index.adt(name).is_some() {
-                    if let Some(sig) = self.index.method(name, method) {
+                    // An associated function without `self` is no method: `x.get()` on a
+                    // `Lazy` whose `get(this: &Lazy)` is one goes on to its target's.
+                    let sig = self.index.method(name, method);
+                    if let Some(sig) = sig.filter(|s| s.receiver != Receiver::None) {
                         return Some(Resolved::from_sig(sig, derefs, overloaded));
                     }
                     if let Some(target) = self.index.deref_target(&ty) {

@@ -208,7 +208,9 @@ pub fn lower_fn(
                 cx.bind_name(name.clone(), l);
             }
             _ => {
-                let l = cx.new_local(None, ty.clone(), false, LocalKind::Arg, p.pat.span);
+                // The argument behind a pattern is a place of its own, mutable: a `ref mut`
+                // binding borrows it so (`fn f(ref mut x: T)`), as rustc's argument temporaries.
+                let l = cx.new_local(None, ty.clone(), true, LocalKind::Arg, p.pat.span);
                 arg_pats.push((p.pat.clone(), l, ty));
             }
         }
