@@ -72,7 +72,7 @@ impl Lower<'_> {
                 }
                 continue;
             }
-            match self.index.method(b, method).filter(|s| s.receiver != Receiver::None) {
+            match self.method_of(b, method) {
                 Some(sig) if found.is_none() => found = Some(sig),
                 Some(_) => return None,
                 None => {}
@@ -86,6 +86,15 @@ impl Lower<'_> {
         }
         found.map(|sig| Resolved::from_sig(sig, derefs, overloaded))
     }
+    /// The crate's method `method` of the type or trait `owner`. An associated function without
+    /// `self` is no method: `x.get()` on a `Lazy` whose `get(this: &Lazy)` is one goes on to its
+    /// `Deref` target's.
+    fn method_of(&self, owner: &str, method: &str) -> Option<&FnSig> {
+        self.index
+            .method(owner, method)
+            .filter(|s| s.receiver != Receiver::None)
+    }
+
     /// Finds a method through the autoderef steps of the receiver type.
     pub(super) fn resolve_method(&self, recv: &Ty, method: &str) -> Option<Resolved> {
         let mut ty = recv.clone();
@@ -128,10 +137,7 @@ impl Lower<'_> {
                 }
                 Ty::Dyn(tr) => {
                     // A method of a crate trait through `dyn Trait`.
-                    let sig = self.index.method(tr, method)?;
-                    if sig.receiver == Receiver::None {
-                        return None;
-                    }
+                    let sig = self.method_of(tr, method)?;
                     return Some(Resolved::from_sig(sig, derefs, overloaded));
                 }
                 // A type parameter: the method of the one crate trait among its bounds that
@@ -145,10 +151,7 @@ impl Lower<'_> {
             // A user type: the crate's own methods.
             if let Ty::Adt { name, .. } = &ty {
                 if self.index.adt(name).is_some() {
-                    // An associated function without `self` is no method: `x.get()` on a
-                    // `Lazy` whose `get(this: &Lazy)` is one goes on to its target's.
-                    let sig = self.index.method(name, method);
-                    if let Some(sig) = sig.filter(|s| s.receiver != Receiver::None) {
+                    if let Some(sig) = self.method_of(name, method) {
                         return Some(Resolved::from_sig(sig, derefs, overloaded));
                     }
                     if let Some(target) = self.index.deref_target(&ty) {
