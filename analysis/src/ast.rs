@@ -54,14 +54,6 @@ pub struct SourceFile {
     pub items: Vec<Item>,
 }
 
-/// A file's syntax is replaced on every keystroke: the old one goes to `drop_later`.
-impl Drop for SourceFile {
-    fn drop(&mut self) {
-        if !self.items.is_empty() {
-            crate::base::drop_later(std::mem::take(&mut self.items));
-        }
-    }
-}
 
 /// Where an item sits: module path, enclosing impl or trait, enclosing function.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]

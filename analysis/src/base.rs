@@ -46,23 +46,3 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-/// Drops `value` on a thread kept for it. What a keystroke replaces (the file's old syntax, the
-/// edited function's old body and resolution) is dropped when salsa starts the next revision,
-/// inside the keystroke's time; this thread takes that work to the other core. Dropped here
-/// when the thread cannot be had.
-pub(crate) fn drop_later<T: Send + 'static>(value: T) {
-    use std::sync::{mpsc, OnceLock};
-    static QUEUE: OnceLock<Option<mpsc::Sender<Box<dyn Send>>>> = OnceLock::new();
-    let queue = QUEUE.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Box<dyn Send>>();
-        std::thread::Builder::new()
-            .name("borrowlens-drop".into())
-            .spawn(move || rx.into_iter().for_each(drop))
-            .ok()?;
-        Some(tx)
-    });
-    if let Some(tx) = queue {
-        // A closed queue hands the value back, and it is dropped here.
-        let _ = tx.send(Box::new(value));
-    }
-}

@@ -405,15 +405,6 @@ pub struct ResolvedFn {
     pub names: Vec<Box<str>>,
 }
 
-/// The edited function's old resolution is replaced on every keystroke: its body goes to
-/// `drop_later`.
-impl Drop for ResolvedFn {
-    fn drop(&mut self) {
-        if let Some(body) = self.def.body.take() {
-            crate::base::drop_later(body);
-        }
-    }
-}
 
 #[salsa::tracked(returns(ref))]
 pub fn fn_resolved<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<ResolvedFn> {

@@ -234,20 +234,6 @@ impl ItemFacts {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Owners(Vec<(Name, Option<Arc<FnSig>>)>);
 
-/// A crate's signatures are replaced on every signature edit, and every body's slice of them:
-/// the old ones go to `drop_later`.
-impl Drop for FnFacts {
-    fn drop(&mut self) {
-        if !self.is_empty() {
-            crate::base::drop_later((
-                std::mem::take(&mut self.free),
-                std::mem::take(&mut self.methods),
-                std::mem::take(&mut self.method_names),
-            ));
-        }
-    }
-}
-
 impl Owners {
     fn get(&self, owner: &str) -> Option<&FnSig> {
         let i = self.0.binary_search_by(|(o, _)| (**o).cmp(owner)).ok()?;

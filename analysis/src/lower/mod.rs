@@ -73,15 +73,6 @@ pub struct Lowered {
     pub closures: Vec<Body>,
 }
 
-/// The edited function's old body is replaced on every keystroke: it goes to `drop_later`.
-impl Drop for Lowered {
-    fn drop(&mut self) {
-        crate::base::drop_later((
-            std::mem::take(&mut self.body),
-            std::mem::take(&mut self.closures),
-        ));
-    }
-}
 
 pub fn lower_fn(
     def: &FnDef,
