@@ -1725,3 +1725,28 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn a_range_of_a_vector_is_a_slice_whose_mut_methods_borrow_mutably() {
+    check_diagnostics(
+        r#"
+struct Record {
+    fields: Vec<u8>,
+}
+
+fn fill(r: &mut Record, field: &[u8]) {
+    let all = &mut *r;
+    r.fields[0..field.len()].copy_from_slice(field); //~ ERROR E0499
+    all.fields.clear();
+}
+
+fn main() {
+    let mut r = Record { fields: vec![0; 4] };
+    fill(&mut r, &[1, 2]);
+    let n = r.fields[1..].len();
+    r.fields[..2].copy_from_slice(&[3, 4]);
+    println!("{n} {:?}", r.fields);
+}
+"#,
+    );
+}

@@ -278,7 +278,7 @@ impl Lower<'_> {
                         );
                         let i = self.expr_operand(idx);
                         let elem = if is_range {
-                            Ty::Unknown
+                            inner.range_elem().unwrap_or(Ty::Unknown)
                         } else {
                             inner.index_elem().unwrap_or(Ty::Unknown)
                         };

@@ -98,12 +98,12 @@ impl Lower<'_> {
                 self.field_ty(&t, f)
             }
             ExprKind::Index(base, idx) => {
-                if matches!(idx.kind, ExprKind::Range { .. }) {
-                    return Ty::Unknown;
-                }
                 let mut t = self.infer(base);
                 while let Ty::Ref(_, inner) = &t {
                     t = (**inner).clone();
+                }
+                if matches!(idx.kind, ExprKind::Range { .. }) {
+                    return t.range_elem().unwrap_or(Ty::Unknown);
                 }
                 t.index_elem().unwrap_or(Ty::Unknown)
             }

@@ -231,6 +231,20 @@ impl Ty {
         }
     }
 
+    /// The type of `x[a..b]` (any range) on a `Vec`, array or slice (a slice of its elements),
+    /// or on a `String` or `str` (a `str`).
+    pub fn range_elem(&self) -> Option<Ty> {
+        match self {
+            Ty::Array(t, _) | Ty::Slice(t) => Some(Ty::Slice(t.clone())),
+            Ty::Adt { name, args, .. } if &**name == "Vec" => {
+                Some(Ty::Slice(Box::new(args.first()?.clone())))
+            }
+            Ty::Adt { name, .. } if &**name == "String" => Some(Ty::Str),
+            Ty::Str => Some(Ty::Str),
+            _ => None,
+        }
+    }
+
     /// Whether a type implements `Clone`, as far as the crate's text and std tell.
     pub fn is_clone(&self, index: &Index) -> Option<bool> {
         let all = |ts: &[Ty]| all_known(ts.iter().map(|t| t.is_clone(index)));
