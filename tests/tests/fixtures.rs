@@ -1750,3 +1750,53 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn an_assignment_ends_the_loans_it_overwrites_so_each_is_reported_once() {
+    check_diagnostics(
+        r#"
+struct P {
+    a: usize,
+    b: usize,
+}
+
+fn whole(mut x: P) {
+    let r = &mut x;
+    x.a = 1; //~ ERROR E0506
+    x.b = 2;
+    r.a = 3;
+}
+
+fn then_borrowed(mut x: P) {
+    let r = &x;
+    x.a = 1; //~ ERROR E0506
+    let _q = &mut x.b;
+    let _ = r.a;
+}
+
+fn through_a_reference(p: &mut P) {
+    let s = &p;
+    while p.a < 3 {
+        p.a += 1; //~ ERROR E0506
+        p.b += 1;
+    }
+    let _ = &s;
+}
+
+fn two_loans(mut x: P) {
+    let r = &x;
+    x.a = 1; //~ ERROR E0506
+    let r2 = &x;
+    x.b = 2; //~ ERROR E0506
+    let _ = (r.a, r2.a);
+}
+
+fn main() {
+    whole(P { a: 0, b: 0 });
+    then_borrowed(P { a: 0, b: 0 });
+    through_a_reference(&mut P { a: 0, b: 0 });
+    two_loans(P { a: 0, b: 0 });
+}
+"#,
+    );
+}

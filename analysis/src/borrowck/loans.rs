@@ -3,6 +3,7 @@
 //! created and leaves it where its region ends, where its place (or a reference on its path) is
 //! overwritten, or where its local's storage ends.
 
+use super::conflicts::Depth;
 use super::bits::Bits;
 use super::regions::Regions;
 use super::{successors, Cx, Loan};
@@ -148,13 +149,22 @@ impl LoansInScope {
             .map(|it| it.1)
     }
 
-    /// An assignment to `place` ends the loans it overwrites: every loan of its local when it is
-    /// the whole local, else the loans reached through a deref below it.
+    /// An assignment to `place` ends the loans it overwrites, as rustc's `kill_borrows_on_place`:
+    /// every loan of its local when it is the whole local, else the loans of places that
+    /// certainly overlap it (a loan of `x` or of `x.a.b` by `x.a = ..`; indices whose values are
+    /// not known are taken to differ), and the loans reached through a deref below it. Its own
+    /// conflict is checked before: an error is reported once, and the loan is gone after it.
     fn kill_on_assign(&self, cx: &Cx, state: &mut Bits, place: &Place) {
         for li in self.loans_by_local(place.local) {
             let lp = &cx.loans[li].place;
+            let common = lp.proj.len().min(place.proj.len());
+            let unknown_index = lp.proj[..common]
+                .iter()
+                .chain(&place.proj[..common])
+                .any(|p| *p == Proj::Index);
             if place.proj.is_empty()
                 || (place.is_prefix_of(lp) && lp.proj[place.proj.len()..].contains(&Proj::Deref))
+                || (!unknown_index && cx.places_conflict(lp, place, Depth::Deep))
             {
                 state.remove(li);
             }
