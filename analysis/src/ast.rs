@@ -54,7 +54,6 @@ pub struct SourceFile {
     pub items: Vec<Item>,
 }
 
-
 /// Where an item sits: module path, enclosing impl or trait, enclosing function.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Container {

@@ -45,4 +45,3 @@ impl std::hash::Hasher for FxHasher {
         }
     }
 }
-

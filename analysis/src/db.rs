@@ -405,7 +405,6 @@ pub struct ResolvedFn {
     pub names: Vec<Box<str>>,
 }
 
-
 #[salsa::tracked(returns(ref))]
 pub fn fn_resolved<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<ResolvedFn> {
     let file = item.file(db);

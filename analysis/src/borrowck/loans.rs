@@ -3,8 +3,8 @@
 //! created and leaves it where its region ends, where its place (or a reference on its path) is
 //! overwritten, or where its local's storage ends.
 
-use super::conflicts::Depth;
 use super::bits::Bits;
+use super::conflicts::Depth;
 use super::regions::Regions;
 use super::{successors, Cx, Loan};
 use crate::ast::Mutability;

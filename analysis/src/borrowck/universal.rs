@@ -294,22 +294,7 @@ impl Check<'_, '_> {
         // Anonymous regions are numbered as rustc names them: in the order its errors mention
         // them, the longer one first.
         let mut numbered: Vec<usize> = Vec::new();
-        let mut name = |i: usize| -> Name {
-            if i == 0 {
-                return "static".into();
-            }
-            if let Some(n) = &br.universals[i - 1].name {
-                return n.clone();
-            }
-            let k = match numbered.iter().position(|&x| x == i) {
-                Some(k) => k,
-                None => {
-                    numbered.push(i);
-                    numbered.len() - 1
-                }
-            };
-            (k + 1).to_string().into()
-        };
+        let mut name = |i: usize| self.region_name(i, &mut numbered);
         let named = |i: usize| i > 0 && br.universals[i - 1].name.is_some();
         let of_param = |i: usize| i > 0 && br.universals[i - 1].of_param;
         for &(u, s) in found {

@@ -46,17 +46,17 @@ const BUILTIN_FN_ATTRS: &[&str] = &[
 /// An attribute macro on a function (`#[salsa::tracked(returns(ref))]`, `#[tokio::main]`) may
 /// rewrite its signature: callers cannot know what it takes or returns.
 fn fn_has_attribute_macro(attrs: &[Name]) -> bool {
-    attrs.iter().any(|a| {
-        let head = a.split(['(', '=', ' ', ':']).next().unwrap_or("");
-        !BUILTIN_ATTRS.contains(&head) && !BUILTIN_FN_ATTRS.contains(&head)
-    })
+    attrs.iter().any(|a| !is_builtin(a, BUILTIN_FN_ATTRS))
+}
+
+/// Whether an attribute is one of rustc's (`BUILTIN_ATTRS`, or `more`), by its head.
+fn is_builtin(attr: &str, more: &[&str]) -> bool {
+    let head = attr.split(['(', '=', ' ', ':']).next().unwrap_or("");
+    BUILTIN_ATTRS.contains(&head) || more.contains(&head)
 }
 
 pub(super) fn has_attribute_macro(attrs: &[Name]) -> bool {
-    attrs.iter().any(|a| {
-        let head = a.split(['(', '=', ' ', ':']).next().unwrap_or("");
-        !BUILTIN_ATTRS.contains(&head)
-    })
+    attrs.iter().any(|a| !is_builtin(a, &[]))
 }
 
 /// What a function item contributes to the index. Computed per function (see `db`), so that an

@@ -263,14 +263,6 @@ impl Index {
         Index { items, fns }
     }
 
-    pub fn items(&self) -> &Arc<ItemFacts> {
-        &self.items
-    }
-
-    pub fn fn_facts(&self) -> &Arc<FnFacts> {
-        &self.fns
-    }
-
     pub fn build(file: &ast::SourceFile, shadowed: Vec<Name>) -> Index {
         Index::build_with(file, shadowed, Vec::new())
     }

@@ -129,14 +129,8 @@ impl<'a> FileScope<'a> {
         c
     }
 
-    /// A function with every path in its signature and body resolved (in its body's scope).
-    pub fn fn_def(&self, def: &FnDef, c: &Container) -> FnDef {
-        let mut def = def.clone();
-        self.resolve_fn_def(&mut def, c);
-        def
-    }
-
-    /// `fn_def` in place (on a copy made already: the one the crate's macros were expanded in).
+    /// Resolves every path in a function's signature and body (in its body's scope), in place:
+    /// on the copy the crate's macros were expanded in.
     pub fn resolve_fn_def(&self, def: &mut FnDef, c: &Container) {
         let name = def.name.clone();
         self.resolver(c, std::slice::from_ref(&name)).fn_def(def, c);

@@ -161,7 +161,7 @@ impl Lower<'_> {
         dest: &Place,
         span: Span,
     ) {
-        let extending = std::mem::take(&mut self.extending_call);
+        let extending = std::mem::take(&mut self.extending);
         let ExprKind::Path(segs) = &f.kind else {
             // `(self.f)(x)` calls through `Fn`/`FnMut` (a borrow) or `FnOnce` (a move): unknown.
             let fop = if self.is_place_expr(f) {
@@ -250,9 +250,7 @@ impl Lower<'_> {
                 if is_std_drop || generic {
                     self.arg_operand_to(a, true)
                 } else if constructor && extending && super::stmt::extends_temporaries(a) {
-                    let t = self.temp(self.infer(a), a.span);
-                    self.expr_into_extended(a, &Place::local(t));
-                    Operand::Move(Place::local(t))
+                    self.extended_operand(a)
                 } else if constructor {
                     self.arg_operand_as_is(a)
                 } else {

@@ -138,7 +138,7 @@ impl Lower<'_> {
                 fields,
                 base,
                 generics,
-            } => self.struct_into(path, fields, base.as_deref(), generics, dest, span, false),
+            } => self.struct_into(path, fields, base.as_deref(), generics, dest, span),
             ExprKind::Block { block, label } => {
                 self.block_into(block, dest, label.as_ref());
             }
@@ -374,12 +374,9 @@ impl Lower<'_> {
         self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
     }
 
-    /// `Path { fields, ..base }`.
-    /// A struct literal into `dest`; `extending` when it is a `let`'s initializer (or inside
-    /// one's tuple, array or struct literal): the temporaries its fields borrow live as long as
-    /// the `let`'s bindings.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn struct_into(
+    /// `Path { fields, ..base }`. In an extending context (`self.extending`) the temporaries its
+    /// fields borrow live as long as the `let`'s bindings.
+    fn struct_into(
         &mut self,
         path: &[Name],
         fields: &[(FieldName, Expr)],
@@ -387,8 +384,8 @@ impl Lower<'_> {
         generics: &[GenericArg],
         dest: &Place,
         span: Span,
-        extending: bool,
     ) {
+        let extending = std::mem::take(&mut self.extending);
         self.annotated_value(path, generics, dest);
         let statics: Vec<FieldName> = self
             .path_adt(path)
@@ -400,9 +397,7 @@ impl Lower<'_> {
         let mut ops: Vec<Operand> = Vec::new();
         for (f, e) in fields {
             let op = if extending && extends_temporaries(e) {
-                let t = self.temp(self.infer(e), e.span);
-                self.expr_into_extended(e, &Place::local(t));
-                Operand::Move(Place::local(t))
+                self.extended_operand(e)
             } else {
                 self.arg_operand(e)
             };

@@ -73,7 +73,6 @@ pub struct Lowered {
     pub closures: Vec<Body>,
 }
 
-
 pub fn lower_fn(
     def: &FnDef,
     container: &ast::Container,
@@ -288,10 +287,11 @@ struct Lower<'a> {
     /// Set when a place was built through a type we do not know (a field of an unknown type):
     /// accesses of it are uncertain.
     uncertain_place: bool,
-    /// The call being lowered is a `let`'s initializer (or in one's tuple, array or struct
-    /// literal): a tuple struct's or variant's constructor extends the temporaries its
-    /// arguments borrow to the `let`'s bindings (taken at the call's start).
-    extending_call: bool,
+    /// The struct literal or call being lowered is a `let`'s initializer (or in one's tuple,
+    /// array or struct literal): a struct literal's fields and a tuple struct's or variant's
+    /// constructor's arguments borrow temporaries for the `let`'s bindings (taken at the
+    /// literal's or call's start).
+    extending: bool,
     /// Locals declared by `let x;` and not yet assigned as a whole (lexically): assigning to their
     /// fields is a (rejected) initialization, E0381, not a mutability error.
     never_assigned: Vec<Local>,
@@ -380,7 +380,7 @@ impl<'a> Lower<'a> {
             breakables: Vec::new(),
             stmt_temps: Vec::new(),
             uncertain_place: false,
-            extending_call: false,
+            extending: false,
             never_assigned: Vec::new(),
             match_span: None,
             assign_ctx: false,

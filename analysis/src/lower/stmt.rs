@@ -228,32 +228,19 @@ impl Lower<'_> {
         // literals, as rustc's extending expressions.
         match &init.kind {
             ExprKind::Tuple(es) | ExprKind::Array(es) if es.iter().any(extends_temporaries) => {
-                let mut ops = Vec::new();
-                for e in es {
-                    let t = self.temp(self.infer(e), e.span);
-                    self.expr_into_extended(e, &Place::local(t));
-                    ops.push(Operand::Move(Place::local(t)));
-                }
+                let ops = es.iter().map(|e| self.extended_operand(e)).collect();
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), init.span, false);
                 if matches!(init.kind, ExprKind::Tuple(_)) {
                     self.record_aggregate(AggregateKind::Tuple);
                 }
                 return;
             }
-            ExprKind::Struct {
-                path,
-                fields,
-                base,
-                generics,
-            } => {
-                let base = base.as_deref();
-                self.struct_into(path, fields, base, generics, dest, init.span, true);
-                return;
-            }
-            ExprKind::Call(..) if extends_temporaries(init) => {
-                self.extending_call = true;
+            // Their fields' or arguments' temporaries: `struct_into` and `lower_call` take the
+            // flag at their start.
+            ExprKind::Struct { .. } | ExprKind::Call(..) if extends_temporaries(init) => {
+                self.extending = true;
                 self.expr_into(init, dest);
-                self.extending_call = false;
+                self.extending = false;
                 return;
             }
             _ => {}
@@ -280,6 +267,14 @@ impl Lower<'_> {
             }
         }
         self.expr_into(init, dest);
+    }
+
+    /// An operand of an extending context (an element, field or constructor argument of a
+    /// `let`'s initializer): its temporaries live as long as the `let`'s bindings.
+    pub(super) fn extended_operand(&mut self, e: &Expr) -> Operand {
+        let t = self.temp(self.infer(e), e.span);
+        self.expr_into_extended(e, &Place::local(t));
+        Operand::Move(Place::local(t))
     }
 
     /// A value built or matched as `path::<generics>` (a constructor, a struct literal or
