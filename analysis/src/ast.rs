@@ -71,32 +71,34 @@ pub struct Container {
     pub parent_fns: Vec<Name>,
 }
 
+/// Every kind but functions is shared (`Arc`): a keystroke copies each cached item of the file
+/// into the new syntax, and an item the size of its largest kind made that copy most of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Fn(FnItem),
-    Struct(StructDef),
-    Enum(EnumDef),
+    Struct(Arc<StructDef>),
+    Enum(Arc<EnumDef>),
     /// `impl [Trait for] Type { .. }` header; its functions are separate `Item::Fn`s with a
     /// matching `Container`.
-    Impl(ImplDef),
-    Trait(TraitDef),
-    Static(StaticDef),
+    Impl(Arc<ImplDef>),
+    Trait(Arc<TraitDef>),
+    Static(Arc<StaticDef>),
     /// `type Name = Type;` outside impls and traits.
-    TypeAlias(TypeAliasDef),
+    TypeAlias(Arc<TypeAliasDef>),
     /// `use a::{b, c as d, e::*};`, flattened.
-    Use(UseDef),
+    Use(Arc<UseDef>),
     /// `mod name;` or `mod name { .. }` (whose items are hoisted with the module in their
     /// `Container`).
-    Mod(ModDef),
+    Mod(Arc<ModDef>),
     /// `const NAME: T = ..;`, by name: a value that is not a place.
-    Const(ConstDef),
+    Const(Arc<ConstDef>),
     /// `extern crate name [as alias];`
-    ExternCrate(ExternCrateDef),
+    ExternCrate(Arc<ExternCrateDef>),
     /// `name!(..);` where items go, outside functions, impls and traits: its items are known
     /// once it is expanded (a `macro_rules!` of the crate, in the def map).
-    MacroCall(MacroItem),
+    MacroCall(Arc<MacroItem>),
     /// `macro_rules! name { .. }` where items go, outside functions.
-    MacroRules(MacroRulesDef),
+    MacroRules(Arc<MacroRulesDef>),
 }
 
 /// A macro invoked where items go.

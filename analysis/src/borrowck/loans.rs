@@ -81,6 +81,10 @@ pub(super) struct LoansInScope {
     loan_of_point: Vec<Option<usize>>,
     /// For each block, the loans in scope at its entry (`None`: the flow never reaches it).
     pub(super) loans_in: Vec<Option<Bits>>,
+    /// The loans each point's assignment ends (`kill_on_assign`), computed once for every pass
+    /// of the dataflow and of the check: point `p`'s are `killed[kill_start[p]..kill_start[p + 1]]`.
+    kill_start: Vec<u32>,
+    killed: Vec<u32>,
 }
 
 impl Cx<'_> {
@@ -115,7 +119,10 @@ impl Cx<'_> {
             by_local,
             loan_of_point,
             loans_in: Vec::new(),
+            kill_start: Vec::with_capacity(self.n_points + 1),
+            killed: Vec::new(),
         };
+        scope.collect_kills(self);
         let mut worklist: Vec<usize> = vec![0];
         while let Some(bi) = worklist.pop() {
             let mut state = loans_in[bi].clone().unwrap();
@@ -149,12 +156,33 @@ impl LoansInScope {
             .map(|it| it.1)
     }
 
+    /// The loans each point's assignment (a statement's, or a call's destination) ends.
+    fn collect_kills(&mut self, cx: &Cx) {
+        let mut killed = Vec::new();
+        for b in &cx.body.blocks {
+            for si in 0..=b.stmts.len() {
+                self.kill_start.push(killed.len() as u32);
+                let place = match b.stmts.get(si).map(|s| &s.kind) {
+                    Some(StatementKind::Assign(place, _)) => place,
+                    Some(_) => continue,
+                    None => match &b.term {
+                        Terminator::Call { dest, .. } => dest,
+                        _ => continue,
+                    },
+                };
+                self.kill_on_assign(cx, place, &mut |li| killed.push(li as u32));
+            }
+        }
+        self.kill_start.push(killed.len() as u32);
+        self.killed = killed;
+    }
+
     /// An assignment to `place` ends the loans it overwrites, as rustc's `kill_borrows_on_place`:
     /// every loan of its local when it is the whole local, else the loans of places that
     /// certainly overlap it (a loan of `x` or of `x.a.b` by `x.a = ..`; indices whose values are
     /// not known are taken to differ), and the loans reached through a deref below it. Its own
     /// conflict is checked before: an error is reported once, and the loan is gone after it.
-    fn kill_on_assign(&self, cx: &Cx, state: &mut Bits, place: &Place) {
+    fn kill_on_assign(&self, cx: &Cx, place: &Place, kill: &mut dyn FnMut(usize)) {
         for li in self.loans_by_local(place.local) {
             let lp = &cx.loans[li].place;
             let common = lp.proj.len().min(place.proj.len());
@@ -166,7 +194,7 @@ impl LoansInScope {
                 || (place.is_prefix_of(lp) && lp.proj[place.proj.len()..].contains(&Proj::Deref))
                 || (!unknown_index && cx.places_conflict(lp, place, Depth::Deep))
             {
-                state.remove(li);
+                kill(li);
             }
         }
     }
@@ -174,25 +202,18 @@ impl LoansInScope {
     /// The loans in scope at a point are those of the point before that are still live here;
     /// this applies what the statement (or terminator) `si` of block `bi` does.
     pub(super) fn loan_effect(&self, cx: &Cx, bi: usize, si: usize, p: usize, state: &mut Bits) {
-        let (body, loan_of_point) = (cx.body, &self.loan_of_point);
-        let b = &body.blocks[bi];
-        match b.stmts.get(si).map(|s| &s.kind) {
-            Some(StatementKind::Assign(place, _)) => {
-                self.kill_on_assign(cx, state, place);
-                if let Some(li) = loan_of_point[p] {
-                    state.insert(li);
-                }
-            }
-            Some(StatementKind::StorageDead(l)) => {
-                for li in self.loans_by_local(*l) {
-                    state.remove(li);
-                }
-            }
-            Some(_) => {}
-            None => {
-                if let Terminator::Call { dest, .. } = &b.term {
-                    self.kill_on_assign(cx, state, dest);
-                }
+        let range = self.kill_start[p] as usize..self.kill_start[p + 1] as usize;
+        for &li in &self.killed[range] {
+            state.remove(li as usize);
+        }
+        if let Some(li) = self.loan_of_point[p] {
+            state.insert(li);
+        }
+        if let Some(StatementKind::StorageDead(l)) =
+            cx.body.blocks[bi].stmts.get(si).map(|s| &s.kind)
+        {
+            for li in self.loans_by_local(*l) {
+                state.remove(li);
             }
         }
     }

@@ -1,8 +1,6 @@
 //! What the text says outside the items the index is built from: `use` declarations that shadow
 //! std type names, and `macro_rules!` macros whose bodies cannot divert control flow.
 
-use std::ops::ControlFlow;
-
 use super::*;
 
 /// std type names that a `use` from outside std can replace (`use hashbrown::HashMap;`).
@@ -31,8 +29,8 @@ pub(super) const STD_TYPE_NAMES: &[&str] = &[
 /// The file's `macro_rules!` macros whose bodies cannot divert control flow.
 pub fn control_free_macros(text: &str) -> Vec<Name> {
     let mut out: Vec<Name> = Vec::new();
-    // `contains` has a SIMD path that `find` lacks, and most files define no macro.
-    if !text.contains("macro_rules!") {
+    // Most files define no macro.
+    if memchr::memmem::find(text.as_bytes(), b"macro_rules!").is_none() {
         return out;
     }
     let mut rest = text;
@@ -80,66 +78,21 @@ pub fn control_free_macros(text: &str) -> Vec<Name> {
 /// is a line that starts with `use` (after an optional visibility), up to its `;`.
 pub fn shadowed_std_names(text: &str) -> Vec<Name> {
     let mut out: Vec<Name> = Vec::new();
-    // This runs on every keystroke. Splitting the text into lines costs 30 ns a line. But a
-    // declaration's line contains `use `, which `contains` finds at tens of bytes a nanosecond
-    // (it has a SIMD path that `find` and the line splitting lack). So the text is cut into
-    // short runs of whole lines, and only the runs that contain `use ` are read line by line.
-    const RUN: usize = 256;
+    // This runs on every keystroke: only the lines that contain `use ` are read (a declaration's
+    // line does), found by `memchr`'s SIMD search.
     let bytes = text.as_bytes();
-    let mut run_start = 0;
-    while run_start < bytes.len() {
-        let past = (run_start + RUN).min(bytes.len());
-        let run_end = first_newline(&bytes[past..]).map_or(bytes.len(), |i| past + i + 1);
-        // Both ends follow a line break or are the text's ends: character boundaries.
-        if text[run_start..run_end].contains("use ") {
-            let mut line_start = run_start;
-            for_each_newline(&bytes[run_start..run_end], |i| {
-                let end = run_start + i;
-                shadowed_in_line(text, line_start, &text[line_start..end], &mut out);
-                line_start = end + 1;
-                ControlFlow::Continue(())
-            });
-            if line_start < run_end {
-                shadowed_in_line(text, line_start, &text[line_start..run_end], &mut out);
-            }
+    let mut last_line = usize::MAX;
+    for hit in memchr::memmem::find_iter(bytes, b"use ") {
+        let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
+        if start == last_line {
+            continue;
         }
-        run_start = run_end;
+        last_line = start;
+        let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+        // Both ends follow or precede a line break or are the text's ends: character boundaries.
+        shadowed_in_line(text, start, &text[start..end], &mut out);
     }
     out
-}
-
-/// Calls `f` with the offset of every `\n` in `bytes`, in order, eight bytes at a time; stops
-/// when `f` says so.
-pub(super) fn for_each_newline(bytes: &[u8], mut f: impl FnMut(usize) -> ControlFlow<()>) {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for w in &mut words {
-        let x = u64::from_le_bytes(w.try_into().unwrap()) ^ 0x0a0a_0a0a_0a0a_0a0a;
-        // The high bit of each byte of `zero` is set exactly where `x` has a zero byte.
-        let mut zero = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        while zero != 0 {
-            if f(at + zero.trailing_zeros() as usize / 8).is_break() {
-                return;
-            }
-            zero &= zero - 1;
-        }
-        at += 8;
-    }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b'\n' && f(at + i).is_break() {
-            return;
-        }
-    }
-}
-
-pub(super) fn first_newline(bytes: &[u8]) -> Option<usize> {
-    let mut first = None;
-    for_each_newline(bytes, |i| {
-        first = Some(i);
-        ControlFlow::Break(())
-    });
-    first
 }
 
 /// `shadowed_std_names` for the line `line`, which starts at `start` in `text`.

@@ -147,12 +147,14 @@ impl<'a> FileScope<'a> {
         let mut item = item.clone();
         match &mut item {
             ast::Item::Struct(s) => {
+                let s = std::sync::Arc::make_mut(s);
                 let r = self.resolver(&s.container, &[]).with_generics(&s.generics);
                 s.name = r.id(&s.name);
                 r.generics(&mut s.generics);
                 fields(&r, &mut s.fields);
             }
             ast::Item::Enum(e) => {
+                let e = std::sync::Arc::make_mut(e);
                 let r = self.resolver(&e.container, &[]).with_generics(&e.generics);
                 e.name = r.id(&e.name);
                 r.generics(&mut e.generics);
@@ -161,6 +163,7 @@ impl<'a> FileScope<'a> {
                 }
             }
             ast::Item::Impl(i) => {
+                let i = std::sync::Arc::make_mut(i);
                 let r = self.resolver(&i.container, &[]).with_generics(&i.generics);
                 r.ty(&mut i.self_ty);
                 if let Some(t) = &i.trait_name {
@@ -172,17 +175,20 @@ impl<'a> FileScope<'a> {
                 r.generics(&mut i.generics);
             }
             ast::Item::Trait(t) => {
+                let t = std::sync::Arc::make_mut(t);
                 let r = self.resolver(&t.container, &[]).with_generics(&t.generics);
                 t.name = r.id(&t.name);
                 t.supertraits.iter_mut().for_each(|b| r.bound(b));
                 r.generics(&mut t.generics);
             }
             ast::Item::Static(s) => {
+                let s = std::sync::Arc::make_mut(s);
                 let r = self.resolver(&s.container, &[]);
                 s.name = r.id(&s.name);
                 r.ty(&mut s.ty);
             }
             ast::Item::TypeAlias(a) => {
+                let a = std::sync::Arc::make_mut(a);
                 let r = self.resolver(&a.container, &[]).with_generics(&a.generics);
                 a.name = r.id(&a.name);
                 r.ty(&mut a.ty);

@@ -114,12 +114,12 @@ impl<'t, 's> Cx<'t, 's> {
         let name = self.ident(name);
         let ty = self.ty(ty);
         let container = self.container.clone();
-        self.sh.items.push(Item::Static(StaticDef {
+        self.sh.items.push(Item::Static(Arc::new(StaticDef {
             container,
             name,
             mutable,
             ty,
-        }));
+        })));
     }
 
     fn type_alias_item(&mut self, node: Node<'t>) {
@@ -136,12 +136,12 @@ impl<'t, 's> Cx<'t, 's> {
         let generics = self.generics(tparams, where_clause);
         let ty = self.ty(ty);
         let container = self.container.clone();
-        self.sh.items.push(Item::TypeAlias(TypeAliasDef {
+        self.sh.items.push(Item::TypeAlias(Arc::new(TypeAliasDef {
             container,
             name,
             generics,
             ty,
-        }));
+        })));
     }
 
     fn mod_item(&mut self, node: Node<'t>, attrs: &[Node<'t>]) {
@@ -152,12 +152,12 @@ impl<'t, 's> Cx<'t, 's> {
         let Some(name) = name else { return };
         let attrs = self.attr_texts(attrs);
         let container = self.container.clone();
-        self.sh.items.push(Item::Mod(ModDef {
+        self.sh.items.push(Item::Mod(Arc::new(ModDef {
             container,
             name: name.clone(),
             inline: body.is_some(),
             attrs,
-        }));
+        })));
         if let Some(body) = body {
             self.container.modules.push(name);
             self.item_list(body);
@@ -201,7 +201,7 @@ impl<'t, 's> Cx<'t, 's> {
             qualified: path_text.contains("::"),
             text: inner.into(),
         };
-        self.sh.items.push(Item::MacroCall(item));
+        self.sh.items.push(Item::MacroCall(Arc::new(item)));
     }
 
     /// `macro_rules! name { .. }`, its rules read by the macro expander's reader.
@@ -213,12 +213,12 @@ impl<'t, 's> Cx<'t, 's> {
             return;
         };
         let attrs = self.attr_texts(attrs);
-        self.sh.items.push(Item::MacroRules(MacroRulesDef {
+        self.sh.items.push(Item::MacroRules(Arc::new(MacroRulesDef {
             container: self.container.clone(),
             name,
             rules: Arc::new(rules),
             attrs,
-        }));
+        })));
     }
 
     fn const_item(&mut self, node: Node<'t>) {
@@ -229,7 +229,7 @@ impl<'t, 's> Cx<'t, 's> {
         let container = self.container.clone();
         self.sh
             .items
-            .push(Item::Const(ConstDef { container, name }));
+            .push(Item::Const(Arc::new(ConstDef { container, name })));
     }
 
     fn extern_crate_item(&mut self, node: Node<'t>) {
@@ -241,11 +241,13 @@ impl<'t, 's> Cx<'t, 's> {
             .child_by_field_id(self.g.f.alias)
             .map(|a| self.ident(a));
         let container = self.container.clone();
-        self.sh.items.push(Item::ExternCrate(ExternCrateDef {
-            container,
-            name,
-            alias,
-        }));
+        self.sh
+            .items
+            .push(Item::ExternCrate(Arc::new(ExternCrateDef {
+                container,
+                name,
+                alias,
+            })));
     }
 
     /// `use` declarations, their trees flattened into imports.
@@ -261,11 +263,11 @@ impl<'t, 's> Cx<'t, 's> {
             return;
         }
         let container = self.container.clone();
-        self.sh.items.push(Item::Use(UseDef {
+        self.sh.items.push(Item::Use(Arc::new(UseDef {
             container,
             imports,
             is_pub,
-        }));
+        })));
     }
 
     fn use_tree(&mut self, node: Node<'t>, prefix: &mut Vec<Name>, out: &mut Vec<Import>) {
@@ -806,7 +808,7 @@ impl<'t, 's> Cx<'t, 's> {
         let attrs = self.attr_texts(attrs);
         let container = self.container.clone();
         let is_union = self.kind(node) == K::UnionItem;
-        self.sh.items.push(Item::Struct(StructDef {
+        self.sh.items.push(Item::Struct(Arc::new(StructDef {
             container,
             name,
             generics,
@@ -814,7 +816,7 @@ impl<'t, 's> Cx<'t, 's> {
             derives,
             attrs,
             is_union,
-        }));
+        })));
     }
 
     fn fields(&mut self, node: Node<'t>) -> Fields {
@@ -883,14 +885,14 @@ impl<'t, 's> Cx<'t, 's> {
         let derives = self.derives(attrs);
         let attrs = self.attr_texts(attrs);
         let container = self.container.clone();
-        self.sh.items.push(Item::Enum(EnumDef {
+        self.sh.items.push(Item::Enum(Arc::new(EnumDef {
             container,
             name,
             generics,
             variants,
             derives,
             attrs,
-        }));
+        })));
     }
 
     fn impl_item(&mut self, node: Node<'t>) {
@@ -941,7 +943,7 @@ impl<'t, 's> Cx<'t, 's> {
             self.pop_kids(kids);
         }
         let container = self.container.clone();
-        self.sh.items.push(Item::Impl(ImplDef {
+        self.sh.items.push(Item::Impl(Arc::new(ImplDef {
             container,
             generics: generics.clone(),
             self_ty: self_ty.clone(),
@@ -949,7 +951,7 @@ impl<'t, 's> Cx<'t, 's> {
             trait_path,
             negative,
             assoc_types,
-        }));
+        })));
         if let Some(body) = body {
             let outer = self.container.clone();
             self.container.impl_self = Some(self_ty);
@@ -999,12 +1001,12 @@ impl<'t, 's> Cx<'t, 's> {
         }
         supertraits.retain(|n| !n.starts_with('\''));
         let container = self.container.clone();
-        self.sh.items.push(Item::Trait(TraitDef {
+        self.sh.items.push(Item::Trait(Arc::new(TraitDef {
             container,
             name: name.clone(),
             generics: generics.clone(),
             supertraits,
-        }));
+        })));
         if let Some(body) = body {
             let outer = self.container.clone();
             self.container.impl_self = None;
