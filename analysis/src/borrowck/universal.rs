@@ -15,9 +15,9 @@
 //! coercion (a deref, an unsizing) relates other positions, so a type not known, or one that
 //! differs, relates nothing, and nothing is reported from it.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{BorrowError, Cx};
 use crate::ast::{FieldName, Mutability, Name, Span};
@@ -25,9 +25,7 @@ use crate::base::FxBuild;
 use crate::errors::{Blame, ErrorKind};
 use crate::index::Index;
 use crate::mir::*;
-use crate::ty::regions::{
-    variances, wf_obligations, AdtTemplate, RTy, Region, Variance, Variances,
-};
+use crate::ty::regions::{wf_obligations, AdtTemplate, RTy, Region, Variance};
 use crate::ty::Ty;
 
 /// An outlives constraint `sup: sub`, with what requires it and where.
@@ -106,8 +104,6 @@ struct Check<'c, 'a> {
     calls: Map<usize, &'c CalleeSig>,
     reborrows: HashSet<(usize, usize), FxBuild>,
     implicit_reborrows: HashSet<(usize, usize), FxBuild>,
-    templates: RefCell<Map<Name, Option<Rc<AdtTemplate>>>>,
-    variances: RefCell<Map<Name, Variances>>,
 }
 
 /// The variance of a position of variance `inner` inside one of variance `outer`.
@@ -215,8 +211,6 @@ impl Cx<'_> {
             calls: br.calls.iter().map(|(b, c)| (b.0 as usize, c)).collect(),
             reborrows: at(&br.reborrows),
             implicit_reborrows: at(&br.implicit_reborrows),
-            templates: RefCell::default(),
-            variances: RefCell::default(),
         };
         check.run(errors);
     }
@@ -347,29 +341,9 @@ impl Check<'_, '_> {
         }
     }
 
-    /// The template of a crate type, once per check.
-    fn template(&self, name: &Name) -> Option<Rc<AdtTemplate>> {
-        if let Some(t) = self.templates.borrow().get(name) {
-            return t.clone();
-        }
-        let t = AdtTemplate::of(self.cx.index, name).map(Rc::new);
-        self.templates.borrow_mut().insert(name.clone(), t.clone());
-        t
-    }
-
-    /// The variances of a type's parameters, once per check.
-    fn variances(
-        &self,
-        name: &Name,
-        n_regions: usize,
-        n_args: usize,
-    ) -> (Vec<Variance>, Vec<Variance>) {
-        if let Some(v) = self.variances.borrow().get(name) {
-            return v.clone();
-        }
-        let v = variances(self.cx.index, name, n_regions, n_args);
-        self.variances.borrow_mut().insert(name.clone(), v.clone());
-        v
+    /// The template of a crate type (computed once for the crate's facts).
+    fn template(&self, name: &Name) -> Option<Arc<AdtTemplate>> {
+        self.cx.index.adt_template(name)
     }
 
     /// The type of field `f` (of `variant`) of a value of type `t`.
@@ -482,7 +456,7 @@ impl Check<'_, '_> {
                     ..
                 },
             ) => {
-                let (lv, tv) = self.variances(name, ra.len(), aa.len());
+                let (lv, tv) = self.cx.index.variances(name, ra.len(), aa.len());
                 for ((x, y), w) in ra.iter().zip(rb).zip(lv) {
                     region(g, *x, *y, then(v, w));
                 }
@@ -609,8 +583,27 @@ impl Check<'_, '_> {
                     Source::Assign(dest, b, si, rv, reads)
                         if round == 0 || reads.iter().any(|l| moved[l.0 as usize]) =>
                     {
-                        let t = self.rvalue_rty(&tys, *b, *si, rv, &mut |_| Region::Unknown);
-                        found.push((*dest, t));
+                        // What cannot change the local's shape is not kept (nor copied): a
+                        // declared local keeps its type, `Bad` stays, and a type of the shape
+                        // the local has already leaves it as it is (its shape can only become
+                        // `Bad` meanwhile, which the type would then leave as well).
+                        let i = dest.0 as usize;
+                        if declared[i].is_some() || shapes[i] == Shape::Bad {
+                            continue;
+                        }
+                        let t = match rv {
+                            Rvalue::Use(o) => self.operand_rty(&tys, o),
+                            _ => self
+                                .rvalue_rty(&tys, *b, *si, rv, &mut |_| Region::Unknown)
+                                .map(Cow::Owned),
+                        };
+                        let Some(t) = t.filter(|t| t.is_known()) else {
+                            continue;
+                        };
+                        if matches!(&shapes[i], Shape::Known(old) if old.same_shape(&t)) {
+                            continue;
+                        }
+                        found.push((*dest, Some(t.into_owned())));
                     }
                     Source::Call(dest, t) if round == 0 => found.push((*dest, t.clone())),
                     _ => {}
@@ -660,23 +653,41 @@ impl Check<'_, '_> {
         None
     }
 
-    /// The type of a place, from its local's.
-    fn place_rty(&self, tys: &[Option<RTy>], p: &Place) -> Option<RTy> {
-        let mut t = tys.get(p.local.0 as usize)?.clone()?;
+    /// The type of a place, from its local's: borrowed from `tys` as far as the place goes
+    /// through references, boxes and elements (most places are a local, or a deref of one), made
+    /// anew from a field on.
+    fn place_rty<'t>(&self, tys: &'t [Option<RTy>], p: &Place) -> Option<Cow<'t, RTy>> {
+        self.proj_rty(tys, p.local, &p.proj)
+    }
+
+    /// `place_rty` of `local` projected by `proj`.
+    fn proj_rty<'t>(
+        &self,
+        tys: &'t [Option<RTy>],
+        local: Local,
+        proj: &[Proj],
+    ) -> Option<Cow<'t, RTy>> {
+        let mut t = Cow::Borrowed(tys.get(local.0 as usize)?.as_ref()?);
         let mut variant: Option<&Name> = None;
-        for proj in &p.proj {
+        for proj in proj {
             t = match proj {
-                Proj::Deref => t.deref()?,
+                Proj::Deref => match t {
+                    Cow::Borrowed(t) => Cow::Borrowed(t.deref()?),
+                    Cow::Owned(t) => Cow::Owned(t.deref()?.clone()),
+                },
                 Proj::Field(f) => {
                     let ft = self.field(&t, variant, f)?;
                     variant = None;
-                    ft
+                    Cow::Owned(ft)
                 }
                 Proj::Downcast(v) => {
                     variant = Some(v);
                     continue;
                 }
-                Proj::Index | Proj::ConstIndex { .. } => t.element()?,
+                Proj::Index | Proj::ConstIndex { .. } => match t {
+                    Cow::Borrowed(t) => Cow::Borrowed(t.element()?),
+                    Cow::Owned(t) => Cow::Owned(t.element()?.clone()),
+                },
                 Proj::Subslice | Proj::Range { .. } => return None,
             };
             if variant.is_some() {
@@ -686,7 +697,7 @@ impl Check<'_, '_> {
         variant.is_none().then_some(t)
     }
 
-    fn operand_rty(&self, tys: &[Option<RTy>], o: &Operand) -> Option<RTy> {
+    fn operand_rty<'t>(&self, tys: &'t [Option<RTy>], o: &Operand) -> Option<Cow<'t, RTy>> {
         self.place_rty(tys, o.place()?)
     }
 
@@ -701,13 +712,15 @@ impl Check<'_, '_> {
         fresh: &mut dyn FnMut(()) -> Region,
     ) -> Option<RTy> {
         match rv {
-            Rvalue::Use(o) => self.operand_rty(tys, o),
+            Rvalue::Use(o) => self.operand_rty(tys, o).map(Cow::into_owned),
             Rvalue::Ref(kind, p) => {
                 let m = match kind {
                     BorrowKind::Shared | BorrowKind::Fake(_) => Mutability::Not,
                     BorrowKind::Mut { .. } | BorrowKind::Unique => Mutability::Mut,
                 };
-                let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
+                let inner = self
+                    .place_rty(tys, p)
+                    .map_or(RTy::Opaque(Vec::new()), Cow::into_owned);
                 Some(RTy::Ref(fresh(()), m, Box::new(inner)))
             }
             Rvalue::Aggregate(ops) => match self.aggregates.get(&(b, si))? {
@@ -721,7 +734,7 @@ impl Check<'_, '_> {
                 }
                 AggregateKind::Tuple => Some(RTy::Tuple(
                     ops.iter()
-                        .map(|o| self.operand_rty(tys, o))
+                        .map(|o| self.operand_rty(tys, o).map(Cow::into_owned))
                         .collect::<Option<Vec<_>>>()?,
                 )),
                 AggregateKind::Adt {
@@ -756,24 +769,22 @@ impl Check<'_, '_> {
         span: Span,
         g: &mut Graph,
     ) -> RTy {
-        let inner = self.place_rty(tys, p).unwrap_or(RTy::Opaque(Vec::new()));
+        let inner = self
+            .place_rty(tys, p)
+            .map_or(RTy::Opaque(Vec::new()), Cow::into_owned);
         let loan = g.fresh();
         for i in (0..p.proj.len()).rev() {
             if p.proj[i] != Proj::Deref {
                 continue;
             }
-            let base = Place {
-                local: p.local,
-                proj: p.proj[..i].to_vec(),
-            };
-            match self.place_rty(tys, &base) {
+            match self.proj_rty(tys, p.local, &p.proj[..i]).as_deref() {
                 Some(RTy::Ref(r, m, _)) => {
-                    g.edge(r, loan, Blame::Boring, span);
-                    if m == Mutability::Not {
+                    g.edge(*r, loan, Blame::Boring, span);
+                    if *m == Mutability::Not {
                         break;
                     }
                 }
-                Some(RTy::Adt { name, .. }) if &*name == "Box" => {}
+                Some(RTy::Adt { name, .. }) if &**name == "Box" => {}
                 _ => break,
             }
         }
@@ -848,7 +859,7 @@ impl Check<'_, '_> {
         match rv {
             Rvalue::Use(o) if implicit => {
                 // `&*p` for the shared reference the return type wants.
-                if let (Some(p), RTy::Ref(_, Mutability::Not, _)) = (o.place(), &dest_ty) {
+                if let (Some(p), RTy::Ref(_, Mutability::Not, _)) = (o.place(), &*dest_ty) {
                     let t = self.borrow(tys, &p.deref(), Mutability::Not, s.span, g);
                     self.relate(g, &t, &dest_ty, blame, s.span);
                 }
@@ -870,7 +881,7 @@ impl Check<'_, '_> {
                 let Some(&kind) = self.aggregates.get(&(b, si)) else {
                     return;
                 };
-                if let (AggregateKind::Tuple, RTy::Tuple(parts)) = (kind, &dest_ty) {
+                if let (AggregateKind::Tuple, RTy::Tuple(parts)) = (kind, &*dest_ty) {
                     // Part by part: a constant part (of no region that matters) need not be
                     // typed.
                     if parts.len() == ops.len() {

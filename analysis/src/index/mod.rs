@@ -207,6 +207,37 @@ pub struct ItemFacts {
     generic_aliases: HashMap<Name, Option<std::sync::Arc<(ast::Generics, ast::Type)>>>,
     /// Trait -> the std types its impls may add methods to (`*`: any type).
     trait_selves: HashMap<Name, Vec<Name>>,
+    /// What is computed from these facts alone, once for every body that asks.
+    memo: FactsMemo,
+}
+
+/// Answers computed from a crate's `ItemFacts` alone (its types' templates and variances),
+/// kept with them: every body checked against these facts asks again for the types it uses,
+/// and an edit inside a body leaves the facts (and so the answers) as they were. Each answer
+/// is a function of the facts and its key, so the memo is left out of comparisons and copies.
+#[derive(Default)]
+struct FactsMemo {
+    templates: std::sync::Mutex<HashMap<Name, Option<Arc<crate::ty::regions::AdtTemplate>>>>,
+    variances: std::sync::Mutex<HashMap<(Name, usize, usize), crate::ty::regions::Variances>>,
+}
+
+impl PartialEq for FactsMemo {
+    fn eq(&self, _: &FactsMemo) -> bool {
+        true
+    }
+}
+impl Eq for FactsMemo {}
+
+impl Clone for FactsMemo {
+    fn clone(&self) -> FactsMemo {
+        FactsMemo::default()
+    }
+}
+
+impl std::fmt::Debug for FactsMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FactsMemo")
+    }
 }
 
 impl ItemFacts {
@@ -409,6 +440,38 @@ impl Index {
     /// The crate's `static` item of this name: whether it is `mut`, and its type.
     pub fn static_item(&self, name: &str) -> Option<&(bool, Ty)> {
         self.items.statics.get(name)?.as_ref()
+    }
+
+    /// `AdtTemplate::of`, computed once for these facts.
+    pub fn adt_template(&self, name: &str) -> Option<Arc<crate::ty::regions::AdtTemplate>> {
+        let memo = &self.items.memo.templates;
+        if let Some(t) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
+            return t.clone();
+        }
+        let t = crate::ty::regions::AdtTemplate::of(self, name).map(Arc::new);
+        memo.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.into(), t.clone());
+        t
+    }
+
+    /// `ty::regions::variances`, computed once for these facts.
+    pub fn variances(
+        &self,
+        name: &Name,
+        n_regions: usize,
+        n_args: usize,
+    ) -> crate::ty::regions::Variances {
+        let memo = &self.items.memo.variances;
+        let key = (name.clone(), n_regions, n_args);
+        if let Some(v) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return v.clone();
+        }
+        let v = crate::ty::regions::variances(self, name, n_regions, n_args);
+        memo.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, v.clone());
+        v
     }
 
     /// A free function of the crate by name.

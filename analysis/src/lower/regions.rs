@@ -10,7 +10,7 @@ use super::Lower;
 use crate::ast::{self, FieldName, FnDef, Name, Span};
 use crate::index::{self, Index, WrittenSig};
 use crate::mir::*;
-use crate::ty::regions::{implied_bounds, AdtTemplate, RTy, Region, Written};
+use crate::ty::regions::{implied_bounds, RTy, Region, Written};
 
 /// What the lowering keeps of a function's universal regions to name them in its body.
 #[derive(Default)]
@@ -536,7 +536,7 @@ fn callee_sig(sig: &WrittenSig, index: &Index) -> Option<CalleeSig> {
     // A path to an inherent impl's function names its self type, which must be well-formed:
     // the type's bounds between lifetimes hold of the impl's arguments.
     if let (false, Some(RTy::Adt { name, regions, .. })) = (sig.trait_impl, &self_ty) {
-        if let Some(adt) = AdtTemplate::of(index, name) {
+        if let Some(adt) = index.adt_template(name) {
             let at = |r: Region| match r {
                 Region::Param(i) => regions.get(i as usize).copied().unwrap_or(Region::Unknown),
                 r => r,

@@ -248,20 +248,18 @@ impl RTy {
     }
 
     /// The type `*t` has, for a reference or a `Box`.
-    pub fn deref(&self) -> Option<RTy> {
+    pub fn deref(&self) -> Option<&RTy> {
         match self {
-            RTy::Ref(_, _, inner) => Some((**inner).clone()),
-            RTy::Adt { name, args, .. } if &**name == "Box" && args.len() == 1 => {
-                Some(args[0].clone())
-            }
+            RTy::Ref(_, _, inner) => Some(inner),
+            RTy::Adt { name, args, .. } if &**name == "Box" && args.len() == 1 => Some(&args[0]),
             _ => None,
         }
     }
 
     /// The type of an element of an array or slice.
-    pub fn element(&self) -> Option<RTy> {
+    pub fn element(&self) -> Option<&RTy> {
         match self {
-            RTy::Array(t) | RTy::Slice(t) => Some((**t).clone()),
+            RTy::Array(t) | RTy::Slice(t) => Some(t),
             _ => None,
         }
     }
@@ -673,7 +671,7 @@ fn adt_variances(index: &Index, name: &str, walk: &mut Walk) -> Option<Variances
 }
 
 fn adt_variances_of(index: &Index, name: &str, walk: &mut Walk) -> Option<Variances> {
-    let t = AdtTemplate::of(index, name)?;
+    let t = index.adt_template(name)?;
     let mut lv = vec![Variance::Bivariant; t.lifetimes.len()];
     let mut tv = vec![Variance::Bivariant; t.types.len()];
     if t.lossy || t.is_union {
@@ -926,7 +924,7 @@ fn adt_outlives(index: &Index, name: &str, walk: &mut Walk) -> Option<Vec<(Comp,
 }
 
 fn adt_outlives_of(index: &Index, name: &str, walk: &mut Walk) -> Option<Vec<(Comp, Region)>> {
-    let t = AdtTemplate::of(index, name)?;
+    let t = index.adt_template(name)?;
     if t.lossy {
         return None;
     }
