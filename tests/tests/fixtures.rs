@@ -1800,3 +1800,40 @@ fn main() {
 "#,
     );
 }
+
+#[test]
+fn a_range_index_of_a_slice_borrows_the_slice_before_its_bounds_are_read() {
+    // rustc calls `Index::index(&base, range)`: the base is borrowed first, then the range's
+    // bounds are read, each into its own temporary. Of the uses of a moved reference, rustc
+    // keeps the last whose place is not a prefix of the one it reported: here the range's
+    // `self.index`, not the base, nor the next line's `self.index` (one error per move).
+    check_diagnostics(
+        r#"
+pub struct SliceRead<'a> {
+    slice: &'a [u8],
+    index: usize,
+}
+
+impl<'a> SliceRead<'a> {
+    pub fn parse(&mut self, start: usize) -> usize {
+        drop(self);
+        let borrowed = &self.slice[start..self.index]; //~ ERROR E0382
+        self.index += 1;
+        borrowed.len()
+    }
+
+    pub fn bounds(&mut self, start: usize) -> usize {
+        drop(self);
+        let r = start..self.index; //~ ERROR E0382
+        r.len()
+    }
+}
+
+fn main() {
+    let mut r = SliceRead { slice: &[1, 2, 3], index: 2 };
+    r.parse(0);
+    r.bounds(0);
+}
+"#,
+    );
+}

@@ -182,12 +182,14 @@ impl Lower<'_> {
             ExprKind::Return(v) => self.return_into(v.as_deref(), span),
             ExprKind::Try(inner) => self.question_mark_into(inner, dest, span),
             ExprKind::Range { start, end, .. } => {
+                // A struct literal (`Range { start, end }`): each bound into its own temporary
+                // first, at its own span, as MIR does.
                 let mut ops = Vec::new();
                 if let Some(s) = start {
-                    ops.push(self.expr_operand(s));
+                    ops.push(self.arg_operand(s));
                 }
                 if let Some(e) = end {
-                    ops.push(self.expr_operand(e));
+                    ops.push(self.arg_operand(e));
                 }
                 self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
             }

@@ -235,21 +235,29 @@ impl Lower<'_> {
                         }
                         return Some(base.project(Proj::Index));
                     }
-                    Ty::Adt { name, .. }
-                        if matches!(
-                            &**name,
-                            "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap"
-                        ) || self.index.implements(name, "Index")
-                            || (is_range
-                                && matches!(inner, Ty::Array(..) | Ty::Slice(_) | Ty::Str)) =>
+                    // Overloaded `Index`/`IndexMut`, a range of an array, slice or `str`
+                    // included (`Index<Range<usize>> for [T]`): a borrow of the whole container,
+                    // made before the index is evaluated, as rustc's `Index::index(&base, i)`.
+                    Ty::Adt { .. } | Ty::Array(..) | Ty::Slice(_) | Ty::Str
+                        if match &inner {
+                            Ty::Adt { name, .. } => {
+                                matches!(
+                                    &**name,
+                                    "Vec" | "VecDeque" | "String" | "HashMap" | "BTreeMap"
+                                ) || self.index.implements(name, "Index")
+                            }
+                            _ => is_range,
+                        } =>
                     {
-                        // Overloaded `Index`/`IndexMut`: a borrow of the whole container.
-                        let user = self.index.adt(name).is_some();
-                        let no_index_mut = if user {
-                            !self.index.implements(name, "IndexMut")
-                        } else {
-                            matches!(&**name, "HashMap" | "BTreeMap")
-                                && !self.index.is_shadowed(name)
+                        let no_index_mut = match &inner {
+                            Ty::Adt { name, .. } if self.index.adt(name).is_some() => {
+                                !self.index.implements(name, "IndexMut")
+                            }
+                            Ty::Adt { name, .. } => {
+                                matches!(&**name, "HashMap" | "BTreeMap")
+                                    && !self.index.is_shadowed(name)
+                            }
+                            _ => false,
                         };
                         if mutable && no_index_mut {
                             let why = Immutable::NoIndexMut {
