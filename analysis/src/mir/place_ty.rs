@@ -4,6 +4,8 @@
 //! It lives on the MIR side because it reads a `Body`: `ty` is below `mir` in the pipeline and
 //! names nothing of it.
 
+use std::borrow::Cow;
+
 use super::{Body, Place, Proj};
 use crate::index::Index;
 use crate::ty::{field_ty, variant_field_ty, Ty};
@@ -21,28 +23,42 @@ pub fn place_ty(body: &Body, index: &Index, place: &Place) -> Ty {
 }
 
 /// Calls `f` on the type of the place's local and of each projection's result, in order, and
-/// returns the last.
+/// returns the last. The types are borrowed from the local's as far as the place goes through
+/// references, boxes and elements, made anew from a field on.
 fn walk_place_tys(body: &Body, index: &Index, place: &Place, f: &mut dyn FnMut(&Ty)) -> Ty {
-    let mut ty = body.local(place.local).ty.clone();
+    let mut ty = Cow::Borrowed(&body.local(place.local).ty);
     f(&ty);
     let mut variant: Option<&crate::ast::Name> = None;
     for proj in &place.proj {
         let downcast = variant.take();
         ty = match proj {
-            Proj::Deref => ty.deref().unwrap_or(Ty::Unknown),
-            Proj::Field(fl) => match downcast {
+            Proj::Deref => match ty {
+                Cow::Borrowed(t) => t.deref_part().map_or_else(
+                    || Cow::Owned(t.deref().unwrap_or(Ty::Unknown)),
+                    Cow::Borrowed,
+                ),
+                Cow::Owned(t) => Cow::Owned(t.deref().unwrap_or(Ty::Unknown)),
+            },
+            Proj::Field(fl) => Cow::Owned(match downcast {
                 Some(v) => variant_field_ty(index, &ty, v, fl),
                 None => field_ty(index, &ty, fl),
+            }),
+            Proj::Index | Proj::ConstIndex { .. } => match ty {
+                Cow::Borrowed(t) => t
+                    .index_elem_part()
+                    .map_or(Cow::Owned(Ty::Unknown), Cow::Borrowed),
+                Cow::Owned(t) => Cow::Owned(t.index_elem().unwrap_or(Ty::Unknown)),
             },
-            Proj::Index | Proj::ConstIndex { .. } => ty.index_elem().unwrap_or(Ty::Unknown),
             Proj::Subslice => ty,
             Proj::Range {
                 from,
                 to,
                 from_end: false,
-            } => match ty {
-                Ty::Array(elem, _) => Ty::Array(elem, Some(to.saturating_sub(*from) as u64)),
-                other => other,
+            } => match ty.into_owned() {
+                Ty::Array(elem, _) => {
+                    Cow::Owned(Ty::Array(elem, Some(to.saturating_sub(*from) as u64)))
+                }
+                other => Cow::Owned(other),
             },
             Proj::Range { .. } => ty,
             // The enum itself, seen as one of its variants: the next field is the variant's.
@@ -53,5 +69,5 @@ fn walk_place_tys(body: &Body, index: &Index, place: &Place, f: &mut dyn FnMut(&
         };
         f(&ty);
     }
-    ty
+    ty.into_owned()
 }

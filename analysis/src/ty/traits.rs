@@ -220,6 +220,32 @@ impl Ty {
         }
     }
 
+    /// `deref` where the target is a part of this type (a reference's, a pointer's or a smart
+    /// pointer's): borrowed rather than copied.
+    pub fn deref_part(&self) -> Option<&Ty> {
+        match self {
+            Ty::Ref(_, t) | Ty::RawPtr(_, t) => Some(t),
+            Ty::Adt { name, args, .. }
+                if matches!(
+                    &**name,
+                    "Box" | "Rc" | "Arc" | "Ref" | "RefMut" | "MutexGuard"
+                ) =>
+            {
+                args.first()
+            }
+            _ => None,
+        }
+    }
+
+    /// `index_elem`, borrowed.
+    pub fn index_elem_part(&self) -> Option<&Ty> {
+        match self {
+            Ty::Array(t, _) | Ty::Slice(t) => Some(t),
+            Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque") => args.first(),
+            _ => None,
+        }
+    }
+
     /// The type of `self[i]` for a non-range index.
     pub fn index_elem(&self) -> Option<Ty> {
         match self {
