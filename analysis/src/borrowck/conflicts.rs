@@ -36,7 +36,7 @@ impl Cx<'_> {
                     if a != b {
                         // The fields of a union overlap.
                         let base = &place_tys(self.body, self.index, access)[i];
-                        return matches!(base, Ty::Adt { name, .. }
+                        return matches!(&**base, Ty::Adt { name, .. }
                             if self.index.adt(name).is_some_and(|a| a.is_union && !a.opaque));
                     }
                 }
@@ -133,7 +133,7 @@ impl Cx<'_> {
                     if depth == Depth::Shallow {
                         return false;
                     }
-                    match &tys[i] {
+                    match &*tys[i] {
                         Ty::Ref(Mutability::Not, _) => return false,
                         Ty::Ref(Mutability::Mut, _) => {}
                         Ty::Adt { name, .. } if &**name == "Box" => {}

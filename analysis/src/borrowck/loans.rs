@@ -67,7 +67,7 @@ impl Cx<'_> {
             .proj
             .iter()
             .enumerate()
-            .any(|(i, p)| *p == Proj::Deref && matches!(tys[i], Ty::Ref(Mutability::Not, _)))
+            .any(|(i, p)| *p == Proj::Deref && matches!(*tys[i], Ty::Ref(Mutability::Not, _)))
     }
 }
 

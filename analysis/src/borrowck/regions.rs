@@ -165,19 +165,19 @@ impl Cx<'_> {
                                 // The region of a reference found behind another reference is an
                                 // inner region, which one region per local cannot express.
                                 if place.proj[..i].iter().enumerate().any(|(j, p)| {
-                                    *p == Proj::Deref && !matches!(tys[j], Ty::Adt { .. })
+                                    *p == Proj::Deref && !matches!(*tys[j], Ty::Adt { .. })
                                 }) {
                                     // rustc's walk stops at a shared reference (its own
                                     // region is all the loan needs); past a `&mut` it goes on.
                                     if matches!(
-                                        tys[i],
+                                        *tys[i],
                                         Ty::Ref(Mutability::Not, _) | Ty::RawPtr(..)
                                     ) {
                                         break;
                                     }
                                     continue;
                                 }
-                                match &tys[i] {
+                                match &*tys[i] {
                                     Ty::Ref(Mutability::Not, _) => {
                                         constraints.push((place.local.0 as usize, r));
                                         break;
@@ -253,7 +253,7 @@ impl Cx<'_> {
             .proj
             .iter()
             .enumerate()
-            .any(|(j, q)| *q == Proj::Deref && !matches!(tys[j], Ty::Adt { .. }));
+            .any(|(j, q)| *q == Proj::Deref && !matches!(*tys[j], Ty::Adt { .. }));
         !through_ref && tys.last().unwrap().holds_borrow() != Some(false)
     }
 }

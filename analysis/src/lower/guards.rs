@@ -382,7 +382,10 @@ impl Lower<'_> {
     /// inside an enclosing index, the references on the way to the slice (back to an index of
     /// another slice, whose own check borrowed them) are fake-borrowed until the outermost index.
     pub(super) fn fake_borrow_bounds(&mut self, base: &Place, span: Span) {
-        let tys = crate::mir::place_ty::place_tys(&self.body, self.index, base);
+        let tys: Vec<Ty> = crate::mir::place_ty::place_tys(&self.body, self.index, base)
+            .into_iter()
+            .map(std::borrow::Cow::into_owned)
+            .collect();
         for (j, p) in base.proj.iter().enumerate().rev() {
             match p {
                 Proj::Deref => {

@@ -64,12 +64,12 @@ impl Lower<'_> {
         let tys = crate::mir::place_ty::place_tys(&self.body, self.index, p);
         // Moving out of a `Box` is allowed: only derefs of references and pointers count.
         let last_deref = p.proj.iter().enumerate().rposition(|(i, q)| {
-            *q == Proj::Deref && !matches!(&tys[i], Ty::Adt { name, .. } if &**name == "Box")
+            *q == Proj::Deref && !matches!(&*tys[i], Ty::Adt { name, .. } if &**name == "Box")
         });
         // An element of an array or slice after the last deref: E0508.
         let start = last_deref.map_or(0, |i| i + 1);
         for i in start..p.proj.len() {
-            let base = &tys[i];
+            let base = &*tys[i];
             let bad = match (&p.proj[i], base) {
                 (Proj::Index, Ty::Array(..)) => Some(Sequence::Array),
                 (
@@ -91,7 +91,7 @@ impl Lower<'_> {
         }
         // Moving a field out of a type with a destructor: E0509.
         for i in start..p.proj.len() {
-            if let (Proj::Field(_), Ty::Adt { name, .. }) = (&p.proj[i], &tys[i]) {
+            if let (Proj::Field(_), Ty::Adt { name, .. }) = (&p.proj[i], &*tys[i]) {
                 if self.index.adt(name).is_some_and(|a| a.drop) && last_deref.is_none() {
                     let ty = name.clone();
                     self.push_move_out(MoveOutOf::DropType { ty }, span);
@@ -108,7 +108,7 @@ impl Lower<'_> {
             return false;
         }
         if let Some(i) = last_deref {
-            match &tys[i] {
+            match &*tys[i] {
                 Ty::Ref(m, _) => {
                     let is_index_temp =
                         self.body.locals[p.local.0 as usize].kind == LocalKind::Temp && i == 0;
@@ -214,7 +214,7 @@ impl Lower<'_> {
             .proj
             .iter()
             .rposition(|p| *p == Proj::Deref)
-            .map(|i| (i, tys[i].clone()));
+            .map(|i| (i, tys[i].clone().into_owned()));
         match last_deref {
             Some((i, base_ty)) => {
                 let pointer = match base_ty {

@@ -10,8 +10,9 @@ use super::{Body, Place, Proj};
 use crate::index::Index;
 use crate::ty::{field_ty, variant_field_ty, Ty};
 
-/// The type of every prefix of a place: `tys[i]` is the type of `place.proj[..i]`.
-pub fn place_tys(body: &Body, index: &Index, place: &Place) -> Vec<Ty> {
+/// The type of every prefix of a place: `tys[i]` is the type of `place.proj[..i]`, borrowed
+/// from the local's where it is a part of it.
+pub fn place_tys<'b>(body: &'b Body, index: &Index, place: &Place) -> Vec<Cow<'b, Ty>> {
     let mut tys = Vec::with_capacity(place.proj.len() + 1);
     walk_place_tys(body, index, place, &mut |t| tys.push(t.clone()));
     tys
@@ -25,7 +26,12 @@ pub fn place_ty(body: &Body, index: &Index, place: &Place) -> Ty {
 /// Calls `f` on the type of the place's local and of each projection's result, in order, and
 /// returns the last. The types are borrowed from the local's as far as the place goes through
 /// references, boxes and elements, made anew from a field on.
-fn walk_place_tys(body: &Body, index: &Index, place: &Place, f: &mut dyn FnMut(&Ty)) -> Ty {
+fn walk_place_tys<'b>(
+    body: &'b Body,
+    index: &Index,
+    place: &Place,
+    f: &mut dyn FnMut(&Cow<'b, Ty>),
+) -> Ty {
     let mut ty = Cow::Borrowed(&body.local(place.local).ty);
     f(&ty);
     let mut variant: Option<&crate::ast::Name> = None;
