@@ -45,3 +45,26 @@ impl std::hash::Hasher for FxHasher {
         }
     }
 }
+
+/// The `.rs` files of the shared corpora beside the repository (`../shared/corpus`), sorted;
+/// none when they are not there. For the tests that run over every corpus program.
+#[cfg(test)]
+pub(crate) fn corpus_files() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+        &mut out,
+    );
+    out.sort();
+    out
+}

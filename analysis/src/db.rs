@@ -738,32 +738,16 @@ impl Database {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::*;
-
-    fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                rs_files(&path, out);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                out.push(path);
-            }
-        }
-    }
 
     /// Every function of every corpus program lowers and checks the same with the signatures
     /// its names reach as with all of its crate's: the slice misses nothing lowering asks for.
     #[test]
     fn a_bodys_slice_answers_as_the_whole_index() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-        let mut paths = Vec::new();
-        rs_files(&dir, &mut paths);
+        let paths = crate::base::corpus_files();
         assert!(
             paths.len() > 100,
-            "the shared corpora must be beside the repository ({})",
-            dir.display()
+            "the shared corpora must be beside the repository"
         );
         let (mut fns, mut read) = (0, 0);
         for path in paths {

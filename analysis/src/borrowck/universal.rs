@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
 
 use super::{BorrowError, Cx};
 use crate::ast::{FieldName, Mutability, Name, Span};
@@ -25,7 +24,7 @@ use crate::base::FxBuild;
 use crate::errors::{Blame, ErrorKind};
 use crate::index::Index;
 use crate::mir::*;
-use crate::ty::regions::{wf_obligations, AdtTemplate, RTy, Region, Variance};
+use crate::ty::regions::{wf_obligations, RTy, Region, Variance};
 use crate::ty::Ty;
 
 /// An outlives constraint `sup: sub`, with what requires it and where.
@@ -341,11 +340,6 @@ impl Check<'_, '_> {
         }
     }
 
-    /// The template of a crate type (computed once for the crate's facts).
-    fn template(&self, name: &Name) -> Option<Arc<AdtTemplate>> {
-        self.cx.index.adt_template(name)
-    }
-
     /// The type of field `f` (of `variant`) of a value of type `t`.
     fn field(&self, t: &RTy, variant: Option<&Name>, f: &FieldName) -> Option<RTy> {
         match t {
@@ -358,7 +352,7 @@ impl Check<'_, '_> {
                 regions,
                 args,
             } => {
-                let t = self.template(name)?;
+                let t = self.cx.index.adt_template(name)?;
                 let fields = match variant {
                     None => &t.fields,
                     Some(v) => &t.variants.iter().find(|(n, _)| n == v)?.1,
@@ -743,7 +737,7 @@ impl Check<'_, '_> {
                     args,
                     ..
                 } => {
-                    let n = self.template(name)?.lifetimes.len();
+                    let n = self.cx.index.adt_template(name)?.lifetimes.len();
                     let regions = match regions {
                         Some(r) => r.clone(),
                         None => (0..n).map(|_| fresh(())).collect(),
@@ -947,7 +941,7 @@ impl Check<'_, '_> {
         let RTy::Adt { name, regions, .. } = t else {
             return;
         };
-        let Some(adt) = self.template(name) else {
+        let Some(adt) = self.cx.index.adt_template(name) else {
             return;
         };
         for &(a, b) in &adt.lifetime_bounds {

@@ -234,6 +234,22 @@ impl Clone for FactsMemo {
     }
 }
 
+/// The answer for `key` in `memo`, computed by `compute` the first time. The lock is not held
+/// while computing: an answer may ask for others.
+fn memoized<K: std::hash::Hash + Eq, V: Clone>(
+    memo: &std::sync::Mutex<HashMap<K, V>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> V {
+    let lock = || memo.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(v) = lock().get(&key) {
+        return v.clone();
+    }
+    let v = compute();
+    lock().insert(key, v.clone());
+    v
+}
+
 impl std::fmt::Debug for FactsMemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("FactsMemo")
@@ -444,15 +460,9 @@ impl Index {
 
     /// `AdtTemplate::of`, computed once for these facts.
     pub fn adt_template(&self, name: &str) -> Option<Arc<crate::ty::regions::AdtTemplate>> {
-        let memo = &self.items.memo.templates;
-        if let Some(t) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
-            return t.clone();
-        }
-        let t = crate::ty::regions::AdtTemplate::of(self, name).map(Arc::new);
-        memo.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(name.into(), t.clone());
-        t
+        memoized(&self.items.memo.templates, name.into(), || {
+            crate::ty::regions::AdtTemplate::of(self, name).map(Arc::new)
+        })
     }
 
     /// `ty::regions::variances`, computed once for these facts.
@@ -462,16 +472,11 @@ impl Index {
         n_regions: usize,
         n_args: usize,
     ) -> crate::ty::regions::Variances {
-        let memo = &self.items.memo.variances;
-        let key = (name.clone(), n_regions, n_args);
-        if let Some(v) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return v.clone();
-        }
-        let v = crate::ty::regions::variances(self, name, n_regions, n_args);
-        memo.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, v.clone());
-        v
+        memoized(
+            &self.items.memo.variances,
+            (name.clone(), n_regions, n_args),
+            || crate::ty::regions::variances(self, name, n_regions, n_args),
+        )
     }
 
     /// A free function of the crate by name.

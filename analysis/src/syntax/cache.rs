@@ -145,20 +145,8 @@ mod tests {
     /// the cache gives what converting it without gives.
     #[test]
     fn cached_conversion_equals_uncached() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(dir)];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).expect("the corpora beside the repository") {
-                let path = e.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|x| x == "rs") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files = crate::base::corpus_files();
+        assert!(!files.is_empty(), "the corpora beside the repository");
         let inserts = [
             "x",
             "\n",

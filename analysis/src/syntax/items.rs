@@ -655,6 +655,19 @@ impl<'t, 's> Cx<'t, 's> {
         g
     }
 
+    /// Calls `f` on each bound of a `trait_bounds` or `bounded_type` node: its kids but tokens
+    /// and errors.
+    fn each_bound(&mut self, node: Node<'t>, f: &mut dyn FnMut(&mut Self, Node<'t>)) {
+        let kids = self.push_kids(node);
+        for i in kids.iter() {
+            let k = self.kid(i);
+            if !matches!(k.kind, K::Anon | K::Error) {
+                f(self, k.node);
+            }
+        }
+        self.pop_kids(kids);
+    }
+
     /// The `Fn`-family bounds written with their arguments in a `trait_bounds` node (or a single
     /// bound), with the lifetimes of the `for<..>` binders around them (`binder`, and their own).
     pub(super) fn fn_bounds(&mut self, node: Node<'t>, binder: &[Name], out: &mut Vec<FnBound>) {
@@ -663,14 +676,7 @@ impl<'t, 's> Cx<'t, 's> {
         }
         match self.kind(node) {
             K::TraitBounds | K::BoundedType => {
-                let kids = self.push_kids(node);
-                for i in kids.iter() {
-                    let k = self.kid(i);
-                    if !matches!(k.kind, K::Anon | K::Error) {
-                        self.fn_bounds(k.node, binder, out);
-                    }
-                }
-                self.pop_kids(kids);
+                self.each_bound(node, &mut |cx, n| cx.fn_bounds(n, binder, out));
             }
             K::DynamicType | K::AbstractType => {
                 if let Some(n) = node.child_by_field_id(self.g.f.trait_) {
@@ -745,14 +751,7 @@ impl<'t, 's> Cx<'t, 's> {
         }
         match self.kind(node) {
             K::TraitBounds | K::BoundedType => {
-                let kids = self.push_kids(node);
-                for i in kids.iter() {
-                    let k = self.kid(i);
-                    if !matches!(k.kind, K::Anon | K::Error) {
-                        self.bound_names(k.node, out);
-                    }
-                }
-                self.pop_kids(kids);
+                self.each_bound(node, &mut |cx, n| cx.bound_names(n, out));
             }
             K::Lifetime => out.push(self.name(node)),
             K::TypeIdentifier | K::PrimitiveType | K::Identifier => out.push(self.ident(node)),

@@ -876,27 +876,11 @@ fn deep_nesting_is_capped() {
     });
 }
 
-fn rs_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            rs_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn corpus_parses() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    let mut files = Vec::new();
-    rs_files(&dir, &mut files);
+    let files = crate::base::corpus_files();
     if files.is_empty() {
-        eprintln!("no corpus at {}; skipped", dir.display());
+        eprintln!("no corpus beside the repository; skipped");
         return;
     }
     on_small_stack(move || {

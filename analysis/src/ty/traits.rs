@@ -206,10 +206,11 @@ impl Ty {
 
     /// The type behind one `*`: references, `Box`, and std smart pointers.
     pub fn deref(&self) -> Option<Ty> {
+        if let Some(t) = self.deref_part() {
+            return Some(t.clone());
+        }
         match self {
-            Ty::Ref(_, t) | Ty::RawPtr(_, t) => Some((**t).clone()),
             Ty::Adt { name, args, .. } => match &**name {
-                "Box" | "Rc" | "Arc" | "Ref" | "RefMut" | "MutexGuard" => args.first().cloned(),
                 "Vec" => Some(Ty::Slice(Box::new(
                     args.first().cloned().unwrap_or(Ty::Unknown),
                 ))),
@@ -237,7 +238,7 @@ impl Ty {
         }
     }
 
-    /// `index_elem`, borrowed.
+    /// The type of `self[i]` for a non-range index, borrowed.
     pub fn index_elem_part(&self) -> Option<&Ty> {
         match self {
             Ty::Array(t, _) | Ty::Slice(t) => Some(t),
@@ -248,13 +249,7 @@ impl Ty {
 
     /// The type of `self[i]` for a non-range index.
     pub fn index_elem(&self) -> Option<Ty> {
-        match self {
-            Ty::Array(t, _) | Ty::Slice(t) => Some((**t).clone()),
-            Ty::Adt { name, args, .. } if matches!(&**name, "Vec" | "VecDeque") => {
-                args.first().cloned()
-            }
-            _ => None,
-        }
+        self.index_elem_part().cloned()
     }
 
     /// The type of `x[a..b]` (any range) on a `Vec`, array or slice (a slice of its elements),
