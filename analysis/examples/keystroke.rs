@@ -14,16 +14,23 @@ fn main() {
         .nth(1)
         .expect("usage: keystroke FILE [ROOT]");
     let text = std::fs::read_to_string(&path).expect("readable file");
-    // `EVENTS=1`: the queries executed by the last keystroke, counted by name.
+    // `EVENTS=1`: the queries executed and the memos validated by the last keystroke, by name.
     let executed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let sink = executed.clone();
     let mut host = if std::env::var("EVENTS").is_ok() {
         AnalysisHost::with_events(move |e| {
-            if let salsa::EventKind::WillExecute { database_key } = e.kind {
-                let name = format!("{database_key:?}");
-                let name = name.split('(').next().unwrap_or_default().to_string();
-                sink.lock().unwrap().push(name);
-            }
+            let (what, key) = match e.kind {
+                salsa::EventKind::WillExecute { database_key } => ("executed", database_key),
+                salsa::EventKind::DidValidateMemoizedValue { database_key } => {
+                    ("validated", database_key)
+                }
+                _ => return,
+            };
+            let name = format!("{key:?}");
+            let name = name.split('(').next().unwrap_or_default();
+            sink.lock()
+                .unwrap()
+                .push(format!("{what} by the last keystroke: {name}"));
         })
     } else {
         AnalysisHost::new()
@@ -85,7 +92,7 @@ fn main() {
         *counts.entry(name.clone()).or_default() += 1;
     }
     for (name, n) in counts {
-        println!("executed by the last keystroke: {name} x{n}");
+        println!("{name} x{n}");
     }
     for (what, mut times) in [
         ("keystroke", times),

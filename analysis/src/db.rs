@@ -1,9 +1,14 @@
 //! The salsa database: files in, per-function bodies and borrow-check results out.
 //!
-//! The firewall is the function item: a tracked struct whose identity is its path in the file and
-//! whose tracked fields are its own syntax (with spans relative to itself) and its offset. Editing
-//! one function changes one item's `def`; moving it changes only its `offset`, which nothing but
-//! the final mapping to file positions reads.
+//! The firewall is made by the host (`refresh`), not found by salsa: after setting a file's text,
+//! it derives the file's item tree, item syntax and signatures, and one input per function (its
+//! identity its path in the file, its fields its own syntax, spans relative to itself, and its
+//! container), and sets each only when it changed. Editing one function changes one item's
+//! `def`, with low durability; the crate's facts and every other function's queries read only
+//! inputs of medium durability, so salsa verifies them after a keystroke in constant time,
+//! without walking the crate's files or the file's other functions. Offsets are in `fns`, which
+//! nothing but the final mapping to file positions reads. A file read from disk and never opened
+//! is left to queries that derive the same from its text (`derived_*`, `whole_file_fns`).
 
 use std::sync::Arc;
 
@@ -29,10 +34,33 @@ pub struct SourceFile {
     /// checked.
     #[returns(copy)]
     pub dependency: bool,
+    /// What the host derived from the text (`refresh`), each set only when it changed, with at
+    /// least medium durability: the firewall between a file's text and its crate's facts. A
+    /// dependency's file has none; its queries derive them.
+    #[default]
+    #[returns(ref)]
+    pub item_tree_in: Option<Arc<ItemTree>>,
+    #[default]
+    #[returns(ref)]
+    pub item_syntax_in: Option<Arc<ItemSyntax>>,
+    #[default]
+    #[returns(ref)]
+    pub signatures_in: Option<Arc<FnSignatures>>,
+    /// The file's functions, in order, where they are: set on every edit (the offsets move),
+    /// read only outside the queries.
+    #[default]
+    #[returns(ref)]
+    pub fns: Arc<[FnAt]>,
 }
 
-#[salsa::tracked(debug)]
-pub struct FnItem<'db> {
+/// A function of a file, set by the host (`refresh`). Its identity is its path in the file; its
+/// fields are its own syntax (spans relative to itself) and its container, set only when they
+/// change, so that editing one function changes one item's `def`, and the queries of every other
+/// one stay valid without being walked (salsa's durability: an unedited function's fields keep
+/// the medium durability they were made with). Its offset is in `SourceFile::fns`, which nothing
+/// but the final mapping to file positions reads.
+#[salsa::input(debug)]
+pub struct FnItem {
     /// The file the function is in: the per-function queries take the item alone, which spares
     /// them salsa's interning of a (file, item) key on every fetch.
     #[returns(copy)]
@@ -41,14 +69,16 @@ pub struct FnItem<'db> {
     /// disambiguator for repeated names.
     #[returns(ref)]
     pub path: String,
-    #[tracked]
     #[returns(ref)]
     pub def: Arc<FnDef>,
-    #[tracked]
     #[returns(ref)]
     pub container: Arc<Container>,
-    #[tracked]
-    #[returns(copy)]
+}
+
+/// A function and where it starts in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FnAt {
+    pub item: FnItem,
     pub offset: u32,
 }
 
@@ -64,11 +94,104 @@ pub fn parse(db: &dyn salsa::Database, file: SourceFile) -> Arc<ast::SourceFile>
     }
 }
 
-/// The functions of a file, with stable identities.
-#[salsa::tracked(returns(ref))]
-pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
+/// The functions of a file, with stable identities, where they are: those of a file the host
+/// refreshed (one set with `set_file`), none for another (`file_fns` analyses those whole).
+pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> &[FnAt] {
+    file.fns(db)
+}
+
+/// A function of a file with its analysis, as the diagnostics and the editor's features read it:
+/// by the per-function queries in a file the host refreshed, by one query for the whole file in
+/// another (a file read from disk and never opened is not edited, and its functions are not
+/// made inputs: that would convert every file of the workspace at once).
+pub(crate) struct FnRef<'db> {
+    pub offset: u32,
+    pub def: &'db FnDef,
+    source: FnSource<'db>,
+}
+
+enum FnSource<'db> {
+    Item(FnItem),
+    Whole(&'db WholeFn),
+}
+
+impl<'db> FnRef<'db> {
+    pub fn lowered(&self, db: &'db dyn salsa::Database) -> &'db Lowered {
+        match self.source {
+            FnSource::Item(item) => fn_body(db, item),
+            FnSource::Whole(f) => &f.lowered,
+        }
+    }
+
+    pub fn borrowck(&self, db: &'db dyn salsa::Database) -> &'db BorrowckResult {
+        match self.source {
+            FnSource::Item(item) => fn_borrowck(db, item),
+            FnSource::Whole(f) => &f.borrowck,
+        }
+    }
+}
+
+/// The functions of a file, in order, with their analyses.
+pub(crate) fn file_fns(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnRef<'_>> {
+    if file.item_tree_in(db).is_some() || file.dependency(db) {
+        return fn_items(db, file)
+            .iter()
+            .map(|at| FnRef {
+                offset: at.offset,
+                def: at.item.def(db),
+                source: FnSource::Item(at.item),
+            })
+            .collect();
+    }
+    whole_file_fns(db, file)
+        .iter()
+        .map(|f| FnRef {
+            offset: f.offset,
+            def: &f.def,
+            source: FnSource::Whole(f),
+        })
+        .collect()
+}
+
+/// A function of a file analysed whole.
+#[derive(Debug)]
+pub(crate) struct WholeFn {
+    offset: u32,
+    def: Arc<FnDef>,
+    lowered: Lowered,
+    borrowck: BorrowckResult,
+}
+
+/// Every function of a file the host did not refresh, analysed with its crate's facts.
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn whole_file_fns(db: &dyn salsa::Database, file: SourceFile) -> Arc<[WholeFn]> {
+    let (map, top) = file_scope(db, file);
+    let macros = crate_macros(db, *crate_of(db, file));
+    let index = file_index(db, file);
+    parse(db, file)
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            ast::Item::Fn(f) => Some(f),
+            _ => None,
+        })
+        .map(|f| {
+            let r = resolve_fn(FileScope { map, top }, &f.def, &f.container, macros);
+            let lowered = lower::lower_fn(&r.def, &r.container, index, file.edition(db));
+            let borrowck = check_fn(&lowered, index);
+            WholeFn {
+                offset: f.offset,
+                def: f.def.clone(),
+                lowered,
+                borrowck,
+            }
+        })
+        .collect()
+}
+
+/// The paths of a file's functions (`FnItem::path`), in order.
+fn fn_paths(syntax: &ast::SourceFile) -> Vec<(String, &ast::FnItem)> {
     use std::fmt::Write;
-    let syntax = parse(db, file);
     // This runs on every keystroke: the path's prefix is written once per container (the
     // functions of an impl share theirs), and repeated names are counted with a fast hash.
     let mut seen: std::collections::HashMap<String, u32, crate::base::FxBuild> = Default::default();
@@ -116,16 +239,111 @@ pub fn fn_items(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnItem<'_>> {
         if n > 1 {
             let _ = write!(path, "#{n}");
         }
-        items.push(FnItem::new(
-            db,
-            file,
-            path,
-            f.def.clone(),
-            c.clone(),
-            f.offset,
-        ));
+        items.push((path, f));
     }
     items
+}
+
+/// Derives a workspace file's inputs from its text, which the host has just set with
+/// `durability`: its item tree, item syntax and signatures (each set only when it differs from
+/// what it was, with at least medium durability: edits that leave them be do not reach the
+/// crate's facts, and these are not walked on such an edit) and its functions (a function whose
+/// syntax or container changed gets them set with `durability`; one that is gone goes to `free`,
+/// whence a new one takes its input).
+pub(crate) fn refresh(
+    db: &mut Database,
+    file: SourceFile,
+    durability: salsa::Durability,
+    free: &mut Vec<FnItem>,
+) {
+    use salsa::Setter;
+    let firm = durability.max(salsa::Durability::MEDIUM);
+    let syntax = parse(db, file).clone();
+    let tree = Arc::new(ItemTree::new(&syntax));
+    if file.item_tree_in(db).as_ref() != Some(&tree) {
+        file.set_item_tree_in(db)
+            .with_durability(firm)
+            .to(Some(tree));
+    }
+    let items = Arc::new(derive_item_syntax(&syntax, file.text(db)));
+    if file.item_syntax_in(db).as_ref() != Some(&items) {
+        file.set_item_syntax_in(db)
+            .with_durability(firm)
+            .to(Some(items));
+    }
+    let signatures = Arc::new(FnSignatures(syntax.clone()));
+    if file.signatures_in(db).as_ref() != Some(&signatures) {
+        file.set_signatures_in(db)
+            .with_durability(firm)
+            .to(Some(signatures));
+    }
+    // The functions: by path, the old ones in order first (a keystroke keeps every path).
+    let old = file.fns(db).clone();
+    let mut by_path: Option<std::collections::HashMap<String, FnItem>> = None;
+    let mut fns = Vec::new();
+    let mut kept = std::collections::HashSet::<FnItem, crate::base::FxBuild>::default();
+    for (i, (path, f)) in fn_paths(&syntax).into_iter().enumerate() {
+        let same_place = old
+            .get(i)
+            .map(|at| at.item)
+            .filter(|item| *item.path(db) == path);
+        let found = same_place.or_else(|| {
+            let map = by_path.get_or_insert_with(|| {
+                old.iter()
+                    .map(|at| (at.item.path(db).clone(), at.item))
+                    .collect()
+            });
+            map.get(&path).copied()
+        });
+        let item = match found {
+            Some(item) => {
+                let def = item.def(db);
+                if !(Arc::ptr_eq(def, &f.def) || def == &f.def) {
+                    item.set_def(db)
+                        .with_durability(durability)
+                        .to(f.def.clone());
+                }
+                let c = item.container(db);
+                if !(Arc::ptr_eq(c, &f.container) || c == &f.container) {
+                    item.set_container(db)
+                        .with_durability(durability)
+                        .to(f.container.clone());
+                }
+                item
+            }
+            None => match free.pop() {
+                Some(item) => {
+                    if item.file(db) != file {
+                        item.set_file(db).with_durability(firm).to(file);
+                    }
+                    item.set_path(db).with_durability(durability).to(path);
+                    item.set_def(db)
+                        .with_durability(durability)
+                        .to(f.def.clone());
+                    item.set_container(db)
+                        .with_durability(durability)
+                        .to(f.container.clone());
+                    item
+                }
+                None => FnItem::builder(file, path, f.def.clone(), f.container.clone())
+                    .durability(firm)
+                    .new(db),
+            },
+        };
+        kept.insert(item);
+        fns.push(FnAt {
+            item,
+            offset: f.offset,
+        });
+    }
+    free.extend(
+        old.iter()
+            .map(|at| at.item)
+            .filter(|item| !kept.contains(item)),
+    );
+    if **file.fns(db) != *fns {
+        file.set_fns(db).with_durability(durability).to(fns.into());
+    }
 }
 
 /// The files the host has, by path, the roots of the crates among them, and the crate graph
@@ -143,8 +361,16 @@ pub struct Workspace {
 
 /// What a file declares and imports: equal while only bodies or signatures change, so the def
 /// maps built from it are not rebuilt on such edits.
+pub fn item_tree(db: &dyn salsa::Database, file: SourceFile) -> &Arc<ItemTree> {
+    match file.item_tree_in(db) {
+        Some(tree) => tree,
+        None => derived_item_tree(db, file),
+    }
+}
+
+/// The item tree of a file the host derived nothing from (a dependency's).
 #[salsa::tracked(returns(ref))]
-pub fn item_tree(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemTree> {
+fn derived_item_tree(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemTree> {
     Arc::new(ItemTree::new(parse(db, file)))
 }
 
@@ -263,15 +489,26 @@ impl PartialEq for ItemSyntax {
 }
 impl Eq for ItemSyntax {}
 
+pub fn item_syntax(db: &dyn salsa::Database, file: SourceFile) -> &Arc<ItemSyntax> {
+    match file.item_syntax_in(db) {
+        Some(items) => items,
+        None => derived_item_syntax(db, file),
+    }
+}
+
+/// The item syntax of a file the host derived nothing from (a dependency's).
 #[salsa::tracked(returns(ref))]
-pub fn item_syntax(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemSyntax> {
-    let text = file.text(db);
-    Arc::new(ItemSyntax {
-        syntax: parse(db, file).clone(),
+fn derived_item_syntax(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemSyntax> {
+    Arc::new(derive_item_syntax(parse(db, file), file.text(db)))
+}
+
+fn derive_item_syntax(syntax: &Arc<ast::SourceFile>, text: &str) -> ItemSyntax {
+    ItemSyntax {
+        syntax: syntax.clone(),
         shadowed: crate::index::shadowed_std_names(text),
         control_free_macros: crate::index::control_free_macros(text),
         macros: crate::syntax::macro_definitions(text),
-    })
+    }
 }
 
 /// A crate's own `macro_rules!` macros by name (`None` for a name defined more than once: which
@@ -406,7 +643,7 @@ pub struct ResolvedFn {
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_resolved<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<ResolvedFn> {
+pub fn fn_resolved(db: &dyn salsa::Database, item: FnItem) -> Arc<ResolvedFn> {
     let file = item.file(db);
     let (map, top) = file_scope(db, file);
     let macros = crate_macros(db, *crate_of(db, file));
@@ -521,8 +758,16 @@ fn signature_of(def: &FnDef) -> FnDef {
     }
 }
 
+pub fn fn_signatures(db: &dyn salsa::Database, file: SourceFile) -> &Arc<FnSignatures> {
+    match file.signatures_in(db) {
+        Some(signatures) => signatures,
+        None => derived_signatures(db, file),
+    }
+}
+
+/// The signatures of a file the host derived nothing from (a dependency's).
 #[salsa::tracked(returns(ref))]
-pub fn fn_signatures(db: &dyn salsa::Database, file: SourceFile) -> Arc<FnSignatures> {
+fn derived_signatures(db: &dyn salsa::Database, file: SourceFile) -> Arc<FnSignatures> {
     Arc::new(FnSignatures(parse(db, file).clone()))
 }
 
@@ -673,14 +918,14 @@ pub fn file_index(db: &dyn salsa::Database, file: SourceFile) -> &Index {
 /// The signatures a function's body may read (those its names reach): equal after an edit of
 /// any other signature, so only the bodies that may call the edited function are re-run.
 #[salsa::tracked(returns(ref))]
-pub fn fn_signatures_read<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<FnFacts> {
+pub fn fn_signatures_read(db: &dyn salsa::Database, item: FnItem) -> Arc<FnFacts> {
     let names = &fn_resolved(db, item).names;
     let root = *crate_of(db, item.file(db));
     Arc::new(crate_fn_facts(db, root).read_by(names))
 }
 
 /// The index as a function's body sees it: its crate's items and the signatures it may read.
-fn fn_index(db: &dyn salsa::Database, item: FnItem<'_>) -> Index {
+fn fn_index(db: &dyn salsa::Database, item: FnItem) -> Index {
     let root = *crate_of(db, item.file(db));
     Index::from_parts(
         crate_items(db, root).clone(),
@@ -689,7 +934,7 @@ fn fn_index(db: &dyn salsa::Database, item: FnItem<'_>) -> Index {
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_body<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<Lowered> {
+pub fn fn_body(db: &dyn salsa::Database, item: FnItem) -> Arc<Lowered> {
     let f = fn_resolved(db, item);
     Arc::new(lower::lower_fn(
         &f.def,
@@ -700,7 +945,7 @@ pub fn fn_body<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<Lowe
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn fn_borrowck<'db>(db: &'db dyn salsa::Database, item: FnItem<'db>) -> Arc<BorrowckResult> {
+pub fn fn_borrowck(db: &dyn salsa::Database, item: FnItem) -> Arc<BorrowckResult> {
     Arc::new(check_fn(fn_body(db, item), &fn_index(db, item)))
 }
 
@@ -752,35 +997,29 @@ mod tests {
         let (mut fns, mut read) = (0, 0);
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let db = Database::default();
-            let file = SourceFile::new(
-                &db,
-                path.display().to_string(),
-                text,
-                crate::Edition::E2021,
-                None,
-                false,
-            );
-            let index = file_index(&db, file);
-            for &item in fn_items(&db, file) {
-                let f = fn_resolved(&db, item);
+            let mut host = crate::AnalysisHost::new();
+            let id = host.set_file(&path.display().to_string(), text, crate::Edition::E2021);
+            let (db, file) = (&host.db, host.files[id.0 as usize]);
+            let index = file_index(db, file);
+            for &FnAt { item, .. } in fn_items(db, file) {
+                let f = fn_resolved(db, item);
                 let whole =
                     crate::lower::lower_fn(&f.def, &f.container, index, crate::Edition::E2021);
-                let sliced = fn_body(&db, item);
+                let sliced = fn_body(db, item);
                 assert!(
                     **sliced == whole,
                     "{}: `{}` lowers otherwise with its slice of the signatures",
                     path.display(),
-                    item.path(&db)
+                    item.path(db)
                 );
                 assert!(
-                    **fn_borrowck(&db, item) == check_fn(&whole, index),
+                    **fn_borrowck(db, item) == check_fn(&whole, index),
                     "{}: `{}` checks otherwise with its slice of the signatures",
                     path.display(),
-                    item.path(&db)
+                    item.path(db)
                 );
                 fns += 1;
-                read += fn_signatures_read(&db, item).len();
+                read += fn_signatures_read(db, item).len();
             }
         }
         // The test reads signatures at all: corpus bodies call their files' functions.

@@ -139,6 +139,8 @@ pub struct AnalysisHost {
     files: Vec<db::SourceFile>,
     /// Per file: set with low durability (`set_file`: edited in the editor), or not.
     edited: Vec<bool>,
+    /// The inputs of functions that are gone, for new ones to take (`db::refresh`).
+    free_fns: Vec<db::FnItem>,
     by_path: std::collections::HashMap<String, FileId>,
 }
 
@@ -178,6 +180,8 @@ impl AnalysisHost {
         durability: salsa::Durability,
     ) -> FileId {
         use salsa::Setter;
+        // Read by the crate's facts and every function's queries: not set on every keystroke.
+        let firm = durability.max(salsa::Durability::MEDIUM);
         if let Some(&id) = self.by_path.get(path) {
             let f = self.files[id.0 as usize];
             if f.text(&self.db) != &text {
@@ -191,6 +195,7 @@ impl AnalysisHost {
                 f.set_text(&mut self.db)
                     .with_durability(durability)
                     .to(text);
+                self.refresh(f, durability);
             } else if durability == salsa::Durability::LOW && !self.edited[id.0 as usize] {
                 // Opened in the editor: its next edits are the low-durability ones.
                 let (tree, text) = (f.tree(&self.db).clone(), f.text(&self.db).clone());
@@ -200,10 +205,11 @@ impl AnalysisHost {
                 f.set_text(&mut self.db)
                     .with_durability(durability)
                     .to(text);
+                self.refresh(f, durability);
             }
             if f.edition(&self.db) != edition {
                 f.set_edition(&mut self.db)
-                    .with_durability(durability)
+                    .with_durability(firm)
                     .to(edition);
             }
             self.edited[id.0 as usize] = durability == salsa::Durability::LOW;
@@ -211,12 +217,25 @@ impl AnalysisHost {
         }
         let tree = syntax::ParsedTree::new(&text);
         let f = db::SourceFile::builder(path.to_string(), text, edition, Some(tree), false)
+            .durability(firm)
             .text_durability(durability)
             .tree_durability(durability)
-            .edition_durability(durability)
+            .fns_durability(durability)
             .path_durability(salsa::Durability::HIGH)
+            .dependency_durability(salsa::Durability::HIGH)
             .new(&self.db);
+        self.refresh(f, durability);
         self.add_file(path, f, durability == salsa::Durability::LOW)
+    }
+
+    /// Derives the inputs of a file whose text was just set (`db::refresh`): of a file set with
+    /// low durability (open in the editor), and of one that was. A file read from disk and never
+    /// opened is left to its queries, which derive what its crate needs of it when it is needed
+    /// and analyse its functions whole (`db::file_fns`).
+    fn refresh(&mut self, f: db::SourceFile, durability: salsa::Durability) {
+        if durability == salsa::Durability::LOW || f.item_tree_in(&self.db).is_some() {
+            db::refresh(&mut self.db, f, durability, &mut self.free_fns);
+        }
     }
 
     /// A new file: its id, and its place in the workspace's files.
@@ -239,12 +258,12 @@ impl AnalysisHost {
     fn workspace(&mut self) -> db::Workspace {
         match db::Workspace::try_get(&self.db) {
             Some(ws) => ws,
-            None => db::Workspace::new(
-                &self.db,
-                Default::default(),
-                Default::default(),
-                Default::default(),
-            ),
+            // Read by every crate's facts: medium durability, or a keystroke would walk them.
+            None => {
+                db::Workspace::builder(Default::default(), Default::default(), Default::default())
+                    .durability(salsa::Durability::MEDIUM)
+                    .new(&self.db)
+            }
         }
     }
 
@@ -367,7 +386,15 @@ impl AnalysisHost {
             tree.mark_settled();
             return Some(false);
         }
-        f.set_tree(&mut self.db).to(Some(fresh));
+        let durability = if self.edited[file.0 as usize] {
+            salsa::Durability::LOW
+        } else {
+            salsa::Durability::MEDIUM
+        };
+        f.set_tree(&mut self.db)
+            .with_durability(durability)
+            .to(Some(fresh));
+        self.refresh(f, durability);
         Some(true)
     }
 
@@ -526,21 +553,21 @@ fn diagnostics(
     let text = file.text(db);
     let index = db::file_index(db, file);
     let mut out = Vec::new();
-    for (i, item) in db::fn_items(db, file).iter().enumerate() {
+    for (i, f) in db::file_fns(db, file).into_iter().enumerate() {
         // Asked from the second function on: every computation analyses at least one more
         // function, so a steady stream of messages cannot starve it.
         if i > 0 && interrupted() {
             return None;
         }
-        let lowered = db::fn_body(db, *item);
+        let lowered = f.lowered(db);
         if lowered.body.tainted {
             continue;
         }
         let f = FnAnalysis {
-            offset: item.offset(db),
-            def: item.def(db),
+            offset: f.offset,
+            def: f.def,
             lowered,
-            borrowck: db::fn_borrowck(db, *item),
+            borrowck: f.borrowck(db),
         };
         fn_diagnostics(text, index, &f, &mut out);
     }

@@ -360,3 +360,72 @@ fn a_signature_edit_no_body_reads_reanalyses_only_its_own_body() {
     assert_eq!(bodies, 1, "the new `clear` alone: no other body names it");
     assert_eq!(diags, 1, "main.rs's E0502 stands");
 }
+
+/// Typing on in a function walks neither the crate's files nor the other functions: their facts
+/// and results are valid by salsa's durability (the edited function's input alone has low
+/// durability), so no per-file fact and no other function's resolution is even validated. The
+/// first edit of a function lowers its durability, which validates everything once; the test
+/// counts the edit after it. In a crate of two files, and in a file alone.
+#[test]
+fn typing_in_a_function_validates_no_other_file_nor_function() {
+    typing_validates_no_other_file_nor_function(true);
+    typing_validates_no_other_file_nor_function(false);
+}
+
+fn typing_validates_no_other_file_nor_function(in_crate: bool) {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = log.clone();
+    let mut host = AnalysisHost::with_events(move |e| {
+        let what = match e.kind {
+            salsa::EventKind::WillExecute { database_key } => format!("executed {database_key:?}"),
+            salsa::EventKind::DidValidateMemoizedValue { database_key } => {
+                format!("validated {database_key:?}")
+            }
+            _ => return,
+        };
+        sink.lock().unwrap().push(what);
+    });
+    let model = if in_crate { "" } else { MODEL };
+    let mut text = format!("{MAIN}\nfn other(v: &mut Vec<u32>) {{\n    v.push(1);\n}}\n{model}")
+        .replace("mod model;\nuse model::Counter;\n", "");
+    if in_crate {
+        text = format!("mod model;\nuse model::Counter;\n{text}");
+    }
+    let main = host.set_file("/src/main.rs", text.clone(), Edition::E2021);
+    if in_crate {
+        host.set_file_from_disk("/src/model.rs", MODEL.to_string(), Edition::E2021);
+        host.set_crate_roots(&["/src/main.rs"]);
+    }
+    assert_eq!(
+        host.diagnostics(main).len(),
+        1,
+        "the E0502 needs Counter's methods"
+    );
+    for typed in ["    let _n = 3;\n", "    let _m = 4;\n"] {
+        log.lock().unwrap().clear();
+        let at = text.find("    println!").unwrap();
+        text.insert_str(at, typed);
+        host.set_file("/src/main.rs", text.clone(), Edition::E2021);
+        assert_eq!(host.diagnostics(main).len(), 1);
+    }
+    let log = log.lock().unwrap();
+    let count = |what: &str| log.iter().filter(|l| l.starts_with(what)).count();
+    assert_eq!(count("executed fn_body("), 1, "{:#?}", *log);
+    // other()'s, and Counter's methods' in the file alone: each a memo whose durability says
+    // it is valid.
+    let others = if in_crate { 1 } else { 3 };
+    assert_eq!(count("validated fn_borrowck("), others, "{:#?}", *log);
+    for query in [
+        "index_inputs(",
+        "file_fn_entries(",
+        "fn_resolved(",
+        "fn_signatures_read(",
+    ] {
+        assert_eq!(
+            count(&format!("validated {query}")),
+            0,
+            "{query} in {:#?}",
+            *log
+        );
+    }
+}

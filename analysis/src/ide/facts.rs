@@ -51,20 +51,20 @@ pub(super) fn file_facts(
     let len = text.len() as u32;
     let mut loans = Vec::new();
     let mut funcs = Vec::new();
-    for item in db::fn_items(db, file) {
+    for f in db::file_fns(db, file) {
+        let offset = f.offset;
         if let Some(w) = window {
-            let start = item.offset(db);
-            let end = start.saturating_add(item.def(db).body.as_ref().map_or(0, |b| b.span.end));
+            let start = offset;
+            let end = start.saturating_add(f.def.body.as_ref().map_or(0, |b| b.span.end));
             if end < w.start || start > w.end {
                 continue;
             }
         }
-        let lowered = db::fn_body(db, *item);
+        let lowered = f.lowered(db);
         if lowered.body.tainted {
             continue;
         }
-        let offset = item.offset(db);
-        let result = db::fn_borrowck(db, *item);
+        let result = f.borrowck(db);
         let func = funcs.len();
         let locals = lowered
             .body

@@ -5,18 +5,18 @@ use crate::db::{self, SourceFile};
 
 pub(crate) fn view_mir(db: &db::Database, file: SourceFile, offset: u32) -> Option<String> {
     // The innermost function: the one starting last among those around the offset.
-    let item = db::fn_items(db, file)
-        .iter()
-        .filter(|item| {
-            let start = item.offset(db);
-            let def = item.def(db);
+    let f = db::file_fns(db, file)
+        .into_iter()
+        .filter(|f| {
+            let start = f.offset;
+            let def = f.def;
             let end =
                 start.saturating_add(def.body.as_ref().map_or(def.name_span.end, |b| b.span.end));
             start <= offset && offset <= end
         })
-        .max_by_key(|item| item.offset(db))?;
-    let lowered = db::fn_body(db, *item);
-    let mut out = format!("fn {}\n", item.def(db).name);
+        .max_by_key(|f| f.offset)?;
+    let lowered = f.lowered(db);
+    let mut out = format!("fn {}\n", f.def.name);
     out.push_str(&crate::mir::pretty::pretty(&lowered.body));
     for (i, closure) in lowered.closures.iter().enumerate() {
         out.push_str(&format!("closure #{i}\n"));
