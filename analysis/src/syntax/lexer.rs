@@ -486,6 +486,17 @@ pub(crate) fn signatures_text(text: &str) -> String {
             && &text[tokens[i].start..tokens[i].end] == "fn"
             && tokens.get(i + 1).is_some_and(|t| t.tok == Tok::Word);
         if !is_fn {
+            if let Some((eq, semi)) = item_initializer(text, &tokens, i) {
+                // A const's or static's value: `= 0;` (the items read only its name and type).
+                for t in &tokens[i..=eq] {
+                    push(&mut out, t, &mut last_end);
+                }
+                out.push_str(" 0");
+                last_end = tokens[semi].start;
+                push(&mut out, &tokens[semi], &mut last_end);
+                i = semi + 1;
+                continue;
+            }
             push(&mut out, &tokens[i], &mut last_end);
             i += 1;
             continue;
@@ -533,6 +544,64 @@ pub(crate) fn signatures_text(text: &str) -> String {
         i = close + 1;
     }
     out
+}
+
+/// When `tokens[i]` starts a `const` or `static` item with a value (`const NAME: TYPE = VALUE;`,
+/// `static mut NAME: ...`), the indices of its `=` and of its `;`. Not a `const fn`, a `const`
+/// generic parameter (after `<` or `,`) nor a `*const` pointer. Large tables of data are such
+/// values, and tree-sitter's parse of them was most of a dependency's cost.
+fn item_initializer(text: &str, tokens: &[Token], i: usize) -> Option<(usize, usize)> {
+    let word = |k: usize| {
+        tokens
+            .get(k)
+            .filter(|t| t.tok == Tok::Word)
+            .map(|t| &text[t.start..t.end])
+    };
+    let punct = |k: usize| {
+        tokens
+            .get(k)
+            .filter(|t| t.tok == Tok::Punct)
+            .map(|t| &text[t.start..t.end])
+    };
+    if !matches!(word(i), Some("const" | "static")) {
+        return None;
+    }
+    if i > 0 && matches!(punct(i - 1), Some("<" | "," | "*" | "&")) {
+        return None;
+    }
+    let mut k = i + 1;
+    if word(k) == Some("mut") {
+        k += 1;
+    }
+    if !word(k).is_some_and(|w| w != "fn") || punct(k + 1) != Some(":") {
+        return None;
+    }
+    // The `=` outside brackets and angle brackets, then the `;` outside brackets.
+    let (mut depth, mut angles) = (0usize, 0usize);
+    let mut eq = None;
+    for (j, t) in tokens.iter().enumerate().skip(k + 2) {
+        match t.tok {
+            Tok::Open => depth += 1,
+            Tok::Close => depth = depth.checked_sub(1)?,
+            Tok::Punct if depth == 0 => match &text[t.start..t.end] {
+                "<" => angles += 1,
+                "<<" => angles += 2,
+                ">" => angles = angles.saturating_sub(1),
+                ">>" => angles = angles.saturating_sub(2),
+                // `Vec<u8>= v`: the type's last `>` and the `=` in one token.
+                p @ ("=" | ">=" | ">>=") if eq.is_none() => {
+                    angles = angles.saturating_sub(p.len() - 1);
+                    if angles == 0 {
+                        eq = Some(j);
+                    }
+                }
+                ";" => return eq.map(|eq| (eq, j)),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -921,8 +921,25 @@ impl S {
     pub fn r(self, r: std::ops::Range<usize>) -> impl Iterator<Item = u8> + 'static { r.map(|_| 0) }
 }
 struct S(u8);
+pub const TABLE: &[(char, char)] = &[('a', 'b'), ('c', 'd')];
+pub(crate) static mut COUNT: Option<Vec<u8>> = None;
+struct Arr<const N: usize = 3>([u8; N]);
+const fn k() -> u8 { 1 }
+trait U { const C: u8; const D: u8 = 2; }
 "#;
     let compact = lexer::signatures_text(text);
+    assert!(
+        !compact.contains("('a', 'b')") && !compact.contains("None"),
+        "{compact}"
+    );
+    assert!(
+        compact.contains("pub const TABLE: &[(char, char)] = 0;")
+            && compact.contains("static mut COUNT: Option<Vec<u8>> = 0;")
+            && compact.contains("struct Arr<const N: usize = 3>")
+            && compact.contains("const fn k() -> u8 {}")
+            && compact.contains("const C: u8; const D: u8 = 0;"),
+        "{compact}"
+    );
     assert!(!compact.contains("let s") && !compact.contains("Some(") && !compact.contains("//"));
     assert!(compact.contains("fn declared(&self) -> u8;"), "{compact}");
     assert!(compact.contains("std::ops::Range<usize>"), "{compact}");
@@ -954,7 +971,7 @@ struct S(u8);
     assert_eq!(entries(&sigs), entries(&full));
     assert_eq!(
         fns(&sigs).iter().map(|f| &*f.def.name).collect::<Vec<_>>(),
-        ["declared", "provided", "f", "m", "r"]
+        ["declared", "provided", "f", "m", "r", "k"]
     );
     assert!(fns(&sigs).iter().all(|it| it.def.body.is_none()));
     assert_eq!(sigs.items.len(), full.items.len());
