@@ -772,15 +772,45 @@ fn derived_signatures(db: &dyn salsa::Database, file: SourceFile) -> Arc<FnSigna
 }
 
 /// The entries of a file's functions, from their signatures alone: a body edit leaves the
-/// signatures equal, so neither this nor the crate's index is re-run or walked again.
+/// signatures equal, so neither this nor the crate's index is re-run or walked again. After a
+/// signature edit, each function's entry is resolved again only when its own signature or its
+/// file's scope changed (`signature_entry_of`).
 #[salsa::tracked(returns(ref))]
 pub fn file_fn_entries(db: &dyn salsa::Database, file: SourceFile) -> Arc<[FnEntry]> {
-    let (map, top) = file_scope(db, file);
-    let scope = FileScope { map, top };
     fn_signatures(db, file)
         .fns()
-        .map(|f| signature_entry(scope, f))
+        .map(|f| {
+            let key = Signature::new(
+                db,
+                file,
+                Arc::new(signature_of(&f.def)),
+                f.container.clone(),
+            );
+            signature_entry_of(db, key).clone()
+        })
         .collect()
+}
+
+/// A function's signature (without its body) and container, where it is written.
+#[salsa::interned(debug)]
+struct Signature<'db> {
+    file: SourceFile,
+    #[returns(ref)]
+    def: Arc<FnDef>,
+    #[returns(ref)]
+    container: Arc<Container>,
+}
+
+/// A function's index entry, resolved in its file's scope.
+#[salsa::tracked(returns(ref))]
+fn signature_entry_of<'db>(db: &'db dyn salsa::Database, key: Signature<'db>) -> FnEntry {
+    let (map, top) = file_scope(db, *key.file(db));
+    resolved_entry(&resolve_fn(
+        FileScope { map, top },
+        key.def(db),
+        key.container(db),
+        &CrateMacros::default(),
+    ))
 }
 
 /// A function's index entry from its signature alone, resolved in `scope`.
