@@ -131,9 +131,15 @@ impl<'db> FnRef<'db> {
     }
 }
 
+/// Whether the host derived the file's inputs (`refresh`): it is or was open in the editor.
+pub(crate) fn refreshed(db: &dyn salsa::Database, file: SourceFile) -> bool {
+    file.item_tree_in(db).is_some()
+}
+
 /// The functions of a file, in order, with their analyses.
 pub(crate) fn file_fns(db: &dyn salsa::Database, file: SourceFile) -> Vec<FnRef<'_>> {
-    if file.item_tree_in(db).is_some() || file.dependency(db) {
+    // A dependency's functions are not analysed: it has none.
+    if refreshed(db, file) || file.dependency(db) {
         return fn_items(db, file)
             .iter()
             .map(|at| FnRef {
@@ -368,7 +374,8 @@ pub fn item_tree(db: &dyn salsa::Database, file: SourceFile) -> &Arc<ItemTree> {
     }
 }
 
-/// The item tree of a file the host derived nothing from (a dependency's).
+/// The item tree of a file the host did not refresh (`refreshed`): a dependency's, or one read
+/// from disk and never opened.
 #[salsa::tracked(returns(ref))]
 fn derived_item_tree(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemTree> {
     Arc::new(ItemTree::new(parse(db, file)))
@@ -496,7 +503,8 @@ pub fn item_syntax(db: &dyn salsa::Database, file: SourceFile) -> &Arc<ItemSynta
     }
 }
 
-/// The item syntax of a file the host derived nothing from (a dependency's).
+/// The item syntax of a file the host did not refresh (`refreshed`): a dependency's, or one read
+/// from disk and never opened.
 #[salsa::tracked(returns(ref))]
 fn derived_item_syntax(db: &dyn salsa::Database, file: SourceFile) -> Arc<ItemSyntax> {
     Arc::new(derive_item_syntax(parse(db, file), file.text(db)))
@@ -765,7 +773,8 @@ pub fn fn_signatures(db: &dyn salsa::Database, file: SourceFile) -> &Arc<FnSigna
     }
 }
 
-/// The signatures of a file the host derived nothing from (a dependency's).
+/// The signatures of a file the host did not refresh (`refreshed`): a dependency's, or one read
+/// from disk and never opened.
 #[salsa::tracked(returns(ref))]
 fn derived_signatures(db: &dyn salsa::Database, file: SourceFile) -> Arc<FnSignatures> {
     Arc::new(FnSignatures(parse(db, file).clone()))
@@ -805,21 +814,20 @@ struct Signature<'db> {
 #[salsa::tracked(returns(ref))]
 fn signature_entry_of<'db>(db: &'db dyn salsa::Database, key: Signature<'db>) -> FnEntry {
     let (map, top) = file_scope(db, *key.file(db));
-    resolved_entry(&resolve_fn(
-        FileScope { map, top },
-        key.def(db),
-        key.container(db),
-        &CrateMacros::default(),
-    ))
+    entry_of_signature(FileScope { map, top }, key.def(db), key.container(db))
 }
 
 /// A function's index entry from its signature alone, resolved in `scope`.
 fn signature_entry(scope: FileScope, f: &ast::FnItem) -> FnEntry {
-    let signature = signature_of(&f.def);
+    entry_of_signature(scope, &signature_of(&f.def), &f.container)
+}
+
+/// The index entry of a function without its body, resolved in `scope`.
+fn entry_of_signature(scope: FileScope, signature: &FnDef, container: &Container) -> FnEntry {
     resolved_entry(&resolve_fn(
         scope,
-        &signature,
-        &f.container,
+        signature,
+        container,
         &CrateMacros::default(),
     ))
 }

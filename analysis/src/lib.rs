@@ -233,7 +233,7 @@ impl AnalysisHost {
     /// opened is left to its queries, which derive what its crate needs of it when it is needed
     /// and analyse its functions whole (`db::file_fns`).
     fn refresh(&mut self, f: db::SourceFile, durability: salsa::Durability) {
-        if durability == salsa::Durability::LOW || f.item_tree_in(&self.db).is_some() {
+        if durability == salsa::Durability::LOW || db::refreshed(&self.db, f) {
             db::refresh(&mut self.db, f, durability, &mut self.free_fns);
         }
     }

@@ -54,9 +54,8 @@ pub(super) fn file_facts(
     for f in db::file_fns(db, file) {
         let offset = f.offset;
         if let Some(w) = window {
-            let start = offset;
-            let end = start.saturating_add(f.def.body.as_ref().map_or(0, |b| b.span.end));
-            if end < w.start || start > w.end {
+            let end = offset.saturating_add(f.def.body.as_ref().map_or(0, |b| b.span.end));
+            if end < w.start || offset > w.end {
                 continue;
             }
         }

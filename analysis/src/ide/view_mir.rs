@@ -8,11 +8,12 @@ pub(crate) fn view_mir(db: &db::Database, file: SourceFile, offset: u32) -> Opti
     let f = db::file_fns(db, file)
         .into_iter()
         .filter(|f| {
-            let start = f.offset;
-            let def = f.def;
-            let end =
-                start.saturating_add(def.body.as_ref().map_or(def.name_span.end, |b| b.span.end));
-            start <= offset && offset <= end
+            let end = f
+                .def
+                .body
+                .as_ref()
+                .map_or(f.def.name_span.end, |b| b.span.end);
+            f.offset <= offset && offset <= f.offset.saturating_add(end)
         })
         .max_by_key(|f| f.offset)?;
     let lowered = f.lowered(db);
