@@ -101,6 +101,27 @@ pub enum Item {
     MacroRules(Arc<MacroRulesDef>),
 }
 
+impl Item {
+    /// Where the item sits.
+    pub fn container(&self) -> &Container {
+        match self {
+            Item::Fn(it) => &it.container,
+            Item::Struct(it) => &it.container,
+            Item::Enum(it) => &it.container,
+            Item::Impl(it) => &it.container,
+            Item::Trait(it) => &it.container,
+            Item::Static(it) => &it.container,
+            Item::TypeAlias(it) => &it.container,
+            Item::Use(it) => &it.container,
+            Item::Mod(it) => &it.container,
+            Item::Const(it) => &it.container,
+            Item::ExternCrate(it) => &it.container,
+            Item::MacroCall(it) => &it.container,
+            Item::MacroRules(it) => &it.container,
+        }
+    }
+}
+
 /// A macro invoked where items go.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MacroItem {

@@ -255,24 +255,32 @@ fn fn_paths(syntax: &ast::SourceFile) -> Vec<(String, &ast::FnItem)> {
 /// what it was, with at least medium durability: edits that leave them be do not reach the
 /// crate's facts, and these are not walked on such an edit) and its functions (a function whose
 /// syntax or container changed gets them set with `durability`; one that is gone goes to `free`,
-/// whence a new one takes its input).
+/// whence a new one takes its input). Returns the syntax they were derived from, and whether it
+/// was made of one function alone: with `edited` (the edit that made this text, and the syntax
+/// returned for the text before it), an edit inside one function's body converts that function
+/// alone (`edited_syntax`).
 pub(crate) fn refresh(
     db: &mut Database,
     file: SourceFile,
     durability: salsa::Durability,
+    edited: Option<Edited>,
     free: &mut Vec<FnItem>,
-) {
+) -> (Arc<ast::SourceFile>, bool) {
     use salsa::Setter;
     let firm = durability.max(salsa::Durability::MEDIUM);
-    let syntax = parse(db, file).clone();
+    // Made of the edited function alone, the syntax has every other item as it was, so the item
+    // syntax is as it was too if the text scans are.
+    let fast = edited.and_then(|e| Some((edited_syntax(db, file, &e.prev, &e.edit)?, e.scans_same)));
+    let alone = fast.is_some();
+    let (syntax, items_same) = fast.unwrap_or_else(|| (parse(db, file).clone(), false));
     let tree = Arc::new(ItemTree::new(&syntax));
     if file.item_tree_in(db).as_ref() != Some(&tree) {
         file.set_item_tree_in(db)
             .with_durability(firm)
             .to(Some(tree));
     }
-    let items = Arc::new(derive_item_syntax(&syntax, file.text(db)));
-    if file.item_syntax_in(db).as_ref() != Some(&items) {
+    let items = (!items_same).then(|| Arc::new(derive_item_syntax(&syntax, file.text(db))));
+    if let Some(items) = items.filter(|it| file.item_syntax_in(db).as_ref() != Some(it)) {
         file.set_item_syntax_in(db)
             .with_durability(firm)
             .to(Some(items));
@@ -350,6 +358,89 @@ pub(crate) fn refresh(
     if **file.fns(db) != *fns {
         file.set_fns(db).with_durability(durability).to(fns.into());
     }
+    (syntax, alone)
+}
+
+/// What `refresh` is told of the edit that made a file's text: the edit, the syntax it returned
+/// for the text before, and whether the text scans of the item syntax (`derive_item_syntax`)
+/// read the same after it (`text_scans_unchanged`).
+pub(crate) struct Edited {
+    pub edit: crate::syntax::TextEdit,
+    pub prev: Arc<ast::SourceFile>,
+    pub scans_same: bool,
+}
+
+/// Whether the text scans of `derive_item_syntax` give the same for `new` as for `old`, which
+/// `edit` turned into it, by a look at the text around the edit only: `shadowed_std_names` reads
+/// the line of each `use` and at most 4,000 bytes after it, and the file has no `macro_rules!`
+/// (the macro scans read each with whatever follows it).
+pub(crate) fn text_scans_unchanged(old: &str, new: &str, edit: &crate::syntax::TextEdit) -> bool {
+    const READ: usize = 4096 + 16;
+    // A `use` line near the edit, or `macro_rules` (whole or cut by the edit) in it.
+    let near = |text: &str, end: usize| {
+        let bytes = text.as_bytes();
+        let from = edit.start.saturating_sub(READ);
+        let to = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+        memchr::memmem::find(&bytes[from..to], b"macro_rules").is_some()
+            || memchr::memmem::find_iter(&bytes[from..to], b"use ").any(|hit| {
+                let hit = from + hit;
+                let line = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
+                let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+                crate::index::use_at(&bytes[line..line_end]).is_some()
+            })
+    };
+    memchr::memmem::find(new.as_bytes(), b"macro_rules!").is_none()
+        && !near(old, edit.old_end)
+        && !near(new, edit.new_end)
+}
+
+/// The syntax of `file` after `edit`, from `prev`, its syntax before, when the edit and every
+/// change tree-sitter saw lie inside the body of one function that declares no item (a
+/// keystroke in a body, mostly): that function is converted again, the functions after it
+/// move, and every other item stays as it was, as the whole file's conversion would have it.
+/// `None` otherwise: the whole file is converted (`parse`).
+fn edited_syntax(
+    db: &dyn salsa::Database,
+    file: SourceFile,
+    prev: &Arc<ast::SourceFile>,
+    edit: &crate::syntax::TextEdit,
+) -> Option<Arc<ast::SourceFile>> {
+    let (i, f) = prev.items.iter().enumerate().find_map(|(i, it)| match it {
+        ast::Item::Fn(f) if f.container.parent_fns.is_empty() => {
+            let body = f.def.body.as_ref()?.span;
+            let (from, to) = (f.offset + body.start, f.offset + body.end);
+            edit.inside(from as usize, to as usize).then_some((i, f))
+        }
+        _ => None,
+    })?;
+    // The items its body declares follow it.
+    if prev
+        .items
+        .get(i + 1)
+        .is_some_and(|it| !it.container().parent_fns.is_empty())
+    {
+        return None;
+    }
+    let delta = edit.new_end as i64 - edit.old_end as i64;
+    let shift = |offset: u32| u32::try_from(offset as i64 + delta).ok();
+    let start = f.offset as usize;
+    let end = shift(f.offset + f.len)? as usize;
+    let mut new = file
+        .tree(db)
+        .as_ref()?
+        .convert_fn(file.text(db), start, end, &f.container)?;
+    let item = new.pop().filter(|_| new.is_empty())?;
+    let mut items = Vec::with_capacity(prev.items.len());
+    items.extend_from_slice(&prev.items[..i]);
+    items.push(item);
+    for it in &prev.items[i + 1..] {
+        let mut it = it.clone();
+        if let ast::Item::Fn(f) = &mut it {
+            f.offset = shift(f.offset)?;
+        }
+        items.push(it);
+    }
+    Some(Arc::new(ast::SourceFile { items }))
 }
 
 /// The files the host has, by path, the roots of the crates among them, and the crate graph
@@ -1022,6 +1113,80 @@ impl Database {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An edit inside a function's body converts that function alone (`edited_syntax`), and the
+    /// syntax it makes is the whole file's conversion of the same parse: edits at random places
+    /// of every corpus program, typed then deleted, most of them statements after a `;` or `{`,
+    /// some breaking the syntax or declaring items.
+    #[test]
+    fn converting_the_edited_function_alone_equals_the_whole_conversion() {
+        let files = crate::base::corpus_files();
+        assert!(files.len() > 100, "the corpora beside the repository");
+        let inserts = [
+            " ", "\n", ";", "x;", "let y = &mut v;", "v.push(1);", "println!(\"{}\", a);",
+            "'a: loop { break 'a; }", "{ let z = 1; }", "é;", "x", "{", "(", "\"", "/*",
+            "fn q() {}", "struct S;", "macro_rules! m { () => {} }", "use std::vec::Vec;",
+        ];
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let (mut alone, mut whole) = (0, 0);
+        for path in &files {
+            let original = std::fs::read_to_string(path).unwrap();
+            let mut host = crate::AnalysisHost::new();
+            let key = path.display().to_string();
+            let id = host.set_file(&key, original.clone(), crate::Edition::E2021);
+            let file = host.files[id.0 as usize];
+            for step in 0..16 {
+                let text = if step % 2 == 1 {
+                    original.clone()
+                } else {
+                    let mut a = next() % (original.len() + 1);
+                    while !original.is_char_boundary(a) {
+                        a -= 1;
+                    }
+                    if let Some(j) = original[a..].find([';', '{']) {
+                        a += j + 1;
+                    }
+                    let b = if next() % 4 == 0 { a + 1 } else { a };
+                    let b = (b..=original.len())
+                        .find(|&b| original.is_char_boundary(b))
+                        .unwrap_or(a);
+                    let insert = inserts[next() % inserts.len()];
+                    format!("{}{insert}{}", &original[..a], &original[b..])
+                };
+                host.set_file(&key, text.clone(), crate::Edition::E2021);
+                let kept = host.syntax[&file].0.clone();
+                let tree = file.tree(&host.db).clone().unwrap();
+                let uncached = Arc::new(tree.convert_uncached(&text));
+                // The item syntax, scans of the text included, is that of the whole conversion.
+                let items = derive_item_syntax(&uncached, &text);
+                assert!(
+                    file.item_syntax_in(&host.db).as_deref() == Some(&items),
+                    "{}, step {step}: the item syntax\n{text}",
+                    path.display()
+                );
+                let full = parse(&host.db, file);
+                if Arc::ptr_eq(&kept, full) {
+                    whole += 1;
+                    continue;
+                }
+                alone += 1;
+                assert!(
+                    kept == uncached && *full == uncached,
+                    "{}, step {step}:\n{text}",
+                    path.display()
+                );
+            }
+        }
+        eprintln!("{alone} alone, {whole} whole");
+        // Both ways are taken, often.
+        assert!(alone > 1000 && whole > 1000, "{alone} alone, {whole} whole");
+    }
 
     /// Every function of every corpus program lowers and checks the same with the signatures
     /// its names reach as with all of its crate's: the slice misses nothing lowering asks for.

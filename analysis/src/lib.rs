@@ -141,6 +141,9 @@ pub struct AnalysisHost {
     edited: Vec<bool>,
     /// The inputs of functions that are gone, for new ones to take (`db::refresh`).
     free_fns: Vec<db::FnItem>,
+    /// The syntax each refreshed file's inputs were last derived from (`db::refresh`), and
+    /// whether it was made of the edited function alone since the whole file was last converted.
+    syntax: std::collections::HashMap<db::SourceFile, (std::sync::Arc<ast::SourceFile>, bool)>,
     by_path: std::collections::HashMap<String, FileId>,
 }
 
@@ -185,17 +188,22 @@ impl AnalysisHost {
         if let Some(&id) = self.by_path.get(path) {
             let f = self.files[id.0 as usize];
             if f.text(&self.db) != &text {
-                let tree = match f.tree(&self.db) {
-                    Some(old) => old.reparse(f.text(&self.db), &text),
-                    None => syntax::ParsedTree::new(&text),
+                let old_text = f.text(&self.db);
+                let (tree, edit) = match f.tree(&self.db) {
+                    Some(old) => old.reparse_edit(old_text, &text),
+                    None => (syntax::ParsedTree::new(&text), None),
                 };
+                let edit = edit.map(|edit| {
+                    let scans_same = db::text_scans_unchanged(old_text, &text, &edit);
+                    (edit, scans_same)
+                });
                 f.set_tree(&mut self.db)
                     .with_durability(durability)
                     .to(Some(tree));
                 f.set_text(&mut self.db)
                     .with_durability(durability)
                     .to(text);
-                self.refresh(f, durability);
+                self.refresh(f, durability, edit);
             } else if durability == salsa::Durability::LOW && !self.edited[id.0 as usize] {
                 // Opened in the editor: its next edits are the low-durability ones.
                 let (tree, text) = (f.tree(&self.db).clone(), f.text(&self.db).clone());
@@ -205,7 +213,7 @@ impl AnalysisHost {
                 f.set_text(&mut self.db)
                     .with_durability(durability)
                     .to(text);
-                self.refresh(f, durability);
+                self.refresh(f, durability, None);
             }
             if f.edition(&self.db) != edition {
                 f.set_edition(&mut self.db)
@@ -224,17 +232,33 @@ impl AnalysisHost {
             .path_durability(salsa::Durability::HIGH)
             .dependency_durability(salsa::Durability::HIGH)
             .new(&self.db);
-        self.refresh(f, durability);
+        self.refresh(f, durability, None);
         self.add_file(path, f, durability == salsa::Durability::LOW)
     }
 
     /// Derives the inputs of a file whose text was just set (`db::refresh`): of a file set with
     /// low durability (open in the editor), and of one that was. A file read from disk and never
     /// opened is left to its queries, which derive what its crate needs of it when it is needed
-    /// and analyse its functions whole (`db::file_fns`).
-    fn refresh(&mut self, f: db::SourceFile, durability: salsa::Durability) {
+    /// and analyse its functions whole (`db::file_fns`). `edit`: what the reparse changed, which
+    /// lets an edit inside one function's body convert only that function, and whether the text
+    /// scans of the item syntax read the same after it (`db::text_scans_unchanged`).
+    fn refresh(
+        &mut self,
+        f: db::SourceFile,
+        durability: salsa::Durability,
+        edit: Option<(syntax::TextEdit, bool)>,
+    ) {
         if durability == salsa::Durability::LOW || db::refreshed(&self.db, f) {
-            db::refresh(&mut self.db, f, durability, &mut self.free_fns);
+            let edited = edit
+                .zip(self.syntax.remove(&f))
+                .map(|((edit, scans_same), (prev, _))| db::Edited {
+                    edit,
+                    prev,
+                    scans_same,
+                });
+            let (syntax, alone) =
+                db::refresh(&mut self.db, f, durability, edited, &mut self.free_fns);
+            self.syntax.insert(f, (syntax, alone));
         }
     }
 
@@ -381,20 +405,25 @@ impl AnalysisHost {
             return Some(false);
         }
         let fresh = tree.fresh_until(f.text(&self.db), interrupted)?;
-        // The same syntax: the analysis stands, nothing is invalidated.
-        if fresh.same_syntax(&tree) {
-            tree.mark_settled();
-            return Some(false);
-        }
         let durability = if self.edited[file.0 as usize] {
             salsa::Durability::LOW
         } else {
             salsa::Durability::MEDIUM
         };
+        // The same syntax: the analysis stands, nothing is invalidated. Where edits converted
+        // their function alone, the whole file is converted once (what it derives is set only
+        // where it differs, which the tests in `db.rs` find nowhere).
+        if fresh.same_syntax(&tree) {
+            tree.mark_settled();
+            if self.syntax.get(&f).is_some_and(|it| it.1) {
+                self.refresh(f, durability, None);
+            }
+            return Some(false);
+        }
         f.set_tree(&mut self.db)
             .with_durability(durability)
             .to(Some(fresh));
-        self.refresh(f, durability);
+        self.refresh(f, durability, None);
         Some(true)
     }
 

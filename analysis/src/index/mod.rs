@@ -26,7 +26,7 @@ pub use regions::{
     lifetimes_named, mentions_static, names_lifetime, names_static_anywhere, regions_of, type_name,
     walk_type, Regions,
 };
-pub use scan::{control_free_macros, shadowed_std_names};
+pub use scan::{control_free_macros, shadowed_std_names, use_at};
 pub use signature::signature;
 
 use copy::*;

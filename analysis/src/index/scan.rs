@@ -95,9 +95,9 @@ pub fn shadowed_std_names(text: &str) -> Vec<Name> {
     out
 }
 
-/// `shadowed_std_names` for the line `line`, which starts at `start` in `text`.
-pub(super) fn shadowed_in_line(text: &str, start: usize, line: &str, out: &mut Vec<Name>) {
-    let bytes = line.as_bytes();
+/// Where `use ` starts in `line` when the line declares a `use` (after indentation and a
+/// visibility): the lines `shadowed_std_names` reads.
+pub fn use_at(bytes: &[u8]) -> Option<usize> {
     let mut i = bytes
         .iter()
         .position(|b| !matches!(b, b' ' | b'\t'))
@@ -108,18 +108,20 @@ pub(super) fn shadowed_in_line(text: &str, start: usize, line: &str, out: &mut V
             i += 1;
         }
         if bytes.get(i) == Some(&b'(') {
-            match bytes[i..].iter().position(|&b| b == b')') {
-                Some(j) => i += j + 1,
-                None => return,
-            }
+            i += bytes[i..].iter().position(|&b| b == b')')? + 1;
             while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
                 i += 1;
             }
         }
     }
-    if !bytes[i..].starts_with(b"use ") {
+    bytes[i..].starts_with(b"use ").then_some(i)
+}
+
+/// `shadowed_std_names` for the line `line`, which starts at `start` in `text`.
+pub(super) fn shadowed_in_line(text: &str, start: usize, line: &str, out: &mut Vec<Name>) {
+    let Some(i) = use_at(line.as_bytes()) else {
         return;
-    }
+    };
     let rest = &text[start + i + "use ".len()..];
     let end = rest.find(';').unwrap_or(rest.len()).min(4000);
     let end = (0..=end)

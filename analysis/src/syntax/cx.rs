@@ -37,6 +37,8 @@ pub(super) struct Shared {
     /// Converting a macro's expansion: where its text came from (`abs` positions are the
     /// expansion's).
     pub(super) map: Option<SpanMap>,
+    /// Whether `enter` refused once (`MAX_DEPTH` or `STACK_BUDGET` reached).
+    pub(super) limited: bool,
 }
 
 /// Where the text of an expansion came from: runs copied from the invocation's tokens, with
@@ -203,6 +205,7 @@ impl<'t, 's> Cx<'t, 's> {
         if self.sh.depth >= MAX_DEPTH
             || self.sh.stack_start.abs_diff(stack_position()) > STACK_BUDGET
         {
+            self.sh.limited = true;
             return false;
         }
         self.sh.depth += 1;

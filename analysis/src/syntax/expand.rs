@@ -806,6 +806,7 @@ pub fn expand(rules: &MacroRules, call: &MacroCall, span: Span) -> Option<Expr> 
         macro_nesting: 0,
         last_container: None,
         stack_start: stack_position(),
+        limited: false,
         signatures_only: false,
         map: Some(SpanMap {
             runs: out.runs,

@@ -57,10 +57,11 @@ use tree_sitter::Tree;
 
 use crate::ast::{Container, SourceFile};
 use cx::{stack_position, Cx, Shared};
+use kinds::{Kid, K};
 
 pub(crate) use cache::ConvertCache;
 pub use expand::{expand, macro_definitions};
-pub use parse::{parse_tree, ParsedTree};
+pub use parse::{parse_tree, ParsedTree, TextEdit};
 
 /// How many nested nodes the converter follows before it gives up and says `Unknown`. Real code
 /// stays far below this; the cap exists so that a generated or hostile file cannot exhaust the
@@ -140,6 +141,86 @@ pub fn convert_signatures(tree: &Tree, text: &str) -> SourceFile {
     convert_cached(tree, text, ConvertCache::default(), false, true).0
 }
 
+/// The items the conversion of the whole file makes of the function item `node` (the function
+/// itself, then the items declared in its body), whose container is `container`, as
+/// `convert_cached` makes them; `None` where that cannot be vouched for: a function inside an
+/// `ERROR` node (whose items depend on the recovery around it), or one whose conversion reached
+/// the depth or stack limits (which the whole file's conversion reaches at other places).
+/// `cache` lends the macro parser and the parses of macro arguments, and gets them back.
+fn convert_fn(
+    node: tree_sitter::Node,
+    text: &str,
+    cache: &mut ConvertCache,
+    container: &std::sync::Arc<crate::ast::Container>,
+) -> Option<Vec<crate::ast::Item>> {
+    let g = kinds::grammar();
+    if g.kind(node) != K::FunctionItem {
+        return None;
+    }
+    // The items around it are walked by `item_list`, which `item`s each: one without an `ERROR`
+    // between it and the root gets its attributes from its siblings and nothing else.
+    let mut ancestors = 0u32;
+    let mut up = node.parent();
+    while let Some(p) = up {
+        let container = matches!(
+            g.kind(p),
+            K::DeclarationList | K::ImplItem | K::TraitItem | K::ModItem
+        );
+        if !(container || p.parent().is_none()) {
+            return None;
+        }
+        ancestors += 1;
+        up = p.parent();
+    }
+    // The attributes: the `attribute_item`s right before it, comments skipped.
+    let mut attrs = Vec::new();
+    let mut prev = node.prev_sibling();
+    while let Some(p) = prev {
+        match g.kind(p) {
+            K::AttributeItem => attrs.push(p),
+            K::Comment => {}
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    attrs.reverse();
+    // The depth and stack the whole file's conversion has used on its way to `node` are at most
+    // these: a conversion that stays within its limits from there stays within them from the
+    // root too, and converts alike.
+    let depth = 2 * ancestors + 2;
+    let stack_used = (16usize << 10) * (ancestors as usize + 2);
+    let parser = cache.parser.take();
+    let mut shared = Shared {
+        items: Vec::with_capacity(1),
+        // Only its parses of macro arguments are read: the items of a function's body are not
+        // cached (`Cx::item`).
+        cache_old: std::mem::take(cache),
+        cache_new: ConvertCache::default(),
+        caching: true,
+        parser,
+        depth,
+        macro_nesting: 0,
+        last_container: Some(container.clone()),
+        stack_start: stack_position() + stack_used,
+        limited: false,
+        signatures_only: false,
+        map: None,
+    };
+    let root = node.parent().unwrap_or(node);
+    let mut cx = Cx::new(text, root, 0, 0, (**container).clone(), &mut shared);
+    let kid = Kid {
+        node,
+        kind: K::FunctionItem,
+        field: 0,
+    };
+    cx.item_uncached(kid, &attrs);
+    // The cache goes back, with the parses of macro arguments this conversion read or made.
+    *cache = std::mem::take(&mut shared.cache_old);
+    cache.macros.extend(std::mem::take(&mut shared.cache_new.macros));
+    cache.parser = shared.parser.take();
+    (!shared.limited).then_some(shared.items)
+}
+
 /// `convert`, reusing the items of `cache` whose text did not change; returns the cache for
 /// the next conversion (empty, but for the macro parser, unless `caching`).
 fn convert_cached(
@@ -160,6 +241,7 @@ fn convert_cached(
         macro_nesting: 0,
         last_container: None,
         stack_start: stack_position(),
+        limited: false,
         signatures_only,
         map: None,
     };

@@ -17,6 +17,25 @@ pub struct ParsedTree(
     std::sync::Arc<std::sync::atomic::AtomicBool>,
 );
 
+/// What `ParsedTree::reparse_edit` changed, between two parses without syntax errors:
+/// `start..old_end` of the old text became `start..new_end` of the new one. Tree-sitter
+/// reparsed around it; elsewhere the trees are alike (the text is the same there, and so is
+/// the state the parser reads it in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl TextEdit {
+    /// Whether the edit lies strictly inside `from..to` of the old text (`from` and `to - 1`
+    /// themselves untouched).
+    pub fn inside(&self, from: usize, to: usize) -> bool {
+        from < self.start && self.old_end < to
+    }
+}
+
 impl PartialEq for ParsedTree {
     fn eq(&self, other: &ParsedTree) -> bool {
         std::sync::Arc::ptr_eq(&self.0, &other.0)
@@ -91,8 +110,14 @@ impl ParsedTree {
     /// changed range is where the two texts differ (one range around every change, so a burst of
     /// edits is one edit), and tree-sitter reparses only around it.
     pub fn reparse(&self, old_text: &str, new_text: &str) -> ParsedTree {
+        self.reparse_edit(old_text, new_text).0
+    }
+
+    /// `reparse`, with the edit it found (`TextEdit`): `None` when either parse is missing (a
+    /// parse from scratch or one given up) or has a syntax error.
+    pub fn reparse_edit(&self, old_text: &str, new_text: &str) -> (ParsedTree, Option<TextEdit>) {
         let Some(old) = self.0.as_ref() else {
-            return ParsedTree::new(new_text);
+            return (ParsedTree::new(new_text), None);
         };
         let (old_b, new_b) = (old_text.as_bytes(), new_text.as_bytes());
         let mut start = common_prefix(old_b, new_b);
@@ -148,12 +173,52 @@ impl ParsedTree {
         if let Ok(mut cache) = self.1.try_lock() {
             cache.parser.get_or_insert(parser);
         }
+        // Tree-sitter's recovery from a syntax error can change nodes away from the edit (a
+        // function before it, seen by the test in `db.rs`): an edit of a tree with errors, or
+        // one that makes some, is not said to be local.
+        let clean = |t: &tree_sitter::Tree| !t.root_node().has_error();
+        let edit = (clean(old) && new_tree.as_ref().is_some_and(clean)).then_some(TextEdit {
+            start,
+            old_end,
+            new_end,
+        });
         // The conversion cache passes on: the new parse reuses the old parse's functions.
-        ParsedTree(
+        let tree = ParsedTree(
             std::sync::Arc::new(new_tree),
             self.1.clone(),
             std::sync::Arc::new(true.into()),
-        )
+        );
+        (tree, edit)
+    }
+
+    /// The items the conversion of the whole `text` (which this tree was parsed from) makes of
+    /// the function item at `start..end`, in `container` (`super::convert_fn`); `None` when there
+    /// is no function item there, or its items cannot be vouched for.
+    pub fn convert_fn(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        container: &std::sync::Arc<crate::ast::Container>,
+    ) -> Option<Vec<crate::ast::Item>> {
+        let tree = self.0.as_ref().as_ref()?;
+        let node = tree.root_node().descendant_for_byte_range(start, end)?;
+        if node.start_byte() != start || node.end_byte() != end {
+            return None;
+        }
+        // A conversion holds the cache: this one is not needed.
+        let mut cache = self.1.try_lock().ok()?;
+        super::convert_fn(node, text, &mut cache, container)
+    }
+
+    /// `convert` without the cache, for tests to compare with.
+    #[cfg(test)]
+    pub(crate) fn convert_uncached(&self, text: &str) -> SourceFile {
+        self.0
+            .as_ref()
+            .as_ref()
+            .map(|tree| super::convert(tree, text))
+            .unwrap_or_default()
     }
 
     /// The owned syntax tree of `text`, which this tree was parsed from. Functions whose text is
