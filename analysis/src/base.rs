@@ -46,6 +46,18 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
+/// A small deterministic random sequence (a linear congruential generator) from `seed`, for
+/// the tests that edit corpus programs at random places.
+#[cfg(test)]
+pub(crate) fn test_random(mut seed: u64) -> impl FnMut() -> usize {
+    move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    }
+}
+
 /// The `.rs` files of the shared corpora beside the repository (`../shared/corpus`), sorted;
 /// none when they are not there. For the tests that run over every corpus program.
 #[cfg(test)]

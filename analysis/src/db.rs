@@ -1127,13 +1127,7 @@ mod tests {
             "'a: loop { break 'a; }", "{ let z = 1; }", "é;", "x", "{", "(", "\"", "/*",
             "fn q() {}", "struct S;", "macro_rules! m { () => {} }", "use std::vec::Vec;",
         ];
-        let mut seed = 11u64;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = crate::base::test_random(11);
         let (mut alone, mut whole) = (0, 0);
         for path in &files {
             let original = std::fs::read_to_string(path).unwrap();

@@ -166,13 +166,7 @@ mod tests {
             "println!(\"{}\", a);",
             "vec![a, b]",
         ];
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = crate::base::test_random(7);
         for path in &files {
             let mut text = std::fs::read_to_string(path).unwrap();
             let mut tree = ParsedTree::new(&text);
