@@ -284,7 +284,7 @@ fn f(items: &[Option<u8>]) -> Option<u32> {$0
                 let mut _9: (); // temp 88..125
                 let mut _10: ?; // temp 98..118
                 let mut _11: u32; // temp 105..118
-                let mut _12: ?; // temp 105..111
+                let mut _12: u8; // temp 105..111
                 let mut _13: Option<u8>; // temp 106..109
                 let mut _14: i32; // temp 135..138
                 bb0: {

@@ -1455,3 +1455,153 @@ pub fn first_error(lines: &[&str]) -> Option<String> {
 "#,
     );
 }
+
+#[test]
+fn a_generic_alias_of_another_file_stands_for_the_type_it_names() {
+    // `Result<u16>` is `core::result::Result<u16, Error>`: `Ok(v)`, `?` and the crate's own
+    // `tri!` (serde_json's) give a `u16`, whose read while borrowed is E0503.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+macro_rules! tri {
+    ($e:expr $(,)?) => {
+        match $e {
+            core::result::Result::Ok(val) => val,
+            core::result::Result::Err(err) => return core::result::Result::Err(err),
+        }
+    };
+}
+
+mod error;
+mod read;
+//- /src/error.rs
+#[derive(Debug)]
+pub struct Error;
+
+pub type Result<T> = core::result::Result<T, Error>;
+//- /src/read.rs
+use crate::error::Result;
+
+pub trait Read {
+    fn decode(&mut self) -> Result<u16>;
+}
+
+fn decode() -> Result<u16> {
+    Ok(1)
+}
+
+pub fn by_match() -> Result<()> {
+    let mut n = match decode() {
+        Ok(v) => v,
+        Err(e) => return Err(e),
+    };
+    let m = &mut n;
+    if n > 3 {}
+//     ^ E0503
+    let _ = &m;
+    Ok(())
+}
+
+pub fn by_question_mark() -> Result<()> {
+    let mut n = decode()?;
+    let m = &mut n;
+    if n > 3 {}
+//     ^ E0503
+    let _ = &m;
+    Ok(())
+}
+
+pub fn by_the_crates_macro<R: Read>(r: &mut R) -> Result<()> {
+    let mut n = tri!(r.decode());
+    let m = &mut n;
+    if validated(n) {}
+//               ^ E0503
+    let _ = &m;
+    Ok(())
+}
+
+fn validated(n: u16) -> bool {
+    n > 3
+}
+"#,
+    );
+}
+
+#[test]
+fn a_generic_alias_gives_its_arguments_where_its_parameters_go() {
+    // `Parsed<String>` is `(usize, String)`: its second field is moved, not copied (E0505),
+    // and the first is copied (E0503).
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod parse;
+
+pub fn first(p: parse::Parsed<String>) {
+    let mut p = p;
+    let r = &mut p;
+    let s = p.1;
+//          ^^^ E0505
+    let _ = &r;
+    drop(s);
+}
+
+pub fn second(p: parse::Parsed<String>) {
+    let mut p = p;
+    let r = &mut p;
+    let n = p.0;
+//          ^^^ E0503
+    let _ = &r;
+    drop(n);
+}
+//- /src/parse.rs
+pub type Parsed<T> = (usize, T);
+"#,
+    );
+}
+
+#[test]
+fn a_match_or_if_has_the_type_of_its_branches_that_do_not_diverge() {
+    // `n` is a `u16` (`Ok(v) => v`, the other arm returns), `s` a `String` (the arm's `v` is
+    // the pattern's, not the `u8` of the same name around it): reading `n` while it is
+    // borrowed is E0503, moving `s` E0505.
+    check_fixture(
+        r#"
+fn decode() -> Result<u16, ()> {
+    Ok(1)
+}
+
+pub fn by_match() -> Result<(), ()> {
+    let mut n = match decode() {
+        Ok(v) => v,
+        Err(e) => return Err(e),
+    };
+    let m = &mut n;
+    if n > 3 {}
+//     ^ E0503
+    let _ = &m;
+    Ok(())
+}
+
+pub fn by_if_let(o: Option<u16>) {
+    let mut n = if let Some(v) = o { v } else { panic!("none") };
+    let m = &mut n;
+    if n > 3 {}
+//     ^ E0503
+    let _ = &m;
+}
+
+pub fn shadowed(o: Option<String>) {
+    let v = 1u8;
+    let mut s = match o {
+        Some(v) => v,
+        None => String::new(),
+    };
+    let m = &mut s;
+    let t = s;
+//          ^ E0505
+    let _ = &m;
+    drop((t, v));
+}
+"#,
+    );
+}

@@ -385,8 +385,8 @@ impl Index {
             .and_then(|a| if a.opaque { None } else { Some(a.copy) })
     }
 
-    /// A type with the crate's parameterless aliases replaced by what they stand for (a few
-    /// levels deep: an alias may name another).
+    /// A type with the crate's aliases replaced by what they stand for, their type parameters
+    /// by the arguments given (a few levels deep: an alias may name another).
     pub fn expand_aliases(&self, ty: Ty) -> Ty {
         // Most types name no alias: answer those without rebuilding them.
         fn names_alias(index: &Index, ty: &Ty) -> bool {
@@ -418,8 +418,23 @@ impl Index {
                         Some(Some(t)) if args.is_empty() && *lifetimes == 0 => {
                             return go(index, Ty::from_ast(t, &[], None), depth + 1);
                         }
-                        // An alias with parameters (`type Result<T> = ..`): not the std type
-                        // of that name, and beyond us.
+                        // An alias with parameters (`type Result<T> = Result<T, Error>`): its
+                        // type with the arguments given for its type parameters. A parameter
+                        // given no argument has a default, not kept here: unknown. Aliases are
+                        // keyed by id only in a crate; a file alone keeps the last segment,
+                        // which may be std's own name: unknown there, as before.
+                        Some(_) if crate::items::is_id(name) => {
+                            return match index.alias(name) {
+                                Some((g, t)) if args.len() <= g.types.len() => {
+                                    let params: Vec<Name> =
+                                        g.types.iter().map(|(p, _)| p.clone()).collect();
+                                    let expanded = Ty::from_ast(t, &index.generic_copy(g), None)
+                                        .subst(&params, args);
+                                    go(index, expanded, depth + 1)
+                                }
+                                _ => Ty::Unknown,
+                            };
+                        }
                         Some(_) => return Ty::Unknown,
                         None => {}
                     }

@@ -469,7 +469,7 @@ fn has_or(pat: &Pat) -> bool {
     found
 }
 
-fn contains_let(e: &Expr) -> bool {
+pub(super) fn contains_let(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Let { .. } => true,
         ExprKind::Binary(BinOp::And, a, b) => contains_let(a) || contains_let(b),

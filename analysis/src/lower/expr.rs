@@ -277,12 +277,28 @@ impl Lower<'_> {
         } else {
             self.expr_operand(a)
         };
+        let av = self.operand_temp(av, a.span);
         let bv = if cmp {
             self.read_operand(b)
         } else {
             self.expr_operand(b)
         };
+        let bv = self.operand_temp(bv, b.span);
         self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv]), span, false);
+    }
+
+    /// A built-in operator's operand that copies a place of a primitive type, copied first into
+    /// a temporary at its own span, as rustc's MIR building takes an operand (`as_operand` makes
+    /// a temporary): a use while mutably borrowed is reported at the operand, once for each.
+    fn operand_temp(&mut self, op: Operand, span: Span) -> Operand {
+        match op {
+            Operand::Copy(p) if matches!(self.place_ty(&p), Ty::Prim(_)) => {
+                let t = self.temp(self.place_ty(&p), span);
+                self.assign(Place::local(t), Rvalue::Use(Operand::Copy(p)), span, false);
+                Operand::Move(Place::local(t))
+            }
+            op => op,
+        }
     }
 
     /// `lhs = rhs`.

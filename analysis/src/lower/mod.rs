@@ -316,6 +316,9 @@ struct Lower<'a> {
     guard_bindings: Option<Vec<guards::GuardBinding>>,
     /// Each guard binding's local and the reference it stands for (`x` is `*r` in the guard).
     guard_alias: Vec<(Local, Local)>,
+    /// While `infer` reads a `match` arm or an `if let` branch: the bindings its pattern makes,
+    /// with their types where known.
+    arm_bindings: std::cell::RefCell<Vec<(Name, Ty)>>,
     /// The place being lowered is the base of an enclosing built-in index (`x[1]` of `x[1][2]`).
     index_base: bool,
     /// The fake borrows of slice bounds checks not yet read: the outermost index reads its own.
@@ -389,6 +392,7 @@ impl<'a> Lower<'a> {
             not_mut: Vec::new(),
             guard_bindings: None,
             guard_alias: Vec::new(),
+            arm_bindings: Default::default(),
             index_base: false,
             index_fakes: Vec::new(),
             declared_uninit: Vec::new(),

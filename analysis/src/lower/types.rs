@@ -59,7 +59,16 @@ impl Lower<'_> {
     /// Type of an expression without lowering it (for method resolution before lowering the
     /// receiver).
     pub(super) fn infer(&self, e: &Expr) -> Ty {
+        // The crate's aliases stand for their types: a signature's `Result<u16>` is read as
+        // the std `Result` it names.
+        self.index.expand_aliases(self.infer_written(e))
+    }
+
+    fn infer_written(&self, e: &Expr) -> Ty {
         match &e.kind {
+            ExprKind::Path(segs) if segs.len() == 1 && self.arm_binding(&segs[0]).is_some() => {
+                self.arm_binding(&segs[0]).unwrap_or(Ty::Unknown)
+            }
             ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
                 Some(l) => self.local_ty(l),
                 None if self.is_static(&segs[0]) => self
@@ -174,11 +183,161 @@ impl Lower<'_> {
                 Box::new(es.first().map_or(Ty::Unknown, |e| self.infer(e))),
                 Some(es.len() as u64),
             ),
-            ExprKind::Block { block, .. } => match &block.tail {
-                Some(t) if block.stmts.is_empty() => self.infer(t),
+            ExprKind::Block { block, .. } => self.block_ty(block),
+            // `e?` is the `Ok`/`Some` value: std's `Try` for `Result` and `Option`, as
+            // `question_mark_into` lowers it.
+            ExprKind::Try(inner) => match self.infer(inner) {
+                Ty::Adt { name, args, .. } if matches!(&*name, "Result" | "Option") => {
+                    args.into_iter().next().unwrap_or(Ty::Unknown)
+                }
                 _ => Ty::Unknown,
             },
+            // The branches' common type, those that diverge (`!`) left out.
+            ExprKind::If {
+                cond,
+                then_branch,
+                else_branch: Some(else_branch),
+            } => {
+                let bindings = match &cond.kind {
+                    ExprKind::Let { pat, expr } => {
+                        let mut out = Vec::new();
+                        self.pattern_types(pat, &self.infer(expr), &mut out);
+                        out
+                    }
+                    ExprKind::Binary(..) if super::control::contains_let(cond) => {
+                        return Ty::Unknown
+                    }
+                    _ => Vec::new(),
+                };
+                let then = self.with_arm_bindings(bindings, |cx| cx.block_branch(then_branch));
+                join_branches([then, self.branch(else_branch)])
+            }
+            ExprKind::Match { scrutinee, arms } if !arms.is_empty() => {
+                let st = self.infer(scrutinee);
+                join_branches(arms.iter().map(|arm| {
+                    let mut bindings = Vec::new();
+                    self.pattern_types(&arm.pat, &st, &mut bindings);
+                    self.with_arm_bindings(bindings, |cx| cx.branch(&arm.body))
+                }))
+            }
             _ => Ty::Unknown,
+        }
+    }
+
+    /// A block's type: its tail's when it has no statement (a statement may declare what the
+    /// tail names).
+    fn block_ty(&self, block: &ast::Block) -> Ty {
+        match &block.tail {
+            Some(t) if block.stmts.is_empty() => self.infer(t),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// A branch's type, `None` when it diverges: it is `return`, `break`, `continue` or a
+    /// panicking macro, or a block that ends with one.
+    fn branch(&self, e: &Expr) -> Option<Ty> {
+        match &e.kind {
+            _ if diverges(e) => None,
+            ExprKind::Block {
+                block,
+                label: None,
+                ..
+            } => self.block_branch(block),
+            _ => Some(self.infer(e)),
+        }
+    }
+
+    fn block_branch(&self, block: &ast::Block) -> Option<Ty> {
+        match (&block.tail, block.stmts.last()) {
+            (Some(t), _) if diverges(t) => None,
+            (None, Some(ast::Stmt::Expr { expr, .. })) if diverges(expr) => None,
+            _ => Some(self.block_ty(block)),
+        }
+    }
+
+    /// The type a binding of the arm or `if let` being inferred has, if it is one (it hides the
+    /// body's local of that name).
+    fn arm_binding(&self, name: &str) -> Option<Ty> {
+        let scope = self.arm_bindings.borrow();
+        scope.iter().rev().find(|(n, _)| &**n == name).map(|(_, t)| t.clone())
+    }
+
+    fn with_arm_bindings<T>(&self, bindings: Vec<(Name, Ty)>, f: impl FnOnce(&Self) -> T) -> T {
+        let mark = self.arm_bindings.borrow().len();
+        self.arm_bindings.borrow_mut().extend(bindings);
+        let t = f(self);
+        self.arm_bindings.borrow_mut().truncate(mark);
+        t
+    }
+
+    /// The bindings of a pattern matched against a value of type `ty`, each with its type where
+    /// the pattern says it (a by-value binding, `Some`/`Ok`/`Err` of std's `Option` and
+    /// `Result`, tuples, `&p`), else unknown: every name the pattern binds is listed, so that
+    /// none is taken for a local of the body.
+    fn pattern_types(&self, pat: &ast::Pat, ty: &Ty, out: &mut Vec<(Name, Ty)>) {
+        use ast::PatKind;
+        let by_value = |ty: &Ty| !matches!(ty, Ty::Ref(..));
+        match &pat.kind {
+            PatKind::Binding {
+                name,
+                by_ref,
+                sub,
+                ..
+            } => {
+                if let Some(sub) = sub {
+                    self.pattern_types(sub, ty, out);
+                }
+                let t = match by_ref {
+                    None if !super::pattern::is_constant_name(name) => ty.clone(),
+                    _ => Ty::Unknown,
+                };
+                out.push((name.clone(), t));
+            }
+            PatKind::TupleStruct { path, elems, .. } => {
+                // As `bind_subpatterns` reads it: the variant by its last segment, of the
+                // scrutinee's type (`core::result::Result::Ok(v)` is `Ok(v)`).
+                let inner = match (path.last().map(|s| &**s), ty) {
+                    (Some("Some"), Ty::Adt { name, args, .. }) if &**name == "Option" => {
+                        args.first()
+                    }
+                    (Some("Ok"), Ty::Adt { name, args, .. }) if &**name == "Result" => {
+                        args.first()
+                    }
+                    (Some("Err"), Ty::Adt { name, args, .. }) if &**name == "Result" => {
+                        args.get(1)
+                    }
+                    _ => None,
+                };
+                let known = inner.is_some() && by_value(ty) && elems.len() == 1;
+                for p in elems {
+                    let t = inner.filter(|_| known).cloned().unwrap_or(Ty::Unknown);
+                    self.pattern_types(p, &t, out);
+                }
+            }
+            PatKind::Tuple(ps) => match ty {
+                Ty::Tuple(ts) if ts.len() == ps.len() && !ps.iter().any(super::pattern::is_rest) => {
+                    for (p, t) in ps.iter().zip(ts) {
+                        self.pattern_types(p, t, out);
+                    }
+                }
+                _ => ps.iter().for_each(|p| self.pattern_types(p, &Ty::Unknown, out)),
+            },
+            PatKind::Ref { pat, .. } => {
+                let inner = ty.deref().unwrap_or(Ty::Unknown);
+                self.pattern_types(pat, &inner, out);
+            }
+            PatKind::Struct { fields, .. } => {
+                fields.iter().for_each(|(_, p)| self.pattern_types(p, &Ty::Unknown, out))
+            }
+            PatKind::Or(ps) | PatKind::Slice(ps) => {
+                ps.iter().for_each(|p| self.pattern_types(p, &Ty::Unknown, out))
+            }
+            PatKind::Wild
+            | PatKind::Rest
+            | PatKind::Path(_)
+            | PatKind::Lit
+            | PatKind::Range
+            | PatKind::Unknown => {}
         }
     }
 
@@ -424,4 +583,32 @@ fn std_constructor(owner: &str, f: &str) -> Ty {
         return Ty::Unknown;
     }
     Ty::adt(owner, vec![Ty::Unknown; params])
+}
+
+/// The type of a `match` or `if` from its branches' types: their common type when every branch
+/// that does not diverge has the same known one (a coercion could make unequal ones agree).
+/// (`None`: a branch that diverges.) All diverging is unknown here, not `!`.
+fn join_branches(branches: impl IntoIterator<Item = Option<Ty>>) -> Ty {
+    let mut joined: Option<Ty> = None;
+    for t in branches.into_iter().flatten() {
+        match (&joined, t) {
+            (_, Ty::Unknown) => return Ty::Unknown,
+            (None, t) => joined = Some(t),
+            (Some(j), t) if *j == t => {}
+            _ => return Ty::Unknown,
+        }
+    }
+    joined.unwrap_or(Ty::Unknown)
+}
+
+/// An expression that never yields its value: `return`, `break`, `continue`, or a macro that
+/// panics.
+fn diverges(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Return(_) | ExprKind::Break { .. } | ExprKind::Continue { .. } => true,
+        ExprKind::Macro(m) => {
+            !m.qualified && matches!(&*m.name, "panic" | "unreachable" | "todo" | "unimplemented")
+        }
+        _ => false,
+    }
 }
