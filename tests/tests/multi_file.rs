@@ -1605,3 +1605,66 @@ pub fn shadowed(o: Option<String>) {
 "#,
     );
 }
+
+#[test]
+fn a_mutable_reference_passed_where_one_is_expected_is_reborrowed_two_phase() {
+    // rustc coerces a `&mut` argument to the `&mut T` parameter by a two-phase reborrow
+    // (`&mut *w`): reserved at the argument (E0499 there against a live `&mut`), activated at
+    // the call (E0502 there against a live `&`). The callee's parameter is read from another
+    // file; `read` takes `&Writer`, whose coercion is not modelled: silent.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod writer;
+use writer::{take, Writer};
+
+pub fn shared_then_call(w: &mut Writer) {
+    let s = &w;
+    take(w, 1);
+//  ^^^^^^^^^^ E0502
+    let _ = &s;
+}
+
+pub fn mutable_then_call(mut w: &mut Writer) {
+    let m = &mut w;
+    take(w, 1);
+//       ^ E0499
+    let _ = &m;
+}
+
+pub fn through_a_method(w: &mut Writer, o: &writer::Sink) {
+    let s = &*w;
+    o.write(w);
+//  ^^^^^^^^^^ E0502
+    let _ = s;
+}
+
+pub fn given_by_value(w: &mut Writer) {
+    let s = &w;
+    let n = w.n;
+    let _ = &s;
+    writer::read(w, n);
+}
+//- /src/writer.rs
+pub struct Writer {
+    pub n: u8,
+}
+
+pub struct Sink;
+
+impl Sink {
+    pub fn write(&self, w: &mut Writer) {
+        w.n += 1;
+    }
+}
+
+pub fn take(w: &mut Writer, k: u8) {
+    w.n = k;
+}
+
+pub fn read(w: &Writer, k: u8) -> bool {
+    w.n == k
+}
+"#,
+    );
+}

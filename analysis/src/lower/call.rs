@@ -29,6 +29,36 @@ impl Lower<'_> {
         self.arg_operand_with(e, bare_param, bare_param)
     }
 
+    /// An argument passed where the callee's parameter is known to be `&mut T`: a `&mut` place
+    /// is reborrowed (`&mut *p`), as rustc coerces a call's arguments, and the reborrow is
+    /// two-phase (`AllowTwoPhase::Yes`): reserved at the argument, activated at the call.
+    /// `None` when the parameter or the argument is not known to be such a reference (the
+    /// argument is then lowered as `arg_operand` does).
+    fn reborrowed_arg(&mut self, e: &Expr, param: Option<&Ty>) -> Option<Operand> {
+        if !matches!(param, Some(Ty::Ref(Mutability::Mut, _)))
+            || !self.is_place_expr(e)
+            || !matches!(self.infer(e), Ty::Ref(Mutability::Mut, _))
+        {
+            return None;
+        }
+        let saved = std::mem::replace(&mut self.uncertain_place, false);
+        let p = self.expr_place(e, false)?;
+        let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+        let ty = self.place_ty(&p);
+        let t = self.temp(ty.clone(), e.span);
+        if uncertain || !matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+            self.assign(Place::local(t), Rvalue::Use(Operand::Use(p)), e.span, true);
+        } else {
+            self.assign(
+                Place::local(t),
+                Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p.deref()),
+                e.span,
+                false,
+            );
+        }
+        Some(Operand::Move(Place::local(t)))
+    }
+
     fn arg_operand_with(&mut self, e: &Expr, bare_param: bool, shared_copied: bool) -> Operand {
         self.place_known = false;
         let op = self.expr_operand(e);
@@ -243,11 +273,20 @@ impl Lower<'_> {
                 .collect(),
             _ => vec![false; args.len()],
         };
+        let params: Vec<Option<Ty>> = match &sig {
+            Some(s) if s.receiver == Receiver::None && s.params.len() == args.len() => {
+                s.params.iter().cloned().map(Some).collect()
+            }
+            _ => vec![None; args.len()],
+        };
         let ops: Vec<Operand> = args
             .iter()
             .zip(generic_params)
-            .map(|(a, generic)| {
-                if is_std_drop || generic {
+            .zip(params)
+            .map(|((a, generic), param)| {
+                if let Some(op) = self.reborrowed_arg(a, param.as_ref()) {
+                    op
+                } else if is_std_drop || generic {
                     self.arg_operand_to(a, true)
                 } else if constructor && extending && super::stmt::extends_temporaries(a) {
                     self.extended_operand(a)
@@ -444,8 +483,13 @@ impl Lower<'_> {
             self.record_closure_bounds(&w, args);
         }
         let mut ops = vec![recv];
-        for a in args {
-            ops.push(self.arg_operand(a));
+        let params = res.params.clone().filter(|p| p.len() == args.len() && !uncertain);
+        for (i, a) in args.iter().enumerate() {
+            let param = params.as_ref().map(|p| &p[i]);
+            match self.reborrowed_arg(a, param) {
+                Some(op) => ops.push(op),
+                None => ops.push(self.arg_operand(a)),
+            }
         }
         if let Some(w) = res.written.as_ref().filter(|_| !uncertain) {
             self.annotated_args(w, &written, &ops);

@@ -287,15 +287,15 @@ impl Lower<'_> {
         self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv]), span, false);
     }
 
-    /// A built-in operator's operand that copies a place of a primitive type, copied first into
-    /// a temporary at its own span, as rustc's MIR building takes an operand (`as_operand` makes
-    /// a temporary): a use while mutably borrowed is reported at the operand, once for each.
+    /// A built-in operator's operand that copies a place of a primitive type is read at its own
+    /// span, as rustc's MIR building copies an operand into a temporary first (`as_operand`):
+    /// a use while mutably borrowed is reported at the operand, once for each. The read is an
+    /// `Eval` of its own (a temporary would widen every dataflow set by a local).
     fn operand_temp(&mut self, op: Operand, span: Span) -> Operand {
         match op {
             Operand::Copy(p) if matches!(self.place_ty(&p), Ty::Prim(_)) => {
-                let t = self.temp(self.place_ty(&p), span);
-                self.assign(Place::local(t), Rvalue::Use(Operand::Copy(p)), span, false);
-                Operand::Move(Place::local(t))
+                self.push(StatementKind::Eval(Operand::Copy(p)), span, false);
+                Operand::Const
             }
             op => op,
         }

@@ -23,6 +23,8 @@ pub(super) struct Resolved {
     pub(super) stores: Vec<usize>,
     /// A crate method's signature as written.
     pub(super) written: Option<std::sync::Arc<crate::index::WrittenSig>>,
+    /// A crate method's parameter types (without the receiver).
+    pub(super) params: Option<Vec<Ty>>,
 }
 
 impl Resolved {
@@ -36,6 +38,7 @@ impl Resolved {
             ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
             stores: sig.stores.clone(),
             written: sig.written.clone(),
+            params: Some(sig.params.clone()),
         }
     }
 }
@@ -124,6 +127,7 @@ impl Lower<'_> {
                             ret_borrows: true,
                             stores: Vec::new(),
                             written: None,
+                            params: None,
                         });
                     }
                     ty = (**inner).clone();
@@ -174,6 +178,7 @@ impl Lower<'_> {
                             ret_borrows: false,
                             stores: Vec::new(),
                             written: None,
+                            params: None,
                         });
                     }
                     return None;
@@ -228,6 +233,7 @@ impl Lower<'_> {
                         ret_borrows: false,
                         stores: Vec::new(),
                         written: None,
+                        params: None,
                     });
                 }
                 let found = into_iter
@@ -301,6 +307,7 @@ impl Lower<'_> {
                         ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
                         stores,
                         written: None,
+                        params: None,
                     });
                 }
             }
