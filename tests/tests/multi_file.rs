@@ -1668,3 +1668,28 @@ pub fn read(w: &Writer, k: u8) -> bool {
 "#,
     );
 }
+
+#[test]
+fn an_assignment_to_the_wildcard_only_mentions_its_place() {
+    // `_ = s;` is `let _ = s;`: `s` is not moved (syn's `bracketed!` writes `_ = $content;`
+    // and the caller uses `content` after), and mentioning a moved place is no use of it.
+    check_fixture(
+        r#"
+pub fn mentioned(s: String) -> usize {
+    _ = s;
+    s.len()
+}
+
+pub fn moved_then_mentioned(s: String) -> usize {
+    let t = s;
+    _ = s;
+    t.len()
+}
+
+pub fn an_rvalue_is_evaluated(v: &mut Vec<u8>) -> usize {
+    _ = v.pop();
+    v.len()
+}
+"#,
+    );
+}

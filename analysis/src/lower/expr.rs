@@ -303,15 +303,27 @@ impl Lower<'_> {
 
     /// `lhs = rhs`.
     fn assign_into(&mut self, lhs: &Expr, rhs: &Expr, dest: &Place, span: Span) {
-        // The right side is read into a temporary before the left place is evaluated.
-        let v = self.arg_operand(rhs);
+        // `_ = rhs` is `let _ = rhs;` (destructuring assignment): a place is only mentioned,
+        // never moved (syn's `bracketed!` writes `_ = $content;` and uses `content` after).
         if let ExprKind::Path(s) = &lhs.kind {
             if s.len() == 1 && &*s[0] == "_" {
-                self.push(StatementKind::Eval(v), span, false);
+                if self.is_place_expr(rhs) {
+                    let saved = std::mem::replace(&mut self.uncertain_place, false);
+                    let p = self.expr_place(rhs, false);
+                    let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
+                    if let Some(p) = p {
+                        self.push(StatementKind::PlaceMention(p), rhs.span, uncertain);
+                    }
+                } else {
+                    let v = self.arg_operand(rhs);
+                    self.push(StatementKind::Eval(v), span, false);
+                }
                 self.assign(dest.clone(), Rvalue::Use(Operand::Const), span, false);
                 return;
             }
         }
+        // The right side is read into a temporary before the left place is evaluated.
+        let v = self.arg_operand(rhs);
         if matches!(lhs.kind, ExprKind::Tuple(_)) {
             // Destructuring assignment.
             self.taint();
