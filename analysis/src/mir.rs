@@ -161,8 +161,10 @@ pub enum Rvalue {
     Ref(BorrowKind, Place),
     /// A value built from parts (struct, tuple, array, closure): borrows in the parts flow into it.
     Aggregate(Vec<Operand>),
-    /// A value computed from parts that holds none of their borrows (arithmetic, comparison, casts).
-    Opaque(Vec<Operand>),
+    /// A value computed from parts that holds none of their borrows (arithmetic, comparison, casts),
+    /// with each part's own span where it is read there (a built-in operator's operands, which
+    /// rustc reads at their spans), else none (the statement's).
+    Opaque(Vec<Operand>, Vec<Span>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

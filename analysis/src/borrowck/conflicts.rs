@@ -5,7 +5,7 @@
 //! and the error it makes (E0499, E0502, E0503, E0505, E0506, E0510) with the later use that
 //! keeps the loan alive.
 
-use super::access::{uses_and_def, Access, AccessKind};
+use super::access::{stmt_accesses, uses_and_def, Access, AccessKind};
 use super::bits::Bits;
 use super::regions::Regions;
 use super::{successors, BorrowError, Cx};
@@ -297,7 +297,15 @@ impl Cx<'_> {
                 }
                 if uses.iter().any(|u| carry[u.0 as usize]) {
                     let sp = if si < b.stmts.len() {
-                        b.stmts[si].span
+                        // The span of the access that uses it, where a statement reads its
+                        // parts at their own spans (a built-in operator's operands).
+                        let mut at = None;
+                        stmt_accesses(&b.stmts[si], &mut |a| {
+                            if at.is_none() && carry[a.place.local.0 as usize] {
+                                at = Some(a.span);
+                            }
+                        });
+                        at.unwrap_or(b.stmts[si].span)
                     } else {
                         b.term_span
                     };

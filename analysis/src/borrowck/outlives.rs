@@ -272,7 +272,7 @@ impl Cx<'_> {
                             .iter()
                             .any(|o| o.place().is_some_and(|q| carry[q.local.0 as usize])),
                         Rvalue::Ref(_, q) => carry[q.local.0 as usize] || is_loan(s),
-                        Rvalue::Opaque(_) => false,
+                        Rvalue::Opaque(..) => false,
                     };
                     if carries {
                         return Some(self.returned_expr(s.span));

@@ -208,7 +208,7 @@ impl Cx<'_> {
                                 }
                             }
                         }
-                        Rvalue::Opaque(_) => {}
+                        Rvalue::Opaque(..) => {}
                     }
                 }
             }

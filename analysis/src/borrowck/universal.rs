@@ -552,7 +552,7 @@ impl Check<'_, '_> {
                 let reads = match rv {
                     Rvalue::Use(o) => o.place().map(|p| p.local).into_iter().collect(),
                     Rvalue::Ref(_, p) => vec![p.local],
-                    Rvalue::Aggregate(ops) | Rvalue::Opaque(ops) => {
+                    Rvalue::Aggregate(ops) | Rvalue::Opaque(ops, _) => {
                         ops.iter().filter_map(|o| Some(o.place()?.local)).collect()
                     }
                 };
@@ -749,7 +749,7 @@ impl Check<'_, '_> {
                     })
                 }
             },
-            Rvalue::Opaque(_) => None,
+            Rvalue::Opaque(..) => None,
         }
     }
 
@@ -907,7 +907,7 @@ impl Check<'_, '_> {
                 }
                 self.relate(g, &t, &dest_ty, blame, s.span);
             }
-            Rvalue::Opaque(_) => {}
+            Rvalue::Opaque(..) => {}
         }
     }
 

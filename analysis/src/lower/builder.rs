@@ -103,7 +103,7 @@ impl Lower<'_> {
                     || match rv {
                         Rvalue::Use(o) => op(o),
                         Rvalue::Ref(_, q) => is_static(q),
-                        Rvalue::Aggregate(os) | Rvalue::Opaque(os) => os.iter().any(op),
+                        Rvalue::Aggregate(os) | Rvalue::Opaque(os, _) => os.iter().any(op),
                     }
             }
             StatementKind::FakeRead(p)

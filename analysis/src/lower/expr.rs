@@ -93,7 +93,7 @@ impl Lower<'_> {
             }
             ExprKind::Unary(_, inner) => {
                 let op = self.expr_operand(inner);
-                self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![op], vec![]), span, false);
             }
             ExprKind::Ref {
                 mutability,
@@ -199,7 +199,7 @@ impl Lower<'_> {
                 if matches!(ty, Type::Ref { .. }) && self.all_free(ty) {
                     self.must_outlive_body(&op, false);
                 }
-                self.assign(dest.clone(), Rvalue::Opaque(vec![op]), span, false);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![op], vec![]), span, false);
             }
             ExprKind::Macro(m) => self.lower_macro(m, dest, span),
             ExprKind::Unknown(idents) => self.unknown_into(idents, dest, span),
@@ -234,7 +234,7 @@ impl Lower<'_> {
         };
         let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
         if raw {
-            self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+            self.assign(dest.clone(), Rvalue::Opaque(vec![], vec![]), span, false);
             return;
         }
         if mutable && !uncertain {
@@ -263,7 +263,7 @@ impl Lower<'_> {
         self.push(StatementKind::Eval(bv), b.span, false);
         self.end_statement(mark, b.span);
         self.goto(join, span);
-        self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+        self.assign(dest.clone(), Rvalue::Opaque(vec![], vec![]), span, false);
     }
 
     /// The other binary operators: comparisons read their operands by reference.
@@ -277,28 +277,22 @@ impl Lower<'_> {
         } else {
             self.expr_operand(a)
         };
-        let av = self.operand_temp(av, a.span);
         let bv = if cmp {
             self.read_operand(b)
         } else {
             self.expr_operand(b)
         };
-        let bv = self.operand_temp(bv, b.span);
-        self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv]), span, false);
-    }
-
-    /// A built-in operator's operand that copies a place of a primitive type is read at its own
-    /// span, as rustc's MIR building copies an operand into a temporary first (`as_operand`):
-    /// a use while mutably borrowed is reported at the operand, once for each. The read is an
-    /// `Eval` of its own (a temporary would widen every dataflow set by a local).
-    fn operand_temp(&mut self, op: Operand, span: Span) -> Operand {
-        match op {
-            Operand::Copy(p) if matches!(self.place_ty(&p), Ty::Prim(_)) => {
-                self.push(StatementKind::Eval(Operand::Copy(p)), span, false);
-                Operand::Const
-            }
-            op => op,
-        }
+        // A built-in operator's operand that copies a place of a primitive type is read at its
+        // own span, as rustc's MIR building copies an operand into a temporary first
+        // (`as_operand`): a use while mutably borrowed is reported at the operand, once for each.
+        let spans = [(&av, a), (&bv, b)]
+            .iter()
+            .map(|(op, e)| match op {
+                Operand::Copy(p) if matches!(self.place_ty(p), Ty::Prim(_)) => e.span,
+                _ => span,
+            })
+            .collect();
+        self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv], spans), span, false);
     }
 
     /// `lhs = rhs`.
@@ -394,7 +388,7 @@ impl Lower<'_> {
                     span,
                     uncertain,
                 );
-                self.assign(p, Rvalue::Opaque(vec![v]), span, uncertain);
+                self.assign(p, Rvalue::Opaque(vec![v], vec![]), span, uncertain);
             } else {
                 // Overloaded `AddAssign`: a (two-phase) mutable borrow we cannot type.
                 self.push(StatementKind::Eval(Operand::Use(p.clone())), span, true);

@@ -97,7 +97,7 @@ impl Lower<'_> {
                     );
                     return;
                 }
-                self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![], vec![]), span, false);
             }
             "vec" => match &m.args {
                 MacroArgs::Exprs(es) => {
@@ -120,7 +120,7 @@ impl Lower<'_> {
                 if let Some(p) = p {
                     self.push(StatementKind::FakeRead(p), exprs[0].span, false);
                 }
-                self.assign(dest.clone(), Rvalue::Opaque(vec![]), span, false);
+                self.assign(dest.clone(), Rvalue::Opaque(vec![], vec![]), span, false);
             }
             _ => self.unknown_macro(m, dest, span),
         }

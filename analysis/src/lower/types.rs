@@ -59,12 +59,6 @@ impl Lower<'_> {
     /// Type of an expression without lowering it (for method resolution before lowering the
     /// receiver).
     pub(super) fn infer(&self, e: &Expr) -> Ty {
-        // The crate's aliases stand for their types: a signature's `Result<u16>` is read as
-        // the std `Result` it names.
-        self.index.expand_aliases(self.infer_written(e))
-    }
-
-    fn infer_written(&self, e: &Expr) -> Ty {
         match &e.kind {
             ExprKind::Path(segs) if segs.len() == 1 && self.arm_binding(&segs[0]).is_some() => {
                 self.arm_binding(&segs[0]).unwrap_or(Ty::Unknown)
@@ -132,7 +126,9 @@ impl Lower<'_> {
                     _ => Ty::Unknown,
                 },
             },
-            ExprKind::Call(f, args, ..) => self.call_ty(f, args),
+            // A signature's types may name the crate's aliases (`Result<u16>`): they stand for
+            // the types they name. (Locals' types are expanded when declared.)
+            ExprKind::Call(f, args, ..) => self.index.expand_aliases(self.call_ty(f, args)),
             // std's `Iterator::collect::<B>()` is a `B` (not a crate type's own `collect`).
             ExprKind::MethodCall {
                 receiver,
@@ -154,7 +150,7 @@ impl Lower<'_> {
             } => {
                 let rt = self.infer(receiver);
                 self.resolve_method(&rt, method)
-                    .map_or(Ty::Unknown, |r| r.ret)
+                    .map_or(Ty::Unknown, |r| self.index.expand_aliases(r.ret))
             }
             ExprKind::Macro(m) if m.qualified => Ty::Unknown,
             ExprKind::Macro(m) => match &*m.name {

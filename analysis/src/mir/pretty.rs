@@ -155,7 +155,7 @@ fn rvalue(rv: &Rvalue) -> String {
             format!("&two_phase {}", place(p))
         }
         Rvalue::Aggregate(ops) => format!("aggregate({})", operands(ops)),
-        Rvalue::Opaque(ops) => format!("opaque({})", operands(ops)),
+        Rvalue::Opaque(ops, _) => format!("opaque({})", operands(ops)),
     }
 }
 
