@@ -16,18 +16,18 @@ const IMPLICIT: &[&str] = &["write_fmt"];
 /// every syntax node: no kind of node added later can hide a name from it.
 pub fn names_in(def: &ast::FnDef) -> Vec<Box<str>> {
     use std::hash::Hash;
-    let mut strings = Strings(Vec::new());
+    let mut strings = Strings(Default::default());
     def.hash(&mut strings);
-    let mut names = strings.0;
+    let mut names: Vec<Box<str>> = strings.0.into_iter().collect();
     names.sort_unstable();
-    names.dedup();
     names
 }
 
-/// A `Hasher` that keeps the strings hashed into it: `str`'s `Hash` writes its bytes in one
-/// `write` (then a `0xff` byte, which is not UTF-8 on its own); the numbers' writes (lengths,
-/// spans, discriminants) are dropped.
-struct Strings(Vec<Box<str>>);
+/// A `Hasher` that keeps the strings hashed into it, each once (a body names the same locals
+/// and paths many times: each is allocated once): `str`'s `Hash` writes its bytes in one `write`
+/// (then a `0xff` byte, which is not UTF-8 on its own); the numbers' writes (lengths, spans,
+/// discriminants) are dropped.
+struct Strings(std::collections::HashSet<Box<str>, crate::base::FxBuild>);
 
 impl std::hash::Hasher for Strings {
     fn finish(&self) -> u64 {
@@ -35,8 +35,8 @@ impl std::hash::Hasher for Strings {
     }
     fn write(&mut self, bytes: &[u8]) {
         if let Ok(s) = std::str::from_utf8(bytes) {
-            if !s.is_empty() {
-                self.0.push(s.into());
+            if !s.is_empty() && !self.0.contains(s) {
+                self.0.insert(s.into());
             }
         }
     }
