@@ -270,7 +270,8 @@ pub(crate) fn refresh(
     let firm = durability.max(salsa::Durability::MEDIUM);
     // Made of the edited function alone, the syntax has every other item as it was, so the item
     // syntax is as it was too if the text scans are.
-    let fast = edited.and_then(|e| Some((edited_syntax(db, file, &e.prev, &e.edit)?, e.scans_same)));
+    let fast =
+        edited.and_then(|e| Some((edited_syntax(db, file, &e.prev, &e.edit)?, e.scans_same)));
     let alone = fast.is_some();
     let (syntax, items_same) = fast.unwrap_or_else(|| (parse(db, file).clone(), false));
     let tree = Arc::new(ItemTree::new(&syntax));
@@ -385,7 +386,8 @@ pub(crate) fn text_scans_unchanged(old: &str, new: &str, edit: &crate::syntax::T
             || memchr::memmem::find_iter(&bytes[from..to], b"use ").any(|hit| {
                 let hit = from + hit;
                 let line = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
-                let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+                let line_end =
+                    memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
                 crate::index::use_at(&bytes[line..line_end]).is_some()
             })
     };
@@ -1123,9 +1125,25 @@ mod tests {
         let files = crate::base::corpus_files();
         assert!(files.len() > 100, "the corpora beside the repository");
         let inserts = [
-            " ", "\n", ";", "x;", "let y = &mut v;", "v.push(1);", "println!(\"{}\", a);",
-            "'a: loop { break 'a; }", "{ let z = 1; }", "é;", "x", "{", "(", "\"", "/*",
-            "fn q() {}", "struct S;", "macro_rules! m { () => {} }", "use std::vec::Vec;",
+            " ",
+            "\n",
+            ";",
+            "x;",
+            "let y = &mut v;",
+            "v.push(1);",
+            "println!(\"{}\", a);",
+            "'a: loop { break 'a; }",
+            "{ let z = 1; }",
+            "é;",
+            "x",
+            "{",
+            "(",
+            "\"",
+            "/*",
+            "fn q() {}",
+            "struct S;",
+            "macro_rules! m { () => {} }",
+            "use std::vec::Vec;",
         ];
         let mut next = crate::base::test_random(11);
         let (mut alone, mut whole) = (0, 0);

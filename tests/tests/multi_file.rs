@@ -1693,3 +1693,83 @@ pub fn an_rvalue_is_evaluated(v: &mut Vec<u8>) -> usize {
 "#,
     );
 }
+
+#[test]
+fn a_std_traits_method_on_a_type_parameter_and_std_s_mut_parameters() {
+    // `it.next()` on `I: Iterator` is `Iterator::next(&mut self)`: a parameter has no inherent
+    // method, and two bounds with a `next` would be ambiguous. `Vec::append(&mut self, other:
+    // &mut Vec<T>)` reborrows its argument two-phase, as a crate's function does.
+    check_fixture(
+        r#"
+pub fn next_while_borrowed<I: Iterator<Item = u8>>(mut it: I) -> Option<u8> {
+    let m = &mut it;
+    let first = it.next();
+//              ^^ E0499
+    let _ = &m;
+    first
+}
+
+pub fn next_through_shared<I: Iterator<Item = u8>>(mut it: I) -> Option<u8> {
+    let s = &it;
+    let first = it.next();
+//              ^^^^^^^^^ E0502
+    let _ = &s;
+    first
+}
+
+pub fn append(v: &mut Vec<u8>, other: &mut Vec<u8>) {
+    let s = &other;
+    v.append(other);
+//  ^^^^^^^^^^^^^^^ E0502
+    let _ = &s;
+}
+
+pub fn append_after(v: &mut Vec<u8>, other: &mut Vec<u8>) -> usize {
+    let n = other.len();
+    v.append(other);
+    n + other.len()
+}
+"#,
+    );
+}
+
+#[test]
+fn a_field_read_through_std_s_smart_pointers_and_guards_has_the_field_s_type() {
+    // `Ref<Nfa>` and `Rc<Nfa>` have no public field: `.memory_extra` and `.name` are `Nfa`'s,
+    // a `usize` (read while borrowed: E0503) and a `String` (moved while borrowed: E0505).
+    check_fixture(
+        r#"
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub struct Nfa {
+    pub memory_extra: usize,
+    pub name: String,
+}
+
+pub struct Compiler {
+    nfa: RefCell<Nfa>,
+    shared: Rc<Nfa>,
+}
+
+impl Compiler {
+    pub fn through_ref(&self) {
+        let mut extra = self.nfa.borrow().memory_extra;
+        let m = &mut extra;
+        extra += 1;
+//      ^^^^^^^^^^ E0503
+        let _ = &m;
+    }
+
+    pub fn through_rc(&self) -> String {
+        let name = self.shared.name.clone();
+        let r = &name;
+        let moved = name;
+//                  ^^^^ E0505
+        let _ = r.len();
+        moved
+    }
+}
+"#,
+    );
+}

@@ -483,7 +483,10 @@ impl Lower<'_> {
             self.record_closure_bounds(&w, args);
         }
         let mut ops = vec![recv];
-        let params = res.params.clone().filter(|p| p.len() == args.len() && !uncertain);
+        let params = res
+            .params
+            .clone()
+            .filter(|p| p.len() == args.len() && !uncertain);
         for (i, a) in args.iter().enumerate() {
             let param = params.as_ref().map(|p| &p[i]);
             match self.reborrowed_arg(a, param) {

@@ -292,7 +292,12 @@ impl Lower<'_> {
                 _ => span,
             })
             .collect();
-        self.assign(dest.clone(), Rvalue::Opaque(vec![av, bv], spans), span, false);
+        self.assign(
+            dest.clone(),
+            Rvalue::Opaque(vec![av, bv], spans),
+            span,
+            false,
+        );
     }
 
     /// `lhs = rhs`.

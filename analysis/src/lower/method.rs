@@ -59,6 +59,7 @@ impl Lower<'_> {
             .filter(|(n, _)| &**n == name)
             .flat_map(|(_, b)| b);
         let mut found = None;
+        let mut from_std = None;
         for b in bounds {
             let b = b.split('<').next().unwrap_or("").trim();
             if matches!(b, "Sized" | "?Sized" | "Copy" | "Clone" | "Send" | "Sync")
@@ -67,11 +68,15 @@ impl Lower<'_> {
                 continue;
             }
             if !crate::items::is_id(b) {
-                // A std trait (its methods are not read here for a parameter), or
-                // a bound not resolved: it may have the method.
+                // A std trait whose method std's table lists (`I: Iterator`, `it.next()`): a
+                // parameter has no inherent method, and two bounds with the method would be
+                // ambiguous (E0034), so it is that one. A bound not resolved may have it.
                 let last = b.rsplit("::").next().unwrap_or(b);
-                if std_api::lookup(last, method).is_some() || !std_api_known(last) {
-                    return None;
+                match std_api::lookup(last, method) {
+                    Some(_) if from_std.is_some() => return None,
+                    Some(m) => from_std = Some(m),
+                    None if !std_api_known(last) => return None,
+                    None => {}
                 }
                 continue;
             }
@@ -80,6 +85,26 @@ impl Lower<'_> {
                 Some(_) => return None,
                 None => {}
             }
+        }
+        if let Some(m) = from_std {
+            if found.is_some() || m.is_unsafe {
+                return None;
+            }
+            let receiver = match m.receiver {
+                std_api::Receiver::None | std_api::Receiver::Value => return None,
+                std_api::Receiver::Ref => Receiver::Ref,
+                std_api::Receiver::RefMut => Receiver::RefMut,
+            };
+            return Some(Resolved {
+                receiver,
+                derefs,
+                overloaded,
+                ret: Ty::Unknown,
+                ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
+                stores: Vec::new(),
+                written: None,
+                params: Some(std_params(m)),
+            });
         }
         // A by-value method reached through a reference: the reference may implement
         // the trait itself (`impl<T: Buf> Buf for &mut T`), and rustc's probe tries
@@ -307,7 +332,7 @@ impl Lower<'_> {
                         ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
                         stores,
                         written: None,
-                        params: None,
+                        params: Some(std_params(m)),
                     });
                 }
             }
@@ -567,6 +592,19 @@ const STD_PEEKABLE: &[std_api::Method] = &[
 
 /// Whether std's table lists the trait or type `name` (a bound it does not list may have any
 /// method).
+/// A std method's parameters as far as a call's arguments need them: `&mut ..` written in std's
+/// table is a mutable reference (an argument there is reborrowed); any other is unknown here
+/// (a `T` may be given a `&mut`, which is then moved).
+fn std_params(m: &std_api::Method) -> Vec<Ty> {
+    m.params
+        .iter()
+        .map(|p| match p.strip_prefix("&mut ") {
+            Some(_) => Ty::Ref(crate::ast::Mutability::Mut, Box::new(Ty::Unknown)),
+            None => Ty::Unknown,
+        })
+        .collect()
+}
+
 fn std_api_known(name: &str) -> bool {
     std_api::owner(name).is_some()
 }

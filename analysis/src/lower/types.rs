@@ -91,14 +91,32 @@ impl Lower<'_> {
                 expr,
             } => Ty::Ref(*mutability, Box::new(self.infer(expr))),
             ExprKind::Field(base, f) => {
+                // Autoderef to the type that has the field: through references and std's smart
+                // pointers and guards, which have no public field of their own.
                 let mut t = self.infer(base);
-                while let Ty::Ref(_, inner) = &t {
-                    t = (**inner).clone();
+                loop {
+                    t = match t {
+                        Ty::Ref(_, inner) => *inner,
+                        Ty::Adt { name, mut args, .. }
+                            if matches!(
+                                &*name,
+                                "Box"
+                                    | "Rc"
+                                    | "Arc"
+                                    | "Ref"
+                                    | "RefMut"
+                                    | "MutexGuard"
+                                    | "RwLockReadGuard"
+                                    | "RwLockWriteGuard"
+                            ) && self.index.adt(&name).is_none()
+                                && !self.index.is_shadowed(&name)
+                                && !args.is_empty() =>
+                        {
+                            args.swap_remove(0)
+                        }
+                        t => break self.field_ty(&t, f),
+                    }
                 }
-                if let Some(inner) = box_inner(&t) {
-                    t = inner;
-                }
-                self.field_ty(&t, f)
             }
             ExprKind::Index(base, idx) => {
                 let mut t = self.infer(base);
@@ -235,9 +253,7 @@ impl Lower<'_> {
         match &e.kind {
             _ if diverges(e) => None,
             ExprKind::Block {
-                block,
-                label: None,
-                ..
+                block, label: None, ..
             } => self.block_branch(block),
             _ => Some(self.infer(e)),
         }
@@ -255,7 +271,11 @@ impl Lower<'_> {
     /// body's local of that name).
     fn arm_binding(&self, name: &str) -> Option<Ty> {
         let scope = self.arm_bindings.borrow();
-        scope.iter().rev().find(|(n, _)| &**n == name).map(|(_, t)| t.clone())
+        scope
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, t)| t.clone())
     }
 
     fn with_arm_bindings<T>(&self, bindings: Vec<(Name, Ty)>, f: impl FnOnce(&Self) -> T) -> T {
@@ -275,10 +295,7 @@ impl Lower<'_> {
         let by_value = |ty: &Ty| !matches!(ty, Ty::Ref(..));
         match &pat.kind {
             PatKind::Binding {
-                name,
-                by_ref,
-                sub,
-                ..
+                name, by_ref, sub, ..
             } => {
                 if let Some(sub) = sub {
                     self.pattern_types(sub, ty, out);
@@ -296,12 +313,8 @@ impl Lower<'_> {
                     (Some("Some"), Ty::Adt { name, args, .. }) if &**name == "Option" => {
                         args.first()
                     }
-                    (Some("Ok"), Ty::Adt { name, args, .. }) if &**name == "Result" => {
-                        args.first()
-                    }
-                    (Some("Err"), Ty::Adt { name, args, .. }) if &**name == "Result" => {
-                        args.get(1)
-                    }
+                    (Some("Ok"), Ty::Adt { name, args, .. }) if &**name == "Result" => args.first(),
+                    (Some("Err"), Ty::Adt { name, args, .. }) if &**name == "Result" => args.get(1),
                     _ => None,
                 };
                 let known = inner.is_some() && by_value(ty) && elems.len() == 1;
@@ -311,23 +324,27 @@ impl Lower<'_> {
                 }
             }
             PatKind::Tuple(ps) => match ty {
-                Ty::Tuple(ts) if ts.len() == ps.len() && !ps.iter().any(super::pattern::is_rest) => {
+                Ty::Tuple(ts)
+                    if ts.len() == ps.len() && !ps.iter().any(super::pattern::is_rest) =>
+                {
                     for (p, t) in ps.iter().zip(ts) {
                         self.pattern_types(p, t, out);
                     }
                 }
-                _ => ps.iter().for_each(|p| self.pattern_types(p, &Ty::Unknown, out)),
+                _ => ps
+                    .iter()
+                    .for_each(|p| self.pattern_types(p, &Ty::Unknown, out)),
             },
             PatKind::Ref { pat, .. } => {
                 let inner = ty.deref().unwrap_or(Ty::Unknown);
                 self.pattern_types(pat, &inner, out);
             }
-            PatKind::Struct { fields, .. } => {
-                fields.iter().for_each(|(_, p)| self.pattern_types(p, &Ty::Unknown, out))
-            }
-            PatKind::Or(ps) | PatKind::Slice(ps) => {
-                ps.iter().for_each(|p| self.pattern_types(p, &Ty::Unknown, out))
-            }
+            PatKind::Struct { fields, .. } => fields
+                .iter()
+                .for_each(|(_, p)| self.pattern_types(p, &Ty::Unknown, out)),
+            PatKind::Or(ps) | PatKind::Slice(ps) => ps
+                .iter()
+                .for_each(|p| self.pattern_types(p, &Ty::Unknown, out)),
             PatKind::Wild
             | PatKind::Rest
             | PatKind::Path(_)
@@ -536,13 +553,6 @@ fn lit_ty(l: &ast::Lit) -> Ty {
         ast::Lit::Byte => Ty::prim("u8"),
         ast::Lit::Str => Ty::Ref(Mutability::Not, Box::new(Ty::Str)),
         ast::Lit::ByteStr => Ty::Ref(Mutability::Not, Box::new(Ty::Unknown)),
-    }
-}
-
-fn box_inner(t: &Ty) -> Option<Ty> {
-    match t {
-        Ty::Adt { name, args, .. } if &**name == "Box" => args.first().cloned(),
-        _ => None,
     }
 }
 

@@ -216,7 +216,9 @@ fn convert_fn(
     cx.item_uncached(kid, &attrs);
     // The cache goes back, with the parses of macro arguments this conversion read or made.
     *cache = std::mem::take(&mut shared.cache_old);
-    cache.macros.extend(std::mem::take(&mut shared.cache_new.macros));
+    cache
+        .macros
+        .extend(std::mem::take(&mut shared.cache_new.macros));
     cache.parser = shared.parser.take();
     (!shared.limited).then_some(shared.items)
 }
