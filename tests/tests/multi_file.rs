@@ -1773,3 +1773,64 @@ impl Compiler {
 "#,
     );
 }
+
+#[test]
+fn a_by_value_method_of_a_type_is_found_before_its_reference_s_impl() {
+    // `impl IntoIterator for Map` and `for &Map` both define `into_iter`: on a `Map` by value,
+    // rustc's probe meets `Map`'s first (its `IntoIter::next` takes `&mut self`: E0499); on a
+    // `&Map`, the reference's impl, which is not modelled: silent.
+    check_fixture(
+        r#"
+//- /src/lib.rs
+mod map;
+use map::Map;
+
+pub fn first(m: Map) -> Option<(String, u8)> {
+    let mut iter = m.into_iter();
+    let b = &mut iter;
+    let f = iter.next();
+//          ^^^^ E0499
+    let _ = &b;
+    f
+}
+
+pub fn first_of_a_reference(m: &Map) -> usize {
+    let iter = m.into_iter();
+    let n = iter.len();
+    drop(iter);
+    n + m.into_iter().len()
+}
+//- /src/map.rs
+pub struct Map {
+    v: Vec<(String, u8)>,
+}
+
+pub struct IntoIter {
+    iter: std::vec::IntoIter<(String, u8)>,
+}
+
+impl Iterator for IntoIter {
+    type Item = (String, u8);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.iter.next()
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, u8);
+    type IntoIter = IntoIter;
+    fn into_iter(self) -> IntoIter {
+        IntoIter { iter: self.v.into_iter() }
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = &'a (String, u8);
+    type IntoIter = std::slice::Iter<'a, (String, u8)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.v.iter()
+    }
+}
+"#,
+    );
+}

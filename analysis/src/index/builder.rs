@@ -102,11 +102,15 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         .as_ref()
         .and_then(type_name)
         .or_else(|| c.trait_name.clone());
-    // `impl Tr for &T`: method lookup on a `&T` receiver finds these first; we do not model
-    // that, so the name knows nothing.
-    let known = !matches!(c.impl_self, Some(ast::Type::Ref { .. }))
-        && owner.is_some()
-        && !fn_has_attribute_macro(&def.attrs);
+    // `impl Tr for &T`: method lookup on a `&T` receiver finds these first. Their signatures
+    // are not modelled: they are kept as unknown under the owner `&T`
+    // (`Index::ref_impl_defines`), apart from `T`'s own.
+    let by_ref = matches!(c.impl_self, Some(ast::Type::Ref { .. }));
+    let known = !by_ref && owner.is_some() && !fn_has_attribute_macro(&def.attrs);
+    let owner = match owner {
+        Some(o) if by_ref => Some(Name::from(format!("&{o}"))),
+        o => o,
+    };
     let sig = known.then(|| {
         let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
         if let Some(t) = &c.impl_self {

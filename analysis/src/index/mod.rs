@@ -500,6 +500,17 @@ impl Index {
     }
 
     /// A method of a workspace type by the type's name.
+    /// Whether an `impl Tr for &owner` (or `&mut owner`) of the crate defines a method of this
+    /// name: on a receiver reached as `&owner`, rustc's probe meets it before `owner`'s own
+    /// methods that take `&self`.
+    pub fn ref_impl_defines(&self, owner: &str, name: &str) -> bool {
+        let key = format!("&{owner}");
+        self.fns
+            .methods
+            .get(name)
+            .is_some_and(|o| o.0.binary_search_by(|(x, _)| (**x).cmp(&*key)).is_ok())
+    }
+
     pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {
         self.fns.methods.get(name)?.get(owner)
     }

@@ -140,20 +140,8 @@ impl Lower<'_> {
                         .is_some_and(|n| crate::ty::STD_ITERATORS.contains(&n))
                         && !self.index.defines_method_named(method, "*") =>
                 {
-                    let by_value = std_api::lookup("Iterator", method)
-                        .filter(|m| m.receiver == std_api::Receiver::Value);
-                    if let Some(m) = by_value {
-                        return Some(Resolved {
-                            receiver: Receiver::Value,
-                            derefs,
-                            overloaded,
-                            ret: parse_ret(m.ret, inner),
-                            // What it makes holds the reference.
-                            ret_borrows: true,
-                            stores: Vec::new(),
-                            written: None,
-                            params: None,
-                        });
+                    if let Some(r) = by_value_iterator_method(inner, method, derefs, overloaded) {
+                        return Some(r);
                     }
                     ty = (**inner).clone();
                     derefs += 1;
@@ -181,6 +169,14 @@ impl Lower<'_> {
             if let Ty::Adt { name, .. } = &ty {
                 if self.index.adt(name).is_some() {
                     if let Some(sig) = self.method_of(name, method) {
+                        // With an `impl Tr for &T` of the method too, `T`'s own is found first
+                        // only by value on a `T` receiver (`m.into_iter()` on a `Map` by value);
+                        // through a reference or by autoref, the other may be.
+                        if self.index.ref_impl_defines(name, method)
+                            && !(derefs == 0 && sig.receiver == Receiver::Value)
+                        {
+                            return None;
+                        }
                         return Some(Resolved::from_sig(sig, derefs, overloaded));
                     }
                     if let Some(target) = self.index.deref_target(&ty) {
@@ -592,6 +588,28 @@ const STD_PEEKABLE: &[std_api::Method] = &[
 
 /// Whether std's table lists the trait or type `name` (a bound it does not list may have any
 /// method).
+/// A by-value `Iterator` method (`zip`, `map`) called on a `&mut I` of a std iterator: it takes
+/// the reference itself (std's `impl Iterator for &mut I`), and what it makes holds it.
+fn by_value_iterator_method(
+    inner: &Ty,
+    method: &str,
+    derefs: usize,
+    overloaded: bool,
+) -> Option<Resolved> {
+    let m =
+        std_api::lookup("Iterator", method).filter(|m| m.receiver == std_api::Receiver::Value)?;
+    Some(Resolved {
+        receiver: Receiver::Value,
+        derefs,
+        overloaded,
+        ret: parse_ret(m.ret, inner),
+        ret_borrows: true,
+        stores: Vec::new(),
+        written: None,
+        params: None,
+    })
+}
+
 /// A std method's parameters as far as a call's arguments need them: `&mut ..` written in std's
 /// table is a mutable reference (an argument there is reborrowed); any other is unknown here
 /// (a `T` may be given a `&mut`, which is then moved).

@@ -60,10 +60,12 @@ impl Lower<'_> {
     /// receiver).
     pub(super) fn infer(&self, e: &Expr) -> Ty {
         match &e.kind {
-            ExprKind::Path(segs) if segs.len() == 1 && self.arm_binding(&segs[0]).is_some() => {
-                self.arm_binding(&segs[0]).unwrap_or(Ty::Unknown)
-            }
             ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
+                _ if !self.arm_bindings.borrow().is_empty()
+                    && self.arm_binding(&segs[0]).is_some() =>
+                {
+                    self.arm_binding(&segs[0]).unwrap_or(Ty::Unknown)
+                }
                 Some(l) => self.local_ty(l),
                 None if self.is_static(&segs[0]) => self
                     .index
@@ -297,12 +299,17 @@ impl Lower<'_> {
             PatKind::Binding {
                 name, by_ref, sub, ..
             } => {
+                // A constant-like name (`None`, `MAX`, a unit struct) binds nothing, as
+                // `bind_pattern` reads it.
+                if super::pattern::is_constant_name(name) {
+                    return;
+                }
                 if let Some(sub) = sub {
                     self.pattern_types(sub, ty, out);
                 }
                 let t = match by_ref {
-                    None if !super::pattern::is_constant_name(name) => ty.clone(),
-                    _ => Ty::Unknown,
+                    None => ty.clone(),
+                    Some(_) => Ty::Unknown,
                 };
                 out.push((name.clone(), t));
             }
