@@ -1834,3 +1834,47 @@ impl<'a> IntoIterator for &'a Map {
 "#,
     );
 }
+
+#[test]
+fn a_mutable_reference_given_to_a_shared_parameter_is_reborrowed_shared() {
+    // rustc coerces `&mut Writer` to the `&Writer` parameter by `&*w`, a shared borrow of
+    // `*w` at the argument: E0502 against a live `&mut` of `w`, of `*w` or of a field.
+    check_fixture(
+        r#"
+pub struct Writer {
+    pub n: u8,
+}
+
+fn read(w: &Writer, k: u8) -> bool {
+    w.n == k
+}
+
+pub fn binding_borrowed(mut w: &mut Writer) {
+    let m = &mut w;
+    read(w, 1);
+//       ^ E0502
+    let _ = &m;
+}
+
+pub fn pointee_borrowed(w: &mut Writer) {
+    let m = &mut *w;
+    read(w, 1);
+//       ^ E0502
+    let _ = m;
+}
+
+pub fn field_borrowed(w: &mut Writer) {
+    let m = &mut w.n;
+    read(w, 1);
+//       ^ E0502
+    *m = 2;
+}
+
+pub fn shared_twice(w: &mut Writer) {
+    let s = &w;
+    read(w, 1);
+    let _ = &s;
+}
+"#,
+    );
+}

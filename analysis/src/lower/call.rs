@@ -34,28 +34,30 @@ impl Lower<'_> {
     /// two-phase (`AllowTwoPhase::Yes`): reserved at the argument, activated at the call.
     /// `None` when the parameter or the argument is not known to be such a reference (the
     /// argument is then lowered as `arg_operand` does).
+    /// Where the parameter is `&T`, a `&mut` argument is coerced by a shared reborrow
+    /// (`&*p`), not two-phase.
     fn reborrowed_arg(&mut self, e: &Expr, param: Option<&Ty>) -> Option<Operand> {
-        if !matches!(param, Some(Ty::Ref(Mutability::Mut, _)))
-            || !self.is_place_expr(e)
-            || !matches!(self.infer(e), Ty::Ref(Mutability::Mut, _))
-        {
+        let Some(Ty::Ref(expected, _)) = param else {
+            return None;
+        };
+        if !self.is_place_expr(e) || !matches!(self.infer(e), Ty::Ref(Mutability::Mut, _)) {
             return None;
         }
         let saved = std::mem::replace(&mut self.uncertain_place, false);
         let p = self.expr_place(e, false)?;
         let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
         let ty = self.place_ty(&p);
-        let t = self.temp(ty.clone(), e.span);
-        if uncertain || !matches!(ty, Ty::Ref(Mutability::Mut, _)) {
+        let (Ty::Ref(Mutability::Mut, inner), false) = (&ty, uncertain) else {
+            let t = self.temp(ty.clone(), e.span);
             self.assign(Place::local(t), Rvalue::Use(Operand::Use(p)), e.span, true);
-        } else {
-            self.assign(
-                Place::local(t),
-                Rvalue::Ref(BorrowKind::Mut { two_phase: true }, p.deref()),
-                e.span,
-                false,
-            );
-        }
+            return Some(Operand::Move(Place::local(t)));
+        };
+        let t = self.temp(Ty::Ref(*expected, inner.clone()), e.span);
+        let kind = match expected {
+            Mutability::Mut => BorrowKind::Mut { two_phase: true },
+            Mutability::Not => BorrowKind::Shared,
+        };
+        self.assign(Place::local(t), Rvalue::Ref(kind, p.deref()), e.span, false);
         Some(Operand::Move(Place::local(t)))
     }
 
