@@ -95,11 +95,12 @@ pub(super) fn stmt_accesses<'b>(s: &'b Statement, f: &mut dyn FnMut(Access<'b>))
                 span: s.span,
                 uncertain: s.uncertain,
             }),
-            Rvalue::Aggregate(ops) | Rvalue::Opaque(ops, _) => {
-                let spans = match &s.kind {
-                    StatementKind::Assign(_, Rvalue::Opaque(_, spans)) => &spans[..],
-                    _ => &[],
-                };
+            Rvalue::Aggregate(ops) => {
+                for o in ops {
+                    op(o, s.span, s.uncertain, f);
+                }
+            }
+            Rvalue::Opaque(ops, spans) => {
                 for (i, o) in ops.iter().enumerate() {
                     op(o, spans.get(i).copied().unwrap_or(s.span), s.uncertain, f);
                 }

@@ -504,11 +504,10 @@ impl Index {
     /// name: on a receiver reached as `&owner`, rustc's probe meets it before `owner`'s own
     /// methods that take `&self`.
     pub fn ref_impl_defines(&self, owner: &str, name: &str) -> bool {
-        let key = format!("&{owner}");
         self.fns
             .methods
             .get(name)
-            .is_some_and(|o| o.0.binary_search_by(|(x, _)| (**x).cmp(&*key)).is_ok())
+            .is_some_and(|o| o.0.iter().any(|(x, _)| x.strip_prefix('&') == Some(owner)))
     }
 
     pub fn method(&self, owner: &str, name: &str) -> Option<&FnSig> {

@@ -2,6 +2,7 @@
 //! pointers (constructors, diverging calls, what a signature says the result borrows), and method
 //! calls with their receiver's autoderef and autoref (`&mut` autorefs are two-phase borrows).
 
+use super::method::RefParams;
 use super::{borrow_kind, FnKind, Lower};
 use crate::ast::{Expr, ExprKind, FieldName, GenericArg, Mutability, Name, PathArgs, Span};
 use crate::index::{FnSig, Receiver};
@@ -29,17 +30,14 @@ impl Lower<'_> {
         self.arg_operand_with(e, bare_param, bare_param)
     }
 
-    /// An argument passed where the callee's parameter is known to be `&mut T`: a `&mut` place
-    /// is reborrowed (`&mut *p`), as rustc coerces a call's arguments, and the reborrow is
-    /// two-phase (`AllowTwoPhase::Yes`): reserved at the argument, activated at the call.
-    /// `None` when the parameter or the argument is not known to be such a reference (the
-    /// argument is then lowered as `arg_operand` does).
-    /// Where the parameter is `&T`, a `&mut` argument is coerced by a shared reborrow
-    /// (`&*p`), not two-phase.
-    fn reborrowed_arg(&mut self, e: &Expr, param: Option<&Ty>) -> Option<Operand> {
-        let Some(Ty::Ref(expected, _)) = param else {
-            return None;
-        };
+    /// An argument passed where the callee's parameter is known to be a reference (`param`, its
+    /// mutability): a `&mut` place is reborrowed, as rustc coerces a call's arguments. For
+    /// `&mut T` the reborrow (`&mut *p`) is two-phase (`AllowTwoPhase::Yes`): reserved at the
+    /// argument, activated at the call; for `&T` it is shared (`&*p`). `None` when the parameter
+    /// or the argument is not known to be such a reference (the argument is then lowered as
+    /// `arg_operand` does).
+    fn reborrowed_arg(&mut self, e: &Expr, param: Option<Mutability>) -> Option<Operand> {
+        let expected = param?;
         if !self.is_place_expr(e) || !matches!(self.infer(e), Ty::Ref(Mutability::Mut, _)) {
             return None;
         }
@@ -52,7 +50,7 @@ impl Lower<'_> {
             self.assign(Place::local(t), Rvalue::Use(Operand::Use(p)), e.span, true);
             return Some(Operand::Move(Place::local(t)));
         };
-        let t = self.temp(Ty::Ref(*expected, inner.clone()), e.span);
+        let t = self.temp(Ty::Ref(expected, inner.clone()), e.span);
         let kind = match expected {
             Mutability::Mut => BorrowKind::Mut { two_phase: true },
             Mutability::Not => BorrowKind::Shared,
@@ -275,18 +273,18 @@ impl Lower<'_> {
                 .collect(),
             _ => vec![false; args.len()],
         };
-        let params: Vec<Option<Ty>> = match &sig {
+        let params = match &sig {
             Some(s) if s.receiver == Receiver::None && s.params.len() == args.len() => {
-                s.params.iter().cloned().map(Some).collect()
+                RefParams::of_types(&s.params)
             }
-            _ => vec![None; args.len()],
+            _ => None,
         };
         let ops: Vec<Operand> = args
             .iter()
             .zip(generic_params)
-            .zip(params)
-            .map(|((a, generic), param)| {
-                if let Some(op) = self.reborrowed_arg(a, param.as_ref()) {
+            .enumerate()
+            .map(|(i, (a, generic))| {
+                if let Some(op) = self.reborrowed_arg(a, params.and_then(|p| p.get(i))) {
                     op
                 } else if is_std_drop || generic {
                     self.arg_operand_to(a, true)
@@ -485,13 +483,9 @@ impl Lower<'_> {
             self.record_closure_bounds(&w, args);
         }
         let mut ops = vec![recv];
-        let params = res
-            .params
-            .clone()
-            .filter(|p| p.len() == args.len() && !uncertain);
+        let params = res.params.filter(|p| p.len() == args.len() && !uncertain);
         for (i, a) in args.iter().enumerate() {
-            let param = params.as_ref().map(|p| &p[i]);
-            match self.reborrowed_arg(a, param) {
+            match self.reborrowed_arg(a, params.and_then(|p| p.get(i))) {
                 Some(op) => ops.push(op),
                 None => ops.push(self.arg_operand(a)),
             }

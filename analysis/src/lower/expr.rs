@@ -285,13 +285,14 @@ impl Lower<'_> {
         // A built-in operator's operand that copies a place of a primitive type is read at its
         // own span, as rustc's MIR building copies an operand into a temporary first
         // (`as_operand`): a use while mutably borrowed is reported at the operand, once for each.
-        let spans = [(&av, a), (&bv, b)]
-            .iter()
-            .map(|(op, e)| match op {
-                Operand::Copy(p) if matches!(self.place_ty(p), Ty::Prim(_)) => e.span,
-                _ => span,
-            })
-            .collect();
+        let own = |op: &Operand| matches!(op, Operand::Copy(p) if matches!(self.place_ty(p), Ty::Prim(_)));
+        let spans = match (own(&av), own(&bv)) {
+            (false, false) => Vec::new(),
+            (a_own, b_own) => vec![
+                if a_own { a.span } else { span },
+                if b_own { b.span } else { span },
+            ],
+        };
         self.assign(
             dest.clone(),
             Rvalue::Opaque(vec![av, bv], spans),

@@ -23,8 +23,64 @@ pub(super) struct Resolved {
     pub(super) stores: Vec<usize>,
     /// A crate method's signature as written.
     pub(super) written: Option<std::sync::Arc<crate::index::WrittenSig>>,
-    /// A crate method's parameter types (without the receiver).
-    pub(super) params: Option<Vec<Ty>>,
+    /// Which parameters (without the receiver) are references, where known.
+    pub(super) params: Option<RefParams>,
+}
+
+/// Which of a callee's parameters are references, and of which mutability, for the reborrow of
+/// a `&mut` argument (`Lower::reborrowed_arg`): a copyable mask, made without allocating on
+/// every call resolved. `None` past 64 parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct RefParams {
+    len: usize,
+    shared: u64,
+    mutable: u64,
+}
+
+impl RefParams {
+    pub(super) fn of(params: impl ExactSizeIterator<Item = Option<Mutability>>) -> Option<Self> {
+        let len = params.len();
+        if len > 64 {
+            return None;
+        }
+        let (mut shared, mut mutable) = (0, 0);
+        for (i, m) in params.enumerate() {
+            match m {
+                Some(Mutability::Not) => shared |= 1 << i,
+                Some(Mutability::Mut) => mutable |= 1 << i,
+                None => {}
+            }
+        }
+        Some(RefParams {
+            len,
+            shared,
+            mutable,
+        })
+    }
+
+    /// The parameters of a signature.
+    pub(super) fn of_types(params: &[Ty]) -> Option<Self> {
+        RefParams::of(params.iter().map(|t| match t {
+            Ty::Ref(m, _) => Some(*m),
+            _ => None,
+        }))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Parameter `i` is `&T` (`Not`) or `&mut T` (`Mut`).
+    pub(super) fn get(&self, i: usize) -> Option<Mutability> {
+        let bit = 1u64.checked_shl(i as u32)?;
+        if self.mutable & bit != 0 {
+            Some(Mutability::Mut)
+        } else if self.shared & bit != 0 {
+            Some(Mutability::Not)
+        } else {
+            None
+        }
+    }
 }
 
 impl Resolved {
@@ -38,7 +94,7 @@ impl Resolved {
             ret_borrows: sig.ret_borrows.contains(&0) && sig.ret_holds_borrow,
             stores: sig.stores.clone(),
             written: sig.written.clone(),
-            params: Some(sig.params.clone()),
+            params: RefParams::of_types(&sig.params),
         }
     }
 }
@@ -103,7 +159,7 @@ impl Lower<'_> {
                 ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
                 stores: Vec::new(),
                 written: None,
-                params: Some(std_params(m)),
+                params: std_params(m),
             });
         }
         // A by-value method reached through a reference: the reference may implement
@@ -328,7 +384,7 @@ impl Lower<'_> {
                         ret_borrows: m.ret_borrow != std_api::RetBorrow::None,
                         stores,
                         written: None,
-                        params: Some(std_params(m)),
+                        params: std_params(m),
                     });
                 }
             }
@@ -613,14 +669,12 @@ fn by_value_iterator_method(
 /// A std method's parameters as far as a call's arguments need them: `&mut ..` written in std's
 /// table is a mutable reference (an argument there is reborrowed); any other is unknown here
 /// (a `T` may be given a `&mut`, which is then moved).
-fn std_params(m: &std_api::Method) -> Vec<Ty> {
-    m.params
-        .iter()
-        .map(|p| match p.strip_prefix("&mut ") {
-            Some(_) => Ty::Ref(crate::ast::Mutability::Mut, Box::new(Ty::Unknown)),
-            None => Ty::Unknown,
-        })
-        .collect()
+fn std_params(m: &std_api::Method) -> Option<RefParams> {
+    RefParams::of(
+        m.params
+            .iter()
+            .map(|p| p.starts_with("&mut ").then_some(Mutability::Mut)),
+    )
 }
 
 fn std_api_known(name: &str) -> bool {

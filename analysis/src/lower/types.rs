@@ -60,10 +60,9 @@ impl Lower<'_> {
     /// receiver).
     pub(super) fn infer(&self, e: &Expr) -> Ty {
         match &e.kind {
+            // A binding of the arm being inferred hides the body's local of its name.
             ExprKind::Path(segs) if segs.len() == 1 => match self.lookup(&segs[0]) {
-                _ if !self.arm_bindings.borrow().is_empty()
-                    && self.arm_binding(&segs[0]).is_some() =>
-                {
+                _ if self.arm_binding(&segs[0]).is_some() => {
                     self.arm_binding(&segs[0]).unwrap_or(Ty::Unknown)
                 }
                 Some(l) => self.local_ty(l),
