@@ -148,11 +148,13 @@ impl Cx<'_> {
                             let r = n_locals + loan_idx;
                             loan_idx += 1;
                             constraints.push((r, d));
-                            // A borrow of a closure (to call it) keeps its captures' loans:
-                            // `&'a C` requires `C: 'a`.
-                            if place.proj.is_empty()
-                                && matches!(&body.local(place.local).ty,
-                                    Ty::Adt { name, .. } if &**name == "{closure}")
+                            // A reference outlives nothing its referent holds: `&'r T` requires
+                            // `T: 'r` (well-formedness), so a borrow of a local or of a field
+                            // of it keeps what the value holds live while the reference is
+                            // (`it.next()` on an iterator of `v` keeps `v`'s loan; a borrow of
+                            // a closure, to call it, its captures').
+                            if !place.proj.contains(&Proj::Deref)
+                                && holds_borrow(body, self.index, place) != Some(false)
                             {
                                 constraints.push((place.local.0 as usize, r));
                             }

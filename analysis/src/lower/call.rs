@@ -442,6 +442,8 @@ impl Lower<'_> {
         }
         let uncertain = std::mem::replace(&mut self.uncertain_place, saved);
         let store_base = (!uncertain && !res.stores.is_empty()).then_some(p.local);
+        let flows_from_receiver =
+            (!uncertain && res.flows.inputs().next() == Some(0)).then(|| p.clone());
         let recv = match res.receiver {
             Receiver::Ref | Receiver::RefMut => {
                 let m = if mutable {
@@ -506,6 +508,18 @@ impl Lower<'_> {
             for &i in &res.stores {
                 if let Some(p) = ops.get(i + 1).and_then(|o| o.place()).cloned() {
                     self.push(StatementKind::Flow(p, base), span, false);
+                }
+            }
+        }
+        // What the result holds of its inputs by generic substitution: their values flow into it.
+        if !uncertain {
+            for i in res.flows.inputs() {
+                let from = match i {
+                    0 => flows_from_receiver.as_ref(),
+                    i => ops.get(i).and_then(|o| o.place()),
+                };
+                if let Some(from) = from.filter(|f| !f.proj.contains(&Proj::Deref)) {
+                    self.push(StatementKind::Flow(from.clone(), dest.local), span, false);
                 }
             }
         }

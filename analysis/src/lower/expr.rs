@@ -272,11 +272,24 @@ impl Lower<'_> {
             op,
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
         );
-        let av = if cmp {
+        let mut av = if cmp {
             self.read_operand(a)
         } else {
             self.expr_operand(a)
         };
+        // A built-in operator evaluates its left operand into a temporary before the right one
+        // (`as_operand`): a place read there is read before what the right side borrows or
+        // calls (`*last >= v.len()` with `last` into `v`). Only an overloaded operator (a type
+        // known not to be primitive) borrows it until the call; where the type is unknown the
+        // earlier read is taken, which reports less.
+        if let Operand::Copy(p) | Operand::Use(p) = &av {
+            let ty = self.place_ty(p);
+            if matches!(ty, Ty::Prim(_) | Ty::Unknown) && !evaluates_plainly(b) {
+                let t = self.temp(ty, a.span);
+                self.assign(Place::local(t), Rvalue::Use(av), a.span, false);
+                av = Operand::Move(Place::local(t));
+            }
+        }
         let bv = if cmp {
             self.read_operand(b)
         } else {
@@ -568,6 +581,16 @@ fn is_constant_expr(e: &Expr) -> bool {
             raw: false,
             expr,
         } => is_constant_expr(expr),
+        _ => false,
+    }
+}
+
+/// Whether evaluating `e` only reads places and constants: no call, borrow or block runs
+/// between an operator's operands.
+fn evaluates_plainly(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Path(_) => true,
+        ExprKind::Field(inner, _) | ExprKind::Unary(_, inner) => evaluates_plainly(inner),
         _ => false,
     }
 }

@@ -25,6 +25,21 @@ pub(super) struct Resolved {
     pub(super) written: Option<std::sync::Arc<crate::index::WrittenSig>>,
     /// Which parameters (without the receiver) are references, where known.
     pub(super) params: Option<RefParams>,
+    /// What the result holds of the inputs by generic substitution (`Option<&T>::unwrap`).
+    pub(super) flows: Flows,
+}
+
+/// The inputs whose values a result holds because its type is made of their type parameters:
+/// `Option<T>::unwrap(self) -> T` gives out what the receiver holds, `unwrap_or(self, default:
+/// T)` what either holds, `Iterator::next(&mut self) -> Option<Self::Item>` what the iterator
+/// holds. Bit 0 is the receiver's place (not its autoref), bit `i + 1` argument `i`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Flows(u64);
+
+impl Flows {
+    pub(super) fn inputs(self) -> impl Iterator<Item = usize> {
+        (0..64).filter(move |i| self.0 & (1u64 << i) != 0)
+    }
 }
 
 /// Which of a callee's parameters are references, and of which mutability, for the reborrow of
@@ -95,6 +110,7 @@ impl Resolved {
             stores: sig.stores.clone(),
             written: sig.written.clone(),
             params: RefParams::of_types(&sig.params),
+            flows: Flows::default(),
         }
     }
 }
@@ -160,6 +176,7 @@ impl Lower<'_> {
                 stores: Vec::new(),
                 written: None,
                 params: std_params(m),
+                flows: Flows::default(),
             });
         }
         // A by-value method reached through a reference: the reference may implement
@@ -256,6 +273,7 @@ impl Lower<'_> {
                             stores: Vec::new(),
                             written: None,
                             params: None,
+                            flows: Flows::default(),
                         });
                     }
                     return None;
@@ -311,6 +329,7 @@ impl Lower<'_> {
                         stores: Vec::new(),
                         written: None,
                         params: None,
+                        flows: Flows::default(),
                     });
                 }
                 let found = into_iter
@@ -350,7 +369,8 @@ impl Lower<'_> {
                     if shared_only && receiver == Receiver::RefMut {
                         return None;
                     }
-                    let ret = parse_ret(m.ret, &ty);
+                    let ret = specialized_ret(m, &ty).unwrap_or_else(|| parse_ret(m.ret, &ty));
+                    let flows = self.substituted_flows(m, &ty, &ret);
                     let container = matches!(
                         ty.adt_name(),
                         Some(
@@ -385,6 +405,7 @@ impl Lower<'_> {
                         stores,
                         written: None,
                         params: std_params(m),
+                        flows,
                     });
                 }
             }
@@ -426,6 +447,108 @@ impl Lower<'_> {
         }
         None
     }
+}
+
+impl Lower<'_> {
+    /// What the result of std's method `m` on `owner` holds of its inputs by generic
+    /// substitution ([`Flows`]), as rustc relates the regions of an instantiated signature:
+    /// - on `Option<T>` and `Result<T, E>`, a method whose result is made of `T` or `E`
+    ///   (`unwrap`, `expect`, `unwrap_or`, `ok_or`, `take`) holds what the receiver holds, and
+    ///   what each argument whose type is made of them holds (`unwrap_or`'s default). One region
+    ///   per local cannot tell `T`'s regions from `E`'s: a parameter the result leaves out must
+    ///   hold no borrow (`Result<&T, io::Error>`), or nothing is said;
+    /// - an iterator's method whose result is made of `Self::Item` (`next`, `last`, `find`)
+    ///   holds what the iterator holds, where its items are known to be references (`Iter`,
+    ///   `Lines`, and the adapters that pass them on).
+    ///
+    /// Methods of impls on a narrower self type (`Option<&T>::cloned`, `Option<Option<T>>::
+    /// flatten`), whose `T` is not the owner's, and closures' results say nothing.
+    fn substituted_flows(&self, m: &std_api::Method, owner: &Ty, ret: &Ty) -> Flows {
+        if m.ret_borrow != std_api::RetBorrow::None
+            || m.receiver == std_api::Receiver::None
+            || ret.holds_borrow() == Some(false)
+        {
+            return Flows::default();
+        }
+        let words = |text: &'static str| {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .filter(|w| !w.is_empty())
+        };
+        if m.ret.contains("Self::Item") {
+            let from_iterator = m.owner == "Iterator" || m.owner == "Peekable";
+            return if from_iterator && ret.holds_borrow() == Some(true) {
+                Flows(1)
+            } else {
+                Flows::default()
+            };
+        }
+        let params: &[&str] = match (m.owner, owner) {
+            ("Option", Ty::Adt { args, .. }) if args.len() == 1 => &["T"],
+            ("Result", Ty::Adt { args, .. }) if args.len() == 2 => &["T", "E"],
+            _ => return Flows::default(),
+        };
+        if narrower_impl(m) {
+            return Flows::default();
+        }
+        let Ty::Adt { args, .. } = owner else {
+            return Flows::default();
+        };
+        let in_ret: Vec<bool> = params
+            .iter()
+            .map(|p| words(m.ret).any(|w| w == *p))
+            .collect();
+        if !in_ret.contains(&true) {
+            return Flows::default();
+        }
+        for (arg, &kept) in args.iter().zip(&in_ret) {
+            if !kept && arg.may_hold_borrow(self.index) != Some(false) {
+                return Flows::default();
+            }
+        }
+        let mut flows = 1u64;
+        for (i, p) in m.params.iter().enumerate().take(63) {
+            let closure = p.contains("Fn") || words(p).any(|w| matches!(w, "F" | "P" | "O" | "D"));
+            let made_of_kept = params
+                .iter()
+                .zip(&in_ret)
+                .any(|(q, &kept)| kept && words(p).any(|w| w == *q));
+            if made_of_kept && !closure {
+                flows |= 1 << (i + 1);
+            }
+        }
+        Flows(flows)
+    }
+}
+
+/// A row of std's table from an impl on a narrower self type than the owner's (`impl<T>
+/// Option<&T>`, `impl<T> Option<Option<T>>`): its `T` is not the owner's parameter.
+fn narrower_impl(m: &std_api::Method) -> bool {
+    matches!(
+        (m.owner, m.name),
+        (
+            "Option" | "Result",
+            "cloned" | "copied" | "flatten" | "transpose" | "as_deref" | "as_deref_mut"
+        ) | ("Option", "unzip" | "as_pin_ref" | "as_pin_mut")
+    )
+}
+
+/// The result of a row of a narrower impl ([`narrower_impl`]) on `owner`: `cloned` and
+/// `copied` give the referents; the others are unknown here.
+fn specialized_ret(m: &std_api::Method, owner: &Ty) -> Option<Ty> {
+    if !narrower_impl(m) {
+        return None;
+    }
+    let Ty::Adt { name, args, .. } = owner else {
+        return Some(Ty::Unknown);
+    };
+    Some(match (m.name, args.first()) {
+        ("cloned" | "copied", Some(Ty::Ref(_, inner))) => {
+            let mut args = args.clone();
+            args[0] = (**inner).clone();
+            Ty::adt(name, args)
+        }
+        _ => Ty::Unknown,
+    })
 }
 
 /// The std table's owner name for a type.
@@ -558,6 +681,10 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
             // An adapter made from the receiver (`Peekable<Self>`) keeps it.
             let base = if t[lt + 1..].starts_with("Self") && !t[lt + 1..].starts_with("Self::") {
                 owner.clone()
+            } else if matches!(name, "Iter" | "IterMut") && &t[lt + 1..] == "'_, T>" {
+                // A collection's iterator by reference (`slice::Iter<'_, T>`): its items are
+                // `&T` (`&mut T`), as a `for` loop over it says.
+                parse_ret("T", owner)
             } else {
                 Ty::Unknown
             };
@@ -663,6 +790,7 @@ fn by_value_iterator_method(
         stores: Vec::new(),
         written: None,
         params: None,
+        flows: Flows::default(),
     })
 }
 

@@ -106,6 +106,45 @@ impl Lower<'_> {
         Place::local(t).deref()
     }
 
+    /// `*guard` through the `Deref` (`DerefMut` when `mutable`) of std's guards (`Ref`,
+    /// `RefMut`, `MutexGuard`, the `RwLock` guards): `*Deref::deref(&guard)`, a borrow of the
+    /// guard that lasts as long as what is reached through it (`p = &*b;` keeps `b` borrowed).
+    /// The read-only guards have no `DerefMut`: a write through them is left unknown.
+    fn guard_deref(
+        &mut self,
+        base: Place,
+        bt: &Ty,
+        name: &str,
+        mutable: bool,
+        span: Span,
+    ) -> Place {
+        let read_only = matches!(name, "Ref" | "RwLockReadGuard");
+        let m = if mutable && !read_only {
+            Mutability::Mut
+        } else {
+            Mutability::Not
+        };
+        if mutable && read_only {
+            self.uncertain_place = true;
+        }
+        if m == Mutability::Mut {
+            // `DerefMut::deref_mut(&mut guard)`: the guard must be mutable.
+            self.check_mutable(&base, span, true);
+        }
+        let target = match bt {
+            Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
+            _ => Ty::Unknown,
+        };
+        let t = self.temp(Ty::Ref(m, Box::new(target)), span);
+        self.assign(
+            Place::local(t),
+            Rvalue::Ref(borrow_kind(m, false), base),
+            span,
+            false,
+        );
+        Place::local(t).deref()
+    }
+
     /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
     /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
     /// (it picks `IndexMut` over `Index`).
@@ -129,6 +168,19 @@ impl Lower<'_> {
                         if matches!(&**name, "Rc" | "Arc" | "String" | "Vec") =>
                     {
                         self.std_deref(base, &bt, name, mutable, e.span, inner.span)
+                    }
+                    Ty::Adt { ref name, .. }
+                        if matches!(
+                            &**name,
+                            "Ref"
+                                | "RefMut"
+                                | "MutexGuard"
+                                | "RwLockReadGuard"
+                                | "RwLockWriteGuard"
+                        ) && !self.index.is_shadowed(name)
+                            && self.index.adt(name).is_none() =>
+                    {
+                        self.guard_deref(base, &bt, name, mutable, inner.span)
                     }
                     Ty::Adt { ref name, .. }
                         if self.index.adt(name).is_some_and(|a| !a.opaque)
@@ -167,6 +219,26 @@ impl Lower<'_> {
                         {
                             base = self.std_deref(base, &bt, name, mutable, e.span, base_e.span);
                             bt = bt.deref().unwrap_or(Ty::Unknown);
+                            continue;
+                        }
+                        Ty::Adt { ref name, .. }
+                            if matches!(
+                                &**name,
+                                "Ref"
+                                    | "RefMut"
+                                    | "MutexGuard"
+                                    | "RwLockReadGuard"
+                                    | "RwLockWriteGuard"
+                            ) && !self.index.is_shadowed(name)
+                                && self.index.adt(name).is_none() =>
+                        {
+                            base = self.guard_deref(base, &bt, name, mutable, base_e.span);
+                            bt = match &bt {
+                                Ty::Adt { args, .. } => {
+                                    args.first().cloned().unwrap_or(Ty::Unknown)
+                                }
+                                _ => Ty::Unknown,
+                            };
                             continue;
                         }
                         Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {

@@ -254,7 +254,8 @@ impl Lower<'_> {
             if !self.is_place_expr(expr) && !self.is_promoted(*mutability, expr) {
                 let ty = self.infer(expr);
                 let t = self.temp(ty, expr.span);
-                self.expr_into(expr, &Place::local(t));
+                // The operand of an extending borrow is extending too: `&[(&temp(), ..)]`.
+                self.expr_into_extended(expr, &Place::local(t));
                 self.scopes.last_mut().unwrap().locals.push(t);
                 let kind = borrow_kind(*mutability, false);
                 self.assign(

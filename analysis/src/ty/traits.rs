@@ -146,6 +146,14 @@ impl Ty {
             ("Lines" | "SplitWhitespace", 1) => str_ref(),
             ("Enumerate", _) => Ty::Tuple(vec![Ty::prim("usize"), base()]),
             ("Peekable" | "Skip" | "Take" | "StepBy" | "Fuse" | "Rev" | "Chain", _) => base(),
+            // A collection's iterator by reference, with its element type (`for` loops read it
+            // so too).
+            ("Iter", 1) if args.len() == 1 && args[0] != Ty::Unknown => {
+                Ty::Ref(Mutability::Not, Box::new(args[0].clone()))
+            }
+            ("IterMut", 1) if args.len() == 1 && args[0] != Ty::Unknown => {
+                Ty::Ref(Mutability::Mut, Box::new(args[0].clone()))
+            }
             _ => Ty::Unknown,
         }
     }

@@ -1,0 +1,312 @@
+//! Generic substitution and std's smart pointers: what a result holds of its inputs by its
+//! instantiated signature (`Option<&T>::unwrap`, `Iterator::next` on `Iter<'_, T>`), the
+//! well-formedness of a reference (`&'r T` requires `T: 'r`), and `*guard` through the `Deref`
+//! of std's guards. Each error marker is what rustc 1.95 reports; run with
+//! `BORROWLENS_FIXTURES_RUSTC=1` to have rustc confirm them.
+
+use borrowlens_tests::check_diagnostics;
+
+#[test]
+fn an_unwrapped_reference_keeps_its_loan() {
+    check_diagnostics(
+        r#"
+use std::collections::HashMap;
+
+fn first(mut v: Vec<String>) {
+    let f = v.first();
+    let g = f.unwrap();
+    v.clear(); //~ ERROR E0502
+    println!("{g}");
+}
+
+fn chained(mut v: Vec<String>) {
+    let g = v.get(0).expect("one");
+    v.clear(); //~ ERROR E0502
+    println!("{g}");
+}
+
+fn with_default(mut v: Vec<String>, d: &String) {
+    let g = v.last().unwrap_or(d);
+    v.push(String::new()); //~ ERROR E0502
+    println!("{g}");
+}
+
+fn mutable(mut o: Option<String>) {
+    let r = o.as_mut().unwrap();
+    let q = o.as_ref(); //~ ERROR E0502
+    r.push('a');
+    println!("{q:?}");
+}
+
+fn in_a_map(mut map: HashMap<u32, String>) {
+    let s = map.get(&1).unwrap();
+    map.clear(); //~ ERROR E0502
+    println!("{s}");
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn an_iterators_items_keep_its_loan() {
+    check_diagnostics(
+        r#"
+fn next(mut v: Vec<String>) {
+    let mut it = v.iter();
+    let g = it.next();
+    v.clear(); //~ ERROR E0502
+    println!("{g:?}");
+}
+
+fn chained(mut v: Vec<String>) {
+    let g = v.iter().next().unwrap();
+    v.clear(); //~ ERROR E0502
+    println!("{g}");
+}
+
+fn max(mut v: Vec<i32>) {
+    let m = v.iter().max().unwrap();
+    v.push(4); //~ ERROR E0502
+    println!("{m}");
+}
+
+fn lines(mut s: String) {
+    let l = s.lines().next().unwrap();
+    s.push('c'); //~ ERROR E0502
+    println!("{l}");
+}
+
+fn main() {}
+"#,
+    );
+}
+
+// What holds no borrow, or holds it no longer, says nothing.
+#[test]
+fn values_out_of_a_borrow_are_free() {
+    check_diagnostics(
+        r#"
+fn chars(mut s: String) {
+    let c = s.chars().next().unwrap();
+    s.push(c);
+}
+
+fn cloned(mut v: Vec<String>) {
+    let c = v.first().cloned().unwrap();
+    v.clear();
+    println!("{c}");
+}
+
+fn copied(mut v: Vec<u32>) {
+    let c = v.iter().copied().max().unwrap();
+    v.clear();
+    println!("{c}");
+}
+
+fn taken(mut o: Option<String>) {
+    let t = o.take();
+    o = Some(String::new());
+    println!("{t:?} {o:?}");
+}
+
+fn counted(mut v: Vec<String>) {
+    let n = v.iter().map(|s| s.len()).next();
+    v.clear();
+    println!("{n:?}");
+}
+
+fn error_with_a_borrow<'e>(mut v: Vec<u8>, r: Result<u8, &'e str>) {
+    let x = r.unwrap();
+    v.push(x);
+}
+
+fn main() {}
+"#,
+    );
+}
+
+// A built-in operator reads its left operand before it evaluates the right one: a borrow used
+// there ends before what the right side borrows.
+#[test]
+fn a_left_operand_is_read_first() {
+    check_diagnostics(
+        r#"
+fn tuple(v: &mut Vec<(u8, usize)>) {
+    let (_, c) = v.last_mut().unwrap();
+    *c += 1;
+    if *c >= v.len() {
+        v.pop();
+    }
+}
+
+fn plain(v: &mut Vec<usize>) {
+    let c = v.last_mut().unwrap();
+    *c += 1;
+    let n = *c + v.len();
+    println!("{n}");
+}
+
+fn swapped(v: &mut Vec<usize>) {
+    let c = v.last_mut().unwrap();
+    if v.len() >= *c { //~ ERROR E0502
+        v.pop();
+    }
+}
+
+fn main() {}
+"#,
+    );
+}
+
+// The operand of an extending borrow is extending too: its own borrows' temporaries live as
+// long as the `let`'s binding.
+#[test]
+fn temporaries_in_a_borrowed_array_are_extended() {
+    check_diagnostics(
+        r#"
+struct Field {
+    i: usize,
+}
+
+fn field(i: usize) -> Option<Field> {
+    Some(Field { i })
+}
+
+fn total(values: &[(&Field, Option<u32>)]) -> usize {
+    values.iter().map(|(f, _)| f.i).sum()
+}
+
+fn main() {
+    let values = &[(&field(1).unwrap(), None), (&field(2).unwrap(), Some(1))];
+    println!("{}", total(values));
+}
+"#,
+    );
+}
+
+#[test]
+fn a_reference_keeps_what_its_referent_holds() {
+    check_diagnostics(
+        r#"
+fn through_a_borrow(mut v: Vec<i32>) {
+    let mut it = v.iter();
+    let r = &mut it;
+    v.push(1); //~ ERROR E0502
+    r.next();
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn a_guard_is_borrowed_by_its_deref() {
+    check_diagnostics(
+        r#"
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+fn outlived() {
+    let m = RefCell::new(0);
+    let p;
+    {
+        let b = m.borrow();
+        p = &*b; //~ ERROR E0597
+    }
+    println!("{p}");
+}
+
+fn dropped(c: &RefCell<Vec<i32>>) {
+    let b = c.borrow();
+    let r = &*b;
+    drop(b); //~ ERROR E0505
+    let n = r.len();
+    println!("{n}");
+}
+
+fn twice(c: &RefCell<Vec<i32>>) {
+    let mut b = c.borrow_mut();
+    let r = &mut *b;
+    b.push(2); //~ ERROR E0499
+    r.push(1);
+}
+
+fn fields(c: &RefCell<(i32, String)>) {
+    let mut b = c.borrow_mut();
+    let x = &mut b.0;
+    let y = &mut b.1; //~ ERROR E0499
+    *x += 1;
+    y.push('a');
+}
+
+fn not_mutable(m: &Mutex<i32>) {
+    let g = m.lock().unwrap();
+    *g += 1; //~ ERROR E0596
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn guards_used_one_after_another_are_fine() {
+    check_diagnostics(
+        r#"
+use std::cell::RefCell;
+use std::sync::{Mutex, RwLock};
+
+fn assigned(m: &Mutex<i32>) {
+    *m.lock().unwrap() = 5;
+}
+
+fn updated(m: &Mutex<i32>) {
+    let mut g = m.lock().unwrap();
+    *g += 1;
+    let x = *g + 1;
+    *g = x;
+}
+
+fn in_turn(c: &RefCell<Vec<i32>>) {
+    let mut b = c.borrow_mut();
+    let r = &mut *b;
+    r.push(1);
+    b.push(2);
+}
+
+fn fields_in_turn(c: &RefCell<(i32, String)>) {
+    let mut b = c.borrow_mut();
+    b.0 += 1;
+    b.1.push('a');
+    let (x, y) = &mut *b;
+    *x += 1;
+    y.push('b');
+}
+
+fn copied_out(c: &RefCell<i32>) {
+    let b = c.borrow();
+    let x: i32 = *b;
+    drop(b);
+    println!("{x}");
+}
+
+fn cloned_out(l: &RwLock<String>) {
+    let w = l.read().unwrap();
+    let s = (*w).clone();
+    drop(w);
+    println!("{s}");
+}
+
+fn returned(c: &RefCell<String>) -> usize {
+    let b = c.borrow();
+    let s = &*b;
+    s.len()
+}
+
+fn main() {}
+"#,
+    );
+}
