@@ -310,3 +310,58 @@ fn main() {}
 "#,
     );
 }
+
+#[test]
+fn a_maps_entry_keeps_the_map_borrowed() {
+    check_diagnostics(
+        r#"
+use std::collections::{BTreeMap, HashMap};
+
+fn twice(mut map: HashMap<u32, Vec<u32>>) {
+    let a = map.entry(1).or_default();
+    let b = map.entry(2).or_default(); //~ ERROR E0499
+    a.push(1);
+    b.push(2);
+}
+
+fn read_while_held(mut map: BTreeMap<u32, String>) {
+    let s = map.entry(1).or_insert_with(String::new);
+    let n = map.len(); //~ ERROR E0502
+    s.push('a');
+    println!("{n}");
+}
+
+fn in_turn(mut map: HashMap<u32, u32>) {
+    *map.entry(1).or_insert(0) += 1;
+    let c = map.entry(2).and_modify(|c| *c += 1).or_insert(1);
+    *c += 1;
+    let n = map.len();
+    println!("{n}");
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
+fn std_types_by_their_real_paths() {
+    check_diagnostics(
+        r#"
+fn rc() {
+    let r = std::rc::Rc::new(String::new());
+    let s = *r; //~ ERROR E0507
+    println!("{s}");
+}
+
+fn map() {
+    let m = std::collections::hash_map::HashMap::<u32, String>::new();
+    let a = m;
+    let b = m; //~ ERROR E0382
+    println!("{a:?} {b:?}");
+}
+
+fn main() {}
+"#,
+    );
+}

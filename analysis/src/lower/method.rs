@@ -334,6 +334,10 @@ impl Lower<'_> {
                 }
                 let found = into_iter
                     .or_else(|| std_api::lookup(owner, method))
+                    .or_else(|| match owner {
+                        "Entry" => STD_ENTRY.iter().find(|m| m.name == method),
+                        _ => None,
+                    })
                     .or_else(|| match iterator {
                         Some("Peekable") => STD_PEEKABLE
                             .iter()
@@ -482,6 +486,15 @@ impl Lower<'_> {
                 Flows::default()
             };
         }
+        if m.owner == "Entry" {
+            // A map's entry holds the map's mutable borrow: what it gives out (`or_insert`'s
+            // `&'a mut V`, `and_modify`'s entry) keeps it.
+            return if m.receiver == std_api::Receiver::Value && ret.holds_borrow() == Some(true) {
+                Flows(1)
+            } else {
+                Flows::default()
+            };
+        }
         let params: &[&str] = match (m.owner, owner) {
             ("Option", Ty::Adt { args, .. }) if args.len() == 1 => &["T"],
             ("Result", Ty::Adt { args, .. }) if args.len() == 2 => &["T", "E"],
@@ -592,6 +605,7 @@ fn std_owner(t: &Ty) -> Option<&'static str> {
             "RefCell" => "RefCell",
             "Cell" => "Cell",
             "Mutex" => "Mutex",
+            "Entry" => "Entry",
             // Any other std type the table lists methods of (`BinaryHeap`, `PathBuf`).
             other => return std_api::owner(other),
         },
@@ -627,6 +641,28 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
     }
     if t == "Self::Item" {
         return owner.iterator_item();
+    }
+    if t == "V" {
+        // A map's value type (`HashMap<K, V>`, its `Entry<'_, K, V>`).
+        return match owner {
+            Ty::Adt { name, args, .. } if matches!(&**name, "HashMap" | "BTreeMap" | "Entry") => {
+                args.get(1).cloned().unwrap_or(Ty::Unknown)
+            }
+            _ => Ty::Unknown,
+        };
+    }
+    if let Some(rest) = t.strip_prefix("Entry<'_, K, V") {
+        if matches!(rest, ">" | ", A>") {
+            if let Ty::Adt { name, args, .. } = owner {
+                if matches!(&**name, "HashMap" | "BTreeMap") && args.len() >= 2 {
+                    return Ty::Adt {
+                        name: "Entry".into(),
+                        args: args[..2].to_vec(),
+                        lifetimes: 1,
+                    };
+                }
+            }
+        }
     }
     if matches!(t, "T" | "K") {
         return match owner {
@@ -727,6 +763,48 @@ const DEREF_TARGET_FIRST: &[&str] = &[
     "Ref",
     "RwLockReadGuard",
 ];
+
+/// The methods of the maps' `Entry<'a, K, V>` (`hash_map::Entry`, `btree_map::Entry`; std's
+/// table has none of them): each by value but `key`, and what they return holds the entry's
+/// borrow of the map.
+const STD_ENTRY: &[std_api::Method] = &[
+    entry_method("and_modify", std_api::Receiver::Value, "Self", &["F"]),
+    entry_method("key", std_api::Receiver::Ref, "&K", &[]),
+    entry_method("or_default", std_api::Receiver::Value, "&'a mut V", &[]),
+    entry_method("or_insert", std_api::Receiver::Value, "&'a mut V", &["V"]),
+    entry_method(
+        "or_insert_with",
+        std_api::Receiver::Value,
+        "&'a mut V",
+        &["F"],
+    ),
+    entry_method(
+        "or_insert_with_key",
+        std_api::Receiver::Value,
+        "&'a mut V",
+        &["F"],
+    ),
+];
+
+const fn entry_method(
+    name: &'static str,
+    receiver: std_api::Receiver,
+    ret: &'static str,
+    params: &'static [&'static str],
+) -> std_api::Method {
+    std_api::Method {
+        owner: "Entry",
+        name,
+        receiver,
+        ret_borrow: match receiver {
+            std_api::Receiver::Ref => std_api::RetBorrow::Shared,
+            _ => std_api::RetBorrow::None,
+        },
+        ret,
+        params,
+        is_unsafe: false,
+    }
+}
 
 /// `Peekable`'s own methods (std's table has none of them): each takes `&mut self`, and what
 /// `peek`/`peek_mut` return keeps it borrowed.

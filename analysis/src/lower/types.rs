@@ -445,6 +445,8 @@ impl Lower<'_> {
         if segs.iter().any(|s| self.index.is_shadowed(s)) {
             return Ty::Unknown;
         }
+        // `std::rc::Rc::new(..)` is `Rc::new(..)`.
+        let segs = std_type_path(segs).unwrap_or(segs);
         match segs.iter().map(|s| &**s).collect::<Vec<_>>().as_slice() {
             ["Some"] => Ty::adt(
                 "Option",
@@ -623,4 +625,26 @@ fn diverges(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// `[Type, f]` of a std path to one of the std types `call_ty` knows by their real modules
+/// (`std::rc::Rc::new`, `std::collections::hash_map::HashMap::new`, `alloc::vec::Vec::new`).
+fn std_type_path(segs: &[Name]) -> Option<&[Name]> {
+    let n = segs.len();
+    if n < 4 || !matches!(&*segs[0], "std" | "core" | "alloc") {
+        return None;
+    }
+    let modules: Vec<&str> = segs[1..n - 2].iter().map(|s| &**s).collect();
+    let ok = match (&*segs[n - 2], modules.as_slice()) {
+        ("Rc", ["rc"]) | ("Arc", ["sync"]) | ("Mutex" | "RwLock", ["sync"]) => true,
+        ("RefCell" | "Cell", ["cell"]) | ("Box", ["boxed"]) => true,
+        ("Vec", ["vec"]) | ("String", ["string"]) => true,
+        ("HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque", ["collections"]) => true,
+        ("HashMap", ["collections", "hash_map"]) | ("HashSet", ["collections", "hash_set"]) => true,
+        ("BTreeMap", ["collections", "btree_map"]) => true,
+        ("BTreeSet", ["collections", "btree_set"]) => true,
+        ("VecDeque", ["collections", "vec_deque"]) => true,
+        _ => false,
+    };
+    ok.then(|| &segs[n - 2..])
 }
