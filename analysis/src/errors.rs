@@ -323,6 +323,11 @@ pub enum Role {
     Access,
     /// A later use that keeps the borrow alive.
     LaterUse,
+    /// A later use reached through the loop's back edge (rustc's `UsedLaterInLoop`).
+    LaterUseInLoop,
+    /// The borrow and the access at one span: the borrow of the previous iteration of a loop
+    /// (E0499, rustc's `cannot_mutably_borrow_multiply` with equal spans).
+    BorrowInPreviousIteration,
     /// The closure that captures the value (E0597).
     Capture,
     /// The use in a closure's body that makes the closure borrow (the loan's side).
@@ -386,6 +391,7 @@ impl BorrowError {
         let span = self.span;
         match &self.kind {
             ErrorKind::Conflict {
+                kind,
                 borrow,
                 later_use,
                 later_drop,
@@ -393,11 +399,28 @@ impl BorrowError {
                 access_in_closure,
                 ..
             } => {
-                let mut labels = vec![(*borrow, Role::Borrow)];
+                let previous_iteration = matches!(kind, ConflictKind::SecondMutBorrow)
+                    && *borrow == span
+                    && borrow_in_closure.is_none()
+                    && access_in_closure.is_none();
+                let mut labels = if previous_iteration {
+                    vec![(span, Role::BorrowInPreviousIteration)]
+                } else {
+                    vec![(*borrow, Role::Borrow)]
+                };
                 labels.extend(borrow_in_closure.map(|s| (s, Role::BorrowInClosure)));
-                labels.push((span, Role::Access));
+                if !previous_iteration {
+                    labels.push((span, Role::Access));
+                }
                 labels.extend(access_in_closure.map(|s| (s, Role::AccessInClosure)));
-                labels.extend(later_use.map(|s| (s, Role::LaterUse)));
+                // A use before the borrow is reached through the loop's back edge.
+                labels.extend(later_use.map(|s| {
+                    if s.start < borrow.start {
+                        (s, Role::LaterUseInLoop)
+                    } else {
+                        (s, Role::LaterUse)
+                    }
+                }));
                 labels.extend(later_drop.as_ref().map(|d| (d.span, Role::DropUse)));
                 labels
             }

@@ -365,3 +365,41 @@ fn main() {}
 "#,
     );
 }
+
+// A loan of the previous iteration still live where the same borrow is made again.
+#[test]
+fn a_borrow_stored_across_iterations() {
+    check_diagnostics(
+        r#"
+fn stored() {
+    let mut refs: Vec<&mut i32> = Vec::new();
+    let mut x = 0;
+    for _ in 0..2 {
+        refs.push(&mut x); //~ ERROR E0499
+    }
+}
+
+fn kept() {
+    let mut x = 0;
+    let mut v: Vec<&mut i32> = Vec::new();
+    loop {
+        let r = &mut x; //~ ERROR E0499
+        v.push(r);
+    }
+}
+
+fn released() {
+    let mut x = 0;
+    let mut last = 0;
+    for _ in 0..2 {
+        let r = &mut x;
+        *r += 1;
+        last = *r;
+    }
+    println!("{last}");
+}
+
+fn main() {}
+"#,
+    );
+}

@@ -166,7 +166,7 @@ impl Cx<'_> {
                 continue;
             }
             let loan = &self.loans[li];
-            if loan.point == point || self.loan_behind_shared_ref[li] {
+            if self.loan_behind_shared_ref[li] {
                 continue;
             }
             let reserved = matches!(loan.kind, BorrowKind::Mut { two_phase: true })

@@ -128,21 +128,36 @@ pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
             | ConflictKind::TwoUnique,
         ) => "first borrow later used here".into(),
         (Role::LaterUse, _) => "borrow later used here".into(),
+        (Role::BorrowInPreviousIteration, _) => {
+            format!("`{ap}` was mutably borrowed here in the previous iteration of the loop")
+        }
+        (Role::LaterUseInLoop, _) => {
+            format!(
+                "{}borrow used here, in later iteration of loop",
+                borrow_desc(kind)
+            )
+        }
         (Role::DropUse, _) => {
             let Some(d) = later_drop else {
                 return String::new();
             };
-            let which = match kind {
-                ConflictKind::SecondMutBorrow => "first ",
-                ConflictKind::SharedWhileMut => "mutable ",
-                ConflictKind::MutWhileShared => "immutable ",
-                _ => "",
-            };
+            let which = borrow_desc(kind);
             format!(
                 "{which}borrow might be used here, when `{}` is dropped and runs the `Drop` code for type `{}`",
                 d.name, d.ty
             )
         }
         _ => String::new(),
+    }
+}
+
+/// How rustc's `explain_borrow` names the loan in a later use's label (`first borrow later used
+/// here`, `mutable borrow ..`).
+fn borrow_desc(kind: &ConflictKind) -> &'static str {
+    match kind {
+        ConflictKind::SecondMutBorrow => "first ",
+        ConflictKind::SharedWhileMut => "mutable ",
+        ConflictKind::MutWhileShared => "immutable ",
+        _ => "",
     }
 }

@@ -36,6 +36,40 @@ fn labels(texts: &[(u32, &str)]) -> Vec<(u32, String)> {
 }
 
 #[test]
+fn a_borrow_of_the_previous_iteration() {
+    // The loan was made at the access's own span, and is used before it in the loop.
+    let kind = ErrorKind::Conflict {
+        kind: ConflictKind::SecondMutBorrow,
+        place: "x".into(),
+        borrowed: "x".into(),
+        loan: BorrowKind::Mut { two_phase: false },
+        borrow: Span::new(5, 11),
+        later_use: Some(Span::new(2, 4)),
+        later_drop: None,
+        borrow_in_closure: None,
+        access_in_closure: None,
+    };
+    let r = render(&BorrowError {
+        span: Span::new(5, 11),
+        kind,
+    });
+    let labels: Vec<(u32, String)> = r.labels.into_iter().map(|(s, m)| (s.start, m)).collect();
+    assert_eq!(
+        labels,
+        vec![
+            (
+                5,
+                "`x` was mutably borrowed here in the previous iteration of the loop".to_string()
+            ),
+            (
+                2,
+                "first borrow used here, in later iteration of loop".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn conflicts() {
     let mut_loan = BorrowKind::Mut { two_phase: false };
     assert_eq!(
