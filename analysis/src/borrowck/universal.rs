@@ -150,6 +150,10 @@ fn agrees(index: &Index, r: &RTy, t: &Ty) -> bool {
         (RTy::Tuple(a), Ty::Tuple(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| agrees(a, b))
         }
+        // A closure is typed by its captures.
+        (RTy::Tuple(a), Ty::Adt { name, args, .. }) if &**name == "{closure}" => {
+            a.len() == args.len() && a.iter().zip(args).all(|(a, b)| agrees(a, b))
+        }
         (RTy::Array(a), Ty::Array(b, _)) | (RTy::Slice(a), Ty::Slice(b)) => agrees(a, b),
         (
             RTy::Adt { name, args, .. },

@@ -161,11 +161,32 @@ pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) 
             ret_borrows.sort_unstable();
         }
     }
+    // `&'static T`, a type parameter bounded by `'static` (`F: FnOnce() + Send + 'static`,
+    // inline or in `where`), or `impl Tr + 'static`: what is passed there must outlive the body.
+    let static_bound = |bounds: &[Name]| bounds.iter().any(|b| b.trim() == "'static");
     let static_params = def
         .params
         .iter()
         .enumerate()
-        .filter(|(_, p)| mentions_static(&p.ty))
+        .filter(|(_, p)| {
+            mentions_static(&p.ty)
+                || match &p.ty {
+                    ast::Type::Path { segments, args }
+                        if segments.len() == 1 && args.is_empty() =>
+                    {
+                        def.generics
+                            .types
+                            .iter()
+                            .any(|(n, bs)| *n == segments[0] && static_bound(bs))
+                    }
+                    // An argument-position `impl Tr` is converted as `dyn Tr` (one type per
+                    // call, as a type parameter's).
+                    ast::Type::ImplTrait(bounds, _) | ast::Type::DynTrait(bounds, _) => {
+                        static_bound(bounds)
+                    }
+                    _ => false,
+                }
+        })
         .map(|(i, _)| i)
         .collect();
     let bare = |t: &ast::Type| match t {

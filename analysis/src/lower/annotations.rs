@@ -219,6 +219,9 @@ pub(super) fn field_type(
 /// crate's index would give them: `drop<T>(_x: T)` (the prelude's, `mem::drop`; a crate's own
 /// `drop` has an id).
 pub(super) fn std_sig(names: &[&str]) -> Option<WrittenSig> {
+    if is_thread_spawn(names) {
+        return Some(thread_spawn_sig());
+    }
     let is_drop = match names {
         ["drop"] => true,
         [.., "mem", "drop"] => matches!(names[0], "std" | "core" | "mem"),
@@ -354,5 +357,41 @@ impl Lower<'_> {
         if arg {
             self.body.static_args.push(p.local);
         }
+    }
+}
+
+/// `std::thread::spawn` named as `thread::spawn` or by its whole path (a crate's own `thread`
+/// module is the caller's to rule out: its functions have signatures in the index).
+pub(super) fn is_thread_spawn(names: &[&str]) -> bool {
+    matches!(names, ["thread", "spawn"] | ["std", "thread", "spawn"])
+}
+
+/// `pub fn spawn<F, T>(f: F) -> JoinHandle<T> where F: FnOnce() -> T + Send + 'static,
+/// T: Send + 'static`: what the closure captures must outlive the body.
+fn thread_spawn_sig() -> WrittenSig {
+    let (f, t): (Name, Name) = ("F".into(), "T".into());
+    let path = |n: &Name| Type::Path {
+        segments: vec![n.clone()],
+        args: Vec::new(),
+    };
+    WrittenSig {
+        generics: Generics {
+            types: vec![
+                (
+                    f.clone(),
+                    vec!["FnOnce() -> T".into(), "Send".into(), "'static".into()],
+                ),
+                (t.clone(), vec!["Send".into(), "'static".into()]),
+            ],
+            ..Generics::default()
+        },
+        impl_generics: Generics::default(),
+        impl_self: None,
+        trait_impl: false,
+        receiver: None,
+        params: vec![path(&f)],
+        // `JoinHandle<T>` holds the closure's result, `'static` by the bound: nothing of the
+        // caller's, which a unit result says as well.
+        ret: None,
     }
 }

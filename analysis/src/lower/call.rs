@@ -318,26 +318,33 @@ impl Lower<'_> {
             names.as_slice(),
             ["panic" | "unreachable"] | [.., "process", "exit"]
         );
+        let std_sig = match &sig {
+            Some(_) => None,
+            None => super::annotations::std_sig(&names),
+        };
         if let Some(w) = sig.as_ref().and_then(|s| s.written.as_ref()) {
             self.annotated_args(w, generics, &ops);
-        } else if let Some(w) = super::annotations::std_sig(&names) {
-            self.annotated_args(&w, generics, &ops);
+        } else if let Some(w) = &std_sig {
+            self.annotated_args(w, generics, &ops);
         }
         let ret_borrows = match &sig {
             Some(s) if s.ret_holds_borrow => s.ret_borrows.clone(),
             _ => vec![],
         };
-        if let Some(sig) = &sig {
-            if sig.receiver == Receiver::None && sig.params.len() == ops.len() {
-                for &i in &sig.static_params {
-                    if let Some(p) = ops[i].place() {
-                        if p.proj.is_empty()
-                            && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp
-                        {
-                            self.body.static_locals.push(p.local);
-                            self.body.static_args.push(p.local);
-                        }
-                    }
+        // The arguments that must outlive the body: `&'static T` or `T: 'static` parameters.
+        let static_params: &[usize] = match &sig {
+            Some(s) if s.receiver == Receiver::None && s.params.len() == ops.len() => {
+                &s.static_params
+            }
+            None if super::annotations::is_thread_spawn(&names) && ops.len() == 1 => &[0],
+            _ => &[],
+        };
+        for &i in static_params {
+            if let Some(p) = ops[i].place() {
+                if p.proj.is_empty() && self.body.locals[p.local.0 as usize].kind == LocalKind::Temp
+                {
+                    self.body.static_locals.push(p.local);
+                    self.body.static_args.push(p.local);
                 }
             }
         }
@@ -359,6 +366,8 @@ impl Lower<'_> {
             .filter(|s| s.receiver == Receiver::None && s.params.len() == ops.len())
             .and_then(|s| s.written.clone())
         {
+            self.record_callee(&w);
+        } else if let Some(w) = std_sig.filter(|w| w.params.len() == ops.len()) {
             self.record_callee(&w);
         }
         self.call(ops, dest.clone(), ret_borrows, span);

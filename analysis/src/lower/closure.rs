@@ -258,6 +258,9 @@ impl Lower<'_> {
             }
         }
         self.assign(dest.clone(), Rvalue::Aggregate(ops), span, false);
+        // The closure's regions are its captures': a `'static` bound on it (`thread::spawn`)
+        // bounds what they borrow, a parameter's data included (E0521).
+        self.record_aggregate(AggregateKind::Tuple);
         if dest.proj.is_empty() {
             self.body.locals[dest.local.0 as usize].ty = Ty::Adt {
                 name: "{closure}".into(),
