@@ -253,6 +253,40 @@ fn main() {}
 }
 
 #[test]
+fn a_guard_is_borrowed_by_its_index() {
+    check_diagnostics(
+        r#"
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+fn dropped(m: &Mutex<Vec<i32>>) {
+    let g = m.lock().unwrap();
+    let r = &g[0];
+    drop(g); //~ ERROR E0505
+    println!("{r}");
+}
+
+fn pushed(c: &RefCell<Vec<String>>) {
+    let mut g = c.borrow_mut();
+    let r = &g[0];
+    g.push(String::new()); //~ ERROR E0502
+    println!("{r}");
+}
+
+fn in_turn(c: &RefCell<Vec<String>>) {
+    let mut g = c.borrow_mut();
+    g[0].push('a');
+    let n = g[0].len();
+    g.push(String::new());
+    println!("{n}");
+}
+
+fn main() {}
+"#,
+    );
+}
+
+#[test]
 fn guards_used_one_after_another_are_fine() {
     check_diagnostics(
         r#"

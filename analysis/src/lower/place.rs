@@ -282,6 +282,35 @@ impl Lower<'_> {
                     derefs += 1;
                 }
                 let is_range = matches!(idx.kind, ExprKind::Range { .. });
+                // Through a std guard's `Deref`: `g[i]` is `(*g)[i]`, a borrow of the guard
+                // first (`*Deref::deref(&g)`).
+                if let Ty::Adt { name, .. } = &inner {
+                    if derefs == 0
+                        && matches!(
+                            &**name,
+                            "Ref"
+                                | "RefMut"
+                                | "MutexGuard"
+                                | "RwLockReadGuard"
+                                | "RwLockWriteGuard"
+                        )
+                        && !self.index.is_shadowed(name)
+                        && self.index.adt(name).is_none()
+                    {
+                        let through = Expr {
+                            span: e.span,
+                            kind: ExprKind::Index(
+                                Box::new(Expr {
+                                    span: base_e.span,
+                                    kind: ExprKind::Unary(UnOp::Deref, base_e.clone()),
+                                }),
+                                idx.clone(),
+                            ),
+                        };
+                        self.index_base = nested;
+                        return self.expr_place(&through, mutable);
+                    }
+                }
                 match &inner {
                     Ty::Array(..) | Ty::Slice(_) if !is_range => {
                         let mark = self.index_fakes.len();
