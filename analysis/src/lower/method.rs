@@ -332,34 +332,7 @@ impl Lower<'_> {
                         flows: Flows::default(),
                     });
                 }
-                let found = into_iter
-                    .or_else(|| std_api::lookup(owner, method))
-                    .or_else(|| match owner {
-                        "Entry" => STD_ENTRY.iter().find(|m| m.name == method),
-                        _ => None,
-                    })
-                    .or_else(|| match iterator {
-                        Some("Peekable") => STD_PEEKABLE
-                            .iter()
-                            .find(|m| m.name == method)
-                            .or_else(|| std_api::lookup("Iterator", method)),
-                        Some(_) => std_api::lookup("Iterator", method),
-                        None => None,
-                    })
-                    .or_else(|| {
-                        [
-                            "Clone",
-                            "ToString",
-                            "ToOwned",
-                            "PartialEq",
-                            "PartialOrd",
-                            "Ord",
-                            "AsRef",
-                        ]
-                        .iter()
-                        .find_map(|t| std_api::lookup(t, method))
-                        .filter(|m| m.owner != "ToOwned" || owner != "str" || m.name != "to_owned")
-                    });
+                let found = into_iter.or_else(|| std_method(owner, iterator, method));
                 if let Some(m) = found {
                     if m.is_unsafe {
                         return None;
@@ -562,6 +535,42 @@ fn specialized_ret(m: &std_api::Method, owner: &Ty) -> Option<Ty> {
         }
         _ => Ty::Unknown,
     })
+}
+
+/// std's method `method` of `owner` (a std type's table name): its own, an `Entry`'s, an
+/// iterator's (`Peekable`'s own first), or one of the std traits every such type has.
+fn std_method(
+    owner: &str,
+    iterator: Option<&str>,
+    method: &str,
+) -> Option<&'static std_api::Method> {
+    std_api::lookup(owner, method)
+        .or_else(|| match owner {
+            "Entry" => STD_ENTRY.iter().find(|m| m.name == method),
+            _ => None,
+        })
+        .or_else(|| match iterator {
+            Some("Peekable") => STD_PEEKABLE
+                .iter()
+                .find(|m| m.name == method)
+                .or_else(|| std_api::lookup("Iterator", method)),
+            Some(_) => std_api::lookup("Iterator", method),
+            None => None,
+        })
+        .or_else(|| {
+            [
+                "Clone",
+                "ToString",
+                "ToOwned",
+                "PartialEq",
+                "PartialOrd",
+                "Ord",
+                "AsRef",
+            ]
+            .iter()
+            .find_map(|t| std_api::lookup(t, method))
+            .filter(|m| m.owner != "ToOwned" || owner != "str" || m.name != "to_owned")
+        })
 }
 
 /// The std table's owner name for a type.

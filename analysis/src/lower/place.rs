@@ -3,7 +3,7 @@
 //! `describe_place`, a place's name as rustc writes it in messages.
 
 use super::{borrow_kind, Lower};
-use crate::ast::{Expr, ExprKind, Mutability, Span, UnOp};
+use crate::ast::{Expr, ExprKind, FieldName, Mutability, Span, UnOp};
 use crate::errors::Immutable;
 use crate::mir::*;
 use crate::ty::Ty;
@@ -145,6 +145,82 @@ impl Lower<'_> {
         Place::local(t).deref()
     }
 
+    /// `base.f`: the base's place, through references, `Box`es, std's `Rc`/`Arc` and guards
+    /// and the crate's `Deref` to the type that declares the field.
+    fn field_place(
+        &mut self,
+        e: &Expr,
+        base_e: &Expr,
+        f: &FieldName,
+        mutable: bool,
+    ) -> Option<Place> {
+        let mut base = self.expr_place(base_e, mutable)?;
+        // rustc stops autoderef at the recursion limit (E0055), and a crate's `Deref` may
+        // lead back to its own type: past the limit the body is not valid Rust.
+        // Each step derefs the type of the step before, not the whole place again.
+        let mut steps = 0;
+        let mut bt = self.place_ty(&base);
+        loop {
+            steps += 1;
+            if steps > AUTODEREF_LIMIT {
+                self.uncertain_place = true;
+                self.taint();
+                break;
+            }
+            match bt {
+                Ty::Ref(..) => base = base.deref(),
+                Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
+                Ty::Adt { ref name, .. }
+                    if matches!(&**name, "Rc" | "Arc")
+                        && !self.index.is_shadowed(name)
+                        && self.index.adt(name).is_none() =>
+                {
+                    base = self.std_deref(base, &bt, name, mutable, e.span, base_e.span);
+                    bt = bt.deref().unwrap_or(Ty::Unknown);
+                    continue;
+                }
+                Ty::Adt { ref name, .. }
+                    if matches!(
+                        &**name,
+                        "Ref" | "RefMut" | "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard"
+                    ) && !self.index.is_shadowed(name)
+                        && self.index.adt(name).is_none() =>
+                {
+                    base = self.guard_deref(base, &bt, name, mutable, base_e.span);
+                    bt = match &bt {
+                        Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
+                        _ => Ty::Unknown,
+                    };
+                    continue;
+                }
+                Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {
+                    self.uncertain_place = true;
+                    break;
+                }
+                Ty::Adt { ref name, .. } => {
+                    // A field the type does not declare is reached through `Deref`.
+                    let adt = self.index.adt(name).filter(|a| !a.opaque);
+                    let declared = adt.is_some_and(|a| a.fields.iter().any(|(n, _)| n == f))
+                        || (self.index.adt(name).is_none()
+                            && !self.index.is_shadowed(name)
+                            && crate::ty::std_field_ty(name, &[], f).is_some());
+                    if !declared {
+                        if let (Some(_), Some(target)) = (adt, self.index.deref_target(&bt)) {
+                            base = self.crate_deref(base, name, &target, mutable, base_e.span);
+                            bt = target;
+                            continue;
+                        }
+                        self.uncertain_place = true;
+                    }
+                    break;
+                }
+                _ => break,
+            }
+            bt = bt.deref().unwrap_or(Ty::Unknown);
+        }
+        Some(base.project(Proj::Field(f.clone())))
+    }
+
     /// Lowers an expression that denotes a place. For value expressions, evaluates them into a
     /// temporary and returns it. `mutable` says the place will be written or mutably borrowed
     /// (it picks `IndexMut` over `Index`).
@@ -195,82 +271,7 @@ impl Lower<'_> {
                     }
                 });
             }
-            ExprKind::Field(base_e, f) => {
-                let mut base = self.expr_place(base_e, mutable)?;
-                // rustc stops autoderef at the recursion limit (E0055), and a crate's `Deref` may
-                // lead back to its own type: past the limit the body is not valid Rust.
-                // Each step derefs the type of the step before, not the whole place again.
-                let mut steps = 0;
-                let mut bt = self.place_ty(&base);
-                loop {
-                    steps += 1;
-                    if steps > AUTODEREF_LIMIT {
-                        self.uncertain_place = true;
-                        self.taint();
-                        break;
-                    }
-                    match bt {
-                        Ty::Ref(..) => base = base.deref(),
-                        Ty::Adt { ref name, .. } if &**name == "Box" => base = base.deref(),
-                        Ty::Adt { ref name, .. }
-                            if matches!(&**name, "Rc" | "Arc")
-                                && !self.index.is_shadowed(name)
-                                && self.index.adt(name).is_none() =>
-                        {
-                            base = self.std_deref(base, &bt, name, mutable, e.span, base_e.span);
-                            bt = bt.deref().unwrap_or(Ty::Unknown);
-                            continue;
-                        }
-                        Ty::Adt { ref name, .. }
-                            if matches!(
-                                &**name,
-                                "Ref"
-                                    | "RefMut"
-                                    | "MutexGuard"
-                                    | "RwLockReadGuard"
-                                    | "RwLockWriteGuard"
-                            ) && !self.index.is_shadowed(name)
-                                && self.index.adt(name).is_none() =>
-                        {
-                            base = self.guard_deref(base, &bt, name, mutable, base_e.span);
-                            bt = match &bt {
-                                Ty::Adt { args, .. } => {
-                                    args.first().cloned().unwrap_or(Ty::Unknown)
-                                }
-                                _ => Ty::Unknown,
-                            };
-                            continue;
-                        }
-                        Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {
-                            self.uncertain_place = true;
-                            break;
-                        }
-                        Ty::Adt { ref name, .. } => {
-                            // A field the type does not declare is reached through `Deref`.
-                            let adt = self.index.adt(name).filter(|a| !a.opaque);
-                            let declared = adt
-                                .is_some_and(|a| a.fields.iter().any(|(n, _)| n == f))
-                                || (self.index.adt(name).is_none()
-                                    && !self.index.is_shadowed(name)
-                                    && crate::ty::std_field_ty(name, &[], f).is_some());
-                            if !declared {
-                                if let (Some(_), Some(target)) = (adt, self.index.deref_target(&bt))
-                                {
-                                    base =
-                                        self.crate_deref(base, name, &target, mutable, base_e.span);
-                                    bt = target;
-                                    continue;
-                                }
-                                self.uncertain_place = true;
-                            }
-                            break;
-                        }
-                        _ => break,
-                    }
-                    bt = bt.deref().unwrap_or(Ty::Unknown);
-                }
-                return Some(base.project(Proj::Field(f.clone())));
-            }
+            ExprKind::Field(base_e, f) => return self.field_place(e, base_e, f, mutable),
             ExprKind::Index(base_e, idx) => {
                 // This index is the base of an enclosing built-in index (`x[1]` in `x[1][2]`).
                 let nested = std::mem::replace(&mut self.index_base, false);
