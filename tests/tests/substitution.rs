@@ -437,3 +437,55 @@ fn main() {}
 "#,
     );
 }
+
+// A by-value `self` holds its type's lifetimes: what it returns of them keeps its loans.
+#[test]
+fn a_by_value_receiver_gives_out_its_borrows() {
+    check_diagnostics(
+        r#"
+#[derive(Clone, Copy)]
+struct Parser<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn rest(self) -> &'a str {
+        &self.s[self.pos..]
+    }
+    fn name(self, _: u8) -> &'a str {
+        self.s
+    }
+}
+
+struct Holder<'a> {
+    p: Parser<'a>,
+}
+
+impl<'a> Holder<'a> {
+    fn get(&self) -> &'a str {
+        self.p.rest()
+    }
+}
+
+fn bound(mut s: String) {
+    let p = Parser { s: &s, pos: 1 };
+    let r = p.rest();
+    s.push('d'); //~ ERROR E0502
+    println!("{r}");
+}
+
+fn temporary(mut s: String) {
+    let r = Parser { s: &s, pos: 0 }.name(1);
+    s.clear(); //~ ERROR E0502
+    println!("{r}");
+}
+
+fn through_a_reference<'x>(h: &Holder<'x>) -> &'x str {
+    h.p.rest()
+}
+
+fn main() {}
+"#,
+    );
+}

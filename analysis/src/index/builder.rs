@@ -89,7 +89,7 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
             return FnEntry::Nested;
         }
         let sig = (!fn_has_attribute_macro(&def.attrs))
-            .then(|| Arc::new(signature(def, &ast::Generics::default(), None)));
+            .then(|| Arc::new(signature(def, &ast::Generics::default(), None, None)));
         return FnEntry::Free(def.name.clone(), sig);
     }
     let generics = [generic_copy(&def.generics), generic_copy(&c.impl_generics)].concat();
@@ -112,7 +112,12 @@ pub fn fn_entry(def: &ast::FnDef, c: &ast::Container) -> FnEntry {
         o => o,
     };
     let sig = known.then(|| {
-        let mut sig = signature(def, &c.impl_generics, self_ty.as_ref());
+        let mut sig = signature(
+            def,
+            &c.impl_generics,
+            self_ty.as_ref(),
+            c.impl_self.as_ref(),
+        );
         if let Some(t) = &c.impl_self {
             sig.stores = stores_into_self(def, t);
             sig.written = Some(std::sync::Arc::new(WrittenSig {

@@ -31,7 +31,14 @@ pub(super) fn self_params(self_ty: &ast::Type, g: &ast::Generics) -> Option<Vec<
 /// The signature of a function as a call site sees it.
 /// What callers see of `def`; `outer` are the generics of its impl or trait, which callers
 /// instantiate as they do the function's own (unknown to us).
-pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) -> FnSig {
+/// `impl_self` is the impl's self type as written: a by-value `self` holds its lifetimes
+/// (`impl<'a> Parser<'a> { fn rest(self) -> &'a str }` returns a borrow the receiver held).
+pub fn signature(
+    def: &ast::FnDef,
+    outer: &ast::Generics,
+    self_ty: Option<&Ty>,
+    impl_self: Option<&ast::Type>,
+) -> FnSig {
     let generics = [generic_copy(&def.generics), generic_copy(outer)].concat();
     let outer_params: Vec<Name> = outer.types.iter().map(|(n, _)| n.clone()).collect();
     let receiver = match &def.self_param {
@@ -94,7 +101,13 @@ pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) 
                 lifetimes_in(ty, &mut l);
                 inputs.push((0, l));
             }
-            Some(ast::SelfParam::Value { .. }) => inputs.push((0, Vec::new())),
+            Some(ast::SelfParam::Value { .. }) => {
+                let mut l = Vec::new();
+                if let Some(t) = impl_self {
+                    lifetimes_in(t, &mut l);
+                }
+                inputs.push((0, l))
+            }
             None => {}
         }
         for (i, p) in def.params.iter().enumerate() {
@@ -122,9 +135,12 @@ pub fn signature(def: &ast::FnDef, outer: &ast::Generics, self_ty: Option<&Ty>) 
             if self_ref {
                 ret_borrows.push(0);
             } else {
+                // A by-value `self` is `Self`, which names no lifetime: elision does not
+                // count its type's.
+                let value_self = matches!(def.self_param, Some(ast::SelfParam::Value { .. }));
                 let with: Vec<usize> = inputs
                     .iter()
-                    .filter(|(_, l)| !l.is_empty())
+                    .filter(|(i, l)| !l.is_empty() && !(value_self && *i == 0))
                     .map(|(i, _)| *i)
                     .collect();
                 if with.len() == 1 {

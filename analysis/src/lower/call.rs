@@ -453,6 +453,10 @@ impl Lower<'_> {
         let store_base = (!uncertain && !res.stores.is_empty()).then_some(p.local);
         let flows_from_receiver =
             (!uncertain && res.flows.inputs().next() == Some(0)).then(|| p.clone());
+        // A by-value receiver read through a reference gives the result the referent's inner
+        // regions, which one region per local cannot follow: its regions are not the result's.
+        let ret_borrows =
+            res.ret_borrows && !(res.receiver == Receiver::Value && p.proj.contains(&Proj::Deref));
         let recv = match res.receiver {
             Receiver::Ref | Receiver::RefMut => {
                 let m = if mutable {
@@ -547,7 +551,7 @@ impl Lower<'_> {
         self.call(
             ops,
             dest.clone(),
-            if res.ret_borrows { vec![0] } else { vec![] },
+            if ret_borrows { vec![0] } else { vec![] },
             span,
         );
     }

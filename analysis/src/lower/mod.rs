@@ -130,7 +130,12 @@ pub fn lower_fn(
     if !def.generics.has_lifetime_bounds && !signature_names_static {
         cx.unrelated_lifetimes = def.generics.lifetimes.clone();
     }
-    let sig = index::signature(def, &container.impl_generics, self_ty.as_ref());
+    let sig = index::signature(
+        def,
+        &container.impl_generics,
+        self_ty.as_ref(),
+        container.impl_self.as_ref(),
+    );
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
     cx.new_local(
         None,
