@@ -459,7 +459,7 @@ impl Lower<'_> {
                 Flows::default()
             };
         }
-        if m.owner == "Entry" {
+        if matches!(m.owner, "HashMapEntry" | "BTreeMapEntry") {
             // A map's entry holds the map's mutable borrow: what it gives out (`or_insert`'s
             // `&'a mut V`, `and_modify`'s entry) keeps it.
             return if m.receiver == std_api::Receiver::Value && ret.holds_borrow() == Some(true) {
@@ -546,7 +546,8 @@ fn std_method(
 ) -> Option<&'static std_api::Method> {
     std_api::lookup(owner, method)
         .or_else(|| match owner {
-            "Entry" => STD_ENTRY.iter().find(|m| m.name == method),
+            // A map's `Entry` (`hash_map::Entry` and `btree_map::Entry` have the same methods).
+            "Entry" => std_api::lookup("HashMapEntry", method),
             _ => None,
         })
         .or_else(|| match iterator {
@@ -772,48 +773,6 @@ const DEREF_TARGET_FIRST: &[&str] = &[
     "Ref",
     "RwLockReadGuard",
 ];
-
-/// The methods of the maps' `Entry<'a, K, V>` (`hash_map::Entry`, `btree_map::Entry`; std's
-/// table has none of them): each by value but `key`, and what they return holds the entry's
-/// borrow of the map.
-const STD_ENTRY: &[std_api::Method] = &[
-    entry_method("and_modify", std_api::Receiver::Value, "Self", &["F"]),
-    entry_method("key", std_api::Receiver::Ref, "&K", &[]),
-    entry_method("or_default", std_api::Receiver::Value, "&'a mut V", &[]),
-    entry_method("or_insert", std_api::Receiver::Value, "&'a mut V", &["V"]),
-    entry_method(
-        "or_insert_with",
-        std_api::Receiver::Value,
-        "&'a mut V",
-        &["F"],
-    ),
-    entry_method(
-        "or_insert_with_key",
-        std_api::Receiver::Value,
-        "&'a mut V",
-        &["F"],
-    ),
-];
-
-const fn entry_method(
-    name: &'static str,
-    receiver: std_api::Receiver,
-    ret: &'static str,
-    params: &'static [&'static str],
-) -> std_api::Method {
-    std_api::Method {
-        owner: "Entry",
-        name,
-        receiver,
-        ret_borrow: match receiver {
-            std_api::Receiver::Ref => std_api::RetBorrow::Shared,
-            _ => std_api::RetBorrow::None,
-        },
-        ret,
-        params,
-        is_unsafe: false,
-    }
-}
 
 /// `Peekable`'s own methods (std's table has none of them): each takes `&mut self`, and what
 /// `peek`/`peek_mut` return keeps it borrowed.
