@@ -1837,3 +1837,35 @@ fn main() {
 "#,
     );
 }
+
+// `break *r` is a `break` with the value `*r` (tree-sitter-rust reads the product
+// `(break) * r`): the move out of the reference is E0507, as a block's tail would be.
+#[test]
+fn a_break_value_behind_a_prefix_operator() {
+    check_diagnostics(
+        r#"
+pub fn deref(r: &String) -> String {
+    loop {
+        break *r; //~ ERROR E0507
+    }
+}
+
+pub fn negated(v: Vec<i32>) -> i32 {
+    let n = loop {
+        break -(v.len() as i32);
+    };
+    drop(v);
+    n
+}
+
+pub fn borrowed(s: String) -> usize {
+    let r: &String = loop {
+        break &s;
+    };
+    r.len()
+}
+
+fn main() {}
+"#,
+    );
+}

@@ -381,7 +381,35 @@ impl<'t, 's> Cx<'t, 's> {
         let f = &self.g.f;
         let left = self.field(kids, f.left)?;
         let right = self.field(kids, f.right)?;
-        let op = self.text(self.field(kids, f.operator)?);
+        let op_node = self.field(kids, f.operator)?;
+        let op = self.text(op_node);
+        // The grammar reads `break *r` as the product `(break) * r` (and `break -x`, `break &x`
+        // likewise); rustc reads a `break` with the value `*r`.
+        if kind == K::BinaryExpression
+            && matches!(op, "*" | "-" | "&")
+            && self.kind(left) == K::BreakExpression
+        {
+            let op = op.to_string();
+            let b = self.boxed(left);
+            if let ExprKind::Break { label, value: None } = b.kind {
+                let r = self.boxed(right);
+                let span = Span::new(self.span(op_node).start, r.span.end);
+                let kind = match &*op {
+                    "*" => ExprKind::Unary(UnOp::Deref, r),
+                    "-" => ExprKind::Unary(UnOp::Neg, r),
+                    _ => ExprKind::Ref {
+                        mutability: crate::ast::Mutability::Not,
+                        raw: false,
+                        expr: r,
+                    },
+                };
+                return Some(ExprKind::Break {
+                    label,
+                    value: Some(Box::new(Expr { span, kind })),
+                });
+            }
+            return None;
+        }
         // Compound assignments are the binary operator followed by `=`.
         let op = match kind {
             K::CompoundAssignmentExpr => bin_op(op.strip_suffix('=')?)?,
