@@ -338,6 +338,8 @@ pub enum Role {
     Move,
     /// The use of the moved value (E0382).
     UseAfterMove,
+    /// A move made in an earlier iteration of a loop (E0382).
+    MoveInPreviousIteration,
     /// The binding's declaration (E0381, E0384).
     Declaration,
     /// Where the borrowed value or temporary is dropped.
@@ -426,12 +428,20 @@ impl BorrowError {
             }
             ErrorKind::UseAfterMove {
                 moves, in_closure, ..
-            } => moves
-                .iter()
-                .map(|s| (*s, Role::Move))
-                .chain([(span, Role::UseAfterMove)])
-                .chain(in_closure.map(|s| (s, Role::AccessInClosure)))
-                .collect(),
+            } => {
+                // A move at or after the use was made in an earlier iteration of a loop (rustc's
+                // `traversed_back_edge`); at the use's own span it is the only label.
+                let in_loop = moves.contains(&span);
+                moves
+                    .iter()
+                    .map(|s| match s.start >= span.start {
+                        true => (*s, Role::MoveInPreviousIteration),
+                        false => (*s, Role::Move),
+                    })
+                    .chain((!in_loop).then_some((span, Role::UseAfterMove)))
+                    .chain(in_closure.map(|s| (s, Role::AccessInClosure)))
+                    .collect()
+            }
             ErrorKind::Uninitialized { decl, .. } | ErrorKind::Reassigned { decl, .. } => {
                 vec![(*decl, Role::Declaration)]
             }

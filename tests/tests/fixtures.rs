@@ -1869,3 +1869,39 @@ fn main() {}
 "#,
     );
 }
+
+// A pattern's binding moves a `&mut` out of what it matches: patterns do not reborrow.
+#[test]
+fn a_pattern_moves_a_mutable_reference() {
+    check_diagnostics(
+        r#"
+fn in_a_loop() {
+    let mut x = 42_i32;
+    let opt = Some(&mut x);
+    for _ in 0..5 {
+        if let Some(_x) = opt {} //~ ERROR E0382
+    }
+}
+
+fn twice() {
+    let mut x = 42_i32;
+    let opt = Some(&mut x);
+    if let Some(_x) = opt {}
+    if let Some(_y) = opt {} //~ ERROR E0382
+}
+
+fn by_ref() {
+    let mut x = 42_i32;
+    let mut opt = Some(&mut x);
+    if let Some(y) = &mut opt {
+        **y += 1;
+    }
+    if let Some(z) = opt {
+        *z += 1;
+    }
+}
+
+fn main() {}
+"#,
+    );
+}

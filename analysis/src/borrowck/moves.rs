@@ -373,10 +373,11 @@ impl Cx<'_> {
                 action,
                 // rustc names the moved path when the use is of a part of it (`s` for `s.b`
                 // after `s` moved).
-                place: if m.0.is_prefix_of(&used) {
-                    self.describe(&m.0)
-                } else {
-                    self.describe(&used)
+                // A variant's field has no name in rustc's words (`(opt as Some).0`): the
+                // message names nothing.
+                place: match if m.0.is_prefix_of(&used) { &m.0 } else { &used } {
+                    p if p.proj.iter().any(|q| matches!(q, Proj::Downcast(_))) => String::new(),
+                    p => self.describe(p),
                 },
                 moved: self.describe(&m.0),
                 partial: m.0.proj.len() > used.proj.len(),

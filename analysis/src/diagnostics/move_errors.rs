@@ -13,6 +13,8 @@ pub(super) fn message(kind: &ErrorKind) -> String {
             partial,
             ..
         } => match (action, partial) {
+            (UseKind::Borrow, _) if place.is_empty() => "borrow of moved value".into(),
+            (UseKind::Use, _) if place.is_empty() => "use of moved value".into(),
             (UseKind::AssignToPart, _) => format!("assign to part of moved value: `{moved}`"),
             (UseKind::Borrow, true) => format!("borrow of partially moved value: `{place}`"),
             (UseKind::Borrow, false) => format!("borrow of moved value: `{place}`"),
@@ -66,6 +68,9 @@ fn move_out_message(from: &MoveOutOf) -> String {
 pub(super) fn label(kind: &ErrorKind, role: Role) -> String {
     match (kind, role) {
         (ErrorKind::UseAfterMove { .. }, Role::Move) => "value moved here".into(),
+        (ErrorKind::UseAfterMove { .. }, Role::MoveInPreviousIteration) => {
+            "value moved here, in previous iteration of loop".into()
+        }
         (ErrorKind::UseAfterMove { .. }, Role::UseAfterMove) => "value used here after move".into(),
         (
             ErrorKind::UseAfterMove {

@@ -192,12 +192,30 @@ fn moves_and_initialization() {
         (code, message.as_str()),
         ("E0382", "use of moved value: `a`")
     );
+    // The moves come after the use here: they were made in an earlier iteration of a loop.
     assert_eq!(
         l,
         labels(&[
+            (1, "value moved here, in previous iteration of loop"),
+            (2, "value moved here, in previous iteration of loop"),
+            (0, "value used here after move")
+        ])
+    );
+    let before = render(&BorrowError {
+        span: sp(5),
+        kind: moved(UseKind::Use, false),
+    });
+    let before: Vec<(u32, String)> = before
+        .labels
+        .into_iter()
+        .map(|(s, m)| (s.start, m))
+        .collect();
+    assert_eq!(
+        before,
+        labels(&[
             (1, "value moved here"),
             (2, "value moved here"),
-            (0, "value used here after move")
+            (5, "value used here after move")
         ])
     );
     let message = |kind| words(kind).1;

@@ -74,7 +74,12 @@ impl Lower<'_> {
                         )
                     }
                     (None, BindMode::Move) => {
-                        let mut op = self.operand_of(place.clone());
+                        // A pattern's binding takes the value: a `&mut` is moved, never
+                        // reborrowed (no coercion site), unlike a `let`'s initializer.
+                        let mut op = match self.place_ty(place) {
+                            Ty::Ref(Mutability::Mut, _) => Operand::Move(place.clone()),
+                            _ => self.operand_of(place.clone()),
+                        };
                         if matches!(op, Operand::Move(_)) && !self.check_move_out(&op, pat_span) {
                             op = Operand::Use(place.clone());
                         }
