@@ -1905,3 +1905,46 @@ fn main() {}
 "#,
     );
 }
+
+// A `for` loop over a crate iterator binds its impl's `type Item`.
+#[test]
+fn a_crate_iterators_items() {
+    check_diagnostics(
+        r#"
+pub struct Query(Vec<i32>);
+pub struct QueryIter<'a>(&'a [i32], usize);
+
+impl Query {
+    pub fn iter(&self) -> QueryIter<'_> {
+        QueryIter(&self.0, 0)
+    }
+}
+
+impl<'a> Iterator for QueryIter<'a> {
+    type Item = &'a i32;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let x = self.0.get(self.1)?;
+        self.1 += 1;
+        Some(x)
+    }
+}
+
+fn assigned(q: &Query) {
+    for v in q.iter() {
+        *v -= 1; //~ ERROR E0594
+    }
+}
+
+fn read(q: &Query) -> i32 {
+    let mut total = 0;
+    for v in q.iter() {
+        total += *v;
+    }
+    total
+}
+
+fn main() {}
+"#,
+    );
+}

@@ -292,6 +292,19 @@ impl IndexBuilder {
                         .entry(n.clone())
                         .or_default()
                         .push(t.clone());
+                    if &**t == "Iterator" {
+                        if let (Some((_, item)), Some(params)) = (
+                            i.assoc_types.iter().find(|(a, _)| &**a == "Item"),
+                            self_params(&i.self_ty, &i.generics),
+                        ) {
+                            let generics = generic_copy(&i.generics);
+                            let item = Ty::from_ast(item, &generics, None);
+                            let unbound = item.subst(&params, &vec![Ty::Unknown; params.len()]);
+                            if !item.is_unknown() && !unbound.has_params() {
+                                self.items.iterator_items.insert(n.clone(), (params, item));
+                            }
+                        }
+                    }
                     if &**t == "Deref" {
                         if let (Some((_, target)), Some(params)) = (
                             i.assoc_types.iter().find(|(a, _)| &**a == "Target"),

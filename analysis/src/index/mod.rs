@@ -195,6 +195,8 @@ pub struct ItemFacts {
     /// With the impl's type parameters as the self type's arguments name them (`impl<T> Deref
     /// for Own<T> { type Target = T; }` gives `([T], T)`).
     deref_targets: HashMap<Name, (Vec<Name>, Ty)>,
+    /// `impl Iterator for X { type Item = T; }`: X's impl parameters and its item type.
+    iterator_items: HashMap<Name, (Vec<Name>, Ty)>,
     /// The crate's traits with their supertraits; `None` when the name is declared twice.
     traits: HashMap<Name, Option<Vec<Name>>>,
     /// `static` items: mutability and type; `None` when the name is declared twice.
@@ -360,6 +362,19 @@ impl Index {
             return Some(target.clone());
         }
         (args.len() == params.len()).then(|| target.subst(params, args))
+    }
+
+    /// The item type of a crate type's `Iterator` impl (`type Item = &'a i32`), its impl's
+    /// parameters given the type's arguments.
+    pub fn iterator_item(&self, ty: &Ty) -> Option<Ty> {
+        let Ty::Adt { name, args, .. } = ty else {
+            return None;
+        };
+        let (params, item) = self.items.iterator_items.get(name)?;
+        if params.is_empty() {
+            return Some(item.clone());
+        }
+        (args.len() == params.len()).then(|| item.subst(params, args))
     }
 
     /// Whether the crate implements the trait for the type (by last path segments).

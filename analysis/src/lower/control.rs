@@ -372,6 +372,10 @@ impl Lower<'_> {
                 }
             }
             Ty::Adt { name, .. } if &**name == "Range" => Ty::Unknown,
+            // A crate iterator: its impl's `type Item`.
+            t @ Ty::Adt { name, .. } if self.index.adt(name).is_some() => {
+                self.index.iterator_item(t).unwrap_or(Ty::Unknown)
+            }
             t => t.iterator_item(),
         };
         let iter_local = self.temp(
