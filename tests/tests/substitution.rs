@@ -78,6 +78,18 @@ fn lines(mut s: String) {
     println!("{l}");
 }
 
+fn collected(mut v: Vec<String>) {
+    let refs: Vec<&String> = v.iter().collect();
+    v.clear(); //~ ERROR E0502
+    println!("{}", refs.len());
+}
+
+fn words(mut s: String) {
+    let w: std::collections::HashSet<&str> = s.split_whitespace().collect();
+    s.clear(); //~ ERROR E0502
+    println!("{}", w.len());
+}
+
 fn main() {}
 "#,
     );
@@ -109,6 +121,18 @@ fn taken(mut o: Option<String>) {
     let t = o.take();
     o = Some(String::new());
     println!("{t:?} {o:?}");
+}
+
+fn lengths(mut v: Vec<String>) {
+    let n: Vec<usize> = v.iter().map(|s| s.len()).collect();
+    v.clear();
+    println!("{}", n.len());
+}
+
+fn reversed(mut s: String) {
+    let t: String = s.chars().rev().collect();
+    s.clear();
+    println!("{t}");
 }
 
 fn counted(mut v: Vec<String>) {

@@ -451,6 +451,15 @@ impl Lower<'_> {
             text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
                 .filter(|w| !w.is_empty())
         };
+        // `collect()` gathers the items: a collection of references keeps what they borrow,
+        // where the items are known to be references (no closure's result among them).
+        if m.owner == "Iterator" && m.name == "collect" {
+            return if owner.iterator_item().holds_borrow() == Some(true) {
+                Flows(1)
+            } else {
+                Flows::default()
+            };
+        }
         if m.ret.contains("Self::Item") {
             let from_iterator = m.owner == "Iterator" || m.owner == "Peekable";
             return if from_iterator && ret.holds_borrow() == Some(true) {
