@@ -234,6 +234,10 @@ pub struct Body {
     /// The return type holds borrows of the arguments (so a loan flowing into it must outlive the
     /// body).
     pub ret_holds_borrow: bool,
+    /// The returned value outlives the body whatever its type hides: `impl Tr` (its hidden type
+    /// may hold no loan of a local) or `Box<dyn Tr>` (`'static` by default). A closure that
+    /// borrows a local and is returned so is E0373.
+    pub ret_escapes: bool,
     /// Locals whose value must be valid for `'static` (annotated `&'static`, stored into a
     /// `'static` field or passed to a `'static` parameter).
     pub static_locals: Vec<Local>,

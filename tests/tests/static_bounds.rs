@@ -1,6 +1,7 @@
 //! `'static` bounds on what a callee keeps: a closure passed to a `T: 'static` parameter (a
 //! crate's own, or `std::thread::spawn`'s) must not borrow the caller's locals (E0373) nor hold
-//! a parameter's data (E0521); a closure's regions are its captures'. Run with
+//! a parameter's data (E0521); a closure's regions are its captures'. A returned `impl Tr` or
+//! `Box<dyn Tr>` outlives the body too. Run with
 //! `BORROWLENS_FIXTURES_RUSTC=1` to have rustc confirm every marker.
 
 use borrowlens_tests::check_diagnostics;
@@ -69,6 +70,49 @@ fn param(v: &Vec<i32>) {
 
 fn by_path(v: &Vec<i32>) {
     std::thread::spawn(move || println!("{}", v.len())); //~ ERROR E0521
+}
+
+fn main() {}
+"#,
+    );
+}
+
+// A returned `impl Tr` or `Box<dyn Tr>` outlives the body: a closure in it may not borrow a
+// local.
+#[test]
+fn a_returned_closure_borrowing_a_local() {
+    check_diagnostics(
+        r#"
+fn opaque() -> impl Fn() -> usize {
+    let s = String::new();
+    || s.len() //~ ERROR E0373
+}
+
+fn boxed() -> Box<dyn Fn() -> usize> {
+    let s = String::new();
+    Box::new(|| s.len()) //~ ERROR E0373
+}
+
+fn moved() -> impl Fn() -> usize {
+    let s = String::new();
+    move || s.len()
+}
+
+fn from_a_parameter<'a>(v: &'a Vec<i32>) -> impl Fn() -> usize + 'a {
+    move || v.len()
+}
+
+fn iterator(v: &Vec<i32>) -> impl Iterator<Item = &i32> {
+    v.iter()
+}
+
+fn owned() -> Box<dyn Iterator<Item = String>> {
+    let v = vec![String::new()];
+    Box::new(v.into_iter())
+}
+
+fn pushing(x: &mut Vec<u8>) -> impl FnMut() + '_ {
+    || x.push(1)
 }
 
 fn main() {}

@@ -81,7 +81,7 @@ impl Cx<'_> {
         // Free regions: the return place of a function returning a borrow, and reference
         // arguments.
         let free = Bits::full(self.n_points + 1);
-        if body.ret_holds_borrow {
+        if body.ret_holds_borrow || body.ret_escapes {
             values[0] = free.clone();
         }
         for a in 1..=body.n_args as usize {

@@ -137,6 +137,7 @@ pub fn lower_fn(
         container.impl_self.as_ref(),
     );
     cx.body.ret_holds_borrow = sig.ret_holds_borrow;
+    cx.body.ret_escapes = !def.is_async && def.ret.as_ref().is_some_and(escapes_the_body);
     cx.new_local(
         None,
         sig.ret.clone(),
@@ -433,5 +434,20 @@ fn borrow_kind(m: Mutability, two_phase: bool) -> BorrowKind {
     match m {
         Mutability::Not => BorrowKind::Shared,
         Mutability::Mut => BorrowKind::Mut { two_phase },
+    }
+}
+
+/// A return type whose value outlives the body whatever it hides: `impl Tr`, `Box<dyn Tr>`.
+fn escapes_the_body(t: &ast::Type) -> bool {
+    match t {
+        ast::Type::ImplTrait(..) => true,
+        ast::Type::Path { segments, args } => {
+            segments.last().is_some_and(|s| &**s == "Box")
+                && matches!(
+                    args.as_slice(),
+                    [ast::GenericArg::Type(ast::Type::DynTrait(..))]
+                )
+        }
+        _ => false,
     }
 }
