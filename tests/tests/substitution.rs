@@ -4,7 +4,7 @@
 //! of std's guards. Each error marker is what rustc 1.95 reports; run with
 //! `BORROWLENS_FIXTURES_RUSTC=1` to have rustc confirm them.
 
-use borrowlens_tests::check_diagnostics;
+use borrowlens_tests::{check_diagnostics, check_diagnostics_pending};
 
 #[test]
 fn an_unwrapped_reference_keeps_its_loan() {
@@ -507,6 +507,39 @@ fn temporary(mut s: String) {
 
 fn through_a_reference<'x>(h: &Holder<'x>) -> &'x str {
     h.p.rest()
+}
+
+fn main() {}
+"#,
+    );
+}
+
+// The receiver of a method the analysis cannot resolve may be dereferenced mutably: the borrow of
+// the guard is not known to be shared (it was reported as E0502 where rustc says E0499).
+#[test]
+fn a_guard_under_an_unknown_method() {
+    check_diagnostics_pending(
+        r#"
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+trait Poke {
+    fn poke(&mut self);
+}
+
+impl<K, V> Poke for HashMap<K, V> {
+    fn poke(&mut self) {}
+}
+
+struct Nfa {
+    map: HashMap<u32, u32>,
+}
+
+fn poked(c: &RefCell<Nfa>) {
+    let mut nfa = c.borrow_mut();
+    let m = &mut nfa;
+    nfa.map.poke(); //~ ERROR E0499
+    let _ = &m;
 }
 
 fn main() {}

@@ -414,7 +414,9 @@ impl Lower<'_> {
         let Some(res) = resolved else {
             // Unknown method: the receiver is used, somehow.
             let saved = std::mem::replace(&mut self.uncertain_place, false);
+            self.receiver_unknown = true;
             let p = self.expr_place(receiver, false);
+            self.receiver_unknown = false;
             self.uncertain_place = saved;
             if let Some(p) = p {
                 self.push(StatementKind::Eval(Operand::Use(p)), receiver.span, true);

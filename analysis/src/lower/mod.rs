@@ -298,6 +298,9 @@ struct Lower<'a> {
     /// constructor's arguments borrow temporaries for the `let`'s bindings (taken at the
     /// literal's or call's start).
     extending: bool,
+    /// The place being lowered is the receiver of a method we cannot resolve: whether a guard
+    /// on its way is dereferenced mutably is not known.
+    receiver_unknown: bool,
     /// Locals declared by `let x;` and not yet assigned as a whole (lexically): assigning to their
     /// fields is a (rejected) initialization, E0381, not a mutability error.
     never_assigned: Vec<Local>,
@@ -390,6 +393,7 @@ impl<'a> Lower<'a> {
             stmt_temps: Vec::new(),
             uncertain_place: false,
             extending: false,
+            receiver_unknown: false,
             never_assigned: Vec::new(),
             match_span: None,
             assign_ctx: false,

@@ -136,11 +136,14 @@ impl Lower<'_> {
             _ => Ty::Unknown,
         };
         let t = self.temp(Ty::Ref(m, Box::new(target)), span);
+        // The receiver of an unknown method may be dereferenced mutably (`DerefMut`): which
+        // borrow of the guard is made is not known.
+        let unknown = self.receiver_unknown;
         self.assign(
             Place::local(t),
             Rvalue::Ref(borrow_kind(m, false), base),
             span,
-            false,
+            unknown,
         );
         Place::local(t).deref()
     }
