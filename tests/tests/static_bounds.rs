@@ -111,6 +111,11 @@ fn owned() -> Box<dyn Iterator<Item = String>> {
     Box::new(v.into_iter())
 }
 
+fn stored(v: &mut Vec<Box<dyn Fn() -> usize>>) {
+    let s = String::new();
+    v.push(Box::new(|| s.len())); //~ ERROR E0597
+}
+
 fn pushing(x: &mut Vec<u8>) -> impl FnMut() + '_ {
     || x.push(1)
 }

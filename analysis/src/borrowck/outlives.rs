@@ -58,9 +58,27 @@ impl Cx<'_> {
             let carry = carriers(li);
             let name = self.describe(&loan.place);
             if body.capture_temps.contains(&loan.holder) {
-                errors.push(BorrowError {
-                    span: loan.span,
-                    kind: ErrorKind::ClosureMayOutlive { name },
+                // rustc words a closure's borrow that must outlive the body as E0373 where the
+                // closure is returned or passed to a `'static` parameter; stored elsewhere (into
+                // an argument, through an unsizing cast) it is the captured variable that does
+                // not live long enough (E0597, at its use in the closure).
+                let escapes_as_closure =
+                    carry[0] || body.static_args.iter().any(|l| carry[l.0 as usize]);
+                let capture = body.capture_of(loan.holder);
+                errors.push(match capture {
+                    Some(c) if !escapes_as_closure => BorrowError {
+                        span: c.var,
+                        kind: ErrorKind::DoesNotLiveLongEnough {
+                            name,
+                            dropped: None,
+                            captured: Some(c.args),
+                            dropped_by: None,
+                        },
+                    },
+                    _ => BorrowError {
+                        span: loan.span,
+                        kind: ErrorKind::ClosureMayOutlive { name },
+                    },
                 });
                 continue;
             }
