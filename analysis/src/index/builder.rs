@@ -292,31 +292,19 @@ impl IndexBuilder {
                         .entry(n.clone())
                         .or_default()
                         .push(t.clone());
-                    if &**t == "Iterator" {
-                        if let (Some((_, item)), Some(params)) = (
-                            i.assoc_types.iter().find(|(a, _)| &**a == "Item"),
-                            self_params(&i.self_ty, &i.generics),
-                        ) {
-                            let generics = generic_copy(&i.generics);
-                            let item = Ty::from_ast(item, &generics, None);
-                            let unbound = item.subst(&params, &vec![Ty::Unknown; params.len()]);
-                            if !item.is_unknown() && !unbound.has_params() {
-                                self.items.iterator_items.insert(n.clone(), (params, item));
+                    let assoc = |name: &str| impl_assoc_type(i, name);
+                    match &**t {
+                        "Iterator" => {
+                            if let Some(item) = assoc("Item") {
+                                self.items.iterator_items.insert(n.clone(), item);
                             }
                         }
-                    }
-                    if &**t == "Deref" {
-                        if let (Some((_, target)), Some(params)) = (
-                            i.assoc_types.iter().find(|(a, _)| &**a == "Target"),
-                            self_params(&i.self_ty, &i.generics),
-                        ) {
-                            let generics = generic_copy(&i.generics);
-                            let target = Ty::from_ast(target, &generics, None);
-                            let unbound = target.subst(&params, &vec![Ty::Unknown; params.len()]);
-                            if !target.is_unknown() && !unbound.has_params() {
-                                self.items.deref_targets.insert(n.clone(), (params, target));
+                        "Deref" => {
+                            if let Some(target) = assoc("Target") {
+                                self.items.deref_targets.insert(n.clone(), target);
                             }
                         }
+                        _ => {}
                     }
                 }
                 match (i.trait_name.as_deref(), name) {
@@ -581,4 +569,15 @@ fn by_method(
             (k, Arc::new(Owners(v)))
         })
         .collect()
+}
+
+/// An impl's associated type (`type Target = T;`) with the impl's type parameters as the self
+/// type's arguments name them (`impl<T> Deref for Own<T> { type Target = T; }` gives
+/// `([T], T)`), when it is known and made of those parameters only.
+fn impl_assoc_type(i: &ast::ImplDef, name: &str) -> Option<(Vec<Name>, Ty)> {
+    let (_, t) = i.assoc_types.iter().find(|(a, _)| &**a == name)?;
+    let params = self_params(&i.self_ty, &i.generics)?;
+    let t = Ty::from_ast(t, &generic_copy(&i.generics), None);
+    let unbound = t.subst(&params, &vec![Ty::Unknown; params.len()]);
+    (!t.is_unknown() && !unbound.has_params()).then_some((params, t))
 }

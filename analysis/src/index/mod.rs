@@ -354,27 +354,13 @@ impl Index {
 
     /// The target of the crate's `Deref` impl for `ty`, with `ty`'s arguments substituted.
     pub fn deref_target(&self, ty: &Ty) -> Option<Ty> {
-        let Ty::Adt { name, args, .. } = ty else {
-            return None;
-        };
-        let (params, target) = self.items.deref_targets.get(name)?;
-        if params.is_empty() {
-            return Some(target.clone());
-        }
-        (args.len() == params.len()).then(|| target.subst(params, args))
+        instantiate(&self.items.deref_targets, ty)
     }
 
     /// The item type of a crate type's `Iterator` impl (`type Item = &'a i32`), its impl's
     /// parameters given the type's arguments.
     pub fn iterator_item(&self, ty: &Ty) -> Option<Ty> {
-        let Ty::Adt { name, args, .. } = ty else {
-            return None;
-        };
-        let (params, item) = self.items.iterator_items.get(name)?;
-        if params.is_empty() {
-            return Some(item.clone());
-        }
-        (args.len() == params.len()).then(|| item.subst(params, args))
+        instantiate(&self.items.iterator_items, ty)
     }
 
     /// Whether the crate implements the trait for the type (by last path segments).
@@ -587,4 +573,17 @@ impl Index {
             .get(name)
             .is_some_and(|selves| selves.iter().any(|s| &**s == "*" || &**s == owner))
     }
+}
+
+/// An impl's associated type kept by its self type's name (`Items::deref_targets`), for `ty`:
+/// the impl's parameters given `ty`'s arguments.
+fn instantiate(by_type: &HashMap<Name, (Vec<Name>, Ty)>, ty: &Ty) -> Option<Ty> {
+    let Ty::Adt { name, args, .. } = ty else {
+        return None;
+    };
+    let (params, t) = by_type.get(name)?;
+    if params.is_empty() {
+        return Some(t.clone());
+    }
+    (args.len() == params.len()).then(|| t.subst(params, args))
 }

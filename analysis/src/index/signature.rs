@@ -140,7 +140,7 @@ pub fn signature(
                 let value_self = matches!(def.self_param, Some(ast::SelfParam::Value { .. }));
                 let with: Vec<usize> = inputs
                     .iter()
-                    .filter(|(i, l)| !l.is_empty() && !(value_self && *i == 0))
+                    .filter(|(i, l)| !l.is_empty() && (!value_self || *i != 0))
                     .map(|(i, _)| *i)
                     .collect();
                 if with.len() == 1 {

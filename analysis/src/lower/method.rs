@@ -37,8 +37,18 @@ pub(super) struct Resolved {
 pub(super) struct Flows(u64);
 
 impl Flows {
+    /// The receiver alone when `holds`, else nothing.
+    fn receiver_if(holds: bool) -> Flows {
+        Flows(u64::from(holds))
+    }
+
     pub(super) fn inputs(self) -> impl Iterator<Item = usize> {
-        (0..64).filter(move |i| self.0 & (1u64 << i) != 0)
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            (i < 64).then_some(i)
+        })
     }
 }
 
@@ -287,7 +297,7 @@ impl Lower<'_> {
                 .adt_name()
                 .filter(|n| crate::ty::STD_ITERATORS.contains(n));
             // A std guard or pointer: no methods of its own here, its target's through it.
-            let guard = ty.adt_name().filter(|n| DEREF_TARGET_FIRST.contains(n));
+            let guard = ty.adt_name().filter(|n| STD_DEREF_GUARDS.contains(n));
             let owner = match (std_owner(&ty), iterator) {
                 (Some(o), _) => Some(o),
                 (None, Some(_)) => Some("Iterator"),
@@ -454,40 +464,27 @@ impl Lower<'_> {
         // `collect()` gathers the items: a collection of references keeps what they borrow,
         // where the items are known to be references (no closure's result among them).
         if m.owner == "Iterator" && m.name == "collect" {
-            return if owner.iterator_item().holds_borrow() == Some(true) {
-                Flows(1)
-            } else {
-                Flows::default()
-            };
+            return Flows::receiver_if(owner.iterator_item().holds_borrow() == Some(true));
         }
         if m.ret.contains("Self::Item") {
             let from_iterator = m.owner == "Iterator" || m.owner == "Peekable";
-            return if from_iterator && ret.holds_borrow() == Some(true) {
-                Flows(1)
-            } else {
-                Flows::default()
-            };
+            return Flows::receiver_if(from_iterator && ret.holds_borrow() == Some(true));
         }
         if matches!(m.owner, "HashMapEntry" | "BTreeMapEntry") {
             // A map's entry holds the map's mutable borrow: what it gives out (`or_insert`'s
             // `&'a mut V`, `and_modify`'s entry) keeps it.
-            return if m.receiver == std_api::Receiver::Value && ret.holds_borrow() == Some(true) {
-                Flows(1)
-            } else {
-                Flows::default()
-            };
+            return Flows::receiver_if(
+                m.receiver == std_api::Receiver::Value && ret.holds_borrow() == Some(true),
+            );
         }
-        let params: &[&str] = match (m.owner, owner) {
-            ("Option", Ty::Adt { args, .. }) if args.len() == 1 => &["T"],
-            ("Result", Ty::Adt { args, .. }) if args.len() == 2 => &["T", "E"],
+        let (params, args): (&[&str], &[Ty]) = match (m.owner, owner) {
+            ("Option", Ty::Adt { args, .. }) if args.len() == 1 => (&["T"], args),
+            ("Result", Ty::Adt { args, .. }) if args.len() == 2 => (&["T", "E"], args),
             _ => return Flows::default(),
         };
         if narrower_impl(m) {
             return Flows::default();
         }
-        let Ty::Adt { args, .. } = owner else {
-            return Flows::default();
-        };
         let in_ret: Vec<bool> = params
             .iter()
             .map(|p| words(m.ret).any(|w| w == *p))
@@ -716,7 +713,7 @@ fn parse_ret(text: &str, owner: &Ty) -> Ty {
         }
     }
     // Guards of the owner's value (`RefCell<T>::borrow_mut` is a `RefMut<'_, T>`).
-    for guard in DEREF_TARGET_FIRST {
+    for guard in STD_DEREF_GUARDS {
         let inner = t
             .strip_prefix(guard)
             .and_then(|r| r.strip_prefix("<'_, "))
@@ -775,7 +772,7 @@ fn strip_lifetime(s: &str) -> &str {
 
 /// std types whose methods are reached through their `Deref` target in this analysis (their
 /// own, `Arc::clone` and the like, are the table's when it lists them).
-const DEREF_TARGET_FIRST: &[&str] = &[
+pub(super) const STD_DEREF_GUARDS: &[&str] = &[
     "MutexGuard",
     "RefMut",
     "RwLockWriteGuard",

@@ -31,17 +31,20 @@ impl Lower<'_> {
         }
     }
 
-    /// `*base` through the crate's own `Deref` (or `DerefMut` when `mutable` and implemented):
-    /// a borrow of `base` into a temporary reference to `target`, then its deref.
-    fn crate_deref(
+    /// `*base` through an overloaded `Deref` (or `DerefMut` when `mutable` and `has_deref_mut`):
+    /// `*Deref::deref(&base)`, a borrow of `base` into a temporary reference to `target`, then
+    /// its deref, which lasts as long as what is reached through it. A write where there is no
+    /// `DerefMut` is left unknown; `unknown_borrow` makes the borrow itself uncertain.
+    fn overloaded_deref(
         &mut self,
         base: Place,
-        name: &str,
-        target: &Ty,
+        target: Ty,
+        has_deref_mut: bool,
         mutable: bool,
         span: Span,
+        unknown_borrow: bool,
     ) -> Place {
-        let deref_mut = mutable && self.index.implements(name, "DerefMut");
+        let deref_mut = mutable && has_deref_mut;
         if mutable && !deref_mut {
             self.uncertain_place = true;
         }
@@ -54,14 +57,27 @@ impl Lower<'_> {
             // `DerefMut::deref_mut(&mut x)`: `x` must be mutable.
             self.check_mutable(&base, span, true);
         }
-        let t = self.temp(Ty::Ref(m, Box::new(target.clone())), span);
+        let t = self.temp(Ty::Ref(m, Box::new(target)), span);
         self.assign(
             Place::local(t),
             Rvalue::Ref(borrow_kind(m, false), base),
             span,
-            false,
+            unknown_borrow,
         );
         Place::local(t).deref()
+    }
+
+    /// `*base` through the crate's own `Deref` (`DerefMut` where implemented).
+    fn crate_deref(
+        &mut self,
+        base: Place,
+        name: &str,
+        target: &Ty,
+        mutable: bool,
+        span: Span,
+    ) -> Place {
+        let has_deref_mut = self.index.implements(name, "DerefMut");
+        self.overloaded_deref(base, target.clone(), has_deref_mut, mutable, span, false)
     }
 
     /// `*base` through the `Deref` of std's `Rc`, `Arc`, `String` or `Vec` (`name`, the type of
@@ -106,10 +122,18 @@ impl Lower<'_> {
         Place::local(t).deref()
     }
 
-    /// `*guard` through the `Deref` (`DerefMut` when `mutable`) of std's guards (`Ref`,
-    /// `RefMut`, `MutexGuard`, the `RwLock` guards): `*Deref::deref(&guard)`, a borrow of the
-    /// guard that lasts as long as what is reached through it (`p = &*b;` keeps `b` borrowed).
-    /// The read-only guards have no `DerefMut`: a write through them is left unknown.
+    /// Whether `name` is one of std's guards (`Ref`, `RefMut`, `MutexGuard`, the `RwLock`
+    /// guards), which a crate type of the name does not shadow.
+    fn is_std_guard(&self, name: &str) -> bool {
+        super::method::STD_DEREF_GUARDS.contains(&name)
+            && !self.index.is_shadowed(name)
+            && self.index.adt(name).is_none()
+    }
+
+    /// `*guard` through the `Deref` (`DerefMut` when `mutable`) of std's guards, with the
+    /// target's type: `p = &*b;` keeps `b` borrowed. The read-only guards have no `DerefMut`.
+    /// The receiver of an unknown method may be dereferenced mutably: which borrow of the guard
+    /// is made is not known then.
     fn guard_deref(
         &mut self,
         base: Place,
@@ -117,35 +141,16 @@ impl Lower<'_> {
         name: &str,
         mutable: bool,
         span: Span,
-    ) -> Place {
-        let read_only = matches!(name, "Ref" | "RwLockReadGuard");
-        let m = if mutable && !read_only {
-            Mutability::Mut
-        } else {
-            Mutability::Not
-        };
-        if mutable && read_only {
-            self.uncertain_place = true;
-        }
-        if m == Mutability::Mut {
-            // `DerefMut::deref_mut(&mut guard)`: the guard must be mutable.
-            self.check_mutable(&base, span, true);
-        }
+    ) -> (Place, Ty) {
+        let has_deref_mut = !matches!(name, "Ref" | "RwLockReadGuard");
         let target = match bt {
             Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
             _ => Ty::Unknown,
         };
-        let t = self.temp(Ty::Ref(m, Box::new(target)), span);
-        // The receiver of an unknown method may be dereferenced mutably (`DerefMut`): which
-        // borrow of the guard is made is not known.
         let unknown = self.receiver_unknown;
-        self.assign(
-            Place::local(t),
-            Rvalue::Ref(borrow_kind(m, false), base),
-            span,
-            unknown,
-        );
-        Place::local(t).deref()
+        let place =
+            self.overloaded_deref(base, target.clone(), has_deref_mut, mutable, span, unknown);
+        (place, target)
     }
 
     /// `base.f`: the base's place, through references, `Box`es, std's `Rc`/`Arc` and guards
@@ -182,18 +187,8 @@ impl Lower<'_> {
                     bt = bt.deref().unwrap_or(Ty::Unknown);
                     continue;
                 }
-                Ty::Adt { ref name, .. }
-                    if matches!(
-                        &**name,
-                        "Ref" | "RefMut" | "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard"
-                    ) && !self.index.is_shadowed(name)
-                        && self.index.adt(name).is_none() =>
-                {
-                    base = self.guard_deref(base, &bt, name, mutable, base_e.span);
-                    bt = match &bt {
-                        Ty::Adt { args, .. } => args.first().cloned().unwrap_or(Ty::Unknown),
-                        _ => Ty::Unknown,
-                    };
+                Ty::Adt { ref name, .. } if self.is_std_guard(name) => {
+                    (base, bt) = self.guard_deref(base, &bt, name, mutable, base_e.span);
                     continue;
                 }
                 Ty::Unknown | Ty::Opaque | Ty::Dyn(_) | Ty::Param { .. } => {
@@ -248,18 +243,8 @@ impl Lower<'_> {
                     {
                         self.std_deref(base, &bt, name, mutable, e.span, inner.span)
                     }
-                    Ty::Adt { ref name, .. }
-                        if matches!(
-                            &**name,
-                            "Ref"
-                                | "RefMut"
-                                | "MutexGuard"
-                                | "RwLockReadGuard"
-                                | "RwLockWriteGuard"
-                        ) && !self.index.is_shadowed(name)
-                            && self.index.adt(name).is_none() =>
-                    {
-                        self.guard_deref(base, &bt, name, mutable, inner.span)
+                    Ty::Adt { ref name, .. } if self.is_std_guard(name) => {
+                        self.guard_deref(base, &bt, name, mutable, inner.span).0
                     }
                     Ty::Adt { ref name, .. }
                         if self.index.adt(name).is_some_and(|a| !a.opaque)
@@ -289,18 +274,7 @@ impl Lower<'_> {
                 // Through a std guard's `Deref`: `g[i]` is `(*g)[i]`, a borrow of the guard
                 // first (`*Deref::deref(&g)`).
                 if let Ty::Adt { name, .. } = &inner {
-                    if derefs == 0
-                        && matches!(
-                            &**name,
-                            "Ref"
-                                | "RefMut"
-                                | "MutexGuard"
-                                | "RwLockReadGuard"
-                                | "RwLockWriteGuard"
-                        )
-                        && !self.index.is_shadowed(name)
-                        && self.index.adt(name).is_none()
-                    {
+                    if derefs == 0 && self.is_std_guard(name) {
                         let through = Expr {
                             span: e.span,
                             kind: ExprKind::Index(

@@ -472,7 +472,7 @@ impl Lower<'_> {
                     return sig.ret.clone();
                 }
                 if self.index.adt(name).is_some_and(|a| !a.is_enum) {
-                    let ty = self.path_adt(&segs[..]);
+                    let ty = self.path_adt(segs);
                     if !self.is_generic_adt(&ty) {
                         return ty;
                     }
@@ -635,16 +635,23 @@ fn std_type_path(segs: &[Name]) -> Option<&[Name]> {
         return None;
     }
     let modules: Vec<&str> = segs[1..n - 2].iter().map(|s| &**s).collect();
-    let ok = match (&*segs[n - 2], modules.as_slice()) {
-        ("Rc", ["rc"]) | ("Arc", ["sync"]) | ("Mutex" | "RwLock", ["sync"]) => true,
-        ("RefCell" | "Cell", ["cell"]) | ("Box", ["boxed"]) => true,
-        ("Vec", ["vec"]) | ("String", ["string"]) => true,
-        ("HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque", ["collections"]) => true,
-        ("HashMap", ["collections", "hash_map"]) | ("HashSet", ["collections", "hash_set"]) => true,
-        ("BTreeMap", ["collections", "btree_map"]) => true,
-        ("BTreeSet", ["collections", "btree_set"]) => true,
-        ("VecDeque", ["collections", "vec_deque"]) => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (&*segs[n - 2], modules.as_slice()),
+        ("Rc", ["rc"])
+            | ("Arc" | "Mutex" | "RwLock", ["sync"])
+            | ("RefCell" | "Cell", ["cell"])
+            | ("Box", ["boxed"])
+            | ("Vec", ["vec"])
+            | ("String", ["string"])
+            | (
+                "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque",
+                ["collections"]
+            )
+            | ("HashMap", ["collections", "hash_map"])
+            | ("HashSet", ["collections", "hash_set"])
+            | ("BTreeMap", ["collections", "btree_map"])
+            | ("BTreeSet", ["collections", "btree_set"])
+            | ("VecDeque", ["collections", "vec_deque"])
+    );
     ok.then(|| &segs[n - 2..])
 }
